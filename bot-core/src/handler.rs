@@ -1,0 +1,112 @@
+//! Async functions as handlers: the glue between extractors, the function and its replies.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+
+use crate::extract::{FromCommand, Request};
+use crate::{ExtractError, HandlerError, Reply};
+
+/// Why a handler produced no replies of its own.
+#[derive(Debug)]
+pub enum HandlerFailure {
+    /// An extractor refused the request (bad arguments, missing state).
+    Extract(ExtractError),
+    /// The handler returned an error.
+    Handler(HandlerError),
+}
+
+/// What a handler may return: a [`Reply`], text, several replies, nothing, or a `Result` of those.
+pub trait IntoReplies {
+    /// The replies to send.
+    fn into_replies(self) -> Result<Vec<Reply>, HandlerError>;
+}
+
+impl IntoReplies for Reply {
+    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
+        Ok(vec![self])
+    }
+}
+
+impl IntoReplies for String {
+    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
+        Ok(vec![Reply::text(self)])
+    }
+}
+
+impl IntoReplies for &'static str {
+    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
+        Ok(vec![Reply::text(self)])
+    }
+}
+
+impl IntoReplies for () {
+    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
+        Ok(Vec::new())
+    }
+}
+
+impl IntoReplies for Vec<Reply> {
+    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
+        Ok(self)
+    }
+}
+
+impl<T: IntoReplies> IntoReplies for Option<T> {
+    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
+        self.map_or_else(|| Ok(Vec::new()), T::into_replies)
+    }
+}
+
+impl<T: IntoReplies, E: Into<HandlerError>> IntoReplies for Result<T, E> {
+    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
+        self.map_err(Into::into)?.into_replies()
+    }
+}
+
+/// An async function whose arguments are extractors. `T` is the tuple of argument types.
+pub trait Handler<T>: Clone + Send + Sync + 'static {
+    /// Extracts the arguments and runs the function.
+    fn call(self, request: Request) -> BoxFuture<'static, Result<Vec<Reply>, HandlerFailure>>;
+}
+
+macro_rules! impl_handler {
+    ($($ty:ident),*) => {
+        #[allow(non_snake_case, unused_variables)]
+        impl<F, Fut, Out, $($ty,)*> Handler<($($ty,)*)> for F
+        where
+            F: Fn($($ty,)*) -> Fut + Clone + Send + Sync + 'static,
+            Fut: Future<Output = Out> + Send + 'static,
+            Out: IntoReplies,
+            $($ty: FromCommand + Send + 'static,)*
+        {
+            fn call(self, request: Request) -> BoxFuture<'static, Result<Vec<Reply>, HandlerFailure>> {
+                $(
+                    let $ty = match $ty::from_command(&request) {
+                        Ok(value) => value,
+                        Err(e) => return Box::pin(async move { Err(HandlerFailure::Extract(e)) }),
+                    };
+                )*
+                let fut = self($($ty,)*);
+                Box::pin(async move { fut.await.into_replies().map_err(HandlerFailure::Handler) })
+            }
+        }
+    };
+}
+
+impl_handler!();
+impl_handler!(T1);
+impl_handler!(T1, T2);
+impl_handler!(T1, T2, T3);
+impl_handler!(T1, T2, T3, T4);
+impl_handler!(T1, T2, T3, T4, T5);
+impl_handler!(T1, T2, T3, T4, T5, T6);
+
+/// A handler with its argument types erased, as the router stores it.
+pub(crate) type BoxedHandler =
+    Arc<dyn Fn(Request) -> BoxFuture<'static, Result<Vec<Reply>, HandlerFailure>> + Send + Sync>;
+
+pub(crate) fn boxed<H: Handler<T>, T>(handler: H) -> BoxedHandler {
+    Arc::new(move |request| handler.clone().call(request))
+}
