@@ -1,0 +1,4 @@
+/// Answers `pong`.
+pub async fn ping() -> &'static str {
+    "pong"
+}

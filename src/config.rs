@@ -1,0 +1,262 @@
+//! Configuration from the environment (and a `.env` file), as DESIGN.md lists it.
+
+use std::time::Duration;
+
+use bot_core::Secret;
+
+use crate::Error;
+
+/// The default Slack Web API base URL.
+pub const DEFAULT_SLACK_API_URL: &str = "https://slack.com/api";
+/// The default LINE Messaging API base URL.
+pub const DEFAULT_LINE_API_URL: &str = "https://api.line.me";
+
+/// Slack settings; present when `SLACK_SIGNING_SECRET` is set.
+#[derive(Clone, Debug)]
+pub struct SlackSettings {
+    /// `SLACK_SIGNING_SECRET`.
+    pub signing_secret: Secret,
+    /// `SLACK_BOT_TOKEN`, for `chat.postMessage`.
+    pub bot_token: Option<Secret>,
+    /// `SLACK_API_URL`.
+    pub api_url: String,
+}
+
+/// LINE settings; present when `LINE_CHANNEL_SECRET` is set.
+#[derive(Clone, Debug)]
+pub struct LineSettings {
+    /// `LINE_CHANNEL_SECRET`, one or several comma-separated secrets.
+    pub channel_secret: Secret,
+    /// `LINE_CHANNEL_ACCESS_TOKEN`.
+    pub access_token: Secret,
+    /// `LINE_API_URL`.
+    pub api_url: String,
+}
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object a line (`ACKBOT_LOG_FORMAT=json`), as in Lambda.
+    Json,
+}
+
+/// Everything ackbot reads from its environment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Slack, when configured.
+    pub slack: Option<SlackSettings>,
+    /// LINE, when configured.
+    pub line: Option<LineSettings>,
+    /// `ACKBOT_LOG_FORMAT`: `text` (default locally) or `json` (default under Lambda).
+    pub log_format: LogFormat,
+    /// `ACKBOT_WORKERS`: envelopes processed at once by `serve` (default 8).
+    pub workers: usize,
+    /// `ACKBOT_QUEUE_CAPACITY`: envelopes waiting for a worker before `serve` answers 503
+    /// (default 1024).
+    pub queue_capacity: usize,
+    /// `ACKBOT_ACK_STATUS`: the acknowledgement status, 200 (the platforms' documented code,
+    /// default) or 202.
+    pub ack_status: u16,
+    /// `ACKBOT_SLACK_COMMAND_ACK_BODY`: a static body for slash-command acks, e.g.
+    /// `{"response_type":"in_channel"}` (default empty).
+    pub slack_command_ack_body: String,
+    /// `ACKBOT_DRAIN_TIMEOUT_SECS`: how long `serve` waits for queued work on shutdown (default 60).
+    pub drain_timeout: Duration,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment, after loading `.env` if present.
+    pub fn from_env() -> Result<Self, Error> {
+        // A missing .env is normal; a malformed one is worth saying.
+        if let Err(e) = dotenvy::dotenv() {
+            if !e.not_found() {
+                return Err(Error::Config(format!(".env could not be read: {e}")));
+            }
+        }
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup` (the environment, or a test's map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let slack = match lookup("SLACK_SIGNING_SECRET") {
+            None => None,
+            Some(secret) => Some(SlackSettings {
+                signing_secret: required_secret("SLACK_SIGNING_SECRET", secret)?,
+                bot_token: lookup("SLACK_BOT_TOKEN")
+                    .filter(|t| !t.trim().is_empty())
+                    .map(Secret::new),
+                api_url: url(&lookup, "SLACK_API_URL", DEFAULT_SLACK_API_URL),
+            }),
+        };
+        let line = match lookup("LINE_CHANNEL_SECRET") {
+            None => None,
+            Some(secret) => {
+                let channel_secret = required_secret("LINE_CHANNEL_SECRET", secret)?;
+                let token = lookup("LINE_CHANNEL_ACCESS_TOKEN").ok_or_else(|| {
+                    Error::Config(
+                        "LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is not: set it to \
+                         the channel access token from the LINE Developers console"
+                            .into(),
+                    )
+                })?;
+                Some(LineSettings {
+                    channel_secret,
+                    access_token: required_secret("LINE_CHANNEL_ACCESS_TOKEN", token)?,
+                    api_url: url(&lookup, "LINE_API_URL", DEFAULT_LINE_API_URL),
+                })
+            }
+        };
+        let under_lambda = lookup("AWS_LAMBDA_RUNTIME_API").is_some();
+        let log_format = match lookup("ACKBOT_LOG_FORMAT").as_deref().map(str::trim) {
+            Some("json") => LogFormat::Json,
+            Some("text") => LogFormat::Text,
+            None | Some("") if under_lambda => LogFormat::Json,
+            None | Some("") => LogFormat::Text,
+            Some(other) => {
+                return Err(Error::Config(format!(
+                    "ACKBOT_LOG_FORMAT must be `text` or `json`, not `{other}`"
+                )))
+            }
+        };
+        let ack_status = number(&lookup, "ACKBOT_ACK_STATUS", 200)?;
+        if !(200..300).contains(&ack_status) {
+            return Err(Error::Config(format!(
+                "ACKBOT_ACK_STATUS must be a 2xx status such as 200 or 202, not {ack_status}"
+            )));
+        }
+        Ok(Self {
+            slack,
+            line,
+            log_format,
+            workers: number(&lookup, "ACKBOT_WORKERS", 8)?.max(1),
+            queue_capacity: number(&lookup, "ACKBOT_QUEUE_CAPACITY", 1024)?.max(1),
+            ack_status: ack_status as u16,
+            slack_command_ack_body: lookup("ACKBOT_SLACK_COMMAND_ACK_BODY").unwrap_or_default(),
+            drain_timeout: Duration::from_secs(
+                number(&lookup, "ACKBOT_DRAIN_TIMEOUT_SECS", 60)? as u64
+            ),
+        })
+    }
+}
+
+fn required_secret(name: &str, value: String) -> Result<Secret, Error> {
+    let secret = Secret::new(value);
+    if secret.is_blank() {
+        return Err(Error::Config(format!(
+            "{name} is set but empty: refusing to start with no secret (unset it to disable the platform)"
+        )));
+    }
+    Ok(secret)
+}
+
+fn url(lookup: &impl Fn(&str) -> Option<String>, name: &str, default: &str) -> String {
+    lookup(name)
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default.to_string())
+        .trim_end_matches('/')
+        .to_string()
+}
+
+fn number(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: usize,
+) -> Result<usize, Error> {
+    match lookup(name) {
+        None => Ok(default),
+        Some(v) if v.trim().is_empty() => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| Error::Config(format!("{name} must be a whole number, not `{v}`"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, Error> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn nothing_configured_means_no_platform() {
+        let c = config(&[]).unwrap();
+        assert!(c.slack.is_none() && c.line.is_none());
+        assert_eq!(
+            (c.ack_status, c.workers, c.log_format),
+            (200, 8, LogFormat::Text)
+        );
+    }
+
+    #[test]
+    fn empty_signing_secret_is_refused() {
+        let err = config(&[("SLACK_SIGNING_SECRET", " ")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("SLACK_SIGNING_SECRET is set but empty"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn line_needs_its_token() {
+        let err = config(&[("LINE_CHANNEL_SECRET", "s")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("LINE_CHANNEL_ACCESS_TOKEN"), "{err}");
+    }
+
+    #[test]
+    fn urls_default_and_lose_trailing_slash() {
+        let c = config(&[
+            ("SLACK_SIGNING_SECRET", "s"),
+            ("SLACK_API_URL", "http://x/api/"),
+        ])
+        .unwrap();
+        assert_eq!(c.slack.unwrap().api_url, "http://x/api");
+        let c = config(&[
+            ("LINE_CHANNEL_SECRET", "s"),
+            ("LINE_CHANNEL_ACCESS_TOKEN", "t"),
+        ])
+        .unwrap();
+        assert_eq!(c.line.unwrap().api_url, DEFAULT_LINE_API_URL);
+    }
+
+    #[test]
+    fn bad_numbers_and_statuses_are_refused() {
+        assert!(config(&[("ACKBOT_WORKERS", "many")]).is_err());
+        assert!(config(&[("ACKBOT_ACK_STATUS", "500")]).is_err());
+        assert_eq!(
+            config(&[("ACKBOT_ACK_STATUS", "202")]).unwrap().ack_status,
+            202
+        );
+        assert!(config(&[("ACKBOT_LOG_FORMAT", "xml")]).is_err());
+    }
+
+    #[test]
+    fn lambda_defaults_to_json_logs() {
+        let c = config(&[("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")]).unwrap();
+        assert_eq!(c.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug() {
+        let c = config(&[
+            ("SLACK_SIGNING_SECRET", "topsecret"),
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+        ])
+        .unwrap();
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("topsecret") && !debug.contains("xoxb-1"));
+    }
+}

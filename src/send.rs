@@ -1,0 +1,136 @@
+//! `ackbot send`: sign and POST a realistic webhook to a running edge, and show what came back.
+
+use std::time::{Duration, Instant};
+
+use bot_core::{now_ms, Secret};
+
+use crate::config::Config;
+use crate::samples;
+use crate::standin::slack::SlackStandIn;
+use crate::Error;
+
+/// Sends `typed` (e.g. `/echo hi`) as a signed slash command to the edge at `to`, then prints the
+/// ack and, unless `response_url` is given, the reply that arrives at a loopback `response_url`.
+pub async fn slack(
+    config: &Config,
+    typed: &str,
+    to: &str,
+    response_url: Option<String>,
+    wait: Duration,
+) -> Result<(), Error> {
+    let secret = &config
+        .slack
+        .as_ref()
+        .ok_or_else(|| {
+            Error::Send(
+                "SLACK_SIGNING_SECRET is not set: `send` signs with the same secret as `serve`"
+                    .into(),
+            )
+        })?
+        .signing_secret;
+    let catcher = match response_url {
+        Some(_) => None,
+        None => Some(SlackStandIn::start().await?),
+    };
+    let response_url = response_url.unwrap_or_else(|| {
+        catcher
+            .as_ref()
+            .map(|c| c.response_url("send"))
+            .unwrap_or_default()
+    });
+    let body = samples::slack_command_form(typed, &response_url);
+    let started = Instant::now();
+    post_slack(to, secret, body).await?;
+    println!("acked in {} ms", started.elapsed().as_millis());
+    let Some(catcher) = catcher else {
+        println!("the reply goes to {response_url}");
+        return Ok(());
+    };
+    match catcher.recorder().wait_for(|_| true, wait).await {
+        Some(reply) => {
+            println!(
+                "reply after {} ms ({}):\n{}",
+                started.elapsed().as_millis(),
+                reply.body.get("response_type").and_then(|v| v.as_str()).unwrap_or("ephemeral"),
+                reply.body.get("text").and_then(|v| v.as_str()).unwrap_or_default()
+            );
+            Ok(())
+        }
+        None => Err(Error::Send(format!(
+            "no reply within {} s (is `ackbot serve` running with the same SLACK_SIGNING_SECRET? its log says why)",
+            wait.as_secs()
+        ))),
+    }
+}
+
+/// Sends `text` as a signed LINE text-message webhook to the edge at `to` and prints the ack. The
+/// reply goes to the LINE API the server is configured with (`LINE_API_URL`).
+pub async fn line(
+    config: &Config,
+    text: &str,
+    to: &str,
+    user_id: &str,
+    redelivery: bool,
+) -> Result<(), Error> {
+    let line = config.line.as_ref().ok_or_else(|| {
+        Error::Send(
+            "LINE_CHANNEL_SECRET is not set: `send` signs with the same secret as `serve`".into(),
+        )
+    })?;
+    let first = line
+        .channel_secret
+        .expose()
+        .split(',')
+        .next()
+        .unwrap_or_default()
+        .trim();
+    let body = samples::line_text_message(text, user_id, redelivery);
+    let signature = bot_line::sign(&Secret::new(first), body.as_bytes());
+    let started = Instant::now();
+    let response = reqwest::Client::new()
+        .post(format!("{}/line/webhook", to.trim_end_matches('/')))
+        .header("content-type", "application/json; charset=utf-8")
+        .header("x-line-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| Error::Send(format!("cannot reach {to}: {e}")))?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.text().await.unwrap_or_default();
+        return Err(Error::Send(format!(
+            "the edge answered {status}: {}",
+            body.trim()
+        )));
+    }
+    println!(
+        "acked {} in {} ms; the reply goes to the LINE API at {}",
+        status.as_u16(),
+        started.elapsed().as_millis(),
+        line.api_url
+    );
+    Ok(())
+}
+
+async fn post_slack(to: &str, secret: &Secret, body: String) -> Result<(), Error> {
+    let timestamp = now_ms() / 1000;
+    let signature = bot_slack::sign(secret, timestamp, body.as_bytes());
+    let response = reqwest::Client::new()
+        .post(format!("{}/slack/commands", to.trim_end_matches('/')))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", timestamp.to_string())
+        .header("x-slack-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| Error::Send(format!("cannot reach {to}: {e}")))?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.text().await.unwrap_or_default();
+        return Err(Error::Send(format!(
+            "the edge answered {status}: {}",
+            body.trim()
+        )));
+    }
+    Ok(())
+}

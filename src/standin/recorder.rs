@@ -1,0 +1,68 @@
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+/// One API call a stand-in received.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recorded {
+    /// The request path, e.g. `/api/chat.postMessage`.
+    pub path: String,
+    /// The JSON body.
+    pub body: serde_json::Value,
+    /// Request headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// When it arrived, ms since the epoch.
+    pub at_ms: i64,
+}
+
+impl Recorded {
+    /// The value of header `name` (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The calls a stand-in received, shared with whoever waits for them.
+#[derive(Clone, Default)]
+pub struct Recorder {
+    calls: Arc<Mutex<Vec<Recorded>>>,
+    arrived: Arc<Notify>,
+}
+
+impl Recorder {
+    /// Records a call and wakes the waiters.
+    pub fn record(&self, call: Recorded) {
+        self.calls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(call);
+        self.arrived.notify_waiters();
+    }
+
+    /// Every call so far.
+    pub fn calls(&self) -> Vec<Recorded> {
+        self.calls.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Waits up to `timeout` for a call that satisfies `wanted`.
+    pub async fn wait_for(
+        &self,
+        wanted: impl Fn(&Recorded) -> bool,
+        timeout: Duration,
+    ) -> Option<Recorded> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.arrived.notified();
+            if let Some(found) = self.calls().into_iter().find(|c| wanted(c)) {
+                return Some(found);
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.calls().into_iter().find(|c| wanted(c));
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Starts the real `ackbot serve` binary on a free port and reads its JSON log.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// A running `ackbot serve`.
+pub struct Server {
+    child: Child,
+    pub url: String,
+    logs: Arc<Mutex<Vec<Value>>>,
+    _dir: TempDir,
+}
+
+impl Server {
+    /// Starts `ackbot serve` with exactly these platform variables (none inherited) and JSON logs.
+    pub fn start(env: &[(&str, &str)]) -> Server {
+        Self::try_start(env).unwrap_or_else(|e| panic!("ackbot serve did not start: {e}"))
+    }
+
+    /// Like `start`, but returns the log text when the process exits before listening.
+    pub fn try_start(env: &[(&str, &str)]) -> Result<Server, String> {
+        let dir = TempDir::new();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ackbot"));
+        command
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .current_dir(&dir.0) // no developer's .env is read
+            .env("ACKBOT_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (name, _) in std::env::vars() {
+            if name.starts_with("SLACK_")
+                || name.starts_with("LINE_")
+                || name.starts_with("ACKBOT_")
+                || name.starts_with("AWS_")
+            {
+                command.env_remove(name);
+            }
+        }
+        command.env("ACKBOT_LOG_FORMAT", "json");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().expect("spawn ackbot");
+        let stderr = child.stderr.take().unwrap();
+        let logs: Arc<Mutex<Vec<Value>>> = Arc::default();
+        let sink = logs.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
+                sink.lock().unwrap().push(value);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let addr = logs
+                .lock()
+                .unwrap()
+                .iter()
+                .find_map(|l| l.get("addr").and_then(Value::as_str).map(str::to_string));
+            if let Some(addr) = addr {
+                return Ok(Server {
+                    child,
+                    url: format!("http://{addr}"),
+                    logs,
+                    _dir: dir,
+                });
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                std::thread::sleep(Duration::from_millis(100));
+                let text: Vec<String> =
+                    logs.lock().unwrap().iter().map(|l| l.to_string()).collect();
+                return Err(format!("exited with {status}: {}", text.join("\n")));
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                return Err("no `listening` log line within 20 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Every log line so far.
+    pub fn logs(&self) -> Vec<Value> {
+        self.logs.lock().unwrap().clone()
+    }
+
+    /// The log lines that mention `request_id`.
+    pub fn logs_for(&self, request_id: &str) -> Vec<Value> {
+        self.logs()
+            .into_iter()
+            .filter(|l| l.get("request_id").and_then(Value::as_str) == Some(request_id))
+            .collect()
+    }
+
+    /// Waits for a log line matching `wanted`.
+    pub async fn wait_for_log(
+        &self,
+        wanted: impl Fn(&Value) -> bool,
+        timeout: Duration,
+    ) -> Option<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(line) = self.logs().into_iter().find(|l| wanted(l)) {
+                return Some(line);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Sends SIGTERM.
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the process to exit.
+    pub async fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "ackbot-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Polls `check` until it returns `Some`, or `timeout` passes.
+pub async fn eventually<T>(timeout: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = check() {
+            return Some(v);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

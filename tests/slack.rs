@@ -1,0 +1,484 @@
+//! End to end: signed Slack slash commands through the real `ackbot serve`, with `response_url` and
+//! the Web API on a local stand-in (wiremock).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use ackbot::samples;
+use bot_core::{now_ms, Secret};
+use common::Server;
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+
+async fn slack_api() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn serve(api: &MockServer, extra: &[(&str, &str)]) -> Server {
+    let api_url = format!("{}/api", api.uri());
+    let mut env = vec![
+        ("SLACK_SIGNING_SECRET", SECRET),
+        ("SLACK_BOT_TOKEN", "xoxb-test-token"),
+        ("SLACK_API_URL", api_url.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    Server::start(&env)
+}
+
+fn response_url(api: &MockServer, id: &str) -> String {
+    format!("{}/commands/T0001/{id}/hook-token", api.uri())
+}
+
+/// Posts a slash command signed at `timestamp`; returns (status, request id, ack time).
+async fn post(
+    server: &Server,
+    body: &str,
+    timestamp: i64,
+    secret: &str,
+) -> (u16, String, Duration) {
+    let signature = bot_slack::sign(&Secret::new(secret), timestamp, body.as_bytes());
+    let started = Instant::now();
+    let response = reqwest::Client::new()
+        .post(format!("{}/slack/commands", server.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("X-Slack-Request-Timestamp", timestamp.to_string())
+        .header("X-Slack-Signature", signature)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    let id = response
+        .headers()
+        .get("x-ackbot-request-id")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (response.status().as_u16(), id, elapsed)
+}
+
+async fn command(
+    server: &Server,
+    api: &MockServer,
+    id: &str,
+    typed: &str,
+) -> (u16, String, Duration) {
+    let body = samples::slack_command_form(typed, &response_url(api, id));
+    post(server, &body, now_ms() / 1000, SECRET).await
+}
+
+fn posts_to(received: &[Request], id: &str) -> Vec<Value> {
+    received
+        .iter()
+        .filter(|r| r.url.path().contains(&format!("/{id}/")))
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}
+
+async fn reply(api: &MockServer, id: &str, timeout: Duration) -> Option<Value> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let received = api.received_requests().await.unwrap_or_default();
+        if let Some(body) = posts_to(&received, id).into_iter().next() {
+            return Some(body);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn ack_arrives_at_once_while_the_handler_sleeps() {
+    let api = slack_api().await;
+    let server = serve(&api, &[]);
+    let (status, _, ack) = command(&server, &api, "slow", "/wait 3").await;
+    assert_eq!(status, 200);
+    assert!(ack < Duration::from_millis(500), "ack took {ack:?}");
+    let started = Instant::now();
+    let body = reply(&api, "slow", Duration::from_secs(15))
+        .await
+        .expect("a reply");
+    assert_eq!(
+        body,
+        json!({"response_type": "ephemeral", "text": "Waited 3 s."})
+    );
+    assert!(
+        started.elapsed() > Duration::from_secs(2),
+        "the reply came after the work"
+    );
+}
+
+#[tokio::test]
+async fn exact_reply_text_arrives_at_response_url() {
+    let api = slack_api().await;
+    let server = serve(&api, &[]);
+    let text = "こんにちは 世界 👋🏽 a+b=c 100% %E3 & = ?";
+    let (status, _, _) = command(&server, &api, "echo", &format!("/echo {text}")).await;
+    assert_eq!(status, 200);
+    let body = reply(&api, "echo", Duration::from_secs(10))
+        .await
+        .expect("a reply");
+    assert_eq!(body, json!({"response_type": "ephemeral", "text": text}));
+}
+
+#[tokio::test]
+async fn help_and_unknown_commands_are_answered() {
+    let api = slack_api().await;
+    let server = serve(&api, &[]);
+    command(&server, &api, "help", "/help").await;
+    command(&server, &api, "nope", "/nope now").await;
+    let help = reply(&api, "help", Duration::from_secs(10)).await.unwrap();
+    let help = help["text"].as_str().unwrap();
+    for line in [
+        "/echo TEXT — Reply with TEXT exactly",
+        "/help — ",
+        "/ping — ",
+        "/wait SECONDS — ",
+    ] {
+        assert!(help.contains(line), "{help}");
+    }
+    let unknown = reply(&api, "nope", Duration::from_secs(10)).await.unwrap();
+    assert_eq!(
+        unknown["text"],
+        "I don't know “/nope”. Try /help to see what I can do."
+    );
+}
+
+async fn assert_dropped(
+    server: &Server,
+    api: &MockServer,
+    id: &str,
+    request_id: &str,
+    reason: &str,
+) {
+    let line = server
+        .wait_for_log(
+            |l| l["request_id"] == request_id && l["outcome"] == "rejected",
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("a rejection log line");
+    assert!(line["reason"].as_str().unwrap().contains(reason), "{line}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        posts_to(&api.received_requests().await.unwrap(), id).is_empty(),
+        "no reply may be sent"
+    );
+    assert_eq!(
+        server.logs_for(request_id).len(),
+        1,
+        "exactly one log line: {:?}",
+        server.logs_for(request_id)
+    );
+    let all = server
+        .logs()
+        .iter()
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!all.contains(SECRET), "the secret must never be logged");
+}
+
+#[tokio::test]
+async fn tampered_request_gets_no_reply_and_one_log_line() {
+    let api = slack_api().await;
+    let server = serve(&api, &[]);
+    let body = samples::slack_command_form("/echo pay 10", &response_url(&api, "tampered"));
+    let signature = bot_slack::sign(&Secret::new(SECRET), now_ms() / 1000, body.as_bytes());
+    let tampered = body.replace("pay+10", "pay+1000");
+    let response = reqwest::Client::new()
+        .post(format!("{}/slack/commands", server.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", (now_ms() / 1000).to_string())
+        .header("x-slack-signature", signature)
+        .body(tampered)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "Slack is acknowledged whatever happens next"
+    );
+    let request_id = response.headers()["x-ackbot-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_dropped(&server, &api, "tampered", &request_id, "").await;
+}
+
+#[tokio::test]
+async fn stale_and_future_requests_get_no_reply() {
+    let api = slack_api().await;
+    let server = serve(&api, &[]);
+    for (id, skew) in [("stale", -301), ("future", 301)] {
+        let body = samples::slack_command_form("/echo late", &response_url(&api, id));
+        let (status, request_id, _) = post(&server, &body, now_ms() / 1000 + skew, SECRET).await;
+        assert_eq!(status, 200);
+        assert_dropped(&server, &api, id, &request_id, "").await;
+    }
+}
+
+#[tokio::test]
+async fn wrong_secret_gets_no_reply() {
+    let api = slack_api().await;
+    let server = serve(&api, &[]);
+    let body = samples::slack_command_form("/echo hi", &response_url(&api, "wrong"));
+    let (_, request_id, _) = post(&server, &body, now_ms() / 1000, "another-secret").await;
+    assert_dropped(&server, &api, "wrong", &request_id, "").await;
+}
+
+#[tokio::test]
+async fn oversized_body_gets_413() {
+    let api = slack_api().await;
+    let server = serve(&api, &[]);
+    let body = format!("text={}", "a".repeat(1024 * 1024));
+    let (status, _, _) = post(&server, &body, now_ms() / 1000, SECRET).await;
+    assert_eq!(status, 413);
+    // Exactly at the limit is still accepted.
+    let body = "a".repeat(1024 * 1024);
+    let (status, _, _) = post(&server, &body, now_ms() / 1000, SECRET).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn full_queue_answers_503() {
+    let api = slack_api().await;
+    let server = serve(
+        &api,
+        &[("ACKBOT_WORKERS", "1"), ("ACKBOT_QUEUE_CAPACITY", "1")],
+    );
+    assert_eq!(command(&server, &api, "busy1", "/wait 3").await.0, 200);
+    // Let the one worker take the first; the second waits in the one queue slot.
+    server
+        .wait_for_log(
+            |l| {
+                l["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("listening"))
+            },
+            Duration::from_secs(1),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(command(&server, &api, "busy2", "/wait 0").await.0, 200);
+    let (status, _, _) = command(&server, &api, "busy3", "/echo dropped?").await;
+    assert_eq!(status, 503);
+    // Nothing accepted is lost: both accepted commands are answered.
+    assert!(reply(&api, "busy1", Duration::from_secs(10))
+        .await
+        .is_some());
+    assert!(reply(&api, "busy2", Duration::from_secs(10))
+        .await
+        .is_some());
+}
+
+#[tokio::test]
+async fn sigterm_drains_the_queue() {
+    let api = slack_api().await;
+    let mut server = serve(&api, &[("ACKBOT_WORKERS", "1")]);
+    for id in ["drain1", "drain2", "drain3"] {
+        assert_eq!(command(&server, &api, id, "/wait 1").await.0, 200);
+    }
+    server.terminate();
+    let status = server
+        .wait_exit(Duration::from_secs(20))
+        .await
+        .expect("exits after draining");
+    assert!(status.success(), "{status}");
+    let received = api.received_requests().await.unwrap();
+    for id in ["drain1", "drain2", "drain3"] {
+        assert_eq!(
+            posts_to(&received, id),
+            vec![json!({"response_type": "ephemeral", "text": "Waited 1 s."})]
+        );
+    }
+}
+
+#[tokio::test]
+async fn ssl_check_is_acknowledged_and_does_nothing() {
+    let api = slack_api().await;
+    let server = serve(&api, &[]);
+    let (status, request_id, _) =
+        post(&server, "ssl_check=1&token=abc", now_ms() / 1000, SECRET).await;
+    assert_eq!(status, 200);
+    let line = server
+        .wait_for_log(
+            |l| l["request_id"] == request_id.as_str(),
+            Duration::from_secs(10),
+        )
+        .await
+        .unwrap();
+    assert_eq!(line["outcome"], "processed");
+    assert_eq!(line["skipped"], 1);
+    assert!(api.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn unconfigured_platform_answers_404_and_health_is_ok() {
+    let api = slack_api().await;
+    let server = serve(&api, &[]);
+    let client = reqwest::Client::new();
+    let line = client
+        .post(format!("{}/line/webhook", server.url))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(line.status(), 404);
+    let health: Value = client
+        .get(format!("{}/healthz", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["platforms"], json!(["slack"]));
+}
+
+#[tokio::test]
+async fn empty_signing_secret_is_refused_at_start() {
+    let err = Server::try_start(&[("SLACK_SIGNING_SECRET", "")])
+        .err()
+        .expect("must not start");
+    assert!(
+        err.contains("SLACK_SIGNING_SECRET is set but empty"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn configured_ack_status_and_body() {
+    let api = slack_api().await;
+    let server = serve(
+        &api,
+        &[
+            ("ACKBOT_ACK_STATUS", "202"),
+            (
+                "ACKBOT_SLACK_COMMAND_ACK_BODY",
+                r#"{"response_type":"in_channel"}"#,
+            ),
+        ],
+    );
+    let body = samples::slack_command_form("/ping", &response_url(&api, "ping"));
+    let timestamp = now_ms() / 1000;
+    let response = reqwest::Client::new()
+        .post(format!("{}/slack/commands", server.url))
+        .header("x-slack-request-timestamp", timestamp.to_string())
+        .header(
+            "x-slack-signature",
+            bot_slack::sign(&Secret::new(SECRET), timestamp, body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    assert_eq!(
+        response.text().await.unwrap(),
+        r#"{"response_type":"in_channel"}"#
+    );
+    assert_eq!(
+        reply(&api, "ping", Duration::from_secs(10)).await.unwrap()["text"],
+        "pong"
+    );
+}
+
+#[tokio::test]
+async fn app_mention_is_answered_with_chat_post_message() {
+    let api = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/chat.postMessage"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"ok": true, "channel": "C1", "ts": "1.2"})),
+        )
+        .mount(&api)
+        .await;
+    let server = serve(&api, &[]);
+    let body = json!({
+        "token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+        "event_id": "Ev0001", "event_time": 1_700_000_000,
+        "event": {"type": "app_mention", "user": "U1", "text": "<@U0BOT> echo 日本語 🎌", "ts": "1.1",
+                  "channel": "C1", "event_ts": "1.1"}
+    })
+    .to_string();
+    let timestamp = now_ms() / 1000;
+    let response = reqwest::Client::new()
+        .post(format!("{}/slack/events", server.url))
+        .header("content-type", "application/json")
+        .header("x-slack-request-timestamp", timestamp.to_string())
+        .header(
+            "x-slack-signature",
+            bot_slack::sign(&Secret::new(SECRET), timestamp, body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let sent = first_request(&api, Duration::from_secs(10))
+        .await
+        .expect("chat.postMessage called");
+    assert_eq!(sent.headers["authorization"], "Bearer xoxb-test-token");
+    let sent: Value = serde_json::from_slice(&sent.body).unwrap();
+    assert_eq!(sent["channel"], "C1");
+    assert_eq!(sent["text"], "日本語 🎌");
+}
+
+#[tokio::test]
+async fn url_verification_is_answered_with_the_challenge() {
+    let api = slack_api().await;
+    let server = serve(&api, &[]);
+    let body = json!({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}).to_string();
+    let timestamp = now_ms() / 1000;
+    let response = reqwest::Client::new()
+        .post(format!("{}/slack/events", server.url))
+        .header("content-type", "application/json")
+        .header("x-slack-request-timestamp", timestamp.to_string())
+        .header(
+            "x-slack-signature",
+            bot_slack::sign(&Secret::new(SECRET), timestamp, body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(
+        answer["challenge"],
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
+}
+
+async fn first_request(api: &MockServer, timeout: Duration) -> Option<Request> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(first) = api
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+        {
+            return Some(first);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
