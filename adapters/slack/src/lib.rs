@@ -1,1 +1,38 @@
-//! placeholder
+//! Slack adapter for ackbot: verifies Slack's request signatures, turns slash commands, Events
+//! API callbacks and interactivity payloads into [`bot_core::Command`]s, and sends the replies
+//! to the `response_url` or with `chat.postMessage`, with bounded retries.
+//!
+//! Where a slash command becomes a `Command`: `slash_command.rs`; an event: `events.rs`; a button
+//! click: `interactions.rs`; the signature: `signature.rs`; replies: `reply.rs`.
+//!
+//! ```
+//! use bot_core::{Headers, Secret};
+//! use bot_slack::{sign, verify, SlackAdapter, SlackConfig};
+//!
+//! let secret = Secret::new("8f742231b10e8888abcd99yyyzzz85a5");
+//! let body = b"command=%2Fecho&text=hi";
+//! let mut headers = Headers::new();
+//! headers.append("X-Slack-Request-Timestamp", "1531420618");
+//! headers.append("X-Slack-Signature", sign(&secret, 1_531_420_618, body));
+//! assert!(verify(&secret, &headers, body, 1_531_420_618 + 60).is_ok());
+//!
+//! let adapter = SlackAdapter::new(SlackConfig::new(secret).with_bot_token("xoxb-…"));
+//! assert!(adapter.is_ok());
+//! assert!(SlackAdapter::new(SlackConfig::new("")).is_err());
+//! ```
+
+mod adapter;
+mod config;
+mod error;
+mod events;
+mod interactions;
+mod parsed;
+mod reply;
+mod signature;
+mod slash_command;
+
+pub use adapter::{SlackAdapter, COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, ROUTES};
+pub use config::{SlackConfig, DEFAULT_API_URL};
+pub use error::{ConfigError, ParseError, ReplyError, VerifyError};
+pub use reply::{SlackClient, RESPONSE_URL_MAX_USES};
+pub use signature::{sign, verify, MAX_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER};

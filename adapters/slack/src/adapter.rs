@@ -1,0 +1,167 @@
+//! The Slack [`Adapter`]: verifies the signature, picks the parser by route, and wires replies
+//! to a shared [`SlackClient`].
+
+use std::sync::Arc;
+
+use bot_core::{Adapter, BoxError, Envelope, Inbound, Platform, Secret};
+
+use crate::parsed::Parsed;
+use crate::reply::SlackClient;
+use crate::{events, interactions, slash_command};
+use crate::{ConfigError, ParseError, SlackConfig};
+
+/// The route slash commands are posted to.
+pub const COMMANDS_ROUTE: &str = "/slack/commands";
+/// The route Events API requests are posted to.
+pub const EVENTS_ROUTE: &str = "/slack/events";
+/// The route interactivity requests (buttons, shortcuts, modals) are posted to.
+pub const INTERACTIONS_ROUTE: &str = "/slack/interactions";
+/// Every route the Slack adapter serves.
+pub const ROUTES: &[&str] = &[COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE];
+
+/// The Slack adapter: signature check, slash commands, Events API, interactivity and replies.
+#[derive(Debug)]
+pub struct SlackAdapter {
+    signing_secret: Secret,
+    client: Arc<SlackClient>,
+}
+
+impl SlackAdapter {
+    /// Builds the adapter; refuses a blank signing secret or an invalid API URL.
+    pub fn new(config: SlackConfig) -> Result<Self, ConfigError> {
+        if config.signing_secret.is_blank() {
+            return Err(ConfigError::EmptySigningSecret);
+        }
+        let client = Arc::new(SlackClient::new(&config)?);
+        Ok(Self {
+            signing_secret: config.signing_secret,
+            client,
+        })
+    }
+
+    /// The client replies are sent with.
+    pub fn client(&self) -> &SlackClient {
+        &self.client
+    }
+}
+
+impl Adapter for SlackAdapter {
+    fn platform(&self) -> Platform {
+        Platform::Slack
+    }
+
+    fn routes(&self) -> &'static [&'static str] {
+        ROUTES
+    }
+
+    fn verify(&self, envelope: &Envelope) -> Result<(), BoxError> {
+        // The gateway's receive time, not ours: an event may wait in the queue for minutes.
+        let now_secs = envelope.received_at_ms / 1000;
+        crate::verify(
+            &self.signing_secret,
+            &envelope.headers,
+            &envelope.body,
+            now_secs,
+        )
+        .map_err(BoxError::from)
+    }
+
+    fn parse(&self, envelope: &Envelope) -> Result<Vec<Inbound>, BoxError> {
+        let items: Vec<Parsed> = match envelope.route.as_str() {
+            COMMANDS_ROUTE => slash_command::parse(&envelope.body)?,
+            EVENTS_ROUTE => events::parse(&envelope.body)?,
+            INTERACTIONS_ROUTE => interactions::parse(&envelope.body)?,
+            other => return Err(ParseError::UnknownRoute(other.to_string()).into()),
+        };
+        Ok(items
+            .into_iter()
+            .map(|item| item.into_inbound(&self.client))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign;
+    use bot_core::Headers;
+
+    const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+
+    fn envelope(route: &str, body: &str, signed_at: i64, received_at: i64) -> Envelope {
+        let signature = sign(&Secret::new(SECRET), signed_at, body.as_bytes());
+        let mut headers = Headers::new();
+        headers.append("x-slack-request-timestamp", signed_at.to_string());
+        headers.append("x-slack-signature", signature);
+        Envelope {
+            route: route.into(),
+            received_at_ms: received_at * 1000 + 999,
+            request_id: "r1".into(),
+            source_ip: None,
+            headers,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    fn adapter() -> SlackAdapter {
+        SlackAdapter::new(SlackConfig::new(SECRET)).unwrap()
+    }
+
+    #[test]
+    fn blank_signing_secret_is_refused() {
+        for secret in ["", "  \n"] {
+            let error = SlackAdapter::new(SlackConfig::new(secret)).unwrap_err();
+            assert_eq!(error, ConfigError::EmptySigningSecret);
+            assert!(error.to_string().contains("Basic Information"));
+        }
+    }
+
+    #[test]
+    fn serves_the_three_slack_routes() {
+        let a = adapter();
+        assert_eq!(a.platform(), Platform::Slack);
+        assert_eq!(
+            a.routes(),
+            ["/slack/commands", "/slack/events", "/slack/interactions"]
+        );
+    }
+
+    #[test]
+    fn freshness_is_judged_by_the_receive_time() {
+        let a = adapter();
+        // Signed in 2018 and received then: fine, whatever the wall clock says.
+        let old = envelope(COMMANDS_ROUTE, "command=%2Fx", 1_531_420_618, 1_531_420_618);
+        assert!(a.verify(&old).is_ok());
+        // Received 301 s after it was signed: stale.
+        let late = envelope(COMMANDS_ROUTE, "command=%2Fx", 1_531_420_618, 1_531_420_919);
+        let error = a.verify(&late).unwrap_err().to_string();
+        assert!(error.contains("301 s"), "{error}");
+    }
+
+    #[test]
+    fn parse_picks_the_parser_by_route() {
+        let a = adapter();
+        let command = envelope(COMMANDS_ROUTE, "command=%2Fecho&text=hi", 1, 1);
+        assert!(
+            matches!(&a.parse(&command).unwrap()[..], [Inbound::Work(w)] if w.command.name == "echo")
+        );
+        let ssl = envelope(COMMANDS_ROUTE, "ssl_check=1", 1, 1);
+        assert!(matches!(
+            &a.parse(&ssl).unwrap()[..],
+            [Inbound::Skip { .. }]
+        ));
+        let event = envelope(
+            EVENTS_ROUTE,
+            r#"{"type":"url_verification","challenge":"c"}"#,
+            1,
+            1,
+        );
+        assert!(matches!(
+            &a.parse(&event).unwrap()[..],
+            [Inbound::Skip { .. }]
+        ));
+        let elsewhere = envelope("/line/webhook", "{}", 1, 1);
+        let error = a.parse(&elsewhere).err().unwrap().to_string();
+        assert!(error.contains("/line/webhook"), "{error}");
+    }
+}

@@ -1,0 +1,80 @@
+//! What the Slack adapter needs to know: the signing secret, the bot token, the API's address
+//! and how patiently to retry.
+
+use bot_core::retry::RetryPolicy;
+use bot_core::Secret;
+
+/// The Web API base URL used when none is configured.
+pub const DEFAULT_API_URL: &str = "https://slack.com/api";
+
+/// Configuration of the Slack adapter, built with [`SlackConfig::new`] and the `with_*` methods.
+#[derive(Clone, Debug)]
+pub struct SlackConfig {
+    /// The app's Signing Secret (`SLACK_SIGNING_SECRET`).
+    pub signing_secret: Secret,
+    /// The bot token (`SLACK_BOT_TOKEN`, `xoxb-…`), needed for `chat.postMessage` replies.
+    pub bot_token: Option<Secret>,
+    /// The Web API base URL (`SLACK_API_URL`), `https://slack.com/api` by default.
+    pub api_url: String,
+    /// How often and how patiently to retry replies.
+    pub retry: RetryPolicy,
+}
+
+impl SlackConfig {
+    /// A configuration with the given signing secret, no bot token and the default API URL.
+    pub fn new(signing_secret: impl Into<Secret>) -> Self {
+        Self {
+            signing_secret: signing_secret.into(),
+            bot_token: None,
+            api_url: DEFAULT_API_URL.to_string(),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// Sets the bot token used for `chat.postMessage`.
+    pub fn with_bot_token(mut self, bot_token: impl Into<Secret>) -> Self {
+        self.bot_token = Some(bot_token.into());
+        self
+    }
+
+    /// Sets the Web API base URL, e.g. a local stand-in's.
+    pub fn with_api_url(mut self, api_url: impl Into<String>) -> Self {
+        self.api_url = api_url.into();
+        self
+    }
+
+    /// Sets the retry policy for replies.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn builder_sets_every_field() {
+        let c = SlackConfig::new("s3cret")
+            .with_bot_token("xoxb-1")
+            .with_api_url("http://127.0.0.1:9/api")
+            .with_retry(RetryPolicy::fixed(2, Duration::ZERO));
+        assert_eq!(c.signing_secret.expose(), "s3cret");
+        assert_eq!(c.bot_token.as_ref().map(Secret::expose), Some("xoxb-1"));
+        assert_eq!(c.api_url, "http://127.0.0.1:9/api");
+        assert_eq!(c.retry.max_attempts, 2);
+        assert_eq!(SlackConfig::new("x").api_url, DEFAULT_API_URL);
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let c = SlackConfig::new("s3cret").with_bot_token("xoxb-1");
+        let text = format!("{c:?}");
+        assert!(
+            !text.contains("s3cret") && !text.contains("xoxb-1"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! The errors of the Slack adapter, one enum per job: configuration, signature, parsing, replies.
+
+use std::time::Duration;
+
+/// Why a [`SlackAdapter`](crate::SlackAdapter) could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The signing secret is empty or only white space.
+    #[error(
+        "SLACK_SIGNING_SECRET is empty: set it to the Signing Secret from your Slack app's \
+         Basic Information page"
+    )]
+    EmptySigningSecret,
+    /// The API base URL does not parse.
+    #[error("SLACK_API_URL `{0}` is not a valid URL (expected e.g. https://slack.com/api)")]
+    BadApiUrl(String),
+    /// The HTTP client could not be built.
+    #[error("could not build the HTTP client for Slack: {0}")]
+    HttpClient(String),
+}
+
+/// Why a request did not pass Slack's signature check. Never carries a secret or a signature.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// The signing secret is empty, so no request can be trusted.
+    #[error("the Slack signing secret is empty: refusing to verify")]
+    EmptySecret,
+    /// The `X-Slack-Request-Timestamp` header is absent.
+    #[error("missing X-Slack-Request-Timestamp header")]
+    MissingTimestamp,
+    /// The `X-Slack-Signature` header is absent.
+    #[error("missing X-Slack-Signature header")]
+    MissingSignature,
+    /// The timestamp is not a whole number of seconds.
+    #[error("X-Slack-Request-Timestamp is not a whole number of seconds")]
+    BadTimestamp,
+    /// The signature does not start with `v0=`, the only version Slack uses.
+    #[error("X-Slack-Signature is not a `v0=` signature")]
+    UnsupportedVersion,
+    /// The timestamp is more than 300 s away from the receive time; `skew_secs` is positive
+    /// when the request is older, negative when it claims to come from the future.
+    #[error(
+        "request timestamp is {} s {} the receive time (at most 300 s allowed)",
+        skew_secs.unsigned_abs(),
+        if *skew_secs >= 0 { "before" } else { "after" }
+    )]
+    Stale {
+        /// Receive time minus request timestamp, in seconds.
+        skew_secs: i64,
+    },
+    /// The signature does not match the body.
+    #[error("X-Slack-Signature does not match the request body")]
+    Mismatch,
+}
+
+/// Why a verified Slack request could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// A field every payload of this kind carries is absent or empty.
+    #[error("the Slack payload has no `{0}` field")]
+    MissingField(&'static str),
+    /// The body (or the interactivity `payload` field) is not valid JSON.
+    #[error("the Slack payload is not valid JSON: {0}")]
+    Json(String),
+    /// The JSON is valid but not an object.
+    #[error("the Slack payload is not a JSON object")]
+    NotAnObject,
+    /// The Envelope came in on a route this adapter does not serve.
+    #[error("no Slack payload is expected on route `{0}`")]
+    UnknownRoute(String),
+}
+
+/// Why a reply could not be sent to Slack. Never carries a token or a `response_url`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplyError {
+    /// Slack refused the request: a non-2xx status, or `{"ok":false}` with HTTP 200.
+    #[error("Slack answered HTTP {status}: {message}")]
+    Api {
+        /// The HTTP status code.
+        status: u16,
+        /// Slack's `error` code or the start of the response body.
+        message: String,
+    },
+    /// Slack rate-limited the request (HTTP 429 or `ratelimited`).
+    #[error("Slack rate-limited the request{}", retry_after.map(|d| format!(" (Retry-After {} s)", d.as_secs())).unwrap_or_default())]
+    RateLimited {
+        /// How long Slack asked us to wait, when it said.
+        retry_after: Option<Duration>,
+    },
+    /// Slack could not be reached, or did not answer in time.
+    #[error("could not reach Slack: {0}")]
+    Network(String),
+    /// A reply needs `chat.postMessage` and no bot token is configured.
+    #[error(
+        "SLACK_BOT_TOKEN is not set: replies without a response_url (events, mentions) are sent \
+         with chat.postMessage, which needs the bot token (xoxb-…) from your Slack app's \
+         OAuth & Permissions page"
+    )]
+    MissingToken,
+    /// The retries ran out; `last` is the final failure.
+    #[error("gave up after {attempts} attempt{}: {last}", if *attempts == 1 { "" } else { "s" })]
+    GaveUp {
+        /// How many attempts were made.
+        attempts: u32,
+        /// The last failure.
+        last: Box<ReplyError>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_says_which_direction() {
+        let past = VerifyError::Stale { skew_secs: 301 }.to_string();
+        assert!(past.contains("301 s before"), "{past}");
+        let future = VerifyError::Stale { skew_secs: -301 }.to_string();
+        assert!(future.contains("301 s after"), "{future}");
+    }
+
+    #[test]
+    fn gave_up_counts_attempts() {
+        let e = ReplyError::GaveUp {
+            attempts: 3,
+            last: Box::new(ReplyError::Api {
+                status: 503,
+                message: "down".into(),
+            }),
+        };
+        assert_eq!(
+            e.to_string(),
+            "gave up after 3 attempts: Slack answered HTTP 503: down"
+        );
+    }
+
+    #[test]
+    fn messages_name_the_variable_to_set() {
+        assert!(ConfigError::EmptySigningSecret
+            .to_string()
+            .contains("SLACK_SIGNING_SECRET"));
+        assert!(ReplyError::MissingToken
+            .to_string()
+            .contains("SLACK_BOT_TOKEN"));
+    }
+}

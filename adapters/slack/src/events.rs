@@ -1,0 +1,295 @@
+//! The Events API (`/slack/events`): a JSON `event_callback` becomes a [`Command`] — a mention or
+//! a direct message becomes a typed command, any other event an event command.
+
+use bot_core::{Command, Conversation, Platform, User};
+use serde_json::Value;
+
+use crate::parsed::{conversation_kind, str_at, Parsed};
+use crate::reply::ReplyTarget;
+use crate::ParseError;
+
+/// Parses an Events API request body.
+pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
+    let payload: Value =
+        serde_json::from_slice(body).map_err(|e| ParseError::Json(e.to_string()))?;
+    if !payload.is_object() {
+        return Err(ParseError::NotAnObject);
+    }
+    match str_at(&payload, "type") {
+        None => Err(ParseError::MissingField("type")),
+        // The edge answers the challenge itself; the worker has nothing to do.
+        Some("url_verification") => Ok(vec![Parsed::skip("url_verification")]),
+        Some("event_callback") => event_callback(payload).map(|item| vec![item]),
+        Some(other) => Ok(vec![Parsed::skip(format!(
+            "Events API payload of type `{other}`"
+        ))]),
+    }
+}
+
+fn event_callback(payload: Value) -> Result<Parsed, ParseError> {
+    let event = payload
+        .get("event")
+        .filter(|e| e.is_object())
+        .ok_or(ParseError::MissingField("event"))?;
+    let event_type = str_at(event, "type").ok_or(ParseError::MissingField("event.type"))?;
+    // The bot's own messages come back as events: answering them could loop.
+    let from_bot = event.get("bot_id").is_some_and(|b| !b.is_null());
+    let command = match event_type {
+        "app_mention" if from_bot => return Ok(Parsed::skip("app_mention from a bot")),
+        "message" if from_bot || event.get("subtype").is_some() => {
+            return Ok(Parsed::skip("message from a bot or with a subtype"))
+        }
+        "app_mention" => typed(strip_leading_mention(
+            str_at(event, "text").unwrap_or_default(),
+        )),
+        "message" if str_at(event, "channel_type") == Some("im") => {
+            typed(str_at(event, "text").unwrap_or_default())
+        }
+        other => Command::event(Platform::Slack, other),
+    };
+    let channel = channel_id(event);
+    let user = User {
+        id: user_id(event).unwrap_or_default().to_string(),
+        name: None,
+    };
+    let conversation = Conversation {
+        id: channel.unwrap_or_default().to_string(),
+        name: None,
+        kind: conversation_kind(
+            channel.unwrap_or_default(),
+            None,
+            str_at(event, "channel_type"),
+        ),
+    };
+    let target = ReplyTarget::channel(channel, str_at(event, "thread_ts"));
+    let dedupe_key = str_at(&payload, "event_id").map(str::to_string);
+    Ok(Parsed::Work {
+        command: Box::new(
+            command
+                .with_user(user)
+                .with_conversation(conversation)
+                .with_raw(payload),
+        ),
+        dedupe_key,
+        target,
+    })
+}
+
+fn typed(text: &str) -> Command {
+    let (name, args) = Command::split_text(text);
+    Command::new(Platform::Slack, name, args)
+}
+
+/// The text after a leading `<@U123>` (or `<@U123|name>`) mention; the text itself without one.
+fn strip_leading_mention(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    if let Some(rest) = trimmed.strip_prefix("<@") {
+        if let Some(end) = rest.find('>') {
+            return &rest[end + 1..];
+        }
+    }
+    text
+}
+
+/// The event's user: a string id in most events, an object in `user_change` and `team_join`.
+fn user_id(event: &Value) -> Option<&str> {
+    let user = event.get("user")?;
+    user.as_str().or_else(|| str_at(user, "id"))
+}
+
+/// The event's channel: a string id, a channel object (`channel_created`), or the reacted-to
+/// item's channel (`reaction_added`).
+fn channel_id(event: &Value) -> Option<&str> {
+    match event.get("channel") {
+        Some(Value::String(id)) => Some(id),
+        Some(channel @ Value::Object(_)) => str_at(channel, "id"),
+        _ => event.get("item").and_then(|item| str_at(item, "channel")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bot_core::{ConversationKind, Kind};
+    use serde_json::json;
+
+    const APP_MENTION: &str = include_str!("../tests/data/app_mention.json");
+    const URL_VERIFICATION: &str = include_str!("../tests/data/url_verification.json");
+
+    fn work(body: &Value) -> (Command, Option<String>, ReplyTarget) {
+        match parse(body.to_string().as_bytes()).unwrap().pop().unwrap() {
+            Parsed::Work {
+                command,
+                dedupe_key,
+                target,
+            } => (*command, dedupe_key, target),
+            other => panic!("expected work, got {other:?}"),
+        }
+    }
+
+    fn skipped(body: &Value) -> String {
+        match parse(body.to_string().as_bytes()).unwrap().pop().unwrap() {
+            Parsed::Skip(reason) => reason,
+            other => panic!("expected a skip, got {other:?}"),
+        }
+    }
+
+    fn callback(event: Value) -> Value {
+        json!({"type": "event_callback", "team_id": "T1", "event_id": "Ev1", "event": event})
+    }
+
+    #[test]
+    fn url_verification_is_skipped() {
+        let items = parse(URL_VERIFICATION.as_bytes()).unwrap();
+        assert!(matches!(&items[..], [Parsed::Skip(r)] if r == "url_verification"));
+    }
+
+    #[test]
+    fn app_mention_fixture_becomes_the_mentioned_command() {
+        let payload: Value = serde_json::from_str(APP_MENTION).unwrap();
+        let (command, dedupe_key, target) = work(&payload);
+        assert_eq!(command.kind, Kind::Command);
+        assert_eq!(command.name, "echo");
+        assert_eq!(command.text, "こんにちは 👋 a+b");
+        assert_eq!(command.user.id, "U061F7AUR");
+        assert_eq!(command.conversation.id, "C0LAN2Q65");
+        assert_eq!(command.conversation.kind, ConversationKind::Group);
+        assert_eq!(command.raw["event"]["type"], "app_mention");
+        assert_eq!(dedupe_key.as_deref(), Some("Ev0LAN670R"));
+        assert_eq!(target, ReplyTarget::channel(Some("C0LAN2Q65"), None));
+    }
+
+    #[test]
+    fn mention_in_a_thread_is_answered_in_the_thread() {
+        let payload = callback(json!({
+            "type": "app_mention", "user": "U1", "channel": "C1",
+            "text": "<@U0BOT|ackbot>   ping", "ts": "2.0", "thread_ts": "1.0"
+        }));
+        let (command, _, target) = work(&payload);
+        assert_eq!((command.name.as_str(), command.text.as_str()), ("ping", ""));
+        assert_eq!(target, ReplyTarget::channel(Some("C1"), Some("1.0")));
+    }
+
+    #[test]
+    fn mention_without_leading_mention_uses_the_whole_text() {
+        let payload = callback(json!({"type": "app_mention", "user": "U1", "channel": "C1",
+            "text": "echo hi <@U0BOT>"}));
+        let (command, _, _) = work(&payload);
+        assert_eq!(
+            (command.name.as_str(), command.text.as_str()),
+            ("echo", "hi <@U0BOT>")
+        );
+    }
+
+    #[test]
+    fn direct_message_becomes_a_command() {
+        let payload = callback(json!({
+            "type": "message", "channel_type": "im", "user": "U1", "channel": "D1",
+            "text": "/Echo two  words"
+        }));
+        let (command, dedupe_key, target) = work(&payload);
+        assert_eq!(command.kind, Kind::Command);
+        assert_eq!(
+            (command.name.as_str(), command.text.as_str()),
+            ("echo", "two  words")
+        );
+        assert_eq!(command.conversation.kind, ConversationKind::Direct);
+        assert_eq!(dedupe_key.as_deref(), Some("Ev1"));
+        assert_eq!(target, ReplyTarget::channel(Some("D1"), None));
+    }
+
+    #[test]
+    fn bot_and_subtype_messages_are_skipped() {
+        for event in [
+            json!({"type": "message", "channel_type": "im", "bot_id": "B1", "channel": "D1", "text": "echo hi"}),
+            json!({"type": "message", "channel_type": "im", "subtype": "message_changed", "channel": "D1"}),
+            json!({"type": "message", "channel_type": "channel", "bot_id": "B1", "channel": "C1"}),
+            json!({"type": "app_mention", "bot_id": "B1", "channel": "C1", "text": "<@U0BOT> echo"}),
+        ] {
+            let reason = skipped(&callback(event));
+            assert!(reason.contains("bot"), "{reason}");
+        }
+    }
+
+    #[test]
+    fn other_events_become_event_commands() {
+        let payload = callback(json!({
+            "type": "reaction_added", "user": "U1", "reaction": "thumbsup",
+            "item": {"type": "message", "channel": "C5", "ts": "1.1"}
+        }));
+        let (command, dedupe_key, target) = work(&payload);
+        assert_eq!(command.kind, Kind::Event);
+        assert_eq!(command.name, "reaction_added");
+        assert_eq!(command.user.id, "U1");
+        assert_eq!(command.conversation.id, "C5");
+        assert_eq!(dedupe_key.as_deref(), Some("Ev1"));
+        assert_eq!(target, ReplyTarget::channel(Some("C5"), None));
+
+        // A channel message (not a DM) is an event too.
+        let (command, _, _) = work(&callback(
+            json!({"type": "message", "channel_type": "channel",
+            "user": "U1", "channel": "C1", "text": "echo hi"}),
+        ));
+        assert_eq!(
+            (command.kind, command.name.as_str()),
+            (Kind::Event, "message")
+        );
+    }
+
+    #[test]
+    fn events_with_objects_for_user_or_channel_are_understood() {
+        let (command, _, target) = work(&callback(json!({
+            "type": "channel_created", "channel": {"id": "C9", "name": "new", "creator": "U2"}
+        })));
+        assert_eq!(command.conversation.id, "C9");
+        assert_eq!(target, ReplyTarget::channel(Some("C9"), None));
+        let (command, _, target) = work(&callback(json!({
+            "type": "team_join", "user": {"id": "U3", "name": "ann"}
+        })));
+        assert_eq!(command.user.id, "U3");
+        assert!(matches!(target, ReplyTarget::Nowhere(_)));
+    }
+
+    #[test]
+    fn odd_payloads_never_panic() {
+        let skips = [
+            json!({"type": "app_rate_limited", "minute_rate_limited": 1}),
+            json!({"type": "something_new"}),
+        ];
+        for payload in skips {
+            skipped(&payload);
+        }
+        let errors = [
+            (json!({"token": "x"}), ParseError::MissingField("type")),
+            (
+                json!({"type": "event_callback"}),
+                ParseError::MissingField("event"),
+            ),
+            (
+                json!({"type": "event_callback", "event": 3}),
+                ParseError::MissingField("event"),
+            ),
+            (
+                json!({"type": "event_callback", "event": {}}),
+                ParseError::MissingField("event.type"),
+            ),
+            (json!([1, 2]), ParseError::NotAnObject),
+            (json!(null), ParseError::NotAnObject),
+        ];
+        for (payload, expected) in errors {
+            assert_eq!(parse(payload.to_string().as_bytes()).unwrap_err(), expected);
+        }
+        // Wrong types for known fields are tolerated.
+        let (command, dedupe_key, target) = work(&json!({"type": "event_callback", "event_id": 7,
+            "event": {"type": "app_mention", "text": 5, "user": [], "channel": null}}));
+        assert_eq!(command.name, "");
+        assert_eq!(dedupe_key, None);
+        assert!(matches!(target, ReplyTarget::Nowhere(_)));
+    }
+
+    #[test]
+    fn invalid_json_is_a_parse_error() {
+        let error = parse(b"{not json").unwrap_err();
+        assert!(matches!(error, ParseError::Json(_)), "{error}");
+    }
+}

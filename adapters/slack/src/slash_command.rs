@@ -1,0 +1,158 @@
+//! Slash commands (`/slack/commands`): a form body becomes a [`Command`].
+
+use bot_core::{Command, Conversation, Platform, User};
+use serde_json::{Map, Value};
+
+use crate::parsed::{conversation_kind, Parsed};
+use crate::reply::ReplyTarget;
+use crate::ParseError;
+
+/// Parses a slash command's `application/x-www-form-urlencoded` body.
+pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
+    let mut fields = Map::new();
+    for (name, value) in form_urlencoded::parse(body) {
+        fields
+            .entry(name.into_owned())
+            .or_insert_with(|| Value::String(value.into_owned()));
+    }
+    let field = |name: &str| fields.get(name).and_then(Value::as_str);
+    // Slack's certificate health check: signed, but it asks for nothing.
+    if field("ssl_check") == Some("1") {
+        return Ok(vec![Parsed::skip("ssl_check")]);
+    }
+    let name = field("command")
+        .filter(|c| !c.trim().trim_start_matches('/').is_empty())
+        .ok_or(ParseError::MissingField("command"))?;
+    let channel_id = field("channel_id").unwrap_or_default();
+    let channel_name = field("channel_name");
+    let user = User {
+        id: field("user_id").unwrap_or_default().to_string(),
+        name: field("user_name").map(str::to_string),
+    };
+    let conversation = Conversation {
+        id: channel_id.to_string(),
+        name: channel_name.map(str::to_string),
+        kind: conversation_kind(channel_id, channel_name, None),
+    };
+    let target = ReplyTarget::response_url_or(
+        field("response_url"),
+        ReplyTarget::channel(Some(channel_id), None),
+    );
+    let command = Command::new(Platform::Slack, name, field("text").unwrap_or_default())
+        .with_user(user)
+        .with_conversation(conversation);
+    Ok(vec![Parsed::Work {
+        command: Box::new(command.with_raw(Value::Object(fields))),
+        dedupe_key: None,
+        target,
+    }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bot_core::{ConversationKind, Kind};
+
+    const FIXTURE: &str = include_str!("../tests/data/slash_command.txt");
+
+    fn parse_one(body: &str) -> (Command, Option<String>, ReplyTarget) {
+        match parse(body.as_bytes()).unwrap().pop().unwrap() {
+            Parsed::Work {
+                command,
+                dedupe_key,
+                target,
+            } => (*command, dedupe_key, target),
+            other => panic!("expected work, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn fixture_becomes_a_command() {
+        let (command, dedupe_key, target) = parse_one(FIXTURE);
+        assert_eq!(command.platform, Platform::Slack);
+        assert_eq!(command.kind, Kind::Command);
+        assert_eq!(command.name, "webhook-collect");
+        assert_eq!(command.text, "");
+        assert_eq!(
+            command.user,
+            User {
+                id: "U2CERLKJA".into(),
+                name: Some("roadrunner".into())
+            }
+        );
+        assert_eq!(
+            command.conversation,
+            Conversation {
+                id: "G8PSS9T3V".into(),
+                name: Some("foobar".into()),
+                kind: ConversationKind::Group
+            }
+        );
+        assert_eq!(command.raw["team_domain"], "testteamnow");
+        assert_eq!(command.raw["command"], "/webhook-collect");
+        assert_eq!(command.raw.as_object().unwrap().len(), 11);
+        assert_eq!(dedupe_key, None);
+        assert_eq!(
+            target,
+            ReplyTarget::ResponseUrl(
+                "https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn text_round_trips_exactly() {
+        // As Slack encodes it: space as `+`, `+` as %2B, `%` as %25, UTF-8 percent-encoded.
+        let body = "command=%2Fecho&text=%E3%81%93%E3%82%93%E3%81%AB%E3%81%A1%E3%81%AF+%F0%9F%91%8B+a%2Bb+100%25\
+                    &user_id=U1&channel_id=C1&response_url=https%3A%2F%2Fhooks.slack.com%2Fx";
+        let (command, _, _) = parse_one(body);
+        assert_eq!(command.name, "echo");
+        assert_eq!(command.text, "こんにちは 👋 a+b 100%");
+        assert_eq!(command.raw["text"], "こんにちは 👋 a+b 100%");
+    }
+
+    #[test]
+    fn direct_messages_are_direct() {
+        let (c, _, _) = parse_one("command=%2Fx&channel_id=D024BE91L&channel_name=directmessage");
+        assert_eq!(c.conversation.kind, ConversationKind::Direct);
+        let (c, _, _) = parse_one("command=%2Fx&channel_id=D024BE91L&channel_name=whatever");
+        assert_eq!(c.conversation.kind, ConversationKind::Direct);
+        let (c, _, _) = parse_one("command=%2Fx&channel_id=C1&channel_name=directmessage");
+        assert_eq!(c.conversation.kind, ConversationKind::Direct);
+        let (c, _, _) = parse_one("command=%2Fx&channel_id=C1&channel_name=general");
+        assert_eq!(c.conversation.kind, ConversationKind::Group);
+    }
+
+    #[test]
+    fn ssl_check_is_skipped_only_when_exactly_one() {
+        let items = parse(b"ssl_check=1&token=abc").unwrap();
+        assert!(matches!(&items[..], [Parsed::Skip(r)] if r == "ssl_check"));
+        // Anything else mentioning ssl_check is an ordinary request.
+        let (command, _, _) = parse_one("ssl_check=0&command=%2Fecho&text=ssl_check%3D1");
+        assert_eq!(command.text, "ssl_check=1");
+        assert!(parse(b"ssl_check=11").is_err());
+    }
+
+    #[test]
+    fn missing_command_is_a_clear_error() {
+        for body in ["text=hi&user_id=U1", "command=&text=hi", "command=%2F"] {
+            let error = parse(body.as_bytes()).unwrap_err();
+            assert_eq!(error, ParseError::MissingField("command"), "{body}");
+            assert!(error.to_string().contains("`command`"));
+        }
+    }
+
+    #[test]
+    fn without_response_url_replies_go_to_the_channel() {
+        let (_, _, target) = parse_one("command=%2Fx&channel_id=C77");
+        assert_eq!(target, ReplyTarget::channel(Some("C77"), None));
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for body in [&b"%%%"[..], b"&&==&", b"\xff\xfe=\xff", b""] {
+            let _ = parse(body);
+        }
+    }
+}
