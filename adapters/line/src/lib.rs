@@ -1,1 +1,46 @@
-//! placeholder
+//! LINE Messaging API adapter for ackbot.
+//!
+//! [`LineAdapter`] takes the Envelopes of `/line/webhook`: it checks `x-line-signature` against
+//! the raw body ([`verify`]), parses the events ([`webhook`]), turns text messages and `/`
+//! postbacks into commands and every other event into an event command, and answers through the
+//! reply token while it is fresh, by push (with a deterministic `X-Line-Retry-Key`) otherwise,
+//! and never in standby mode.
+//!
+//! ```
+//! use bot_core::{Adapter, Envelope, Headers, Inbound, Secret};
+//! use bot_line::{sign, LineAdapter, LineConfig};
+//!
+//! let adapter = LineAdapter::new(LineConfig::new("channel-secret", "access-token")).unwrap();
+//!
+//! let body = br#"{"destination":"U0123456789abcdef0123456789abcdef","events":[]}"#.to_vec();
+//! let signature = sign(&Secret::new("channel-secret"), &body);
+//! let envelope = Envelope {
+//!     route: "/line/webhook".into(),
+//!     received_at_ms: 1_700_000_000_000,
+//!     request_id: "req-1".into(),
+//!     source_ip: None,
+//!     headers: Headers::from_iter([("X-Line-Signature", signature)]),
+//!     body,
+//! };
+//! adapter.verify(&envelope).unwrap();
+//! // The console's Verify request: acknowledged, nothing to do.
+//! let items = adapter.parse(&envelope).unwrap();
+//! assert!(matches!(&items[..], [Inbound::Skip { .. }]));
+//! ```
+
+mod adapter;
+mod client;
+mod command;
+mod config;
+mod delivery;
+mod error;
+mod signature;
+mod split;
+pub mod webhook;
+
+pub use adapter::{LineAdapter, WEBHOOK_ROUTE};
+pub use config::{LineConfig, DEFAULT_API_URL, DEFAULT_REPLY_TOKEN_TTL_MS};
+pub use delivery::{loading_seconds, messages_for, retry_key, MAX_MESSAGES_PER_REQUEST};
+pub use error::{ApiErrorDetail, ConfigError, ParseError, ReplyError, VerifyError};
+pub use signature::{sign, verify, SIGNATURE_HEADER};
+pub use split::{split_text, utf16_len, MAX_TEXT_UTF16};

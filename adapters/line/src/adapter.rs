@@ -1,0 +1,128 @@
+//! The LINE [`Adapter`]: verifies `/line/webhook` Envelopes, parses their events into work, and
+//! gives each a [`Delivery`](bot_core::Delivery) that answers by reply token or push.
+
+use std::sync::Arc;
+
+use bot_core::{Adapter, BoxError, Envelope, Inbound, Platform, Secret, Work};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::client::LineClient;
+use crate::command::{map_event, Mapped};
+use crate::delivery::LineDelivery;
+use crate::webhook::{Event, EventMode, Source};
+use crate::{verify, ConfigError, LineConfig, ParseError};
+
+/// The edge route LINE posts webhooks to.
+pub const WEBHOOK_ROUTE: &str = "/line/webhook";
+
+/// The LINE Messaging API adapter.
+pub struct LineAdapter {
+    channel_secrets: Vec<Secret>,
+    client: Arc<LineClient>,
+    reply_token_ttl_ms: i64,
+}
+
+/// The body with its events still raw, so each keeps its JSON and one bad event spoils no other.
+#[derive(Deserialize)]
+struct RawCallback {
+    events: Vec<Value>,
+}
+
+impl LineAdapter {
+    /// An adapter for `config`; fails when the channel secret or access token is missing.
+    pub fn new(config: LineConfig) -> Result<Self, ConfigError> {
+        let channel_secrets: Vec<Secret> = config
+            .channel_secrets
+            .iter()
+            .filter(|s| !s.is_blank())
+            .cloned()
+            .collect();
+        if channel_secrets.is_empty() {
+            return Err(ConfigError::MissingChannelSecret);
+        }
+        if config.access_token.is_blank() {
+            return Err(ConfigError::MissingAccessToken);
+        }
+        let url = config.api_url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ConfigError::InvalidApiUrl {
+                url: config.api_url.clone(),
+            });
+        }
+        Ok(Self {
+            channel_secrets,
+            client: Arc::new(LineClient::new(&config)?),
+            reply_token_ttl_ms: config.reply_token_ttl_ms,
+        })
+    }
+
+    /// Parses a webhook body received at `received_at_ms` into the work it asks for.
+    pub fn parse_body(&self, body: &[u8], received_at_ms: i64) -> Result<Vec<Inbound>, ParseError> {
+        let callback: RawCallback = serde_json::from_slice(body)?;
+        if callback.events.is_empty() {
+            return Ok(vec![Inbound::skip("verify")]);
+        }
+        Ok(callback
+            .events
+            .into_iter()
+            .map(|raw| self.inbound(raw, received_at_ms))
+            .collect())
+    }
+
+    fn inbound(&self, raw: Value, received_at_ms: i64) -> Inbound {
+        let event = match Event::deserialize(&raw) {
+            Ok(event) => event,
+            Err(e) => {
+                tracing::warn!(error = %e, "malformed LINE event: skipped");
+                return Inbound::skip(format!("malformed LINE event: {e}"));
+            }
+        };
+        let command = match map_event(&event, raw) {
+            Mapped::Command(command) => command,
+            Mapped::Skip(reason) => return Inbound::skip(reason),
+        };
+        let loading_chat_id = match (&event.source, &event.mode) {
+            (Some(Source::User { user_id }), EventMode::Active) => user_id.clone(),
+            _ => None,
+        };
+        let delivery = LineDelivery {
+            client: Arc::clone(&self.client),
+            reply_token: event.reply_token.clone(),
+            received_at_ms,
+            reply_token_ttl_ms: self.reply_token_ttl_ms,
+            is_redelivery: event.is_redelivery(),
+            push_to: event
+                .source
+                .as_ref()
+                .and_then(Source::push_target)
+                .map(str::to_string),
+            loading_chat_id,
+            webhook_event_id: event.webhook_event_id.clone(),
+        };
+        Inbound::Work(Work {
+            command,
+            dedupe_key: Some(event.webhook_event_id).filter(|id| !id.is_empty()),
+            delivery: Box::new(delivery),
+        })
+    }
+}
+
+impl Adapter for LineAdapter {
+    fn platform(&self) -> Platform {
+        Platform::Line
+    }
+
+    fn routes(&self) -> &'static [&'static str] {
+        &[WEBHOOK_ROUTE]
+    }
+
+    fn verify(&self, envelope: &Envelope) -> Result<(), BoxError> {
+        verify(&self.channel_secrets, &envelope.headers, &envelope.body).map_err(BoxError::from)
+    }
+
+    fn parse(&self, envelope: &Envelope) -> Result<Vec<Inbound>, BoxError> {
+        self.parse_body(&envelope.body, envelope.received_at_ms)
+            .map_err(BoxError::from)
+    }
+}

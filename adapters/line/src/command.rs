@@ -1,0 +1,80 @@
+//! Where a LINE event becomes a platform-neutral [`Command`]: text messages and `/` postbacks are
+//! commands, everything else an event named by its LINE type.
+
+use bot_core::{Command, Conversation, ConversationKind, Platform, User};
+use serde_json::Value;
+
+use crate::webhook::{Event, EventContent, EventMode, MessageContent, Source};
+
+/// What one event asks for.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Mapped {
+    /// A command or event to dispatch.
+    Command(Command),
+    /// Nothing to do, and why.
+    Skip(String),
+}
+
+/// Maps a parsed event (and its raw JSON, kept for handlers) to a command, or says why not.
+pub(crate) fn map_event(event: &Event, raw: Value) -> Mapped {
+    if let EventContent::Unknown(_) = event.content {
+        tracing::warn!(event_type = %event.event_type, "unknown LINE event type: skipped");
+        return Mapped::Skip(format!("unknown LINE event type `{}`", event.event_type));
+    }
+    match &event.mode {
+        EventMode::Active => {}
+        EventMode::Standby => {
+            return Mapped::Skip(format!(
+                "{} event in standby mode: another channel answers",
+                event.event_type
+            ))
+        }
+        EventMode::Other(mode) => {
+            tracing::warn!(mode = %mode, "unknown LINE event mode: skipped");
+            return Mapped::Skip(format!(
+                "{} event in unknown mode `{mode}`",
+                event.event_type
+            ));
+        }
+    }
+    let command = match &event.content {
+        EventContent::Message(MessageContent::Text(text)) => typed(&text.text),
+        EventContent::Postback(postback) if postback.data.starts_with('/') => typed(&postback.data),
+        _ => Command::event(Platform::Line, event.event_type.as_str()),
+    };
+    Mapped::Command(
+        command
+            .with_user(user(event.source.as_ref()))
+            .with_conversation(conversation(event.source.as_ref()))
+            .with_raw(raw),
+    )
+}
+
+fn typed(text: &str) -> Command {
+    let (name, rest) = Command::split_text(text);
+    Command::new(Platform::Line, name, rest)
+}
+
+fn user(source: Option<&Source>) -> User {
+    User {
+        id: source
+            .and_then(Source::user_id)
+            .unwrap_or_default()
+            .to_string(),
+        name: None,
+    }
+}
+
+fn conversation(source: Option<&Source>) -> Conversation {
+    let (id, kind) = match source {
+        Some(Source::User { user_id }) => (user_id.clone(), ConversationKind::Direct),
+        Some(Source::Group { group_id, .. }) => (Some(group_id.clone()), ConversationKind::Group),
+        Some(Source::Room { room_id, .. }) => (Some(room_id.clone()), ConversationKind::Room),
+        Some(Source::Unknown(_)) | None => (None, ConversationKind::default()),
+    };
+    Conversation {
+        id: id.unwrap_or_default(),
+        name: None,
+        kind,
+    }
+}

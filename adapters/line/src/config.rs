@@ -1,0 +1,100 @@
+//! What the LINE adapter needs to know: channel secrets, access token, API URL, retry policy.
+
+use std::time::Duration;
+
+use bot_core::retry::RetryPolicy;
+use bot_core::Secret;
+
+/// The LINE API's production base URL.
+pub const DEFAULT_API_URL: &str = "https://api.line.me";
+
+/// How long after receipt a reply token is still used (LINE's limit is about one minute).
+pub const DEFAULT_REPLY_TOKEN_TTL_MS: i64 = 50_000;
+
+/// Configuration of the LINE adapter; build it with [`LineConfig::new`] and the `with_*` methods.
+#[derive(Clone, Debug)]
+pub struct LineConfig {
+    /// Channel secrets; a webhook passes if its signature matches any of them (rotation).
+    pub channel_secrets: Vec<Secret>,
+    /// The channel access token, sent as `Authorization: Bearer …`.
+    pub access_token: Secret,
+    /// The API base URL, `https://api.line.me` unless a test points it elsewhere.
+    pub api_url: String,
+    /// Retries of API calls on 5xx, 429 and network errors.
+    pub retry: RetryPolicy,
+    /// A reply token older than this (since the gateway received the webhook) is not used.
+    pub reply_token_ttl_ms: i64,
+    /// The timeout of one HTTP request to the API.
+    pub http_timeout: Duration,
+}
+
+impl LineConfig {
+    /// A configuration from `LINE_CHANNEL_SECRET` (one secret, or several comma-separated while
+    /// rotating) and `LINE_CHANNEL_ACCESS_TOKEN`, with the default URL, retries and token TTL.
+    pub fn new(channel_secret: &str, access_token: impl Into<Secret>) -> Self {
+        Self {
+            channel_secrets: channel_secret
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(Secret::new)
+                .collect(),
+            access_token: access_token.into(),
+            api_url: DEFAULT_API_URL.to_string(),
+            retry: RetryPolicy::default(),
+            reply_token_ttl_ms: DEFAULT_REPLY_TOKEN_TTL_MS,
+            http_timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// Sets the API base URL (`LINE_API_URL`), e.g. a local stand-in of the API.
+    pub fn with_api_url(mut self, api_url: impl Into<String>) -> Self {
+        self.api_url = api_url.into();
+        self
+    }
+
+    /// Sets the retry policy of API calls.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets how long after receipt a reply token is still used.
+    pub fn with_reply_token_ttl_ms(mut self, ttl_ms: i64) -> Self {
+        self.reply_token_ttl_ms = ttl_ms;
+        self
+    }
+
+    /// Sets the timeout of one HTTP request to the API.
+    pub fn with_http_timeout(mut self, timeout: Duration) -> Self {
+        self.http_timeout = timeout;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_rotating_secrets() {
+        let c = LineConfig::new(" old , new,", "token");
+        let secrets: Vec<_> = c.channel_secrets.iter().map(Secret::expose).collect();
+        assert_eq!(secrets, ["old", "new"]);
+        assert!(LineConfig::new("", "t").channel_secrets.is_empty());
+    }
+
+    #[test]
+    fn defaults() {
+        let c = LineConfig::new("s", "t");
+        assert_eq!(c.api_url, "https://api.line.me");
+        assert_eq!(c.reply_token_ttl_ms, 50_000);
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let c = LineConfig::new("channel-secret-value", "access-token-value");
+        let text = format!("{c:?}");
+        assert!(!text.contains("channel-secret-value") && !text.contains("access-token-value"));
+    }
+}

@@ -1,0 +1,184 @@
+//! The errors of the LINE adapter, one enum per failure point.
+
+use std::time::Duration;
+
+/// Why a [`LineConfig`](crate::LineConfig) cannot make an adapter.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// No channel secret, so no webhook could be verified.
+    #[error(
+        "LINE_CHANNEL_SECRET is missing or empty: set it to the channel secret from the LINE \
+         Developers console (several, comma-separated, while rotating)"
+    )]
+    MissingChannelSecret,
+    /// No access token, so no reply could be sent.
+    #[error(
+        "LINE_CHANNEL_ACCESS_TOKEN is missing or empty: issue a channel access token in the LINE \
+         Developers console"
+    )]
+    MissingAccessToken,
+    /// The API base URL is not an http(s) URL.
+    #[error("LINE_API_URL `{url}` is not an http:// or https:// URL")]
+    InvalidApiUrl {
+        /// The URL as configured.
+        url: String,
+    },
+    /// The HTTP client could not be built.
+    #[error("could not build the HTTP client for LINE: {reason}")]
+    HttpClient {
+        /// The client builder's reason.
+        reason: String,
+    },
+}
+
+/// Why a webhook's `x-line-signature` did not check out. Never holds a secret or a signature.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// No channel secret to check against; verification is never skipped.
+    #[error("no LINE channel secret is configured, so the webhook cannot be verified")]
+    NoSecret,
+    /// The request has no `x-line-signature` header.
+    #[error("the request has no x-line-signature header")]
+    MissingSignature,
+    /// The header is not base64 of a 32-byte HMAC-SHA256.
+    #[error("the x-line-signature header is not a base64 HMAC-SHA256 digest")]
+    MalformedSignature,
+    /// The signature matches none of the configured channel secrets.
+    #[error("the x-line-signature does not match the body for any configured channel secret")]
+    Mismatch,
+}
+
+/// Why a verified webhook body could not be parsed.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    /// The body is not a LINE webhook object (`{destination, events[]}`).
+    #[error("the LINE webhook body is not a {{destination, events[]}} JSON object: {0}")]
+    Body(#[from] serde_json::Error),
+}
+
+/// One entry of a LINE API error's `details`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct ApiErrorDetail {
+    /// What is wrong.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The request field it is about, e.g. `messages[0].text`.
+    #[serde(default)]
+    pub property: Option<String>,
+}
+
+/// Why replies could not be sent through the LINE API.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplyError {
+    /// LINE answered with an error status (after retries, for a 5xx).
+    #[error(
+        "LINE POST {endpoint} failed with HTTP {status}: {message}{} (after {attempts} attempt(s))",
+        describe_details(details)
+    )]
+    Api {
+        /// The API path, e.g. `/v2/bot/message/reply`.
+        endpoint: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// LINE's `message`.
+        message: String,
+        /// LINE's `details`.
+        details: Vec<ApiErrorDetail>,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// LINE answered 429: too many requests, or the monthly message quota is used up.
+    #[error(
+        "LINE POST {endpoint} was rate limited (HTTP 429: {message}) (after {attempts} attempt(s))"
+    )]
+    RateLimited {
+        /// The API path.
+        endpoint: &'static str,
+        /// LINE's `message`.
+        message: String,
+        /// The last `Retry-After`, if LINE sent one.
+        retry_after: Option<Duration>,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// LINE could not be reached, or did not answer in time.
+    #[error("could not reach LINE POST {endpoint}: {reason} (after {attempts} attempt(s))")]
+    Network {
+        /// The API path.
+        endpoint: &'static str,
+        /// What went wrong on the way.
+        reason: String,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// The reply token was not usable and the event names no user, group or room to push to.
+    #[error(
+        "cannot send the reply: the reply token is not usable and the event's source has no \
+         user, group or room id to push to"
+    )]
+    NoDestination,
+}
+
+impl ReplyError {
+    /// Whether LINE refused the reply token (used, expired or unknown): a push can still deliver.
+    pub fn is_invalid_reply_token(&self) -> bool {
+        matches!(self, ReplyError::Api { status: 400, message, .. }
+            if message.to_ascii_lowercase().contains("invalid reply token"))
+    }
+}
+
+fn describe_details(details: &[ApiErrorDetail]) -> String {
+    let parts: Vec<String> = details
+        .iter()
+        .map(|d| match (&d.property, &d.message) {
+            (Some(p), Some(m)) => format!("{p}: {m}"),
+            (None, Some(m)) => m.clone(),
+            (Some(p), None) => p.clone(),
+            (None, None) => String::new(),
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_error_names_endpoint_status_details_and_attempts() {
+        let e = ReplyError::Api {
+            endpoint: "/v2/bot/message/push",
+            status: 400,
+            message: "The request body has 1 error(s)".into(),
+            details: vec![ApiErrorDetail {
+                message: Some("Length must be between 0 and 5000".into()),
+                property: Some("messages[0].text".into()),
+            }],
+            attempts: 1,
+        };
+        assert_eq!(
+            e.to_string(),
+            "LINE POST /v2/bot/message/push failed with HTTP 400: The request body has 1 error(s) \
+             (messages[0].text: Length must be between 0 and 5000) (after 1 attempt(s))"
+        );
+    }
+
+    #[test]
+    fn recognises_an_invalid_reply_token() {
+        let e = |status, message: &str| ReplyError::Api {
+            endpoint: "/v2/bot/message/reply",
+            status,
+            message: message.into(),
+            details: vec![],
+            attempts: 1,
+        };
+        assert!(e(400, "Invalid reply token").is_invalid_reply_token());
+        assert!(!e(400, "The request body has 1 error(s)").is_invalid_reply_token());
+        assert!(!e(500, "Invalid reply token").is_invalid_reply_token());
+    }
+}

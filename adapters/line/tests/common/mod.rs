@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use bot_core::retry::RetryPolicy;
+use bot_core::{Adapter, Envelope, Headers, Inbound, Secret, Work};
+use bot_line::{sign, LineAdapter, LineConfig};
+
+/// The channel secret the tests sign with.
+pub const SECRET: &str = "0123456789abcdef0123456789abcdef";
+/// The access token the tests configure; it must never appear in an error.
+pub const TOKEN: &str = "tok3n-Very-Secret-Access-Token/abc=";
+/// When the gateway received every test webhook.
+pub const RECEIVED_AT_MS: i64 = 1_700_000_000_000;
+
+/// An adapter for the API at `api_url` with fast retries.
+pub fn adapter(api_url: &str) -> LineAdapter {
+    LineAdapter::new(
+        LineConfig::new(SECRET, TOKEN)
+            .with_api_url(api_url)
+            .with_retry(RetryPolicy::fixed(3, Duration::from_millis(5))),
+    )
+    .expect("valid config")
+}
+
+/// A signed Envelope of `body` as the edge builds it.
+pub fn envelope(body: &str) -> Envelope {
+    let signature = sign(&Secret::new(SECRET), body.as_bytes());
+    Envelope {
+        route: "/line/webhook".into(),
+        received_at_ms: RECEIVED_AT_MS,
+        request_id: "req-1".into(),
+        source_ip: Some("203.0.113.7".into()),
+        headers: Headers::from_iter([
+            (
+                "Content-Type",
+                "application/json; charset=utf-8".to_string(),
+            ),
+            ("X-Line-Signature", signature),
+        ]),
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+/// Verifies and parses `body`, expecting exactly one item.
+pub fn one_item(adapter: &LineAdapter, body: &str) -> Inbound {
+    let env = envelope(body);
+    adapter.verify(&env).expect("signed correctly");
+    let mut items = adapter.parse(&env).expect("parses");
+    assert_eq!(items.len(), 1, "one event in the fixture");
+    items.remove(0)
+}
+
+/// Verifies and parses `body`, expecting one item of work.
+pub fn one_work(adapter: &LineAdapter, body: &str) -> Work {
+    match one_item(adapter, body) {
+        Inbound::Work(work) => work,
+        Inbound::Skip { reason } => panic!("expected work, got a skip: {reason}"),
+    }
+}

@@ -1,0 +1,235 @@
+//! Webhook events to Inbound work: commands, events, skips, dedupe keys.
+
+mod common;
+
+use bot_core::{Adapter, ConversationKind, Inbound, Kind, Platform};
+use common::{adapter, envelope, one_item, one_work};
+use serde_json::Value;
+
+const API: &str = "http://127.0.0.1:9";
+
+fn skip_reason(item: Inbound) -> String {
+    match item {
+        Inbound::Skip { reason } => reason,
+        Inbound::Work(w) => panic!("expected a skip, got work for {:?}", w.command.name),
+    }
+}
+
+#[test]
+fn verify_request_is_skipped() {
+    let reason = skip_reason(one_item(&adapter(API), include_str!("data/verify.json")));
+    assert_eq!(reason, "verify");
+}
+
+#[test]
+fn text_message_is_a_command() {
+    let body = include_str!("data/message_text_quoted.json");
+    let work = one_work(&adapter(API), body);
+    let c = &work.command;
+    assert_eq!((c.platform, c.kind), (Platform::Line, Kind::Command));
+    assert_eq!(c.name, "echo");
+    assert_eq!(c.text, "こんにちは 🎉");
+    assert_eq!(c.user.id, "U4af4980629...");
+    assert_eq!(c.conversation.id, "U4af4980629...");
+    assert_eq!(c.conversation.kind, ConversationKind::Direct);
+    let whole: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(c.raw, whole["events"][0]);
+    assert_eq!(
+        work.dedupe_key.as_deref(),
+        Some("01H810YECXQQZ37VAXPF6H9E6U")
+    );
+    assert!(work.delivery.can_show_progress());
+}
+
+#[test]
+fn text_without_slash_is_a_command_too() {
+    let body = include_str!("data/redelivery.json");
+    let work = one_work(&adapter(API), body);
+    assert_eq!(
+        (work.command.name.as_str(), work.command.text.as_str()),
+        ("echo", "again")
+    );
+}
+
+#[test]
+fn group_and_room_conversations() {
+    let work = one_work(&adapter(API), include_str!("data/message_text.json"));
+    assert_eq!(work.command.conversation.id, "Ca56f94637c...");
+    assert_eq!(work.command.conversation.kind, ConversationKind::Group);
+    assert_eq!(work.command.user.id, "U4af4980629...");
+    assert_eq!(work.command.name, "@all");
+    assert!(
+        !work.delivery.can_show_progress(),
+        "no loading animation in groups"
+    );
+
+    let work = one_work(&adapter(API), include_str!("data/message_video.json"));
+    assert_eq!(work.command.conversation.id, "Ra8dbf4673c...");
+    assert_eq!(work.command.conversation.kind, ConversationKind::Room);
+    assert!(
+        !work.delivery.can_show_progress(),
+        "no loading animation in rooms"
+    );
+}
+
+#[test]
+fn non_text_messages_are_message_events() {
+    for body in [
+        include_str!("data/message_image.json"),
+        include_str!("data/message_audio.json"),
+        include_str!("data/message_file.json"),
+        include_str!("data/message_location.json"),
+        include_str!("data/message_sticker.json"),
+        include_str!("data/unknown_message.json"),
+    ] {
+        let work = one_work(&adapter(API), body);
+        assert_eq!(work.command.kind, Kind::Event);
+        assert_eq!(work.command.name, "message");
+        assert_eq!(work.command.raw["type"], "message");
+        assert!(work.command.raw["message"]["type"].is_string());
+    }
+}
+
+#[test]
+fn postbacks() {
+    let work = one_work(&adapter(API), include_str!("data/postback_command.json"));
+    assert_eq!(work.command.kind, Kind::Command);
+    assert_eq!(
+        (work.command.name.as_str(), work.command.text.as_str()),
+        ("echo", "hi")
+    );
+
+    let work = one_work(&adapter(API), include_str!("data/postback.json"));
+    assert_eq!(work.command.kind, Kind::Event);
+    assert_eq!(work.command.name, "postback");
+    assert_eq!(work.command.raw["postback"]["data"], "storeId=12345");
+}
+
+#[test]
+fn other_events_are_named_by_their_type() {
+    let cases = [
+        (include_str!("data/follow.json"), "follow"),
+        (include_str!("data/unfollow.json"), "unfollow"),
+        (include_str!("data/join.json"), "join"),
+        (include_str!("data/leave.json"), "leave"),
+        (include_str!("data/member_joined.json"), "memberJoined"),
+        (include_str!("data/member_left.json"), "memberLeft"),
+        (include_str!("data/unsend.json"), "unsend"),
+        (include_str!("data/message_edited.json"), "messageEdited"),
+        (
+            include_str!("data/video_play_complete.json"),
+            "videoPlayComplete",
+        ),
+        (include_str!("data/beacon.json"), "beacon"),
+        (include_str!("data/account_link.json"), "accountLink"),
+        (include_str!("data/membership.json"), "membership"),
+        (include_str!("data/activated.json"), "activated"),
+        (include_str!("data/deactivated.json"), "deactivated"),
+        (include_str!("data/bot_suspended.json"), "botSuspended"),
+        (include_str!("data/bot_resumed.json"), "botResumed"),
+        (include_str!("data/delivery.json"), "delivery"),
+    ];
+    for (body, name) in cases {
+        let work = one_work(&adapter(API), body);
+        assert_eq!(work.command.kind, Kind::Event, "{name}");
+        assert_eq!(work.command.name, name);
+        assert_eq!(work.command.raw["type"], name);
+        assert!(work.dedupe_key.is_some(), "{name}");
+    }
+}
+
+#[test]
+fn module_events_give_one_work_each() {
+    let env = envelope(include_str!("data/module.json"));
+    let items = adapter(API).parse(&env).unwrap();
+    let keys: Vec<_> = items
+        .into_iter()
+        .map(|item| match item {
+            Inbound::Work(w) => (w.command.name, w.dedupe_key.unwrap()),
+            Inbound::Skip { reason } => panic!("{reason}"),
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (
+                "module".to_string(),
+                "01FZ74A0TDDPYRVKNK77XKC40A".to_string()
+            ),
+            (
+                "module".to_string(),
+                "01FZ74A0TDDPYRVKNK77XKC40B".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn standby_is_skipped() {
+    let reason = skip_reason(one_item(&adapter(API), include_str!("data/standby.json")));
+    assert!(reason.contains("standby"), "{reason}");
+}
+
+#[test]
+fn unknown_event_type_is_skipped_with_its_name() {
+    let reason = skip_reason(one_item(
+        &adapter(API),
+        include_str!("data/unknown_event.json"),
+    ));
+    assert!(reason.contains("somethingNew"), "{reason}");
+}
+
+#[test]
+fn a_malformed_event_is_skipped_and_the_others_still_work() {
+    let body = r#"{"destination":"U1","events":[
+        {"type":"postback","mode":"active","timestamp":1,"webhookEventId":"bad",
+         "deliveryContext":{"isRedelivery":false},"source":{"type":"user","userId":"U1"}},
+        {"type":"message","mode":"active","timestamp":1,"webhookEventId":"good",
+         "deliveryContext":{"isRedelivery":false},"replyToken":"r",
+         "source":{"type":"user","userId":"U1"},
+         "message":{"type":"text","id":"1","text":"ping","quoteToken":"q"}}]}"#;
+    let items = adapter(API).parse(&envelope(body)).unwrap();
+    assert!(matches!(&items[0], Inbound::Skip { reason } if reason.contains("postback")));
+    assert!(matches!(&items[1], Inbound::Work(w) if w.command.name == "ping"));
+}
+
+#[test]
+fn a_body_that_is_not_a_webhook_is_an_error() {
+    for body in ["not json", "{}", r#"{"events":{}}"#] {
+        let Err(err) = adapter(API).parse(&envelope(body)) else {
+            panic!("{body} parsed");
+        };
+        let err = err.to_string();
+        assert!(err.contains("LINE webhook body"), "{err}");
+    }
+}
+
+#[test]
+fn routes_and_platform() {
+    let a = adapter(API);
+    assert_eq!(a.routes(), ["/line/webhook"]);
+    assert_eq!(a.platform(), Platform::Line);
+}
+
+#[test]
+fn config_errors_name_the_variable() {
+    use bot_line::{ConfigError, LineAdapter, LineConfig};
+    let err = LineAdapter::new(LineConfig::new("", "token"))
+        .err()
+        .unwrap();
+    assert_eq!(err, ConfigError::MissingChannelSecret);
+    assert!(err.to_string().contains("LINE_CHANNEL_SECRET"));
+    let err = LineAdapter::new(LineConfig::new(" , ", "token"))
+        .err()
+        .unwrap();
+    assert_eq!(err, ConfigError::MissingChannelSecret);
+    let err = LineAdapter::new(LineConfig::new("secret", "  "))
+        .err()
+        .unwrap();
+    assert_eq!(err, ConfigError::MissingAccessToken);
+    assert!(err.to_string().contains("LINE_CHANNEL_ACCESS_TOKEN"));
+    let err = LineAdapter::new(LineConfig::new("secret", "token").with_api_url("api.line.me"))
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("LINE_API_URL"), "{err}");
+}
