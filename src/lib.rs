@@ -34,6 +34,7 @@ mod lambda;
 mod logging;
 pub mod pool;
 pub mod samples;
+mod secrets;
 mod send;
 mod serve;
 pub mod standin;

@@ -1,6 +1,9 @@
-//! Starts the real `ackbot serve` binary on a free port and reads its JSON log.
+//! Starts the real `ackbot` binary (`serve` on a free port, or as a Lambda function) and reads its
+//! JSON log.
 
 #![allow(dead_code)]
+
+pub mod runtime;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -25,39 +28,11 @@ impl Server {
 
     /// Like `start`, but returns the log text when the process exits before listening.
     pub fn try_start(env: &[(&str, &str)]) -> Result<Server, String> {
-        let dir = TempDir::new();
-        let mut command = Command::new(env!("CARGO_BIN_EXE_ackbot"));
-        command
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .current_dir(&dir.0) // no developer's .env is read
-            .env("ACKBOT_LOG_FORMAT", "json")
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        for (name, _) in std::env::vars() {
-            if name.starts_with("SLACK_")
-                || name.starts_with("LINE_")
-                || name.starts_with("ACKBOT_")
-                || name.starts_with("AWS_")
-            {
-                command.env_remove(name);
-            }
-        }
-        command.env("ACKBOT_LOG_FORMAT", "json");
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        let mut child = command.spawn().expect("spawn ackbot");
-        let stderr = child.stderr.take().unwrap();
-        let logs: Arc<Mutex<Vec<Value>>> = Arc::default();
-        let sink = logs.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
-                sink.lock().unwrap().push(value);
-            }
-        });
+        let Spawned {
+            mut child,
+            logs,
+            dir,
+        } = spawn(&["serve", "--addr", "127.0.0.1:0"], env);
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let addr = logs
@@ -84,6 +59,24 @@ impl Server {
                 return Err("no `listening` log line within 20 s".into());
             }
             std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Runs the binary as a Lambda function against the Runtime API at `runtime_api`.
+    pub fn lambda(runtime_api: &str, env: &[(&str, &str)]) -> Server {
+        let mut env = env.to_vec();
+        env.push(("AWS_LAMBDA_RUNTIME_API", runtime_api));
+        env.push(("AWS_LAMBDA_FUNCTION_NAME", "ackbot"));
+        env.push(("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256"));
+        env.push(("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"));
+        env.push(("AWS_LAMBDA_LOG_STREAM_NAME", "test"));
+        env.push(("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/ackbot"));
+        let Spawned { child, logs, dir } = spawn(&[], &env);
+        Server {
+            child,
+            url: String::new(),
+            logs,
+            _dir: dir,
         }
     }
 
@@ -184,4 +177,47 @@ pub async fn eventually<T>(timeout: Duration, mut check: impl FnMut() -> Option<
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+struct Spawned {
+    child: Child,
+    logs: Arc<Mutex<Vec<Value>>>,
+    dir: TempDir,
+}
+
+/// Spawns the binary with `args`, JSON logs, and no SLACK_/LINE_/ACKBOT_/AWS_ variables but `env`.
+fn spawn(args: &[&str], env: &[(&str, &str)]) -> Spawned {
+    let dir = TempDir::new();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ackbot"));
+    command
+        .args(args)
+        .current_dir(&dir.0) // no developer's .env is read
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (name, _) in std::env::vars() {
+        if ["SLACK_", "LINE_", "ACKBOT_", "AWS_"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("ACKBOT_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("spawn ackbot");
+    let stderr = child.stderr.take().unwrap();
+    let logs: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let sink = logs.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
+            sink.lock().unwrap().push(value);
+        }
+    });
+    Spawned { child, logs, dir }
 }

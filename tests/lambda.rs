@@ -1,0 +1,258 @@
+//! End to end: the real `ackbot` binary as a Lambda function, fed Envelopes by a test double of the
+//! Lambda Runtime API, with Slack's API and Secrets Manager on local stand-ins.
+
+mod common;
+
+use std::time::Duration;
+
+use ackbot::samples;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use bot_core::{now_ms, Envelope, Headers, Secret};
+use common::runtime::{Answer, RuntimeApi};
+use common::Server;
+use serde_json::{json, Value};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SECRET: &str = "fa2c05deeef5a4077494e89f54394de0";
+
+fn slash_envelope(
+    api: &MockServer,
+    id: &str,
+    typed: &str,
+    secret: &str,
+    received_at_ms: i64,
+) -> String {
+    let body = samples::slack_command_form(typed, &format!("{}/commands/T1/{id}/tok", api.uri()));
+    let timestamp = received_at_ms / 1000;
+    let mut headers = Headers::new();
+    headers.append("Content-Type", "application/x-www-form-urlencoded");
+    headers.append("X-Slack-Request-Timestamp", timestamp.to_string());
+    headers.append(
+        "X-Slack-Signature",
+        bot_slack::sign(&Secret::new(secret), timestamp, body.as_bytes()),
+    );
+    let envelope = Envelope {
+        route: "/slack/commands".into(),
+        received_at_ms,
+        request_id: format!("req-{id}"),
+        source_ip: Some("203.0.113.7".into()),
+        headers,
+        body: body.into_bytes(),
+    };
+    String::from_utf8(envelope.to_json()).unwrap()
+}
+
+async fn replies_to(api: &MockServer, id: &str) -> Vec<Value> {
+    api.received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path().contains(&format!("/{id}/")))
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}
+
+async fn slack_api(status: u16) -> MockServer {
+    let api = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(status))
+        .mount(&api)
+        .await;
+    api
+}
+
+#[tokio::test]
+async fn processes_envelopes_and_reports_outcomes() {
+    let api = slack_api(200).await;
+    let runtime = RuntimeApi::start().await;
+    let function = Server::lambda(
+        &runtime.addr.to_string(),
+        &[("SLACK_SIGNING_SECRET", SECRET)],
+    );
+
+    let ok = runtime.invoke(slash_envelope(
+        &api,
+        "ok",
+        "/echo 日本語 🍣 1+1=2 50%",
+        SECRET,
+        now_ms(),
+    ));
+    assert_eq!(
+        runtime.answer(&ok, Duration::from_secs(20)).await,
+        Some(Answer::Success(json!({"handled": 1, "replied": 1})))
+    );
+    assert_eq!(
+        replies_to(&api, "ok").await,
+        vec![json!({"response_type": "ephemeral", "text": "日本語 🍣 1+1=2 50%"})]
+    );
+
+    // A bad signature is not worth a retry: success, no reply, one log line.
+    let bad = runtime.invoke(slash_envelope(
+        &api,
+        "bad",
+        "/echo hi",
+        "wrong-secret",
+        now_ms(),
+    ));
+    assert!(matches!(
+        runtime.answer(&bad, Duration::from_secs(10)).await,
+        Some(Answer::Success(_))
+    ));
+    assert!(replies_to(&api, "bad").await.is_empty());
+    let lines = function.logs_for("req-bad");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["outcome"], "rejected");
+    assert_eq!(lines[0]["route"], "/slack/commands");
+
+    // An event that waited in Lambda's queue is judged by the gateway's receive time: an Envelope
+    // received ten minutes ago and signed then is still genuine...
+    let late = runtime.invoke(slash_envelope(
+        &api,
+        "late",
+        "/ping",
+        SECRET,
+        now_ms() - 600_000,
+    ));
+    assert!(matches!(
+        runtime.answer(&late, Duration::from_secs(10)).await,
+        Some(Answer::Success(_))
+    ));
+    assert_eq!(
+        replies_to(&api, "late").await,
+        vec![json!({"response_type": "ephemeral", "text": "pong"})]
+    );
+
+    // Malformed events are answered, and the worker keeps running.
+    let junk =
+        runtime.invoke(r#"{"route":"/slack/commands","received_at_ms":1,"body":"%%%"}"#.into());
+    assert!(runtime
+        .answer(&junk, Duration::from_secs(10))
+        .await
+        .is_some());
+    let after = runtime.invoke(slash_envelope(&api, "after", "/ping", SECRET, now_ms()));
+    assert!(matches!(
+        runtime.answer(&after, Duration::from_secs(10)).await,
+        Some(Answer::Success(_))
+    ));
+
+    let processed = function.logs_for("req-ok");
+    assert_eq!(processed.len(), 1);
+    for field in ["route", "request_id", "outcome", "total_ms", "waited_ms"] {
+        assert!(
+            processed[0].get(field).is_some(),
+            "missing {field}: {}",
+            processed[0]
+        );
+    }
+    let all = function
+        .logs()
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!all.contains(SECRET));
+}
+
+#[tokio::test]
+async fn failing_platform_api_fails_the_invocation_for_lambda_to_retry() {
+    let api = slack_api(503).await;
+    let runtime = RuntimeApi::start().await;
+    let _function = Server::lambda(
+        &runtime.addr.to_string(),
+        &[("SLACK_SIGNING_SECRET", SECRET)],
+    );
+    let id = runtime.invoke(slash_envelope(&api, "down", "/ping", SECRET, now_ms()));
+    let answer = runtime
+        .answer(&id, Duration::from_secs(30))
+        .await
+        .expect("an answer");
+    let Answer::Error(error) = answer else {
+        panic!("expected an error, got {answer:?}")
+    };
+    let message = error["errorMessage"].as_str().unwrap();
+    assert!(message.contains("gave up after 4 attempts"), "{message}");
+    assert_eq!(replies_to(&api, "down").await.len(), 4, "bounded retries");
+}
+
+#[tokio::test]
+async fn secrets_come_from_secrets_manager_when_an_arn_is_set() {
+    let api = slack_api(200).await;
+    // A stand-in of Secrets Manager's GetSecretValue that insists on a SigV4-signed call.
+    let app = axum::Router::new().route(
+        "/",
+        post(|headers: HeaderMap, body: String| async move {
+            let auth = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let signed = auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDTEST/")
+                && auth.contains("/eu-west-1/secretsmanager/aws4_request")
+                && auth.contains("Signature=");
+            let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+            let token = headers
+                .get("x-amz-security-token")
+                .and_then(|v| v.to_str().ok());
+            let request: Value = serde_json::from_str(&body).unwrap_or_default();
+            if !signed
+                || target != Some("secretsmanager.GetSecretValue")
+                || token != Some("session-token")
+            {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    json!({"__type": "InvalidSignatureException"}).to_string(),
+                );
+            }
+            let secret = json!({"SLACK_SIGNING_SECRET": SECRET, "SLACK_BOT_TOKEN": "xoxb-from-sm"})
+                .to_string();
+            (
+                StatusCode::OK,
+                json!({"ARN": request["SecretId"], "Name": "ackbot", "SecretString": secret})
+                    .to_string(),
+            )
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let runtime = RuntimeApi::start().await;
+    let function = Server::lambda(
+        &runtime.addr.to_string(),
+        &[
+            (
+                "ACKBOT_SECRET_ARN",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ackbot-AbCdEf",
+            ),
+            ("AWS_ENDPOINT_URL_SECRETS_MANAGER", &endpoint),
+            ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
+            ("AWS_SECRET_ACCESS_KEY", "not-a-real-key"),
+            ("AWS_SESSION_TOKEN", "session-token"),
+            // Ignored when the ARN is set: secrets never come from plain variables then.
+            ("SLACK_SIGNING_SECRET", "an-old-plain-variable"),
+        ],
+    );
+    let id = runtime.invoke(slash_envelope(
+        &api,
+        "sm",
+        "/echo from secrets manager",
+        SECRET,
+        now_ms(),
+    ));
+    assert_eq!(
+        runtime.answer(&id, Duration::from_secs(20)).await,
+        Some(Answer::Success(json!({"handled": 1, "replied": 1}))),
+        "logs: {:?}",
+        function.logs()
+    );
+    let all = function
+        .logs()
+        .iter()
+        .map(Value::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !all.contains(SECRET) && !all.contains("xoxb-from-sm") && !all.contains("not-a-real-key")
+    );
+}
