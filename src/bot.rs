@@ -101,7 +101,8 @@ pub(crate) fn worker(router: Router, config: &Config) -> Result<Worker, Error> {
     }
     if let Some(line) = &config.line {
         let settings = LineConfig::new(line.channel_secret.expose(), line.access_token.clone())
-            .with_api_url(&line.api_url);
+            .with_api_url(&line.api_url)
+            .with_reply_token_ttl_ms(line.reply_token_ttl_ms);
         let adapter = LineAdapter::new(settings).map_err(|e| Error::Adapter(e.to_string()))?;
         worker = worker.with_adapter(Arc::new(adapter));
     }

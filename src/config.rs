@@ -31,6 +31,9 @@ pub struct LineSettings {
     pub access_token: Secret,
     /// `LINE_API_URL`.
     pub api_url: String,
+    /// `ACKBOT_LINE_REPLY_TOKEN_TTL_MS`: how long after receipt the reply token is still used
+    /// (default 50,000, inside LINE's one minute); later replies are pushed.
+    pub reply_token_ttl_ms: i64,
 }
 
 /// How logs are written.
@@ -105,6 +108,8 @@ impl Config {
                     channel_secret,
                     access_token: required_secret("LINE_CHANNEL_ACCESS_TOKEN", token)?,
                     api_url: url(&lookup, "LINE_API_URL", DEFAULT_LINE_API_URL),
+                    reply_token_ttl_ms: number(&lookup, "ACKBOT_LINE_REPLY_TOKEN_TTL_MS", 50_000)?
+                        as i64,
                 })
             }
         };

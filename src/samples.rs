@@ -44,27 +44,47 @@ pub fn line_text_message_with_id(
     redelivery: bool,
     event_id: &str,
 ) -> String {
-    let now = now_ms();
+    let reply_token = format!("{:032x}", (now_ms() as u128) << 20 | u128::from(unique()));
+    line_webhook(serde_json::json!([line_text_event(
+        text,
+        user_id,
+        &reply_token,
+        event_id,
+        redelivery,
+        "active"
+    )]))
+}
+
+/// One LINE text message event from user `user_id` in a one-to-one chat, in `mode`
+/// (`active` or `standby`; standby events carry no reply token).
+pub fn line_text_event(
+    text: &str,
+    user_id: &str,
+    reply_token: &str,
+    event_id: &str,
+    redelivery: bool,
+    mode: &str,
+) -> serde_json::Value {
     let id = unique();
-    serde_json::json!({
-        "destination": "U0123456789abcdef0123456789abcdef",
-        "events": [{
-            "type": "message",
-            "message": {
-                "type": "text",
-                "id": format!("{}", 468_789_577_898_262_530u64 + id),
-                "quoteToken": format!("q3Plxr4AgKd{id:x}"),
-                "text": text
-            },
-            "webhookEventId": event_id,
-            "deliveryContext": { "isRedelivery": redelivery },
-            "timestamp": now,
-            "source": { "type": "user", "userId": user_id },
-            "replyToken": format!("{:032x}", (now as u128) << 20 | id as u128),
-            "mode": "active"
-        }]
-    })
-    .to_string()
+    let mut event = serde_json::json!({
+        "type": "message",
+        "message": {
+            "type": "text",
+            "id": format!("{}", 468_789_577_898_262_530u64 + id),
+            "quoteToken": format!("q3Plxr4AgKd{id:x}"),
+            "text": text
+        },
+        "webhookEventId": event_id,
+        "deliveryContext": { "isRedelivery": redelivery },
+        "timestamp": now_ms(),
+        "source": { "type": "user", "userId": user_id },
+        "replyToken": reply_token,
+        "mode": mode
+    });
+    if mode == "standby" {
+        event.as_object_mut().map(|e| e.remove("replyToken"));
+    }
+    event
 }
 
 /// A LINE webhook body with `events` as given.

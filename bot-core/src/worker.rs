@@ -35,6 +35,8 @@ pub enum Stage {
         /// The text of each reply.
         texts: Vec<String>,
     },
+    /// The Envelope is finished, however it ended.
+    Done(Status),
     /// Delivery failed after its retries.
     DeliveryFailed {
         /// The command as typed.
@@ -178,6 +180,7 @@ impl Worker {
     pub async fn process(&self, envelope: Envelope) -> Report {
         let started = self.clock.now_ms();
         let report = self.run(&envelope).await;
+        self.observe(&envelope, Stage::Done(report.status.clone()));
         let total_ms = self.clock.now_ms() - started;
         let waited_ms = started - envelope.received_at_ms;
         let outcome = report.label();

@@ -1,0 +1,225 @@
+//! A stand-in of the LINE Messaging API: reply, push and the loading animation, with the
+//! documented answers (a reply token works once; a repeated accepted `X-Line-Retry-Key` is 409).
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::{Recorded, Recorder};
+
+/// A running LINE API stand-in on loopback.
+pub struct LineStandIn {
+    addr: SocketAddr,
+    recorder: Recorder,
+}
+
+#[derive(Clone, Default)]
+struct Api {
+    recorder: Recorder,
+    used_reply_tokens: Arc<Mutex<HashSet<String>>>,
+    accepted_retry_keys: Arc<Mutex<HashSet<String>>>,
+}
+
+impl LineStandIn {
+    /// Starts the stand-in on a free loopback port.
+    pub async fn start() -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let api = Api::default();
+        let recorder = api.recorder.clone();
+        let app = axum::Router::new()
+            .route("/v2/bot/message/reply", post(reply))
+            .route("/v2/bot/message/push", post(push))
+            .route("/v2/bot/chat/loading/start", post(loading))
+            .with_state(api);
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Self { addr, recorder })
+    }
+
+    /// The base URL to use as `LINE_API_URL`.
+    pub fn api_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// What the stand-in received.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+}
+
+fn error(status: StatusCode, message: &str, details: Value) -> Response {
+    (
+        status,
+        Json(json!({ "message": message, "details": details })),
+    )
+        .into_response()
+}
+
+/// Records the call, then checks what every endpoint checks: the bearer token and valid JSON.
+fn admit(api: &Api, path: &str, headers: &HeaderMap, body: &str) -> Result<Value, Response> {
+    let value: Value = serde_json::from_str(body).map_err(|_| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "The request body has 1 error(s)",
+            json!([{"message": "invalid JSON"}]),
+        )
+    })?;
+    api.recorder.record(Recorded {
+        path: path.to_string(),
+        body: value.clone(),
+        headers: headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        at_ms: bot_core::now_ms(),
+    });
+    let authed = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer ") && v.len() > 7);
+    if !authed {
+        return Err(error(StatusCode::UNAUTHORIZED, "Authentication failed. Confirm that the access token in the authorization header is valid.", json!([])));
+    }
+    Ok(value)
+}
+
+fn check_messages(body: &Value) -> Result<(), Response> {
+    let Some(messages) = body.get("messages").and_then(Value::as_array) else {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "The request body has 1 error(s)",
+            json!([{"message": "must be specified", "property": "messages"}]),
+        ));
+    };
+    if messages.is_empty() || messages.len() > 5 {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "The request body has 1 error(s)",
+            json!([{"message": "Size must be between 1 and 5", "property": "messages"}]),
+        ));
+    }
+    for (i, m) in messages.iter().enumerate() {
+        if let Some(text) = m.get("text").and_then(Value::as_str) {
+            if text.encode_utf16().count() > 5000 {
+                return Err(error(
+                    StatusCode::BAD_REQUEST,
+                    "The request body has 1 error(s)",
+                    json!([{"message": "Length must be between 0 and 5000", "property": format!("messages[{i}].text")}]),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sent(count: usize) -> Value {
+    let messages: Vec<Value> = (0..count)
+        .map(|i| json!({"id": format!("{}", 461_230_966_842_064_897u64 + i as u64), "quoteToken": "IStG5h1Tz7b..."}))
+        .collect();
+    json!({ "sentMessages": messages })
+}
+
+async fn reply(State(api): State<Api>, headers: HeaderMap, body: String) -> Response {
+    let body = match admit(&api, "/v2/bot/message/reply", &headers, &body)
+        .and_then(|b| check_messages(&b).map(|_| b))
+    {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let token = body
+        .get("replyToken")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    if token.is_empty()
+        || !api
+            .used_reply_tokens
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(token)
+    {
+        return error(StatusCode::BAD_REQUEST, "Invalid reply token", json!([]));
+    }
+    let count = body["messages"].as_array().map_or(0, Vec::len);
+    Json(sent(count)).into_response()
+}
+
+async fn push(State(api): State<Api>, headers: HeaderMap, body: String) -> Response {
+    let body = match admit(&api, "/v2/bot/message/push", &headers, &body)
+        .and_then(|b| check_messages(&b).map(|_| b))
+    {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    if body
+        .get("to")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "The request body has 1 error(s)",
+            json!([{"message": "must be specified", "property": "to"}]),
+        );
+    }
+    if let Some(key) = headers
+        .get("x-line-retry-key")
+        .and_then(|v| v.to_str().ok())
+    {
+        if !api
+            .accepted_retry_keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.to_string())
+        {
+            let mut response = error(
+                StatusCode::CONFLICT,
+                "The retry key is already accepted",
+                json!([]),
+            );
+            response.headers_mut().insert(
+                "x-line-accepted-request-id",
+                HeaderValue::from_static("a1b2c3d4-0000-4000-8000-standin"),
+            );
+            return response;
+        }
+    }
+    let count = body["messages"].as_array().map_or(0, Vec::len);
+    Json(sent(count)).into_response()
+}
+
+async fn loading(State(api): State<Api>, headers: HeaderMap, body: String) -> Response {
+    let body = match admit(&api, "/v2/bot/chat/loading/start", &headers, &body) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let seconds = body
+        .get("loadingSeconds")
+        .and_then(Value::as_u64)
+        .unwrap_or(20);
+    if body.get("chatId").and_then(Value::as_str).is_none()
+        || !(5..=60).contains(&seconds)
+        || seconds % 5 != 0
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "The request body has 1 error(s)",
+            json!([{"message": "invalid", "property": "loadingSeconds"}]),
+        );
+    }
+    (StatusCode::ACCEPTED, Json(json!({}))).into_response()
+}
