@@ -256,3 +256,55 @@ async fn secrets_come_from_secrets_manager_when_an_arn_is_set() {
         !all.contains(SECRET) && !all.contains("xoxb-from-sm") && !all.contains("not-a-real-key")
     );
 }
+
+#[tokio::test]
+async fn line_event_that_waited_in_the_queue_is_pushed_not_replied() {
+    let api = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"sentMessages": []})))
+        .mount(&api)
+        .await;
+    let runtime = RuntimeApi::start().await;
+    let line_api = api.uri();
+    let _function = Server::lambda(
+        &runtime.addr.to_string(),
+        &[
+            ("LINE_CHANNEL_SECRET", "channel_secret"),
+            ("LINE_CHANNEL_ACCESS_TOKEN", "token"),
+            ("LINE_API_URL", &line_api),
+        ],
+    );
+    let event_id = samples::webhook_event_id();
+    let body = samples::line_text_message_with_id(
+        "echo 遅延",
+        "U1234567890abcdef1234567890abcdef",
+        false,
+        &event_id,
+    );
+    let mut headers = Headers::new();
+    headers.append(
+        "x-line-signature",
+        bot_line::sign(&Secret::new("channel_secret"), body.as_bytes()),
+    );
+    // Received by API Gateway two minutes ago: the reply token has expired by now.
+    let envelope = Envelope {
+        route: "/line/webhook".into(),
+        received_at_ms: now_ms() - 120_000,
+        request_id: "req-line".into(),
+        source_ip: None,
+        headers,
+        body: body.into_bytes(),
+    };
+    let id = runtime.invoke(String::from_utf8(envelope.to_json()).unwrap());
+    assert_eq!(
+        runtime.answer(&id, Duration::from_secs(20)).await,
+        Some(Answer::Success(json!({"handled": 1, "replied": 1})))
+    );
+    let received = api.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].url.path(), "/v2/bot/message/push");
+    assert_eq!(
+        received[0].headers["x-line-retry-key"].to_str().unwrap(),
+        bot_line::retry_key(&event_id, 0).to_string()
+    );
+}
