@@ -1,0 +1,258 @@
+"""Contract tests of the Envelope mapping template, rendered with LocalStack's API Gateway VTL engine
+and AWS's escapeJavaScript (see render.py).
+
+The CloudFormation template comes from `cdk synth` with the stand-in worker asset (fast, no
+cargo-lambda), or from $ACKBOT_CFN_TEMPLATE when set. Run from infra/:
+
+    .venv/bin/python -m pytest contract -q
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import render  # noqa: E402
+from render import UnsupportedMediaType, aws_escape_javascript, render_envelope  # noqa: E402
+
+INFRA = Path(__file__).resolve().parent.parent
+STAND_IN_ASSET = INFRA / "test" / "fixtures" / "stand-in-asset"
+
+# Header values that break naive templates: a single quote (AWS's escapeJavaScript makes it \'),
+# and a double quote with backslashes and a slash.
+TRICKY_HEADERS = {
+    "X-Ackbot-Quote": "it's O'Reilly's",
+    "X-Ackbot-Json": 'say "hi" \\ back\\slash \\\' /path',
+}
+
+
+@pytest.fixture(scope="session")
+def cfn_template(tmp_path_factory) -> Path:
+    """A synthesized template: $ACKBOT_CFN_TEMPLATE, or `cdk synth` with the stand-in asset."""
+    given = os.environ.get("ACKBOT_CFN_TEMPLATE")
+    if given:
+        return Path(given)
+    if not (INFRA / "node_modules" / ".bin" / "cdk").exists():
+        pytest.fail("infra/node_modules is missing: run `npm ci` in infra/ first (or set ACKBOT_CFN_TEMPLATE)")
+    out = tmp_path_factory.mktemp("cdk.out")
+    subprocess.run(
+        [
+            "npx", "cdk", "synth", "--quiet",
+            # Type-checking is `npm test`'s job; transpiling only keeps this synth fast.
+            "--app", "npx ts-node --transpile-only --prefer-ts-exts bin/ackbot.ts",
+            "-c", f"ackbot:prebuiltAsset={STAND_IN_ASSET}",
+            "-c", "ackbot:stackName=AckbotContract",
+            "-o", str(out),
+        ],
+        cwd=INFRA,
+        check=True,
+        env={**os.environ, "CDK_DISABLE_CLI_TELEMETRY": "true"},
+    )
+    return out / "AckbotContract.template.json"
+
+
+def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def line_signature(secret: str, body: bytes) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def slack_slash_command() -> tuple[dict[str, str], bytes]:
+    """A slash command as Slack sends it: form-encoded, UTF-8 percent-encoded, spaces as '+'."""
+    body = urlencode(
+        {
+            "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+            "team_id": "T0001",
+            "team_domain": "example",
+            "enterprise_id": "E0001",
+            "enterprise_name": "Globular Construct Inc",
+            "channel_id": "C2147483705",
+            "channel_name": "test",
+            "user_id": "U2147483697",
+            "user_name": "Steve",
+            "command": "/echo",
+            "text": "こんにちは 世界 🎉👍🏽 it's \"quoted\" & 100% + more",
+            "api_app_id": "A123456",
+            "is_enterprise_install": "false",
+            "response_url": "https://hooks.slack.com/commands/1234/5678",
+            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        }
+    ).encode("ascii")
+    timestamp = "1531420618"
+    headers = {
+        "Host": "abc123.execute-api.ap-northeast-1.amazonaws.com",
+        "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+        "Accept-Encoding": "gzip,deflate",
+        "Accept": "application/json,*/*",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Signature": slack_signature("8f742231b10e8888abcd99yyyzzz85a5", timestamp, body),
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Amzn-Trace-Id": "Root=1-5e1b4151-5ac6c58f5b5daa6532e4db04",
+        "X-Forwarded-For": "3.120.0.1",
+        "X-Forwarded-Port": "443",
+        "X-Forwarded-Proto": "https",
+        **TRICKY_HEADERS,
+    }
+    return headers, body
+
+
+def line_webhook() -> tuple[dict[str, str], bytes]:
+    """A LINE webhook: raw UTF-8 JSON (not \\u-escaped), content type with charset."""
+    payload = {
+        "destination": "U1234567890abcdef1234567890abcdef",
+        "events": [
+            {
+                "type": "message",
+                "message": {"type": "text", "id": "468789577898262530", "quoteToken": "q3Plxr4AgKd...",
+                            "text": "echo こんにちは🍣 \"ダブル\" 'シングル' \\ 終わり"},
+                "webhookEventId": "01H810YECXQQZ37VAXPF6H9E6T",
+                "deliveryContext": {"isRedelivery": False},
+                "timestamp": 1692251666727,
+                "source": {"type": "user", "userId": "U4af4980629..."},
+                "replyToken": "38ef843bde154d9b91c21320ffd17a0f",
+                "mode": "active",
+            }
+        ],
+    }
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    headers = {
+        "Host": "abc123.execute-api.ap-northeast-1.amazonaws.com",
+        "User-Agent": "LineBotWebhook/2.0",
+        "Content-Type": "application/json; charset=utf-8",
+        "x-line-signature": line_signature("test_secret", body),
+        "X-Forwarded-For": "147.92.150.192",
+        **TRICKY_HEADERS,
+    }
+    return headers, body
+
+
+def assert_envelope(rendered: str, route: str, headers: dict[str, str], body: bytes, epoch: int, request_id: str, ip: str):
+    envelope = json.loads(rendered)  # valid JSON, or this raises
+    assert set(envelope) == {"route", "received_at_ms", "request_id", "source_ip", "headers", "body"}
+    assert envelope["route"] == route
+    assert envelope["received_at_ms"] == epoch and isinstance(envelope["received_at_ms"], int)
+    assert envelope["request_id"] == request_id
+    assert envelope["source_ip"] == ip
+    assert base64.b64decode(envelope["body"], validate=True) == body
+    assert envelope["headers"] == headers
+    return envelope
+
+
+@pytest.mark.parametrize("escape_non_ascii", [True, False], ids=["commons-lang-unicode-escapes", "raw-unicode"])
+def test_slack_slash_command_round_trips(cfn_template, escape_non_ascii):
+    headers, body = slack_slash_command()
+    rendered = render_envelope(
+        cfn_template, "/slack/commands", "POST", headers, body, 1531420618123, "c0ffee00-1234-4abc-8def-000000000001",
+        "3.120.0.1", escape_non_ascii=escape_non_ascii,
+    )
+    envelope = assert_envelope(rendered, "/slack/commands", headers, body, 1531420618123,
+                               "c0ffee00-1234-4abc-8def-000000000001", "3.120.0.1")
+    # The signature still verifies over the decoded body: the bytes are the signed bytes.
+    decoded = base64.b64decode(envelope["body"])
+    assert envelope["headers"]["X-Slack-Signature"] == slack_signature(
+        "8f742231b10e8888abcd99yyyzzz85a5", envelope["headers"]["X-Slack-Request-Timestamp"], decoded)
+    assert "%E3%81%93%E3%82%93" in decoded.decode("ascii")  # Japanese stays percent-encoded, as sent
+
+
+@pytest.mark.parametrize("escape_non_ascii", [True, False], ids=["commons-lang-unicode-escapes", "raw-unicode"])
+def test_line_webhook_round_trips(cfn_template, escape_non_ascii):
+    headers, body = line_webhook()
+    assert "こんにちは🍣".encode() in body  # raw UTF-8 on the wire
+    rendered = render_envelope(
+        cfn_template, "/line/webhook", "POST", headers, body, 1692251666999, "5f2a-line-req", "147.92.150.192",
+        escape_non_ascii=escape_non_ascii,
+    )
+    envelope = assert_envelope(rendered, "/line/webhook", headers, body, 1692251666999, "5f2a-line-req",
+                               "147.92.150.192")
+    assert envelope["headers"]["x-line-signature"] == line_signature("test_secret", base64.b64decode(envelope["body"]))
+
+
+@pytest.mark.parametrize("route", ["/slack/commands", "/slack/interactions", "/slack/events", "/line/webhook"])
+@pytest.mark.parametrize("content_type", [
+    "application/json", "application/json; charset=utf-8", "application/x-www-form-urlencoded", None,
+])
+def test_every_route_and_registered_type_yields_an_envelope(cfn_template, route, content_type):
+    headers = {"X-Odd-Value": "tab\there, newline\nthere, ctrl\x01, slash </script>", "X-Empty": ""}
+    if content_type:
+        headers["Content-Type"] = content_type
+    body = b'{"token":"x","text":"caf\xc3\xa9 \xf0\x9f\x98\x80"}'
+    rendered = render_envelope(cfn_template, route, "POST", headers, body, 1, "id", "198.51.100.1")
+    assert_envelope(rendered, route, headers, body, 1, "id", "198.51.100.1")
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "text/plain; charset=utf-8", "multipart/form-data"])
+def test_unknown_content_types_have_no_template_so_api_gateway_answers_415(cfn_template, content_type):
+    templates = render.request_templates(render.load_cfn_template(cfn_template), "/slack/commands")
+    assert "$default" not in templates
+    assert render.select_request_template(templates, content_type) is None
+    with pytest.raises(UnsupportedMediaType):
+        render_envelope(cfn_template, "/slack/commands", "POST", {"Content-Type": content_type}, b"hello", 1, "id", "ip")
+
+
+def test_integration_is_async_and_never_passes_through(cfn_template):
+    cfn = render.load_cfn_template(cfn_template)
+    methods = [r for r in cfn["Resources"].values() if r["Type"] == "AWS::ApiGateway::Method"]
+    assert len(methods) == 4
+    for method in methods:
+        integration = method["Properties"]["Integration"]
+        assert integration["RequestParameters"] == {"integration.request.header.X-Amz-Invocation-Type": "'Event'"}
+        assert integration["PassthroughBehavior"] == "NEVER"
+
+
+def test_unknown_route_is_an_error(cfn_template):
+    with pytest.raises(KeyError):
+        render_envelope(cfn_template, "/nope", "POST", {}, b"", 1, "id", "ip")
+
+
+def test_the_aws_quirk_is_emulated_a_template_without_the_fix_breaks(cfn_template):
+    """Without .replaceAll("\\'","'") a header with ' renders invalid JSON: the patch is in force."""
+    naive = '{"v": "$util.escapeJavaScript($input.params().header.get(\'X-Ackbot-Quote\'))"}'
+    rendered = render.render_template(
+        naive, route="/x", method="POST", headers=TRICKY_HEADERS, body=b"", request_time_epoch_ms=1,
+        request_id="id", source_ip="ip",
+    )
+    assert "\\'" in rendered
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(rendered)
+
+
+@pytest.mark.parametrize(
+    "raw, escaped",
+    [
+        # Apache Commons Lang's own documented example.
+        ('He didn\'t say, "Stop!"', 'He didn\\\'t say, \\"Stop!\\"'),
+        ("a/b\\c", "a\\/b\\\\c"),
+        ("\b\t\n\f\r\x01\x1f", "\\b\\t\\n\\f\\r\\u0001\\u001F"),
+        ("é€🎉", "\\u00E9\\u20AC\\uD83C\\uDF89"),
+        ("", ""),
+        (None, None),
+    ],
+)
+def test_aws_escape_javascript_matches_commons_lang(raw, escaped):
+    assert aws_escape_javascript(raw) == escaped
+
+
+def test_cli_renders_and_reports_415(cfn_template, tmp_path, capsys):
+    body_file = tmp_path / "body"
+    body_file.write_bytes("text=%E3%81%82".encode())
+    assert render.main([str(cfn_template), "--route", "/slack/commands", "-H", "Content-Type: application/x-www-form-urlencoded",
+                        "-H", "X-Ackbot-Quote: it's", "--body-file", str(body_file), "--time-ms", "42"]) == 0
+    envelope = json.loads(capsys.readouterr().out)
+    assert envelope["received_at_ms"] == 42
+    assert envelope["headers"]["X-Ackbot-Quote"] == "it's"
+    assert base64.b64decode(envelope["body"]) == b"text=%E3%81%82"
+    assert render.main([str(cfn_template), "--route", "/slack/commands", "-H", "Content-Type: text/plain"]) == 2
+    assert "415" in capsys.readouterr().err

@@ -1,0 +1,297 @@
+import * as path from 'path';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { RustFunction } from 'cargo-lambda-cdk';
+import { Construct } from 'constructs';
+import { envelopeRequestTemplates } from './envelope-template';
+import { AckbotSettings, DEFAULT_SETTINGS, RouteAck, validateSettings } from './settings';
+
+/** The keys of the JSON secret the worker reads at cold start. */
+export const SECRET_KEYS = {
+  slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+  line: ['LINE_CHANNEL_SECRET', 'LINE_CHANNEL_ACCESS_TOKEN'],
+} as const;
+
+/** One webhook route of the API. */
+interface Route {
+  readonly path: string;
+  readonly ack: RouteAck;
+  /** Name of the stack output holding the route's full URL. */
+  readonly outputName: string;
+}
+
+export interface AckbotStackProps extends StackProps {
+  /** The settings; `resolveSettings()` builds them from defaults and CDK context. */
+  readonly settings?: AckbotSettings;
+  /**
+   * The worker's code, replacing the cargo-lambda build (a directory holding `bootstrap`). Unit tests
+   * pass a small stand-in so synth stays fast; a CI that already built the binary passes that.
+   * Undefined: `RustFunction` runs `cargo lambda build --release` on the root `ackbot` package.
+   */
+  readonly workerCode?: lambda.Code;
+}
+
+/**
+ * Slack and LINE webhooks → API Gateway REST API, which acks at once with the route's static
+ * answer and invokes the Rust worker asynchronously with an Envelope; failures after Lambda's
+ * retries land in an SQS dead-letter queue, watched by alarms.
+ */
+export class AckbotStack extends Stack {
+  readonly api: apigateway.RestApi;
+  readonly worker: lambda.Function;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly secret: secretsmanager.ISecret;
+
+  constructor(scope: Construct, id: string, props: AckbotStackProps = {}) {
+    super(scope, id, props);
+    const settings = props.settings ?? DEFAULT_SETTINGS;
+    validateSettings(settings);
+
+    this.secret = this.platformSecret(settings);
+
+    const logGroup = new logs.LogGroup(this, 'WorkerLogs', {
+      retention: settings.worker.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.worker = this.workerFunction(settings, logGroup, props.workerCode);
+    this.grantSecretRead(settings);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.worker.configureAsyncInvoke({
+      retryAttempts: settings.worker.retryAttempts,
+      maxEventAge: Duration.seconds(settings.worker.maxEventAgeSeconds),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
+
+    this.api = new apigateway.RestApi(this, 'WebhookApi', {
+      description: 'ackbot: acknowledges Slack/LINE webhooks and hands them to the worker asynchronously',
+      endpointConfiguration: { types: [apigateway.EndpointType[settings.api.endpointType]] },
+      // No account-wide CloudWatch role: access/execution logging stays off unless you add it.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: settings.api.stageName,
+        throttlingRateLimit: settings.api.throttlingRateLimit,
+        throttlingBurstLimit: settings.api.throttlingBurstLimit,
+        metricsEnabled: true,
+      },
+    });
+
+    for (const route of enabledRoutes(settings)) {
+      this.addRoute(route, settings);
+      new CfnOutput(this, route.outputName, {
+        value: this.api.urlForPath(route.path),
+        description: `Webhook URL for ${route.path}: paste it into the platform's console`,
+      });
+    }
+
+    if (settings.alarms.enabled) this.addAlarms(settings);
+
+    new CfnOutput(this, 'SecretArn', {
+      value: this.secret.secretArn,
+      description: 'Put the platform credentials here (aws secretsmanager put-secret-value)',
+    });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.deadLetterQueue.queueUrl,
+      description: 'Envelopes whose processing failed after all retries',
+    });
+    new CfnOutput(this, 'WorkerFunctionName', { value: this.worker.functionName });
+  }
+
+  /** The created (empty) secret, or the existing one named in settings. */
+  private platformSecret(settings: AckbotSettings): secretsmanager.ISecret {
+    const encryptionKey = settings.secret.kmsKeyArn
+      ? kms.Key.fromKeyArn(this, 'SecretKey', settings.secret.kmsKeyArn)
+      : undefined;
+    const existing = settings.secret.existing;
+    if (existing) {
+      if (existing.startsWith('arn:')) {
+        // A complete ARN ends in the 6-character suffix Secrets Manager appends to the name.
+        const complete = /-[A-Za-z0-9]{6}$/.test(existing);
+        return secretsmanager.Secret.fromSecretAttributes(this, 'PlatformSecret', {
+          ...(complete ? { secretCompleteArn: existing } : { secretPartialArn: existing }),
+          encryptionKey,
+        });
+      }
+      return secretsmanager.Secret.fromSecretAttributes(this, 'PlatformSecret', {
+        secretPartialArn: this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: existing, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        encryptionKey,
+      });
+    }
+    // Created with the keys present and empty: no credential is ever in the template. The worker
+    // treats an empty value as "not configured".
+    const skeleton: Record<string, string> = {};
+    if (settings.slack.enabled) for (const k of SECRET_KEYS.slack) skeleton[k] = '';
+    if (settings.line.enabled) for (const k of SECRET_KEYS.line) skeleton[k] = '';
+    return new secretsmanager.Secret(this, 'PlatformSecret', {
+      description: 'ackbot platform credentials (JSON): fill with aws secretsmanager put-secret-value',
+      secretStringValue: SecretValue.unsafePlainText(JSON.stringify(skeleton)),
+      encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** The worker: the root `ackbot` package built by cargo-lambda, or the code given. */
+  private workerFunction(settings: AckbotSettings, logGroup: logs.ILogGroup, code?: lambda.Code): lambda.Function {
+    const w = settings.worker;
+    const architecture = w.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
+    // Our own role instead of AWSLambdaBasicExecutionRole (logs:* on "*"): write to this log group only.
+    const role = new iam.Role(this, 'WorkerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'ackbot worker: its log group, its secret, its dead-letter queue',
+    });
+    logGroup.grantWrite(role);
+    const common = {
+      role,
+      description: 'ackbot worker: verifies, dispatches and replies to webhook Envelopes',
+      memorySize: w.memoryMb,
+      timeout: Duration.seconds(w.timeoutSeconds),
+      logGroup,
+      reservedConcurrentExecutions: w.reservedConcurrency,
+      environment: {
+        ACKBOT_SECRET_ARN: this.secret.secretArn,
+        ACKBOT_LOG_FORMAT: 'json',
+        RUST_LOG: w.logLevel,
+      },
+    };
+    if (code) {
+      return new lambda.Function(this, 'Worker', {
+        ...common,
+        code,
+        runtime: lambda.Runtime.PROVIDED_AL2023,
+        handler: 'bootstrap',
+        architecture,
+      });
+    }
+    return new RustFunction(this, 'Worker', {
+      ...common,
+      manifestPath: path.join(__dirname, '..', '..', 'Cargo.toml'),
+      binaryName: 'ackbot',
+      runtime: 'provided.al2023',
+      bundling: { architecture },
+    });
+  }
+
+  /**
+   * Only `secretsmanager:GetSecretValue`, only on this secret (plus kms:Decrypt on its key through
+   * Secrets Manager when a customer key is set). `grantRead` would add DescribeSecret, which the
+   * worker does not need.
+   */
+  private grantSecretRead(settings: AckbotSettings): void {
+    const existing = settings.secret.existing;
+    const partial = existing !== undefined && !/^arn:.*-[A-Za-z0-9]{6}$/.test(existing);
+    // A partial ARN (from a name) matches the real one only with the random suffix wildcarded.
+    const resource = partial ? `${this.secret.secretArn}-??????` : this.secret.secretArn;
+    this.worker.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [resource] }),
+    );
+    if (settings.secret.kmsKeyArn) {
+      this.worker.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [settings.secret.kmsKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+        }),
+      );
+    }
+  }
+
+  /** POST route → non-proxy Lambda integration, invoked with X-Amz-Invocation-Type: Event. */
+  private addRoute(route: Route, settings: AckbotSettings): void {
+    const status = String(route.ack.status);
+    const integration = new apigateway.LambdaIntegration(this.worker, {
+      proxy: false,
+      // Only the deployed stage may invoke; the console's test-invoke is not granted.
+      allowTestInvoke: false,
+      requestParameters: {
+        'integration.request.header.X-Amz-Invocation-Type': "'Event'",
+      },
+      // Content types without a template are answered 415 (see envelope-template.ts on $default).
+      passthroughBehavior: apigateway.PassthroughBehavior.NEVER,
+      requestTemplates: envelopeRequestTemplates(route.path, settings.api.extraContentTypes),
+      integrationResponses: [
+        {
+          // The async Invoke answers 202 with no payload; this default response turns it into the ack.
+          statusCode: status,
+          responseTemplates: route.ack.body !== undefined ? { 'application/json': route.ack.body } : undefined,
+        },
+      ],
+    });
+    const resource = this.api.root.resourceForPath(route.path);
+    resource.addMethod('POST', integration, {
+      // The platforms authenticate by signature, verified by the worker against the exact bytes.
+      authorizationType: apigateway.AuthorizationType.NONE,
+      methodResponses: [
+        {
+          statusCode: status,
+          responseModels: route.ack.body !== undefined ? { 'application/json': apigateway.Model.EMPTY_MODEL } : undefined,
+        },
+      ],
+    });
+  }
+
+  /** Alarms on the things that mean a webhook was not handled. */
+  private addAlarms(settings: AckbotSettings): void {
+    const period = Duration.seconds(settings.alarms.periodSeconds);
+    const alarms = [
+      new cloudwatch.Alarm(this, 'DeadLetterQueueNotEmpty', {
+        alarmDescription: 'ackbot: Envelopes failed after all retries and wait in the dead-letter queue',
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'WorkerErrors', {
+        alarmDescription: 'ackbot: the worker failed invocations (Lambda will retry them)',
+        metric: this.worker.metricErrors({ period, statistic: 'Sum' }),
+        threshold: settings.alarms.functionErrorsThreshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'WorkerDestinationDeliveryFailures', {
+        alarmDescription: 'ackbot: a failed Envelope could not be parked in the dead-letter queue (it is lost)',
+        metric: this.worker.metric('DestinationDeliveryFailures', { period, statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    if (settings.alarms.snsTopicArn) {
+      const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarms.snsTopicArn);
+      for (const alarm of alarms) alarm.addAlarmAction(new cwActions.SnsAction(topic));
+    }
+  }
+}
+
+/** The routes of the enabled platforms, in a stable order. */
+export function enabledRoutes(settings: AckbotSettings): Route[] {
+  const routes: Route[] = [];
+  if (settings.slack.enabled) {
+    routes.push(
+      { path: '/slack/commands', ack: settings.slack.commands, outputName: 'SlackCommandsUrl' },
+      { path: '/slack/interactions', ack: settings.slack.interactions, outputName: 'SlackInteractionsUrl' },
+      { path: '/slack/events', ack: settings.slack.events, outputName: 'SlackEventsUrl' },
+    );
+  }
+  if (settings.line.enabled) {
+    routes.push({ path: '/line/webhook', ack: settings.line.webhook, outputName: 'LineWebhookUrl' });
+  }
+  return routes;
+}

@@ -1,0 +1,295 @@
+/**
+ * The settings a deployer edits: which platforms are on, how each route acknowledges, how the
+ * worker Lambda retries, where the secrets live, and which alarms fire.
+ *
+ * Change the defaults here, or override any of them without editing code:
+ *
+ *   npx cdk synth -c ackbot:slack.commands.status=202
+ *   npx cdk synth -c ackbot:line.enabled=false
+ *   npx cdk synth -c ackbot:settingsFile=./my-settings.json   (a partial AckbotSettings as JSON)
+ *
+ * or in cdk.json under "context": { "ackbot": { ...partial AckbotSettings... } }.
+ * See README.md ("Settings") for the full list.
+ */
+
+/** HTTP status the gateway answers a webhook with. The platforms document 200; 202 is the pattern's classic answer. */
+export type AckStatus = 200 | 202;
+
+/** How one route acknowledges a webhook before any work is done. */
+export interface RouteAck {
+  /** Status of the immediate acknowledgement. */
+  readonly status: AckStatus;
+  /**
+   * Optional static JSON body of the acknowledgement (served as application/json), e.g.
+   * `{"response_type":"in_channel"}` on slash commands so the user's command stays visible.
+   * It must be valid JSON and contain no `$` or `#` (it is embedded in a VTL response template).
+   */
+  readonly body?: string;
+}
+
+/** Slack's three webhook routes. */
+export interface SlackSettings {
+  /** Creates `/slack/commands`, `/slack/interactions` and `/slack/events`. */
+  readonly enabled: boolean;
+  readonly commands: RouteAck;
+  readonly interactions: RouteAck;
+  readonly events: RouteAck;
+}
+
+/** LINE's webhook route. */
+export interface LineSettings {
+  /** Creates `/line/webhook`. */
+  readonly enabled: boolean;
+  readonly webhook: RouteAck;
+}
+
+/** The worker Lambda (the root `ackbot` package, built with cargo-lambda). */
+export interface WorkerSettings {
+  /** Memory in MB (also scales CPU). */
+  readonly memoryMb: number;
+  /** Timeout of one invocation, in seconds. */
+  readonly timeoutSeconds: number;
+  /** CPU architecture the binary is built for and runs on. */
+  readonly architecture: 'x86_64' | 'arm64';
+  /** Retries by Lambda's async queue after a failed invocation (0–2). */
+  readonly retryAttempts: number;
+  /** How long an event may wait in Lambda's async queue, in seconds (60–21600). */
+  readonly maxEventAgeSeconds: number;
+  /** Retention of the function's log group, in days (one of CloudWatch's allowed values). */
+  readonly logRetentionDays: number;
+  /** `RUST_LOG` filter for the worker. */
+  readonly logLevel: string;
+  /** Reserved concurrency; undefined leaves the function on the account's unreserved pool. */
+  readonly reservedConcurrency?: number;
+}
+
+/** The API Gateway REST API in front of the worker. */
+export interface ApiSettings {
+  /** Name of the deployed stage; it is part of every webhook URL. */
+  readonly stageName: string;
+  /** Steady-state requests per second across the stage. */
+  readonly throttlingRateLimit: number;
+  /** Burst of requests the stage accepts above the rate. */
+  readonly throttlingBurstLimit: number;
+  /** REGIONAL (default) or EDGE. */
+  readonly endpointType: 'REGIONAL' | 'EDGE';
+  /**
+   * Further exact Content-Type values that get the Envelope template (beyond the bare JSON and form
+   * types and the exact values Slack and LINE send). Any other content type is answered 415.
+   */
+  readonly extraContentTypes: string[];
+}
+
+/** Where the platform credentials live. */
+export interface SecretSettings {
+  /**
+   * Name or ARN of an existing Secrets Manager secret holding the JSON keys SLACK_SIGNING_SECRET,
+   * SLACK_BOT_TOKEN, LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN. Undefined: the stack creates a
+   * secret whose keys are empty, for you to fill with `aws secretsmanager put-secret-value`.
+   */
+  readonly existing?: string;
+  /** ARN of the customer-managed KMS key the secret is encrypted with, if any (grants kms:Decrypt on it). */
+  readonly kmsKeyArn?: string;
+}
+
+/** CloudWatch alarms. */
+export interface AlarmSettings {
+  /** Create the alarms at all. */
+  readonly enabled: boolean;
+  /** SNS topic ARN that the alarms notify; undefined leaves them without actions. */
+  readonly snsTopicArn?: string;
+  /** Period over which each alarm's metric is aggregated, in seconds. */
+  readonly periodSeconds: number;
+  /** The Errors alarm fires when the function's error count in one period exceeds this. */
+  readonly functionErrorsThreshold: number;
+}
+
+/** Everything a deployer can set. */
+export interface AckbotSettings {
+  /** CloudFormation stack name. */
+  readonly stackName: string;
+  readonly slack: SlackSettings;
+  readonly line: LineSettings;
+  readonly worker: WorkerSettings;
+  readonly api: ApiSettings;
+  readonly secret: SecretSettings;
+  readonly alarms: AlarmSettings;
+}
+
+/** A partial override of the settings, as read from context or a JSON file. */
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
+
+/** The defaults: the platforms' documented acknowledgements and AWS's async-invoke defaults. */
+export const DEFAULT_SETTINGS: AckbotSettings = {
+  stackName: 'Ackbot',
+  slack: {
+    enabled: true,
+    commands: { status: 200 },
+    interactions: { status: 200 },
+    events: { status: 200 },
+  },
+  line: {
+    enabled: true,
+    webhook: { status: 200 },
+  },
+  worker: {
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    architecture: 'x86_64',
+    retryAttempts: 2,
+    maxEventAgeSeconds: 3600,
+    logRetentionDays: 30,
+    logLevel: 'info',
+    reservedConcurrency: undefined,
+  },
+  api: {
+    stageName: 'prod',
+    throttlingRateLimit: 50,
+    throttlingBurstLimit: 100,
+    endpointType: 'REGIONAL',
+    extraContentTypes: [],
+  },
+  secret: {
+    existing: undefined,
+    kmsKeyArn: undefined,
+  },
+  alarms: {
+    enabled: true,
+    snsTopicArn: undefined,
+    periodSeconds: 300,
+    functionErrorsThreshold: 0,
+  },
+};
+
+/** The CDK context key prefix for single overrides (`-c ackbot:worker.memoryMb=512`). */
+export const CONTEXT_PREFIX = 'ackbot:';
+/** Context key of a JSON settings file (`-c ackbot:settingsFile=path.json`). */
+export const SETTINGS_FILE_KEY = 'ackbot:settingsFile';
+/** Context key of a directory holding a prebuilt `bootstrap` (skips cargo-lambda; see README). */
+export const PREBUILT_ASSET_KEY = 'ackbot:prebuiltAsset';
+
+const NON_SETTING_KEYS = new Set([SETTINGS_FILE_KEY, PREBUILT_ASSET_KEY]);
+
+/** Optional keys: their defaults are undefined, so their type is taken from here. */
+const OPTIONAL_LEAVES: Record<string, 'string' | 'number'> = {
+  'worker.reservedConcurrency': 'number',
+  'secret.existing': 'string',
+  'secret.kmsKeyArn': 'string',
+  'alarms.snsTopicArn': 'string',
+  'slack.commands.body': 'string',
+  'slack.interactions.body': 'string',
+  'slack.events.body': 'string',
+  'line.webhook.body': 'string',
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep-merge `override` onto `base`; arrays and scalars replace, unknown keys are an error. */
+export function mergeSettings<T>(base: T, override: unknown, where = 'settings'): T {
+  if (override === undefined) return base;
+  if (!isPlainObject(override)) throw new Error(`${where}: expected an object, got ${JSON.stringify(override)}`);
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(override)) {
+    const path = where === 'settings' ? key : `${where}.${key}`;
+    const known = key in out || path in OPTIONAL_LEAVES;
+    if (!known) throw new Error(`unknown ackbot setting "${path}"`);
+    out[key] = isPlainObject(out[key]) ? mergeSettings(out[key], value, path) : value;
+  }
+  return out as T;
+}
+
+/** Turn a context string into the type the setting at `path` has. */
+function coerce(path: string, raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw; // cdk.json values arrive typed already
+  let leaf: unknown = DEFAULT_SETTINGS;
+  for (const part of path.split('.')) leaf = isPlainObject(leaf) ? leaf[part] : undefined;
+  const kind = leaf === undefined ? OPTIONAL_LEAVES[path] : Array.isArray(leaf) ? 'array' : typeof leaf;
+  switch (kind) {
+    case 'number': {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(`ackbot setting "${path}": "${raw}" is not a number`);
+      return n;
+    }
+    case 'boolean':
+      if (raw === 'true') return true;
+      if (raw === 'false') return false;
+      throw new Error(`ackbot setting "${path}": "${raw}" is not true or false`);
+    case 'array':
+      return raw.trim().startsWith('[') ? JSON.parse(raw) : raw.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'object':
+      return JSON.parse(raw);
+    default:
+      return raw;
+  }
+}
+
+/** Build `{a: {b: value}}` from `"a.b"`. */
+function nest(path: string, value: unknown): Record<string, unknown> {
+  return path
+    .split('.')
+    .reverse()
+    .reduce<unknown>((acc, part) => ({ [part]: acc }), value) as Record<string, unknown>;
+}
+
+/**
+ * Resolve settings from defaults, then the `ackbot` context object (cdk.json), then a JSON file
+ * (`ackbot:settingsFile`), then single `ackbot:<dotted.path>` context values; later wins.
+ */
+export function resolveSettings(
+  context: Record<string, unknown>,
+  readFile: (path: string) => string = (p) => require('fs').readFileSync(p, 'utf8'),
+): AckbotSettings {
+  let settings = mergeSettings(DEFAULT_SETTINGS, context['ackbot'], 'settings');
+  const file = context[SETTINGS_FILE_KEY];
+  if (typeof file === 'string' && file !== '') {
+    settings = mergeSettings(settings, JSON.parse(readFile(file)), 'settings');
+  }
+  for (const [key, raw] of Object.entries(context)) {
+    if (!key.startsWith(CONTEXT_PREFIX) || NON_SETTING_KEYS.has(key)) continue;
+    const path = key.slice(CONTEXT_PREFIX.length);
+    settings = mergeSettings(settings, nest(path, coerce(path, raw)), 'settings');
+  }
+  validateSettings(settings);
+  return settings;
+}
+
+/** The CloudWatch Logs retention values AWS accepts, in days. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** Reject settings AWS or the platforms would refuse, at synth time rather than at deploy time. */
+export function validateSettings(s: AckbotSettings): void {
+  const errors: string[] = [];
+  const routes: [string, RouteAck][] = [
+    ['slack.commands', s.slack.commands],
+    ['slack.interactions', s.slack.interactions],
+    ['slack.events', s.slack.events],
+    ['line.webhook', s.line.webhook],
+  ];
+  for (const [name, ack] of routes) {
+    if (ack.status !== 200 && ack.status !== 202) errors.push(`${name}.status must be 200 or 202, got ${ack.status}`);
+    if (ack.body !== undefined) {
+      try {
+        JSON.parse(ack.body);
+      } catch {
+        errors.push(`${name}.body must be valid JSON, got ${ack.body}`);
+      }
+      if (/[$#]/.test(ack.body)) errors.push(`${name}.body must not contain "$" or "#" (it is a VTL template)`);
+    }
+  }
+  if (!s.slack.enabled && !s.line.enabled) errors.push('enable at least one platform (slack.enabled or line.enabled)');
+  const w = s.worker;
+  if (!Number.isInteger(w.retryAttempts) || w.retryAttempts < 0 || w.retryAttempts > 2) errors.push('worker.retryAttempts must be 0, 1 or 2');
+  if (!(w.maxEventAgeSeconds >= 60 && w.maxEventAgeSeconds <= 21600)) errors.push('worker.maxEventAgeSeconds must be 60–21600');
+  if (!(w.memoryMb >= 128 && w.memoryMb <= 10240)) errors.push('worker.memoryMb must be 128–10240');
+  if (!(w.timeoutSeconds >= 1 && w.timeoutSeconds <= 900)) errors.push('worker.timeoutSeconds must be 1–900');
+  if (w.architecture !== 'x86_64' && w.architecture !== 'arm64') errors.push('worker.architecture must be x86_64 or arm64');
+  if (!LOG_RETENTION_DAYS.includes(w.logRetentionDays)) errors.push(`worker.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  if (!(s.api.throttlingRateLimit > 0) || !(s.api.throttlingBurstLimit > 0)) errors.push('api throttling limits must be positive');
+  if (s.api.endpointType !== 'REGIONAL' && s.api.endpointType !== 'EDGE') errors.push('api.endpointType must be REGIONAL or EDGE');
+  if (!/^[A-Za-z0-9_]+$/.test(s.api.stageName)) errors.push('api.stageName may hold only letters, digits and _');
+  if (errors.length > 0) throw new Error(`invalid ackbot settings:\n  ${errors.join('\n  ')}`);
+}

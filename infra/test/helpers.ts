@@ -1,0 +1,41 @@
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AckbotStack } from '../lib/ackbot-stack';
+import { AckbotSettings, DEFAULT_SETTINGS, DeepPartial, mergeSettings } from '../lib/settings';
+
+/** A directory holding a stand-in `bootstrap`, so synth never runs cargo-lambda in unit tests. */
+export const STAND_IN_ASSET = path.join(__dirname, 'fixtures', 'stand-in-asset');
+
+/** Synthesize the stack with the given setting overrides and the stand-in worker code. */
+export function synth(overrides: DeepPartial<AckbotSettings> = {}): { stack: AckbotStack; template: Template } {
+  const app = new App();
+  const settings = mergeSettings(DEFAULT_SETTINGS, overrides);
+  const stack = new AckbotStack(app, 'Test', { settings, workerCode: lambda.Code.fromAsset(STAND_IN_ASSET) });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+type Resource = { Type: string; Properties: Record<string, any> };
+
+/** All resources of one type, as a list of their definitions. */
+export function resources(template: Template, type: string): Resource[] {
+  return Object.values(template.findResources(type)) as Resource[];
+}
+
+/** The POST methods keyed by their route path (e.g. "/slack/commands"), walking the resource tree. */
+export function methodsByRoute(template: Template): Record<string, Resource> {
+  const all = template.toJSON().Resources as Record<string, Resource>;
+  const pathOf = (id: string): string => {
+    const res = all[id];
+    const parent = res.Properties.ParentId;
+    const prefix = parent.Ref ? pathOf(parent.Ref) : ''; // the root is a GetAtt RootResourceId
+    return `${prefix}/${res.Properties.PathPart}`;
+  };
+  const out: Record<string, Resource> = {};
+  for (const res of Object.values(all)) {
+    if (res.Type !== 'AWS::ApiGateway::Method') continue;
+    out[pathOf(res.Properties.ResourceId.Ref)] = res;
+  }
+  return out;
+}

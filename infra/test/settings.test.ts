@@ -1,0 +1,65 @@
+import { DEFAULT_SETTINGS, resolveSettings } from '../lib/settings';
+
+describe('settings', () => {
+  test('defaults: both platforms, documented 200 acks, 2 retries, 1 hour', () => {
+    const s = resolveSettings({});
+    expect(s).toEqual(DEFAULT_SETTINGS);
+    expect(s.slack.enabled && s.line.enabled).toBe(true);
+    expect([s.slack.commands.status, s.slack.interactions.status, s.slack.events.status, s.line.webhook.status]).toEqual([200, 200, 200, 200]);
+    expect(s.worker.retryAttempts).toBe(2);
+    expect(s.worker.maxEventAgeSeconds).toBe(3600);
+    expect(s.worker.architecture).toBe('x86_64');
+  });
+
+  test('-c ackbot:<path>=<string> overrides are typed by the default they replace', () => {
+    const s = resolveSettings({
+      'ackbot:slack.commands.status': '202',
+      'ackbot:slack.commands.body': '{"response_type":"in_channel"}',
+      'ackbot:line.enabled': 'false',
+      'ackbot:worker.memoryMb': '512',
+      'ackbot:worker.reservedConcurrency': '3',
+      'ackbot:api.extraContentTypes': 'application/json;charset=UTF-8, text/json',
+      'ackbot:secret.existing': 'ackbot/prod',
+    });
+    expect(s.slack.commands).toEqual({ status: 202, body: '{"response_type":"in_channel"}' });
+    expect(s.line.enabled).toBe(false);
+    expect(s.worker.memoryMb).toBe(512);
+    expect(s.worker.reservedConcurrency).toBe(3);
+    expect(s.api.extraContentTypes).toEqual(['application/json;charset=UTF-8', 'text/json']);
+    expect(s.secret.existing).toBe('ackbot/prod');
+    // Untouched neighbours keep their defaults.
+    expect(s.slack.events.status).toBe(200);
+    expect(s.worker.timeoutSeconds).toBe(DEFAULT_SETTINGS.worker.timeoutSeconds);
+  });
+
+  test('cdk.json object, then the settings file, then single keys; later wins', () => {
+    const files: Record<string, string> = {
+      'my.json': JSON.stringify({ worker: { memoryMb: 1024, logRetentionDays: 90 }, line: { webhook: { status: 202 } } }),
+    };
+    const s = resolveSettings(
+      {
+        ackbot: { worker: { memoryMb: 300, timeoutSeconds: 10 } },
+        'ackbot:settingsFile': 'my.json',
+        'ackbot:worker.logRetentionDays': '14',
+      },
+      (p) => files[p],
+    );
+    expect(s.worker.memoryMb).toBe(1024);
+    expect(s.worker.timeoutSeconds).toBe(10);
+    expect(s.worker.logRetentionDays).toBe(14);
+    expect(s.line.webhook.status).toBe(202);
+  });
+
+  test('context keys that are not ackbot settings are ignored; unknown ackbot keys are errors', () => {
+    expect(() => resolveSettings({ '@aws-cdk/core:checkSecretUsage': true, 'ackbot:prebuiltAsset': '/tmp/x' })).not.toThrow();
+    expect(() => resolveSettings({ 'ackbot:worker.memory': '512' })).toThrow(/unknown ackbot setting "worker.memory"/);
+    expect(() => resolveSettings({ ackbot: { slak: {} } })).toThrow(/unknown ackbot setting "slak"/);
+  });
+
+  test('bad values are refused with the setting named', () => {
+    expect(() => resolveSettings({ 'ackbot:worker.memoryMb': 'lots' })).toThrow(/worker.memoryMb/);
+    expect(() => resolveSettings({ 'ackbot:line.enabled': 'yes' })).toThrow(/line.enabled/);
+    expect(() => resolveSettings({ 'ackbot:worker.logRetentionDays': '10' })).toThrow(/logRetentionDays/);
+    expect(() => resolveSettings({ 'ackbot:slack.enabled': 'false', 'ackbot:line.enabled': 'false' })).toThrow(/at least one platform/);
+  });
+});
