@@ -39,6 +39,11 @@ mod send;
 mod serve;
 pub mod standin;
 
+/// The README's code blocks, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use bot::Bot;
 pub use error::Error;
 
