@@ -4,7 +4,7 @@
 use bot_core::{Command, Conversation, ConversationKind, Platform, User};
 use serde_json::Value;
 
-use crate::webhook::{Event, EventContent, EventMode, MessageContent, Source};
+use crate::webhook::{Event, EventContent, EventMode, MessageContent, Source, TextMessageContent};
 
 /// What one event asks for.
 #[derive(Debug, PartialEq)]
@@ -38,7 +38,16 @@ pub(crate) fn map_event(event: &Event, raw: Value) -> Mapped {
         }
     }
     let command = match &event.content {
-        EventContent::Message(MessageContent::Text(text)) => typed(&text.text),
+        EventContent::Message(MessageContent::Text(text)) => match addressed(
+            text,
+            event.source.as_ref(),
+        ) {
+            Some(typed_text) => typed(&typed_text),
+            None => return Mapped::Skip(
+                "group chatter: in groups and rooms a command starts with `/` or mentions the bot"
+                    .into(),
+            ),
+        },
         EventContent::Postback(postback) if postback.data.starts_with('/') => typed(&postback.data),
         _ => Command::event(Platform::Line, event.event_type.as_str()),
     };
@@ -48,6 +57,29 @@ pub(crate) fn map_event(event: &Event, raw: Value) -> Mapped {
             .with_conversation(conversation(event.source.as_ref()))
             .with_raw(raw),
     )
+}
+
+/// The command text of a message meant for the bot. In a one-to-one chat every message is; in a
+/// group or room only one that starts with `/` or mentions the bot, so that ordinary conversation
+/// is not answered with "unknown command".
+fn addressed(message: &TextMessageContent, source: Option<&Source>) -> Option<String> {
+    if matches!(source, Some(Source::User { .. })) || message.text.trim_start().starts_with('/') {
+        return Some(message.text.clone());
+    }
+    let mention = message
+        .mention
+        .as_ref()?
+        .mentionees
+        .iter()
+        .find(|m| m.is_self == Some(true))?;
+    // LINE counts mention positions in UTF-16 code units.
+    let units: Vec<u16> = message.text.encode_utf16().collect();
+    let start = usize::try_from(mention.index).ok()?.min(units.len());
+    let end = start
+        .saturating_add(usize::try_from(mention.length).ok()?)
+        .min(units.len());
+    let without = [&units[..start], &units[end..]].concat();
+    Some(String::from_utf16_lossy(&without).trim().to_string())
 }
 
 fn typed(text: &str) -> Command {

@@ -200,10 +200,10 @@ async fn redelivery_is_answered_by_push() {
 async fn push_goes_to_the_group_or_room() {
     let server = MockServer::start().await;
     mount(&server, PUSH, ok()).await;
-    for body in [
-        include_str!("data/message_text.json"),
-        include_str!("data/message_video.json"),
-    ] {
+    // A group message is a command when it starts with `/`.
+    let group = include_str!("data/message_text.json")
+        .replace("@All @example Good Morning!! (love)", "/echo hi all");
+    for body in [group.as_str(), include_str!("data/message_video.json")] {
         work(&server, body)
             .delivery
             .deliver(vec![Reply::text("hi all")], EXPIRED)

@@ -53,11 +53,15 @@ fn text_without_slash_is_a_command_too() {
 
 #[test]
 fn group_and_room_conversations() {
-    let work = one_work(&adapter(API), include_str!("data/message_text.json"));
+    let body = with_text(include_str!("data/message_text.json"), "/echo hi", None);
+    let work = one_work(&adapter(API), &body);
     assert_eq!(work.command.conversation.id, "Ca56f94637c...");
     assert_eq!(work.command.conversation.kind, ConversationKind::Group);
     assert_eq!(work.command.user.id, "U4af4980629...");
-    assert_eq!(work.command.name, "@all");
+    assert_eq!(
+        (work.command.name.as_str(), work.command.text.as_str()),
+        ("echo", "hi")
+    );
     assert!(
         !work.delivery.can_show_progress(),
         "no loading animation in groups"
@@ -70,6 +74,54 @@ fn group_and_room_conversations() {
         !work.delivery.can_show_progress(),
         "no loading animation in rooms"
     );
+}
+
+/// The fixture's event with another text and, optionally, another `mention`.
+fn with_text(body: &str, text: &str, mention: Option<Value>) -> String {
+    let mut value: Value = serde_json::from_str(body).unwrap();
+    let message = &mut value["events"][0]["message"];
+    message["text"] = Value::from(text);
+    if let Some(mention) = mention {
+        message["mention"] = mention;
+    }
+    value.to_string()
+}
+
+#[test]
+fn group_chatter_is_not_a_command() {
+    // "@All @example Good Morning!! (love)": a conversation, not an order to the bot.
+    let reason = skip_reason(one_item(
+        &adapter(API),
+        include_str!("data/message_text.json"),
+    ));
+    assert!(reason.starts_with("group chatter"), "{reason}");
+}
+
+#[test]
+fn group_message_mentioning_the_bot_is_a_command() {
+    // "@ackbot 🤖 echo こんにちは": the bot's mention (UTF-16 positions) is cut out.
+    let mention = serde_json::json!({"mentionees": [
+        {"index": 0, "length": 7, "type": "user", "userId": "Ubot", "isSelf": true}
+    ]});
+    let body = with_text(
+        include_str!("data/message_text.json"),
+        "@ackbot echo こんにちは 🤖",
+        Some(mention),
+    );
+    let work = one_work(&adapter(API), &body);
+    assert_eq!(
+        (work.command.name.as_str(), work.command.text.as_str()),
+        ("echo", "こんにちは 🤖")
+    );
+    let other = serde_json::json!({"mentionees": [
+        {"index": 0, "length": 7, "type": "user", "userId": "Uann", "isSelf": false}
+    ]});
+    let body = with_text(
+        include_str!("data/message_text.json"),
+        "@ann-ko echo hi",
+        Some(other),
+    );
+    assert!(skip_reason(one_item(&adapter(API), &body)).starts_with("group chatter"));
 }
 
 #[test]
