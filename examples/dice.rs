@@ -44,7 +44,7 @@ async fn roll(
     platform: Platform,
     State(rolls): State<Rolls>,
 ) -> Reply {
-    let seed = rolls.0.fetch_add(1, Ordering::Relaxed) + bot_core_seed();
+    let seed = rolls.0.fetch_add(1, Ordering::Relaxed) + clock_seed();
     let total: u64 = (0..dice.count as u64)
         .map(|i| {
             (seed
@@ -64,7 +64,8 @@ async fn roll(
     .in_channel()
 }
 
-fn bot_core_seed() -> u64 {
+/// Enough randomness for dice, without a dependency.
+fn clock_seed() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)

@@ -356,3 +356,247 @@ impl Worker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use futures::future::BoxFuture;
+
+    use super::*;
+    use crate::{BoxError, Command, Delivery, FixedClock, Platform, Reply, Router, Text};
+
+    /// What the fake platform was asked to do.
+    #[derive(Default)]
+    struct Calls {
+        delivered: Mutex<Vec<(String, i64)>>,
+        progress: Mutex<u32>,
+    }
+
+    struct FakeDelivery {
+        calls: Arc<Calls>,
+        fail: bool,
+        progress: bool,
+    }
+
+    impl Delivery for FakeDelivery {
+        fn deliver(
+            &self,
+            replies: Vec<crate::Reply>,
+            now_ms: i64,
+        ) -> BoxFuture<'_, Result<(), BoxError>> {
+            Box::pin(async move {
+                if self.fail {
+                    return Err("platform down".into());
+                }
+                for reply in replies {
+                    self.calls
+                        .delivered
+                        .lock()
+                        .unwrap()
+                        .push((reply.text, now_ms));
+                }
+                Ok(())
+            })
+        }
+        fn can_show_progress(&self) -> bool {
+            self.progress
+        }
+        fn show_progress(&self, _seconds: u32) -> BoxFuture<'_, Result<(), BoxError>> {
+            *self.calls.progress.lock().unwrap() += 1;
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    /// A platform whose body is `VERB text`, `key:` prefixed for a dedupe key; signature header `ok`.
+    struct FakeAdapter {
+        calls: Arc<Calls>,
+        fail: bool,
+        progress: bool,
+    }
+
+    impl Adapter for FakeAdapter {
+        fn platform(&self) -> Platform {
+            Platform::Line
+        }
+        fn routes(&self) -> &'static [&'static str] {
+            &["/fake"]
+        }
+        fn verify(&self, envelope: &Envelope) -> Result<(), BoxError> {
+            match envelope.headers.get("signature") {
+                Some("ok") => Ok(()),
+                _ => Err("bad signature".into()),
+            }
+        }
+        fn parse(&self, envelope: &Envelope) -> Result<Vec<Inbound>, BoxError> {
+            let body = std::str::from_utf8(&envelope.body)?;
+            if body == "skip" {
+                return Ok(vec![Inbound::skip("nothing to do")]);
+            }
+            let (key, text) = match body.split_once(':') {
+                Some((key, text)) => (Some(key.to_string()), text),
+                None => (None, body),
+            };
+            let (name, args) = Command::split_text(text);
+            Ok(vec![Inbound::Work(Work {
+                command: Command::new(Platform::Line, name, args),
+                dedupe_key: key,
+                delivery: Box::new(FakeDelivery {
+                    calls: self.calls.clone(),
+                    fail: self.fail,
+                    progress: self.progress,
+                }),
+            })])
+        }
+    }
+
+    async fn nap(Text(ms): Text) -> String {
+        tokio::time::sleep(Duration::from_millis(ms.parse().unwrap())).await;
+        "awake".into()
+    }
+
+    async fn echo(Text(text): Text) -> Reply {
+        Reply::text(text)
+    }
+
+    fn setup(
+        fail: bool,
+        progress: bool,
+    ) -> (Worker, Arc<Calls>, Arc<FixedClock>, Arc<Mutex<Vec<Stage>>>) {
+        let calls = Arc::new(Calls::default());
+        let clock = Arc::new(FixedClock::at(1_000_000));
+        let stages: Arc<Mutex<Vec<Stage>>> = Arc::default();
+        let seen = stages.clone();
+        let router = Router::new()
+            .command("echo", echo)
+            .command("nap", nap)
+            .command("slow", nap)
+            .slow();
+        let worker = Worker::new(router.build())
+            .with_adapter(Arc::new(FakeAdapter {
+                calls: calls.clone(),
+                fail,
+                progress,
+            }))
+            .with_clock(clock.clone())
+            .with_observer(Arc::new(move |o: &Observation| {
+                seen.lock().unwrap().push(o.stage.clone())
+            }));
+        (worker, calls, clock, stages)
+    }
+
+    fn envelope(body: &str, signature: &str) -> Envelope {
+        Envelope {
+            route: "/fake".into(),
+            received_at_ms: 999_000,
+            request_id: "r1".into(),
+            source_ip: None,
+            headers: [("Signature", signature)].into_iter().collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[tokio::test]
+    async fn verified_work_is_dispatched_and_delivered_with_the_injected_clock() {
+        let (worker, calls, _, stages) = setup(false, false);
+        let report = worker.process(envelope("echo こんにちは", "ok")).await;
+        assert_eq!(
+            report,
+            Report {
+                status: Status::Processed,
+                handled: 1,
+                replied: 1,
+                duplicates: 0,
+                skipped: 0
+            }
+        );
+        assert_eq!(
+            *calls.delivered.lock().unwrap(),
+            vec![("こんにちは".to_string(), 1_000_000)]
+        );
+        let stages = stages.lock().unwrap();
+        assert_eq!(stages[0], Stage::Verified);
+        assert!(matches!(
+            stages.last(),
+            Some(Stage::Done(Status::Processed))
+        ));
+    }
+
+    #[tokio::test]
+    async fn bad_signature_is_rejected_without_parsing() {
+        let (worker, calls, _, _) = setup(false, false);
+        let report = worker.process(envelope("echo hi", "forged")).await;
+        assert_eq!(report.status, Status::Rejected("bad signature".into()));
+        assert!(!report.should_retry());
+        assert!(calls.delivered.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn unknown_route_and_bad_bodies_are_reported() {
+        let (worker, _, _, _) = setup(false, false);
+        let mut other = envelope("echo hi", "ok");
+        other.route = "/elsewhere".into();
+        assert_eq!(worker.process(other).await.status, Status::NoRoute);
+        let mut invalid = envelope("", "ok");
+        invalid.body = vec![0xff, 0xfe];
+        assert!(matches!(
+            worker.process(invalid).await.status,
+            Status::Invalid(_)
+        ));
+        assert_eq!(worker.process(envelope("skip", "ok")).await.skipped, 1);
+    }
+
+    #[tokio::test]
+    async fn the_same_event_id_is_handled_once() {
+        let (worker, calls, clock, _) = setup(false, false);
+        assert_eq!(
+            worker.process(envelope("ev1:echo one", "ok")).await.replied,
+            1
+        );
+        clock.advance(60_000);
+        let again = worker.process(envelope("ev1:echo one", "ok")).await;
+        assert_eq!((again.duplicates, again.handled), (1, 0));
+        assert_eq!(calls.delivered.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_failed_delivery_fails_the_envelope_and_frees_its_event_id() {
+        let (failing, _, _, _) = setup(true, false);
+        let report = failing.process(envelope("ev2:echo hi", "ok")).await;
+        assert!(report.should_retry(), "{report:?}");
+        // The retry of the same event is not mistaken for a duplicate.
+        let retry = failing.process(envelope("ev2:echo hi", "ok")).await;
+        assert_eq!(retry.duplicates, 0);
+        assert_eq!(retry.handled, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn progress_is_shown_for_slow_commands_and_long_handlers_only() {
+        let (worker, calls, _, _) = setup(false, true);
+        worker.process(envelope("echo quick", "ok")).await;
+        assert_eq!(
+            *calls.progress.lock().unwrap(),
+            0,
+            "a quick handler shows nothing"
+        );
+        worker.process(envelope("slow 10", "ok")).await;
+        assert_eq!(
+            *calls.progress.lock().unwrap(),
+            1,
+            "a command marked slow shows it first"
+        );
+        worker.process(envelope("nap 5000", "ok")).await;
+        assert_eq!(
+            *calls.progress.lock().unwrap(),
+            2,
+            "a handler running past a second shows it"
+        );
+        let (no_progress, calls, _, _) = setup(false, false);
+        no_progress.process(envelope("slow 10", "ok")).await;
+        assert_eq!(
+            *calls.progress.lock().unwrap(),
+            0,
+            "not where the platform cannot"
+        );
+    }
+}
