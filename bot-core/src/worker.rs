@@ -450,6 +450,8 @@ mod tests {
         }
     }
 
+    type Stages = Arc<Mutex<Vec<Stage>>>;
+
     async fn nap(Text(ms): Text) -> String {
         tokio::time::sleep(Duration::from_millis(ms.parse().unwrap())).await;
         "awake".into()
@@ -459,13 +461,10 @@ mod tests {
         Reply::text(text)
     }
 
-    fn setup(
-        fail: bool,
-        progress: bool,
-    ) -> (Worker, Arc<Calls>, Arc<FixedClock>, Arc<Mutex<Vec<Stage>>>) {
+    fn setup(fail: bool, progress: bool) -> (Worker, Arc<Calls>, Arc<FixedClock>, Stages) {
         let calls = Arc::new(Calls::default());
         let clock = Arc::new(FixedClock::at(1_000_000));
-        let stages: Arc<Mutex<Vec<Stage>>> = Arc::default();
+        let stages: Stages = Arc::default();
         let seen = stages.clone();
         let router = Router::new()
             .command("echo", echo)
