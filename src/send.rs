@@ -87,22 +87,12 @@ pub async fn line(
     let body = samples::line_text_message(text, user_id, redelivery);
     let signature = bot_line::sign(&Secret::new(first), body.as_bytes());
     let started = Instant::now();
-    let response = reqwest::Client::new()
+    let request = reqwest::Client::new()
         .post(format!("{}/line/webhook", to.trim_end_matches('/')))
         .header("content-type", "application/json; charset=utf-8")
         .header("x-line-signature", signature)
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| Error::Send(format!("cannot reach {to}: {e}")))?;
-    let status = response.status();
-    if !status.is_success() {
-        let body = response.text().await.unwrap_or_default();
-        return Err(Error::Send(format!(
-            "the edge answered {status}: {}",
-            body.trim()
-        )));
-    }
+        .body(body);
+    let status = acknowledged(request, to).await?;
     println!(
         "acked {} in {} ms; the reply goes to the LINE API at {}",
         status.as_u16(),
@@ -115,12 +105,21 @@ pub async fn line(
 async fn post_slack(to: &str, secret: &Secret, body: String) -> Result<(), Error> {
     let timestamp = now_ms() / 1000;
     let signature = bot_slack::sign(secret, timestamp, body.as_bytes());
-    let response = reqwest::Client::new()
+    let request = reqwest::Client::new()
         .post(format!("{}/slack/commands", to.trim_end_matches('/')))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-slack-request-timestamp", timestamp.to_string())
         .header("x-slack-signature", signature)
-        .body(body)
+        .body(body);
+    acknowledged(request, to).await.map(drop)
+}
+
+/// Sends `request` to the edge at `to` and returns the ack's status, or says why there was none.
+async fn acknowledged(
+    request: reqwest::RequestBuilder,
+    to: &str,
+) -> Result<reqwest::StatusCode, Error> {
+    let response = request
         .send()
         .await
         .map_err(|e| Error::Send(format!("cannot reach {to}: {e}")))?;
@@ -132,5 +131,5 @@ async fn post_slack(to: &str, secret: &Secret, body: String) -> Result<(), Error
             body.trim()
         )));
     }
-    Ok(())
+    Ok(status)
 }

@@ -38,6 +38,27 @@ fn response_url(api: &MockServer, id: &str) -> String {
     format!("{}/commands/T0001/{id}/hook-token", api.uri())
 }
 
+/// Posts `body` to `route`, signed with `secret` at `timestamp`.
+async fn post_signed(
+    server: &Server,
+    route: &str,
+    content_type: &str,
+    body: &str,
+    timestamp: i64,
+    secret: &str,
+) -> reqwest::Response {
+    let signature = bot_slack::sign(&Secret::new(secret), timestamp, body.as_bytes());
+    reqwest::Client::new()
+        .post(format!("{}{route}", server.url))
+        .header("content-type", content_type)
+        .header("X-Slack-Request-Timestamp", timestamp.to_string())
+        .header("X-Slack-Signature", signature)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Posts a slash command signed at `timestamp`; returns (status, request id, ack time).
 async fn post(
     server: &Server,
@@ -45,17 +66,16 @@ async fn post(
     timestamp: i64,
     secret: &str,
 ) -> (u16, String, Duration) {
-    let signature = bot_slack::sign(&Secret::new(secret), timestamp, body.as_bytes());
     let started = Instant::now();
-    let response = reqwest::Client::new()
-        .post(format!("{}/slack/commands", server.url))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("X-Slack-Request-Timestamp", timestamp.to_string())
-        .header("X-Slack-Signature", signature)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
+    let response = post_signed(
+        server,
+        "/slack/commands",
+        "application/x-www-form-urlencoded",
+        body,
+        timestamp,
+        secret,
+    )
+    .await;
     let elapsed = started.elapsed();
     let id = response
         .headers()
@@ -415,19 +435,15 @@ async fn app_mention_is_answered_with_chat_post_message() {
                   "channel": "C1", "event_ts": "1.1"}
     })
     .to_string();
-    let timestamp = now_ms() / 1000;
-    let response = reqwest::Client::new()
-        .post(format!("{}/slack/events", server.url))
-        .header("content-type", "application/json")
-        .header("x-slack-request-timestamp", timestamp.to_string())
-        .header(
-            "x-slack-signature",
-            bot_slack::sign(&Secret::new(SECRET), timestamp, body.as_bytes()),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let response = post_signed(
+        &server,
+        "/slack/events",
+        "application/json",
+        &body,
+        now_ms() / 1000,
+        SECRET,
+    )
+    .await;
     assert_eq!(response.status(), 200);
     let sent = first_request(&api, Duration::from_secs(10))
         .await
@@ -443,19 +459,15 @@ async fn url_verification_is_answered_with_the_challenge() {
     let api = slack_api().await;
     let server = serve(&api, &[]);
     let body = json!({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}).to_string();
-    let timestamp = now_ms() / 1000;
-    let response = reqwest::Client::new()
-        .post(format!("{}/slack/events", server.url))
-        .header("content-type", "application/json")
-        .header("x-slack-request-timestamp", timestamp.to_string())
-        .header(
-            "x-slack-signature",
-            bot_slack::sign(&Secret::new(SECRET), timestamp, body.as_bytes()),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let response = post_signed(
+        &server,
+        "/slack/events",
+        "application/json",
+        &body,
+        now_ms() / 1000,
+        SECRET,
+    )
+    .await;
     assert_eq!(response.status(), 200);
     let answer: Value = response.json().await.unwrap();
     assert_eq!(

@@ -76,20 +76,8 @@ fn admit(api: &Api, path: &str, headers: &HeaderMap, body: &str) -> Result<Value
             json!([{"message": "invalid JSON"}]),
         )
     })?;
-    api.recorder.record(Recorded {
-        path: path.to_string(),
-        body: value.clone(),
-        headers: headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        at_ms: bot_core::now_ms(),
-    });
+    api.recorder
+        .record(Recorded::now(path, headers, value.clone()));
     let authed = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())

@@ -17,6 +17,28 @@ pub struct Recorded {
 }
 
 impl Recorded {
+    /// A call to `path` with these headers and JSON body, arriving now.
+    pub fn now(
+        path: impl Into<String>,
+        headers: &axum::http::HeaderMap,
+        body: serde_json::Value,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            body,
+            headers: headers
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            at_ms: bot_core::now_ms(),
+        }
+    }
+
     /// The value of header `name` (lower case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

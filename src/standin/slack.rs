@@ -50,20 +50,7 @@ impl SlackStandIn {
 }
 
 fn record(recorder: &Recorder, path: String, headers: &HeaderMap, body: &Value) {
-    recorder.record(Recorded {
-        path,
-        body: body.clone(),
-        headers: headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        at_ms: bot_core::now_ms(),
-    });
+    recorder.record(Recorded::now(path, headers, body.clone()));
 }
 
 // Slack answers a response_url post with 200 `ok`, or 4xx with a short error word.
