@@ -392,7 +392,9 @@ fn print_life(n: usize, s: &Sent, calls: &[Recorded], observations: &Observation
                 describe(outcome)
             ),
             Stage::DeliveryFailed { error, .. } => println!("   failed     {error} (+{after} ms)"),
-            Stage::Done(Status::Failed(why)) => println!("   failed     {why}"),
+            Stage::Done(Status::Failed(why) | Status::Undeliverable(why)) => {
+                println!("   failed     {why}")
+            }
             Stage::Replied { .. } | Stage::Done(_) => {}
         }
     }

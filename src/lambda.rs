@@ -1,9 +1,10 @@
 //! The Lambda worker: Envelopes from API Gateway's mapping template, processed by the same
 //! worker as the local edge.
 //!
-//! Outcomes: processed, rejected (bad signature, stale) and duplicates end the invocation with
-//! success, since a retry cannot help; a reply still failing after its own retries ends it with an
-//! error, so Lambda's async retries and then the dead-letter queue take over.
+//! Outcomes: processed, rejected (bad signature, stale), duplicates and replies the platform
+//! refused for good (a 4xx) end the invocation with success, since a retry cannot help; a reply
+//! still failing after its own retries (5xx, 429, network) ends it with an error, so Lambda's async
+//! retries and then the dead-letter queue take over.
 
 use bot_core::{Envelope, Router, Status};
 use lambda_runtime::{service_fn, LambdaEvent};

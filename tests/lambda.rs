@@ -308,3 +308,28 @@ async fn line_event_that_waited_in_the_queue_is_pushed_not_replied() {
         bot_line::retry_key(&event_id, 0).to_string()
     );
 }
+
+#[tokio::test]
+async fn a_reply_the_platform_refuses_for_good_is_not_retried() {
+    // An expired response_url (Slack allows 30 minutes; an event can wait hours in Lambda's queue)
+    // answers 404: retrying the invocation would only fail again.
+    let api = slack_api(404).await;
+    let runtime = RuntimeApi::start().await;
+    let function = Server::lambda(
+        &runtime.addr.to_string(),
+        &[("SLACK_SIGNING_SECRET", SECRET)],
+    );
+    let id = runtime.invoke(slash_envelope(&api, "expired", "/ping", SECRET, now_ms()));
+    assert_eq!(
+        runtime.answer(&id, Duration::from_secs(20)).await,
+        Some(Answer::Success(json!({"handled": 1, "replied": 0})))
+    );
+    assert_eq!(
+        replies_to(&api, "expired").await.len(),
+        1,
+        "a 404 is not retried"
+    );
+    let line = &function.logs_for("req-expired")[0];
+    assert_eq!(line["outcome"], "undeliverable");
+    assert!(line["reason"].as_str().unwrap().contains("404"), "{line}");
+}

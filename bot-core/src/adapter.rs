@@ -55,10 +55,46 @@ pub struct Work {
     pub delivery: Box<dyn Delivery>,
 }
 
+/// Why replies could not be delivered, and whether processing the Envelope again could help.
+#[derive(Debug)]
+pub struct DeliveryError {
+    /// What went wrong; never contains a token or secret.
+    pub error: BoxError,
+    /// `true` when the platform may accept a later attempt (5xx, 429, network errors after the
+    /// client's own retries); `false` when it refused the request itself (other 4xx, a missing
+    /// token), so a retry would fail the same way.
+    pub retryable: bool,
+}
+
+impl DeliveryError {
+    /// A failure a later attempt may get past.
+    pub fn retryable(error: impl Into<BoxError>) -> Self {
+        Self {
+            error: error.into(),
+            retryable: true,
+        }
+    }
+
+    /// A failure no retry can fix.
+    pub fn permanent(error: impl Into<BoxError>) -> Self {
+        Self {
+            error: error.into(),
+            retryable: false,
+        }
+    }
+}
+
+impl std::fmt::Display for DeliveryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.error, f)
+    }
+}
+
 /// Sends a command's replies back to the place it came from.
 pub trait Delivery: Send + Sync {
     /// Sends `replies`; `now_ms` is the worker's clock, for judging reply-token freshness.
-    fn deliver(&self, replies: Vec<Reply>, now_ms: i64) -> BoxFuture<'_, Result<(), BoxError>>;
+    fn deliver(&self, replies: Vec<Reply>, now_ms: i64)
+        -> BoxFuture<'_, Result<(), DeliveryError>>;
 
     /// Whether this conversation can show that the bot is working (LINE's loading animation in
     /// one-to-one chats).

@@ -36,7 +36,7 @@ mod router;
 mod secret;
 mod worker;
 
-pub use adapter::{Adapter, Delivery, Inbound, Work};
+pub use adapter::{Adapter, Delivery, DeliveryError, Inbound, Work};
 pub use clock::{now_ms, Clock, FixedClock, SystemClock};
 pub use command::{Command, Conversation, ConversationKind, Kind, User};
 pub use dedupe::{DedupeStore, MemoryDedupe};

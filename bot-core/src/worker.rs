@@ -71,8 +71,11 @@ pub enum Status {
     Rejected(String),
     /// The body could not be parsed.
     Invalid(String),
-    /// A reply could not be delivered after its retries, or the dedupe store failed.
+    /// A reply could not be delivered after its retries, or the dedupe store failed: running
+    /// the Envelope again may succeed.
     Failed(String),
+    /// The platform refused a reply for good (e.g. a 4xx): running it again would fail the same way.
+    Undeliverable(String),
 }
 
 /// The summary of one Envelope, logged as one line.
@@ -113,6 +116,7 @@ impl Report {
             Status::Rejected(_) => "rejected",
             Status::Invalid(_) => "invalid",
             Status::Failed(_) => "failed",
+            Status::Undeliverable(_) => "undeliverable",
         }
     }
 }
@@ -204,7 +208,7 @@ impl Worker {
             Status::Rejected(reason) | Status::Invalid(reason) => tracing::warn!(
                 route, request_id, outcome, reason = %reason, total_ms, "envelope dropped"
             ),
-            Status::Failed(reason) => tracing::error!(
+            Status::Failed(reason) | Status::Undeliverable(reason) => tracing::error!(
                 route, request_id, outcome, reason = %reason, handled = report.handled,
                 replied = report.replied, total_ms, "envelope failed"
             ),
@@ -240,8 +244,11 @@ impl Worker {
                     report.skipped += 1;
                 }
                 Inbound::Work(work) => {
-                    if let Err(reason) = self.work(envelope, work, &mut report).await {
-                        report.status = Status::Failed(reason);
+                    if let Err(status) = self.work(envelope, work, &mut report).await {
+                        // A retryable failure wins: the whole Envelope should be tried again.
+                        if !matches!(report.status, Status::Failed(_)) {
+                            report.status = status;
+                        }
                     }
                 }
             }
@@ -254,7 +261,7 @@ impl Worker {
         envelope: &Envelope,
         work: Work,
         report: &mut Report,
-    ) -> Result<(), String> {
+    ) -> Result<(), Status> {
         let Work {
             command,
             dedupe_key,
@@ -265,7 +272,7 @@ impl Worker {
                 .dedupe
                 .claim(key, self.clock.now_ms())
                 .await
-                .map_err(|e| format!("dedupe store failed: {e}"))?;
+                .map_err(|e| Status::Failed(format!("dedupe store failed: {e}")))?;
             if !first {
                 self.observe(envelope, Stage::Duplicate(key.clone()));
                 report.duplicates += 1;
@@ -320,10 +327,6 @@ impl Worker {
             }
             Err(e) => {
                 let error = e.to_string();
-                if let Some(key) = &dedupe_key {
-                    // Let the platform's or Lambda's retry of this event try again.
-                    let _ = self.dedupe.release(key).await;
-                }
                 self.observe(
                     envelope,
                     Stage::DeliveryFailed {
@@ -331,7 +334,15 @@ impl Worker {
                         error: error.clone(),
                     },
                 );
-                Err(format!("reply to {invocation} not delivered: {error}"))
+                let reason = format!("reply to {invocation} not delivered: {error}");
+                if !e.retryable {
+                    return Err(Status::Undeliverable(reason));
+                }
+                if let Some(key) = &dedupe_key {
+                    // Let the platform's or Lambda's retry of this event try again.
+                    let _ = self.dedupe.release(key).await;
+                }
+                Err(Status::Failed(reason))
             }
         }
     }
@@ -364,7 +375,9 @@ mod tests {
     use futures::future::BoxFuture;
 
     use super::*;
-    use crate::{BoxError, Command, Delivery, FixedClock, Platform, Reply, Router, Text};
+    use crate::{
+        BoxError, Command, Delivery, DeliveryError, FixedClock, Platform, Reply, Router, Text,
+    };
 
     /// What the fake platform was asked to do.
     #[derive(Default)]
@@ -375,7 +388,7 @@ mod tests {
 
     struct FakeDelivery {
         calls: Arc<Calls>,
-        fail: bool,
+        fail: Option<bool>,
         progress: bool,
     }
 
@@ -384,10 +397,14 @@ mod tests {
             &self,
             replies: Vec<crate::Reply>,
             now_ms: i64,
-        ) -> BoxFuture<'_, Result<(), BoxError>> {
+        ) -> BoxFuture<'_, Result<(), DeliveryError>> {
             Box::pin(async move {
-                if self.fail {
-                    return Err("platform down".into());
+                match self.fail {
+                    Some(true) => return Err(DeliveryError::retryable("platform down")),
+                    Some(false) => {
+                        return Err(DeliveryError::permanent("HTTP 400: invalid_payload"))
+                    }
+                    None => {}
                 }
                 for reply in replies {
                     self.calls
@@ -411,7 +428,8 @@ mod tests {
     /// A platform whose body is `VERB text`, `key:` prefixed for a dedupe key; signature header `ok`.
     struct FakeAdapter {
         calls: Arc<Calls>,
-        fail: bool,
+        /// `Some(retryable)` makes every delivery fail.
+        fail: Option<bool>,
         progress: bool,
     }
 
@@ -461,7 +479,7 @@ mod tests {
         Reply::text(text)
     }
 
-    fn setup(fail: bool, progress: bool) -> (Worker, Arc<Calls>, Arc<FixedClock>, Stages) {
+    fn setup(fail: Option<bool>, progress: bool) -> (Worker, Arc<Calls>, Arc<FixedClock>, Stages) {
         let calls = Arc::new(Calls::default());
         let clock = Arc::new(FixedClock::at(1_000_000));
         let stages: Stages = Arc::default();
@@ -497,7 +515,7 @@ mod tests {
 
     #[tokio::test]
     async fn verified_work_is_dispatched_and_delivered_with_the_injected_clock() {
-        let (worker, calls, _, stages) = setup(false, false);
+        let (worker, calls, _, stages) = setup(None, false);
         let report = worker.process(envelope("echo こんにちは", "ok")).await;
         assert_eq!(
             report,
@@ -523,7 +541,7 @@ mod tests {
 
     #[tokio::test]
     async fn bad_signature_is_rejected_without_parsing() {
-        let (worker, calls, _, _) = setup(false, false);
+        let (worker, calls, _, _) = setup(None, false);
         let report = worker.process(envelope("echo hi", "forged")).await;
         assert_eq!(report.status, Status::Rejected("bad signature".into()));
         assert!(!report.should_retry());
@@ -532,7 +550,7 @@ mod tests {
 
     #[tokio::test]
     async fn unknown_route_and_bad_bodies_are_reported() {
-        let (worker, _, _, _) = setup(false, false);
+        let (worker, _, _, _) = setup(None, false);
         let mut other = envelope("echo hi", "ok");
         other.route = "/elsewhere".into();
         assert_eq!(worker.process(other).await.status, Status::NoRoute);
@@ -547,7 +565,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_same_event_id_is_handled_once() {
-        let (worker, calls, clock, _) = setup(false, false);
+        let (worker, calls, clock, _) = setup(None, false);
         assert_eq!(
             worker.process(envelope("ev1:echo one", "ok")).await.replied,
             1
@@ -560,7 +578,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_delivery_fails_the_envelope_and_frees_its_event_id() {
-        let (failing, _, _, _) = setup(true, false);
+        let (failing, _, _, _) = setup(Some(true), false);
         let report = failing.process(envelope("ev2:echo hi", "ok")).await;
         assert!(report.should_retry(), "{report:?}");
         // The retry of the same event is not mistaken for a duplicate.
@@ -569,9 +587,28 @@ mod tests {
         assert_eq!(retry.handled, 1);
     }
 
+    #[tokio::test]
+    async fn a_refused_delivery_is_undeliverable_and_not_worth_a_retry() {
+        let (refused, _, _, _) = setup(Some(false), false);
+        let report = refused.process(envelope("ev3:echo hi", "ok")).await;
+        assert!(
+            matches!(report.status, Status::Undeliverable(ref r) if r.contains("invalid_payload")),
+            "{report:?}"
+        );
+        assert!(!report.should_retry());
+        // The event stays claimed: a redelivery would be refused the same way.
+        assert_eq!(
+            refused
+                .process(envelope("ev3:echo hi", "ok"))
+                .await
+                .duplicates,
+            1
+        );
+    }
+
     #[tokio::test(start_paused = true)]
     async fn progress_is_shown_for_slow_commands_and_long_handlers_only() {
-        let (worker, calls, _, _) = setup(false, true);
+        let (worker, calls, _, _) = setup(None, true);
         worker.process(envelope("echo quick", "ok")).await;
         assert_eq!(
             *calls.progress.lock().unwrap(),
@@ -590,7 +627,7 @@ mod tests {
             2,
             "a handler running past a second shows it"
         );
-        let (no_progress, calls, _, _) = setup(false, false);
+        let (no_progress, calls, _, _) = setup(None, false);
         no_progress.process(envelope("slow 10", "ok")).await;
         assert_eq!(
             *calls.progress.lock().unwrap(),

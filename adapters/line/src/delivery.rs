@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use bot_core::{BoxError, Delivery, Reply};
+use bot_core::{BoxError, Delivery, DeliveryError, Reply};
 use futures::future::BoxFuture;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -79,8 +79,20 @@ impl LineDelivery {
 }
 
 impl Delivery for LineDelivery {
-    fn deliver(&self, replies: Vec<Reply>, now_ms: i64) -> BoxFuture<'_, Result<(), BoxError>> {
-        Box::pin(async move { self.send(replies, now_ms).await.map_err(BoxError::from) })
+    fn deliver(
+        &self,
+        replies: Vec<Reply>,
+        now_ms: i64,
+    ) -> BoxFuture<'_, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            self.send(replies, now_ms).await.map_err(|e| {
+                if e.is_retryable() {
+                    DeliveryError::retryable(e)
+                } else {
+                    DeliveryError::permanent(e)
+                }
+            })
+        })
     }
 
     fn can_show_progress(&self) -> bool {

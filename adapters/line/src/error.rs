@@ -120,6 +120,16 @@ pub enum ReplyError {
 }
 
 impl ReplyError {
+    /// Whether a later attempt may succeed: rate limits, network trouble and 5xx (whose own
+    /// retries ran out). A 4xx or a missing destination would fail the same way again.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ReplyError::Api { status, .. } => *status >= 500,
+            ReplyError::RateLimited { .. } | ReplyError::Network { .. } => true,
+            ReplyError::NoDestination => false,
+        }
+    }
+
     /// Whether LINE refused the reply token (used, expired or unknown): a push can still deliver.
     pub fn is_invalid_reply_token(&self) -> bool {
         matches!(self, ReplyError::Api { status: 400, message, .. }

@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use bot_core::retry::RetryPolicy;
-use bot_core::{BoxError, Reply, Work};
+use bot_core::{DeliveryError, Reply, Work};
 use bot_line::{retry_key, utf16_len, LineAdapter, LineConfig, ReplyError};
 use common::{adapter, one_work, RECEIVED_AT_MS, TOKEN};
 use line_bot_sdk_rust::line_messaging_api::models::{
@@ -96,8 +96,9 @@ fn work(server: &MockServer, body: &str) -> Work {
     one_work(&adapter(&server.uri()), body)
 }
 
-fn reply_error(err: BoxError) -> ReplyError {
-    err.downcast_ref::<ReplyError>()
+fn reply_error(err: DeliveryError) -> ReplyError {
+    err.error
+        .downcast_ref::<ReplyError>()
         .expect("a ReplyError")
         .clone()
 }
@@ -265,6 +266,10 @@ async fn server_errors_give_up_after_the_policy_s_attempts() {
         .deliver(vec![Reply::text("hi")], EXPIRED)
         .await
         .unwrap_err();
+    assert!(
+        err.retryable,
+        "LINE may be back later: worth a retry of the event"
+    );
     let e = reply_error(err);
     assert!(
         matches!(
@@ -303,6 +308,10 @@ async fn client_errors_are_not_retried() {
         .await
         .unwrap_err();
     assert_eq!(requests_to(&server, PUSH).await.len(), 1);
+    assert!(
+        !err.retryable,
+        "a refused request fails the same way every time"
+    );
     match reply_error(err) {
         ReplyError::Api {
             status,
@@ -359,6 +368,7 @@ async fn lasting_rate_limit_is_a_rate_limited_error() {
         .deliver(vec![Reply::text("hi")], EXPIRED)
         .await
         .unwrap_err();
+    assert!(err.retryable);
     let e = reply_error(err);
     assert!(
         matches!(e, ReplyError::RateLimited { attempts: 3, .. }),

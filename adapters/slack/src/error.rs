@@ -107,9 +107,40 @@ pub enum ReplyError {
     },
 }
 
+impl ReplyError {
+    /// Whether a later attempt may succeed: rate limits, network trouble and 5xx (whose own
+    /// retries ran out). Other refusals (4xx, `ok:false`, no token) would fail the same way again.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ReplyError::Api { status, message } => *status >= 500 || message == "ratelimited",
+            ReplyError::RateLimited { .. } | ReplyError::Network(_) => true,
+            ReplyError::MissingToken => false,
+            ReplyError::GaveUp { last, .. } => last.is_retryable(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_transient_failures_are_retryable() {
+        let api = |status: u16, message: &str| ReplyError::Api {
+            status,
+            message: message.into(),
+        };
+        assert!(api(503, "down").is_retryable());
+        assert!(!api(404, "expired_url").is_retryable());
+        assert!(!api(200, "channel_not_found").is_retryable());
+        assert!(!ReplyError::MissingToken.is_retryable());
+        assert!(ReplyError::Network("reset".into()).is_retryable());
+        let gave_up = ReplyError::GaveUp {
+            attempts: 4,
+            last: Box::new(api(502, "bad gateway")),
+        };
+        assert!(gave_up.is_retryable());
+    }
 
     #[test]
     fn stale_says_which_direction() {

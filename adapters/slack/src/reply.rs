@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bot_core::retry::{retry, Attempt, GaveUp, RetryPolicy};
-use bot_core::{BoxError, Delivery, Reply, Secret, Visibility};
+use bot_core::{Delivery, DeliveryError, Reply, Secret, Visibility};
 use futures::future::BoxFuture;
 use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
@@ -385,8 +385,20 @@ impl SlackDelivery {
 }
 
 impl Delivery for SlackDelivery {
-    fn deliver(&self, replies: Vec<Reply>, _now_ms: i64) -> BoxFuture<'_, Result<(), BoxError>> {
-        Box::pin(async move { self.send(replies).await.map_err(BoxError::from) })
+    fn deliver(
+        &self,
+        replies: Vec<Reply>,
+        _now_ms: i64,
+    ) -> BoxFuture<'_, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            self.send(replies).await.map_err(|e| {
+                if e.is_retryable() {
+                    DeliveryError::retryable(e)
+                } else {
+                    DeliveryError::permanent(e)
+                }
+            })
+        })
     }
 }
 
