@@ -75,11 +75,11 @@ fn clock_seed() -> u64 {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let bot = Bot::new()
+        .mount(bot_handlers::builtins())
         .command("roll", roll)
         .about("Roll dice")
         .usage("2d6")
-        .state(Rolls::default())
-        .mount(bot_handlers::builtins());
+        .state(Rolls::default());
     match bot.run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

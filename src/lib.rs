@@ -15,10 +15,10 @@
 //! #[tokio::main]
 //! async fn main() -> Result<(), ackbot::Error> {
 //!     Bot::new()
+//!         .mount(bot_handlers::builtins()) // echo, help, ping, wait
 //!         .command("shout", shout)
 //!         .about("Repeat TEXT, loudly")
 //!         .usage("TEXT")
-//!         .mount(bot_handlers::builtins()) // echo, help, ping, wait
 //!         .run() // the Lambda worker under AWS, the command line (serve, demo, send) otherwise
 //!         .await
 //! }

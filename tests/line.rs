@@ -353,3 +353,22 @@ async fn missing_channel_secret_value_is_refused_at_start() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn follow_event_reaches_its_handler() {
+    let api = line_api(200, 200).await;
+    let server = serve(&api, SECRET, &[]);
+    let body = samples::line_webhook(json!([{
+        "type": "follow", "mode": "active", "timestamp": 1_700_000_000_000u64,
+        "source": {"type": "user", "userId": USER}, "replyToken": "token-follow",
+        "webhookEventId": samples::webhook_event_id(), "deliveryContext": {"isRedelivery": false},
+        "follow": {"isUnblocked": false}
+    }]));
+    let (_, id) = post(&server, &body, SECRET).await;
+    assert_eq!(done(&server, &id).await["replied"], 1);
+    let replies = calls(&api, "/v2/bot/message/reply").await;
+    assert_eq!(
+        replies[0].1["messages"][0]["text"],
+        "Hello! Send help to see what I can do."
+    );
+}

@@ -13,15 +13,18 @@ mod echo;
 mod help;
 mod ping;
 mod wait;
+mod welcome;
 
 pub use echo::echo;
 pub use help::help;
 pub use ping::ping;
 pub use wait::{wait, Seconds};
+pub use welcome::welcome;
 
 use bot_core::Router;
 
-/// The built-in commands as a group to mount: `echo`, `help`, `ping` and `wait`.
+/// The built-in commands as a group to mount: `echo`, `help`, `ping` and `wait`, and a
+/// [`welcome`] for LINE's `follow` and `join` events.
 pub fn builtins() -> Router {
     Router::new()
         .command("echo", echo)
@@ -35,4 +38,6 @@ pub fn builtins() -> Router {
         .about("Wait SECONDS (up to 60) before answering, to show the ack never waits for the work")
         .usage("SECONDS")
         .slow()
+        .on("follow", welcome)
+        .on("join", welcome)
 }

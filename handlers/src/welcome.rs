@@ -1,0 +1,32 @@
+use bot_core::{Platform, Reply};
+
+/// Greets a user who adds the bot as a friend (LINE `follow`) or a group that invites it
+/// (LINE `join`), and says how to start.
+pub async fn welcome(platform: Platform) -> Reply {
+    Reply::text(format!(
+        "Hello! Send {} to see what I can do.",
+        platform.invocation("help")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bot_core::{Command, Router};
+
+    #[tokio::test]
+    async fn greets_on_follow_and_join() {
+        let bot = Router::new().mount(crate::builtins()).build();
+        for event in ["follow", "join"] {
+            let done = bot.dispatch(Command::event(Platform::Line, event)).await;
+            assert_eq!(
+                done.replies,
+                vec![Reply::text("Hello! Send help to see what I can do.")]
+            );
+        }
+        let done = bot
+            .dispatch(Command::event(Platform::Line, "unfollow"))
+            .await;
+        assert!(done.replies.is_empty(), "nobody is left to read a reply");
+    }
+}
