@@ -78,7 +78,7 @@ fn decode_hex(hex: &str) -> Option<Vec<u8>> {
         (digit as char).to_digit(16).map(|n| n as u8)
     }
     let digits = hex.as_bytes();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     digits
