@@ -1,5 +1,7 @@
 //! Logs through `tracing`: human-readable locally, JSON lines under Lambda or on request.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
@@ -18,7 +20,7 @@ pub fn init(format: LogFormat, default_filter: &str) {
             .with_current_span(false)
             .try_init(),
         LogFormat::Text => builder
-            .with_ansi(std::env::var_os("NO_COLOR").is_none())
+            .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
             .try_init(),
     };
     // Panics reach the log as one line, not only stderr's free text.
