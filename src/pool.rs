@@ -29,12 +29,15 @@ impl Queue {
     pub fn try_enqueue(&self, envelope: Envelope) -> Result<(), Refused> {
         let guard = self.sender.lock().unwrap_or_else(|p| p.into_inner());
         let sender = guard.as_ref().ok_or(Refused::Closed)?;
-        sender.try_send(envelope).map_err(|e| match e {
-            mpsc::error::TrySendError::Full(_) => Refused::Full,
-            mpsc::error::TrySendError::Closed(_) => Refused::Closed,
-        })?;
+        // Counted before the send: a worker may take the Envelope before `try_send` returns.
         self.waiting.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        sender.try_send(envelope).map_err(|e| {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+            match e {
+                mpsc::error::TrySendError::Full(_) => Refused::Full,
+                mpsc::error::TrySendError::Closed(_) => Refused::Closed,
+            }
+        })
     }
 
     /// Envelopes queued and not yet taken by a worker.
@@ -111,5 +114,45 @@ impl Pool {
                 left
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bot_core::{Headers, Router};
+
+    fn envelope() -> Envelope {
+        Envelope {
+            route: "/nowhere".into(),
+            received_at_ms: 0,
+            request_id: "r".into(),
+            source_ip: None,
+            headers: Headers::new(),
+            body: Vec::new(),
+        }
+    }
+
+    // Two threads, so that a worker can take an Envelope while `try_enqueue` is still running.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn refuses_when_full_and_after_close_and_counts_exactly() {
+        // No adapter serves `/nowhere`: each Envelope is processed (and dropped) at once.
+        let worker = Worker::new(Router::new().build());
+        let pool = Pool::start(worker, 1, 2);
+        let queue = pool.queue();
+        for _ in 0..200 {
+            match queue.try_enqueue(envelope()) {
+                Ok(()) | Err(Refused::Full) => {}
+                Err(Refused::Closed) => panic!("not closed yet"),
+            }
+            assert!(
+                queue.waiting() <= 2,
+                "never more than the capacity: {}",
+                queue.waiting()
+            );
+        }
+        assert_eq!(pool.drain(Duration::from_secs(5)).await, 0);
+        assert_eq!(queue.waiting(), 0);
+        assert_eq!(queue.try_enqueue(envelope()), Err(Refused::Closed));
     }
 }
