@@ -133,7 +133,7 @@ mod tests {
         }
     }
 
-    // Two threads, so that a worker can take an Envelope while `try_enqueue` is still running.
+    // Two threads, as under `serve`: workers take Envelopes while the edge is still queueing.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn refuses_when_full_and_after_close_and_counts_exactly() {
         // No adapter serves `/nowhere`: each Envelope is processed (and dropped) at once.
@@ -145,11 +145,9 @@ mod tests {
                 Ok(()) | Err(Refused::Full) => {}
                 Err(Refused::Closed) => panic!("not closed yet"),
             }
-            assert!(
-                queue.waiting() <= 2,
-                "never more than the capacity: {}",
-                queue.waiting()
-            );
+            // At most the capacity, plus the one the worker has taken and not yet counted off.
+            let waiting = queue.waiting();
+            assert!(waiting <= 3, "count out of bounds: {waiting}");
         }
         assert_eq!(pool.drain(Duration::from_secs(5)).await, 0);
         assert_eq!(queue.waiting(), 0);
