@@ -10,11 +10,7 @@ cargo-lambda), or from $ACKBOT_CFN_TEMPLATE when set. Run from infra/:
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlencode
@@ -24,9 +20,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import render  # noqa: E402
 from render import UnsupportedMediaType, aws_escape_javascript, render_envelope  # noqa: E402
+from signing import line_signature, slack_signature  # noqa: E402
 
-INFRA = Path(__file__).resolve().parent.parent
-STAND_IN_ASSET = INFRA / "test" / "fixtures" / "stand-in-asset"
 
 # Header values that break naive templates: a single quote (AWS's escapeJavaScript makes it \'),
 # and a double quote with backslashes and a slash.
@@ -34,40 +29,6 @@ TRICKY_HEADERS = {
     "X-Ackbot-Quote": "it's O'Reilly's",
     "X-Ackbot-Json": 'say "hi" \\ back\\slash \\\' /path',
 }
-
-
-@pytest.fixture(scope="session")
-def cfn_template(tmp_path_factory) -> Path:
-    """A synthesized template: $ACKBOT_CFN_TEMPLATE, or `cdk synth` with the stand-in asset."""
-    given = os.environ.get("ACKBOT_CFN_TEMPLATE")
-    if given:
-        return Path(given)
-    if not (INFRA / "node_modules" / ".bin" / "cdk").exists():
-        pytest.fail("infra/node_modules is missing: run `npm ci` in infra/ first (or set ACKBOT_CFN_TEMPLATE)")
-    out = tmp_path_factory.mktemp("cdk.out")
-    subprocess.run(
-        [
-            "npx", "cdk", "synth", "--quiet",
-            # Type-checking is `npm test`'s job; transpiling only keeps this synth fast.
-            "--app", "npx ts-node --transpile-only --prefer-ts-exts bin/ackbot.ts",
-            "-c", f"ackbot:prebuiltAsset={STAND_IN_ASSET}",
-            "-c", "ackbot:stackName=AckbotContract",
-            "-o", str(out),
-        ],
-        cwd=INFRA,
-        check=True,
-        env={**os.environ, "CDK_DISABLE_CLI_TELEMETRY": "true"},
-    )
-    return out / "AckbotContract.template.json"
-
-
-def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
-    base = b"v0:" + timestamp.encode() + b":" + body
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-
-
-def line_signature(secret: str, body: bytes) -> str:
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
 def slack_slash_command() -> tuple[dict[str, str], bytes]:

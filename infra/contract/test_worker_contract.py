@@ -14,13 +14,8 @@ Needs the debug binary: `cargo build --bin ackbot` (or ACKBOT_BIN). Run from the
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
-import os
 import secrets
-import subprocess
 import sys
 import time
 import uuid
@@ -42,7 +37,7 @@ from lambda_harness import (  # noqa: E402
     stale_sources,
 )
 from render import render_envelope  # noqa: E402
-from test_render import INFRA, STAND_IN_ASSET  # noqa: E402
+from signing import line_signature, slack_signature  # noqa: E402
 
 SLACK_SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SLACK_BOT_TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"
@@ -71,14 +66,6 @@ ESCAPE_MODES = pytest.mark.parametrize(
 # --------------------------------------------------------------------------------------------------
 # Requests as the platforms send them
 # --------------------------------------------------------------------------------------------------
-
-
-def slack_signature(secret: str, timestamp: int, body: bytes) -> str:
-    return "v0=" + hmac.new(secret.encode(), b"v0:%d:" % timestamp + body, hashlib.sha256).hexdigest()
-
-
-def line_signature(secret: str, body: bytes) -> str:
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
 def slack_form(command: str, text: str, response_url: str) -> bytes:
@@ -166,42 +153,6 @@ def line_headers(body: bytes, *, signed_body: bytes | None = None) -> dict[str, 
 # --------------------------------------------------------------------------------------------------
 # One worker process (and its doubles) per module
 # --------------------------------------------------------------------------------------------------
-
-
-CONTRACT_STACK = "AckbotContract"
-
-
-@pytest.fixture(scope="session")
-def cfn_template(tmp_path_factory) -> Path:
-    """The synthesized template, obtained as test_render.py obtains it: $ACKBOT_CFN_TEMPLATE, or a fast
-    `cdk synth` with the stand-in asset (the mapping templates do not depend on the worker asset).
-
-    Importing test_render's fixture would synthesize a second time (pytest keeps one instance per
-    module that defines it), so the template test_render.py already synthesized in this session's
-    temporary directory is reused when there is one.
-    """
-    given = os.environ.get("ACKBOT_CFN_TEMPLATE")
-    if given:
-        return Path(given)
-    done = sorted(tmp_path_factory.getbasetemp().glob(f"cdk.out*/{CONTRACT_STACK}.template.json"))
-    if done:
-        return done[0]
-    if not (INFRA / "node_modules" / ".bin" / "cdk").exists():
-        pytest.fail("infra/node_modules is missing: run `npm ci` in infra/ first (or set ACKBOT_CFN_TEMPLATE)")
-    out = tmp_path_factory.mktemp("cdk.out")
-    subprocess.run(
-        [
-            "npx", "cdk", "synth", "--quiet",
-            "--app", "npx ts-node --transpile-only --prefer-ts-exts bin/ackbot.ts",
-            "-c", f"ackbot:prebuiltAsset={STAND_IN_ASSET}",
-            "-c", f"ackbot:stackName={CONTRACT_STACK}",
-            "-o", str(out),
-        ],
-        cwd=INFRA,
-        check=True,
-        env={**os.environ, "CDK_DISABLE_CLI_TELEMETRY": "true"},
-    )
-    return out / f"{CONTRACT_STACK}.template.json"
 
 
 @pytest.fixture(scope="module")
