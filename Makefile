@@ -7,14 +7,15 @@ PYTHON ?= python3
 CONTRACT_VENV := infra/.venv
 LAMBDA_VENV := .venv-lambda
 
-.PHONY: demo test lint rust-test infra-test contract-test synth deploy bench-lambda tools
+.PHONY: demo test lint rust-test lambda-only demo-check infra-test contract-test synth deploy bench-lambda tools
 
 ## demo: run the whole flow on loopback — edge, workers, stand-ins of Slack and LINE, signed samples
 demo:
 	$(CARGO) run --quiet --bin ackbot -- demo
 
-## test: every check CI runs — format, clippy, Rust tests, CDK tests, the VTL → Lambda contract test
-test: tools lint rust-test infra-test contract-test
+## test: every check CI runs — format, clippy, Rust tests, the Lambda-only build, the demo's own
+## verdict, CDK tests, the VTL → Lambda contract test
+test: tools lint rust-test lambda-only demo-check infra-test contract-test
 
 tools:
 	@if command -v rustup >/dev/null; then rustup component add rustfmt clippy >/dev/null 2>&1 || true; fi
@@ -25,6 +26,15 @@ lint:
 
 rust-test:
 	$(CARGO) test --workspace
+
+# A bot that only runs on Lambda: no axum, no command line, no stand-ins.
+lambda-only:
+	$(CARGO) clippy -p ackbot --no-default-features --features lambda --lib --bins -- -D warnings
+	$(CARGO) build -p ackbot --no-default-features --features lambda --bin ackbot
+
+# The demo fails (non-zero) when any sample does not behave as expected.
+demo-check:
+	$(CARGO) run --quiet --bin ackbot -- demo
 
 infra/node_modules/.package-lock.json: infra/package-lock.json
 	cd infra && npm ci --no-audit --no-fund

@@ -37,54 +37,25 @@ impl FromStr for Dice {
 #[derive(Clone, Default)]
 pub struct Rolls(Arc<AtomicU64>);
 
-/// Roll dice, e.g. `roll 2d6`.
-async fn roll(
-    Args(dice): Args<Dice>,
-    user: User,
-    platform: Platform,
-    State(rolls): State<Rolls>,
-) -> Reply {
-    let seed = rolls.0.fetch_add(1, Ordering::Relaxed) + clock_seed();
-    let total: u64 = (0..dice.count as u64)
-        .map(|i| {
-            (seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(i * 1442695040888963407)
-                >> 33)
-                % dice.sides as u64
-                + 1
-        })
-        .sum();
+/// Rolls the dice and counts the roll.
+async fn roll(Args(dice): Args<Dice>, user: User, State(rolls): State<Rolls>) -> Reply {
+    let number = rolls.0.fetch_add(1, Ordering::Relaxed) + 1;
+    let total: u32 = (0..dice.count).map(|_| fastrand::u32(1..=dice.sides)).sum();
     Reply::text(format!(
-        "{} rolled {}d{}: {total}",
-        user.mention_on(platform),
+        "{} rolled {}d{}: {total} (roll #{number})",
+        user.mention(),
         dice.count,
         dice.sides
     ))
     .in_channel()
 }
 
-/// Enough randomness for dice, without a dependency.
-fn clock_seed() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(7)
-}
-
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
-    let bot = Bot::new()
-        .mount(bot_handlers::builtins())
-        .command("roll", roll)
-        .about("Roll dice")
-        .usage("2d6")
-        .state(Rolls::default());
-    match bot.run().await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("dice: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+async fn main() -> Result<(), ackbot::Error> {
+    Bot::new()
+        .mount(ackbot::handlers::builtins())
+        .command(cmd("roll", roll).about("Roll dice").usage("2d6"))
+        .state(Rolls::default())
+        .run()
+        .await
 }

@@ -1,9 +1,8 @@
 //! The command line: `serve`, `demo`, `send` and `lambda`.
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
-use bot_core::Router;
+use bot_core::Dispatcher;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
@@ -12,7 +11,7 @@ use crate::Error;
 /// Slack and LINE webhook bots that acknowledge at once and do the work afterwards.
 #[derive(Debug, Parser)]
 #[command(name = "ackbot", version, about)]
-pub struct Cli {
+struct Cli {
     #[command(subcommand)]
     command: Verb,
 }
@@ -28,16 +27,20 @@ enum Verb {
     },
     /// Start the edge with stand-ins of the Slack and LINE APIs, send signed samples and show
     /// each one's life. Needs no configuration.
+    #[cfg(feature = "dev")]
     Demo,
     /// Sign and POST a realistic webhook to a running `ackbot serve`.
+    #[cfg(feature = "dev")]
     Send {
         #[command(subcommand)]
         platform: SendTo,
     },
     /// Run the Lambda worker (what the binary does by itself when AWS_LAMBDA_RUNTIME_API is set).
+    #[cfg(feature = "lambda")]
     Lambda,
 }
 
+#[cfg(feature = "dev")]
 #[derive(Debug, Subcommand)]
 enum SendTo {
     /// A slash command, e.g. `ackbot send slack '/echo hi'`. Signed with SLACK_SIGNING_SECRET.
@@ -72,18 +75,21 @@ enum SendTo {
     },
 }
 
-/// Parses the command line and runs it with `router`'s commands.
-pub async fn run(router: Router) -> Result<(), Error> {
+/// Parses the command line and runs it with the bot's commands.
+pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
     let cli = Cli::parse();
     match cli.command {
-        Verb::Demo => crate::demo::run(router).await,
-        Verb::Lambda => crate::lambda::run(router).await,
+        #[cfg(feature = "dev")]
+        Verb::Demo => crate::demo::run(dispatcher).await,
+        #[cfg(feature = "lambda")]
+        Verb::Lambda => crate::lambda::run(dispatcher).await,
         Verb::Serve { addr } => {
             let config = Config::from_env()?;
             crate::logging::init(config.log_format, "info");
-            let worker = crate::bot::worker(router, &config)?;
+            let worker = crate::wiring::worker(dispatcher, &config)?;
             crate::serve::run(&config, worker, addr).await
         }
+        #[cfg(feature = "dev")]
         Verb::Send { platform } => {
             let config = Config::from_env()?;
             crate::logging::init(config.log_format, "warn");
@@ -94,8 +100,8 @@ pub async fn run(router: Router) -> Result<(), Error> {
                     response_url,
                     wait,
                 } => {
-                    crate::send::slack(&config, &text, &to, response_url, Duration::from_secs(wait))
-                        .await
+                    let wait = std::time::Duration::from_secs(wait);
+                    crate::send::slack(&config, &text, &to, response_url, wait).await
                 }
                 SendTo::Line {
                     text,

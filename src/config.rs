@@ -1,34 +1,76 @@
 //! Configuration from the environment (and a `.env` file), as DESIGN.md lists it.
 
+#[cfg(feature = "serve")]
 use std::time::Duration;
 
-use bot_core::Secret;
-
-use crate::Error;
+use bot_core::{is_blank, SecretString};
 
 /// The default Slack Web API base URL.
-pub const DEFAULT_SLACK_API_URL: &str = "https://slack.com/api";
+pub(crate) const DEFAULT_SLACK_API_URL: &str = bot_slack::DEFAULT_API_URL;
 /// The default LINE Messaging API base URL.
-pub const DEFAULT_LINE_API_URL: &str = "https://api.line.me";
+pub(crate) const DEFAULT_LINE_API_URL: &str = bot_line::DEFAULT_API_URL;
+
+/// Why the configuration in the environment cannot be used. Never carries a secret's value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A `.env` file exists but could not be read.
+    #[error(".env could not be read")]
+    DotEnv(#[source] dotenvy::Error),
+    /// A secret is set to an empty value.
+    #[error(
+        "{name} is set but empty: refusing to start with no secret (unset it to disable the platform)"
+    )]
+    EmptySecret {
+        /// The variable.
+        name: &'static str,
+    },
+    /// LINE is half configured.
+    #[error(
+        "LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is not: set it to the channel \
+         access token from the LINE Developers console"
+    )]
+    MissingLineAccessToken,
+    /// A setting's value is not of the expected form.
+    #[error("{name} must be {expected}, not `{value}`")]
+    Invalid {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What it should be.
+        expected: &'static str,
+    },
+    /// The secrets could not be read from AWS Secrets Manager.
+    #[cfg(feature = "lambda")]
+    #[error("cannot read the secret {arn}")]
+    Secret {
+        /// The secret's ARN.
+        arn: String,
+        /// Why not.
+        #[source]
+        source: crate::lambda::secrets::SecretsError,
+    },
+}
 
 /// Slack settings; present when `SLACK_SIGNING_SECRET` is set.
 #[derive(Clone, Debug)]
-pub struct SlackSettings {
+pub(crate) struct SlackSettings {
     /// `SLACK_SIGNING_SECRET`.
-    pub signing_secret: Secret,
+    pub signing_secret: SecretString,
     /// `SLACK_BOT_TOKEN`, for `chat.postMessage`.
-    pub bot_token: Option<Secret>,
+    pub bot_token: Option<SecretString>,
     /// `SLACK_API_URL`.
     pub api_url: String,
 }
 
 /// LINE settings; present when `LINE_CHANNEL_SECRET` is set.
 #[derive(Clone, Debug)]
-pub struct LineSettings {
+pub(crate) struct LineSettings {
     /// `LINE_CHANNEL_SECRET`, one or several comma-separated secrets.
-    pub channel_secret: Secret,
+    pub channel_secret: SecretString,
     /// `LINE_CHANNEL_ACCESS_TOKEN`.
-    pub access_token: Secret,
+    pub access_token: SecretString,
     /// `LINE_API_URL`.
     pub api_url: String,
     /// `ACKBOT_LINE_REPLY_TOKEN_TTL_MS`: how long after receipt the reply token is still used
@@ -38,7 +80,7 @@ pub struct LineSettings {
 
 /// How logs are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LogFormat {
+pub(crate) enum LogFormat {
     /// Human-readable lines.
     Text,
     /// One JSON object a line (`ACKBOT_LOG_FORMAT=json`), as in Lambda.
@@ -47,13 +89,22 @@ pub enum LogFormat {
 
 /// Everything ackbot reads from its environment.
 #[derive(Clone, Debug)]
-pub struct Config {
+pub(crate) struct Config {
     /// Slack, when configured.
     pub slack: Option<SlackSettings>,
     /// LINE, when configured.
     pub line: Option<LineSettings>,
     /// `ACKBOT_LOG_FORMAT`: `text` (default locally) or `json` (default under Lambda).
     pub log_format: LogFormat,
+    /// How the local edge acknowledges and queues.
+    #[cfg(feature = "serve")]
+    pub edge: EdgeSettings,
+}
+
+/// The local edge's settings (`serve`, `demo`).
+#[cfg(feature = "serve")]
+#[derive(Clone, Debug)]
+pub(crate) struct EdgeSettings {
     /// `ACKBOT_WORKERS`: envelopes processed at once by `serve` (default 8).
     pub workers: usize,
     /// `ACKBOT_QUEUE_CAPACITY`: envelopes waiting for a worker before `serve` answers 503
@@ -71,25 +122,25 @@ pub struct Config {
 
 impl Config {
     /// Reads the configuration from the process environment, after loading `.env` if present.
-    pub fn from_env() -> Result<Self, Error> {
+    pub fn from_env() -> Result<Self, ConfigError> {
         // A missing .env is normal; a malformed one is worth saying.
         if let Err(e) = dotenvy::dotenv() {
             if !e.not_found() {
-                return Err(Error::Config(format!(".env could not be read: {e}")));
+                return Err(ConfigError::DotEnv(e));
             }
         }
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// Reads the configuration through `lookup` (the environment, or a test's map).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let slack = match lookup("SLACK_SIGNING_SECRET") {
             None => None,
             Some(secret) => Some(SlackSettings {
                 signing_secret: required_secret("SLACK_SIGNING_SECRET", secret)?,
                 bot_token: lookup("SLACK_BOT_TOKEN")
                     .filter(|t| !t.trim().is_empty())
-                    .map(Secret::new),
+                    .map(SecretString::from),
                 api_url: url(&lookup, "SLACK_API_URL", DEFAULT_SLACK_API_URL),
             }),
         };
@@ -97,13 +148,8 @@ impl Config {
             None => None,
             Some(secret) => {
                 let channel_secret = required_secret("LINE_CHANNEL_SECRET", secret)?;
-                let token = lookup("LINE_CHANNEL_ACCESS_TOKEN").ok_or_else(|| {
-                    Error::Config(
-                        "LINE_CHANNEL_SECRET is set but LINE_CHANNEL_ACCESS_TOKEN is not: set it to \
-                         the channel access token from the LINE Developers console"
-                            .into(),
-                    )
-                })?;
+                let token = lookup("LINE_CHANNEL_ACCESS_TOKEN")
+                    .ok_or(ConfigError::MissingLineAccessToken)?;
                 Some(LineSettings {
                     channel_secret,
                     access_token: required_secret("LINE_CHANNEL_ACCESS_TOKEN", token)?,
@@ -120,38 +166,50 @@ impl Config {
             None | Some("") if under_lambda => LogFormat::Json,
             None | Some("") => LogFormat::Text,
             Some(other) => {
-                return Err(Error::Config(format!(
-                    "ACKBOT_LOG_FORMAT must be `text` or `json`, not `{other}`"
-                )))
+                return Err(ConfigError::Invalid {
+                    name: "ACKBOT_LOG_FORMAT",
+                    value: other.to_string(),
+                    expected: "`text` or `json`",
+                })
             }
         };
-        let ack_status = number(&lookup, "ACKBOT_ACK_STATUS", 200)?;
-        if !(200..300).contains(&ack_status) {
-            return Err(Error::Config(format!(
-                "ACKBOT_ACK_STATUS must be a 2xx status such as 200 or 202, not {ack_status}"
-            )));
-        }
         Ok(Self {
             slack,
             line,
             log_format,
-            workers: number(&lookup, "ACKBOT_WORKERS", 8)?.max(1),
-            queue_capacity: number(&lookup, "ACKBOT_QUEUE_CAPACITY", 1024)?.max(1),
+            #[cfg(feature = "serve")]
+            edge: EdgeSettings::from_lookup(&lookup)?,
+        })
+    }
+}
+
+#[cfg(feature = "serve")]
+impl EdgeSettings {
+    fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let ack_status = number(lookup, "ACKBOT_ACK_STATUS", 200)?;
+        if !(200..300).contains(&ack_status) {
+            return Err(ConfigError::Invalid {
+                name: "ACKBOT_ACK_STATUS",
+                value: ack_status.to_string(),
+                expected: "a 2xx status such as 200 or 202",
+            });
+        }
+        Ok(Self {
+            workers: number(lookup, "ACKBOT_WORKERS", 8)?.max(1),
+            queue_capacity: number(lookup, "ACKBOT_QUEUE_CAPACITY", 1024)?.max(1),
             ack_status: ack_status as u16,
             slack_command_ack_body: lookup("ACKBOT_SLACK_COMMAND_ACK_BODY").unwrap_or_default(),
             drain_timeout: Duration::from_secs(
-                number(&lookup, "ACKBOT_DRAIN_TIMEOUT_SECS", 60)? as u64
+                number(lookup, "ACKBOT_DRAIN_TIMEOUT_SECS", 60)? as u64
             ),
         })
     }
 }
 
-fn required_secret(name: &str, value: String) -> Result<Secret, Error> {
-    let secret = Secret::new(value);
-    if secret.is_blank() {
-        return Err(Error::Config(format!(
-            "{name} is set but empty: refusing to start with no secret (unset it to disable the platform)"
-        )));
+fn required_secret(name: &'static str, value: String) -> Result<SecretString, ConfigError> {
+    let secret = SecretString::from(value);
+    if is_blank(&secret) {
+        return Err(ConfigError::EmptySecret { name });
     }
     Ok(secret)
 }
@@ -166,16 +224,17 @@ fn url(lookup: &impl Fn(&str) -> Option<String>, name: &str, default: &str) -> S
 
 fn number(
     lookup: &impl Fn(&str) -> Option<String>,
-    name: &str,
+    name: &'static str,
     default: usize,
-) -> Result<usize, Error> {
+) -> Result<usize, ConfigError> {
     match lookup(name) {
         None => Ok(default),
         Some(v) if v.trim().is_empty() => Ok(default),
-        Some(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| Error::Config(format!("{name} must be a whole number, not `{v}`"))),
+        Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid {
+            name,
+            value: v,
+            expected: "a whole number",
+        }),
     }
 }
 
@@ -184,7 +243,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn config(vars: &[(&str, &str)]) -> Result<Config, Error> {
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -197,7 +256,7 @@ mod tests {
         let c = config(&[]).unwrap();
         assert!(c.slack.is_none() && c.line.is_none());
         assert_eq!(
-            (c.ack_status, c.workers, c.log_format),
+            (c.edge.ack_status, c.edge.workers, c.log_format),
             (200, 8, LogFormat::Text)
         );
     }
@@ -242,7 +301,10 @@ mod tests {
         assert!(config(&[("ACKBOT_WORKERS", "many")]).is_err());
         assert!(config(&[("ACKBOT_ACK_STATUS", "500")]).is_err());
         assert_eq!(
-            config(&[("ACKBOT_ACK_STATUS", "202")]).unwrap().ack_status,
+            config(&[("ACKBOT_ACK_STATUS", "202")])
+                .unwrap()
+                .edge
+                .ack_status,
             202
         );
         assert!(config(&[("ACKBOT_LOG_FORMAT", "xml")]).is_err());

@@ -1,24 +1,81 @@
-//! The binary's error type.
+//! The facade's error type: why ackbot could not start or finish, with the typed errors of the
+//! layers below as sources.
 
-/// Why ackbot could not start or finish a command.
-#[derive(Debug, thiserror::Error)]
+use std::fmt;
+
+use crate::ConfigError;
+
+/// Why ackbot could not start or finish a command. Its `Debug` prints the whole chain of causes
+/// on one line, so `fn main() -> Result<(), ackbot::Error>` says what is wrong in plain words.
+#[derive(thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
+    /// The bot's registrations are wrong (a handler lacks its state, a name nobody can type).
+    #[error("the bot cannot start")]
+    Build(#[from] bot_core::BuildError),
     /// The configuration is missing or wrong.
-    #[error("configuration: {0}")]
-    Config(String),
-    /// A platform adapter refused its settings.
-    #[error("{0}")]
-    Adapter(String),
-    /// Reading, writing or listening failed.
-    #[error("{0}")]
+    #[error("the configuration is not usable")]
+    Config(#[from] ConfigError),
+    /// The Slack adapter refused its settings.
+    #[error("the Slack adapter cannot start")]
+    Slack(#[from] bot_slack::ConfigError),
+    /// The LINE adapter refused its settings.
+    #[error("the LINE adapter cannot start")]
+    Line(#[from] bot_line::ConfigError),
+    /// The edge could not listen on its address.
+    #[error("cannot listen on {addr}")]
+    Listen {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// Why not.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Reading, writing or serving failed.
+    #[error("input/output failed")]
     Io(#[from] std::io::Error),
-    /// `ackbot send` could not deliver its webhook.
-    #[error("send: {0}")]
-    Send(String),
-    /// Some demo samples did not get their expected reply.
-    #[error("demo: {0}")]
-    Demo(String),
     /// The Lambda runtime failed.
-    #[error("lambda: {0}")]
-    Lambda(String),
+    #[cfg(feature = "lambda")]
+    #[error("the Lambda runtime failed")]
+    Lambda(#[source] lambda_runtime::Error),
+    /// `ackbot send` could not deliver its webhook.
+    #[cfg(feature = "dev")]
+    #[error("send failed")]
+    Send(#[from] crate::send::SendError),
+    /// Some demo samples did not behave as expected.
+    #[cfg(feature = "dev")]
+    #[error("{failed} of {total} demo samples did not behave as expected")]
+    Demo {
+        /// How many misbehaved.
+        failed: usize,
+        /// How many there were.
+        total: usize,
+    },
+    /// The bot was asked to run somewhere its features do not cover.
+    #[error("{0}")]
+    Unsupported(&'static str),
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&bot_core::chain(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_typed_cause() {
+        let error = Error::from(bot_slack::ConfigError::EmptySigningSecret);
+        let debug = format!("{error:?}");
+        assert!(
+            debug.starts_with("the Slack adapter cannot start: "),
+            "{debug}"
+        );
+        assert!(debug.contains("SLACK_SIGNING_SECRET"), "{debug}");
+        let source = std::error::Error::source(&error).unwrap();
+        assert!(source.downcast_ref::<bot_slack::ConfigError>().is_some());
+    }
 }

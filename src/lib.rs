@@ -7,56 +7,79 @@
 //! ```no_run
 //! use ackbot::prelude::*;
 //!
-//! /// Echo the text back.
-//! async fn shout(Text(text): Text) -> Reply {
+//! /// Repeats the text, loudly, for everyone in the channel.
+//! async fn shout(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {
 //!     Reply::text(text.to_uppercase()).in_channel()
 //! }
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), ackbot::Error> {
 //!     Bot::new()
-//!         .mount(bot_handlers::builtins()) // echo, help, ping, wait
-//!         .command("shout", shout)
-//!         .about("Repeat TEXT, loudly")
-//!         .usage("TEXT")
+//!         .mount(ackbot::handlers::builtins()) // echo, help, ping, wait
+//!         .command(cmd("shout", shout).about("Repeat TEXT, loudly").usage("TEXT"))
 //!         .run() // the Lambda worker under AWS, the command line (serve, demo, send) otherwise
 //!         .await
 //! }
 //! ```
+//!
+//! # Features
+//! - `lambda`: the Lambda worker (`lambda_runtime`, and secrets from Secrets Manager).
+//! - `serve`: the local edge, `ackbot serve`.
+//! - `dev`: `ackbot demo` and `ackbot send`, with stand-ins of the platforms' APIs.
+//!
+//! All are on by default. A bot that only ever runs on Lambda builds with
+//! `default-features = false, features = ["lambda"]`: no axum, no command line, a smaller
+//! `bootstrap`.
 
-mod bot;
-mod cli;
-pub mod config;
-mod demo;
-pub mod edge;
+// Without `lambda` or `serve` a bot can be built and dispatched to, but not run.
+#![cfg_attr(not(any(feature = "lambda", feature = "serve")), allow(dead_code))]
+
+mod config;
 mod error;
-mod lambda;
 mod logging;
-pub mod pool;
-pub mod samples;
-mod secrets;
+mod run;
+mod wiring;
+
+#[cfg(feature = "serve")]
+mod cli;
+#[cfg(feature = "dev")]
+mod demo;
+#[cfg(feature = "lambda")]
+mod lambda;
+#[cfg(feature = "dev")]
 mod send;
+#[cfg(feature = "serve")]
 mod serve;
-pub mod standin;
+#[cfg(feature = "dev")]
+mod standin;
 
 /// The README's code blocks, compiled as doctests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "serve"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-pub use bot::Bot;
+pub use config::ConfigError;
 pub use error::Error;
+#[cfg(feature = "lambda")]
+pub use lambda::secrets::SecretsError;
+pub use run::Run;
+#[cfg(feature = "dev")]
+pub use send::SendError;
+
+/// The built-in commands (`echo`, `help`, `ping`, `wait`, the LINE welcome) to mount or copy.
+pub use bot_handlers as handlers;
 
 pub use bot_core::{
-    Args, Command, Conversation, ConversationKind, Envelope, HandlerError, Help, Platform, Reply,
-    Router, State, Text, User, Visibility,
+    cmd, Args, ArgsRejection, Bot, BuildError, Command, CommandDef, Conversation, ConversationKind,
+    DispatchError, Envelope, HandlerError, Help, Invocation, NonEmpty, Platform, Reply, State,
+    Text, User, Visibility,
 };
 
 /// Everything a bot author needs in one `use`.
 pub mod prelude {
-    pub use crate::Bot;
+    pub use crate::Run;
     pub use bot_core::{
-        Args, Command, Conversation, ConversationKind, HandlerError, Help, Platform, Reply, Router,
-        State, Text, User, Visibility,
+        cmd, Args, ArgsRejection, Bot, Command, Conversation, ConversationKind, DispatchError,
+        HandlerError, Help, NonEmpty, Platform, Reply, State, Text, User, Visibility,
     };
 }

@@ -2,13 +2,15 @@
 
 use std::process::ExitCode;
 
+use ackbot::prelude::*;
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let bot = ackbot::Bot::new().mount(bot_handlers::builtins());
+    let bot = Bot::new().mount(ackbot::handlers::builtins());
     match bot.run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ackbot: {e}");
+            eprintln!("ackbot: {}", bot_core::chain(&e));
             ExitCode::FAILURE
         }
     }

@@ -2,16 +2,50 @@
 
 use std::time::{Duration, Instant};
 
-use bot_core::{now_ms, Secret};
+use bot_core::{now_ms, ExposeSecret, SecretString};
 
 use crate::config::Config;
-use crate::samples;
 use crate::standin::slack::SlackStandIn;
 use crate::Error;
 
+/// Why `ackbot send` could not deliver its webhook, or saw no reply.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The platform's secret is not set, so nothing can be signed.
+    #[error("{variable} is not set: `send` signs with the same secret as `serve`")]
+    NotConfigured {
+        /// The variable to set.
+        variable: &'static str,
+    },
+    /// The edge could not be reached.
+    #[error("cannot reach {to}")]
+    Unreachable {
+        /// The edge's address.
+        to: String,
+        /// Why not.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The edge answered with an error status.
+    #[error("the edge answered {status}: {body}")]
+    Refused {
+        /// The status.
+        status: u16,
+        /// What it said.
+        body: String,
+    },
+    /// No reply arrived at the loopback `response_url` in time.
+    #[error("no reply within {seconds} s (is `ackbot serve` running with the same SLACK_SIGNING_SECRET? its log says why)")]
+    NoReply {
+        /// How long `send` waited.
+        seconds: u64,
+    },
+}
+
 /// Sends `typed` (e.g. `/echo hi`) as a signed slash command to the edge at `to`, then prints the
 /// ack and, unless `response_url` is given, the reply that arrives at a loopback `response_url`.
-pub async fn slack(
+pub(crate) async fn slack(
     config: &Config,
     typed: &str,
     to: &str,
@@ -21,11 +55,8 @@ pub async fn slack(
     let secret = &config
         .slack
         .as_ref()
-        .ok_or_else(|| {
-            Error::Send(
-                "SLACK_SIGNING_SECRET is not set: `send` signs with the same secret as `serve`"
-                    .into(),
-            )
+        .ok_or(SendError::NotConfigured {
+            variable: "SLACK_SIGNING_SECRET",
         })?
         .signing_secret;
     let catcher = match response_url {
@@ -38,7 +69,7 @@ pub async fn slack(
             .map(|c| c.response_url("send"))
             .unwrap_or_default()
     });
-    let body = samples::slack_command_form(typed, &response_url);
+    let body = bot_slack::sample::slash_command(typed, &response_url);
     let started = Instant::now();
     post_slack(to, secret, body).await?;
     println!("acked in {} ms", started.elapsed().as_millis());
@@ -51,41 +82,47 @@ pub async fn slack(
             println!(
                 "reply after {} ms ({}):\n{}",
                 started.elapsed().as_millis(),
-                reply.body.get("response_type").and_then(|v| v.as_str()).unwrap_or("ephemeral"),
-                reply.body.get("text").and_then(|v| v.as_str()).unwrap_or_default()
+                reply
+                    .body
+                    .get("response_type")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("ephemeral"),
+                reply
+                    .body
+                    .get("text")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
             );
             Ok(())
         }
-        None => Err(Error::Send(format!(
-            "no reply within {} s (is `ackbot serve` running with the same SLACK_SIGNING_SECRET? its log says why)",
-            wait.as_secs()
-        ))),
+        None => Err(SendError::NoReply {
+            seconds: wait.as_secs(),
+        }
+        .into()),
     }
 }
 
 /// Sends `text` as a signed LINE text-message webhook to the edge at `to` and prints the ack. The
 /// reply goes to the LINE API the server is configured with (`LINE_API_URL`).
-pub async fn line(
+pub(crate) async fn line(
     config: &Config,
     text: &str,
     to: &str,
     user_id: &str,
     redelivery: bool,
 ) -> Result<(), Error> {
-    let line = config.line.as_ref().ok_or_else(|| {
-        Error::Send(
-            "LINE_CHANNEL_SECRET is not set: `send` signs with the same secret as `serve`".into(),
-        )
+    let line = config.line.as_ref().ok_or(SendError::NotConfigured {
+        variable: "LINE_CHANNEL_SECRET",
     })?;
     let first = line
         .channel_secret
-        .expose()
+        .expose_secret()
         .split(',')
         .next()
         .unwrap_or_default()
         .trim();
-    let body = samples::line_text_message(text, user_id, redelivery);
-    let signature = bot_line::sign(&Secret::new(first), body.as_bytes());
+    let body = bot_line::sample::text_message(text, user_id, redelivery);
+    let signature = bot_line::sign(&SecretString::from(first), body.as_bytes());
     let started = Instant::now();
     let request = reqwest::Client::new()
         .post(format!("{}/line/webhook", to.trim_end_matches('/')))
@@ -102,7 +139,7 @@ pub async fn line(
     Ok(())
 }
 
-async fn post_slack(to: &str, secret: &Secret, body: String) -> Result<(), Error> {
+async fn post_slack(to: &str, secret: &SecretString, body: String) -> Result<(), Error> {
     let timestamp = now_ms() / 1000;
     let signature = bot_slack::sign(secret, timestamp, body.as_bytes());
     let request = reqwest::Client::new()
@@ -122,14 +159,18 @@ async fn acknowledged(
     let response = request
         .send()
         .await
-        .map_err(|e| Error::Send(format!("cannot reach {to}: {e}")))?;
+        .map_err(|source| SendError::Unreachable {
+            to: to.to_string(),
+            source,
+        })?;
     let status = response.status();
     if !status.is_success() {
         let body = response.text().await.unwrap_or_default();
-        return Err(Error::Send(format!(
-            "the edge answered {status}: {}",
-            body.trim()
-        )));
+        return Err(SendError::Refused {
+            status: status.as_u16(),
+            body: body.trim().to_string(),
+        }
+        .into());
     }
     Ok(status)
 }

@@ -5,10 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use ackbot::samples;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use bot_core::{now_ms, Envelope, Headers, Secret};
+use bot_core::{now_ms, Envelope, Headers, SecretString};
 use common::runtime::{Answer, RuntimeApi};
 use common::Server;
 use serde_json::{json, Value};
@@ -24,14 +23,15 @@ fn slash_envelope(
     secret: &str,
     received_at_ms: i64,
 ) -> String {
-    let body = samples::slack_command_form(typed, &format!("{}/commands/T1/{id}/tok", api.uri()));
+    let body =
+        bot_slack::sample::slash_command(typed, &format!("{}/commands/T1/{id}/tok", api.uri()));
     let timestamp = received_at_ms / 1000;
     let mut headers = Headers::new();
     headers.append("Content-Type", "application/x-www-form-urlencoded");
     headers.append("X-Slack-Request-Timestamp", timestamp.to_string());
     headers.append(
         "X-Slack-Signature",
-        bot_slack::sign(&Secret::new(secret), timestamp, body.as_bytes()),
+        bot_slack::sign(&SecretString::from(secret), timestamp, body.as_bytes()),
     );
     let envelope = Envelope {
         route: "/slack/commands".into(),
@@ -104,6 +104,10 @@ async fn processes_envelopes_and_reports_outcomes() {
     let lines = function.logs_for("req-bad");
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["outcome"], "rejected");
+    assert_eq!(
+        lines[0]["reason"],
+        "X-Slack-Signature does not match the request body"
+    );
     assert_eq!(lines[0]["route"], "/slack/commands");
 
     // An event that waited in Lambda's queue is judged by the gateway's receive time: an Envelope
@@ -274,8 +278,8 @@ async fn line_event_that_waited_in_the_queue_is_pushed_not_replied() {
             ("LINE_API_URL", &line_api),
         ],
     );
-    let event_id = samples::webhook_event_id();
-    let body = samples::line_text_message_with_id(
+    let event_id = bot_line::sample::webhook_event_id();
+    let body = bot_line::sample::text_message_with_id(
         "echo 遅延",
         "U1234567890abcdef1234567890abcdef",
         false,
@@ -284,7 +288,7 @@ async fn line_event_that_waited_in_the_queue_is_pushed_not_replied() {
     let mut headers = Headers::new();
     headers.append(
         "x-line-signature",
-        bot_line::sign(&Secret::new("channel_secret"), body.as_bytes()),
+        bot_line::sign(&SecretString::from("channel_secret"), body.as_bytes()),
     );
     // Received by API Gateway two minutes ago: the reply token has expired by now.
     let envelope = Envelope {

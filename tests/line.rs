@@ -5,8 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use ackbot::samples;
-use bot_core::Secret;
+use bot_core::SecretString;
+use bot_line::sample;
 use common::Server;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
@@ -15,6 +15,9 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 const SECRET: &str = "channel_secret";
 const TOKEN: &str = "line-access-token-for-tests";
 const USER: &str = "U4af4980629a1b2c3d4e5f60718293a4b";
+/// Why a webhook signed with another secret, or changed after signing, is rejected.
+const MISMATCH: &str =
+    "the x-line-signature does not match the body for any configured channel secret";
 
 /// A LINE API stand-in where reply and push answer `status` and loading answers 202.
 async fn line_api(reply: u16, push: u16) -> MockServer {
@@ -69,7 +72,7 @@ async fn post(server: &Server, body: &str, secret: &str) -> (u16, String) {
         .header("content-type", "application/json; charset=utf-8")
         .header(
             "X-Line-Signature",
-            bot_line::sign(&Secret::new(secret), body.as_bytes()),
+            bot_line::sign(&SecretString::from(secret), body.as_bytes()),
         )
         .body(body.to_string())
         .send()
@@ -83,7 +86,7 @@ async fn post(server: &Server, body: &str, secret: &str) -> (u16, String) {
 }
 
 fn event(text: &str, token: &str, event_id: &str, redelivery: bool) -> String {
-    samples::line_webhook(json!([samples::line_text_event(
+    sample::webhook(json!([sample::text_event(
         text, USER, token, event_id, redelivery, "active"
     )]))
 }
@@ -121,7 +124,7 @@ async fn echo_round_trip_with_japanese_and_emoji() {
         &event(
             &format!("echo {text}"),
             "token-echo",
-            &samples::webhook_event_id(),
+            &sample::webhook_event_id(),
             false,
         ),
         SECRET,
@@ -153,7 +156,7 @@ async fn echo_round_trip_with_japanese_and_emoji() {
 async fn verify_request_is_acknowledged_without_api_calls() {
     let api = line_api(200, 200).await;
     let server = serve(&api, SECRET, &[]);
-    let (status, id) = post(&server, &samples::line_webhook(json!([])), SECRET).await;
+    let (status, id) = post(&server, &sample::webhook(json!([])), SECRET).await;
     assert_eq!(status, 200);
     let line = done(&server, &id).await;
     assert_eq!(
@@ -167,11 +170,11 @@ async fn verify_request_is_acknowledged_without_api_calls() {
 async fn standby_mode_sends_nothing() {
     let api = line_api(200, 200).await;
     let server = serve(&api, SECRET, &[]);
-    let body = samples::line_webhook(json!([samples::line_text_event(
+    let body = sample::webhook(json!([sample::text_event(
         "echo hi",
         USER,
         "",
-        &samples::webhook_event_id(),
+        &sample::webhook_event_id(),
         false,
         "standby"
     )]));
@@ -184,7 +187,7 @@ async fn standby_mode_sends_nothing() {
 async fn redelivered_duplicate_is_answered_once() {
     let api = line_api(200, 200).await;
     let server = serve(&api, SECRET, &[]);
-    let event_id = samples::webhook_event_id();
+    let event_id = sample::webhook_event_id();
     let (_, first) = post(
         &server,
         &event("echo once", "token-dup", &event_id, false),
@@ -210,7 +213,7 @@ async fn expired_token_is_replaced_by_a_push_with_a_retry_key() {
     let api = line_api(200, 200).await;
     // A reply-token lifetime of 0: every reply is late, as after a long queue or a slow handler.
     let server = serve(&api, SECRET, &[("ACKBOT_LINE_REPLY_TOKEN_TTL_MS", "0")]);
-    let event_id = samples::webhook_event_id();
+    let event_id = sample::webhook_event_id();
     let (_, id) = post(
         &server,
         &event("echo late", "token-late", &event_id, false),
@@ -242,7 +245,7 @@ async fn redelivery_is_pushed_and_a_409_counts_as_delivered() {
     // LINE's 409 for an already accepted retry key means the message was delivered.
     let (_, id) = post(
         &server,
-        &event("echo again", "token-re", &samples::webhook_event_id(), true),
+        &event("echo again", "token-re", &sample::webhook_event_id(), true),
         SECRET,
     )
     .await;
@@ -264,13 +267,8 @@ async fn redelivery_is_pushed_and_a_409_counts_as_delivered() {
 async fn tampered_signature_gets_no_call() {
     let api = line_api(200, 200).await;
     let server = serve(&api, SECRET, &[]);
-    let body = event(
-        "echo pay 10",
-        "token-t",
-        &samples::webhook_event_id(),
-        false,
-    );
-    let signature = bot_line::sign(&Secret::new(SECRET), body.as_bytes());
+    let body = event("echo pay 10", "token-t", &sample::webhook_event_id(), false);
+    let signature = bot_line::sign(&SecretString::from(SECRET), body.as_bytes());
     let response = reqwest::Client::new()
         .post(format!("{}/line/webhook", server.url))
         .header("x-line-signature", signature)
@@ -283,8 +281,10 @@ async fn tampered_signature_gets_no_call() {
         .to_str()
         .unwrap()
         .to_string();
-    assert_eq!(done(&server, &id).await["outcome"], "rejected");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let line = done(&server, &id).await;
+    assert_eq!(line["outcome"], "rejected");
+    assert_eq!(line["reason"], MISMATCH, "{line}");
+    // The worker logged its one line after it was done: no call can follow it.
     assert!(api.received_requests().await.unwrap().is_empty());
     assert_eq!(server.logs_for(&id).len(), 1);
 }
@@ -296,7 +296,7 @@ async fn rotated_secrets_are_both_accepted_while_configured() {
     for (secret, token) in [("old-secret", "token-old"), ("new-secret", "token-new")] {
         let (_, id) = post(
             &server,
-            &event("ping", token, &samples::webhook_event_id(), false),
+            &event("ping", token, &sample::webhook_event_id(), false),
             secret,
         )
         .await;
@@ -304,11 +304,13 @@ async fn rotated_secrets_are_both_accepted_while_configured() {
     }
     let (_, id) = post(
         &server,
-        &event("ping", "token-x", &samples::webhook_event_id(), false),
+        &event("ping", "token-x", &sample::webhook_event_id(), false),
         "retired-secret",
     )
     .await;
-    assert_eq!(done(&server, &id).await["outcome"], "rejected");
+    let line = done(&server, &id).await;
+    assert_eq!(line["outcome"], "rejected");
+    assert_eq!(line["reason"], MISMATCH, "{line}");
     let tokens: Vec<Value> = calls(&api, "/v2/bot/message/reply")
         .await
         .into_iter()
@@ -324,7 +326,7 @@ async fn slow_command_starts_the_loading_animation_first() {
     let started = Instant::now();
     let (_, id) = post(
         &server,
-        &event("wait 1", "token-slow", &samples::webhook_event_id(), false),
+        &event("wait 1", "token-slow", &sample::webhook_event_id(), false),
         SECRET,
     )
     .await;
@@ -358,10 +360,10 @@ async fn missing_channel_secret_value_is_refused_at_start() {
 async fn follow_event_reaches_its_handler() {
     let api = line_api(200, 200).await;
     let server = serve(&api, SECRET, &[]);
-    let body = samples::line_webhook(json!([{
+    let body = sample::webhook(json!([{
         "type": "follow", "mode": "active", "timestamp": 1_700_000_000_000u64,
         "source": {"type": "user", "userId": USER}, "replyToken": "token-follow",
-        "webhookEventId": samples::webhook_event_id(), "deliveryContext": {"isRedelivery": false},
+        "webhookEventId": sample::webhook_event_id(), "deliveryContext": {"isRedelivery": false},
         "follow": {"isUnblocked": false}
     }]));
     let (_, id) = post(&server, &body, SECRET).await;

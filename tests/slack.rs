@@ -5,8 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use ackbot::samples;
-use bot_core::{now_ms, Secret};
+use bot_core::{now_ms, SecretString};
+use bot_slack::sample;
 use common::Server;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
@@ -47,7 +47,7 @@ async fn post_signed(
     timestamp: i64,
     secret: &str,
 ) -> reqwest::Response {
-    let signature = bot_slack::sign(&Secret::new(secret), timestamp, body.as_bytes());
+    let signature = bot_slack::sign(&SecretString::from(secret), timestamp, body.as_bytes());
     reqwest::Client::new()
         .post(format!("{}{route}", server.url))
         .header("content-type", content_type)
@@ -91,7 +91,7 @@ async fn command(
     id: &str,
     typed: &str,
 ) -> (u16, String, Duration) {
-    let body = samples::slack_command_form(typed, &response_url(api, id));
+    let body = sample::slash_command(typed, &response_url(api, id));
     post(server, &body, now_ms() / 1000, SECRET).await
 }
 
@@ -188,8 +188,12 @@ async fn assert_dropped(
         )
         .await
         .expect("a rejection log line");
+    assert!(
+        !reason.is_empty(),
+        "name the reason the request must be rejected for"
+    );
     assert!(line["reason"].as_str().unwrap().contains(reason), "{line}");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // That line is the worker's last word on the request: no reply can follow it.
     assert!(
         posts_to(&api.received_requests().await.unwrap(), id).is_empty(),
         "no reply may be sent"
@@ -213,8 +217,12 @@ async fn assert_dropped(
 async fn tampered_request_gets_no_reply_and_one_log_line() {
     let api = slack_api().await;
     let server = serve(&api, &[]);
-    let body = samples::slack_command_form("/echo pay 10", &response_url(&api, "tampered"));
-    let signature = bot_slack::sign(&Secret::new(SECRET), now_ms() / 1000, body.as_bytes());
+    let body = sample::slash_command("/echo pay 10", &response_url(&api, "tampered"));
+    let signature = bot_slack::sign(
+        &SecretString::from(SECRET),
+        now_ms() / 1000,
+        body.as_bytes(),
+    );
     let tampered = body.replace("pay+10", "pay+1000");
     let response = reqwest::Client::new()
         .post(format!("{}/slack/commands", server.url))
@@ -234,18 +242,29 @@ async fn tampered_request_gets_no_reply_and_one_log_line() {
         .to_str()
         .unwrap()
         .to_string();
-    assert_dropped(&server, &api, "tampered", &request_id, "").await;
+    assert_dropped(
+        &server,
+        &api,
+        "tampered",
+        &request_id,
+        "X-Slack-Signature does not match the request body",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn stale_and_future_requests_get_no_reply() {
     let api = slack_api().await;
     let server = serve(&api, &[]);
-    for (id, skew) in [("stale", -301), ("future", 301)] {
-        let body = samples::slack_command_form("/echo late", &response_url(&api, id));
+    // The edge's receive time is a moment after `now`: allow a second either way.
+    for (id, skew, reason) in [
+        ("stale", -302, "s before the receive time"),
+        ("future", 302, "s after the receive time"),
+    ] {
+        let body = sample::slash_command("/echo late", &response_url(&api, id));
         let (status, request_id, _) = post(&server, &body, now_ms() / 1000 + skew, SECRET).await;
         assert_eq!(status, 200);
-        assert_dropped(&server, &api, id, &request_id, "").await;
+        assert_dropped(&server, &api, id, &request_id, reason).await;
     }
 }
 
@@ -253,9 +272,16 @@ async fn stale_and_future_requests_get_no_reply() {
 async fn wrong_secret_gets_no_reply() {
     let api = slack_api().await;
     let server = serve(&api, &[]);
-    let body = samples::slack_command_form("/echo hi", &response_url(&api, "wrong"));
+    let body = sample::slash_command("/echo hi", &response_url(&api, "wrong"));
     let (_, request_id, _) = post(&server, &body, now_ms() / 1000, "another-secret").await;
-    assert_dropped(&server, &api, "wrong", &request_id, "").await;
+    assert_dropped(
+        &server,
+        &api,
+        "wrong",
+        &request_id,
+        "X-Slack-Signature does not match the request body",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -279,18 +305,15 @@ async fn full_queue_answers_503() {
         &[("ACKBOT_WORKERS", "1"), ("ACKBOT_QUEUE_CAPACITY", "1")],
     );
     assert_eq!(command(&server, &api, "busy1", "/wait 3").await.0, 200);
-    // Let the one worker take the first; the second waits in the one queue slot.
-    server
-        .wait_for_log(
-            |l| {
-                l["message"]
-                    .as_str()
-                    .is_some_and(|m| m.contains("listening"))
-            },
-            Duration::from_secs(1),
-        )
-        .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Once the one worker has taken the first, the second waits in the one queue slot.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.health().await["queued"] != 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the worker never took the first command"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(command(&server, &api, "busy2", "/wait 0").await.0, 200);
     let (status, _, _) = command(&server, &api, "busy3", "/echo dropped?").await;
     assert_eq!(status, 503);
@@ -392,14 +415,14 @@ async fn configured_ack_status_and_body() {
             ),
         ],
     );
-    let body = samples::slack_command_form("/ping", &response_url(&api, "ping"));
+    let body = sample::slash_command("/ping", &response_url(&api, "ping"));
     let timestamp = now_ms() / 1000;
     let response = reqwest::Client::new()
         .post(format!("{}/slack/commands", server.url))
         .header("x-slack-request-timestamp", timestamp.to_string())
         .header(
             "x-slack-signature",
-            bot_slack::sign(&Secret::new(SECRET), timestamp, body.as_bytes()),
+            bot_slack::sign(&SecretString::from(SECRET), timestamp, body.as_bytes()),
         )
         .body(body)
         .send()

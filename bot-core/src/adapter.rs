@@ -90,6 +90,13 @@ impl std::fmt::Display for DeliveryError {
     }
 }
 
+// Transparent: it is the adapter's error, with a flag beside it.
+impl std::error::Error for DeliveryError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}
+
 /// Sends a command's replies back to the place it came from.
 pub trait Delivery: Send + Sync {
     /// Sends `replies`; `now_ms` is the worker's clock, for judging reply-token freshness.

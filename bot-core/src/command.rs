@@ -9,13 +9,15 @@ use crate::Platform;
 pub enum Kind {
     /// A command typed by a user: a Slack slash command, a mention, a LINE text message.
     Command,
-    /// A platform event that handlers register for with `Router::on`, e.g. LINE `follow`.
+    /// A platform event that handlers register for with `Bot::on`, e.g. LINE `follow`.
     Event,
 }
 
 /// The user who sent a command.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct User {
+    /// The platform the user is on.
+    pub platform: Platform,
     /// The platform's user id (`U2CERLKJA` on Slack, `U4af49…` on LINE). Empty when unknown.
     pub id: String,
     /// A display name, when the platform sends one.
@@ -23,9 +25,25 @@ pub struct User {
 }
 
 impl User {
-    /// How to mention the user in a reply: `<@U123>` on Slack, the name (or id) elsewhere.
-    pub fn mention_on(&self, platform: Platform) -> String {
-        match platform {
+    /// A user of `platform` with the platform's user id.
+    pub fn new(platform: Platform, id: impl Into<String>) -> Self {
+        Self {
+            platform,
+            id: id.into(),
+            name: None,
+        }
+    }
+
+    /// Sets the display name.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// How to mention the user in a reply: `<@U123>` on Slack, the name (or id) on LINE, whose
+    /// text messages cannot mention.
+    pub fn mention(&self) -> String {
+        match self.platform {
             Platform::Slack if !self.id.is_empty() => format!("<@{}>", self.id),
             _ => self.name.clone().unwrap_or_else(|| self.id.clone()),
         }
@@ -66,6 +84,9 @@ pub struct Command {
     pub name: String,
     /// The argument text after the command name, exactly as the user typed it.
     pub text: String,
+    /// The whole text as the user typed it: a LINE message, a mention without the mention, a
+    /// slash command with its name (`/echo hi`). A `fallback` handler reads this as its `Text`.
+    pub input: String,
     /// Who sent it.
     pub user: User,
     /// Where it was sent.
@@ -76,16 +97,45 @@ pub struct Command {
 }
 
 impl Command {
-    /// A typed command from `platform` with the given name and argument text.
+    /// A command from `platform` with the given name and argument text, as a Slack slash command
+    /// names them.
     pub fn new(platform: Platform, name: impl Into<String>, text: impl Into<String>) -> Self {
+        let name = normalise_name(&name.into());
+        let text = text.into();
+        let input = match (name.is_empty(), text.is_empty()) {
+            (true, _) => text.clone(),
+            (false, true) => platform.invocation(&name),
+            (false, false) => format!("{} {text}", platform.invocation(&name)),
+        };
         Self {
             platform,
             kind: Kind::Command,
-            name: normalise_name(&name.into()),
-            text: text.into(),
-            user: User::default(),
+            name,
+            text,
+            input,
+            user: User::new(platform, ""),
             conversation: Conversation::default(),
             raw: Value::Null,
+        }
+    }
+
+    /// A command typed as free text (a LINE message, a Slack mention or direct message): the first
+    /// word, without a leading `/`, is the name and the rest after the white space that follows it
+    /// is the argument text.
+    pub fn typed(platform: Platform, input: impl Into<String>) -> Self {
+        let input = input.into();
+        let trimmed = input.trim_start();
+        let (head, rest) = match trimmed.find(char::is_whitespace) {
+            Some(i) => (&trimmed[..i], &trimmed[i..]),
+            None => (trimmed, ""),
+        };
+        let rest = rest
+            .strip_prefix(|c: char| c.is_whitespace())
+            .unwrap_or(rest);
+        let (name, text) = (normalise_name(head), rest.to_string());
+        Self {
+            input,
+            ..Self::new(platform, name, text)
         }
     }
 
@@ -116,22 +166,13 @@ impl Command {
         self
     }
 
-    /// Splits typed text into a command and its arguments: the first word (without a leading `/`)
-    /// and the rest after the white space that follows it.
-    pub fn split_text(text: &str) -> (String, String) {
-        let text = text.trim_start();
-        let (head, rest) = match text.find(char::is_whitespace) {
-            Some(i) => (&text[..i], &text[i..]),
-            None => (text, ""),
-        };
-        let rest = rest
-            .strip_prefix(|c: char| c.is_whitespace())
-            .unwrap_or(rest);
-        (normalise_name(head), rest.to_string())
+    /// How the command is typed on its platform: `/echo` on Slack, `echo` on LINE.
+    pub fn invocation(&self) -> String {
+        self.platform.invocation(&self.name)
     }
 }
 
-fn normalise_name(name: &str) -> String {
+pub(crate) fn normalise_name(name: &str) -> String {
     name.trim().trim_start_matches('/').to_lowercase()
 }
 
@@ -139,32 +180,39 @@ fn normalise_name(name: &str) -> String {
 mod tests {
     use super::*;
 
+    fn split(text: &str) -> (String, String) {
+        let command = Command::typed(Platform::Line, text);
+        assert_eq!(command.input, text, "the input is kept as typed");
+        (command.name, command.text)
+    }
+
     #[test]
-    fn split_text_takes_the_first_word() {
+    fn typed_text_takes_the_first_word() {
         assert_eq!(
-            Command::split_text("/Echo  hi  there"),
+            split("/Echo  hi  there"),
             ("echo".into(), " hi  there".into())
         );
-        assert_eq!(Command::split_text("echo"), ("echo".into(), "".into()));
+        assert_eq!(split("echo"), ("echo".into(), "".into()));
         assert_eq!(
-            Command::split_text("echo\nこんにちは"),
+            split("echo\nこんにちは"),
             ("echo".into(), "こんにちは".into())
         );
-        assert_eq!(Command::split_text(""), ("".into(), "".into()));
+        assert_eq!(split(""), ("".into(), "".into()));
     }
 
     #[test]
     fn names_are_lower_case_without_slash() {
-        assert_eq!(Command::new(Platform::Slack, "/Echo", "x").name, "echo");
+        let command = Command::new(Platform::Slack, "/Echo", "x");
+        assert_eq!(command.name, "echo");
+        assert_eq!(command.input, "/echo x");
+        assert_eq!(Command::new(Platform::Line, "ping", "").input, "ping");
     }
 
     #[test]
     fn mention_differs_by_platform() {
-        let u = User {
-            id: "U1".into(),
-            name: Some("ann".into()),
-        };
-        assert_eq!(u.mention_on(Platform::Slack), "<@U1>");
-        assert_eq!(u.mention_on(Platform::Line), "ann");
+        let on = |platform| User::new(platform, "U1").with_name("ann");
+        assert_eq!(on(Platform::Slack).mention(), "<@U1>");
+        assert_eq!(on(Platform::Line).mention(), "ann");
+        assert_eq!(User::new(Platform::Line, "U2").mention(), "U2");
     }
 }

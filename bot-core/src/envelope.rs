@@ -33,6 +33,30 @@ pub struct Envelope {
 }
 
 impl Envelope {
+    /// An Envelope for `route` received at `received_at_ms`, with no headers and no request id.
+    pub fn new(route: impl Into<String>, received_at_ms: i64, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            route: route.into(),
+            received_at_ms,
+            request_id: String::new(),
+            source_ip: None,
+            headers: Headers::new(),
+            body: body.into(),
+        }
+    }
+
+    /// Adds a header.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.append(name, value);
+        self
+    }
+
+    /// Sets the request id.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = request_id.into();
+        self
+    }
+
     /// Reads an Envelope from its JSON form.
     pub fn from_json(json: &[u8]) -> Result<Self, serde_json::Error> {
         serde_json::from_slice(json)

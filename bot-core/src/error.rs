@@ -1,9 +1,13 @@
-//! The errors of the handler layer: what a handler returns and why arguments failed to extract.
+//! The errors of the bot layer: what a handler returns, and why a bot could not be built.
 
 use std::fmt;
+use std::sync::Arc;
 
-/// Any error, boxed, as adapters hand it to the worker.
+/// Any error, boxed, as adapters hand it to the worker. Downcast it to the adapter's own type.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// A typed error shared between observers and the log: cheap to clone, still downcastable.
+pub type SharedError = Arc<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The error a handler returns.
 ///
@@ -37,8 +41,14 @@ impl HandlerError {
     pub fn user_message(&self) -> Option<&str> {
         self.user_message.as_deref()
     }
+
+    /// The error itself, to downcast or to walk its sources.
+    pub fn error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self.source.as_ref()
+    }
 }
 
+// Like `anyhow::Error`, `HandlerError` is not an `Error` itself, so that `?` converts any error.
 impl<E: std::error::Error + Send + Sync + 'static> From<E> for HandlerError {
     fn from(error: E) -> Self {
         Self {
@@ -60,24 +70,66 @@ impl fmt::Debug for HandlerError {
     }
 }
 
-/// Why an extractor could not give a handler its argument.
+/// Why [`Bot::build`](crate::Bot::build) refused a bot: found when the bot starts, not at the first
+/// command.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ExtractError {
-    /// The command needs arguments and got none.
-    #[error("this command needs arguments")]
-    TooFewArguments,
-    /// The arguments did not parse.
-    #[error("`{input}` is not valid: {reason}")]
-    IncorrectFormat {
-        /// The text that failed to parse.
-        input: String,
-        /// The parser's reason.
-        reason: String,
-    },
-    /// The handler asked for `State<T>` and the bot has no state of that type.
-    #[error("no state of type `{type_name}` was added to the bot (Router::state)")]
+pub enum BuildError {
+    /// A handler takes `State<T>` and no state of that type was added with `Bot::state`.
+    #[error(
+        "{handler} takes State<{type_name}>, but no state of that type was added: \
+         call .state(…) with a {type_name} on the bot"
+    )]
     MissingState {
+        /// Which handler, e.g. "the command `roll`".
+        handler: String,
         /// The Rust type name asked for.
         type_name: &'static str,
     },
+    /// A command name is empty or contains white space, so nobody could type it.
+    #[error("`{name}` is not a command name: use one word without spaces, e.g. `roll`")]
+    InvalidName {
+        /// The name as registered.
+        name: String,
+    },
+}
+
+/// An error and its sources on one line, `outer: inner: innermost`, for logs.
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        // Wrappers that print their source themselves would say it twice.
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("reply not delivered")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn chain_lists_every_source_once() {
+        let error = Outer(std::io::Error::other("connection reset"));
+        assert_eq!(chain(&error), "reply not delivered: connection reset");
+        let io = std::io::Error::other("alone");
+        assert_eq!(chain(&io), "alone");
+    }
+
+    #[test]
+    fn handler_errors_keep_their_source() {
+        let error: HandlerError = std::io::Error::other("disk on fire").into();
+        assert!(error.error().downcast_ref::<std::io::Error>().is_some());
+        assert_eq!(error.user_message(), None);
+        assert_eq!(HandlerError::user("no").user_message(), Some("no"));
+    }
 }

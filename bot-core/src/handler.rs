@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use crate::extract::{FromCommand, Request};
-use crate::{ExtractError, HandlerError, Reply};
+use crate::extract::{FromCommand, Rejection, Request, Requirements};
+use crate::{HandlerError, Reply};
 
 /// Why a handler produced no replies of its own.
 #[derive(Debug)]
 pub enum HandlerFailure {
     /// An extractor refused the request (bad arguments, missing state).
-    Extract(ExtractError),
+    Rejected(Rejection),
     /// The handler returned an error.
     Handler(HandlerError),
 }
@@ -69,6 +69,9 @@ impl<T: IntoReplies, E: Into<HandlerError>> IntoReplies for Result<T, E> {
 pub trait Handler<T>: Clone + Send + Sync + 'static {
     /// Extracts the arguments and runs the function.
     fn call(self, request: Request) -> BoxFuture<'static, Result<Vec<Reply>, HandlerFailure>>;
+
+    /// What the arguments' extractors need from the bot.
+    fn requirements(requirements: &mut Requirements);
 }
 
 macro_rules! impl_handler {
@@ -85,11 +88,18 @@ macro_rules! impl_handler {
                 $(
                     let $ty = match $ty::from_command(&request) {
                         Ok(value) => value,
-                        Err(e) => return Box::pin(async move { Err(HandlerFailure::Extract(e)) }),
+                        Err(e) => {
+                            let rejection = e.into();
+                            return Box::pin(async move { Err(HandlerFailure::Rejected(rejection)) });
+                        }
                     };
                 )*
                 let fut = self($($ty,)*);
                 Box::pin(async move { fut.await.into_replies().map_err(HandlerFailure::Handler) })
+            }
+
+            fn requirements(requirements: &mut Requirements) {
+                $( $ty::requirements(requirements); )*
             }
         }
     };
@@ -103,10 +113,30 @@ impl_handler!(T1, T2, T3, T4);
 impl_handler!(T1, T2, T3, T4, T5);
 impl_handler!(T1, T2, T3, T4, T5, T6);
 
-/// A handler with its argument types erased, as the router stores it.
-pub(crate) type BoxedHandler =
-    Arc<dyn Fn(Request) -> BoxFuture<'static, Result<Vec<Reply>, HandlerFailure>> + Send + Sync>;
+type ErasedFn =
+    dyn Fn(Request) -> BoxFuture<'static, Result<Vec<Reply>, HandlerFailure>> + Send + Sync;
 
-pub(crate) fn boxed<H: Handler<T>, T>(handler: H) -> BoxedHandler {
-    Arc::new(move |request| handler.clone().call(request))
+/// A handler with its argument types erased, as the bot stores it, with what it needs.
+#[derive(Clone)]
+pub(crate) struct BoxedHandler {
+    call: Arc<ErasedFn>,
+    pub(crate) requirements: Arc<Requirements>,
+}
+
+impl BoxedHandler {
+    pub(crate) fn new<H: Handler<T>, T>(handler: H) -> Self {
+        let mut requirements = Requirements::default();
+        H::requirements(&mut requirements);
+        Self {
+            call: Arc::new(move |request| handler.clone().call(request)),
+            requirements: Arc::new(requirements),
+        }
+    }
+
+    pub(crate) fn call(
+        &self,
+        request: Request,
+    ) -> BoxFuture<'static, Result<Vec<Reply>, HandlerFailure>> {
+        (self.call)(request)
+    }
 }

@@ -1,16 +1,20 @@
-//! Bounded retries with exponential backoff for calls to the platforms' APIs.
+//! Bounded retries with exponential backoff and `Retry-After` for calls to the platforms' APIs,
+//! on top of `backon`.
 
 use std::future::Future;
 use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
 
 /// How often and how patiently to retry a platform API call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included.
     pub max_attempts: u32,
-    /// The wait before the first retry; it doubles each time.
+    /// The wait before the first retry; it doubles each time. Jitter adds up to as much again,
+    /// so that clients that failed together do not retry together.
     pub base_delay: Duration,
-    /// The longest wait between attempts.
+    /// The longest wait between attempts, before jitter.
     pub max_delay: Duration,
     /// The longest `Retry-After` to honour; a longer one ends the retries at once.
     pub max_retry_after: Duration,
@@ -28,7 +32,7 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// A policy that waits `delay` between `max_attempts` attempts, for tests.
+    /// A policy of `max_attempts` attempts about `delay` apart, for tests.
     pub fn fixed(max_attempts: u32, delay: Duration) -> Self {
         Self {
             max_attempts,
@@ -38,35 +42,49 @@ impl RetryPolicy {
         }
     }
 
-    /// The wait before retry number `retry` (1 for the first), with jitter of up to a quarter.
-    pub fn backoff(&self, retry: u32) -> Duration {
-        let exp = self
-            .base_delay
-            .saturating_mul(1u32 << retry.saturating_sub(1).min(16));
-        let delay = exp.min(self.max_delay);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or_default();
-        let jitter = delay.mul_f64(f64::from(nanos % 1000) / 4000.0);
-        delay.saturating_sub(jitter)
+    fn backoff(&self) -> ExponentialBuilder {
+        ExponentialBuilder::default()
+            .with_min_delay(self.base_delay)
+            .with_max_delay(self.max_delay)
+            .with_max_times(self.max_attempts.saturating_sub(1) as usize)
+            .with_jitter()
     }
 }
 
-/// What one attempt came to.
-#[derive(Debug)]
-pub enum Attempt<T, E> {
-    /// It worked.
-    Done(T),
-    /// It failed in a way another attempt may fix; `after` is the platform's `Retry-After`.
-    Retry {
+/// Why one attempt failed, and whether another may succeed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Failure<E> {
+    /// Another attempt may succeed (5xx, 429, a network error); `retry_after` is the platform's
+    /// `Retry-After`, if it sent one.
+    Transient {
         /// The failure.
         error: E,
-        /// How long the platform asked us to wait, if it did.
-        after: Option<Duration>,
+        /// How long the platform asked us to wait.
+        retry_after: Option<Duration>,
     },
-    /// It failed in a way no retry can fix.
-    Fail(E),
+    /// No attempt can succeed (a 4xx, a refused token).
+    Permanent(E),
+}
+
+impl<E> Failure<E> {
+    /// A failure another attempt may get past, with no `Retry-After`.
+    pub fn transient(error: E) -> Self {
+        Failure::Transient {
+            error,
+            retry_after: None,
+        }
+    }
+
+    /// The failure itself.
+    pub fn error(&self) -> &E {
+        match self {
+            Failure::Transient { error, .. } | Failure::Permanent(error) => error,
+        }
+    }
+
+    fn is_transient(&self) -> bool {
+        matches!(self, Failure::Transient { .. })
+    }
 }
 
 /// Why the retries ended without success.
@@ -80,43 +98,44 @@ pub struct GaveUp<E> {
     pub exhausted: bool,
 }
 
-/// Runs `attempt` until it is done, fails for good, or the policy's attempts run out.
+/// Runs `attempt` (given its number, 1 for the first) until it succeeds, fails for good, or the
+/// policy's attempts run out. A `Retry-After` replaces the backoff; one longer than the policy
+/// allows ends the retries at once.
 pub async fn retry<T, E, F, Fut>(policy: &RetryPolicy, mut attempt: F) -> Result<T, GaveUp<E>>
 where
     F: FnMut(u32) -> Fut,
-    Fut: Future<Output = Attempt<T, E>>,
+    Fut: Future<Output = Result<T, Failure<E>>>,
 {
-    let mut number = 1;
-    loop {
-        match attempt(number).await {
-            Attempt::Done(value) => return Ok(value),
-            Attempt::Fail(error) => {
-                return Err(GaveUp {
-                    error,
-                    attempts: number,
-                    exhausted: false,
-                })
-            }
-            Attempt::Retry { error, after } => {
-                let too_long = after.is_some_and(|a| a > policy.max_retry_after);
-                if number >= policy.max_attempts || too_long {
-                    return Err(GaveUp {
-                        error,
-                        attempts: number,
-                        exhausted: true,
-                    });
-                }
-                let wait = after.unwrap_or_else(|| policy.backoff(number));
-                tracing::debug!(
-                    attempt = number,
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying"
-                );
-                tokio::time::sleep(wait).await;
-                number += 1;
-            }
+    let mut number = 0;
+    let result = (|| {
+        number += 1;
+        attempt(number)
+    })
+    .retry(policy.backoff())
+    .when(Failure::is_transient)
+    .adjust(|failure, backoff| {
+        let backoff = backoff?; // `None`: the attempts ran out.
+        match failure {
+            Failure::Transient {
+                retry_after: Some(after),
+                ..
+            } => (*after <= policy.max_retry_after).then_some(*after),
+            _ => Some(backoff),
         }
-    }
+    })
+    .notify(|_, wait| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"))
+    .await;
+    result.map_err(|failure| {
+        let exhausted = failure.is_transient();
+        let error = match failure {
+            Failure::Transient { error, .. } | Failure::Permanent(error) => error,
+        };
+        GaveUp {
+            error,
+            attempts: number,
+            exhausted,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -128,12 +147,9 @@ mod tests {
         let policy = RetryPolicy::fixed(3, Duration::from_millis(10));
         let result: Result<u32, GaveUp<&str>> = retry(&policy, |n| async move {
             if n < 3 {
-                Attempt::Retry {
-                    error: "5xx",
-                    after: None,
-                }
+                Err(Failure::transient("5xx"))
             } else {
-                Attempt::Done(n)
+                Ok(n)
             }
         })
         .await;
@@ -143,13 +159,8 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn gives_up_after_max_attempts() {
         let policy = RetryPolicy::fixed(3, Duration::from_millis(10));
-        let result: Result<(), _> = retry(&policy, |_| async {
-            Attempt::Retry {
-                error: "down",
-                after: None,
-            }
-        })
-        .await;
+        let result: Result<(), _> =
+            retry(&policy, |_| async { Err(Failure::transient("down")) }).await;
         assert_eq!(
             result,
             Err(GaveUp {
@@ -161,16 +172,18 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn fatal_errors_are_not_retried() {
+    async fn permanent_failures_are_not_retried() {
         let policy = RetryPolicy::default();
         let mut calls = 0;
         let result: Result<(), _> = retry(&policy, |_| {
             calls += 1;
-            async { Attempt::Fail("400") }
+            async { Err(Failure::Permanent("400")) }
         })
         .await;
         assert_eq!(calls, 1);
-        assert!(!result.unwrap_err().exhausted);
+        let gave_up = result.unwrap_err();
+        assert!(!gave_up.exhausted);
+        assert_eq!(gave_up.attempts, 1);
     }
 
     #[tokio::test(start_paused = true)]
@@ -179,12 +192,12 @@ mod tests {
         let start = tokio::time::Instant::now();
         let _: Result<(), _> = retry(&policy, |n| async move {
             if n == 1 {
-                Attempt::Retry {
+                Err(Failure::Transient {
                     error: "429",
-                    after: Some(Duration::from_secs(7)),
-                }
+                    retry_after: Some(Duration::from_secs(7)),
+                })
             } else {
-                Attempt::Done(())
+                Ok(())
             }
         })
         .await;
@@ -195,20 +208,39 @@ mod tests {
     async fn too_long_retry_after_ends_at_once() {
         let policy = RetryPolicy::default();
         let result: Result<(), _> = retry(&policy, |_| async {
-            Attempt::Retry {
+            Err(Failure::Transient {
                 error: "429",
-                after: Some(Duration::from_secs(3600)),
-            }
+                retry_after: Some(Duration::from_secs(3600)),
+            })
         })
         .await;
-        assert_eq!(result.unwrap_err().attempts, 1);
+        let gave_up = result.unwrap_err();
+        assert_eq!((gave_up.attempts, gave_up.exhausted), (1, true));
     }
 
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let p = RetryPolicy::default();
-        assert!(p.backoff(1) <= Duration::from_millis(250));
-        assert!(p.backoff(2) > Duration::from_millis(250));
-        assert!(p.backoff(20) <= Duration::from_secs(4));
+    #[tokio::test(start_paused = true)]
+    async fn backoff_grows_and_is_capped() {
+        let policy = RetryPolicy {
+            max_attempts: 6,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(400),
+            max_retry_after: Duration::from_secs(30),
+        };
+        let mut at = Vec::new();
+        let start = tokio::time::Instant::now();
+        let _: Result<(), _> = retry(&policy, |_| {
+            at.push(start.elapsed());
+            async { Err(Failure::transient("down")) }
+        })
+        .await;
+        let waits: Vec<Duration> = at.windows(2).map(|w| w[1] - w[0]).collect();
+        assert_eq!(waits.len(), 5);
+        assert!(waits[0] >= Duration::from_millis(100), "{waits:?}");
+        assert!(waits[1] >= Duration::from_millis(200), "{waits:?}");
+        // Jitter adds at most as much again on top of the cap.
+        assert!(
+            waits.iter().all(|w| *w <= Duration::from_millis(800)),
+            "{waits:?}"
+        );
     }
 }

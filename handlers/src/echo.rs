@@ -1,27 +1,33 @@
-use bot_core::{Platform, Reply, Text};
+use bot_core::{cmd, CommandDef, NonEmpty, Reply, Text};
 
-/// Replies with the argument text exactly, or with the usage when there is none.
-pub async fn echo(Text(text): Text, platform: Platform) -> Reply {
-    if text.trim().is_empty() {
-        return Reply::text(format!("Usage: {} TEXT", platform.invocation("echo")));
-    }
+/// `echo TEXT`: replies with TEXT exactly as typed. Without TEXT, the user gets the usage.
+pub fn echo() -> CommandDef {
+    cmd("echo", reply_exactly)
+        .about("Reply with TEXT exactly")
+        .usage("TEXT")
+}
+
+async fn reply_exactly(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {
     Reply::text(text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::{Command, Router};
+    use bot_core::{Bot, Command, Platform};
 
     #[tokio::test]
     async fn echoes_exactly_and_explains_when_empty() {
-        let bot = Router::new().command("echo", echo).build();
+        let bot = Bot::new().command(echo()).build().unwrap();
         let text = "  こんにちは 👋 a+b=100% ";
         let done = bot
             .dispatch(Command::new(Platform::Slack, "echo", text))
             .await;
         assert_eq!(done.replies, vec![Reply::text(text)]);
         let done = bot.dispatch(Command::new(Platform::Line, "echo", "")).await;
-        assert_eq!(done.replies[0].text, "Usage: echo TEXT");
+        assert_eq!(
+            done.replies[0].text,
+            "Couldn't read the arguments of echo: this command needs arguments.\nUsage: echo TEXT"
+        );
     }
 }

@@ -1,6 +1,12 @@
-use bot_core::{Help, Reply};
+use bot_core::{cmd, CommandDef, Help, Reply};
 
-/// Lists every registered command with its usage and one-line description.
-pub async fn help(help: Help) -> Reply {
+/// `help`: lists every registered command with its usage and description, under `Commands:`.
+/// For a header in your own words, register a handler of your own that takes [`Help`] and
+/// joins [`Help::lines`].
+pub fn help() -> CommandDef {
+    cmd("help", list).about("List the commands this bot knows")
+}
+
+async fn list(help: Help) -> Reply {
     Reply::text(help.render())
 }

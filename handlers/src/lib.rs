@@ -1,12 +1,17 @@
 //! ackbot's built-in commands, and the example to copy when writing your own.
 //!
-//! Each command is a plain async function whose arguments are extractors; [`builtins`] registers
-//! them with a one-line description and usage so `help` can list them.
+//! Each command is a value: a plain async function whose arguments are extractors, registered
+//! with its name, description and usage so `help` can list them. Change a built-in's words by
+//! calling `.about(…)` or `.usage(…)` on it again.
 //!
 //! ```
-//! let router = bot_core::Router::new().mount(bot_handlers::builtins());
-//! let names: Vec<_> = router.catalog().into_iter().map(|c| c.name).collect();
-//! assert_eq!(names, ["echo", "help", "ping", "wait"]);
+//! use bot_core::Bot;
+//!
+//! let bot = Bot::new()
+//!     .mount(bot_handlers::builtins())
+//!     .command(bot_handlers::echo().about("テキストをそのまま返します").usage("テキスト"));
+//! let names: Vec<_> = bot.catalog().into_iter().map(|c| c.name).collect();
+//! assert_eq!(names, ["help", "ping", "wait", "echo"]);
 //! ```
 
 mod echo;
@@ -18,26 +23,19 @@ mod welcome;
 pub use echo::echo;
 pub use help::help;
 pub use ping::ping;
-pub use wait::{wait, Seconds};
+pub use wait::{wait, Seconds, SecondsError};
 pub use welcome::welcome;
 
-use bot_core::Router;
+use bot_core::Bot;
 
 /// The built-in commands as a group to mount: `echo`, `help`, `ping` and `wait`, and a
 /// [`welcome`] for LINE's `follow` and `join` events.
-pub fn builtins() -> Router {
-    Router::new()
-        .command("echo", echo)
-        .about("Reply with TEXT exactly")
-        .usage("TEXT")
-        .command("help", help)
-        .about("List the commands this bot knows")
-        .command("ping", ping)
-        .about("Check that the bot answers")
-        .command("wait", wait)
-        .about("Wait SECONDS (up to 60) before answering, to show the ack never waits for the work")
-        .usage("SECONDS")
-        .slow()
+pub fn builtins() -> Bot {
+    Bot::new()
+        .command(echo())
+        .command(help())
+        .command(ping())
+        .command(wait())
         .on("follow", welcome)
         .on("join", welcome)
 }

@@ -1,4 +1,10 @@
-/// Answers `pong`.
-pub async fn ping() -> &'static str {
+use bot_core::{cmd, CommandDef};
+
+/// `ping`: answers `pong`.
+pub fn ping() -> CommandDef {
+    cmd("ping", pong).about("Check that the bot answers")
+}
+
+async fn pong() -> &'static str {
     "pong"
 }

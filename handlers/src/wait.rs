@@ -2,7 +2,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use bot_core::Args;
+use bot_core::{cmd, Args, CommandDef};
 
 /// A number of seconds from 0 to 60, as `wait` takes it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,8 +44,15 @@ impl FromStr for Seconds {
     }
 }
 
-/// Waits the given number of seconds, then says so.
-pub async fn wait(Args(Seconds(seconds)): Args<Seconds>) -> String {
+/// `wait SECONDS`: waits, then says so; marked slow, so LINE shows its loading animation.
+pub fn wait() -> CommandDef {
+    cmd("wait", sleep)
+        .about("Wait SECONDS (up to 60) before answering, to show the ack never waits for the work")
+        .usage("SECONDS")
+        .slow()
+}
+
+async fn sleep(Args(Seconds(seconds)): Args<Seconds>) -> String {
     tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
     format!("Waited {seconds} s.")
 }
@@ -53,7 +60,7 @@ pub async fn wait(Args(Seconds(seconds)): Args<Seconds>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::{Command, Outcome, Platform, Router};
+    use bot_core::{Bot, Command, DispatchError, Outcome, Platform};
 
     #[test]
     fn parses_seconds() {
@@ -66,7 +73,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn waits_then_answers() {
-        let bot = Router::new().command("wait", wait).usage("SECONDS").build();
+        let bot = Bot::new().command(wait()).build().unwrap();
         let start = tokio::time::Instant::now();
         let done = bot
             .dispatch(Command::new(Platform::Slack, "wait", "5"))
@@ -76,7 +83,10 @@ mod tests {
         let bad = bot
             .dispatch(Command::new(Platform::Slack, "wait", "ages"))
             .await;
-        assert!(matches!(bad.outcome, Outcome::BadArguments(_)));
+        assert!(matches!(
+            bad.outcome,
+            Outcome::Failed(ref e) if matches!(**e, DispatchError::BadArguments { .. })
+        ));
         assert!(
             bad.replies[0].text.ends_with("Usage: /wait SECONDS"),
             "{}",

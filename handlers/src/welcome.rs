@@ -12,11 +12,11 @@ pub async fn welcome(platform: Platform) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::{Command, Router};
+    use bot_core::{Bot, Command};
 
     #[tokio::test]
     async fn greets_on_follow_and_join() {
-        let bot = Router::new().mount(crate::builtins()).build();
+        let bot = Bot::new().mount(crate::builtins()).build().unwrap();
         for event in ["follow", "join"] {
             let done = bot.dispatch(Command::event(Platform::Line, event)).await;
             assert_eq!(

@@ -38,14 +38,6 @@ impl Recorded {
             at_ms: bot_core::now_ms(),
         }
     }
-
-    /// The value of header `name` (lower case).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 /// The calls a stand-in received, shared with whoever waits for them.

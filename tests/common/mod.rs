@@ -80,6 +80,16 @@ impl Server {
         }
     }
 
+    /// The edge's `GET /healthz` answer.
+    pub async fn health(&self) -> Value {
+        reqwest::get(format!("{}/healthz", self.url))
+            .await
+            .expect("the edge answers /healthz")
+            .json()
+            .await
+            .expect("/healthz answers JSON")
+    }
+
     /// Every log line so far.
     pub fn logs(&self) -> Vec<Value> {
         self.logs.lock().unwrap().clone()

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use bot_core::{Adapter, BoxError, Envelope, Inbound, Platform, Secret, Work};
+use bot_core::{is_blank, Adapter, BoxError, Envelope, Inbound, Platform, SecretString, Work};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -18,7 +18,7 @@ pub const WEBHOOK_ROUTE: &str = "/line/webhook";
 
 /// The LINE Messaging API adapter.
 pub struct LineAdapter {
-    channel_secrets: Vec<Secret>,
+    channel_secrets: Vec<SecretString>,
     client: Arc<LineClient>,
     reply_token_ttl_ms: i64,
 }
@@ -32,16 +32,16 @@ struct RawCallback {
 impl LineAdapter {
     /// An adapter for `config`; fails when the channel secret or access token is missing.
     pub fn new(config: LineConfig) -> Result<Self, ConfigError> {
-        let channel_secrets: Vec<Secret> = config
+        let channel_secrets: Vec<SecretString> = config
             .channel_secrets
             .iter()
-            .filter(|s| !s.is_blank())
+            .filter(|s| !is_blank(s))
             .cloned()
             .collect();
         if channel_secrets.is_empty() {
             return Err(ConfigError::MissingChannelSecret);
         }
-        if config.access_token.is_blank() {
+        if is_blank(&config.access_token) {
             return Err(ConfigError::MissingAccessToken);
         }
         let url = config.api_url.trim();

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use bot_core::retry::{retry, Attempt, RetryPolicy};
-use bot_core::Secret;
+use bot_core::retry::{retry, Failure, RetryPolicy};
+use bot_core::{chain, ExposeSecret, SecretString};
 use reqwest::header::RETRY_AFTER;
 use reqwest::{Response, StatusCode};
 use serde::Deserialize;
@@ -26,12 +26,12 @@ const RETRY_KEY_HEADER: &str = "X-Line-Retry-Key";
 pub(crate) struct LineClient {
     http: reqwest::Client,
     api_url: String,
-    token: Secret,
+    token: SecretString,
     retry: RetryPolicy,
 }
 
 /// What one failed attempt came to, before the attempt count is known.
-enum Failure {
+enum AttemptError {
     Api {
         status: u16,
         message: String,
@@ -44,10 +44,10 @@ enum Failure {
     Network(String),
 }
 
-impl Failure {
+impl AttemptError {
     fn into_error(self, endpoint: &'static str, attempts: u32) -> ReplyError {
         match self {
-            Failure::Api {
+            AttemptError::Api {
                 status,
                 message,
                 details,
@@ -58,7 +58,7 @@ impl Failure {
                 details,
                 attempts,
             },
-            Failure::RateLimited {
+            AttemptError::RateLimited {
                 message,
                 retry_after,
             } => ReplyError::RateLimited {
@@ -67,7 +67,7 @@ impl Failure {
                 retry_after,
                 attempts,
             },
-            Failure::Network(reason) => ReplyError::Network {
+            AttemptError::Network(reason) => ReplyError::Network {
                 endpoint,
                 reason,
                 attempts,
@@ -157,7 +157,7 @@ impl LineClient {
             let mut request = self
                 .http
                 .post(&url)
-                .bearer_auth(self.token.expose())
+                .bearer_auth(self.token.expose_secret())
                 .json(body);
             if let Some(key) = retry_key {
                 request = request.header(RETRY_KEY_HEADER, key.to_string());
@@ -168,14 +168,12 @@ impl LineClient {
                     Err(e) => {
                         let reason = network_reason(&e);
                         tracing::debug!(endpoint, attempt, %reason, "LINE API call failed");
-                        if e.is_builder() {
-                            Attempt::Fail(Failure::Network(reason))
+                        let error = AttemptError::Network(reason);
+                        Err(if e.is_builder() {
+                            Failure::Permanent(error)
                         } else {
-                            Attempt::Retry {
-                                error: Failure::Network(reason),
-                                after: None,
-                            }
-                        }
+                            Failure::transient(error)
+                        })
                     }
                 }
             }
@@ -190,10 +188,10 @@ impl LineClient {
         endpoint: &'static str,
         response: Response,
         idempotent: bool,
-    ) -> Attempt<(), Failure> {
+    ) -> Result<(), Failure<AttemptError>> {
         let status = response.status();
         if status.is_success() {
-            return Attempt::Done(());
+            return Ok(());
         }
         if status == StatusCode::CONFLICT && idempotent {
             // The retry key was accepted before: that push was delivered.
@@ -204,7 +202,7 @@ impl LineClient {
                 .unwrap_or("unknown")
                 .to_string();
             tracing::debug!(endpoint, accepted_request_id = %accepted, "push already accepted");
-            return Attempt::Done(());
+            return Ok(());
         }
         let retry_after = response
             .headers()
@@ -214,27 +212,24 @@ impl LineClient {
             .map(Duration::from_secs);
         let (message, details) = self.error_body(response).await;
         if status == StatusCode::TOO_MANY_REQUESTS {
-            return Attempt::Retry {
-                error: Failure::RateLimited {
+            return Err(Failure::Transient {
+                error: AttemptError::RateLimited {
                     message,
                     retry_after,
                 },
-                after: retry_after,
-            };
+                retry_after,
+            });
         }
-        let error = Failure::Api {
+        let error = AttemptError::Api {
             status: status.as_u16(),
             message,
             details,
         };
-        if status.is_server_error() {
-            Attempt::Retry {
-                error,
-                after: retry_after,
-            }
+        Err(if status.is_server_error() {
+            Failure::Transient { error, retry_after }
         } else {
-            Attempt::Fail(error)
-        }
+            Failure::Permanent(error)
+        })
     }
 
     /// LINE's error message and details, with the token scrubbed should LINE ever echo it.
@@ -261,7 +256,7 @@ impl LineClient {
     }
 
     fn scrub(&self, text: String) -> String {
-        let token = self.token.expose();
+        let token = self.token.expose_secret();
         if !token.is_empty() && text.contains(token) {
             text.replace(token, "[redacted]")
         } else {
@@ -281,12 +276,8 @@ fn network_reason(error: &reqwest::Error) -> String {
     } else {
         "request failed"
     };
-    let mut reason = kind.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        reason.push_str(": ");
-        reason.push_str(&cause.to_string());
-        source = cause.source();
+    match std::error::Error::source(error) {
+        Some(cause) => format!("{kind}: {}", chain(cause)),
+        None => kind.to_string(),
     }
-    reason
 }

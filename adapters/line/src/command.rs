@@ -42,13 +42,15 @@ pub(crate) fn map_event(event: &Event, raw: Value) -> Mapped {
             text,
             event.source.as_ref(),
         ) {
-            Some(typed_text) => typed(&typed_text),
+            Some(typed) => Command::typed(Platform::Line, typed),
             None => return Mapped::Skip(
                 "group chatter: in groups and rooms a command starts with `/` or mentions the bot"
                     .into(),
             ),
         },
-        EventContent::Postback(postback) if postback.data.starts_with('/') => typed(&postback.data),
+        EventContent::Postback(postback) if postback.data.starts_with('/') => {
+            Command::typed(Platform::Line, postback.data.as_str())
+        }
         _ => Command::event(Platform::Line, event.event_type.as_str()),
     };
     Mapped::Command(
@@ -82,19 +84,11 @@ fn addressed(message: &TextMessageContent, source: Option<&Source>) -> Option<St
     Some(String::from_utf16_lossy(&without).trim().to_string())
 }
 
-fn typed(text: &str) -> Command {
-    let (name, rest) = Command::split_text(text);
-    Command::new(Platform::Line, name, rest)
-}
-
 fn user(source: Option<&Source>) -> User {
-    User {
-        id: source
-            .and_then(Source::user_id)
-            .unwrap_or_default()
-            .to_string(),
-        name: None,
-    }
+    User::new(
+        Platform::Line,
+        source.and_then(Source::user_id).unwrap_or_default(),
+    )
 }
 
 fn conversation(source: Option<&Source>) -> Conversation {

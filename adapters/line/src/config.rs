@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bot_core::retry::RetryPolicy;
-use bot_core::Secret;
+use bot_core::SecretString;
 
 /// The LINE API's production base URL.
 pub const DEFAULT_API_URL: &str = "https://api.line.me";
@@ -15,9 +15,9 @@ pub const DEFAULT_REPLY_TOKEN_TTL_MS: i64 = 50_000;
 #[derive(Clone, Debug)]
 pub struct LineConfig {
     /// Channel secrets; a webhook passes if its signature matches any of them (rotation).
-    pub channel_secrets: Vec<Secret>,
+    pub channel_secrets: Vec<SecretString>,
     /// The channel access token, sent as `Authorization: Bearer …`.
-    pub access_token: Secret,
+    pub access_token: SecretString,
     /// The API base URL, `https://api.line.me` unless a test points it elsewhere.
     pub api_url: String,
     /// Retries of API calls on 5xx, 429 and network errors.
@@ -31,13 +31,13 @@ pub struct LineConfig {
 impl LineConfig {
     /// A configuration from `LINE_CHANNEL_SECRET` (one secret, or several comma-separated while
     /// rotating) and `LINE_CHANNEL_ACCESS_TOKEN`, with the default URL, retries and token TTL.
-    pub fn new(channel_secret: &str, access_token: impl Into<Secret>) -> Self {
+    pub fn new(channel_secret: &str, access_token: impl Into<SecretString>) -> Self {
         Self {
             channel_secrets: channel_secret
                 .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(Secret::new)
+                .map(SecretString::from)
                 .collect(),
             access_token: access_token.into(),
             api_url: DEFAULT_API_URL.to_string(),
@@ -74,12 +74,18 @@ impl LineConfig {
 
 #[cfg(test)]
 mod tests {
+    use bot_core::ExposeSecret;
+
     use super::*;
 
     #[test]
     fn splits_rotating_secrets() {
         let c = LineConfig::new(" old , new,", "token");
-        let secrets: Vec<_> = c.channel_secrets.iter().map(Secret::expose).collect();
+        let secrets: Vec<_> = c
+            .channel_secrets
+            .iter()
+            .map(ExposeSecret::expose_secret)
+            .collect();
         assert_eq!(secrets, ["old", "new"]);
         assert!(LineConfig::new("", "t").channel_secrets.is_empty());
     }

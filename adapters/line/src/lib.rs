@@ -6,22 +6,19 @@
 //! reply token while it is fresh, by push (with a deterministic `X-Line-Retry-Key`) otherwise,
 //! and never in standby mode.
 //!
+//! Feature `test-util` adds the module `sample`: realistic webhook bodies for tests, the
+//! demo and `ackbot send`.
+//!
 //! ```
-//! use bot_core::{Adapter, Envelope, Headers, Inbound, Secret};
-//! use bot_line::{sign, LineAdapter, LineConfig};
+//! use bot_core::{Adapter, Envelope, Inbound, SecretString};
+//! use bot_line::{sign, LineAdapter, LineConfig, WEBHOOK_ROUTE};
 //!
 //! let adapter = LineAdapter::new(LineConfig::new("channel-secret", "access-token")).unwrap();
 //!
-//! let body = br#"{"destination":"U0123456789abcdef0123456789abcdef","events":[]}"#.to_vec();
-//! let signature = sign(&Secret::new("channel-secret"), &body);
-//! let envelope = Envelope {
-//!     route: "/line/webhook".into(),
-//!     received_at_ms: 1_700_000_000_000,
-//!     request_id: "req-1".into(),
-//!     source_ip: None,
-//!     headers: Headers::from_iter([("X-Line-Signature", signature)]),
-//!     body,
-//! };
+//! let body = br#"{"destination":"U0123456789abcdef0123456789abcdef","events":[]}"#;
+//! let signature = sign(&SecretString::from("channel-secret"), body);
+//! let envelope = Envelope::new(WEBHOOK_ROUTE, 1_700_000_000_000, body.to_vec())
+//!     .with_header("X-Line-Signature", signature);
 //! adapter.verify(&envelope).unwrap();
 //! // The console's Verify request: acknowledged, nothing to do.
 //! let items = adapter.parse(&envelope).unwrap();
@@ -34,6 +31,8 @@ mod command;
 mod config;
 mod delivery;
 mod error;
+#[cfg(feature = "test-util")]
+pub mod sample;
 mod signature;
 mod split;
 pub mod webhook;

@@ -1,7 +1,7 @@
 //! The `x-line-signature` check: base64(HMAC-SHA256(channel secret, raw body)).
 
 use base64::{engine::general_purpose::STANDARD, Engine as _};
-use bot_core::{Headers, Secret};
+use bot_core::{is_blank, ExposeSecret, Headers, SecretString};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -12,21 +12,21 @@ pub const SIGNATURE_HEADER: &str = "x-line-signature";
 
 type HmacSha256 = Hmac<Sha256>;
 
-fn mac(secret: &Secret, body: &[u8]) -> HmacSha256 {
-    let mut mac = HmacSha256::new_from_slice(secret.expose().as_bytes())
+fn mac(secret: &SecretString, body: &[u8]) -> HmacSha256 {
+    let mut mac = HmacSha256::new_from_slice(secret.expose_secret().as_bytes())
         .expect("HMAC takes keys of any size");
     mac.update(body);
     mac
 }
 
 /// The `x-line-signature` of `body` under `secret`: base64 of its HMAC-SHA256.
-pub fn sign(secret: &Secret, body: &[u8]) -> String {
+pub fn sign(secret: &SecretString, body: &[u8]) -> String {
     STANDARD.encode(mac(secret, body).finalize().into_bytes())
 }
 
 /// Checks the `x-line-signature` header against the raw `body`; passes if any secret matches.
-pub fn verify(secrets: &[Secret], headers: &Headers, body: &[u8]) -> Result<(), VerifyError> {
-    if secrets.iter().all(Secret::is_blank) {
+pub fn verify(secrets: &[SecretString], headers: &Headers, body: &[u8]) -> Result<(), VerifyError> {
+    if secrets.iter().all(is_blank) {
         return Err(VerifyError::NoSecret);
     }
     let header = headers
@@ -41,7 +41,7 @@ pub fn verify(secrets: &[Secret], headers: &Headers, body: &[u8]) -> Result<(), 
     // Check every secret (constant time each) so timing does not tell which one matched.
     let matched = secrets
         .iter()
-        .filter(|s| !s.is_blank())
+        .filter(|s| !is_blank(s))
         .fold(false, |ok, s| {
             mac(s, body).verify_slice(&signature).is_ok() | ok
         });

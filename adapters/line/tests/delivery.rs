@@ -6,9 +6,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use bot_core::retry::RetryPolicy;
+use bot_core::testing::RECEIVED_AT_MS;
 use bot_core::{DeliveryError, Reply, Work};
 use bot_line::{retry_key, utf16_len, LineAdapter, LineConfig, ReplyError};
-use common::{adapter, one_work, RECEIVED_AT_MS, TOKEN};
+use common::{adapter, one_work, TOKEN};
 use line_bot_sdk_rust::line_messaging_api::models::{
     Message, PushMessageRequest, ReplyMessageRequest, ShowLoadingAnimationRequest,
 };

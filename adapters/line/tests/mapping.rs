@@ -3,7 +3,7 @@
 mod common;
 
 use bot_core::{Adapter, ConversationKind, Inbound, Kind, Platform};
-use common::{adapter, envelope, one_item, one_work};
+use common::{adapter, one_item, one_work, signed};
 use serde_json::Value;
 
 const API: &str = "http://127.0.0.1:9";
@@ -29,6 +29,8 @@ fn text_message_is_a_command() {
     assert_eq!((c.platform, c.kind), (Platform::Line, Kind::Command));
     assert_eq!(c.name, "echo");
     assert_eq!(c.text, "こんにちは 🎉");
+    assert_eq!(c.input, "/echo こんにちは 🎉", "the message as typed");
+    assert_eq!(c.user.platform, Platform::Line);
     assert_eq!(c.user.id, "U4af4980629...");
     assert_eq!(c.conversation.id, "U4af4980629...");
     assert_eq!(c.conversation.kind, ConversationKind::Direct);
@@ -113,6 +115,10 @@ fn group_message_mentioning_the_bot_is_a_command() {
         (work.command.name.as_str(), work.command.text.as_str()),
         ("echo", "こんにちは 🤖")
     );
+    assert_eq!(
+        work.command.input, "echo こんにちは 🤖",
+        "the message without the mention"
+    );
     let other = serde_json::json!({"mentionees": [
         {"index": 0, "length": 7, "type": "user", "userId": "Uann", "isSelf": false}
     ]});
@@ -150,6 +156,7 @@ fn postbacks() {
         (work.command.name.as_str(), work.command.text.as_str()),
         ("echo", "hi")
     );
+    assert_eq!(work.command.input, "/echo hi");
 
     let work = one_work(&adapter(API), include_str!("data/postback.json"));
     assert_eq!(work.command.kind, Kind::Event);
@@ -192,7 +199,7 @@ fn other_events_are_named_by_their_type() {
 
 #[test]
 fn module_events_give_one_work_each() {
-    let env = envelope(include_str!("data/module.json"));
+    let env = signed(include_str!("data/module.json"));
     let items = adapter(API).parse(&env).unwrap();
     let keys: Vec<_> = items
         .into_iter()
@@ -240,7 +247,7 @@ fn a_malformed_event_is_skipped_and_the_others_still_work() {
          "deliveryContext":{"isRedelivery":false},"replyToken":"r",
          "source":{"type":"user","userId":"U1"},
          "message":{"type":"text","id":"1","text":"ping","quoteToken":"q"}}]}"#;
-    let items = adapter(API).parse(&envelope(body)).unwrap();
+    let items = adapter(API).parse(&signed(body)).unwrap();
     assert!(matches!(&items[0], Inbound::Skip { reason } if reason.contains("postback")));
     assert!(matches!(&items[1], Inbound::Work(w) if w.command.name == "ping"));
 }
@@ -248,7 +255,7 @@ fn a_malformed_event_is_skipped_and_the_others_still_work() {
 #[test]
 fn a_body_that_is_not_a_webhook_is_an_error() {
     for body in ["not json", "{}", r#"{"events":{}}"#] {
-        let Err(err) = adapter(API).parse(&envelope(body)) else {
+        let Err(err) = adapter(API).parse(&signed(body)) else {
             panic!("{body} parsed");
         };
         let err = err.to_string();

@@ -2,7 +2,7 @@
 
 mod common;
 
-use bot_core::{Adapter, Headers, Secret};
+use bot_core::{Adapter, Headers, SecretString};
 use bot_line::{sign, verify, VerifyError};
 
 fn headers(name: &str, value: &str) -> Headers {
@@ -24,7 +24,7 @@ fn published_vectors() {
         ),
     ];
     for (secret, body, signature) in vectors {
-        let secret = Secret::new(secret);
+        let secret = SecretString::from(secret);
         assert_eq!(sign(&secret, body.as_bytes()), signature);
         assert_eq!(
             verify(
@@ -40,7 +40,7 @@ fn published_vectors() {
 #[test]
 fn third_vector_with_changed_letter_case_fails() {
     let result = verify(
-        &[Secret::new("test_secret")],
+        &[SecretString::from("test_secret")],
         &headers(
             "x-line-signature",
             "t7Hn4ZDHqs6e+wdvi5TyQivzie0DmMUmuXEBqyyE/tM=",
@@ -52,7 +52,7 @@ fn third_vector_with_changed_letter_case_fails() {
 
 #[test]
 fn header_name_case_does_not_matter() {
-    let secret = Secret::new("test_secret");
+    let secret = SecretString::from("test_secret");
     let body = br#"{"hello":"world"}"#;
     let signature = sign(&secret, body);
     for name in ["x-line-signature", "X-Line-Signature", "X-LINE-SIGNATURE"] {
@@ -69,7 +69,11 @@ fn header_name_case_does_not_matter() {
 
 #[test]
 fn missing_header_fails() {
-    let result = verify(&[Secret::new("s")], &headers("content-type", "x"), b"{}");
+    let result = verify(
+        &[SecretString::from("s")],
+        &headers("content-type", "x"),
+        b"{}",
+    );
     assert_eq!(result, Err(VerifyError::MissingSignature));
 }
 
@@ -77,7 +81,7 @@ fn missing_header_fails() {
 fn bad_base64_fails() {
     for bad in ["not base64 at all!", "%%%", "", "YWJj"] {
         let result = verify(
-            &[Secret::new("s")],
+            &[SecretString::from("s")],
             &headers("x-line-signature", bad),
             b"{}",
         );
@@ -87,7 +91,7 @@ fn bad_base64_fails() {
 
 #[test]
 fn tampered_body_fails() {
-    let secret = Secret::new("test_secret");
+    let secret = SecretString::from("test_secret");
     let signature = sign(&secret, br#"{"hello":"world"}"#);
     let result = verify(
         &[secret],
@@ -99,34 +103,40 @@ fn tampered_body_fails() {
 
 #[test]
 fn rotation_accepts_old_and_new_secrets() {
-    let (old, new) = (Secret::new("old-secret"), Secret::new("new-secret"));
+    let (old, new) = (
+        SecretString::from("old-secret"),
+        SecretString::from("new-secret"),
+    );
     let secrets = [old.clone(), new.clone()];
     let body = br#"{"destination":"U1","events":[]}"#;
     for secret in [&old, &new] {
         let h = headers("x-line-signature", &sign(secret, body));
         assert_eq!(verify(&secrets, &h, body), Ok(()));
     }
-    let other = headers("x-line-signature", &sign(&Secret::new("other"), body));
+    let other = headers(
+        "x-line-signature",
+        &sign(&SecretString::from("other"), body),
+    );
     assert_eq!(verify(&secrets, &other, body), Err(VerifyError::Mismatch));
 }
 
 #[test]
 fn no_secret_never_passes() {
     let body = b"{}";
-    let h = headers("x-line-signature", &sign(&Secret::new(""), body));
+    let h = headers("x-line-signature", &sign(&SecretString::from(""), body));
     assert_eq!(verify(&[], &h, body), Err(VerifyError::NoSecret));
     assert_eq!(
-        verify(&[Secret::new(" ")], &h, body),
+        verify(&[SecretString::from(" ")], &h, body),
         Err(VerifyError::NoSecret)
     );
 }
 
 #[test]
 fn errors_never_show_a_secret_or_signature() {
-    let secret = Secret::new("test_secret");
+    let secret = SecretString::from("test_secret");
     let body = br#"{"hello":"world"}"#;
     let expected = sign(&secret, body);
-    let wrong = sign(&Secret::new("wrong"), body);
+    let wrong = sign(&SecretString::from("wrong"), body);
     let err = verify(&[secret], &headers("x-line-signature", &wrong), body).unwrap_err();
     let text = format!("{err} {err:?}");
     for needle in ["test_secret", expected.as_str(), wrong.as_str()] {
@@ -138,7 +148,7 @@ fn errors_never_show_a_secret_or_signature() {
 fn adapter_verifies_the_envelope_with_comma_separated_secrets() {
     use bot_line::{LineAdapter, LineConfig};
     let body = r#"{"destination":"U1","events":[]}"#;
-    let mut env = common::envelope(body);
+    let mut env = common::signed(body);
     let rotating = LineConfig::new(&format!("older-secret,{}", common::SECRET), "token");
     let adapter = LineAdapter::new(rotating).unwrap();
     assert!(adapter.verify(&env).is_ok());

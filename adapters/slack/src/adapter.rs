@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use bot_core::{Adapter, BoxError, Envelope, Inbound, Platform, Secret};
+use bot_core::{is_blank, Adapter, BoxError, Envelope, Inbound, Platform, SecretString};
 
+use crate::client::SlackClient;
 use crate::parsed::Parsed;
-use crate::reply::SlackClient;
 use crate::{events, interactions, slash_command};
 use crate::{ConfigError, ParseError, SlackConfig};
 
@@ -22,14 +22,14 @@ pub const ROUTES: &[&str] = &[COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE];
 /// The Slack adapter: signature check, slash commands, Events API, interactivity and replies.
 #[derive(Debug)]
 pub struct SlackAdapter {
-    signing_secret: Secret,
+    signing_secret: SecretString,
     client: Arc<SlackClient>,
 }
 
 impl SlackAdapter {
     /// Builds the adapter; refuses a blank signing secret or an invalid API URL.
     pub fn new(config: SlackConfig) -> Result<Self, ConfigError> {
-        if config.signing_secret.is_blank() {
+        if is_blank(&config.signing_secret) {
             return Err(ConfigError::EmptySigningSecret);
         }
         let client = Arc::new(SlackClient::new(&config)?);
@@ -84,23 +84,19 @@ impl Adapter for SlackAdapter {
 mod tests {
     use super::*;
     use crate::sign;
-    use bot_core::Headers;
+    use bot_core::testing;
 
     const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
-    fn envelope(route: &str, body: &str, signed_at: i64, received_at: i64) -> Envelope {
-        let signature = sign(&Secret::new(SECRET), signed_at, body.as_bytes());
-        let mut headers = Headers::new();
-        headers.append("x-slack-request-timestamp", signed_at.to_string());
-        headers.append("x-slack-signature", signature);
-        Envelope {
-            route: route.into(),
-            received_at_ms: received_at * 1000 + 999,
-            request_id: "r1".into(),
-            source_ip: None,
-            headers,
-            body: body.as_bytes().to_vec(),
-        }
+    /// An Envelope of `body` signed at `signed_at` and received `received_after` seconds later
+    /// (and 999 ms).
+    fn envelope(route: &str, body: &str, signed_at: i64, received_after: i64) -> Envelope {
+        let signature = sign(&SecretString::from(SECRET), signed_at, body.as_bytes());
+        let mut envelope = testing::envelope(route, body)
+            .with_header("x-slack-request-timestamp", signed_at.to_string())
+            .with_header("x-slack-signature", signature);
+        envelope.received_at_ms = (signed_at + received_after) * 1000 + 999;
+        envelope
     }
 
     fn adapter() -> SlackAdapter {
@@ -130,22 +126,26 @@ mod tests {
     fn freshness_is_judged_by_the_receive_time() {
         let a = adapter();
         // Signed in 2018 and received then: fine, whatever the wall clock says.
-        let old = envelope(COMMANDS_ROUTE, "command=%2Fx", 1_531_420_618, 1_531_420_618);
+        let old = envelope(COMMANDS_ROUTE, "command=%2Fx", 1_531_420_618, 0);
         assert!(a.verify(&old).is_ok());
         // Received 301 s after it was signed: stale.
-        let late = envelope(COMMANDS_ROUTE, "command=%2Fx", 1_531_420_618, 1_531_420_919);
-        let error = a.verify(&late).unwrap_err().to_string();
-        assert!(error.contains("301 s"), "{error}");
+        let late = envelope(COMMANDS_ROUTE, "command=%2Fx", 1_531_420_618, 301);
+        let error = a.verify(&late).unwrap_err();
+        assert!(error.to_string().contains("301 s"), "{error}");
+        assert_eq!(
+            error.downcast_ref::<crate::VerifyError>(),
+            Some(&crate::VerifyError::Stale { skew_secs: 301 })
+        );
     }
 
     #[test]
     fn parse_picks_the_parser_by_route() {
         let a = adapter();
-        let command = envelope(COMMANDS_ROUTE, "command=%2Fecho&text=hi", 1, 1);
+        let command = envelope(COMMANDS_ROUTE, "command=%2Fecho&text=hi", 1, 0);
         assert!(
             matches!(&a.parse(&command).unwrap()[..], [Inbound::Work(w)] if w.command.name == "echo")
         );
-        let ssl = envelope(COMMANDS_ROUTE, "ssl_check=1", 1, 1);
+        let ssl = envelope(COMMANDS_ROUTE, "ssl_check=1", 1, 0);
         assert!(matches!(
             &a.parse(&ssl).unwrap()[..],
             [Inbound::Skip { .. }]
@@ -154,14 +154,19 @@ mod tests {
             EVENTS_ROUTE,
             r#"{"type":"url_verification","challenge":"c"}"#,
             1,
-            1,
+            0,
         );
         assert!(matches!(
             &a.parse(&event).unwrap()[..],
             [Inbound::Skip { .. }]
         ));
-        let elsewhere = envelope("/line/webhook", "{}", 1, 1);
-        let error = a.parse(&elsewhere).err().unwrap().to_string();
-        assert!(error.contains("/line/webhook"), "{error}");
+        let elsewhere = envelope("/line/webhook", "{}", 1, 0);
+        let error = a.parse(&elsewhere).err().unwrap();
+        assert!(error.to_string().contains("/line/webhook"), "{error}");
+        // Typed, not a string: the worker keeps it for observers to downcast.
+        assert_eq!(
+            error.downcast_ref::<ParseError>(),
+            Some(&ParseError::UnknownRoute("/line/webhook".into()))
+        );
     }
 }

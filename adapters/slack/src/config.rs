@@ -2,7 +2,7 @@
 //! and how patiently to retry.
 
 use bot_core::retry::RetryPolicy;
-use bot_core::Secret;
+use bot_core::SecretString;
 
 /// The Web API base URL used when none is configured.
 pub const DEFAULT_API_URL: &str = "https://slack.com/api";
@@ -11,9 +11,9 @@ pub const DEFAULT_API_URL: &str = "https://slack.com/api";
 #[derive(Clone, Debug)]
 pub struct SlackConfig {
     /// The app's Signing Secret (`SLACK_SIGNING_SECRET`).
-    pub signing_secret: Secret,
+    pub signing_secret: SecretString,
     /// The bot token (`SLACK_BOT_TOKEN`, `xoxb-…`), needed for `chat.postMessage` replies.
-    pub bot_token: Option<Secret>,
+    pub bot_token: Option<SecretString>,
     /// The Web API base URL (`SLACK_API_URL`), `https://slack.com/api` by default.
     pub api_url: String,
     /// How often and how patiently to retry replies.
@@ -22,7 +22,7 @@ pub struct SlackConfig {
 
 impl SlackConfig {
     /// A configuration with the given signing secret, no bot token and the default API URL.
-    pub fn new(signing_secret: impl Into<Secret>) -> Self {
+    pub fn new(signing_secret: impl Into<SecretString>) -> Self {
         Self {
             signing_secret: signing_secret.into(),
             bot_token: None,
@@ -32,7 +32,7 @@ impl SlackConfig {
     }
 
     /// Sets the bot token used for `chat.postMessage`.
-    pub fn with_bot_token(mut self, bot_token: impl Into<Secret>) -> Self {
+    pub fn with_bot_token(mut self, bot_token: impl Into<SecretString>) -> Self {
         self.bot_token = Some(bot_token.into());
         self
     }
@@ -53,6 +53,7 @@ impl SlackConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bot_core::ExposeSecret;
     use std::time::Duration;
 
     #[test]
@@ -61,8 +62,11 @@ mod tests {
             .with_bot_token("xoxb-1")
             .with_api_url("http://127.0.0.1:9/api")
             .with_retry(RetryPolicy::fixed(2, Duration::ZERO));
-        assert_eq!(c.signing_secret.expose(), "s3cret");
-        assert_eq!(c.bot_token.as_ref().map(Secret::expose), Some("xoxb-1"));
+        assert_eq!(c.signing_secret.expose_secret(), "s3cret");
+        assert_eq!(
+            c.bot_token.as_ref().map(ExposeSecret::expose_secret),
+            Some("xoxb-1")
+        );
         assert_eq!(c.api_url, "http://127.0.0.1:9/api");
         assert_eq!(c.retry.max_attempts, 2);
         assert_eq!(SlackConfig::new("x").api_url, DEFAULT_API_URL);

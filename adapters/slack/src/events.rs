@@ -4,107 +4,76 @@
 use bot_core::{Command, Conversation, Platform, User};
 use serde_json::Value;
 
-use crate::parsed::{conversation_kind, str_at, Parsed};
-use crate::reply::ReplyTarget;
+use crate::parsed::{conversation_kind, Parsed};
+use crate::payload::{EventCallback, EventsRequest};
+use crate::target::ReplyTarget;
 use crate::ParseError;
 
 /// Parses an Events API request body.
 pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
-    let payload: Value =
-        serde_json::from_slice(body).map_err(|e| ParseError::Json(e.to_string()))?;
-    if !payload.is_object() {
-        return Err(ParseError::NotAnObject);
-    }
-    match str_at(&payload, "type") {
-        None => Err(ParseError::MissingField("type")),
+    let raw: Value = serde_json::from_slice(body).map_err(|e| ParseError::Json(e.to_string()))?;
+    match EventsRequest::from_value(&raw)? {
         // The edge answers the challenge itself; the worker has nothing to do.
-        Some("url_verification") => Ok(vec![Parsed::skip("url_verification")]),
-        Some("event_callback") => event_callback(payload).map(|item| vec![item]),
-        Some(other) => Ok(vec![Parsed::skip(format!(
+        EventsRequest::UrlVerification(_) => Ok(vec![Parsed::skip("url_verification")]),
+        EventsRequest::EventCallback(callback) => {
+            event_callback(*callback, raw).map(|item| vec![item])
+        }
+        EventsRequest::Other(other) => Ok(vec![Parsed::skip(format!(
             "Events API payload of type `{other}`"
         ))]),
     }
 }
 
-fn event_callback(payload: Value) -> Result<Parsed, ParseError> {
-    let event = payload
-        .get("event")
-        .filter(|e| e.is_object())
-        .ok_or(ParseError::MissingField("event"))?;
-    let event_type = str_at(event, "type").ok_or(ParseError::MissingField("event.type"))?;
+fn event_callback(callback: EventCallback, raw: Value) -> Result<Parsed, ParseError> {
+    let event = callback.event.ok_or(ParseError::MissingField("event"))?;
+    let event_type = event
+        .event_type
+        .as_deref()
+        .ok_or(ParseError::MissingField("event.type"))?;
     // The bot's own messages come back as events: answering them could loop.
-    let from_bot = event.get("bot_id").is_some_and(|b| !b.is_null());
+    let from_bot = event.is_from_bot();
+    let text = event.text.as_deref().unwrap_or_default();
     let command = match event_type {
         "app_mention" if from_bot => return Ok(Parsed::skip("app_mention from a bot")),
-        "message" if from_bot || event.get("subtype").is_some() => {
+        "message" if from_bot || event.subtype.is_some() => {
             return Ok(Parsed::skip("message from a bot or with a subtype"))
         }
-        "app_mention" => typed(strip_leading_mention(
-            str_at(event, "text").unwrap_or_default(),
-        )),
-        "message" if str_at(event, "channel_type") == Some("im") => {
-            typed(str_at(event, "text").unwrap_or_default())
+        "app_mention" => Command::typed(Platform::Slack, after_leading_mention(text)),
+        "message" if event.channel_type.as_deref() == Some("im") => {
+            Command::typed(Platform::Slack, text)
         }
         other => Command::event(Platform::Slack, other),
     };
-    let channel = channel_id(event);
-    let user = User {
-        id: user_id(event).unwrap_or_default().to_string(),
-        name: None,
-    };
+    let channel = event.channel_id().unwrap_or_default();
+    let user = User::new(Platform::Slack, event.user_id().unwrap_or_default());
     let conversation = Conversation {
-        id: channel.unwrap_or_default().to_string(),
+        id: channel.to_string(),
         name: None,
-        kind: conversation_kind(
-            channel.unwrap_or_default(),
-            None,
-            str_at(event, "channel_type"),
-        ),
+        kind: conversation_kind(channel, None, event.channel_type.as_deref()),
     };
-    let target = ReplyTarget::channel(channel, str_at(event, "thread_ts"));
-    let dedupe_key = str_at(&payload, "event_id").map(str::to_string);
+    let target = ReplyTarget::channel(Some(channel), event.thread_ts.as_deref());
     Ok(Parsed::Work {
         command: Box::new(
             command
                 .with_user(user)
                 .with_conversation(conversation)
-                .with_raw(payload),
+                .with_raw(raw),
         ),
-        dedupe_key,
+        dedupe_key: callback.event_id,
         target,
     })
 }
 
-fn typed(text: &str) -> Command {
-    let (name, args) = Command::split_text(text);
-    Command::new(Platform::Slack, name, args)
-}
-
-/// The text after a leading `<@U123>` (or `<@U123|name>`) mention; the text itself without one.
-fn strip_leading_mention(text: &str) -> &str {
+/// The text after a leading `<@U123>` (or `<@U123|name>`) mention, without the white space
+/// that follows it; the text itself without one.
+fn after_leading_mention(text: &str) -> &str {
     let trimmed = text.trim_start();
     if let Some(rest) = trimmed.strip_prefix("<@") {
         if let Some(end) = rest.find('>') {
-            return &rest[end + 1..];
+            return rest[end + 1..].trim_start();
         }
     }
     text
-}
-
-/// The event's user: a string id in most events, an object in `user_change` and `team_join`.
-fn user_id(event: &Value) -> Option<&str> {
-    let user = event.get("user")?;
-    user.as_str().or_else(|| str_at(user, "id"))
-}
-
-/// The event's channel: a string id, a channel object (`channel_created`), or the reacted-to
-/// item's channel (`reaction_added`).
-fn channel_id(event: &Value) -> Option<&str> {
-    match event.get("channel") {
-        Some(Value::String(id)) => Some(id),
-        Some(channel @ Value::Object(_)) => str_at(channel, "id"),
-        _ => event.get("item").and_then(|item| str_at(item, "channel")),
-    }
 }
 
 #[cfg(test)]
@@ -151,6 +120,10 @@ mod tests {
         assert_eq!(command.kind, Kind::Command);
         assert_eq!(command.name, "echo");
         assert_eq!(command.text, "こんにちは 👋 a+b");
+        assert_eq!(
+            command.input, "echo こんにちは 👋 a+b",
+            "the text without the mention"
+        );
         assert_eq!(command.user.id, "U061F7AUR");
         assert_eq!(command.conversation.id, "C0LAN2Q65");
         assert_eq!(command.conversation.kind, ConversationKind::Group);
@@ -203,6 +176,8 @@ mod tests {
         for event in [
             json!({"type": "message", "channel_type": "im", "bot_id": "B1", "channel": "D1", "text": "echo hi"}),
             json!({"type": "message", "channel_type": "im", "subtype": "message_changed", "channel": "D1"}),
+            // A subtype of an odd type still marks the message as not a user's plain message.
+            json!({"type": "message", "channel_type": "im", "subtype": 5, "channel": "D1", "text": "echo hi"}),
             json!({"type": "message", "channel_type": "channel", "bot_id": "B1", "channel": "C1"}),
             json!({"type": "app_mention", "bot_id": "B1", "channel": "C1", "text": "<@U0BOT> echo"}),
         ] {

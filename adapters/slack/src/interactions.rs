@@ -2,10 +2,12 @@
 //! clicks, shortcuts, modal submissions) becomes an event [`Command`] named after its `type`.
 
 use bot_core::{Command, Conversation, Platform, User};
+use serde::Deserialize;
 use serde_json::Value;
 
-use crate::parsed::{conversation_kind, str_at, Parsed};
-use crate::reply::ReplyTarget;
+use crate::parsed::{conversation_kind, Parsed};
+use crate::payload::InteractionPayload;
+use crate::target::ReplyTarget;
 use crate::ParseError;
 
 /// Parses an interactivity request body.
@@ -14,57 +16,44 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
         .find(|(name, _)| name == "payload")
         .map(|(_, value)| value)
         .ok_or(ParseError::MissingField("payload"))?;
-    let payload: Value =
-        serde_json::from_str(&json).map_err(|e| ParseError::Json(e.to_string()))?;
-    if !payload.is_object() {
+    let raw: Value = serde_json::from_str(&json).map_err(|e| ParseError::Json(e.to_string()))?;
+    if !raw.is_object() {
         return Err(ParseError::NotAnObject);
     }
-    let kind = str_at(&payload, "type").ok_or(ParseError::MissingField("type"))?;
+    // Every field is read leniently, so an object always reads as a payload.
+    let payload = InteractionPayload::deserialize(&raw).unwrap_or_default();
+    let kind = payload
+        .payload_type
+        .as_deref()
+        .ok_or(ParseError::MissingField("type"))?;
     let command = Command::event(Platform::Slack, kind);
 
-    let user = payload.get("user").map(|u| User {
-        id: str_at(u, "id").unwrap_or_default().to_string(),
-        name: str_at(u, "username")
-            .or_else(|| str_at(u, "name"))
-            .map(str::to_string),
-    });
-    let channel = payload.get("channel");
-    let channel_id = channel.and_then(|c| str_at(c, "id")).or_else(|| {
-        payload
-            .get("container")
-            .and_then(|c| str_at(c, "channel_id"))
-    });
-    let channel_name = channel.and_then(|c| str_at(c, "name"));
+    let mut user = User::new(Platform::Slack, "");
+    if let Some(u) = &payload.user {
+        user.id = u.id.clone().unwrap_or_default();
+        user.name = u.username.clone().or_else(|| u.name.clone());
+    }
+    let channel_id = payload.channel_id();
+    let channel_name = payload.channel.as_ref().and_then(|c| c.name.as_deref());
     let conversation = Conversation {
         id: channel_id.unwrap_or_default().to_string(),
         name: channel_name.map(str::to_string),
         kind: conversation_kind(channel_id.unwrap_or_default(), channel_name, None),
     };
     let target = ReplyTarget::response_url_or(
-        response_url(&payload),
+        payload.response_url(),
         ReplyTarget::channel(channel_id, None),
     );
     Ok(vec![Parsed::Work {
         command: Box::new(
             command
-                .with_user(user.unwrap_or_default())
+                .with_user(user)
                 .with_conversation(conversation)
-                .with_raw(payload.clone()),
+                .with_raw(raw),
         ),
         dedupe_key: None,
         target,
     }])
-}
-
-/// `response_url` (block actions, message shortcuts), or the first of a modal's `response_urls`.
-fn response_url(payload: &Value) -> Option<&str> {
-    str_at(payload, "response_url").or_else(|| {
-        payload
-            .get("response_urls")?
-            .as_array()?
-            .first()
-            .and_then(|u| str_at(u, "response_url"))
-    })
 }
 
 #[cfg(test)]

@@ -3,13 +3,14 @@
 //! to the `response_url` or with `chat.postMessage`, with bounded retries.
 //!
 //! Where a slash command becomes a `Command`: `slash_command.rs`; an event: `events.rs`; a button
-//! click: `interactions.rs`; the signature: `signature.rs`; replies: `reply.rs`.
+//! click: `interactions.rs`; the payloads as Slack sends them: [`payload`]; the signature:
+//! `signature.rs`; where replies go: `target.rs`; sending them: `delivery.rs` and `client.rs`.
 //!
 //! ```
-//! use bot_core::{Headers, Secret};
+//! use bot_core::{Headers, SecretString};
 //! use bot_slack::{sign, verify, SlackAdapter, SlackConfig};
 //!
-//! let secret = Secret::new("8f742231b10e8888abcd99yyyzzz85a5");
+//! let secret = SecretString::from("8f742231b10e8888abcd99yyyzzz85a5");
 //! let body = b"command=%2Fecho&text=hi";
 //! let mut headers = Headers::new();
 //! headers.append("X-Slack-Request-Timestamp", "1531420618");
@@ -22,17 +23,23 @@
 //! ```
 
 mod adapter;
+mod client;
 mod config;
+mod delivery;
 mod error;
 mod events;
 mod interactions;
 mod parsed;
-mod reply;
+pub mod payload;
+#[cfg(feature = "test-util")]
+pub mod sample;
 mod signature;
 mod slash_command;
+mod target;
 
 pub use adapter::{SlackAdapter, COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, ROUTES};
+pub use client::SlackClient;
 pub use config::{SlackConfig, DEFAULT_API_URL};
+pub use delivery::RESPONSE_URL_MAX_USES;
 pub use error::{ConfigError, ParseError, ReplyError, VerifyError};
-pub use reply::{SlackClient, RESPONSE_URL_MAX_USES};
 pub use signature::{sign, verify, MAX_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER};

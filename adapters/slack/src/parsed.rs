@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use bot_core::{Command, ConversationKind, Inbound, Work};
-use serde_json::Value;
 
-use crate::reply::{ReplyTarget, SlackClient, SlackDelivery};
+use crate::client::SlackClient;
+use crate::delivery::SlackDelivery;
+use crate::target::ReplyTarget;
 
 /// One parsed item of a Slack request.
 #[derive(Debug)]
@@ -55,9 +56,4 @@ pub(crate) fn conversation_kind(
     } else {
         ConversationKind::Group
     }
-}
-
-/// The string at `key`, if it is one.
-pub(crate) fn str_at<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
-    value.get(key).and_then(Value::as_str)
 }

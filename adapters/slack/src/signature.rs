@@ -1,6 +1,6 @@
 //! Slack's request signature: `v0=` + hex(HMAC-SHA256(secret, `v0:{timestamp}:{body}`)).
 
-use bot_core::{Headers, Secret};
+use bot_core::{is_blank, ExposeSecret, Headers, SecretString};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -17,8 +17,8 @@ const VERSION_PREFIX: &str = "v0=";
 
 type HmacSha256 = Hmac<Sha256>;
 
-fn mac(secret: &Secret, timestamp: &str, body: &[u8]) -> HmacSha256 {
-    let mut mac = HmacSha256::new_from_slice(secret.expose().as_bytes())
+fn mac(secret: &SecretString, timestamp: &str, body: &[u8]) -> HmacSha256 {
+    let mut mac = HmacSha256::new_from_slice(secret.expose_secret().as_bytes())
         .expect("HMAC accepts keys of any length");
     mac.update(b"v0:");
     mac.update(timestamp.as_bytes());
@@ -28,27 +28,22 @@ fn mac(secret: &Secret, timestamp: &str, body: &[u8]) -> HmacSha256 {
 }
 
 /// Signs `body` as Slack does: `v0=` followed by the hex HMAC-SHA256 of `v0:{timestamp}:{body}`.
-pub fn sign(secret: &Secret, timestamp: i64, body: &[u8]) -> String {
+pub fn sign(secret: &SecretString, timestamp: i64, body: &[u8]) -> String {
     let digest = mac(secret, &timestamp.to_string(), body)
         .finalize()
         .into_bytes();
-    let mut out = String::with_capacity(VERSION_PREFIX.len() + 2 * digest.len());
-    out.push_str(VERSION_PREFIX);
-    for byte in digest {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
+    format!("{VERSION_PREFIX}{}", hex::encode(digest))
 }
 
 /// Checks a request's signature headers against its raw `body`, judging freshness against
 /// `now_secs` (the receive time, not the worker's clock).
 pub fn verify(
-    secret: &Secret,
+    secret: &SecretString,
     headers: &Headers,
     body: &[u8],
     now_secs: i64,
 ) -> Result<(), VerifyError> {
-    if secret.is_blank() {
+    if is_blank(secret) {
         return Err(VerifyError::EmptySecret);
     }
     let timestamp = headers
@@ -63,28 +58,15 @@ pub fn verify(
     if skew_secs.unsigned_abs() > MAX_SKEW_SECS {
         return Err(VerifyError::Stale { skew_secs });
     }
-    let hex = signature
+    let given = signature
         .strip_prefix(VERSION_PREFIX)
         .ok_or(VerifyError::UnsupportedVersion)?;
-    let given = decode_hex(hex).ok_or(VerifyError::Mismatch)?;
+    // Compared as bytes, in constant time; hex that does not decode can match nothing.
+    let given = hex::decode(given).map_err(|_| VerifyError::Mismatch)?;
     // The header value as sent is what was signed, so sign the timestamp text, not `ts`.
     mac(secret, timestamp, body)
         .verify_slice(&given)
         .map_err(|_| VerifyError::Mismatch)
-}
-
-fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    fn nibble(digit: u8) -> Option<u8> {
-        (digit as char).to_digit(16).map(|n| n as u8)
-    }
-    let digits = hex.as_bytes();
-    if !digits.len().is_multiple_of(2) {
-        return None;
-    }
-    digits
-        .chunks_exact(2)
-        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
-        .collect()
 }
 
 #[cfg(test)]
@@ -106,20 +88,23 @@ mod tests {
     }
 
     fn check(headers: &Headers, body: &[u8], now: i64) -> Result<(), VerifyError> {
-        verify(&Secret::new(SECRET), headers, body, now)
+        verify(&SecretString::from(SECRET), headers, body, now)
     }
 
     #[test]
     fn official_vector_signs_and_verifies() {
         assert_eq!(BODY.len(), 362);
-        assert_eq!(sign(&Secret::new(SECRET), TS, BODY.as_bytes()), SIGNATURE);
+        assert_eq!(
+            sign(&SecretString::from(SECRET), TS, BODY.as_bytes()),
+            SIGNATURE
+        );
         let h = headers("1531420618", SIGNATURE);
         assert_eq!(check(&h, BODY.as_bytes(), TS), Ok(()));
     }
 
     #[test]
     fn second_vector_signs_and_verifies() {
-        let secret = Secret::new("fa2c05deeef5a4077494e89f54394de0");
+        let secret = SecretString::from("fa2c05deeef5a4077494e89f54394de0");
         let expected = "v0=baa91ef62d346e56607bbdd278a8acd570b91226854f15a382f43d33be42f666";
         assert_eq!(sign(&secret, TS, b"test-body"), expected);
         let h = headers("1531420618", expected);
@@ -221,7 +206,7 @@ mod tests {
 
     #[test]
     fn empty_secret_never_verifies() {
-        let secret = Secret::new(" ");
+        let secret = SecretString::from(" ");
         let h = headers("1531420618", &sign(&secret, TS, b"x"));
         assert_eq!(verify(&secret, &h, b"x", TS), Err(VerifyError::EmptySecret));
     }

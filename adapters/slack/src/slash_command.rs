@@ -1,48 +1,48 @@
 //! Slash commands (`/slack/commands`): a form body becomes a [`Command`].
 
 use bot_core::{Command, Conversation, Platform, User};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::parsed::{conversation_kind, Parsed};
-use crate::reply::ReplyTarget;
+use crate::payload::SlashCommand;
+use crate::target::ReplyTarget;
 use crate::ParseError;
 
 /// Parses a slash command's `application/x-www-form-urlencoded` body.
 pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
-    let mut fields = Map::new();
-    for (name, value) in form_urlencoded::parse(body) {
-        fields
-            .entry(name.into_owned())
-            .or_insert_with(|| Value::String(value.into_owned()));
-    }
-    let field = |name: &str| fields.get(name).and_then(Value::as_str);
+    let fields = SlashCommand::form_fields(body);
+    let form = SlashCommand::from_fields(&fields);
     // Slack's certificate health check: signed, but it asks for nothing.
-    if field("ssl_check") == Some("1") {
+    if form.is_ssl_check() {
         return Ok(vec![Parsed::skip("ssl_check")]);
     }
-    let name = field("command")
+    let name = form
+        .command
+        .as_deref()
         .filter(|c| !c.trim().trim_start_matches('/').is_empty())
         .ok_or(ParseError::MissingField("command"))?;
-    let channel_id = field("channel_id").unwrap_or_default();
-    let channel_name = field("channel_name");
-    let user = User {
-        id: field("user_id").unwrap_or_default().to_string(),
-        name: field("user_name").map(str::to_string),
-    };
+    let channel_id = form.channel_id.as_deref().unwrap_or_default();
+    let channel_name = form.channel_name.as_deref();
+    let mut user = User::new(Platform::Slack, form.user_id.as_deref().unwrap_or_default());
+    if let Some(name) = &form.user_name {
+        user = user.with_name(name);
+    }
     let conversation = Conversation {
         id: channel_id.to_string(),
         name: channel_name.map(str::to_string),
         kind: conversation_kind(channel_id, channel_name, None),
     };
     let target = ReplyTarget::response_url_or(
-        field("response_url"),
+        form.response_url.as_deref(),
         ReplyTarget::channel(Some(channel_id), None),
     );
-    let command = Command::new(Platform::Slack, name, field("text").unwrap_or_default())
+    let text = form.text.as_deref().unwrap_or_default();
+    let command = Command::new(Platform::Slack, name, text)
         .with_user(user)
-        .with_conversation(conversation);
+        .with_conversation(conversation)
+        .with_raw(Value::Object(fields));
     Ok(vec![Parsed::Work {
-        command: Box::new(command.with_raw(Value::Object(fields))),
+        command: Box::new(command),
         dedupe_key: None,
         target,
     }])
@@ -75,11 +75,9 @@ mod tests {
         assert_eq!(command.text, "");
         assert_eq!(
             command.user,
-            User {
-                id: "U2CERLKJA".into(),
-                name: Some("roadrunner".into())
-            }
+            User::new(Platform::Slack, "U2CERLKJA").with_name("roadrunner")
         );
+        assert_eq!(command.input, "/webhook-collect");
         assert_eq!(
             command.conversation,
             Conversation {
@@ -150,9 +148,29 @@ mod tests {
     }
 
     #[test]
-    fn garbage_never_panics() {
-        for body in [&b"%%%"[..], b"&&==&", b"\xff\xfe=\xff", b""] {
-            let _ = parse(body);
+    fn garbage_has_an_exact_outcome() {
+        let missing = Err(ParseError::MissingField("command"));
+        type Outcome = Result<(&'static str, &'static str), ParseError>;
+        let cases: [(&[u8], Outcome); 8] = [
+            // No `command` field at all.
+            (b"%%%", missing.clone()),
+            (b"&&==&", missing.clone()),
+            (b"\xff\xfe=\xff", missing.clone()),
+            (b"", missing.clone()),
+            // A bare or blank command name.
+            (b"command=%2F%2F&text=x", missing.clone()),
+            (b"command=+%2F+", missing),
+            // Undecodable escapes are kept as typed; bytes that are not UTF-8 become U+FFFD.
+            (b"command=%2Fx&text=%ZZ%", Ok(("x", "%ZZ%"))),
+            (b"command=%2F%FFx&text=%FF", Ok(("\u{FFFD}x", "\u{FFFD}"))),
+        ];
+        for (body, expected) in cases {
+            let outcome = parse(body).map(|mut items| match items.pop() {
+                Some(Parsed::Work { command, .. }) => (command.name, command.text),
+                other => panic!("expected work, got {other:?}"),
+            });
+            let expected = expected.map(|(name, text)| (name.to_string(), text.to_string()));
+            assert_eq!(outcome, expected, "{}", String::from_utf8_lossy(body));
         }
     }
 }

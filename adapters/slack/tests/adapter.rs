@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bot_core::retry::RetryPolicy;
-use bot_core::{Envelope, Headers, Reply, Router, Secret, Status, Text, Worker};
+use bot_core::testing::{self, RECEIVED_AT_MS};
+use bot_core::{chain, cmd, Bot, Envelope, Reply, SecretString, Status, Text, Worker};
 use bot_slack::{sign, SlackAdapter, SlackConfig};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
@@ -13,8 +14,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const TOKEN: &str = "xoxb-test-token";
-// Long ago: proves freshness is judged by the receive time, not the wall clock.
-const SIGNED_AT: i64 = 1_531_420_618;
+// Long ago (a second before the test Envelopes are received): proves freshness is judged by the
+// receive time, not the wall clock.
+const SIGNED_AT: i64 = RECEIVED_AT_MS / 1000 - 1;
 
 async fn echo(Text(text): Text) -> Reply {
     Reply::text(text)
@@ -30,29 +32,20 @@ fn worker(server: &MockServer) -> Worker {
         .with_api_url(format!("{}/api", server.uri()))
         .with_retry(RetryPolicy::fixed(2, Duration::from_millis(5)));
     let adapter = SlackAdapter::new(config).unwrap();
-    let router = Router::new()
-        .command("echo", echo)
+    let bot = Bot::new()
+        .command(cmd("echo", echo))
         .on("block_actions", clicked)
-        .build();
-    Worker::new(router).with_adapter(Arc::new(adapter))
+        .build()
+        .unwrap();
+    Worker::new(bot).with_adapter(Arc::new(adapter))
 }
 
 fn envelope(route: &str, body: Vec<u8>) -> Envelope {
-    let mut headers = Headers::new();
-    headers.append("Content-Type", "application/x-www-form-urlencoded");
-    headers.append("X-Slack-Request-Timestamp", SIGNED_AT.to_string());
-    headers.append(
-        "X-Slack-Signature",
-        sign(&Secret::new(SECRET), SIGNED_AT, &body),
-    );
-    Envelope {
-        route: route.into(),
-        received_at_ms: SIGNED_AT * 1000 + 1200,
-        request_id: "req-1".into(),
-        source_ip: None,
-        headers,
-        body,
-    }
+    let signature = sign(&SecretString::from(SECRET), SIGNED_AT, &body);
+    testing::envelope(route, body)
+        .with_header("Content-Type", "application/x-www-form-urlencoded")
+        .with_header("X-Slack-Request-Timestamp", SIGNED_AT.to_string())
+        .with_header("X-Slack-Signature", signature)
 }
 
 #[tokio::test]
@@ -80,7 +73,7 @@ async fn slash_command_is_answered_on_its_response_url() {
     let report = worker(&server)
         .process(envelope("/slack/commands", body.into_bytes()))
         .await;
-    assert_eq!(report.status, Status::Processed);
+    assert_eq!(report.status.label(), "processed", "{:?}", report.status);
     assert_eq!(report.replied, 1);
 }
 
@@ -100,7 +93,7 @@ async fn app_mention_is_answered_with_chat_post_message_once() {
     let body = include_str!("data/app_mention.json").as_bytes().to_vec();
     let w = worker(&server);
     let first = w.process(envelope("/slack/events", body.clone())).await;
-    assert_eq!((first.status, first.replied), (Status::Processed, 1));
+    assert_eq!((first.status.label(), first.replied), ("processed", 1));
     // Slack's retry of the same event_id is not answered twice.
     let retry = w.process(envelope("/slack/events", body)).await;
     assert_eq!(retry.duplicates, 1);
@@ -115,7 +108,7 @@ async fn url_verification_needs_no_work() {
     let report = worker(&server)
         .process(envelope("/slack/events", body))
         .await;
-    assert_eq!((report.status, report.skipped), (Status::Processed, 1));
+    assert_eq!((report.status.label(), report.skipped), ("processed", 1));
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -139,7 +132,7 @@ async fn block_actions_reply_goes_to_the_payload_response_url() {
     let report = worker(&server)
         .process(envelope("/slack/interactions", body.into_bytes()))
         .await;
-    assert_eq!((report.status, report.replied), (Status::Processed, 1));
+    assert_eq!((report.status.label(), report.replied), ("processed", 1));
 }
 
 #[tokio::test]
@@ -155,10 +148,15 @@ async fn tampered_or_stale_requests_are_rejected_without_a_reply() {
 
     let mut late = envelope("/slack/commands", b"command=%2Fecho&text=hi".to_vec());
     late.received_at_ms += 300_000;
-    let Status::Rejected(reason) = w.process(late).await.status else {
+    let Status::Rejected(error) = w.process(late).await.status else {
         panic!("expected a rejection")
     };
+    let reason = chain(error.as_ref());
     assert!(!reason.contains(SECRET), "{reason}");
+    assert!(
+        error.downcast_ref::<bot_slack::VerifyError>().is_some(),
+        "{reason}"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -175,9 +173,60 @@ async fn failed_delivery_fails_the_envelope_without_leaking_the_token() {
         .process(envelope("/slack/events", body))
         .await;
     assert!(report.should_retry());
-    let Status::Failed(reason) = report.status else {
+    let Status::Failed(_) = report.status else {
         panic!("expected a failure")
     };
+    let reason = report.status.reason().unwrap();
     assert!(reason.contains("gave up after 2 attempts"), "{reason}");
     assert!(!reason.contains(TOKEN), "{reason}");
+}
+
+#[cfg(feature = "test-util")]
+mod samples {
+    use super::*;
+    use bot_slack::sample;
+
+    #[tokio::test]
+    async fn sample_slash_command_is_answered_on_its_response_url() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/commands/T1/2/secret"))
+            .and(body_json(
+                json!({"response_type": "ephemeral", "text": "a+b 100%"}),
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let hook = format!("{}/commands/T1/2/secret", server.uri());
+        let body = sample::slash_command("/echo a+b 100%", &hook);
+        let report = worker(&server)
+            .process(envelope("/slack/commands", body.into_bytes()))
+            .await;
+        assert_eq!((report.status.label(), report.replied), ("processed", 1));
+    }
+
+    #[tokio::test]
+    async fn sample_app_mention_is_answered_in_its_channel() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/api/chat.postMessage"))
+            .and(body_json(json!({"channel": "C42", "text": "hi there"})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let body = sample::app_mention("echo hi there", "C42", "Ev42");
+        let w = worker(&server);
+        let first = w
+            .process(envelope("/slack/events", body.into_bytes()))
+            .await;
+        assert_eq!((first.status.label(), first.replied), ("processed", 1));
+        // Another body with the same event_id is Slack's retry: not answered twice.
+        let again = sample::app_mention("echo hi there", "C42", "Ev42");
+        let retry = w
+            .process(envelope("/slack/events", again.into_bytes()))
+            .await;
+        assert_eq!(retry.duplicates, 1);
+    }
 }

@@ -4,15 +4,14 @@
 use std::time::Duration;
 
 use bot_core::retry::RetryPolicy;
-use bot_core::{Adapter, Envelope, Headers, Inbound, Secret, Work};
-use bot_line::{sign, LineAdapter, LineConfig};
+use bot_core::testing;
+use bot_core::{Adapter, Envelope, Inbound, SecretString, Work};
+use bot_line::{sign, LineAdapter, LineConfig, WEBHOOK_ROUTE};
 
 /// The channel secret the tests sign with.
 pub const SECRET: &str = "0123456789abcdef0123456789abcdef";
 /// The access token the tests configure; it must never appear in an error.
 pub const TOKEN: &str = "tok3n-Very-Secret-Access-Token/abc=";
-/// When the gateway received every test webhook.
-pub const RECEIVED_AT_MS: i64 = 1_700_000_000_000;
 
 /// An adapter for the API at `api_url` with fast retries.
 pub fn adapter(api_url: &str) -> LineAdapter {
@@ -24,28 +23,18 @@ pub fn adapter(api_url: &str) -> LineAdapter {
     .expect("valid config")
 }
 
-/// A signed Envelope of `body` as the edge builds it.
-pub fn envelope(body: &str) -> Envelope {
-    let signature = sign(&Secret::new(SECRET), body.as_bytes());
-    Envelope {
-        route: "/line/webhook".into(),
-        received_at_ms: RECEIVED_AT_MS,
-        request_id: "req-1".into(),
-        source_ip: Some("203.0.113.7".into()),
-        headers: Headers::from_iter([
-            (
-                "Content-Type",
-                "application/json; charset=utf-8".to_string(),
-            ),
-            ("X-Line-Signature", signature),
-        ]),
-        body: body.as_bytes().to_vec(),
-    }
+/// A webhook Envelope of `body` as the edge builds it: received at [`testing::RECEIVED_AT_MS`],
+/// signed with [`SECRET`].
+pub fn signed(body: &str) -> Envelope {
+    let signature = sign(&SecretString::from(SECRET), body.as_bytes());
+    testing::envelope(WEBHOOK_ROUTE, body)
+        .with_header("Content-Type", "application/json; charset=utf-8")
+        .with_header("X-Line-Signature", signature)
 }
 
 /// Verifies and parses `body`, expecting exactly one item.
 pub fn one_item(adapter: &LineAdapter, body: &str) -> Inbound {
-    let env = envelope(body);
+    let env = signed(body);
     adapter.verify(&env).expect("signed correctly");
     let mut items = adapter.parse(&env).expect("parses");
     assert_eq!(items.len(), 1, "one event in the fixture");

@@ -4,71 +4,48 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use bot_core::{now_ms, Envelope, Headers, Secret};
+use bot_core::{now_ms, Envelope, Headers, SecretString};
 
-use crate::pool::{Queue, Refused};
+use crate::config::Config;
+use crate::serve::pool::{Queue, Refused};
 
 /// The largest body the edge accepts; larger ones get 413.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// The Slack routes.
-pub const SLACK_ROUTES: [&str; 3] = ["/slack/commands", "/slack/interactions", "/slack/events"];
-/// The LINE route.
-pub const LINE_ROUTES: [&str; 1] = ["/line/webhook"];
-
-/// How the edge acknowledges.
-#[derive(Clone, Debug)]
-pub struct AckSettings {
-    /// The status of every ack (200 by default, 202 allowed).
-    pub status: StatusCode,
-    /// A static body for slash-command acks (empty by default).
-    pub slack_command_body: String,
-}
-
-impl Default for AckSettings {
-    fn default() -> Self {
-        Self {
-            status: StatusCode::OK,
-            slack_command_body: String::new(),
-        }
-    }
-}
+pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 struct Edge {
     queue: Queue,
-    ack: AckSettings,
-    slack_secret: Option<Secret>,
+    ack_status: StatusCode,
+    slack_command_ack_body: String,
+    slack_secret: Option<SecretString>,
     platforms: Vec<&'static str>,
     next_id: AtomicU64,
 }
 
-/// Builds the edge's routes: the configured platforms' webhook routes and `GET /healthz`.
-/// Routes of a platform that is not configured answer 404.
-pub fn app(
-    queue: Queue,
-    ack: AckSettings,
-    slack_secret: Option<Secret>,
-    line: bool,
-) -> axum::Router {
+/// The edge's routes: the configured platforms' webhook routes and `GET /healthz`. Routes of a
+/// platform that is not configured answer 404.
+pub(crate) fn app(queue: Queue, config: &Config) -> axum::Router {
     let mut platforms = Vec::new();
     let mut routes: Vec<&'static str> = Vec::new();
-    if slack_secret.is_some() {
+    if config.slack.is_some() {
         platforms.push("slack");
-        routes.extend(SLACK_ROUTES);
+        routes.extend(bot_slack::ROUTES);
     }
-    if line {
+    if config.line.is_some() {
         platforms.push("line");
-        routes.extend(LINE_ROUTES);
+        routes.push(bot_line::WEBHOOK_ROUTE);
     }
     let edge = Arc::new(Edge {
         queue,
-        ack,
-        slack_secret,
+        // The configuration admits 2xx statuses only.
+        ack_status: StatusCode::from_u16(config.edge.ack_status).unwrap_or(StatusCode::OK),
+        slack_command_ack_body: config.edge.slack_command_ack_body.clone(),
+        slack_secret: config.slack.as_ref().map(|s| s.signing_secret.clone()),
         platforms,
         next_id: AtomicU64::new(0),
     });
@@ -76,7 +53,9 @@ pub fn app(
     for route in routes {
         router = router.route(
             route,
-            post(move |state: State<Arc<Edge>>, request: Request| webhook(state, route, request)),
+            post(move |edge: State<Arc<Edge>>, parts: Parts, body| {
+                webhook(edge, route, parts, body)
+            }),
         );
     }
     router
@@ -86,6 +65,7 @@ pub fn app(
                 "not found: this route is not configured\n",
             )
         })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(edge)
 }
 
@@ -102,37 +82,41 @@ async fn healthz(State(edge): State<Arc<Edge>>) -> Response {
         .into_response()
 }
 
-async fn webhook(State(edge): State<Arc<Edge>>, route: &'static str, request: Request) -> Response {
+async fn webhook(
+    State(edge): State<Arc<Edge>>,
+    route: &'static str,
+    parts: Parts,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let received_at_ms = now_ms();
     let request_id = format!(
         "{received_at_ms:x}-{:04x}",
         edge.next_id.fetch_add(1, Ordering::Relaxed) & 0xffff
     );
-    let (parts, body) = request.into_parts();
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return too_large(route, &request_id);
-    }
-    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let body = match body {
         Ok(body) => body,
-        Err(e) if is_length_limit(&e) => return too_large(route, &request_id),
-        Err(e) => {
-            tracing::warn!(route, request_id, error = %e, "could not read the request body");
-            return (StatusCode::BAD_REQUEST, "could not read the request body\n").into_response();
+        Err(rejection) => {
+            let status = rejection.status();
+            if status == StatusCode::PAYLOAD_TOO_LARGE {
+                tracing::warn!(
+                    route,
+                    request_id,
+                    limit = MAX_BODY_BYTES,
+                    "body too large, refused with 413"
+                );
+                let text = format!("body larger than {MAX_BODY_BYTES} bytes\n");
+                return (status, text).into_response();
+            }
+            tracing::warn!(route, request_id, error = %rejection, "could not read the request body");
+            return (status, "could not read the request body\n").into_response();
         }
     };
     let headers: Headers = parts
         .headers
         .iter()
         .map(|(name, value)| {
-            (
-                name.as_str(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.as_str(), value)
         })
         .collect();
     let source_ip = parts
@@ -147,7 +131,7 @@ async fn webhook(State(edge): State<Arc<Edge>>, route: &'static str, request: Re
         headers,
         body: body.to_vec(),
     };
-    if route == "/slack/events" {
+    if route == bot_slack::EVENTS_ROUTE {
         if let Some(answer) = url_verification(&edge, &envelope) {
             return answer;
         }
@@ -160,22 +144,16 @@ async fn webhook(State(edge): State<Arc<Edge>>, route: &'static str, request: Re
                 Refused::Closed => "shutting down",
             };
             tracing::warn!(route, request_id, why, "refused with 503");
-            let mut response = (
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("busy: {why}, try again\n"),
-            )
-                .into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-            response
+            let busy = format!("busy: {why}, try again\n");
+            let retry_after = [(header::RETRY_AFTER, "1")];
+            (StatusCode::SERVICE_UNAVAILABLE, retry_after, busy).into_response()
         }
     }
 }
 
 fn ack(edge: &Edge, route: &str, request_id: &str) -> Response {
-    let body = if route == "/slack/commands" {
-        edge.ack.slack_command_body.clone()
+    let body = if route == bot_slack::COMMANDS_ROUTE {
+        edge.slack_command_ack_body.clone()
     } else {
         String::new()
     };
@@ -185,7 +163,7 @@ fn ack(edge: &Edge, route: &str, request_id: &str) -> Response {
         "text/plain; charset=utf-8"
     };
     let mut response = Response::new(Body::from(body));
-    *response.status_mut() = edge.ack.status;
+    *response.status_mut() = edge.ack_status;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(id) = HeaderValue::from_str(request_id) {
@@ -209,40 +187,20 @@ fn url_verification(edge: &Edge, envelope: &Envelope) -> Option<Response> {
     }
     let secret = edge.slack_secret.as_ref()?;
     let now = envelope.received_at_ms.div_euclid(1000);
+    let request_id = envelope.request_id.as_str();
     match bot_slack::verify(secret, &envelope.headers, &envelope.body, now) {
         Ok(()) => {
-            tracing::info!(request_id = %envelope.request_id, "answered Slack's url_verification");
+            tracing::info!(request_id, "answered Slack's url_verification");
             let body = serde_json::json!({ "challenge": challenge.challenge }).to_string();
             Some(([(header::CONTENT_TYPE, "application/json")], body).into_response())
         }
         Err(e) => {
-            tracing::warn!(request_id = %envelope.request_id, reason = %e, "url_verification rejected");
+            tracing::warn!(request_id, reason = %e, "url_verification rejected");
             Some((StatusCode::UNAUTHORIZED, "signature check failed\n").into_response())
         }
     }
 }
 
-fn too_large(route: &str, request_id: &str) -> Response {
-    tracing::warn!(
-        route,
-        request_id,
-        limit = MAX_BODY_BYTES,
-        "body too large, refused with 413"
-    );
-    (
-        StatusCode::PAYLOAD_TOO_LARGE,
-        format!("body larger than {MAX_BODY_BYTES} bytes\n"),
-    )
-        .into_response()
-}
-
-fn is_length_limit(error: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = source {
-        if e.is::<axum::extract::rejection::LengthLimitError>() {
-            return true;
-        }
-        source = e.source();
-    }
-    false
-}
+#[cfg(test)]
+#[path = "edge_tests.rs"]
+mod tests;

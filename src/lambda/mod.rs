@@ -6,53 +6,59 @@
 //! still failing after its own retries (5xx, 429, network) ends it with an error, so Lambda's async
 //! retries and then the dead-letter queue take over.
 
-use bot_core::{Envelope, Router, Status};
-use lambda_runtime::{service_fn, LambdaEvent};
+pub(crate) mod secrets;
 
-use crate::config::Config;
-use crate::secrets::{self, SECRET_KEYS};
+use bot_core::{Dispatcher, Envelope, Status};
+use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
+
+use crate::config::{Config, ConfigError, LogFormat};
 use crate::Error;
 
 /// Runs the worker on `lambda_runtime` until the runtime stops it.
-pub async fn run(router: Router) -> Result<(), Error> {
-    let config = load_config().await;
-    let config = match config {
+pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
+    let config = match load_config().await {
         Ok(config) => config,
         Err(e) => {
-            crate::logging::init(crate::config::LogFormat::Json, "info");
-            tracing::error!(error = %e, "cannot start the worker");
-            return Err(e);
+            crate::logging::init(LogFormat::Json, "info");
+            tracing::error!(error = %bot_core::chain(&e), "cannot start the worker");
+            return Err(e.into());
         }
     };
     crate::logging::init(config.log_format, "info");
-    let worker = crate::bot::worker(router, &config)?;
+    let worker = crate::wiring::worker(dispatcher, &config)?;
     let handler = service_fn(move |event: LambdaEvent<Envelope>| {
         let worker = worker.clone();
         async move {
             let report = worker.process(event.payload).await;
-            match report.status {
-                Status::Failed(reason) => Err(reason),
+            match &report.status {
+                Status::Failed(error) => Err(Diagnostic {
+                    error_type: "ackbot.DeliveryFailed".into(),
+                    error_message: bot_core::chain(error.as_ref()),
+                }),
                 _ => {
                     Ok(serde_json::json!({ "handled": report.handled, "replied": report.replied }))
                 }
             }
         }
     });
-    lambda_runtime::run(handler)
-        .await
-        .map_err(|e| Error::Lambda(e.to_string()))
+    lambda_runtime::run(handler).await.map_err(Error::Lambda)
 }
 
 /// The configuration: platform secrets from Secrets Manager when `ACKBOT_SECRET_ARN` is set (and
 /// then only from there), everything else from the environment.
-async fn load_config() -> Result<Config, Error> {
+async fn load_config() -> Result<Config, ConfigError> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let Some(arn) = env("ACKBOT_SECRET_ARN") else {
         return Config::from_env();
     };
-    let values = secrets::load(&arn, env).await?;
+    let values = secrets::load(&arn, env)
+        .await
+        .map_err(|source| ConfigError::Secret {
+            arn: arn.clone(),
+            source,
+        })?;
     Config::from_lookup(|name| {
-        if SECRET_KEYS.contains(&name) {
+        if secrets::SECRET_KEYS.contains(&name) {
             values.get(name).cloned()
         } else {
             std::env::var(name).ok()

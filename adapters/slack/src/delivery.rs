@@ -1,0 +1,235 @@
+//! Sending one command's replies to its [`ReplyTarget`]: a `response_url` takes at most
+//! [`RESPONSE_URL_MAX_USES`] posts, a channel one `chat.postMessage` per reply.
+
+use std::sync::Arc;
+
+use bot_core::{Delivery, DeliveryError, Reply, Visibility};
+use futures::future::BoxFuture;
+use serde_json::{json, Value};
+
+use crate::client::SlackClient;
+use crate::target::ReplyTarget;
+use crate::ReplyError;
+
+/// How many times one `response_url` may be used.
+pub const RESPONSE_URL_MAX_USES: usize = 5;
+
+/// Sends one command's replies to its [`ReplyTarget`].
+pub(crate) struct SlackDelivery {
+    client: Arc<SlackClient>,
+    target: ReplyTarget,
+}
+
+impl SlackDelivery {
+    pub(crate) fn new(client: Arc<SlackClient>, target: ReplyTarget) -> Self {
+        Self { client, target }
+    }
+
+    async fn send(&self, replies: Vec<Reply>) -> Result<(), ReplyError> {
+        match &self.target {
+            ReplyTarget::ResponseUrl(url) => {
+                for reply in fit_response_url(replies) {
+                    self.client.respond(url, &reply).await?;
+                }
+            }
+            ReplyTarget::Channel { channel, thread_ts } => {
+                for reply in replies {
+                    self.client
+                        .post_message(channel, thread_ts.as_deref(), &reply)
+                        .await?;
+                }
+            }
+            ReplyTarget::Nowhere(reason) => {
+                tracing::info!(
+                    replies = replies.len(),
+                    reason,
+                    "nowhere to send the replies"
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Delivery for SlackDelivery {
+    fn deliver(
+        &self,
+        replies: Vec<Reply>,
+        _now_ms: i64,
+    ) -> BoxFuture<'_, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            self.send(replies).await.map_err(|e| {
+                if e.is_retryable() {
+                    DeliveryError::retryable(e)
+                } else {
+                    DeliveryError::permanent(e)
+                }
+            })
+        })
+    }
+}
+
+/// At most [`RESPONSE_URL_MAX_USES`] replies: the fifth and any later ones become one.
+fn fit_response_url(mut replies: Vec<Reply>) -> Vec<Reply> {
+    if replies.len() > RESPONSE_URL_MAX_USES {
+        let extras = replies.split_off(RESPONSE_URL_MAX_USES - 1);
+        replies.push(merge(extras));
+    }
+    replies
+}
+
+/// The replies as one: their texts on separate lines, ephemeral if any of them is.
+fn merge(replies: Vec<Reply>) -> Reply {
+    let text = replies
+        .iter()
+        .map(|r| r.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Private stays private: one ephemeral reply makes the merged one ephemeral.
+    let visibility = if replies
+        .iter()
+        .all(|r| r.visibility == Visibility::InChannel)
+    {
+        Visibility::InChannel
+    } else {
+        Visibility::Ephemeral
+    };
+    // Slack shows blocks instead of text, so text-only replies become section blocks.
+    let slack_blocks = replies.iter().any(|r| r.slack_blocks.is_some()).then(|| {
+        let mut blocks = Vec::new();
+        for reply in &replies {
+            match &reply.slack_blocks {
+                Some(Value::Array(items)) => blocks.extend(items.iter().cloned()),
+                Some(other) => blocks.push(other.clone()),
+                None if reply.text.is_empty() => {}
+                None => blocks.push(json!({
+                    "type": "section",
+                    "text": {"type": "mrkdwn", "text": reply.text},
+                })),
+            }
+        }
+        Value::Array(blocks)
+    });
+    Reply {
+        text,
+        visibility,
+        slack_blocks,
+        line_messages: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    use bot_core::retry::RetryPolicy;
+    use wiremock::matchers::{body_json, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use crate::SlackConfig;
+
+    const HOOK_PATH: &str = "/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN";
+
+    fn client(server: &MockServer) -> SlackClient {
+        let config = SlackConfig::new("signing")
+            .with_bot_token("xoxb-1234-very-secret-token")
+            .with_api_url(format!("{}/api/", server.uri()))
+            .with_retry(RetryPolicy::fixed(3, Duration::from_millis(5)));
+        SlackClient::new(&config).unwrap()
+    }
+
+    fn hook(server: &MockServer) -> String {
+        format!("{}{HOOK_PATH}", server.uri())
+    }
+
+    fn ok_json() -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_json(json!({"ok": true}))
+    }
+
+    #[tokio::test]
+    async fn more_than_five_replies_use_the_response_url_five_times() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(HOOK_PATH))
+            .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+            .expect(5)
+            .mount(&server)
+            .await;
+        let delivery = SlackDelivery::new(
+            Arc::new(client(&server)),
+            ReplyTarget::ResponseUrl(hook(&server)),
+        );
+        let replies = (1..=7).map(|i| Reply::text(i.to_string())).collect();
+        delivery.deliver(replies, 0).await.unwrap();
+        let sent = server.received_requests().await.unwrap();
+        let last: Value = serde_json::from_slice(&sent[4].body).unwrap();
+        assert_eq!(last["text"], "5\n6\n7");
+    }
+
+    #[tokio::test]
+    async fn channel_delivery_posts_each_reply_in_the_thread() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/api/chat.postMessage"))
+            .and(body_json(
+                json!({"channel": "C9", "text": "a", "thread_ts": "1.2"}),
+            ))
+            .respond_with(ok_json())
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/api/chat.postMessage"))
+            .and(body_json(
+                json!({"channel": "C9", "text": "b", "thread_ts": "1.2"}),
+            ))
+            .respond_with(ok_json())
+            .expect(1)
+            .mount(&server)
+            .await;
+        let delivery = SlackDelivery::new(
+            Arc::new(client(&server)),
+            ReplyTarget::channel(Some("C9"), Some("1.2")),
+        );
+        delivery
+            .deliver(vec![Reply::text("a"), Reply::text("b")], 0)
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn nowhere_delivery_succeeds_without_sending() {
+        let server = MockServer::start().await;
+        let delivery =
+            SlackDelivery::new(Arc::new(client(&server)), ReplyTarget::channel(None, None));
+        delivery.deliver(vec![Reply::text("a")], 0).await.unwrap();
+        assert!(server.received_requests().await.unwrap().is_empty());
+    }
+
+    #[test]
+    fn five_or_fewer_replies_are_untouched() {
+        let replies: Vec<_> = (0..5).map(|i| Reply::text(i.to_string())).collect();
+        assert_eq!(fit_response_url(replies.clone()), replies);
+    }
+
+    #[test]
+    fn merging_keeps_privacy_and_blocks() {
+        let blocks = json!([{"type": "divider"}]);
+        let mut replies: Vec<_> = (1..=4)
+            .map(|i| Reply::text(i.to_string()).in_channel())
+            .collect();
+        replies.push(Reply::text("5").in_channel());
+        replies.push(Reply::text("6").ephemeral());
+        replies.push(Reply::text("7").in_channel().with_slack_blocks(blocks));
+        let fitted = fit_response_url(replies);
+        assert_eq!(fitted.len(), 5);
+        let merged = &fitted[4];
+        assert_eq!(merged.text, "5\n6\n7");
+        assert_eq!(merged.visibility, Visibility::Ephemeral);
+        let blocks = merged.slack_blocks.as_ref().unwrap().as_array().unwrap();
+        assert_eq!(blocks.len(), 3);
+        assert_eq!(blocks[0]["text"]["text"], "5");
+        assert_eq!(blocks[2]["type"], "divider");
+    }
+}

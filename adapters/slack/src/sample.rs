@@ -1,0 +1,146 @@
+//! Request bodies as Slack sends them, for tests and demos (feature `test-util`).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde_json::json;
+
+/// The bot user that [`app_mention`] mentions.
+pub const BOT_USER_ID: &str = "U0LAN0Z89";
+
+/// A slash command's form body as Slack encodes it (`+`, `%XX`) for `typed`, e.g. `/echo hi`.
+pub fn slash_command(typed: &str, response_url: &str) -> String {
+    let typed = typed.trim_start();
+    let (command, text) = match typed.find(char::is_whitespace) {
+        Some(i) => (&typed[..i], &typed[i + 1..]),
+        None => (typed, ""),
+    };
+    let command = format!("/{}", command.trim_start_matches('/'));
+    let id = unique();
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("token", "gIkuvaNzQIHg97ATvDxqgjtO")
+        .append_pair("team_id", "T0001")
+        .append_pair("team_domain", "example")
+        .append_pair("enterprise_id", "E0001")
+        .append_pair("enterprise_name", "Globular Construct Inc")
+        .append_pair("channel_id", "C2147483705")
+        .append_pair("channel_name", "test")
+        .append_pair("user_id", "U2147483697")
+        .append_pair("user_name", "Steve")
+        .append_pair("command", &command)
+        .append_pair("text", text)
+        .append_pair("response_url", response_url)
+        .append_pair("trigger_id", &format!("13345224609.738474920.{id:032x}"))
+        .append_pair("api_app_id", "A123456")
+        .finish()
+}
+
+/// An Events API `event_callback` JSON body in which a user mentions the bot, then types `text`.
+pub fn app_mention(text: &str, channel: &str, event_id: &str) -> String {
+    let mention = format!("<@{BOT_USER_ID}>");
+    let full_text = if text.is_empty() {
+        mention
+    } else {
+        format!("{mention} {text}")
+    };
+    let seconds = bot_core::now_ms() / 1000;
+    let ts = format!("{seconds}.{:06}", unique() % 1_000_000);
+    json!({
+        "token": "ZZZZZZWSxiZZZ2yIvs3peJ",
+        "team_id": "T061EG9R6",
+        "api_app_id": "A0MDYCDME",
+        "event": {
+            "type": "app_mention",
+            "user": "U061F7AUR",
+            "text": full_text,
+            "ts": ts,
+            "channel": channel,
+            "event_ts": ts,
+            "blocks": [{
+                "type": "rich_text",
+                "block_id": "BJ2",
+                "elements": [{
+                    "type": "rich_text_section",
+                    "elements": [
+                        {"type": "user", "user_id": BOT_USER_ID},
+                        {"type": "text", "text": format!(" {text}")}
+                    ]
+                }]
+            }]
+        },
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": seconds,
+        "authorizations": [{
+            "enterprise_id": null,
+            "team_id": "T061EG9R6",
+            "user_id": BOT_USER_ID,
+            "is_bot": true,
+            "is_enterprise_install": false
+        }],
+        "is_ext_shared_channel": false
+    })
+    .to_string()
+}
+
+/// A number no earlier call got, for ids that must differ.
+fn unique() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payload::{EventUser, EventsRequest, SlashCommand};
+
+    #[test]
+    fn slash_command_encodes_like_slack() {
+        let body = slash_command("/echo こんにちは a+b 100%", "https://hooks.example/x");
+        assert!(
+            body.contains(
+                "command=%2Fecho&text=%E3%81%93%E3%82%93%E3%81%AB%E3%81%A1%E3%81%AF+a%2Bb+100%25"
+            ),
+            "{body}"
+        );
+        let fields: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+        assert!(fields.contains(&("text".into(), "こんにちは a+b 100%".into())));
+    }
+
+    #[test]
+    fn slash_commands_carry_every_documented_field_and_a_new_trigger_id() {
+        let (a, b) = (
+            slash_command("echo", "https://h/x"),
+            slash_command("echo", "https://h/x"),
+        );
+        let form = SlashCommand::from_fields(&SlashCommand::form_fields(a.as_bytes()));
+        assert_eq!(form.command.as_deref(), Some("/echo"));
+        assert_eq!(form.text.as_deref(), Some(""));
+        assert_eq!(form.response_url.as_deref(), Some("https://h/x"));
+        assert_eq!(SlashCommand::form_fields(a.as_bytes()).len(), 14);
+        let trigger = |body: &str| {
+            SlashCommand::from_fields(&SlashCommand::form_fields(body.as_bytes())).trigger_id
+        };
+        assert_ne!(trigger(&a), trigger(&b));
+    }
+
+    #[test]
+    fn app_mention_is_an_event_callback_mentioning_the_bot() {
+        let body = app_mention("echo hi", "C1", "Ev1");
+        let raw: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let EventsRequest::EventCallback(callback) = EventsRequest::from_value(&raw).unwrap()
+        else {
+            panic!("expected an event_callback: {body}")
+        };
+        assert_eq!(callback.event_id.as_deref(), Some("Ev1"));
+        let event = callback.event.unwrap();
+        assert_eq!(event.event_type.as_deref(), Some("app_mention"));
+        assert_eq!(event.text.as_deref(), Some("<@U0LAN0Z89> echo hi"));
+        assert_eq!(event.channel_id(), Some("C1"));
+        assert_eq!(event.user, Some(EventUser::Id("U061F7AUR".into())));
+        assert!(!event.is_from_bot());
+        let empty: serde_json::Value = serde_json::from_str(&app_mention("", "C1", "Ev2")).unwrap();
+        assert_eq!(empty["event"]["text"], "<@U0LAN0Z89>");
+    }
+}

@@ -1,0 +1,172 @@
+//! Dispatch: a [`Command`] to its handler, and every failure to a [`DispatchError`] that the
+//! error hooks answer.
+
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures::FutureExt;
+
+use crate::cmd::{CommandDef, CommandInfo, ErrorHook};
+use crate::extract::{Rejection, Request, StateMap};
+use crate::handler::{BoxedHandler, HandlerFailure};
+use crate::{Command, DispatchError, Invocation, Kind, Reply};
+
+/// A built [`Bot`](crate::Bot), cheap to clone and share between workers.
+#[derive(Clone)]
+pub struct Dispatcher {
+    tables: Arc<Tables>,
+}
+
+pub(crate) struct Tables {
+    pub(crate) catalog: Arc<[CommandInfo]>,
+    pub(crate) commands: Vec<CommandDef>,
+    pub(crate) events: Vec<(String, BoxedHandler)>,
+    pub(crate) fallback: Option<BoxedHandler>,
+    pub(crate) state: Arc<StateMap>,
+    pub(crate) on_error: Option<ErrorHook>,
+}
+
+/// How a dispatch ended.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// A handler ran and returned its replies (the command's, an event's, or the fallback).
+    Handled,
+    /// An event no handler registered for; nothing is sent.
+    NoHandler,
+    /// It failed; the replies are the error hook's answer.
+    Failed(Arc<DispatchError>),
+}
+
+/// The replies of one dispatch and how it ended.
+#[derive(Clone, Debug)]
+pub struct Dispatched {
+    /// What to send back, possibly nothing.
+    pub replies: Vec<Reply>,
+    /// How the dispatch ended.
+    pub outcome: Outcome,
+}
+
+impl Dispatcher {
+    pub(crate) fn new(tables: Tables) -> Self {
+        Self {
+            tables: Arc::new(tables),
+        }
+    }
+
+    /// Every registered command, in registration order.
+    pub fn catalog(&self) -> &[CommandInfo] {
+        &self.tables.catalog
+    }
+
+    /// Whether `command` names a command marked slow.
+    pub fn is_slow(&self, command: &Command) -> bool {
+        command.kind == Kind::Command && self.command(&command.name).is_some_and(|c| c.slow)
+    }
+
+    /// Runs the handler for `command` and returns its replies. Never fails: an unknown command, a
+    /// rejected argument, a handler error or a panic is logged and answered by the error hooks.
+    pub async fn dispatch(&self, mut command: Command) -> Dispatched {
+        let invocation = Invocation {
+            platform: command.platform,
+            name: command.name.clone(),
+        };
+        let (handler, def) = match command.kind {
+            Kind::Event => match self.tables.events.iter().find(|(e, _)| *e == command.name) {
+                Some((_, handler)) => (handler, None),
+                None => {
+                    return Dispatched {
+                        replies: Vec::new(),
+                        outcome: Outcome::NoHandler,
+                    }
+                }
+            },
+            Kind::Command => match (self.command(&command.name), &self.tables.fallback) {
+                (Some(def), _) => (&def.handler, Some(def)),
+                (None, Some(fallback)) => {
+                    command.text = command.input.clone();
+                    (fallback, None)
+                }
+                (None, None) => {
+                    let help = self
+                        .command("help")
+                        .map(|_| command.platform.invocation("help"));
+                    return self.fail(None, DispatchError::UnknownCommand { invocation, help });
+                }
+            },
+        };
+        let request = Request {
+            command,
+            state: self.tables.state.clone(),
+            catalog: self.tables.catalog.clone(),
+        };
+        let result = match std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(request))) {
+            Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
+            Err(panic) => Err(panic),
+        };
+        let error = match result {
+            Ok(Ok(replies)) => {
+                return Dispatched {
+                    replies,
+                    outcome: Outcome::Handled,
+                }
+            }
+            Ok(Err(HandlerFailure::Rejected(Rejection::Args(rejection)))) => {
+                let usage = def.map_or_else(
+                    || invocation.to_string(),
+                    |d| d.info.synopsis(invocation.platform),
+                );
+                DispatchError::BadArguments {
+                    invocation,
+                    usage,
+                    rejection,
+                }
+            }
+            Ok(Err(HandlerFailure::Rejected(Rejection::State(missing)))) => {
+                DispatchError::MissingState {
+                    invocation,
+                    type_name: missing.type_name,
+                }
+            }
+            Ok(Err(HandlerFailure::Handler(error))) => DispatchError::Handler { invocation, error },
+            Err(panic) => DispatchError::Panic {
+                invocation,
+                message: panic_message(panic.as_ref()),
+            },
+        };
+        self.fail(def, error)
+    }
+
+    fn command(&self, name: &str) -> Option<&CommandDef> {
+        self.tables.commands.iter().find(|c| c.info.name == name)
+    }
+
+    /// Logs the error and answers it with the command's hook, the bot's, or ackbot's default.
+    fn fail(&self, def: Option<&CommandDef>, error: DispatchError) -> Dispatched {
+        error.log();
+        let hook = def
+            .and_then(|d| d.on_error.as_ref())
+            .or(self.tables.on_error.as_ref());
+        let reply = match hook {
+            None => Some(error.default_reply()),
+            Some(hook) => std::panic::catch_unwind(AssertUnwindSafe(|| hook(&error)))
+                .unwrap_or_else(|panic| {
+                    let panic = panic_message(panic.as_ref());
+                    tracing::error!(%panic, "the on_error hook panicked: answering with the default");
+                    Some(error.default_reply())
+                }),
+        };
+        Dispatched {
+            replies: reply.into_iter().collect(),
+            outcome: Outcome::Failed(Arc::new(error)),
+        }
+    }
+}
+
+fn panic_message(panic: &(dyn Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with no message".to_string())
+}

@@ -1,0 +1,184 @@
+//! Test helpers shared by every crate's tests (feature `test-util`): Envelope builders, a clock
+//! that says what it is told, and a fake platform adapter that records what it was asked to send.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
+
+use crate::{
+    Adapter, BoxError, Clock, Command, Delivery, DeliveryError, Envelope, Inbound, Platform, Reply,
+    Work,
+};
+
+/// When test Envelopes are received: 2023-11-14T22:13:20Z.
+pub const RECEIVED_AT_MS: i64 = 1_700_000_000_000;
+
+/// An Envelope for `route` with `body`, received at [`RECEIVED_AT_MS`], request id `test-request`.
+pub fn envelope(route: &str, body: impl Into<Vec<u8>>) -> Envelope {
+    Envelope::new(route, RECEIVED_AT_MS, body).with_request_id("test-request")
+}
+
+/// A clock that says what it is told.
+#[derive(Debug, Default)]
+pub struct FixedClock(AtomicI64);
+
+impl FixedClock {
+    /// A clock stopped at `ms`.
+    pub fn at(ms: i64) -> Self {
+        Self(AtomicI64::new(ms))
+    }
+
+    /// Moves the clock to `ms`.
+    pub fn set(&self, ms: i64) {
+        self.0.store(ms, Ordering::SeqCst);
+    }
+
+    /// Moves the clock forward by `ms`.
+    pub fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for FixedClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// What a [`FakeAdapter`] was asked to do.
+#[derive(Debug, Default)]
+pub struct Calls {
+    delivered: Mutex<Vec<(String, i64)>>,
+    progress: Mutex<u32>,
+}
+
+impl Calls {
+    /// Every reply text delivered, with the worker's clock at delivery.
+    pub fn delivered(&self) -> Vec<(String, i64)> {
+        self.delivered.lock().unwrap().clone()
+    }
+
+    /// How often progress was shown.
+    pub fn progress_shown(&self) -> u32 {
+        *self.progress.lock().unwrap()
+    }
+}
+
+/// How a [`FakeAdapter`]'s deliveries end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deliveries {
+    /// Every delivery succeeds.
+    Succeed,
+    /// Every delivery fails in a way a retry may fix (`platform down`).
+    FailRetryable,
+    /// Every delivery is refused for good (`HTTP 400: invalid_payload`).
+    FailPermanently,
+}
+
+/// A platform on route `/fake` whose body is typed text (`echo hi`), prefixed `KEY:` to carry a
+/// dedupe key, or `skip`. An Envelope passes verification when its `signature` header is `ok`.
+#[derive(Clone)]
+pub struct FakeAdapter {
+    calls: Arc<Calls>,
+    deliveries: Deliveries,
+    progress: bool,
+}
+
+impl FakeAdapter {
+    /// The route the fake platform posts to.
+    pub const ROUTE: &'static str = "/fake";
+
+    /// A fake platform whose deliveries end as `deliveries`; `progress` says whether it can show
+    /// progress (as LINE's loading animation).
+    pub fn new(deliveries: Deliveries, progress: bool) -> Self {
+        Self {
+            calls: Arc::default(),
+            deliveries,
+            progress,
+        }
+    }
+
+    /// What it was asked to do.
+    pub fn calls(&self) -> Arc<Calls> {
+        self.calls.clone()
+    }
+
+    /// An Envelope of the fake platform with `body`, signed when `signature` is `ok`.
+    pub fn envelope(body: &str, signature: &str) -> Envelope {
+        envelope(Self::ROUTE, body).with_header("Signature", signature)
+    }
+}
+
+struct FakeDelivery {
+    calls: Arc<Calls>,
+    deliveries: Deliveries,
+    progress: bool,
+}
+
+impl Delivery for FakeDelivery {
+    fn deliver(
+        &self,
+        replies: Vec<Reply>,
+        now_ms: i64,
+    ) -> BoxFuture<'_, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            match self.deliveries {
+                Deliveries::FailRetryable => return Err(DeliveryError::retryable("platform down")),
+                Deliveries::FailPermanently => {
+                    return Err(DeliveryError::permanent("HTTP 400: invalid_payload"))
+                }
+                Deliveries::Succeed => {}
+            }
+            let mut delivered = self.calls.delivered.lock().unwrap();
+            delivered.extend(replies.into_iter().map(|reply| (reply.text, now_ms)));
+            Ok(())
+        })
+    }
+
+    fn can_show_progress(&self) -> bool {
+        self.progress
+    }
+
+    fn show_progress(&self, _seconds: u32) -> BoxFuture<'_, Result<(), BoxError>> {
+        *self.calls.progress.lock().unwrap() += 1;
+        Box::pin(async { Ok(()) })
+    }
+}
+
+impl Adapter for FakeAdapter {
+    fn platform(&self) -> Platform {
+        Platform::Line
+    }
+
+    fn routes(&self) -> &'static [&'static str] {
+        &[Self::ROUTE]
+    }
+
+    fn verify(&self, envelope: &Envelope) -> Result<(), BoxError> {
+        match envelope.headers.get("signature") {
+            Some("ok") => Ok(()),
+            _ => Err("bad signature".into()),
+        }
+    }
+
+    fn parse(&self, envelope: &Envelope) -> Result<Vec<Inbound>, BoxError> {
+        let body = std::str::from_utf8(&envelope.body)?;
+        if body == "skip" {
+            return Ok(vec![Inbound::skip("nothing to do")]);
+        }
+        let (key, text) = match body.split_once(':') {
+            Some((key, text)) => (Some(key.to_string()), text),
+            None => (None, body),
+        };
+        Ok(vec![Inbound::Work(Work {
+            command: Command::typed(Platform::Line, text),
+            dedupe_key: key,
+            delivery: Box::new(FakeDelivery {
+                calls: self.calls.clone(),
+                deliveries: self.deliveries,
+                progress: self.progress,
+            }),
+        })])
+    }
+}

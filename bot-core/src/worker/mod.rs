@@ -1,0 +1,237 @@
+//! The worker: Envelope → verify → parse → deduplicate → dispatch → deliver, with one log line
+//! per Envelope.
+
+mod observe;
+mod report;
+
+pub use observe::{Observation, Observer, Stage};
+pub use report::{Report, Status, WorkError};
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::adapter::{Adapter, Inbound, Work};
+use crate::{Clock, DedupeStore, Delivery, Dispatcher, Envelope, MemoryDedupe, SystemClock};
+
+/// Turns Envelopes into replies. Cheap to clone; share one between tasks.
+#[derive(Clone)]
+pub struct Worker {
+    dispatcher: Dispatcher,
+    adapters: Vec<Arc<dyn Adapter>>,
+    clock: Arc<dyn Clock>,
+    dedupe: Arc<dyn DedupeStore>,
+    observer: Option<Observer>,
+    progress_after: Duration,
+}
+
+impl Worker {
+    /// A worker for `dispatcher` with the system clock, an in-memory dedupe store and no adapters.
+    pub fn new(dispatcher: Dispatcher) -> Self {
+        Self {
+            dispatcher,
+            adapters: Vec::new(),
+            clock: Arc::new(SystemClock),
+            dedupe: Arc::new(MemoryDedupe::default()),
+            observer: None,
+            progress_after: Duration::from_secs(1),
+        }
+    }
+
+    /// Adds a platform adapter.
+    pub fn with_adapter(mut self, adapter: Arc<dyn Adapter>) -> Self {
+        self.adapters.push(adapter);
+        self
+    }
+
+    /// Replaces the clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Replaces the dedupe store.
+    pub fn with_dedupe(mut self, dedupe: Arc<dyn DedupeStore>) -> Self {
+        self.dedupe = dedupe;
+        self
+    }
+
+    /// Sets an observer that sees every stage.
+    pub fn with_observer(mut self, observer: Observer) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// How long a handler may run before the worker shows progress where the platform can.
+    pub fn with_progress_after(mut self, after: Duration) -> Self {
+        self.progress_after = after;
+        self
+    }
+
+    /// Whether some adapter takes Envelopes for `route`.
+    pub fn serves(&self, route: &str) -> bool {
+        self.adapter_for(route).is_some()
+    }
+
+    /// Processes one Envelope to the end and logs one line about it.
+    pub async fn process(&self, envelope: Envelope) -> Report {
+        let started = self.clock.now_ms();
+        let report = self.run(&envelope).await;
+        self.observe(&envelope, Stage::Done(report.status.clone()));
+        let total_ms = self.clock.now_ms() - started;
+        report.log(&envelope, started - envelope.received_at_ms, total_ms);
+        report
+    }
+
+    async fn run(&self, envelope: &Envelope) -> Report {
+        let mut report = Report::new();
+        let Some(adapter) = self.adapter_for(&envelope.route) else {
+            report.status = Status::NoRoute;
+            return report;
+        };
+        if let Err(e) = adapter.verify(envelope) {
+            let e = Arc::from(e);
+            self.observe(envelope, Stage::Rejected(Arc::clone(&e)));
+            report.status = Status::Rejected(e);
+            return report;
+        }
+        self.observe(envelope, Stage::Verified);
+        let items = match adapter.parse(envelope) {
+            Ok(items) => items,
+            Err(e) => {
+                let e = Arc::from(e);
+                self.observe(envelope, Stage::Invalid(Arc::clone(&e)));
+                report.status = Status::Invalid(e);
+                return report;
+            }
+        };
+        for item in items {
+            match item {
+                Inbound::Skip { reason } => {
+                    tracing::debug!(request_id = %envelope.request_id, %reason, "skipped");
+                    self.observe(envelope, Stage::Skipped(reason));
+                    report.skipped += 1;
+                }
+                Inbound::Work(work) => {
+                    if let Err(status) = self.work(envelope, work, &mut report).await {
+                        // A retryable failure wins: the whole Envelope should be tried again.
+                        if !matches!(report.status, Status::Failed(_)) {
+                            report.status = status;
+                        }
+                    }
+                }
+            }
+        }
+        report
+    }
+
+    async fn work(
+        &self,
+        envelope: &Envelope,
+        work: Work,
+        report: &mut Report,
+    ) -> Result<(), Status> {
+        let Work {
+            command,
+            dedupe_key,
+            delivery,
+        } = work;
+        if let Some(key) = &dedupe_key {
+            let first = self
+                .dedupe
+                .claim(key, self.clock.now_ms())
+                .await
+                .map_err(|e| Status::Failed(Arc::new(WorkError::Dedupe(e))))?;
+            if !first {
+                self.observe(envelope, Stage::Duplicate(key.clone()));
+                report.duplicates += 1;
+                return Ok(());
+            }
+        }
+        let invocation = command.invocation();
+        let slow = self.dispatcher.is_slow(&command);
+        let progress = delivery.can_show_progress();
+        if progress && slow {
+            show_progress(delivery.as_ref()).await;
+        }
+        let dispatch = self.dispatcher.dispatch(command);
+        let dispatched = if progress && !slow {
+            tokio::pin!(dispatch);
+            tokio::select! {
+                done = &mut dispatch => done,
+                _ = tokio::time::sleep(self.progress_after) => {
+                    show_progress(delivery.as_ref()).await;
+                    dispatch.await
+                }
+            }
+        } else {
+            dispatch.await
+        };
+        report.handled += 1;
+        self.observe(
+            envelope,
+            Stage::Handled {
+                command: invocation.clone(),
+                outcome: dispatched.outcome.clone(),
+            },
+        );
+        if dispatched.replies.is_empty() {
+            return Ok(());
+        }
+        let texts = dispatched.replies.iter().map(|r| r.text.clone()).collect();
+        match delivery
+            .deliver(dispatched.replies, self.clock.now_ms())
+            .await
+        {
+            Ok(()) => {
+                report.replied += 1;
+                let command = invocation;
+                self.observe(envelope, Stage::Replied { command, texts });
+                Ok(())
+            }
+            Err(error) => {
+                let retryable = error.retryable;
+                let error = Arc::new(WorkError::Delivery {
+                    command: invocation.clone(),
+                    error,
+                });
+                let command = invocation;
+                let stage_error = Arc::clone(&error);
+                let stage = Stage::DeliveryFailed {
+                    command,
+                    error: stage_error,
+                };
+                self.observe(envelope, stage);
+                if !retryable {
+                    return Err(Status::Undeliverable(error));
+                }
+                if let Some(key) = &dedupe_key {
+                    // Let the platform's or Lambda's retry of this event try again.
+                    if let Err(e) = self.dedupe.release(key).await {
+                        tracing::warn!(key, error = %e, "could not release the dedupe claim");
+                    }
+                }
+                Err(Status::Failed(error))
+            }
+        }
+    }
+
+    fn adapter_for(&self, route: &str) -> Option<&Arc<dyn Adapter>> {
+        self.adapters.iter().find(|a| a.routes().contains(&route))
+    }
+
+    fn observe(&self, envelope: &Envelope, stage: Stage) {
+        if let Some(observer) = &self.observer {
+            observer(&Observation {
+                request_id: envelope.request_id.clone(),
+                at_ms: self.clock.now_ms(),
+                stage,
+            });
+        }
+    }
+}
+
+async fn show_progress(delivery: &dyn Delivery) {
+    if let Err(e) = delivery.show_progress(60).await {
+        tracing::warn!(error = %e, "could not show progress");
+    }
+}

@@ -1,0 +1,127 @@
+//! How an Envelope ended: its status, its counts, and its one log line.
+
+use std::sync::Arc;
+
+use crate::error::chain;
+use crate::{BoxError, DeliveryError, Envelope, SharedError};
+
+/// Why the work of an Envelope failed after it was verified and parsed.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkError {
+    /// The dedupe store could not be asked whether the event was seen before.
+    #[error("the dedupe store failed")]
+    Dedupe(#[source] BoxError),
+    /// The platform did not take a command's replies.
+    #[error("reply to {command} not delivered")]
+    Delivery {
+        /// The command as typed, e.g. `/echo`.
+        command: String,
+        /// The adapter's error, with `retryable` saying whether trying again may help.
+        #[source]
+        error: DeliveryError,
+    },
+}
+
+/// How an Envelope ended.
+#[derive(Clone, Debug)]
+pub enum Status {
+    /// Verified and every item handled (or deliberately skipped).
+    Processed,
+    /// No adapter takes the Envelope's route.
+    NoRoute,
+    /// The signature or freshness check failed; the adapter's typed error.
+    Rejected(SharedError),
+    /// The body could not be parsed; the adapter's typed error.
+    Invalid(SharedError),
+    /// A reply could not be delivered after its retries, or the dedupe store failed: running
+    /// the Envelope again may succeed.
+    Failed(Arc<WorkError>),
+    /// The platform refused a reply for good (e.g. a 4xx): running it again would fail the same way.
+    Undeliverable(Arc<WorkError>),
+}
+
+impl Status {
+    /// The status as the log's `outcome` field names it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Status::Processed => "processed",
+            Status::NoRoute => "no_route",
+            Status::Rejected(_) => "rejected",
+            Status::Invalid(_) => "invalid",
+            Status::Failed(_) => "failed",
+            Status::Undeliverable(_) => "undeliverable",
+        }
+    }
+
+    /// Why it did not succeed, with every source, for logs; `None` when it did.
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            Status::Processed | Status::NoRoute => None,
+            Status::Rejected(e) | Status::Invalid(e) => Some(chain(e.as_ref())),
+            Status::Failed(e) | Status::Undeliverable(e) => Some(chain(e.as_ref())),
+        }
+    }
+}
+
+/// The summary of one Envelope, logged as one line.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// How it ended.
+    pub status: Status,
+    /// Commands and events dispatched.
+    pub handled: usize,
+    /// Items whose replies were delivered.
+    pub replied: usize,
+    /// Items skipped as duplicates.
+    pub duplicates: usize,
+    /// Items that needed no work.
+    pub skipped: usize,
+}
+
+impl Report {
+    pub(crate) fn new() -> Self {
+        Self {
+            status: Status::Processed,
+            handled: 0,
+            replied: 0,
+            duplicates: 0,
+            skipped: 0,
+        }
+    }
+
+    /// Whether running the Envelope again could succeed (so Lambda should retry it).
+    pub fn should_retry(&self) -> bool {
+        matches!(self.status, Status::Failed(_))
+    }
+
+    /// Writes the Envelope's one log line.
+    pub(crate) fn log(&self, envelope: &Envelope, waited_ms: i64, total_ms: i64) {
+        let outcome = self.status.label();
+        let (route, request_id) = (envelope.route.as_str(), envelope.request_id.as_str());
+        let reason = self.status.reason().unwrap_or_default();
+        match &self.status {
+            Status::Processed => tracing::info!(
+                route,
+                request_id,
+                outcome,
+                handled = self.handled,
+                replied = self.replied,
+                duplicates = self.duplicates,
+                skipped = self.skipped,
+                waited_ms,
+                total_ms,
+                "envelope done"
+            ),
+            Status::NoRoute => {
+                tracing::warn!(route, request_id, outcome, "no adapter for this route")
+            }
+            Status::Rejected(_) | Status::Invalid(_) => tracing::warn!(
+                route, request_id, outcome, %reason, total_ms, "envelope dropped"
+            ),
+            Status::Failed(_) | Status::Undeliverable(_) => tracing::error!(
+                route, request_id, outcome, %reason, handled = self.handled,
+                replied = self.replied, total_ms, "envelope failed"
+            ),
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! The worker with the fake platform and a fixed clock: verify, parse, deduplicate, dispatch,
+//! deliver, and the typed errors of each stage.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bot_core::testing::{Calls, Deliveries, FakeAdapter, FixedClock};
+use bot_core::{
+    cmd, Bot, DeliveryError, Observation, Reply, Stage, Status, Text, WorkError, Worker,
+};
+
+type Stages = Arc<Mutex<Vec<Stage>>>;
+
+async fn nap(Text(ms): Text) -> String {
+    tokio::time::sleep(Duration::from_millis(ms.parse().unwrap())).await;
+    "awake".into()
+}
+
+async fn echo(Text(text): Text) -> Reply {
+    Reply::text(text)
+}
+
+fn setup(deliveries: Deliveries, progress: bool) -> (Worker, Arc<Calls>, Arc<FixedClock>, Stages) {
+    let adapter = FakeAdapter::new(deliveries, progress);
+    let calls = adapter.calls();
+    let clock = Arc::new(FixedClock::at(1_000_000));
+    let stages: Stages = Arc::default();
+    let seen = stages.clone();
+    let bot = Bot::new()
+        .command(cmd("echo", echo))
+        .command(cmd("nap", nap))
+        .command(cmd("slow", nap).slow())
+        .build()
+        .unwrap();
+    let worker = Worker::new(bot)
+        .with_adapter(Arc::new(adapter))
+        .with_clock(clock.clone())
+        .with_observer(Arc::new(move |o: &Observation| {
+            seen.lock().unwrap().push(o.stage.clone())
+        }));
+    (worker, calls, clock, stages)
+}
+
+fn envelope(body: &str, signature: &str) -> bot_core::Envelope {
+    FakeAdapter::envelope(body, signature)
+}
+
+#[tokio::test]
+async fn verified_work_is_dispatched_and_delivered_with_the_injected_clock() {
+    let (worker, calls, _, stages) = setup(Deliveries::Succeed, false);
+    let report = worker.process(envelope("echo こんにちは", "ok")).await;
+    assert!(matches!(report.status, Status::Processed));
+    assert_eq!(
+        (
+            report.handled,
+            report.replied,
+            report.duplicates,
+            report.skipped
+        ),
+        (1, 1, 0, 0)
+    );
+    assert_eq!(
+        calls.delivered(),
+        vec![("こんにちは".to_string(), 1_000_000)]
+    );
+    let stages = stages.lock().unwrap();
+    assert!(matches!(stages[0], Stage::Verified));
+    assert!(matches!(
+        stages.last(),
+        Some(Stage::Done(Status::Processed))
+    ));
+}
+
+#[tokio::test]
+async fn bad_signature_is_rejected_without_parsing_and_keeps_its_error() {
+    let (worker, calls, _, stages) = setup(Deliveries::Succeed, false);
+    let report = worker.process(envelope("echo hi", "forged")).await;
+    let Status::Rejected(error) = &report.status else {
+        panic!("expected a rejection, got {:?}", report.status)
+    };
+    assert_eq!(error.to_string(), "bad signature");
+    assert_eq!(report.status.reason().as_deref(), Some("bad signature"));
+    assert!(!report.should_retry());
+    assert!(calls.delivered().is_empty());
+    assert!(matches!(stages.lock().unwrap()[0], Stage::Rejected(_)));
+}
+
+#[tokio::test]
+async fn unknown_route_and_bad_bodies_are_reported() {
+    let (worker, _, _, _) = setup(Deliveries::Succeed, false);
+    let mut other = envelope("echo hi", "ok");
+    other.route = "/elsewhere".into();
+    assert!(matches!(
+        worker.process(other).await.status,
+        Status::NoRoute
+    ));
+    let mut invalid = envelope("", "ok");
+    invalid.body = vec![0xff, 0xfe];
+    let Status::Invalid(error) = worker.process(invalid).await.status else {
+        panic!("expected an invalid body")
+    };
+    // The adapter's own error type survives the boundary.
+    assert!(
+        error.downcast_ref::<std::str::Utf8Error>().is_some(),
+        "{error}"
+    );
+    assert_eq!(worker.process(envelope("skip", "ok")).await.skipped, 1);
+}
+
+#[tokio::test]
+async fn the_same_event_id_is_handled_once() {
+    let (worker, calls, clock, _) = setup(Deliveries::Succeed, false);
+    assert_eq!(
+        worker.process(envelope("ev1:echo one", "ok")).await.replied,
+        1
+    );
+    clock.advance(60_000);
+    let again = worker.process(envelope("ev1:echo one", "ok")).await;
+    assert_eq!((again.duplicates, again.handled), (1, 0));
+    assert_eq!(calls.delivered().len(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_delivery_fails_the_envelope_and_frees_its_event_id() {
+    let (failing, _, _, stages) = setup(Deliveries::FailRetryable, false);
+    let report = failing.process(envelope("ev2:echo hi", "ok")).await;
+    assert!(report.should_retry(), "{report:?}");
+    let Status::Failed(error) = &report.status else {
+        panic!("expected a failure")
+    };
+    let WorkError::Delivery { command, error } = error.as_ref() else {
+        panic!("expected a delivery error")
+    };
+    assert_eq!(command, "echo");
+    assert!(error.retryable);
+    assert_eq!(
+        report.status.reason().as_deref(),
+        Some("reply to echo not delivered: platform down")
+    );
+    assert!(stages
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|s| matches!(s, Stage::DeliveryFailed { .. })));
+    // The retry of the same event is not mistaken for a duplicate.
+    let retry = failing.process(envelope("ev2:echo hi", "ok")).await;
+    assert_eq!(retry.duplicates, 0);
+    assert_eq!(retry.handled, 1);
+}
+
+#[tokio::test]
+async fn a_refused_delivery_is_undeliverable_and_not_worth_a_retry() {
+    let (refused, _, _, _) = setup(Deliveries::FailPermanently, false);
+    let report = refused.process(envelope("ev3:echo hi", "ok")).await;
+    let Status::Undeliverable(error) = &report.status else {
+        panic!("expected undeliverable, got {:?}", report.status)
+    };
+    let source = std::error::Error::source(error.as_ref()).unwrap();
+    assert!(source.downcast_ref::<DeliveryError>().is_some());
+    assert!(report.status.reason().unwrap().contains("invalid_payload"));
+    assert!(!report.should_retry());
+    // The event stays claimed: a redelivery would be refused the same way.
+    let again = refused.process(envelope("ev3:echo hi", "ok")).await;
+    assert_eq!(again.duplicates, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn progress_is_shown_for_slow_commands_and_long_handlers_only() {
+    let (worker, calls, _, _) = setup(Deliveries::Succeed, true);
+    worker.process(envelope("echo quick", "ok")).await;
+    assert_eq!(calls.progress_shown(), 0, "a quick handler shows nothing");
+    worker.process(envelope("slow 10", "ok")).await;
+    assert_eq!(
+        calls.progress_shown(),
+        1,
+        "a command marked slow shows it first"
+    );
+    worker.process(envelope("nap 5000", "ok")).await;
+    assert_eq!(
+        calls.progress_shown(),
+        2,
+        "a handler running past a second shows it"
+    );
+    let (no_progress, calls, _, _) = setup(Deliveries::Succeed, false);
+    no_progress.process(envelope("slow 10", "ok")).await;
+    assert_eq!(calls.progress_shown(), 0, "not where the platform cannot");
+}

@@ -1,0 +1,115 @@
+//! Each sample's life as the demo prints it, and the verdict on whether it behaved.
+
+use bot_core::{DispatchError, Observation, Outcome, Stage, Status};
+use serde_json::Value;
+
+use super::samples::{Expect, Sample};
+use crate::standin::Recorded;
+
+/// A sample as sent, with its acknowledgement.
+pub(super) struct Sent {
+    pub(super) sample: Sample,
+    pub(super) started_ms: i64,
+    pub(super) ack_status: u16,
+    pub(super) ack_ms: u128,
+    pub(super) request_id: String,
+}
+
+/// Prints the life of sample number `n` from its stages and the stand-in calls that belong to it,
+/// and says whether it came to what it should.
+pub(super) fn print_life(n: usize, s: &Sent, stages: &[Observation], calls: &[Recorded]) -> bool {
+    println!("{n}. {}", s.sample.label);
+    println!("   acked      {} in {} ms", s.ack_status, s.ack_ms);
+    let mut duplicate = false;
+    for o in stages {
+        let after = o.at_ms - s.started_ms;
+        match &o.stage {
+            Stage::Verified => println!("   verified   signature ok (+{after} ms)"),
+            Stage::Rejected(why) => println!("   rejected   {why} (+{after} ms)"),
+            Stage::Invalid(why) => println!("   invalid    {why} (+{after} ms)"),
+            Stage::Skipped(why) => println!("   skipped    {why}: nothing to send (+{after} ms)"),
+            Stage::Duplicate(key) => {
+                duplicate = true;
+                println!("   duplicate  {key} was handled already (+{after} ms)")
+            }
+            Stage::Handled { command, outcome } => println!(
+                "   handled    {command} → {} (+{after} ms)",
+                describe(outcome)
+            ),
+            Stage::DeliveryFailed { error, .. } => {
+                println!(
+                    "   failed     {} (+{after} ms)",
+                    bot_core::chain(error.as_ref())
+                )
+            }
+            Stage::Done(status @ (Status::Failed(_) | Status::Undeliverable(_))) => {
+                println!("   failed     {}", status.reason().unwrap_or_default())
+            }
+            Stage::Replied { .. } | Stage::Done(_) => {}
+        }
+    }
+    let mine: Vec<&Recorded> = calls.iter().filter(|c| c.at_ms >= s.started_ms).collect();
+    for call in &mine {
+        println!(
+            "   replied    {} in {} ms: {}",
+            call.path,
+            call.at_ms - s.started_ms,
+            quote(&reply_text(call))
+        );
+    }
+    let ok = s.ack_status == 200
+        && match &s.sample.expect {
+            Expect::Exactly(want) => mine.len() == 1 && reply_text(mine[0]) == *want,
+            Expect::Containing(want) => mine.len() == 1 && reply_text(mine[0]).contains(want),
+            Expect::Nothing => mine.is_empty() && calls.is_empty(),
+            Expect::Duplicate => duplicate && mine.is_empty() && calls.len() == 1,
+        };
+    if ok && matches!(s.sample.expect, Expect::Nothing | Expect::Duplicate) {
+        println!("   no API call, as it should be");
+    }
+    let verdict = if ok {
+        "✓ as expected"
+    } else {
+        "✗ NOT as expected"
+    };
+    println!("   {verdict}\n");
+    ok
+}
+
+/// The text a stand-in call carried: Slack's `text`, or LINE's text messages joined.
+fn reply_text(call: &Recorded) -> String {
+    if let Some(text) = call.body.get("text").and_then(Value::as_str) {
+        return text.to_string();
+    }
+    call.body
+        .get("messages")
+        .and_then(Value::as_array)
+        .map(|m| {
+            m.iter()
+                .filter_map(|m| m.get("text").and_then(Value::as_str))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+fn describe(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Handled => "handler ran".into(),
+        Outcome::NoHandler => "no handler for this event".into(),
+        Outcome::Failed(error) => match error.as_ref() {
+            DispatchError::UnknownCommand { .. } => "unknown command, pointed to help".into(),
+            DispatchError::BadArguments { rejection, .. } => format!("bad arguments ({rejection})"),
+            DispatchError::Panic { message, .. } => format!("handler panicked ({message})"),
+            other => format!("handler failed ({other})"),
+        },
+    }
+}
+
+fn quote(text: &str) -> String {
+    if text.contains('\n') {
+        format!("\n      {}", text.replace('\n', "\n      "))
+    } else {
+        format!("“{text}”")
+    }
+}

@@ -1,0 +1,193 @@
+//! The platform secrets from AWS Secrets Manager, read once per cold start.
+//!
+//! One SigV4-signed `GetSecretValue` call over the HTTPS client the worker already has: no AWS
+//! SDK (a larger binary and a slower init) and no Parameters and Secrets extension (a second
+//! process to start before the first event). Credentials, region and endpoint come from the
+//! variables Lambda sets; `AWS_ENDPOINT_URL_SECRETS_MANAGER` (or `AWS_ENDPOINT_URL`) overrides the
+//! endpoint, as in the AWS SDKs.
+
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+
+use bot_core::BoxError;
+
+/// The keys the JSON secret may hold.
+pub(crate) const SECRET_KEYS: [&str; 4] = [
+    "SLACK_SIGNING_SECRET",
+    "SLACK_BOT_TOKEN",
+    "LINE_CHANNEL_SECRET",
+    "LINE_CHANNEL_ACCESS_TOKEN",
+];
+
+/// Why the secret could not be read. Never carries a secret's value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SecretsError {
+    /// Neither the ARN nor `AWS_REGION` names a region.
+    #[error("no region in the ARN and AWS_REGION is unset")]
+    NoRegion,
+    /// Lambda's credentials are not in the environment.
+    #[error("AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are unset")]
+    NoCredentials,
+    /// The request could not be signed.
+    #[error("the request could not be signed")]
+    Signing(#[source] BoxError),
+    /// Secrets Manager could not be reached.
+    #[error("Secrets Manager could not be reached")]
+    Unreachable(#[source] reqwest::Error),
+    /// Secrets Manager refused the request; AWS error bodies name the error type and message and
+    /// never echo the secret.
+    #[error("Secrets Manager answered {status}: {message}")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The start of AWS's error body.
+        message: String,
+    },
+    /// The answer is not GetSecretValue's JSON.
+    #[error("Secrets Manager's answer is not JSON")]
+    BadAnswer(#[source] serde_json::Error),
+    /// The secret is binary.
+    #[error("the secret has no SecretString (binary secrets are not supported)")]
+    Binary,
+    /// The secret is not a JSON object.
+    #[error("the secret is not a JSON object of strings")]
+    NotAnObject,
+    /// The secret holds a key ackbot does not know.
+    #[error("unknown key `{key}` in the secret (expected {})", SECRET_KEYS.join(", "))]
+    UnknownKey {
+        /// The key.
+        key: String,
+    },
+    /// A value is not a string.
+    #[error("`{key}` in the secret is not a string")]
+    NotAString {
+        /// The key.
+        key: String,
+    },
+}
+
+/// Reads the JSON secret `arn` and returns its values by key. Empty values count as unset.
+pub(crate) async fn load(
+    arn: &str,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<HashMap<String, String>, SecretsError> {
+    let region = arn
+        .split(':')
+        .nth(3)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+        .or_else(|| env("AWS_REGION"))
+        .ok_or(SecretsError::NoRegion)?;
+    let endpoint = env("AWS_ENDPOINT_URL_SECRETS_MANAGER")
+        .or_else(|| env("AWS_ENDPOINT_URL"))
+        .unwrap_or_else(|| format!("https://secretsmanager.{region}.amazonaws.com"));
+    let endpoint = format!("{}/", endpoint.trim_end_matches('/'));
+    let (key, secret) = env("AWS_ACCESS_KEY_ID")
+        .zip(env("AWS_SECRET_ACCESS_KEY"))
+        .ok_or(SecretsError::NoCredentials)?;
+    let identity: Identity = Credentials::new(
+        key,
+        secret,
+        env("AWS_SESSION_TOKEN"),
+        None,
+        "lambda-environment",
+    )
+    .into();
+    let body = serde_json::json!({ "SecretId": arn }).to_string();
+    let headers = [
+        ("content-type", "application/x-amz-json-1.1"),
+        ("x-amz-target", "secretsmanager.GetSecretValue"),
+    ];
+    let signing = |e: Box<dyn std::error::Error + Send + Sync>| SecretsError::Signing(e);
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(&region)
+        .name("secretsmanager")
+        .time(SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| signing(e.into()))?
+        .into();
+    let signable = SignableRequest::new(
+        "POST",
+        &endpoint,
+        headers.into_iter(),
+        SignableBody::Bytes(body.as_bytes()),
+    )
+    .map_err(|e| signing(e.into()))?;
+    let (instructions, _) = sign(signable, &params)
+        .map_err(|e| signing(e.into()))?
+        .into_parts();
+    let mut request = reqwest::Client::new().post(&endpoint).body(body.clone());
+    for (name, value) in headers.into_iter().chain(instructions.headers()) {
+        request = request.header(name, value);
+    }
+    let unreachable = |e: reqwest::Error| SecretsError::Unreachable(e.without_url());
+    let response = request.send().await.map_err(unreachable)?;
+    let status = response.status();
+    let text = response.text().await.map_err(unreachable)?;
+    if !status.is_success() {
+        return Err(SecretsError::Refused {
+            status: status.as_u16(),
+            message: text.chars().take(300).collect(),
+        });
+    }
+    #[derive(serde::Deserialize)]
+    struct GetSecretValue {
+        #[serde(rename = "SecretString")]
+        secret_string: Option<String>,
+    }
+    let answer: GetSecretValue = serde_json::from_str(&text).map_err(SecretsError::BadAnswer)?;
+    parse(&answer.secret_string.ok_or(SecretsError::Binary)?)
+}
+
+/// Parses the secret's JSON object; values must be strings, unknown keys are refused.
+fn parse(secret_string: &str) -> Result<HashMap<String, String>, SecretsError> {
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(secret_string).map_err(|_| SecretsError::NotAnObject)?;
+    let mut values = HashMap::new();
+    for (key, value) in object {
+        if !SECRET_KEYS.contains(&key.as_str()) {
+            return Err(SecretsError::UnknownKey { key });
+        }
+        let Some(value) = value.as_str() else {
+            return Err(SecretsError::NotAString { key });
+        };
+        if !value.trim().is_empty() {
+            values.insert(key, value.to_string());
+        }
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_strings_and_drops_empty_ones() {
+        let values =
+            parse(r#"{"SLACK_SIGNING_SECRET":"s3cr3t","LINE_CHANNEL_SECRET":""}"#).unwrap();
+        assert_eq!(values.len(), 1);
+        assert_eq!(values["SLACK_SIGNING_SECRET"], "s3cr3t");
+    }
+
+    #[test]
+    fn refuses_other_shapes_without_echoing_values() {
+        let err = parse(r#"{"SLACK_SIGNING_SECRET": 42}"#).unwrap_err();
+        assert!(
+            matches!(err, SecretsError::NotAString { ref key } if key == "SLACK_SIGNING_SECRET")
+        );
+        let err = parse(r#"{"TYPO":"x"}"#).unwrap_err();
+        assert!(err.to_string().contains("TYPO"), "{err}");
+        let err = parse("not json s3cr3t").unwrap_err();
+        assert!(matches!(err, SecretsError::NotAnObject));
+        assert!(!bot_core::chain(&err).contains("s3cr3t"), "{err}");
+    }
+}

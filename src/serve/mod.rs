@@ -1,0 +1,130 @@
+//! The local edge and its workers: started the same way by `ackbot serve` and `ackbot demo`, and
+//! stopped with a drain of the queued work.
+
+pub(crate) mod edge;
+pub(crate) mod pool;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bot_core::Worker;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::serve::pool::Pool;
+use crate::Error;
+
+/// The edge, listening, with its workers behind it.
+pub(crate) struct Running {
+    /// The address the edge listens on (the demo posts its samples there).
+    #[cfg_attr(not(feature = "dev"), allow(dead_code))]
+    pub(crate) addr: SocketAddr,
+    pool: Pool,
+    stop: oneshot::Sender<()>,
+    server: JoinHandle<std::io::Result<()>>,
+}
+
+/// Starts the edge on `addr` with `config.edge.workers` copies of `worker` behind a queue of
+/// `config.edge.queue_capacity`.
+pub(crate) async fn start(
+    config: &Config,
+    worker: Worker,
+    addr: SocketAddr,
+) -> Result<Running, Error> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Listen { addr, source })?;
+    let addr = listener.local_addr()?;
+    let pool = Pool::start(worker, config.edge.workers, config.edge.queue_capacity);
+    let app = edge::app(pool.queue(), config);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    let platforms: Vec<&str> = [
+        config.slack.as_ref().map(|_| "slack"),
+        config.line.as_ref().map(|_| "line"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if platforms.is_empty() {
+        tracing::warn!("no platform is configured (set SLACK_SIGNING_SECRET or LINE_CHANNEL_SECRET): every webhook route answers 404");
+    }
+    tracing::info!(%addr, ?platforms, workers = config.edge.workers, queue = config.edge.queue_capacity, "listening on http://{addr}");
+    Ok(Running {
+        addr,
+        pool,
+        stop,
+        server,
+    })
+}
+
+impl Running {
+    /// When `signal` resolves, stops taking webhooks, then gives the queued ones up to
+    /// `drain_timeout` to finish. Returns how many were left unprocessed.
+    pub(crate) async fn stop_after(
+        self,
+        signal: impl Future<Output = ()>,
+        drain_timeout: Duration,
+    ) -> Result<usize, Error> {
+        let Running {
+            pool,
+            stop,
+            mut server,
+            ..
+        } = self;
+        // In-flight requests finish (and queue their Envelopes) before the queue closes.
+        let served = tokio::select! {
+            () = signal => {
+                let _ = stop.send(());
+                (&mut server).await
+            }
+            served = &mut server => served,
+        };
+        let left = pool.drain(drain_timeout).await;
+        tracing::info!(left, "stopped");
+        served.map_err(std::io::Error::other)??;
+        Ok(left)
+    }
+}
+
+/// `ackbot serve`: serves until SIGTERM or Ctrl-C, then drains.
+pub(crate) async fn run(config: &Config, worker: Worker, addr: SocketAddr) -> Result<(), Error> {
+    start(config, worker, addr)
+        .await?
+        .stop_after(shutdown_signal(), config.edge.drain_timeout)
+        .await
+        .map(drop)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received: no new webhooks, finishing queued work");
+}
