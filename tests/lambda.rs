@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use bot_core::{now_ms, Envelope, Headers, SecretString};
+use bot_core::now_ms;
 use common::runtime::{Answer, RuntimeApi};
 use common::Server;
 use serde_json::{json, Value};
@@ -25,22 +25,11 @@ fn slash_envelope(
 ) -> String {
     let body =
         bot_slack::sample::slash_command(typed, &format!("{}/commands/T1/{id}/tok", api.uri()));
-    let timestamp = received_at_ms / 1000;
-    let mut headers = Headers::new();
-    headers.append("Content-Type", "application/x-www-form-urlencoded");
-    headers.append("X-Slack-Request-Timestamp", timestamp.to_string());
-    headers.append(
-        "X-Slack-Signature",
-        bot_slack::sign(&SecretString::from(secret), timestamp, body.as_bytes()),
-    );
-    let envelope = Envelope {
-        route: "/slack/commands".into(),
-        received_at_ms,
-        request_id: format!("req-{id}"),
-        source_ip: Some("203.0.113.7".into()),
-        headers,
-        body: body.into_bytes(),
-    };
+    let mut envelope =
+        bot_slack::sample::signed_envelope("/slack/commands", &body, secret, received_at_ms / 1000)
+            .with_request_id(format!("req-{id}"));
+    envelope.received_at_ms = received_at_ms;
+    envelope.source_ip = Some("203.0.113.7".into());
     String::from_utf8(envelope.to_json()).unwrap()
 }
 
@@ -285,20 +274,10 @@ async fn line_event_that_waited_in_the_queue_is_pushed_not_replied() {
         false,
         &event_id,
     );
-    let mut headers = Headers::new();
-    headers.append(
-        "x-line-signature",
-        bot_line::sign(&SecretString::from("channel_secret"), body.as_bytes()),
-    );
     // Received by API Gateway two minutes ago: the reply token has expired by now.
-    let envelope = Envelope {
-        route: "/line/webhook".into(),
-        received_at_ms: now_ms() - 120_000,
-        request_id: "req-line".into(),
-        source_ip: None,
-        headers,
-        body: body.into_bytes(),
-    };
+    let envelope = bot_line::sample::signed_envelope(&body, "channel_secret", now_ms() - 120_000)
+        .with_request_id("req-line");
+
     let id = runtime.invoke(String::from_utf8(envelope.to_json()).unwrap());
     assert_eq!(
         runtime.answer(&id, Duration::from_secs(20)).await,

@@ -3,11 +3,21 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use bot_core::now_ms;
+use bot_core::{now_ms, Envelope, SecretString};
 use serde_json::{json, Value};
 
 /// The bot user id the sample bodies are addressed to (`destination`).
 const DESTINATION: &str = "U0123456789abcdef0123456789abcdef";
+
+/// An Envelope of `body` for `/line/webhook` as the edge builds it, signed with `secret`, received
+/// at `received_at_ms`, with a test request id.
+pub fn signed_envelope(body: &str, secret: &str, received_at_ms: i64) -> Envelope {
+    let signature = crate::sign(&SecretString::from(secret), body.as_bytes());
+    Envelope::new(crate::WEBHOOK_ROUTE, received_at_ms, body)
+        .with_request_id("test-request")
+        .with_header("Content-Type", "application/json; charset=utf-8")
+        .with_header(crate::SIGNATURE_HEADER, signature)
+}
 
 /// A webhook body with one text message event from user `user_id` in a one-to-one chat.
 pub fn text_message(text: &str, user_id: &str, redelivery: bool) -> String {

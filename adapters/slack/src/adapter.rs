@@ -83,18 +83,13 @@ impl Adapter for SlackAdapter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sign;
-    use bot_core::testing;
 
     const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
     /// An Envelope of `body` signed at `signed_at` and received `received_after` seconds later
     /// (and 999 ms).
     fn envelope(route: &str, body: &str, signed_at: i64, received_after: i64) -> Envelope {
-        let signature = sign(&SecretString::from(SECRET), signed_at, body.as_bytes());
-        let mut envelope = testing::envelope(route, body)
-            .with_header("x-slack-request-timestamp", signed_at.to_string())
-            .with_header("x-slack-signature", signature);
+        let mut envelope = crate::sample::signed_envelope(route, body, SECRET, signed_at);
         envelope.received_at_ms = (signed_at + received_after) * 1000 + 999;
         envelope
     }

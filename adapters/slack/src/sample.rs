@@ -2,10 +2,27 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use bot_core::{Envelope, SecretString};
 use serde_json::json;
 
 /// The bot user that [`app_mention`] mentions.
 pub const BOT_USER_ID: &str = "U0LAN0Z89";
+
+/// An Envelope of `body` for `route` as the edge builds it, signed with `secret` at `signed_at`
+/// (Unix seconds) and received at that second: the headers Slack sends, a test request id.
+pub fn signed_envelope(route: &str, body: &str, secret: &str, signed_at: i64) -> Envelope {
+    let signature = crate::sign(&SecretString::from(secret), signed_at, body.as_bytes());
+    let content_type = if route == crate::EVENTS_ROUTE {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
+    Envelope::new(route, signed_at * 1000, body)
+        .with_request_id("test-request")
+        .with_header("Content-Type", content_type)
+        .with_header(crate::TIMESTAMP_HEADER, signed_at.to_string())
+        .with_header(crate::SIGNATURE_HEADER, signature)
+}
 
 /// A slash command's form body as Slack encodes it (`+`, `%XX`) for `typed`, e.g. `/echo hi`.
 pub fn slash_command(typed: &str, response_url: &str) -> String {

@@ -5,9 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bot_core::retry::RetryPolicy;
-use bot_core::testing::{self, RECEIVED_AT_MS};
-use bot_core::{chain, cmd, Bot, Envelope, Reply, SecretString, Status, Text, Worker};
-use bot_slack::{sign, SlackAdapter, SlackConfig};
+use bot_core::testing::RECEIVED_AT_MS;
+use bot_core::{chain, cmd, Bot, Envelope, Reply, Status, Text, Worker};
+use bot_slack::{sample, SlackAdapter, SlackConfig};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -41,11 +41,10 @@ fn worker(server: &MockServer) -> Worker {
 }
 
 fn envelope(route: &str, body: Vec<u8>) -> Envelope {
-    let signature = sign(&SecretString::from(SECRET), SIGNED_AT, &body);
-    testing::envelope(route, body)
-        .with_header("Content-Type", "application/x-www-form-urlencoded")
-        .with_header("X-Slack-Request-Timestamp", SIGNED_AT.to_string())
-        .with_header("X-Slack-Signature", signature)
+    let body = String::from_utf8(body).expect("the tests' bodies are UTF-8");
+    let mut envelope = sample::signed_envelope(route, &body, SECRET, SIGNED_AT);
+    envelope.received_at_ms = RECEIVED_AT_MS;
+    envelope
 }
 
 #[tokio::test]
@@ -181,10 +180,8 @@ async fn failed_delivery_fails_the_envelope_without_leaking_the_token() {
     assert!(!reason.contains(TOKEN), "{reason}");
 }
 
-#[cfg(feature = "test-util")]
 mod samples {
     use super::*;
-    use bot_slack::sample;
 
     #[tokio::test]
     async fn sample_slash_command_is_answered_on_its_response_url() {

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use bot_core::retry::RetryPolicy;
 use bot_core::testing;
-use bot_core::{Adapter, Envelope, Inbound, SecretString, Work};
-use bot_line::{sign, LineAdapter, LineConfig, WEBHOOK_ROUTE};
+use bot_core::{Adapter, Envelope, Inbound, Work};
+use bot_line::{LineAdapter, LineConfig};
 
 /// The channel secret the tests sign with.
 pub const SECRET: &str = "0123456789abcdef0123456789abcdef";
@@ -26,10 +26,7 @@ pub fn adapter(api_url: &str) -> LineAdapter {
 /// A webhook Envelope of `body` as the edge builds it: received at [`testing::RECEIVED_AT_MS`],
 /// signed with [`SECRET`].
 pub fn signed(body: &str) -> Envelope {
-    let signature = sign(&SecretString::from(SECRET), body.as_bytes());
-    testing::envelope(WEBHOOK_ROUTE, body)
-        .with_header("Content-Type", "application/json; charset=utf-8")
-        .with_header("X-Line-Signature", signature)
+    bot_line::sample::signed_envelope(body, SECRET, testing::RECEIVED_AT_MS)
 }
 
 /// Verifies and parses `body`, expecting exactly one item.
