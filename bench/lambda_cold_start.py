@@ -74,13 +74,16 @@ def cargo_lambda_bin_dir(venv: Path) -> Path:
     return venv / "bin"
 
 
-def build(venv: Path) -> tuple[float, str]:
+def build(venv: Path, features: str | None) -> tuple[float, str]:
     bin_dir = cargo_lambda_bin_dir(venv)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     version = subprocess.run(["cargo", "lambda", "--version"], env=env, capture_output=True, text=True).stdout.strip()
-    log(f"building with {version or 'cargo-lambda'}: cargo lambda build --release --bin ackbot")
+    command = ["cargo", "lambda", "build", "--release", "--bin", "ackbot"]
+    if features is not None:
+        command += ["--no-default-features", "--features", features]
+    log(f"building with {version or 'cargo-lambda'}: {' '.join(command)}")
     started = time.perf_counter()
-    subprocess.run(["cargo", "lambda", "build", "--release", "--bin", "ackbot"], cwd=REPO, env=env, check=True)
+    subprocess.run(command, cwd=REPO, env=env, check=True)
     return time.perf_counter() - started, version
 
 
@@ -247,12 +250,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bootstrap", type=Path, help="the binary to measure (default target/lambda/ackbot/bootstrap)")
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="where to pip-install cargo-lambda if missing")
     parser.add_argument("--memory-mb", type=int, default=256, help="AWS_LAMBDA_FUNCTION_MEMORY_SIZE (informational)")
+    parser.add_argument("--features", help="build with only these crate features, e.g. `lambda` "
+                        "(default: the default features)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "lambda.json")
     args = parser.parse_args(argv)
 
     build_s, builder = None, None
     if not args.skip_build and not args.bootstrap:
-        build_s, builder = build(args.venv)
+        build_s, builder = build(args.venv, args.features)
     bootstrap = (args.bootstrap or default_bootstrap()).resolve()
     if not bootstrap.is_file():
         log(f"no bootstrap at {bootstrap}: build it with `cargo lambda build --release --bin ackbot` (or drop --skip-build)")
@@ -276,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         "host": {"machine": platform.machine(), "cpus": os.cpu_count(), "kernel": platform.release(),
                  "glibc": os.confstr("CS_GNU_LIBC_VERSION") if hasattr(os, "confstr") else None},
         "builder": builder,
+        "features": args.features or "default",
         "build_seconds": round(build_s, 1) if build_s is not None else None,
         "bootstrap": str(bootstrap),
         "binary_bytes": binary_size,

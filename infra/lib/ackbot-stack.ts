@@ -36,7 +36,8 @@ export interface AckbotStackProps extends StackProps {
   /**
    * The worker's code, replacing the cargo-lambda build (a directory holding `bootstrap`). Unit tests
    * pass a small stand-in so synth stays fast; a CI that already built the binary passes that.
-   * Undefined: `RustFunction` runs `cargo lambda build --release` on the root `ackbot` package.
+   * Undefined: `RustFunction` runs `cargo lambda build --release --no-default-features --features
+   * lambda` on the root `ackbot` package.
    */
   readonly workerCode?: lambda.Code;
 }
@@ -182,7 +183,9 @@ export class AckbotStack extends Stack {
       manifestPath: path.join(__dirname, '..', '..', 'Cargo.toml'),
       binaryName: 'ackbot',
       runtime: 'provided.al2023',
-      bundling: { architecture },
+      // The worker needs only the crate's `lambda` feature: no local edge, command line or
+      // stand-ins in the deployed bootstrap.
+      bundling: { architecture, cargoLambdaFlags: ['--no-default-features', '--features', 'lambda'] },
     });
   }
 
