@@ -49,7 +49,7 @@ pub enum ConfigError {
         arn: String,
         /// Why not.
         #[source]
-        source: crate::lambda::secrets::SecretsError,
+        source: crate::secrets::SecretsError,
     },
 }
 

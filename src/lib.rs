@@ -46,6 +46,8 @@ mod cli;
 mod demo;
 #[cfg(feature = "lambda")]
 mod lambda;
+#[cfg(feature = "lambda")]
+mod secrets;
 #[cfg(feature = "dev")]
 mod send;
 #[cfg(feature = "serve")]
@@ -60,11 +62,11 @@ pub struct ReadmeDoctests;
 
 pub use config::ConfigError;
 pub use error::Error;
-#[cfg(feature = "lambda")]
-pub use lambda::secrets::SecretsError;
-pub use run::Run;
 #[cfg(feature = "dev")]
-pub use send::SendError;
+pub use error::SendError;
+pub use run::Run;
+#[cfg(feature = "lambda")]
+pub use secrets::SecretsError;
 
 /// The built-in commands (`echo`, `help`, `ping`, `wait`, the LINE welcome) to mount or copy.
 pub use bot_handlers as handlers;

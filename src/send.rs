@@ -6,42 +6,7 @@ use bot_core::{now_ms, ExposeSecret, SecretString};
 
 use crate::config::Config;
 use crate::standin::slack::SlackStandIn;
-use crate::Error;
-
-/// Why `ackbot send` could not deliver its webhook, or saw no reply.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SendError {
-    /// The platform's secret is not set, so nothing can be signed.
-    #[error("{variable} is not set: `send` signs with the same secret as `serve`")]
-    NotConfigured {
-        /// The variable to set.
-        variable: &'static str,
-    },
-    /// The edge could not be reached.
-    #[error("cannot reach {to}")]
-    Unreachable {
-        /// The edge's address.
-        to: String,
-        /// Why not.
-        #[source]
-        source: reqwest::Error,
-    },
-    /// The edge answered with an error status.
-    #[error("the edge answered {status}: {body}")]
-    Refused {
-        /// The status.
-        status: u16,
-        /// What it said.
-        body: String,
-    },
-    /// No reply arrived at the loopback `response_url` in time.
-    #[error("no reply within {seconds} s (is `ackbot serve` running with the same SLACK_SIGNING_SECRET? its log says why)")]
-    NoReply {
-        /// How long `send` waited.
-        seconds: u64,
-    },
-}
+use crate::{Error, SendError};
 
 /// Sends `typed` (e.g. `/echo hi`) as a signed slash command to the edge at `to`, then prints the
 /// ack and, unless `response_url` is given, the reply that arrives at a loopback `response_url`.

@@ -6,12 +6,11 @@
 //! still failing after its own retries (5xx, 429, network) ends it with an error, so Lambda's async
 //! retries and then the dead-letter queue take over.
 
-pub(crate) mod secrets;
-
 use bot_core::{Dispatcher, Envelope, Status};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 
 use crate::config::{Config, ConfigError, LogFormat};
+use crate::secrets;
 use crate::Error;
 
 /// Runs the worker on `lambda_runtime` until the runtime stops it.
