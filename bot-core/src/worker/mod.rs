@@ -190,17 +190,17 @@ impl Worker {
             }
             Err(error) => {
                 let retryable = error.retryable;
-                let error = Arc::new(WorkError::Delivery {
-                    command: invocation.clone(),
-                    error,
-                });
+                let command = invocation.clone();
+                let error = Arc::new(WorkError::Delivery { command, error });
+                let error_seen = Arc::clone(&error);
                 let command = invocation;
-                let stage_error = Arc::clone(&error);
-                let stage = Stage::DeliveryFailed {
-                    command,
-                    error: stage_error,
-                };
-                self.observe(envelope, stage);
+                self.observe(
+                    envelope,
+                    Stage::DeliveryFailed {
+                        command,
+                        error: error_seen,
+                    },
+                );
                 if !retryable {
                     return Err(Status::Undeliverable(error));
                 }
