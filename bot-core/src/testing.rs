@@ -1,7 +1,7 @@
 //! Test helpers shared by every crate's tests (feature `test-util`): Envelope builders, a clock
 //! that says what it is told, and a fake platform adapter that records what it was asked to send.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
@@ -17,6 +17,12 @@ pub const RECEIVED_AT_MS: i64 = 1_700_000_000_000;
 /// An Envelope for `route` with `body`, received at [`RECEIVED_AT_MS`], request id `test-request`.
 pub fn envelope(route: &str, body: impl Into<Vec<u8>>) -> Envelope {
     Envelope::new(route, RECEIVED_AT_MS, body).with_request_id("test-request")
+}
+
+/// A number no earlier call in this process got, for sample ids that must differ.
+pub fn unique() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// A clock that says what it is told.

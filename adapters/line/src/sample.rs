@@ -1,8 +1,7 @@
 //! Realistic LINE webhook bodies, shaped as LINE sends them, for tests, the demo and
 //! `ackbot send` (feature `test-util`). Sign them with [`sign`](crate::sign) before posting.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
+use bot_core::testing::unique;
 use bot_core::{now_ms, Envelope, SecretString};
 use serde_json::{json, Value};
 
@@ -76,12 +75,6 @@ pub fn webhook(events: Value) -> String {
 /// A new `webhookEventId`: a ULID, as LINE's are.
 pub fn webhook_event_id() -> String {
     ulid::Ulid::new().to_string()
-}
-
-/// A number no other call in this process gets, for message ids and reply tokens.
-fn unique() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Request bodies as Slack sends them, for tests and demos (feature `test-util`).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
+use bot_core::testing::unique;
 use bot_core::{Envelope, SecretString};
 use serde_json::json;
 
@@ -97,12 +96,6 @@ pub fn app_mention(text: &str, channel: &str, event_id: &str) -> String {
         "is_ext_shared_channel": false
     })
     .to_string()
-}
-
-/// A number no earlier call got, for ids that must differ.
-fn unique() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 #[cfg(test)]
