@@ -11,6 +11,7 @@ use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bot_core::{now_ms, Envelope, Headers, SecretString};
+use bot_slack::payload::{EventsRequest, UrlVerification};
 
 use crate::config::Config;
 use crate::serve::pool::{Queue, Refused};
@@ -176,22 +177,21 @@ fn ack(edge: &Edge, route: &str, request_id: &str) -> Response {
 /// Slack's Events API asks for the `challenge` back in the ack itself when the URL is set up, so
 /// the edge answers that one request after checking its signature.
 fn url_verification(edge: &Edge, envelope: &Envelope) -> Option<Response> {
-    #[derive(serde::Deserialize)]
-    struct Challenge {
-        r#type: String,
-        challenge: String,
-    }
-    let challenge: Challenge = serde_json::from_slice(&envelope.body).ok()?;
-    if challenge.r#type != "url_verification" {
+    let body = serde_json::from_slice(&envelope.body).ok()?;
+    let EventsRequest::UrlVerification(UrlVerification {
+        challenge: Some(challenge),
+        ..
+    }) = EventsRequest::from_value(&body).ok()?
+    else {
         return None;
-    }
+    };
     let secret = edge.slack_secret.as_ref()?;
     let now = envelope.received_at_ms.div_euclid(1000);
     let request_id = envelope.request_id.as_str();
     match bot_slack::verify(secret, &envelope.headers, &envelope.body, now) {
         Ok(()) => {
             tracing::info!(request_id, "answered Slack's url_verification");
-            let body = serde_json::json!({ "challenge": challenge.challenge }).to_string();
+            let body = serde_json::json!({ "challenge": challenge }).to_string();
             Some(([(header::CONTENT_TYPE, "application/json")], body).into_response())
         }
         Err(e) => {
