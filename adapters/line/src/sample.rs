@@ -1,7 +1,7 @@
 //! Realistic LINE webhook bodies, shaped as LINE sends them, for tests, the demo and
 //! `ackbot send` (feature `test-util`). Sign them with [`sign`](crate::sign) before posting.
 
-use bot_core::testing::unique;
+use bot_core::testing::{self, unique};
 use bot_core::{now_ms, Envelope, SecretString};
 use serde_json::{json, Value};
 
@@ -12,10 +12,11 @@ const DESTINATION: &str = "U0123456789abcdef0123456789abcdef";
 /// at `received_at_ms`, with a test request id.
 pub fn signed_envelope(body: &str, secret: &str, received_at_ms: i64) -> Envelope {
     let signature = crate::sign(&SecretString::from(secret), body.as_bytes());
-    Envelope::new(crate::WEBHOOK_ROUTE, received_at_ms, body)
-        .with_request_id("test-request")
+    let mut envelope = testing::envelope(crate::WEBHOOK_ROUTE, body)
         .with_header("Content-Type", "application/json; charset=utf-8")
-        .with_header(crate::SIGNATURE_HEADER, signature)
+        .with_header(crate::SIGNATURE_HEADER, signature);
+    envelope.received_at_ms = received_at_ms;
+    envelope
 }
 
 /// A webhook body with one text message event from user `user_id` in a one-to-one chat.

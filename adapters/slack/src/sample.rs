@@ -1,6 +1,6 @@
 //! Request bodies as Slack sends them, for tests and demos (feature `test-util`).
 
-use bot_core::testing::unique;
+use bot_core::testing::{self, unique};
 use bot_core::{Envelope, SecretString};
 use serde_json::json;
 
@@ -16,11 +16,12 @@ pub fn signed_envelope(route: &str, body: &str, secret: &str, signed_at: i64) ->
     } else {
         "application/x-www-form-urlencoded"
     };
-    Envelope::new(route, signed_at * 1000, body)
-        .with_request_id("test-request")
+    let mut envelope = testing::envelope(route, body)
         .with_header("Content-Type", content_type)
         .with_header(crate::TIMESTAMP_HEADER, signed_at.to_string())
-        .with_header(crate::SIGNATURE_HEADER, signature)
+        .with_header(crate::SIGNATURE_HEADER, signature);
+    envelope.received_at_ms = signed_at * 1000;
+    envelope
 }
 
 /// A slash command's form body as Slack encodes it (`+`, `%XX`) for `typed`, e.g. `/echo hi`.
