@@ -175,20 +175,6 @@ impl Drop for TempDir {
     }
 }
 
-/// Polls `check` until it returns `Some`, or `timeout` passes.
-pub async fn eventually<T>(timeout: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(v) = check() {
-            return Some(v);
-        }
-        if Instant::now() > deadline {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 struct Spawned {
     child: Child,
     logs: Arc<Mutex<Vec<Value>>>,
