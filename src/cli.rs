@@ -1,11 +1,13 @@
-//! The command line: `serve`, `demo`, `send` and `lambda`.
+//! The command line: `serve`, `demo`, `send`, `manifest` and `lambda`.
 
+use std::io::Write;
 use std::net::SocketAddr;
 
 use bot_core::Dispatcher;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
+use crate::manifest::SlackManifestOptions;
 use crate::Error;
 
 /// Slack and LINE webhook bots that acknowledge at once and do the work afterwards.
@@ -35,9 +37,38 @@ enum Verb {
         #[command(subcommand)]
         platform: SendTo,
     },
+    /// Print what a platform needs to call this bot, e.g. `ackbot manifest slack --base-url URL`
+    /// for a Slack app manifest.
+    Manifest {
+        #[command(subcommand)]
+        platform: ManifestFor,
+    },
     /// Run the Lambda worker (what the binary does by itself when AWS_LAMBDA_RUNTIME_API is set).
     #[cfg(feature = "lambda")]
     Lambda,
+}
+
+#[derive(Debug, Subcommand)]
+enum ManifestFor {
+    /// A Slack app manifest (YAML) for api.slack.com/apps → Create New App → From an app
+    /// manifest: this bot's slash commands, event subscriptions, interactivity and bot scopes.
+    ///
+    /// The manifest goes to stdout; notes on what was left out or needs doing by hand go to
+    /// stderr.
+    Slack {
+        /// Where the edge is reachable over https, e.g. the API Gateway stage URL
+        /// https://abc.execute-api.us-east-1.amazonaws.com/prod; the routes /slack/commands,
+        /// /slack/events and /slack/interactions go below it.
+        #[arg(long, value_name = "URL")]
+        base_url: String,
+        /// The app's name, also its bot user's display name.
+        #[arg(long, default_value = "ackbot")]
+        name: String,
+        /// A further bot scope, for the Web API methods your handlers call, e.g. reactions:write
+        /// (repeat it, or separate scopes with commas).
+        #[arg(long = "scope", value_name = "SCOPE", value_delimiter = ',')]
+        scope: Vec<String>,
+    },
 }
 
 #[cfg(feature = "dev")]
@@ -83,6 +114,28 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
         Verb::Demo => crate::demo::run(dispatcher).await,
         #[cfg(feature = "lambda")]
         Verb::Lambda => crate::lambda::run(dispatcher).await,
+        Verb::Manifest {
+            platform:
+                ManifestFor::Slack {
+                    base_url,
+                    name,
+                    scope,
+                },
+        } => {
+            let options = SlackManifestOptions {
+                base_url,
+                name,
+                scopes: scope,
+            };
+            let manifest = crate::manifest::slack(&dispatcher, &options)?;
+            for note in &manifest.notes {
+                eprintln!("ackbot manifest: {note}");
+            }
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(manifest.yaml.as_bytes())?;
+            stdout.flush()?;
+            Ok(())
+        }
         Verb::Serve { addr } => {
             let config = Config::from_env()?;
             crate::logging::init(config.log_format, "info");

@@ -1,6 +1,5 @@
 //! Configuration from the environment (and a `.env` file), as DESIGN.md lists it.
 
-#[cfg(feature = "serve")]
 use std::time::Duration;
 
 use bot_core::{is_blank, SecretString};
@@ -96,6 +95,11 @@ pub(crate) struct Config {
     pub line: Option<LineSettings>,
     /// `ACKBOT_LOG_FORMAT`: `text` (default locally) or `json` (default under Lambda).
     pub log_format: LogFormat,
+    /// `ACKBOT_ACK_DEADLINE_MS`: how long a function-ack route (the Lambda front door, or the
+    /// local edge) lets a handler compute its answer before it acknowledges without it (default
+    /// 2,500, inside Slack's 3 s).
+    #[cfg_attr(not(any(feature = "serve", feature = "lambda")), allow(dead_code))]
+    pub ack_deadline: Duration,
     /// How the local edge acknowledges and queues.
     #[cfg(feature = "serve")]
     pub edge: EdgeSettings,
@@ -118,7 +122,24 @@ pub(crate) struct EdgeSettings {
     pub slack_command_ack_body: String,
     /// `ACKBOT_DRAIN_TIMEOUT_SECS`: how long `serve` waits for queued work on shutdown (default 60).
     pub drain_timeout: Duration,
+    /// `ACKBOT_FUNCTION_ACK`: the routes acknowledged by the front door, which verifies them and
+    /// may answer from the request (comma-separated; default `/slack/events,/slack/interactions`,
+    /// as the stack deploys them; `none` for none). The others get the static acknowledgement.
+    pub function_ack_routes: Vec<String>,
 }
+
+/// The routes that are function-ack by default, locally and in the stack.
+#[cfg(feature = "serve")]
+pub(crate) const DEFAULT_FUNCTION_ACK_ROUTES: &str = "/slack/events,/slack/interactions";
+
+/// Every webhook route ackbot serves.
+#[cfg(feature = "serve")]
+const WEBHOOK_ROUTES: [&str; 4] = [
+    "/slack/commands",
+    "/slack/interactions",
+    "/slack/events",
+    "/line/webhook",
+];
 
 impl Config {
     /// Reads the configuration from the process environment, after loading `.env` if present.
@@ -173,10 +194,19 @@ impl Config {
                 })
             }
         };
+        let ack_deadline_ms = number(&lookup, "ACKBOT_ACK_DEADLINE_MS", 2500)?;
+        if !(1..=29_000).contains(&ack_deadline_ms) {
+            return Err(ConfigError::Invalid {
+                name: "ACKBOT_ACK_DEADLINE_MS",
+                value: ack_deadline_ms.to_string(),
+                expected: "milliseconds from 1 to 29000 (Slack waits 3000)",
+            });
+        }
         Ok(Self {
             slack,
             line,
             log_format,
+            ack_deadline: Duration::from_millis(ack_deadline_ms as u64),
             #[cfg(feature = "serve")]
             edge: EdgeSettings::from_lookup(&lookup)?,
         })
@@ -202,8 +232,35 @@ impl EdgeSettings {
             drain_timeout: Duration::from_secs(
                 number(lookup, "ACKBOT_DRAIN_TIMEOUT_SECS", 60)? as u64
             ),
+            function_ack_routes: function_ack_routes(lookup)?,
         })
     }
+}
+
+#[cfg(feature = "serve")]
+fn function_ack_routes(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Vec<String>, ConfigError> {
+    let value = lookup("ACKBOT_FUNCTION_ACK")
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_FUNCTION_ACK_ROUTES.to_string());
+    if value.trim() == "none" {
+        return Ok(Vec::new());
+    }
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|route| match WEBHOOK_ROUTES.contains(&route) {
+            true => Ok(route.to_string()),
+            false => Err(ConfigError::Invalid {
+                name: "ACKBOT_FUNCTION_ACK",
+                value: value.clone(),
+                expected: "comma-separated routes among /slack/commands, /slack/interactions, \
+                           /slack/events, /line/webhook, or `none`",
+            }),
+        })
+        .collect()
 }
 
 fn required_secret(name: &'static str, value: String) -> Result<SecretString, ConfigError> {

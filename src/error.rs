@@ -51,6 +51,10 @@ pub enum Error {
         /// How many there were.
         total: usize,
     },
+    /// `ackbot manifest` could not write a manifest Slack would take.
+    #[cfg(feature = "serve")]
+    #[error("no manifest")]
+    Manifest(#[from] crate::manifest::ManifestError),
     /// The bot was asked to run somewhere its features do not cover.
     #[error("{0}")]
     Unsupported(&'static str),

@@ -40,12 +40,16 @@ mod logging;
 mod run;
 mod wiring;
 
+#[cfg(feature = "lambda")]
+mod aws;
 #[cfg(feature = "serve")]
 mod cli;
 #[cfg(feature = "dev")]
 mod demo;
 #[cfg(feature = "lambda")]
 mod lambda;
+#[cfg(feature = "serve")]
+mod manifest;
 #[cfg(feature = "lambda")]
 mod secrets;
 #[cfg(feature = "dev")]

@@ -7,14 +7,8 @@
 //! endpoint, as in the AWS SDKs.
 
 use std::collections::HashMap;
-use std::time::SystemTime;
 
-use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-use aws_sigv4::sign::v4;
-use aws_smithy_runtime_api::client::identity::Identity;
-
-use bot_core::BoxError;
+use crate::aws::{AwsError, SignedPost};
 
 /// The keys the JSON secret may hold.
 pub(crate) const SECRET_KEYS: [&str; 4] = [
@@ -31,15 +25,12 @@ pub enum SecretsError {
     /// Neither the ARN nor `AWS_REGION` names a region.
     #[error("no region in the ARN and AWS_REGION is unset")]
     NoRegion,
-    /// Lambda's credentials are not in the environment.
-    #[error("AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are unset")]
-    NoCredentials,
-    /// The request could not be signed.
-    #[error("the request could not be signed")]
-    Signing(#[source] BoxError),
-    /// Secrets Manager could not be reached.
-    #[error("Secrets Manager could not be reached")]
-    Unreachable(#[source] reqwest::Error),
+    /// The signed request could not be sent.
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    /// The answer could not be read.
+    #[error("Secrets Manager's answer could not be read")]
+    Unreadable(#[source] reqwest::Error),
     /// Secrets Manager refused the request; AWS error bodies name the error type and message and
     /// never echo the secret.
     #[error("Secrets Manager answered {status}: {message}")]
@@ -84,54 +75,31 @@ pub(crate) async fn load(
         .map(str::to_string)
         .or_else(|| env("AWS_REGION"))
         .ok_or(SecretsError::NoRegion)?;
-    let endpoint = env("AWS_ENDPOINT_URL_SECRETS_MANAGER")
-        .or_else(|| env("AWS_ENDPOINT_URL"))
-        .unwrap_or_else(|| format!("https://secretsmanager.{region}.amazonaws.com"));
-    let endpoint = format!("{}/", endpoint.trim_end_matches('/'));
-    let (key, secret) = env("AWS_ACCESS_KEY_ID")
-        .zip(env("AWS_SECRET_ACCESS_KEY"))
-        .ok_or(SecretsError::NoCredentials)?;
-    let identity: Identity = Credentials::new(
-        key,
-        secret,
-        env("AWS_SESSION_TOKEN"),
-        None,
-        "lambda-environment",
-    )
-    .into();
+    let endpoint = crate::aws::endpoint(
+        &env,
+        "SECRETS_MANAGER",
+        format!("https://secretsmanager.{region}.amazonaws.com"),
+    );
+    let endpoint = format!("{endpoint}/");
+    let identity = crate::aws::credentials(&env)?;
     let body = serde_json::json!({ "SecretId": arn }).to_string();
     let headers = [
         ("content-type", "application/x-amz-json-1.1"),
         ("x-amz-target", "secretsmanager.GetSecretValue"),
     ];
-    let signing = |e: Box<dyn std::error::Error + Send + Sync>| SecretsError::Signing(e);
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(&region)
-        .name("secretsmanager")
-        .time(SystemTime::now())
-        .settings(SigningSettings::default())
-        .build()
-        .map_err(|e| signing(e.into()))?
-        .into();
-    let signable = SignableRequest::new(
-        "POST",
-        &endpoint,
-        headers.into_iter(),
-        SignableBody::Bytes(body.as_bytes()),
-    )
-    .map_err(|e| signing(e.into()))?;
-    let (instructions, _) = sign(signable, &params)
-        .map_err(|e| signing(e.into()))?
-        .into_parts();
-    let mut request = reqwest::Client::new().post(&endpoint).body(body.clone());
-    for (name, value) in headers.into_iter().chain(instructions.headers()) {
-        request = request.header(name, value);
-    }
-    let unreachable = |e: reqwest::Error| SecretsError::Unreachable(e.without_url());
-    let response = request.send().await.map_err(unreachable)?;
+    let request = SignedPost {
+        service: "secretsmanager",
+        region: &region,
+        url: &endpoint,
+        headers: &headers,
+        body: body.into_bytes(),
+    };
+    let response = request.send(&reqwest::Client::new(), &identity).await?;
     let status = response.status();
-    let text = response.text().await.map_err(unreachable)?;
+    let text = response
+        .text()
+        .await
+        .map_err(|e| SecretsError::Unreadable(e.without_url()))?;
     if !status.is_success() {
         return Err(SecretsError::Refused {
             status: status.as_u16(),

@@ -2,7 +2,7 @@
 
 use futures::future::BoxFuture;
 
-use crate::{BoxError, Command, Envelope, Platform, Reply};
+use crate::{Answer, BoxError, Command, Envelope, Extensions, Platform, Reply};
 
 /// A platform adapter: checks an Envelope's signature, parses it into work, and knows how to send
 /// the replies back. Slack and LINE each implement it.
@@ -31,6 +31,15 @@ pub enum Inbound {
         /// Why it needs no work, for the log.
         reason: String,
     },
+    /// Answered in the acknowledgement itself, with no work after it (Slack's `url_verification`
+    /// challenge). Only a function-ack front door or the local edge can send the answer; a
+    /// worker behind a static acknowledgement skips it.
+    Answered {
+        /// The acknowledgement's body.
+        answer: Answer,
+        /// What it answers, for the log.
+        reason: String,
+    },
     /// A command or event to dispatch and answer.
     Work(Work),
 }
@@ -51,8 +60,53 @@ pub struct Work {
     /// The platform's unique id for this delivery (LINE `webhookEventId`, Slack `event_id`); the
     /// same key is processed once.
     pub dedupe_key: Option<String>,
+    /// Further identities of the same thing (a Slack message's channel and `ts`, which Slack has
+    /// been seen to deliver again under a new `event_id`): a key seen before makes it a duplicate.
+    pub dedupe_aliases: Vec<String>,
     /// Where and how to send the replies.
     pub delivery: Box<dyn Delivery>,
+    /// The adapter's values for the handler's extractors: the platform's API client, the typed
+    /// payload.
+    pub extensions: Extensions,
+}
+
+impl Work {
+    /// Work for `command` whose replies go through `delivery`, with no dedupe key.
+    pub fn new(command: Command, delivery: Box<dyn Delivery>) -> Self {
+        Self {
+            command,
+            dedupe_key: None,
+            dedupe_aliases: Vec::new(),
+            delivery,
+            extensions: Extensions::new(),
+        }
+    }
+
+    /// Sets the dedupe key.
+    pub fn with_dedupe_key(mut self, key: Option<String>) -> Self {
+        self.dedupe_key = key;
+        self
+    }
+
+    /// Adds a further identity of the same thing.
+    pub fn with_dedupe_alias(mut self, alias: String) -> Self {
+        self.dedupe_aliases.push(alias);
+        self
+    }
+
+    /// Sets the values the handler's extractors may take.
+    pub fn with_extensions(mut self, extensions: Extensions) -> Self {
+        self.extensions = extensions;
+        self
+    }
+
+    /// Every dedupe key of this work: the key, then the aliases.
+    pub fn dedupe_keys(&self) -> impl Iterator<Item = &str> {
+        self.dedupe_key
+            .iter()
+            .chain(&self.dedupe_aliases)
+            .map(String::as_str)
+    }
 }
 
 /// Why replies could not be delivered, and whether processing the Envelope again could help.

@@ -8,7 +8,7 @@ use crate::cmd::{CommandDef, CommandInfo, ErrorHook};
 use crate::dispatch::{Dispatcher, Tables};
 use crate::extract::StateMap;
 use crate::handler::{BoxedHandler, Handler};
-use crate::{BuildError, DispatchError, Reply};
+use crate::{BuildError, DispatchError, Kind, Reply};
 
 /// A bot's commands, event handlers, fallback, state and error hook.
 ///
@@ -27,6 +27,7 @@ use crate::{BuildError, DispatchError, Reply};
 pub struct Bot {
     commands: Vec<CommandDef>,
     events: Vec<(String, BoxedHandler)>,
+    interactions: Vec<((Kind, String), BoxedHandler)>,
     fallback: Option<BoxedHandler>,
     state: StateMap,
     on_error: Option<ErrorHook>,
@@ -52,6 +53,39 @@ impl Bot {
         self.events.retain(|(name, _)| name != event);
         self.events
             .push((event.to_string(), BoxedHandler::new(handler)));
+        self
+    }
+
+    /// Registers `handler` for clicks on the block element whose `action_id` is `action_id`
+    /// (Slack `block_actions`). Its replies go to the message's `response_url`.
+    pub fn action<H: Handler<T>, T>(self, action_id: &str, handler: H) -> Self {
+        self.interaction(Kind::Action, action_id, handler)
+    }
+
+    /// Registers `handler` for the modal whose `callback_id` is `callback_id`: its submission
+    /// (`view_submission`) and, when it was opened with `notify_on_close`, its closing
+    /// (`view_closed`). The handler runs before the acknowledgement and may answer in it: Slack's
+    /// `ViewResponse` closes the modal, shows errors per block, updates it or pushes a new one.
+    pub fn view<H: Handler<T>, T>(self, callback_id: &str, handler: H) -> Self {
+        self.interaction(Kind::View, callback_id, handler)
+    }
+
+    /// Registers `handler` for a select menu with external options whose `action_id` is
+    /// `action_id` (Slack `block_suggestion`): it answers the options in the acknowledgement.
+    pub fn options<H: Handler<T>, T>(self, action_id: &str, handler: H) -> Self {
+        self.interaction(Kind::Options, action_id, handler)
+    }
+
+    /// Registers `handler` for the global or message shortcut whose `callback_id` is
+    /// `callback_id` (Slack `shortcut`, `message_action`).
+    pub fn shortcut<H: Handler<T>, T>(self, callback_id: &str, handler: H) -> Self {
+        self.interaction(Kind::Shortcut, callback_id, handler)
+    }
+
+    fn interaction<H: Handler<T>, T>(mut self, kind: Kind, id: &str, handler: H) -> Self {
+        let key = (kind, id.to_string());
+        self.interactions.retain(|(k, _)| *k != key);
+        self.interactions.push((key, BoxedHandler::new(handler)));
         self
     }
 
@@ -97,6 +131,10 @@ impl Bot {
             self.events.retain(|(name, _)| *name != event);
             self.events.push((event, handler));
         }
+        for (key, handler) in group.interactions {
+            self.interactions.retain(|(k, _)| *k != key);
+            self.interactions.push((key, handler));
+        }
         if group.fallback.is_some() {
             self.fallback = group.fallback;
         }
@@ -128,6 +166,11 @@ impl Bot {
                     .map(|(event, h)| (format!("the `{event}` event handler"), h)),
             )
             .chain(
+                self.interactions
+                    .iter()
+                    .map(|((kind, id), h)| (format!("the {kind:?} handler of `{id}`"), h)),
+            )
+            .chain(
                 self.fallback
                     .iter()
                     .map(|h| ("the fallback".to_string(), h)),
@@ -146,6 +189,7 @@ impl Bot {
             catalog: self.catalog().into(),
             commands: self.commands,
             events: self.events,
+            interactions: self.interactions,
             fallback: self.fallback,
             state: Arc::new(self.state),
             on_error: self.on_error,

@@ -4,13 +4,39 @@ use serde_json::Value;
 
 use crate::Platform;
 
-/// Whether a [`Command`] is a command a user typed or a platform event (follow, join, postback…).
+/// What a [`Command`] is: a command a user typed, a platform event, or an interaction with
+/// something the bot showed (a button, a modal, a menu, a shortcut).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// A command typed by a user: a Slack slash command, a mention, a LINE text message.
     Command,
     /// A platform event that handlers register for with `Bot::on`, e.g. LINE `follow`.
     Event,
+    /// A block action (Slack `block_actions`): a button clicked, a menu item chosen. The name is
+    /// the element's `action_id`.
+    Action,
+    /// A modal submitted or closed (Slack `view_submission`, `view_closed`). The name is the
+    /// view's `callback_id`.
+    View,
+    /// A menu asking for its options as the user types (Slack `block_suggestion`). The name is the
+    /// element's `action_id`.
+    Options,
+    /// A global or message shortcut (Slack `shortcut`, `message_action`). The name is its
+    /// `callback_id`.
+    Shortcut,
+}
+
+impl Kind {
+    /// Whether the platform's acknowledgement of this kind carries the handler's answer (a modal's
+    /// `response_action`, a menu's options), so the handler runs before the acknowledgement.
+    pub fn answers_in_ack(self) -> bool {
+        matches!(self, Kind::View | Kind::Options)
+    }
+
+    /// Whether this is an interaction (`Action`, `View`, `Options`, `Shortcut`).
+    pub fn is_interaction(self) -> bool {
+        !matches!(self, Kind::Command | Kind::Event)
+    }
 }
 
 /// The user who sent a command.
@@ -80,9 +106,11 @@ pub struct Command {
     pub platform: Platform,
     /// Whether this is a typed command or a platform event.
     pub kind: Kind,
-    /// The command name, lower case, without a leading `/` (`echo`); for events the event type.
+    /// The command name, lower case, without a leading `/` (`echo`); for events the event type;
+    /// for interactions the `action_id` or `callback_id`, exactly as sent.
     pub name: String,
-    /// The argument text after the command name, exactly as the user typed it.
+    /// The argument text after the command name, exactly as the user typed it. For an
+    /// interaction, the platform's payload type (`block_actions`, `view_closed`…).
     pub text: String,
     /// The whole text as the user typed it: a LINE message, a mention without the mention, a
     /// slash command with its name (`/echo hi`). A `fallback` handler reads this as its `Text`.
@@ -148,6 +176,22 @@ impl Command {
         }
     }
 
+    /// An interaction of `kind` with the element or view `id` (`action_id`, `callback_id`),
+    /// whose platform payload type (e.g. `block_actions`) is `payload_type`.
+    pub fn interaction(
+        platform: Platform,
+        kind: Kind,
+        id: impl Into<String>,
+        payload_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind,
+            name: id.into(),
+            text: payload_type.into(),
+            ..Self::new(platform, "", "")
+        }
+    }
+
     /// Sets the user.
     pub fn with_user(mut self, user: User) -> Self {
         self.user = user;
@@ -167,7 +211,11 @@ impl Command {
     }
 
     /// How the command is typed on its platform: `/echo` on Slack, `echo` on LINE.
+    /// For an interaction: its payload type and id, e.g. `view_submission feedback`.
     pub fn invocation(&self) -> String {
+        if self.kind.is_interaction() {
+            return format!("{} {}", self.text, self.name);
+        }
         self.platform.invocation(&self.name)
     }
 }

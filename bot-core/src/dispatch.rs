@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use futures::FutureExt;
 
+use crate::answer::{Answer, Output};
 use crate::cmd::{CommandDef, CommandInfo, ErrorHook};
 use crate::extract::{Rejection, Request, StateMap};
 use crate::handler::{BoxedHandler, HandlerFailure};
-use crate::{Command, DispatchError, Invocation, Kind, Reply};
+use crate::{Command, DispatchError, Extensions, Invocation, Kind, Reply};
 
 /// A built [`Bot`](crate::Bot), cheap to clone and share between workers.
 #[derive(Clone)]
@@ -22,6 +23,7 @@ pub(crate) struct Tables {
     pub(crate) catalog: Arc<[CommandInfo]>,
     pub(crate) commands: Vec<CommandDef>,
     pub(crate) events: Vec<(String, BoxedHandler)>,
+    pub(crate) interactions: Vec<((Kind, String), BoxedHandler)>,
     pub(crate) fallback: Option<BoxedHandler>,
     pub(crate) state: Arc<StateMap>,
     pub(crate) on_error: Option<ErrorHook>,
@@ -32,7 +34,7 @@ pub(crate) struct Tables {
 pub enum Outcome {
     /// A handler ran and returned its replies (the command's, an event's, or the fallback).
     Handled,
-    /// An event no handler registered for; nothing is sent.
+    /// An event or interaction no handler registered for; nothing is sent.
     NoHandler,
     /// It failed; the replies are the error hook's answer.
     Failed(Arc<DispatchError>),
@@ -43,8 +45,20 @@ pub enum Outcome {
 pub struct Dispatched {
     /// What to send back, possibly nothing.
     pub replies: Vec<Reply>,
+    /// The acknowledgement's answer, when the handler gave one (modals, options).
+    pub answer: Option<Answer>,
     /// How the dispatch ended.
     pub outcome: Outcome,
+}
+
+impl Dispatched {
+    fn nothing() -> Self {
+        Self {
+            replies: Vec::new(),
+            answer: None,
+            outcome: Outcome::NoHandler,
+        }
+    }
 }
 
 impl Dispatcher {
@@ -64,23 +78,56 @@ impl Dispatcher {
         command.kind == Kind::Command && self.command(&command.name).is_some_and(|c| c.slow)
     }
 
+    /// The event types handlers registered for with `Bot::on`, in registration order.
+    pub fn events(&self) -> impl Iterator<Item = &str> {
+        self.tables.events.iter().map(|(event, _)| event.as_str())
+    }
+
+    /// The interactions handlers registered for: their kind and `action_id` or `callback_id`.
+    pub fn interactions(&self) -> impl Iterator<Item = (Kind, &str)> {
+        self.tables
+            .interactions
+            .iter()
+            .map(|((kind, id), _)| (*kind, id.as_str()))
+    }
+
+    /// Whether the bot has a `fallback` for free text.
+    pub fn has_fallback(&self) -> bool {
+        self.tables.fallback.is_some()
+    }
+
     /// Runs the handler for `command` and returns its replies. Never fails: an unknown command, a
     /// rejected argument, a handler error or a panic is logged and answered by the error hooks.
-    pub async fn dispatch(&self, mut command: Command) -> Dispatched {
+    pub async fn dispatch(&self, command: Command) -> Dispatched {
+        self.dispatch_with(command, Extensions::new()).await
+    }
+
+    /// Like [`dispatch`](Self::dispatch), with the adapter's values for this command (its API
+    /// client, typed payload) for the extractors.
+    pub async fn dispatch_with(&self, mut command: Command, extensions: Extensions) -> Dispatched {
         let invocation = Invocation {
             platform: command.platform,
             name: command.name.clone(),
         };
         let (handler, def) = match command.kind {
-            Kind::Event => match self.tables.events.iter().find(|(e, _)| *e == command.name) {
-                Some((_, handler)) => (handler, None),
-                None => {
-                    return Dispatched {
-                        replies: Vec::new(),
-                        outcome: Outcome::NoHandler,
-                    }
-                }
+            Kind::Event => match self.event(&command.name) {
+                Some(handler) => (handler, None),
+                None => return Dispatched::nothing(),
             },
+            // An interaction without a handler of its own goes to an `on` handler of its payload
+            // type (e.g. `block_actions`), if there is one.
+            Kind::Action | Kind::View | Kind::Options | Kind::Shortcut => {
+                let own = self
+                    .tables
+                    .interactions
+                    .iter()
+                    .find(|((kind, id), _)| *kind == command.kind && *id == command.name)
+                    .map(|(_, handler)| handler);
+                match own.or_else(|| self.event(&command.text)) {
+                    Some(handler) => (handler, None),
+                    None => return Dispatched::nothing(),
+                }
+            }
             Kind::Command => match (self.command(&command.name), &self.tables.fallback) {
                 (Some(def), _) => (&def.handler, Some(def)),
                 (None, Some(fallback)) => {
@@ -99,15 +146,17 @@ impl Dispatcher {
             command,
             state: self.tables.state.clone(),
             catalog: self.tables.catalog.clone(),
+            extensions,
         };
         let result = match std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(request))) {
             Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
             Err(panic) => Err(panic),
         };
         let error = match result {
-            Ok(Ok(replies)) => {
+            Ok(Ok(Output { replies, answer })) => {
                 return Dispatched {
                     replies,
+                    answer,
                     outcome: Outcome::Handled,
                 }
             }
@@ -128,6 +177,12 @@ impl Dispatcher {
                     type_name: missing.type_name,
                 }
             }
+            Ok(Err(HandlerFailure::Rejected(Rejection::Unavailable(rejection)))) => {
+                DispatchError::Unavailable {
+                    invocation,
+                    what: rejection.what,
+                }
+            }
             Ok(Err(HandlerFailure::Handler(error))) => DispatchError::Handler { invocation, error },
             Err(panic) => DispatchError::Panic {
                 invocation,
@@ -135,6 +190,11 @@ impl Dispatcher {
             },
         };
         self.fail(def, error)
+    }
+
+    fn event(&self, name: &str) -> Option<&BoxedHandler> {
+        let found = self.tables.events.iter().find(|(e, _)| e == name);
+        found.map(|(_, handler)| handler)
     }
 
     fn command(&self, name: &str) -> Option<&CommandDef> {
@@ -158,6 +218,7 @@ impl Dispatcher {
         };
         Dispatched {
             replies: reply.into_iter().collect(),
+            answer: None,
             outcome: Outcome::Failed(Arc::new(error)),
         }
     }

@@ -49,6 +49,14 @@ pub enum DispatchError {
         /// The Rust type name asked for.
         type_name: &'static str,
     },
+    /// The command does not carry what the handler asked for, e.g. a Slack client for a LINE
+    /// message.
+    Unavailable {
+        /// The command.
+        invocation: Invocation,
+        /// What was asked for, in words.
+        what: &'static str,
+    },
     /// The handler returned an error.
     Handler {
         /// The command.
@@ -72,6 +80,7 @@ impl DispatchError {
             DispatchError::UnknownCommand { invocation, .. }
             | DispatchError::BadArguments { invocation, .. }
             | DispatchError::MissingState { invocation, .. }
+            | DispatchError::Unavailable { invocation, .. }
             | DispatchError::Handler { invocation, .. }
             | DispatchError::Panic { invocation, .. } => invocation,
         }
@@ -101,6 +110,12 @@ impl DispatchError {
             DispatchError::MissingState { invocation, .. } => {
                 format!("Sorry, {invocation} is not set up correctly. The error has been logged.")
             }
+            DispatchError::Unavailable { invocation, .. } => {
+                format!(
+                    "Sorry, {invocation} is not available on {}.",
+                    invocation.platform
+                )
+            }
             DispatchError::Handler { invocation, error } => match error.user_message() {
                 Some(message) => format!("Sorry, {invocation} failed: {message}"),
                 None => format!("Sorry, {invocation} failed. The error has been logged."),
@@ -121,6 +136,9 @@ impl DispatchError {
             }
             DispatchError::MissingState { type_name, .. } => {
                 tracing::error!(%command, type_name, "handler cannot run: missing state")
+            }
+            DispatchError::Unavailable { what, .. } => {
+                tracing::warn!(%command, what, "handler cannot run here")
             }
             DispatchError::Handler { error, .. } => {
                 let error = crate::error::chain(error.error());
@@ -143,6 +161,12 @@ impl fmt::Display for DispatchError {
             }
             DispatchError::MissingState { type_name, .. } => {
                 write!(f, "{invocation} needs state of type `{type_name}`")
+            }
+            DispatchError::Unavailable { what, .. } => {
+                write!(
+                    f,
+                    "{invocation} needs {what}, which this command does not carry"
+                )
             }
             DispatchError::Handler { error, .. } => write!(f, "{invocation} failed: {error}"),
             DispatchError::Panic { message, .. } => write!(f, "{invocation} panicked: {message}"),

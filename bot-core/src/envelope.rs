@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// API Gateway's mapping template and the local edge build the same JSON, so the worker does not
 /// know where it runs. The body travels as base64 of the bytes that were signed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Envelope {
     /// The route the webhook was posted to, e.g. `/slack/commands`.
     pub route: String,
@@ -30,6 +30,12 @@ pub struct Envelope {
     /// The raw request body.
     #[serde(with = "base64_bytes")]
     pub body: Vec<u8>,
+    /// Set by the function-ack front door when it already ran the handler of an interaction
+    /// answered in the acknowledgement (a modal's submission): that handler's replies, for the
+    /// worker to deliver instead of running the handler a second time. API Gateway's template
+    /// never sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_replies: Option<Vec<crate::Reply>>,
 }
 
 impl Envelope {
@@ -42,6 +48,7 @@ impl Envelope {
             source_ip: None,
             headers: Headers::new(),
             body: body.into(),
+            answered_replies: None,
         }
     }
 
@@ -191,6 +198,7 @@ mod tests {
             .into_iter()
             .collect(),
             body: "text=%E3%81%93+hi&x=\u{1F600}".as_bytes().to_vec(),
+            answered_replies: None,
         }
     }
 

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
+use crate::answer::{IntoOutput, Output};
 use crate::extract::{FromCommand, Rejection, Request, Requirements};
-use crate::{HandlerError, Reply};
+use crate::HandlerError;
 
 /// Why a handler produced no replies of its own.
 #[derive(Debug)]
@@ -17,58 +18,10 @@ pub enum HandlerFailure {
     Handler(HandlerError),
 }
 
-/// What a handler may return: a [`Reply`], text, several replies, nothing, or a `Result` of those.
-pub trait IntoReplies {
-    /// The replies to send.
-    fn into_replies(self) -> Result<Vec<Reply>, HandlerError>;
-}
-
-impl IntoReplies for Reply {
-    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
-        Ok(vec![self])
-    }
-}
-
-impl IntoReplies for String {
-    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
-        Ok(vec![Reply::text(self)])
-    }
-}
-
-impl IntoReplies for &'static str {
-    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
-        Ok(vec![Reply::text(self)])
-    }
-}
-
-impl IntoReplies for () {
-    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
-        Ok(Vec::new())
-    }
-}
-
-impl IntoReplies for Vec<Reply> {
-    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
-        Ok(self)
-    }
-}
-
-impl<T: IntoReplies> IntoReplies for Option<T> {
-    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
-        self.map_or_else(|| Ok(Vec::new()), T::into_replies)
-    }
-}
-
-impl<T: IntoReplies, E: Into<HandlerError>> IntoReplies for Result<T, E> {
-    fn into_replies(self) -> Result<Vec<Reply>, HandlerError> {
-        self.map_err(Into::into)?.into_replies()
-    }
-}
-
 /// An async function whose arguments are extractors. `T` is the tuple of argument types.
 pub trait Handler<T>: Clone + Send + Sync + 'static {
     /// Extracts the arguments and runs the function.
-    fn call(self, request: Request) -> BoxFuture<'static, Result<Vec<Reply>, HandlerFailure>>;
+    fn call(self, request: Request) -> BoxFuture<'static, Result<Output, HandlerFailure>>;
 
     /// What the arguments' extractors need from the bot.
     fn requirements(requirements: &mut Requirements);
@@ -81,10 +34,10 @@ macro_rules! impl_handler {
         where
             F: Fn($($ty,)*) -> Fut + Clone + Send + Sync + 'static,
             Fut: Future<Output = Out> + Send + 'static,
-            Out: IntoReplies,
+            Out: IntoOutput,
             $($ty: FromCommand + Send + 'static,)*
         {
-            fn call(self, request: Request) -> BoxFuture<'static, Result<Vec<Reply>, HandlerFailure>> {
+            fn call(self, request: Request) -> BoxFuture<'static, Result<Output, HandlerFailure>> {
                 $(
                     let $ty = match $ty::from_command(&request) {
                         Ok(value) => value,
@@ -95,7 +48,7 @@ macro_rules! impl_handler {
                     };
                 )*
                 let fut = self($($ty,)*);
-                Box::pin(async move { fut.await.into_replies().map_err(HandlerFailure::Handler) })
+                Box::pin(async move { fut.await.into_output().map_err(HandlerFailure::Handler) })
             }
 
             fn requirements(requirements: &mut Requirements) {
@@ -113,8 +66,7 @@ impl_handler!(T1, T2, T3, T4);
 impl_handler!(T1, T2, T3, T4, T5);
 impl_handler!(T1, T2, T3, T4, T5, T6);
 
-type ErasedFn =
-    dyn Fn(Request) -> BoxFuture<'static, Result<Vec<Reply>, HandlerFailure>> + Send + Sync;
+type ErasedFn = dyn Fn(Request) -> BoxFuture<'static, Result<Output, HandlerFailure>> + Send + Sync;
 
 /// A handler with its argument types erased, as the bot stores it, with what it needs.
 #[derive(Clone)]
@@ -136,7 +88,7 @@ impl BoxedHandler {
     pub(crate) fn call(
         &self,
         request: Request,
-    ) -> BoxFuture<'static, Result<Vec<Reply>, HandlerFailure>> {
+    ) -> BoxFuture<'static, Result<Output, HandlerFailure>> {
         (self.call)(request)
     }
 }

@@ -28,6 +28,7 @@
 //! ```
 
 mod adapter;
+mod answer;
 mod bot;
 mod clock;
 mod cmd;
@@ -37,6 +38,7 @@ mod dispatch;
 mod dispatch_error;
 mod envelope;
 mod error;
+mod extensions;
 mod extract;
 mod handler;
 mod platform;
@@ -48,6 +50,7 @@ pub mod testing;
 mod worker;
 
 pub use adapter::{Adapter, Delivery, DeliveryError, Inbound, Work};
+pub use answer::{Answer, IntoOutput, Output};
 pub use bot::Bot;
 pub use clock::{now_ms, Clock, SystemClock};
 pub use cmd::{cmd, CommandDef, CommandInfo, ErrorHook};
@@ -57,12 +60,13 @@ pub use dispatch::{Dispatched, Dispatcher, Outcome};
 pub use dispatch_error::{DispatchError, Invocation};
 pub use envelope::{Envelope, Headers};
 pub use error::{chain, BoxError, BuildError, HandlerError, SharedError};
+pub use extensions::Extensions;
 pub use extract::{
     Args, ArgsRejection, FromCommand, Help, NonEmpty, Rejection, Request, Requirements, State,
-    StateRejection, Text,
+    StateRejection, Text, UnavailableRejection,
 };
-pub use handler::{Handler, HandlerFailure, IntoReplies};
+pub use handler::{Handler, HandlerFailure};
 pub use platform::Platform;
 pub use reply::{Reply, Visibility};
 pub use secret::{is_blank, ExposeSecret, SecretString};
-pub use worker::{Observation, Observer, Report, Stage, Status, WorkError, Worker};
+pub use worker::{FrontAnswer, Observation, Observer, Report, Stage, Status, WorkError, Worker};

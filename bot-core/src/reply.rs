@@ -1,9 +1,11 @@
 //! What a handler answers.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Who sees a reply.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Visibility {
     /// Only the user who sent the command (Slack `ephemeral`); LINE chats have no such thing.
     #[default]
@@ -13,16 +15,26 @@ pub enum Visibility {
 }
 
 /// A reply: text, who sees it, and optional platform-specific extras.
-#[derive(Clone, Debug, Default, PartialEq)]
+// Serialisable: the function-ack front door hands the replies of a handler it already ran to the
+// worker inside the Envelope.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Reply {
     /// The reply text. Always sent; platforms show it as the notification or fallback.
     pub text: String,
     /// Who sees the reply.
     pub visibility: Visibility,
     /// Slack Block Kit `blocks`, sent beside `text` on Slack only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_blocks: Option<Value>,
     /// LINE message objects (Flex, stickers, quick replies…) sent after the text on LINE only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub line_messages: Vec<Value>,
+    /// Another conversation to send the reply to (a Slack channel id, a LINE user, group or room
+    /// id) instead of the one the command came from: Slack posts it with `chat.postMessage`, LINE
+    /// pushes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
 }
 
 impl Reply {
@@ -37,6 +49,13 @@ impl Reply {
     /// Shows the reply to everyone in the conversation.
     pub fn in_channel(mut self) -> Self {
         self.visibility = Visibility::InChannel;
+        self
+    }
+
+    /// Sends the reply to another conversation (a Slack channel, a LINE chat) by its id: a
+    /// modal's submission answered in the channel it was opened from, a report posted elsewhere.
+    pub fn to_conversation(mut self, id: impl Into<String>) -> Self {
+        self.conversation = Some(id.into());
         self
     }
 

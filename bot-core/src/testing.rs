@@ -177,14 +177,13 @@ impl Adapter for FakeAdapter {
             Some((key, text)) => (Some(key.to_string()), text),
             None => (None, body),
         };
-        Ok(vec![Inbound::Work(Work {
-            command: Command::typed(Platform::Line, text),
-            dedupe_key: key,
-            delivery: Box::new(FakeDelivery {
-                calls: self.calls.clone(),
-                deliveries: self.deliveries,
-                progress: self.progress,
-            }),
-        })])
+        let delivery = Box::new(FakeDelivery {
+            calls: self.calls.clone(),
+            deliveries: self.deliveries,
+            progress: self.progress,
+        });
+        Ok(vec![Inbound::Work(
+            Work::new(Command::typed(Platform::Line, text), delivery).with_dedupe_key(key),
+        )])
     }
 }

@@ -11,16 +11,18 @@
 //!     .mount(bot_handlers::builtins())
 //!     .command(bot_handlers::echo().about("テキストをそのまま返します").usage("テキスト"));
 //! let names: Vec<_> = bot.catalog().into_iter().map(|c| c.name).collect();
-//! assert_eq!(names, ["help", "ping", "wait", "echo"]);
+//! assert_eq!(names, ["help", "ping", "wait", "feedback", "echo"]);
 //! ```
 
 mod echo;
+mod feedback;
 mod help;
 mod ping;
 mod wait;
 mod welcome;
 
 pub use echo::echo;
+pub use feedback::{feedback, feedback_with, FeedbackTexts};
 pub use help::help;
 pub use ping::ping;
 pub use wait::{wait, Seconds, SecondsError};
@@ -28,14 +30,15 @@ pub use welcome::welcome;
 
 use bot_core::Bot;
 
-/// The built-in commands as a group to mount: `echo`, `help`, `ping` and `wait`, and a
-/// [`welcome`] for LINE's `follow` and `join` events.
+/// The built-in commands as a group to mount: `echo`, `help`, `ping`, `wait` and [`feedback`]
+/// (with its modal), and a [`welcome`] for LINE's `follow` and `join` events.
 pub fn builtins() -> Bot {
     Bot::new()
         .command(echo())
         .command(help())
         .command(ping())
         .command(wait())
+        .mount(feedback())
         .on("follow", welcome)
         .on("join", welcome)
 }

@@ -41,12 +41,17 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
             reply_token_ttl_ms: bot_line::DEFAULT_REPLY_TOKEN_TTL_MS,
         }),
         log_format: LogFormat::Text,
+        ack_deadline: Duration::from_millis(2500),
         edge: EdgeSettings {
             workers: 4,
             queue_capacity: 64,
             ack_status: 200,
             slack_command_ack_body: String::new(),
             drain_timeout: Duration::from_secs(10),
+            function_ack_routes: crate::config::DEFAULT_FUNCTION_ACK_ROUTES
+                .split(',')
+                .map(str::to_string)
+                .collect(),
         },
     };
     let observations: Observations = Arc::default();
@@ -76,7 +81,9 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
     println!(
         "Each sample is signed the way the platform signs it. The edge acks at once; a worker"
     );
-    println!("verifies, dispatches and replies afterwards.\n");
+    println!("verifies, dispatches and replies afterwards. On the function-ack routes");
+    println!("(/slack/events, /slack/interactions) a front door verifies first and answers what");
+    println!("must be computed: Slack's challenge, a modal's errors.\n");
 
     let client = reqwest::Client::new();
     let mut passed = 0;
@@ -86,6 +93,11 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
             "Slack",
             slack_api.recorder(),
             samples::slack_samples(&slack_api, &slack_secret),
+        ),
+        (
+            "Slack, the whole surface",
+            slack_api.recorder(),
+            samples::slack_surface_samples(&slack_api, &slack_secret),
         ),
         (
             "LINE",
@@ -146,8 +158,11 @@ async fn send(client: &reqwest::Client, edge: SocketAddr, sample: Sample) -> Res
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
+    let ack_status = response.status().as_u16();
+    let ack_body = response.text().await.unwrap_or_default();
     Ok(Sent {
-        ack_status: response.status().as_u16(),
+        ack_status,
+        ack_body,
         ack_ms,
         request_id,
         started_ms,

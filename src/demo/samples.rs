@@ -16,6 +16,10 @@ pub(super) enum Expect {
     Nothing,
     /// Recognised as a duplicate: no second reply.
     Duplicate,
+    /// Answered in the acknowledgement with a body containing this, and no API call.
+    Answered(&'static str),
+    /// One call to this Web API path (e.g. `/api/views.open`).
+    Called(&'static str),
 }
 
 /// Which stand-in calls belong to a sample.
@@ -67,6 +71,83 @@ pub(super) fn slack_samples(api: &SlackStandIn, secret: &SecretString) -> Vec<Sa
         command("dance", "/dance", Expect::Containing("Try /help")),
         command("wait", "/wait 2", Expect::Exactly("Waited 2 s.".into())),
         tampered,
+    ]
+}
+
+/// The rest of Slack's surface, through the front door of the function-ack routes: the Events
+/// API's challenge, a mention answered in its thread, and the `feedback` modal's whole loop.
+pub(super) fn slack_surface_samples(api: &SlackStandIn, secret: &SecretString) -> Vec<Sample> {
+    let signed =
+        |label: &str, route: &'static str, body: String, expect, belongs: Belongs| Sample {
+            label: label.to_string(),
+            route,
+            headers: slack_headers(secret, &body),
+            body,
+            belongs,
+            expect,
+            settle: true,
+        };
+    let challenge = json!({"token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "type": "url_verification",
+        "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"});
+    let mention_text = "a mention, answered in its thread ✉";
+    let feedback = bot_slack::sample::slash_command("/feedback", &api.response_url("feedback"));
+    let trigger_id = form_urlencoded::parse(feedback.as_bytes())
+        .find(|(name, _)| name == "trigger_id")
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default();
+    let channel = "C2147483705";
+    let submit =
+        |text| bot_slack::sample::view_submission("feedback", "feedback", "text", text, channel);
+    let thanks = format!(
+        "Thanks <@{}>: Love the ack-then-work idea",
+        bot_slack::sample::USER_ID
+    );
+    vec![
+        signed(
+            "Slack Events API url_verification (the Request URL check)",
+            "/slack/events",
+            challenge.to_string(),
+            Expect::Answered("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"),
+            Box::new(|_| false),
+        ),
+        signed(
+            "Slack @mention “echo …” (Events API app_mention)",
+            "/slack/events",
+            bot_slack::sample::app_mention(
+                &format!("echo {mention_text}"),
+                "C0LAN2Q65",
+                &format!("Ev{:010X}", now_ms()),
+            ),
+            Expect::Exactly(mention_text.into()),
+            Box::new(move |c| c.body.to_string().contains(mention_text)),
+        ),
+        signed(
+            "Slack /feedback opens a modal (views.open with the command's trigger_id)",
+            "/slack/commands",
+            feedback,
+            Expect::Called("/api/views.open"),
+            Box::new(move |c| {
+                c.body.get("trigger_id").and_then(Value::as_str) == Some(&trigger_id)
+            }),
+        ),
+        signed(
+            "Slack feedback modal submitted with “ok” (too short)",
+            "/slack/interactions",
+            submit("ok"),
+            Expect::Answered(r#""response_action":"errors""#),
+            Box::new(|c| {
+                c.body.to_string().contains("Thanks <@") && c.body.to_string().contains(": ok")
+            }),
+        ),
+        signed(
+            "Slack feedback modal submitted",
+            "/slack/interactions",
+            submit("Love the ack-then-work idea"),
+            Expect::Exactly(thanks.clone()),
+            Box::new(move |c| {
+                c.path == "/api/chat.postMessage" && c.body.to_string().contains(&thanks)
+            }),
+        ),
     ]
 }
 

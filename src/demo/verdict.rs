@@ -11,6 +11,7 @@ pub(super) struct Sent {
     pub(super) sample: Sample,
     pub(super) started_ms: i64,
     pub(super) ack_status: u16,
+    pub(super) ack_body: String,
     pub(super) ack_ms: u128,
     pub(super) request_id: String,
 }
@@ -19,11 +20,21 @@ pub(super) struct Sent {
 /// and says whether it came to what it should.
 pub(super) fn print_life(n: usize, s: &Sent, stages: &[Observation], calls: &[Recorded]) -> bool {
     println!("{n}. {}", s.sample.label);
-    println!("   acked      {} in {} ms", s.ack_status, s.ack_ms);
+    if s.ack_body.is_empty() {
+        println!("   acked      {} in {} ms", s.ack_status, s.ack_ms);
+    } else {
+        println!(
+            "   acked      {} {} in {} ms",
+            s.ack_status, s.ack_body, s.ack_ms
+        );
+    }
     let mut duplicate = false;
     for o in stages {
         let after = o.at_ms - s.started_ms;
         match &o.stage {
+            Stage::Answered { status, .. } => {
+                println!("   front door verified it and answered {status} (+{after} ms)")
+            }
             Stage::Verified => println!("   verified   signature ok (+{after} ms)"),
             Stage::Rejected(why) => println!("   rejected   {why} (+{after} ms)"),
             Stage::Invalid(why) => println!("   invalid    {why} (+{after} ms)"),
@@ -50,12 +61,15 @@ pub(super) fn print_life(n: usize, s: &Sent, stages: &[Observation], calls: &[Re
     }
     let mine: Vec<&Recorded> = calls.iter().filter(|c| c.at_ms >= s.started_ms).collect();
     for call in &mine {
-        println!(
-            "   replied    {} in {} ms: {}",
-            call.path,
-            call.at_ms - s.started_ms,
-            quote(&reply_text(call))
-        );
+        let after = call.at_ms - s.started_ms;
+        match reply_text(call) {
+            text if text.is_empty() => println!("   called     {} in {after} ms", call.path),
+            text => println!(
+                "   replied    {} in {after} ms: {}",
+                call.path,
+                quote(&text)
+            ),
+        }
     }
     let ok = s.ack_status == 200
         && match &s.sample.expect {
@@ -63,8 +77,15 @@ pub(super) fn print_life(n: usize, s: &Sent, stages: &[Observation], calls: &[Re
             Expect::Containing(want) => mine.len() == 1 && reply_text(mine[0]).contains(want),
             Expect::Nothing => mine.is_empty() && calls.is_empty(),
             Expect::Duplicate => duplicate && mine.is_empty() && calls.len() == 1,
+            Expect::Answered(want) => s.ack_body.contains(want) && calls.is_empty(),
+            Expect::Called(path) => mine.len() == 1 && mine[0].path == *path,
         };
-    if ok && matches!(s.sample.expect, Expect::Nothing | Expect::Duplicate) {
+    if ok
+        && matches!(
+            s.sample.expect,
+            Expect::Nothing | Expect::Duplicate | Expect::Answered(_)
+        )
+    {
         println!("   no API call, as it should be");
     }
     let verdict = if ok {

@@ -1,12 +1,15 @@
-//! The Lambda worker: Envelopes from API Gateway's mapping template, processed by the same
-//! worker as the local edge.
+//! The Lambda function in its two roles (`ACKBOT_ROLE`): the worker (default), which processes
+//! Envelopes from API Gateway's mapping template or the front door, and the front door of
+//! function-ack routes ([`front`]).
 //!
 //! Outcomes: processed, rejected (bad signature, stale), duplicates and replies the platform
 //! refused for good (a 4xx) end the invocation with success, since a retry cannot help; a reply
 //! still failing after its own retries (5xx, 429, network) ends it with an error, so Lambda's async
 //! retries and then the dead-letter queue take over.
 
-use bot_core::{Dispatcher, Envelope, Status};
+mod front;
+
+use bot_core::{Dispatcher, Envelope, Status, Worker};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 
 use crate::config::{Config, ConfigError, LogFormat};
@@ -25,6 +28,38 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
     };
     crate::logging::init(config.log_format, "info");
     let worker = crate::wiring::worker(dispatcher, &config)?;
+    match std::env::var("ACKBOT_ROLE").ok().as_deref().map(str::trim) {
+        None | Some("") | Some("worker") => run_worker(worker).await,
+        Some("front") => run_front(worker, config.ack_deadline).await,
+        Some(other) => {
+            tracing::error!(role = other, "ACKBOT_ROLE must be `worker` or `front`");
+            Err(crate::Error::Unsupported(
+                "ACKBOT_ROLE must be `worker` (the default) or `front`",
+            ))
+        }
+    }
+}
+
+/// The front door: answers API Gateway's proxy events, hands Envelopes on to the worker.
+async fn run_front(worker: Worker, deadline: std::time::Duration) -> Result<(), Error> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let invoker = std::sync::Arc::new(front::WorkerInvoker::from_env(env)?);
+    let handler = service_fn(move |event: LambdaEvent<front::ProxyEvent>| {
+        let (worker, invoker) = (worker.clone(), invoker.clone());
+        async move {
+            front::answer(&worker, &invoker, deadline, event.payload)
+                .await
+                .map_err(|e| Diagnostic {
+                    error_type: "ackbot.HandOnFailed".into(),
+                    error_message: bot_core::chain(&e),
+                })
+        }
+    });
+    lambda_runtime::run(handler).await.map_err(Error::Lambda)
+}
+
+/// The worker: processes Envelopes from `Event` invocations.
+async fn run_worker(worker: Worker) -> Result<(), Error> {
     let handler = service_fn(move |event: LambdaEvent<Envelope>| {
         let worker = worker.clone();
         async move {

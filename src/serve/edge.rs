@@ -10,8 +10,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use bot_core::{now_ms, Envelope, Headers, SecretString};
-use bot_slack::payload::{EventsRequest, UrlVerification};
+use bot_core::{now_ms, Envelope, FrontAnswer, Headers, Worker};
 
 use crate::config::Config;
 use crate::serve::pool::{Queue, Refused};
@@ -21,16 +20,20 @@ pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 struct Edge {
     queue: Queue,
+    /// The front door of function-ack routes: the same code as the Lambda front door's.
+    front: Worker,
+    function_ack_routes: Vec<String>,
+    ack_deadline: std::time::Duration,
     ack_status: StatusCode,
     slack_command_ack_body: String,
-    slack_secret: Option<SecretString>,
     platforms: Vec<&'static str>,
     next_id: AtomicU64,
 }
 
 /// The edge's routes: the configured platforms' webhook routes and `GET /healthz`. Routes of a
-/// platform that is not configured answer 404.
-pub(crate) fn app(queue: Queue, config: &Config) -> axum::Router {
+/// platform that is not configured answer 404. Function-ack routes (`ACKBOT_FUNCTION_ACK`) are
+/// answered by `front`, as the Lambda front door answers them; the others get the static ack.
+pub(crate) fn app(queue: Queue, front: Worker, config: &Config) -> axum::Router {
     let mut platforms = Vec::new();
     let mut routes: Vec<&'static str> = Vec::new();
     if config.slack.is_some() {
@@ -43,10 +46,12 @@ pub(crate) fn app(queue: Queue, config: &Config) -> axum::Router {
     }
     let edge = Arc::new(Edge {
         queue,
+        front,
+        function_ack_routes: config.edge.function_ack_routes.clone(),
+        ack_deadline: config.ack_deadline,
         // The configuration admits 2xx statuses only.
         ack_status: StatusCode::from_u16(config.edge.ack_status).unwrap_or(StatusCode::OK),
         slack_command_ack_body: config.edge.slack_command_ack_body.clone(),
-        slack_secret: config.slack.as_ref().map(|s| s.signing_secret.clone()),
         platforms,
         next_id: AtomicU64::new(0),
     });
@@ -131,25 +136,51 @@ async fn webhook(
         source_ip,
         headers,
         body: body.to_vec(),
+        answered_replies: None,
     };
-    if route == bot_slack::EVENTS_ROUTE {
-        if let Some(answer) = url_verification(&edge, &envelope) {
-            return answer;
-        }
+    if edge.function_ack_routes.iter().any(|r| r == route) {
+        let answer = edge.front.front(envelope, edge.ack_deadline).await;
+        return front_door(&edge, route, &request_id, answer);
     }
     match edge.queue.try_enqueue(envelope) {
         Ok(()) => ack(&edge, route, &request_id),
-        Err(refused) => {
-            let why = match refused {
-                Refused::Full => "the queue is full",
-                Refused::Closed => "shutting down",
-            };
-            tracing::warn!(route, request_id, why, "refused with 503");
-            let busy = format!("busy: {why}, try again\n");
-            let retry_after = [(header::RETRY_AFTER, "1")];
-            (StatusCode::SERVICE_UNAVAILABLE, retry_after, busy).into_response()
+        Err(refused) => busy(route, &request_id, refused),
+    }
+}
+
+fn busy(route: &str, request_id: &str, refused: Refused) -> Response {
+    let why = match refused {
+        Refused::Full => "the queue is full",
+        Refused::Closed => "shutting down",
+    };
+    tracing::warn!(route, request_id, why, "refused with 503");
+    let busy = format!("busy: {why}, try again\n");
+    let retry_after = [(header::RETRY_AFTER, "1")];
+    (StatusCode::SERVICE_UNAVAILABLE, retry_after, busy).into_response()
+}
+
+/// The front door's answer, after queueing what it hands on to the workers.
+fn front_door(edge: &Edge, route: &str, request_id: &str, answer: FrontAnswer) -> Response {
+    let FrontAnswer {
+        status,
+        content_type,
+        body,
+        forward,
+    } = answer;
+    if let Some(envelope) = forward {
+        if let Err(refused) = edge.queue.try_enqueue(envelope) {
+            return busy(route, request_id, refused);
         }
     }
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-ackbot-request-id", id);
+    }
+    tracing::debug!(route, request_id, status, "answered by the front door");
+    response
 }
 
 fn ack(edge: &Edge, route: &str, request_id: &str) -> Response {
@@ -172,33 +203,6 @@ fn ack(edge: &Edge, route: &str, request_id: &str) -> Response {
     }
     tracing::debug!(route, request_id, "acknowledged");
     response
-}
-
-/// Slack's Events API asks for the `challenge` back in the ack itself when the URL is set up, so
-/// the edge answers that one request after checking its signature.
-fn url_verification(edge: &Edge, envelope: &Envelope) -> Option<Response> {
-    let body = serde_json::from_slice(&envelope.body).ok()?;
-    let EventsRequest::UrlVerification(UrlVerification {
-        challenge: Some(challenge),
-        ..
-    }) = EventsRequest::from_value(&body).ok()?
-    else {
-        return None;
-    };
-    let secret = edge.slack_secret.as_ref()?;
-    let now = envelope.received_at_ms.div_euclid(1000);
-    let request_id = envelope.request_id.as_str();
-    match bot_slack::verify(secret, &envelope.headers, &envelope.body, now) {
-        Ok(()) => {
-            tracing::info!(request_id, "answered Slack's url_verification");
-            let body = serde_json::json!({ "challenge": challenge }).to_string();
-            Some(([(header::CONTENT_TYPE, "application/json")], body).into_response())
-        }
-        Err(e) => {
-            tracing::warn!(request_id, reason = %e, "url_verification rejected");
-            Some((StatusCode::UNAUTHORIZED, "signature check failed\n").into_response())
-        }
-    }
 }
 
 #[cfg(test)]

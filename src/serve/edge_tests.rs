@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use async_channel::Receiver;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use bot_core::{now_ms, Envelope, SecretString};
+use bot_core::{now_ms, Bot, Envelope, Reply, SecretString};
+use bot_slack::{BlockSuggestion, Options, ViewResponse};
 use tower::ServiceExt;
 
 use super::*;
@@ -35,8 +36,14 @@ fn both() -> Config {
 
 /// The edge with a queue of `capacity` that nobody takes from, and the queue's far end.
 fn edge(config: &Config, capacity: usize) -> (axum::Router, Receiver<Envelope>) {
+    edge_with(config, capacity, Bot::new())
+}
+
+/// The edge of `bot`, whose front door answers the function-ack routes.
+fn edge_with(config: &Config, capacity: usize, bot: Bot) -> (axum::Router, Receiver<Envelope>) {
     let (queue, receiver) = Queue::bounded(capacity);
-    (app(queue, config), receiver)
+    let front = crate::wiring::worker(bot.build().unwrap(), config).unwrap();
+    (app(queue, front, config), receiver)
 }
 
 fn post(route: &str, body: impl Into<Body>) -> Request<Body> {
@@ -90,6 +97,8 @@ async fn configured_status_and_slash_command_body() {
             "ACKBOT_SLACK_COMMAND_ACK_BODY",
             r#"{"response_type":"in_channel"}"#,
         ),
+        // The static acknowledgement is for gateway-ack routes.
+        ("ACKBOT_FUNCTION_ACK", "none"),
     ]);
     let (app, _queued) = edge(&config, 8);
     let response = app
@@ -248,4 +257,139 @@ async fn url_verification_is_answered_with_the_challenge_when_signed() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(queued.len(), 1);
+}
+
+fn signed_interaction(payload: serde_json::Value) -> Request<Body> {
+    let body = bot_slack::sample::interaction(&payload);
+    let timestamp = now_ms() / 1000;
+    let signature = bot_slack::sign(
+        &SecretString::from(SLACK_SECRET),
+        timestamp,
+        body.as_bytes(),
+    );
+    Request::post("/slack/interactions")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", timestamp.to_string())
+        .header("x-slack-signature", signature)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn submission(callback_id: &str) -> serde_json::Value {
+    serde_json::json!({"type": "view_submission", "user": {"id": "U1"},
+        "view": {"id": "V1", "callback_id": callback_id, "private_metadata": "C1"}})
+}
+
+#[tokio::test]
+async fn a_view_handler_slower_than_the_deadline_is_acked_in_time_and_handed_on() {
+    let config = config(&[
+        ("SLACK_SIGNING_SECRET", SLACK_SECRET),
+        ("ACKBOT_ACK_DEADLINE_MS", "200"),
+    ]);
+    let bot = Bot::new().view("slow", || async {
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        ViewResponse::error("b", "too late to be seen")
+    });
+    let (app, queued) = edge_with(&config, 8, bot);
+    let started = std::time::Instant::now();
+    let response = app
+        .oneshot(signed_interaction(submission("slow")))
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(2),
+        "acked after {took:?}"
+    );
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(text(response).await, "", "the plain ack closes the modal");
+    let envelope = queued.try_recv().expect("handed on for the worker to run");
+    assert_eq!(
+        envelope.answered_replies, None,
+        "the worker runs the handler again"
+    );
+}
+
+#[tokio::test]
+async fn a_view_answer_is_the_ack_and_its_replies_ride_to_the_worker() {
+    let bot = Bot::new()
+        .view("check", || async { ViewResponse::error("b", "Say more") })
+        .view("thank", || async {
+            (
+                ViewResponse::close(),
+                Reply::text("thanks").to_conversation("C1"),
+            )
+        });
+    let (app, queued) = edge_with(&slack_only(), 8, bot);
+    let errors = app
+        .clone()
+        .oneshot(signed_interaction(submission("check")))
+        .await
+        .unwrap();
+    assert_eq!(errors.headers()["content-type"], "application/json");
+    assert_eq!(
+        text(errors).await,
+        r#"{"errors":{"b":"Say more"},"response_action":"errors"}"#
+    );
+    assert!(
+        queued.is_empty(),
+        "an answer with nothing left to do stays at the front"
+    );
+    let closed = app
+        .oneshot(signed_interaction(submission("thank")))
+        .await
+        .unwrap();
+    assert_eq!(text(closed).await, "");
+    let envelope = queued.try_recv().unwrap();
+    let replies = envelope.answered_replies.expect("the replies ride along");
+    assert_eq!(replies[0].text, "thanks");
+    assert_eq!(replies[0].conversation.as_deref(), Some("C1"));
+}
+
+#[tokio::test]
+async fn options_are_answered_in_the_ack_and_nothing_is_queued() {
+    let bot = Bot::new().options("team", |s: BlockSuggestion| async move {
+        Options::new().option(format!("{} (match)", s.value), "t1")
+    });
+    let (app, queued) = edge_with(&slack_only(), 8, bot);
+    let payload = serde_json::json!({"type": "block_suggestion", "user": {"id": "U1"},
+        "action_id": "team", "block_id": "b", "value": "ack"});
+    let response = app.oneshot(signed_interaction(payload)).await.unwrap();
+    let body: serde_json::Value = serde_json::from_str(&text(response).await).unwrap();
+    assert_eq!(body["options"][0]["text"]["text"], "ack (match)");
+    assert_eq!(body["options"][0]["value"], "t1");
+    assert!(queued.is_empty());
+}
+
+#[tokio::test]
+async fn the_function_ack_routes_follow_the_setting() {
+    let body = r#"{"token":"x","challenge":"c","type":"url_verification"}"#;
+    let gateway = config(&[
+        ("SLACK_SIGNING_SECRET", SLACK_SECRET),
+        ("ACKBOT_FUNCTION_ACK", "none"),
+    ]);
+    let (app, queued) = edge(&gateway, 8);
+    let response = app
+        .oneshot(signed_events_request(body, SLACK_SECRET))
+        .await
+        .unwrap();
+    assert_eq!(
+        text(response).await,
+        "",
+        "a static ack, as API Gateway gives"
+    );
+    assert_eq!(queued.len(), 1, "and the worker gets it");
+    // An unsigned post to a function-ack route is refused at the front, not queued.
+    let line = config(&[
+        ("LINE_CHANNEL_SECRET", "line-secret"),
+        ("LINE_CHANNEL_ACCESS_TOKEN", "line-token"),
+        ("ACKBOT_FUNCTION_ACK", "/line/webhook"),
+    ]);
+    let (app, queued) = edge(&line, 8);
+    let response = app
+        .oneshot(post("/line/webhook", r#"{"destination":"U1","events":[]}"#))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(queued.is_empty());
 }

@@ -37,8 +37,9 @@ pub(crate) async fn start(
         .await
         .map_err(|source| Error::Listen { addr, source })?;
     let addr = listener.local_addr()?;
+    let front = worker.clone();
     let pool = Pool::start(worker, config.edge.workers, config.edge.queue_capacity);
-    let app = edge::app(pool.queue(), config);
+    let app = edge::app(pool.queue(), front, config);
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         axum::serve(

@@ -1,5 +1,6 @@
-//! A stand-in of the LINE Messaging API: reply, push and the loading animation, with the
-//! documented answers (a reply token works once; a repeated accepted `X-Line-Retry-Key` is 409).
+//! A stand-in of the LINE Messaging API: reply, push, the loading animation and profiles, with
+//! the documented answers (a reply token works once; a repeated accepted `X-Line-Retry-Key` is
+//! 409; a profile of an unknown user is 404).
 
 // Handlers return early with a ready response; boxing it would only add noise.
 #![allow(clippy::result_large_err)]
@@ -8,10 +9,10 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Json;
 use serde_json::{json, Value};
 
@@ -41,6 +42,7 @@ impl LineStandIn {
             .route("/v2/bot/message/reply", post(reply))
             .route("/v2/bot/message/push", post(push))
             .route("/v2/bot/chat/loading/start", post(loading))
+            .route("/v2/bot/profile/{user_id}", get(profile))
             .with_state(api);
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -78,6 +80,12 @@ fn admit(api: &Api, path: &str, headers: &HeaderMap, body: &str) -> Result<Value
     })?;
     api.recorder
         .record(Recorded::now(path, headers, value.clone()));
+    authorize(headers)?;
+    Ok(value)
+}
+
+/// Whether the request carries a bearer token, as LINE checks first.
+fn authorize(headers: &HeaderMap) -> Result<(), Response> {
     let authed = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -85,7 +93,7 @@ fn admit(api: &Api, path: &str, headers: &HeaderMap, body: &str) -> Result<Value
     if !authed {
         return Err(error(StatusCode::UNAUTHORIZED, "Authentication failed. Confirm that the access token in the authorization header is valid.", json!([])));
     }
-    Ok(value)
+    Ok(())
 }
 
 fn check_messages(body: &Value) -> Result<(), Response> {
@@ -213,4 +221,101 @@ async fn loading(State(api): State<Api>, headers: HeaderMap, body: String) -> Re
         );
     }
     (StatusCode::ACCEPTED, Json(json!({}))).into_response()
+}
+
+/// `GET /v2/bot/profile/{userId}`: a plausible profile for a user ID (`U…`), 404 for anything
+/// else, as LINE answers for a user who is not a friend of the bot. Recorded with a null body.
+async fn profile(
+    State(api): State<Api>,
+    Path(user_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let path = format!("/v2/bot/profile/{user_id}");
+    api.recorder
+        .record(Recorded::now(path, &headers, Value::Null));
+    if let Err(response) = authorize(&headers) {
+        return response;
+    }
+    if !(user_id.len() > 1 && user_id.starts_with('U')) {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "message": "Not found" })),
+        )
+            .into_response();
+    }
+    Json(json!({
+        "displayName": "Stand-in User",
+        "userId": user_id,
+        "pictureUrl": "https://profile.line-scdn.net/0hStandInUserPicture",
+        "statusMessage": "Standing in for LINE",
+        "language": "en"
+    }))
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn get_profile(
+        stand_in: &LineStandIn,
+        user_id: &str,
+        token: Option<&str>,
+    ) -> (u16, Value) {
+        let mut request =
+            reqwest::Client::new().get(format!("{}/v2/bot/profile/{user_id}", stand_in.api_url()));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the stand-in answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("a JSON answer"))
+    }
+
+    #[tokio::test]
+    async fn profile_answers_a_user_id_with_a_plausible_profile() {
+        let stand_in = LineStandIn::start().await.unwrap();
+        let user_id = "U4af4980629b1c5d0e3f2a7b8c9d0e1f2";
+        let (status, body) = get_profile(&stand_in, user_id, Some("token")).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["displayName"], "Stand-in User");
+        assert_eq!(body["userId"], user_id);
+        assert_eq!(body["language"], "en");
+        assert!(body["pictureUrl"].as_str().unwrap().starts_with("https://"));
+        assert!(body["statusMessage"].is_string());
+
+        let calls = stand_in.recorder().calls();
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].path, format!("/v2/bot/profile/{user_id}"));
+        assert_eq!(calls[0].body, Value::Null);
+    }
+
+    #[tokio::test]
+    async fn profile_of_an_unknown_looking_id_is_not_found() {
+        let stand_in = LineStandIn::start().await.unwrap();
+        for id in ["C4af4980629", "U", "nobody"] {
+            let (status, body) = get_profile(&stand_in, id, Some("token")).await;
+            assert_eq!(
+                (status, body),
+                (404, json!({"message": "Not found"})),
+                "{id}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn profile_needs_the_bearer_token() {
+        let stand_in = LineStandIn::start().await.unwrap();
+        let (status, body) = get_profile(&stand_in, "U1", None).await;
+        assert_eq!(status, 401);
+        assert!(body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Authentication failed"));
+        assert_eq!(
+            stand_in.recorder().calls().len(),
+            1,
+            "recorded all the same"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod runtime;
+pub mod slack;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};

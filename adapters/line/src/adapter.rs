@@ -1,17 +1,21 @@
 //! The LINE [`Adapter`]: verifies `/line/webhook` Envelopes, parses their events into work, and
-//! gives each a [`Delivery`](bot_core::Delivery) that answers by reply token or push.
+//! gives each a [`Delivery`](bot_core::Delivery) that answers by reply token or push, and a
+//! [`Line`] handle for the handler.
 
 use std::sync::Arc;
 
-use bot_core::{is_blank, Adapter, BoxError, Envelope, Inbound, Platform, SecretString, Work};
+use bot_core::{
+    is_blank, Adapter, BoxError, Envelope, Extensions, Inbound, Platform, SecretString, Work,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::api::ReplyTokenSpent;
 use crate::client::LineClient;
 use crate::command::{map_event, Mapped};
 use crate::delivery::LineDelivery;
 use crate::webhook::{Event, EventMode, Source};
-use crate::{verify, ConfigError, LineConfig, ParseError};
+use crate::{verify, ConfigError, Line, LineConfig, ParseError};
 
 /// The edge route LINE posts webhooks to.
 pub const WEBHOOK_ROUTE: &str = "/line/webhook";
@@ -86,9 +90,18 @@ impl LineAdapter {
             (Some(Source::User { user_id }), EventMode::Active) => user_id.clone(),
             _ => None,
         };
+        let reply_token_spent = ReplyTokenSpent::default();
+        let line = Line::new(
+            Arc::clone(&self.client),
+            event.webhook_event_id.clone(),
+            event.reply_token.clone(),
+            reply_token_spent.clone(),
+            event.source.clone(),
+        );
         let delivery = LineDelivery {
             client: Arc::clone(&self.client),
             reply_token: event.reply_token.clone(),
+            reply_token_spent,
             received_at_ms,
             reply_token_ttl_ms: self.reply_token_ttl_ms,
             is_redelivery: event.is_redelivery(),
@@ -100,11 +113,12 @@ impl LineAdapter {
             loading_chat_id,
             webhook_event_id: event.webhook_event_id.clone(),
         };
-        Inbound::Work(Work {
-            command,
-            dedupe_key: Some(event.webhook_event_id).filter(|id| !id.is_empty()),
-            delivery: Box::new(delivery),
-        })
+        let dedupe_key = Some(event.webhook_event_id).filter(|id| !id.is_empty());
+        Inbound::Work(
+            Work::new(command, Box::new(delivery))
+                .with_dedupe_key(dedupe_key)
+                .with_extensions(Extensions::new().with(line)),
+        )
     }
 }
 

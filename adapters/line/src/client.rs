@@ -1,16 +1,18 @@
-//! The calls to the LINE Messaging API, with bounded retries on 5xx, 429 and network errors.
+//! The calls to the LINE Messaging API, with bounded retries on 5xx, 429 and network errors, and
+//! the access token in no error or log line.
 
 use std::time::Duration;
 
 use bot_core::retry::{retry, Failure, RetryPolicy};
 use bot_core::{chain, ExposeSecret, SecretString};
 use reqwest::header::RETRY_AFTER;
-use reqwest::{Response, StatusCode};
+use reqwest::{Method, Response, StatusCode};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::{ApiErrorDetail, ConfigError, LineConfig, ReplyError};
+use crate::{ApiErrorDetail, ConfigError, LineConfig, ReplyError, SentMessage};
 
 /// `POST /v2/bot/message/reply`.
 pub(crate) const REPLY_PATH: &str = "/v2/bot/message/reply";
@@ -18,9 +20,11 @@ pub(crate) const REPLY_PATH: &str = "/v2/bot/message/reply";
 pub(crate) const PUSH_PATH: &str = "/v2/bot/message/push";
 /// `POST /v2/bot/chat/loading/start`.
 pub(crate) const LOADING_PATH: &str = "/v2/bot/chat/loading/start";
+/// `GET /v2/bot/profile/{userId}`, as errors name it.
+pub(crate) const PROFILE_ENDPOINT: &str = "/v2/bot/profile/{userId}";
 
 /// The header that makes a push idempotent for 24 hours.
-const RETRY_KEY_HEADER: &str = "X-Line-Retry-Key";
+pub(crate) const RETRY_KEY_HEADER: &str = "X-Line-Retry-Key";
 
 /// A client of the LINE Messaging API: one reused HTTP client, the token, the retry policy.
 pub(crate) struct LineClient {
@@ -28,6 +32,114 @@ pub(crate) struct LineClient {
     api_url: String,
     token: SecretString,
     retry: RetryPolicy,
+}
+
+/// One request to the API.
+pub(crate) struct Call<'a> {
+    /// The HTTP method.
+    pub(crate) method: Method,
+    /// The path as errors and logs name it: the path itself, or its template when it holds an id
+    /// (`/v2/bot/profile/{userId}`).
+    pub(crate) endpoint: &'a str,
+    /// The path appended to the API URL, already checked.
+    pub(crate) path: &'a str,
+    /// The JSON body, if any.
+    pub(crate) body: Option<&'a Value>,
+    /// The `X-Line-Retry-Key`, kept across the retries; a 409 then means delivered.
+    pub(crate) retry_key: Option<Uuid>,
+}
+
+impl<'a> Call<'a> {
+    /// A `POST` of `body` to the fixed endpoint `path`.
+    pub(crate) fn post(path: &'a str, body: &'a Value) -> Self {
+        Self {
+            method: Method::POST,
+            endpoint: path,
+            path,
+            body: Some(body),
+            retry_key: None,
+        }
+    }
+}
+
+/// What a successful call answered: the response, its body still unread.
+pub(crate) struct Answered {
+    response: Response,
+    method: Method,
+    endpoint: String,
+    attempts: u32,
+}
+
+impl Answered {
+    /// The body as text; an error if it could not be read.
+    pub(crate) async fn text(self) -> Result<(u16, String), ReplyError> {
+        let status = self.response.status().as_u16();
+        match self.response.text().await {
+            Ok(text) => Ok((status, text)),
+            Err(e) => Err(ReplyError::Network {
+                method: self.method,
+                endpoint: self.endpoint,
+                reason: format!("reading the answer: {}", network_reason(&e)),
+                attempts: self.attempts,
+            }),
+        }
+    }
+
+    /// The `sentMessages` of a reply or push (or of a 409 for an accepted retry key). Lenient:
+    /// the messages are sent whatever the body says, so an unreadable body gives none.
+    pub(crate) async fn sent_messages(self) -> Vec<SentMessage> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Sent {
+            #[serde(default)]
+            sent_messages: Vec<SentMessage>,
+        }
+        let endpoint = self.endpoint.clone();
+        match self.text().await {
+            Ok((_, text)) => serde_json::from_str::<Sent>(&text)
+                .map(|sent| sent.sent_messages)
+                .unwrap_or_else(|e| {
+                    tracing::debug!(%endpoint, error = %e, "no sentMessages in LINE's answer");
+                    Vec::new()
+                }),
+            Err(e) => {
+                tracing::debug!(%endpoint, error = %e, "could not read LINE's answer");
+                Vec::new()
+            }
+        }
+    }
+
+    /// The body as the JSON `T`, or [`ReplyError::InvalidResponse`]; `scrub` takes the token
+    /// out of the parser's message.
+    pub(crate) async fn json<T: DeserializeOwned>(
+        self,
+        scrub: impl Fn(String) -> String,
+    ) -> Result<T, ReplyError> {
+        self.decode(scrub, None).await
+    }
+
+    /// The body as JSON, `Value::Null` when it is empty.
+    pub(crate) async fn value(self, scrub: impl Fn(String) -> String) -> Result<Value, ReplyError> {
+        self.decode(scrub, Some(Value::Null)).await
+    }
+
+    async fn decode<T: DeserializeOwned>(
+        self,
+        scrub: impl Fn(String) -> String,
+        if_empty: Option<T>,
+    ) -> Result<T, ReplyError> {
+        let (method, endpoint) = (self.method.clone(), self.endpoint.clone());
+        let (status, text) = self.text().await?;
+        if let (Some(empty), true) = (if_empty, text.trim().is_empty()) {
+            return Ok(empty);
+        }
+        serde_json::from_str(&text).map_err(|e| ReplyError::InvalidResponse {
+            method,
+            endpoint,
+            status,
+            reason: scrub(e.to_string()),
+        })
+    }
 }
 
 /// What one failed attempt came to, before the attempt count is known.
@@ -45,13 +157,14 @@ enum AttemptError {
 }
 
 impl AttemptError {
-    fn into_error(self, endpoint: &'static str, attempts: u32) -> ReplyError {
+    fn into_error(self, method: Method, endpoint: String, attempts: u32) -> ReplyError {
         match self {
             AttemptError::Api {
                 status,
                 message,
                 details,
             } => ReplyError::Api {
+                method,
                 endpoint,
                 status,
                 message,
@@ -62,12 +175,14 @@ impl AttemptError {
                 message,
                 retry_after,
             } => ReplyError::RateLimited {
+                method,
                 endpoint,
                 message,
                 retry_after,
                 attempts,
             },
             AttemptError::Network(reason) => ReplyError::Network {
+                method,
                 endpoint,
                 reason,
                 attempts,
@@ -108,9 +223,12 @@ impl LineClient {
         &self,
         reply_token: &str,
         messages: &[Value],
-    ) -> Result<(), ReplyError> {
+    ) -> Result<Vec<SentMessage>, ReplyError> {
         let body = json!({ "replyToken": reply_token, "messages": messages });
-        self.post(REPLY_PATH, &body, None).await
+        let answered = self
+            .send(&self.retry, Call::post(REPLY_PATH, &body))
+            .await?;
+        Ok(answered.sent_messages().await)
     }
 
     /// Pushes up to 5 messages to a user, group or room; a repeat of an accepted `retry_key`
@@ -120,9 +238,14 @@ impl LineClient {
         to: &str,
         messages: &[Value],
         retry_key: Option<Uuid>,
-    ) -> Result<(), ReplyError> {
+    ) -> Result<Vec<SentMessage>, ReplyError> {
         let body = json!({ "to": to, "messages": messages });
-        self.post(PUSH_PATH, &body, retry_key).await
+        let call = Call {
+            retry_key,
+            ..Call::post(PUSH_PATH, &body)
+        };
+        let answered = self.send(&self.retry, call).await?;
+        Ok(answered.sent_messages().await)
     }
 
     /// Shows the loading animation in a one-to-one chat for `seconds` (5–60, a multiple of 5).
@@ -133,38 +256,48 @@ impl LineClient {
             max_attempts: 1,
             ..self.retry.clone()
         };
-        self.post_with(&once, LOADING_PATH, &body, None).await
+        self.send(&once, Call::post(LOADING_PATH, &body))
+            .await
+            .map(drop)
     }
 
-    async fn post(
-        &self,
-        endpoint: &'static str,
-        body: &Value,
-        retry_key: Option<Uuid>,
-    ) -> Result<(), ReplyError> {
-        self.post_with(&self.retry, endpoint, body, retry_key).await
+    /// Makes `call` with the client's retry policy.
+    pub(crate) async fn call(&self, call: Call<'_>) -> Result<Answered, ReplyError> {
+        self.send(&self.retry, call).await
     }
 
-    async fn post_with(
-        &self,
-        policy: &RetryPolicy,
-        endpoint: &'static str,
-        body: &Value,
-        retry_key: Option<Uuid>,
-    ) -> Result<(), ReplyError> {
-        let url = format!("{}{endpoint}", self.api_url);
+    /// `text` with the access token replaced, should LINE (or a caller) ever echo it.
+    pub(crate) fn scrub(&self, text: String) -> String {
+        let token = self.token.expose_secret();
+        if !token.is_empty() && text.contains(token) {
+            text.replace(token, "[redacted]")
+        } else {
+            text
+        }
+    }
+
+    async fn send(&self, policy: &RetryPolicy, call: Call<'_>) -> Result<Answered, ReplyError> {
+        let url = format!("{}{}", self.api_url, call.path);
+        let endpoint = self.scrub(call.endpoint.to_string());
+        let endpoint = endpoint.as_str();
+        let idempotent = call.retry_key.is_some();
         let result = retry(policy, |attempt| {
             let mut request = self
                 .http
-                .post(&url)
-                .bearer_auth(self.token.expose_secret())
-                .json(body);
-            if let Some(key) = retry_key {
+                .request(call.method.clone(), &url)
+                .bearer_auth(self.token.expose_secret());
+            if let Some(body) = call.body {
+                request = request.json(body);
+            }
+            if let Some(key) = call.retry_key {
                 request = request.header(RETRY_KEY_HEADER, key.to_string());
             }
             async move {
                 match request.send().await {
-                    Ok(response) => self.judge(endpoint, response, retry_key.is_some()).await,
+                    Ok(response) => self
+                        .judge(endpoint, response, idempotent)
+                        .await
+                        .map(|response| (response, attempt)),
                     Err(e) => {
                         let reason = network_reason(&e);
                         tracing::debug!(endpoint, attempt, %reason, "LINE API call failed");
@@ -179,19 +312,30 @@ impl LineClient {
             }
         })
         .await;
-        result.map_err(|gave_up| gave_up.error.into_error(endpoint, gave_up.attempts))
+        let endpoint = endpoint.to_string();
+        match result {
+            Ok((response, attempts)) => Ok(Answered {
+                response,
+                method: call.method,
+                endpoint,
+                attempts,
+            }),
+            Err(gave_up) => Err(gave_up
+                .error
+                .into_error(call.method, endpoint, gave_up.attempts)),
+        }
     }
 
     /// Decides what a response means: done, worth another attempt, or a failure for good.
     async fn judge(
         &self,
-        endpoint: &'static str,
+        endpoint: &str,
         response: Response,
         idempotent: bool,
-    ) -> Result<(), Failure<AttemptError>> {
+    ) -> Result<Response, Failure<AttemptError>> {
         let status = response.status();
         if status.is_success() {
-            return Ok(());
+            return Ok(response);
         }
         if status == StatusCode::CONFLICT && idempotent {
             // The retry key was accepted before: that push was delivered.
@@ -202,7 +346,7 @@ impl LineClient {
                 .unwrap_or("unknown")
                 .to_string();
             tracing::debug!(endpoint, accepted_request_id = %accepted, "push already accepted");
-            return Ok(());
+            return Ok(response);
         }
         let retry_after = response
             .headers()
@@ -253,15 +397,6 @@ impl LineClient {
             })
             .collect();
         (self.scrub(message), details)
-    }
-
-    fn scrub(&self, text: String) -> String {
-        let token = self.token.expose_secret();
-        if !token.is_empty() && text.contains(token) {
-            text.replace(token, "[redacted]")
-        } else {
-            text
-        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! Sending a command's replies: by reply token while it is fresh, by push otherwise.
+//! Sending a command's replies: by reply token while it is fresh and unused, by push otherwise;
+//! a reply meant for another conversation by push to it.
 
 use std::sync::Arc;
 
@@ -7,6 +8,7 @@ use futures::future::BoxFuture;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::api::ReplyTokenSpent;
 use crate::client::LineClient;
 use crate::split::{split_text, MAX_TEXT_UTF16};
 use crate::ReplyError;
@@ -23,6 +25,8 @@ pub(crate) struct LineDelivery {
     pub(crate) client: Arc<LineClient>,
     /// The event's reply token, if it has one.
     pub(crate) reply_token: Option<String>,
+    /// Whether the reply token was used, by a handler through `Line::reply` or by this delivery.
+    pub(crate) reply_token_spent: ReplyTokenSpent,
     /// When the gateway received the webhook.
     pub(crate) received_at_ms: i64,
     /// How long after receipt the reply token is still used.
@@ -42,7 +46,10 @@ impl LineDelivery {
     fn usable_reply_token(&self, now_ms: i64) -> Option<&str> {
         let token = self.reply_token.as_deref().filter(|t| !t.is_empty())?;
         let age_ms = now_ms - self.received_at_ms;
-        if self.is_redelivery {
+        if self.reply_token_spent.is_spent() {
+            tracing::debug!("the handler used the reply token: pushing instead of replying");
+            None
+        } else if self.is_redelivery {
             tracing::debug!("redelivered event: pushing instead of replying");
             None
         } else if age_ms >= self.reply_token_ttl_ms {
@@ -58,13 +65,30 @@ impl LineDelivery {
         (!self.webhook_event_id.is_empty()).then(|| retry_key(&self.webhook_event_id, index))
     }
 
+    /// Replies to the event's own chat first (while the token is fresh), then pushes each reply
+    /// meant for another conversation there.
     async fn send(&self, replies: Vec<Reply>, now_ms: i64) -> Result<(), ReplyError> {
-        let messages = messages_for(&replies);
+        let (elsewhere, here): (Vec<_>, Vec<_>) = replies
+            .into_iter()
+            .enumerate()
+            .partition(|(_, reply)| reply.conversation.is_some());
+        let here: Vec<Reply> = here.into_iter().map(|(_, reply)| reply).collect();
+        self.send_here(&here, now_ms).await?;
+        for (index, reply) in elsewhere {
+            let to = reply.conversation.as_deref().unwrap_or_default();
+            self.send_elsewhere(to, index, &reply).await?;
+        }
+        Ok(())
+    }
+
+    async fn send_here(&self, replies: &[Reply], now_ms: i64) -> Result<(), ReplyError> {
+        let messages = messages_for(replies);
         let mut reply_token = self.usable_reply_token(now_ms);
         for (index, batch) in messages.chunks(MAX_MESSAGES_PER_REQUEST).enumerate() {
             if let Some(token) = reply_token.take() {
+                self.reply_token_spent.spend();
                 match self.client.reply(token, batch).await {
-                    Ok(()) => continue,
+                    Ok(_) => continue,
                     Err(e) if e.is_invalid_reply_token() => {
                         tracing::info!("LINE refused the reply token: pushing instead");
                     }
@@ -73,6 +97,27 @@ impl LineDelivery {
             }
             let to = self.push_to.as_deref().ok_or(ReplyError::NoDestination)?;
             self.client.push(to, batch, self.retry_key(index)).await?;
+        }
+        Ok(())
+    }
+
+    /// Pushes reply `index` to the conversation `to`, each batch with a retry key of its own.
+    async fn send_elsewhere(
+        &self,
+        to: &str,
+        index: usize,
+        reply: &Reply,
+    ) -> Result<(), ReplyError> {
+        if to.trim().is_empty() {
+            return Err(ReplyError::InvalidRequest {
+                reason: format!("reply {index} is for a conversation with an empty id"),
+            });
+        }
+        let messages = messages_for(std::slice::from_ref(reply));
+        for (batch_index, batch) in messages.chunks(MAX_MESSAGES_PER_REQUEST).enumerate() {
+            let key = (!self.webhook_event_id.is_empty())
+                .then(|| conversation_retry_key(&self.webhook_event_id, index, batch_index));
+            self.client.push(to, batch, key).await?;
         }
         Ok(())
     }
@@ -134,6 +179,16 @@ pub fn retry_key(webhook_event_id: &str, index: usize) -> Uuid {
     )
 }
 
+/// The deterministic `X-Line-Retry-Key` of batch `batch` of reply `reply_index` (its place among
+/// the handler's replies) to `webhook_event_id`, when that reply is for another conversation
+/// ([`Reply::to_conversation`]). Never equal to a [`retry_key`].
+pub fn conversation_retry_key(webhook_event_id: &str, reply_index: usize, batch: usize) -> Uuid {
+    Uuid::new_v5(
+        &RETRY_KEY_NAMESPACE,
+        format!("{webhook_event_id}:to:{reply_index}:{batch}").as_bytes(),
+    )
+}
+
 /// `seconds` as LINE's loading animation takes it: a multiple of 5 (rounded up) within 5..=60.
 pub fn loading_seconds(seconds: u32) -> u32 {
     seconds.div_ceil(5).saturating_mul(5).clamp(5, 60)
@@ -161,6 +216,16 @@ mod tests {
         assert_ne!(a, retry_key("01FZ74A0TDDPYRVKNK77XKC3ZR", 1));
         assert_ne!(a, retry_key("01FZ74A0TDDPYRVKNK77XKC3ZS", 0));
         assert_eq!(a.get_version_num(), 5);
+    }
+
+    #[test]
+    fn conversation_retry_keys_differ_from_the_own_chat_keys() {
+        let id = "01FZ74A0TDDPYRVKNK77XKC3ZR";
+        let a = conversation_retry_key(id, 1, 0);
+        assert_eq!(a, conversation_retry_key(id, 1, 0));
+        assert_ne!(a, conversation_retry_key(id, 1, 1));
+        assert_ne!(a, conversation_retry_key(id, 2, 0));
+        assert!((0..10).all(|i| retry_key(id, i) != a));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use reqwest::Method;
+
 /// Why a [`LineConfig`](crate::LineConfig) cannot make an adapter.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -67,17 +69,21 @@ pub struct ApiErrorDetail {
     pub property: Option<String>,
 }
 
-/// Why replies could not be sent through the LINE API.
+/// Why a call to the LINE Messaging API failed: a reply or push, a profile, any other method.
+/// Never holds the channel access token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReplyError {
     /// LINE answered with an error status (after retries, for a 5xx).
     #[error(
-        "LINE POST {endpoint} failed with HTTP {status}: {message}{} (after {attempts} attempt(s))",
+        "LINE {method} {endpoint} failed with HTTP {status}: {message}{} (after {attempts} \
+         attempt(s))",
         describe_details(details)
     )]
     Api {
-        /// The API path, e.g. `/v2/bot/message/reply`.
-        endpoint: &'static str,
+        /// The HTTP method.
+        method: Method,
+        /// The API path, e.g. `/v2/bot/message/reply` (`/v2/bot/profile/{userId}` for a profile).
+        endpoint: String,
         /// The HTTP status.
         status: u16,
         /// LINE's `message`.
@@ -89,11 +95,14 @@ pub enum ReplyError {
     },
     /// LINE answered 429: too many requests, or the monthly message quota is used up.
     #[error(
-        "LINE POST {endpoint} was rate limited (HTTP 429: {message}) (after {attempts} attempt(s))"
+        "LINE {method} {endpoint} was rate limited (HTTP 429: {message}) (after {attempts} \
+         attempt(s))"
     )]
     RateLimited {
+        /// The HTTP method.
+        method: Method,
         /// The API path.
-        endpoint: &'static str,
+        endpoint: String,
         /// LINE's `message`.
         message: String,
         /// The last `Retry-After`, if LINE sent one.
@@ -102,15 +111,42 @@ pub enum ReplyError {
         attempts: u32,
     },
     /// LINE could not be reached, or did not answer in time.
-    #[error("could not reach LINE POST {endpoint}: {reason} (after {attempts} attempt(s))")]
+    #[error("could not reach LINE {method} {endpoint}: {reason} (after {attempts} attempt(s))")]
     Network {
+        /// The HTTP method.
+        method: Method,
         /// The API path.
-        endpoint: &'static str,
+        endpoint: String,
         /// What went wrong on the way.
         reason: String,
         /// How many attempts were made.
         attempts: u32,
     },
+    /// LINE answered with success, but not with the JSON the endpoint documents.
+    #[error("LINE {method} {endpoint} answered HTTP {status} with an unexpected body: {reason}")]
+    InvalidResponse {
+        /// The HTTP method.
+        method: Method,
+        /// The API path.
+        endpoint: String,
+        /// The HTTP status.
+        status: u16,
+        /// What is wrong with the body.
+        reason: String,
+    },
+    /// The call was refused before any request: a path or id that could change the URL, no
+    /// messages or too many.
+    #[error("not sent to LINE: {reason}")]
+    InvalidRequest {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The event has no reply token (standby mode, or an event LINE gives none): push instead.
+    #[error("this LINE event has no reply token: push the messages instead")]
+    NoReplyToken,
+    /// The event's reply token was used already (it works once): push instead.
+    #[error("the reply token of this LINE event was already used: push the messages instead")]
+    ReplyTokenUsed,
     /// The reply token was not usable and the event names no user, group or room to push to.
     #[error(
         "cannot send the reply: the reply token is not usable and the event's source has no \
@@ -121,19 +157,32 @@ pub enum ReplyError {
 
 impl ReplyError {
     /// Whether a later attempt may succeed: rate limits, network trouble and 5xx (whose own
-    /// retries ran out). A 4xx or a missing destination would fail the same way again.
+    /// retries ran out). A 4xx, a refused request or a missing destination would fail the same
+    /// way again.
     pub fn is_retryable(&self) -> bool {
         match self {
             ReplyError::Api { status, .. } => *status >= 500,
             ReplyError::RateLimited { .. } | ReplyError::Network { .. } => true,
-            ReplyError::NoDestination => false,
+            ReplyError::InvalidResponse { .. }
+            | ReplyError::InvalidRequest { .. }
+            | ReplyError::NoReplyToken
+            | ReplyError::ReplyTokenUsed
+            | ReplyError::NoDestination => false,
         }
     }
 
-    /// Whether LINE refused the reply token (used, expired or unknown): a push can still deliver.
+    /// Whether the reply token cannot be used (LINE refused it as used, expired or unknown; it
+    /// was used already; there is none): a push can still deliver.
     pub fn is_invalid_reply_token(&self) -> bool {
-        matches!(self, ReplyError::Api { status: 400, message, .. }
-            if message.to_ascii_lowercase().contains("invalid reply token"))
+        match self {
+            ReplyError::Api {
+                status: 400,
+                message,
+                ..
+            } => message.to_ascii_lowercase().contains("invalid reply token"),
+            ReplyError::NoReplyToken | ReplyError::ReplyTokenUsed => true,
+            _ => false,
+        }
     }
 }
 
@@ -162,7 +211,8 @@ mod tests {
     #[test]
     fn api_error_names_endpoint_status_details_and_attempts() {
         let e = ReplyError::Api {
-            endpoint: "/v2/bot/message/push",
+            method: Method::POST,
+            endpoint: "/v2/bot/message/push".into(),
             status: 400,
             message: "The request body has 1 error(s)".into(),
             details: vec![ApiErrorDetail {
@@ -181,7 +231,8 @@ mod tests {
     #[test]
     fn recognises_an_invalid_reply_token() {
         let e = |status, message: &str| ReplyError::Api {
-            endpoint: "/v2/bot/message/reply",
+            method: Method::POST,
+            endpoint: "/v2/bot/message/reply".into(),
             status,
             message: message.into(),
             details: vec![],
@@ -190,5 +241,8 @@ mod tests {
         assert!(e(400, "Invalid reply token").is_invalid_reply_token());
         assert!(!e(400, "The request body has 1 error(s)").is_invalid_reply_token());
         assert!(!e(500, "Invalid reply token").is_invalid_reply_token());
+        assert!(ReplyError::ReplyTokenUsed.is_invalid_reply_token());
+        assert!(ReplyError::NoReplyToken.is_invalid_reply_token());
+        assert!(!ReplyError::NoDestination.is_invalid_reply_token());
     }
 }

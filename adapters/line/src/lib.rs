@@ -4,7 +4,8 @@
 //! the raw body ([`verify`]), parses the events ([`webhook`]), turns text messages and `/`
 //! postbacks into commands and every other event into an event command, and answers through the
 //! reply token while it is fresh, by push (with a deterministic `X-Line-Retry-Key`) otherwise,
-//! and never in standby mode.
+//! and never in standby mode. Handlers that take a [`Line`] argument call the Messaging API
+//! themselves: reply, push, profiles, any other endpoint.
 //!
 //! Feature `test-util` adds the module `sample`: realistic webhook bodies for tests, the
 //! demo and `ackbot send`.
@@ -26,11 +27,13 @@
 //! ```
 
 mod adapter;
+mod api;
 mod client;
 mod command;
 mod config;
 mod delivery;
 mod error;
+mod models;
 #[cfg(feature = "test-util")]
 pub mod sample;
 mod signature;
@@ -38,8 +41,12 @@ mod split;
 pub mod webhook;
 
 pub use adapter::{LineAdapter, WEBHOOK_ROUTE};
+pub use api::Line;
 pub use config::{LineConfig, DEFAULT_API_URL, DEFAULT_REPLY_TOKEN_TTL_MS};
-pub use delivery::{loading_seconds, messages_for, retry_key, MAX_MESSAGES_PER_REQUEST};
+pub use delivery::{
+    conversation_retry_key, loading_seconds, messages_for, retry_key, MAX_MESSAGES_PER_REQUEST,
+};
 pub use error::{ApiErrorDetail, ConfigError, ParseError, ReplyError, VerifyError};
+pub use models::{Profile, SentMessage};
 pub use signature::{sign, verify, SIGNATURE_HEADER};
 pub use split::{split_text, utf16_len, MAX_TEXT_UTF16};

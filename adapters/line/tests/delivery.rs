@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use bot_core::retry::RetryPolicy;
 use bot_core::testing::RECEIVED_AT_MS;
 use bot_core::{DeliveryError, Reply, Work};
-use bot_line::{retry_key, utf16_len, LineAdapter, LineConfig, ReplyError};
+use bot_line::{conversation_retry_key, retry_key, utf16_len, LineAdapter, LineConfig, ReplyError};
 use common::{adapter, one_work, TOKEN};
 use line_bot_sdk_rust::line_messaging_api::models::{
     Message, PushMessageRequest, ReplyMessageRequest, ShowLoadingAnimationRequest,
@@ -16,6 +16,7 @@ use line_bot_sdk_rust::line_messaging_api::models::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
+use uuid::Uuid;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -606,4 +607,134 @@ async fn timeouts_are_retried() {
         .await
         .unwrap();
     assert_eq!(requests_to(&server, PUSH).await.len(), 2);
+}
+
+// --- Reply::to_conversation --------------------------------------------------------------------
+
+const GROUP_ID: &str = "Ca56f94637c2f5e6a4c9f7e8d1b2a3c4d";
+
+fn retry_key_of(request: &Request) -> Option<Uuid> {
+    let key = request.headers.get("x-line-retry-key")?.to_str().ok()?;
+    Some(Uuid::parse_str(key).expect("a UUID"))
+}
+
+#[tokio::test]
+async fn a_reply_to_another_conversation_is_pushed_there() {
+    let server = MockServer::start().await;
+    mount(&server, REPLY, ok()).await;
+    mount(&server, PUSH, ok()).await;
+    let replies = vec![
+        Reply::text("to the group").to_conversation(GROUP_ID),
+        Reply::text("here"),
+    ];
+    work(&server, USER_TEXT)
+        .delivery
+        .deliver(replies, FRESH)
+        .await
+        .unwrap();
+
+    // The token belongs to the event's own chat: it answers the reply meant for it.
+    let sent = requests_to(&server, REPLY).await;
+    assert_eq!(sent.len(), 1);
+    let reply: ReplyMessageRequest = strictly(&sent[0]);
+    assert_eq!(texts(&reply.messages), ["here"]);
+    let pushes = requests_to(&server, PUSH).await;
+    assert_eq!(pushes.len(), 1);
+    let push: PushMessageRequest = strictly(&pushes[0]);
+    assert_eq!(push.to, GROUP_ID);
+    assert_eq!(texts(&push.messages), ["to the group"]);
+    assert_eq!(
+        retry_key_of(&pushes[0]),
+        Some(conversation_retry_key(USER_EVENT_ID, 0, 0)),
+        "reply 0, batch 0"
+    );
+}
+
+#[tokio::test]
+async fn a_reply_elsewhere_leaves_the_token_unused() {
+    let server = MockServer::start().await;
+    mount(&server, PUSH, ok()).await;
+    work(&server, USER_TEXT)
+        .delivery
+        .deliver(vec![Reply::text("x").to_conversation(GROUP_ID)], FRESH)
+        .await
+        .unwrap();
+    assert!(requests_to(&server, REPLY).await.is_empty());
+    assert_eq!(requests_to(&server, PUSH).await.len(), 1);
+}
+
+#[tokio::test]
+async fn replies_elsewhere_keep_their_retry_keys_when_the_event_is_retried() {
+    let server = MockServer::start().await;
+    mount(&server, REPLY, ok()).await;
+    mount(&server, PUSH, ok()).await;
+    let sticker = json!({"type": "sticker", "packageId": "446", "stickerId": "1988"});
+    let replies = || {
+        let mut long = Reply::text("seven messages").to_conversation(GROUP_ID);
+        for _ in 0..6 {
+            long = long.with_line_message(sticker.clone());
+        }
+        vec![
+            Reply::text("here"),
+            long,
+            Reply::text("to the user").to_conversation(USER_ID),
+        ]
+    };
+    for _ in 0..2 {
+        // A Lambda retry parses the Envelope again and runs the handler again.
+        work(&server, USER_TEXT)
+            .delivery
+            .deliver(replies(), EXPIRED)
+            .await
+            .unwrap();
+    }
+
+    let pushes = requests_to(&server, PUSH).await;
+    let sent: Vec<(String, usize, Option<Uuid>)> = pushes
+        .iter()
+        .map(|r| {
+            let push: PushMessageRequest = strictly(r);
+            (push.to, push.messages.len(), retry_key_of(r))
+        })
+        .collect();
+    let once = [
+        (USER_ID.to_string(), 1, Some(retry_key(USER_EVENT_ID, 0))),
+        (
+            GROUP_ID.to_string(),
+            5,
+            Some(conversation_retry_key(USER_EVENT_ID, 1, 0)),
+        ),
+        (
+            GROUP_ID.to_string(),
+            2,
+            Some(conversation_retry_key(USER_EVENT_ID, 1, 1)),
+        ),
+        (
+            USER_ID.to_string(),
+            1,
+            Some(conversation_retry_key(USER_EVENT_ID, 2, 0)),
+        ),
+    ];
+    assert_eq!(sent, [once.clone(), once].concat());
+    assert!(
+        requests_to(&server, REPLY).await.is_empty(),
+        "token expired"
+    );
+}
+
+#[tokio::test]
+async fn a_reply_to_a_conversation_without_an_id_is_refused() {
+    let server = MockServer::start().await;
+    mount(&server, REPLY, ok()).await;
+    for bad in ["", " "] {
+        let err = work(&server, USER_TEXT)
+            .delivery
+            .deliver(vec![Reply::text("x").to_conversation(bad)], FRESH)
+            .await
+            .unwrap_err();
+        assert!(!err.retryable);
+        let e = reply_error(err);
+        assert!(matches!(e, ReplyError::InvalidRequest { .. }), "{e:?}");
+    }
+    assert!(requests_to(&server, PUSH).await.is_empty());
 }

@@ -12,6 +12,7 @@ fn skip_reason(item: Inbound) -> String {
     match item {
         Inbound::Skip { reason } => reason,
         Inbound::Work(w) => panic!("expected a skip, got work for {:?}", w.command.name),
+        Inbound::Answered { reason, .. } => panic!("expected a skip, got an answer: {reason}"),
     }
 }
 
@@ -205,7 +206,7 @@ fn module_events_give_one_work_each() {
         .into_iter()
         .map(|item| match item {
             Inbound::Work(w) => (w.command.name, w.dedupe_key.unwrap()),
-            Inbound::Skip { reason } => panic!("{reason}"),
+            Inbound::Skip { reason } | Inbound::Answered { reason, .. } => panic!("{reason}"),
         })
         .collect();
     assert_eq!(

@@ -153,7 +153,7 @@ mod tests {
         );
         assert!(matches!(
             &a.parse(&event).unwrap()[..],
-            [Inbound::Skip { .. }]
+            [Inbound::Answered { reason, .. }] if reason == "url_verification"
         ));
         let elsewhere = envelope("/line/webhook", "{}", 1, 0);
         let error = a.parse(&elsewhere).err().unwrap();

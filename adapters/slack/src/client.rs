@@ -1,6 +1,6 @@
-//! The two places Slack replies go: a slash command's or interaction's `response_url`, and
-//! `chat.postMessage`; bounded retries on 5xx, 429 and network failures, and no credential in
-//! any error or log line.
+//! Where Slack replies go: a slash command's or interaction's `response_url`, and the Web API
+//! (`chat.postMessage`, `views.open`, … or any method by name); bounded retries on 5xx, 429,
+//! `ratelimited` and network failures, and no credential in any error or log line.
 
 use std::time::Duration;
 
@@ -14,8 +14,13 @@ use crate::{ConfigError, ReplyError, SlackConfig};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_MESSAGE_CHARS: usize = 200;
+const MAX_METHOD_CHARS: usize = 100;
+const JSON: &str = "application/json; charset=utf-8";
+// Slack warns `superfluous_charset` when a form body names a charset.
+const FORM: &str = "application/x-www-form-urlencoded";
 
-/// A client for the two places Slack replies go: `response_url`s and `chat.postMessage`.
+/// A client for Slack's `response_url`s and Web API, sharing one connection pool, the bot token
+/// and the retry policy. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct SlackClient {
     http: reqwest::Client,
@@ -48,61 +53,110 @@ impl SlackClient {
 
     /// Posts `reply` to a slash command's or interaction's `response_url`.
     pub async fn respond(&self, response_url: &str, reply: &Reply) -> Result<(), ReplyError> {
-        let mut body = Map::new();
+        let mut body = message(reply);
         let response_type = match reply.visibility {
             Visibility::Ephemeral => "ephemeral",
             Visibility::InChannel => "in_channel",
         };
         body.insert("response_type".into(), response_type.into());
-        body.insert("text".into(), reply.text.clone().into());
-        if let Some(blocks) = &reply.slack_blocks {
-            body.insert("blocks".into(), blocks.clone());
-        }
         let request = Request {
             endpoint: Endpoint::ResponseUrl,
             url: response_url,
             token: None,
-            body: Value::Object(body),
+            body: Body::Json(Value::Object(body)),
         };
-        self.send(request).await
+        self.send(request).await.map(drop)
     }
 
     /// Posts `reply` to `channel` with `chat.postMessage`, in the thread `thread_ts` if given.
+    ///
+    /// The same as [`chat_post_message`](Self::chat_post_message) without the response.
     pub async fn post_message(
         &self,
         channel: &str,
         thread_ts: Option<&str>,
         reply: &Reply,
     ) -> Result<(), ReplyError> {
+        self.chat_post_message(channel, thread_ts, reply)
+            .await
+            .map(drop)
+    }
+
+    /// Calls the Web API method `method` (e.g. `chat.postMessage`) with `body` as JSON, and
+    /// returns Slack's whole response when it says `"ok": true`.
+    ///
+    /// Slack takes JSON bodies for most write methods; read methods such as `users.info` or
+    /// `conversations.history` "do not currently accept application/json": use
+    /// [`call_form`](Self::call_form) for those. `body` must be a JSON object. The bot token goes
+    /// in the `Authorization` header, never in the body.
+    ///
+    /// `{"ok": false, "error": "…"}` becomes [`ReplyError::Api`] with Slack's error word as
+    /// `message` (not retried), except `ratelimited`, which is retried like HTTP 429. A method
+    /// name that is not `family.method` words (letters, digits, underscores) is refused without
+    /// a request, as `ReplyError::InvalidCall`.
+    pub async fn call(&self, method: &str, body: &Value) -> Result<Value, ReplyError> {
+        if !body.is_object() {
+            return Err(refused(format!(
+                "the arguments of Web API method {} must be a JSON object",
+                self.redact_method(method)
+            )));
+        }
+        self.web_api(method, Body::Json(body.clone())).await
+    }
+
+    /// Calls the Web API method `method` with `fields` form-encoded
+    /// (`application/x-www-form-urlencoded`), for the methods that do not accept JSON, such as
+    /// `users.info` and `conversations.*`; otherwise the same as [`call`](Self::call).
+    pub async fn call_form(
+        &self,
+        method: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<Value, ReplyError> {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.web_api(method, Body::Form(body)).await
+    }
+
+    async fn web_api(&self, method: &str, body: Body) -> Result<Value, ReplyError> {
+        if !is_method_name(method) {
+            return Err(refused(format!(
+                "{} is not a Slack Web API method name (expected e.g. chat.postMessage)",
+                self.redact_method(method)
+            )));
+        }
         let token = self.bot_token.as_ref().ok_or(ReplyError::MissingToken)?;
-        let mut body = Map::new();
-        body.insert("channel".into(), channel.into());
-        body.insert("text".into(), reply.text.clone().into());
-        if let Some(blocks) = &reply.slack_blocks {
-            body.insert("blocks".into(), blocks.clone());
-        }
-        if let Some(thread_ts) = thread_ts {
-            body.insert("thread_ts".into(), thread_ts.into());
-        }
-        let url = format!("{}/chat.postMessage", self.api_url);
+        let url = format!("{}/{method}", self.api_url);
         let request = Request {
-            endpoint: Endpoint::PostMessage,
+            endpoint: Endpoint::WebApi(method),
             url: &url,
             token: Some(token),
-            body: Value::Object(body),
+            body,
         };
         self.send(request).await
     }
 
-    async fn send(&self, request: Request<'_>) -> Result<(), ReplyError> {
-        let body = serde_json::to_vec(&request.body).expect("a JSON value always serialises");
+    /// A rejected method name for an error message: without the token, shortened, quoted and
+    /// escaped.
+    fn redact_method(&self, method: &str) -> String {
+        let mut shown = method.to_string();
+        if let Some(token) = &self.bot_token {
+            shown = shown.replace(token.expose_secret(), "[redacted]");
+        }
+        let shown: String = shown.chars().take(MAX_METHOD_CHARS).collect();
+        format!("{shown:?}")
+    }
+
+    async fn send(&self, request: Request<'_>) -> Result<Value, ReplyError> {
+        let body = request.body.bytes();
+        let content_type = request.body.content_type();
         let host = host_of(request.url);
         let endpoint = request.endpoint.name();
         let result = retry(&self.retry, |attempt| {
             let mut builder = self
                 .http
                 .post(request.url)
-                .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                .header(CONTENT_TYPE, content_type)
                 .body(body.clone());
             if let Some(token) = request.token {
                 builder = builder.bearer_auth(token.expose_secret());
@@ -113,7 +167,7 @@ impl SlackClient {
                 let outcome = request.attempt(builder).await;
                 if let Err(failure) = &outcome {
                     let error = failure.error();
-                    tracing::warn!(endpoint, host, attempt, error = %error, "Slack reply attempt failed");
+                    tracing::warn!(endpoint, host, attempt, error = %error, "Slack call attempt failed");
                 }
                 outcome
             }
@@ -138,30 +192,198 @@ impl SlackClient {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Endpoint {
-    ResponseUrl,
-    PostMessage,
+// Slack's Web API methods, named in Slack's words; each is a thin wrapper over `call`.
+impl SlackClient {
+    /// `chat.postMessage`: sends `reply` (its `text` and `blocks`) to `channel`, in the thread
+    /// `thread_ts` if given. The response carries the message's `ts` and `channel`.
+    pub async fn chat_post_message(
+        &self,
+        channel: &str,
+        thread_ts: Option<&str>,
+        reply: &Reply,
+    ) -> Result<Value, ReplyError> {
+        let mut body = Map::new();
+        body.insert("channel".into(), channel.into());
+        body.extend(message(reply));
+        if let Some(thread_ts) = thread_ts {
+            body.insert("thread_ts".into(), thread_ts.into());
+        }
+        self.call("chat.postMessage", &Value::Object(body)).await
+    }
+
+    /// `chat.postEphemeral`: sends `reply` to `user` only, in `channel` (and the thread
+    /// `thread_ts` if given). The response carries the `message_ts`.
+    pub async fn chat_post_ephemeral(
+        &self,
+        channel: &str,
+        user: &str,
+        thread_ts: Option<&str>,
+        reply: &Reply,
+    ) -> Result<Value, ReplyError> {
+        let mut body = Map::new();
+        body.insert("channel".into(), channel.into());
+        body.insert("user".into(), user.into());
+        body.extend(message(reply));
+        if let Some(thread_ts) = thread_ts {
+            body.insert("thread_ts".into(), thread_ts.into());
+        }
+        self.call("chat.postEphemeral", &Value::Object(body)).await
+    }
+
+    /// `chat.update`: replaces the message `ts` in `channel` (a channel ID) with `reply`.
+    ///
+    /// A reply without blocks sends `"blocks": []`, which Slack documents as the way to remove
+    /// the message's previous blocks, so the message shows the new text.
+    pub async fn chat_update(
+        &self,
+        channel: &str,
+        ts: &str,
+        reply: &Reply,
+    ) -> Result<Value, ReplyError> {
+        let mut body = Map::new();
+        body.insert("channel".into(), channel.into());
+        body.insert("ts".into(), ts.into());
+        body.extend(message(reply));
+        body.entry("blocks")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        self.call("chat.update", &Value::Object(body)).await
+    }
+
+    /// `views.open`: opens the modal `view` with a `trigger_id` (valid for 3 s, once). The
+    /// response carries the `view` with its `id` and `hash`.
+    pub async fn views_open(&self, trigger_id: &str, view: &Value) -> Result<Value, ReplyError> {
+        let body = serde_json::json!({"trigger_id": trigger_id, "view": view});
+        self.call("views.open", &body).await
+    }
+
+    /// `views.update`: replaces the open view `view_id` with `view`; with `hash` (from the
+    /// last response or payload), Slack refuses with `hash_conflict` if the view changed since.
+    pub async fn views_update(
+        &self,
+        view_id: &str,
+        hash: Option<&str>,
+        view: &Value,
+    ) -> Result<Value, ReplyError> {
+        let mut body = serde_json::json!({"view_id": view_id, "view": view});
+        if let Some(hash) = hash {
+            body["hash"] = hash.into();
+        }
+        self.call("views.update", &body).await
+    }
+
+    /// `views.push`: pushes `view` onto the stack of an open modal, with a `trigger_id` from an
+    /// interaction in it. The response carries the new `view`.
+    pub async fn views_push(&self, trigger_id: &str, view: &Value) -> Result<Value, ReplyError> {
+        let body = serde_json::json!({"trigger_id": trigger_id, "view": view});
+        self.call("views.push", &body).await
+    }
+
+    /// `reactions.add`: adds the reaction (emoji) `name` to the message `timestamp` in `channel`.
+    /// `name` is without colons (`thumbsup`); surrounding colons (`:thumbsup:`) are removed.
+    pub async fn reactions_add(
+        &self,
+        channel: &str,
+        timestamp: &str,
+        name: &str,
+    ) -> Result<(), ReplyError> {
+        let body = serde_json::json!({
+            "channel": channel,
+            "timestamp": timestamp,
+            "name": name.trim().trim_matches(':'),
+        });
+        self.call("reactions.add", &body).await.map(drop)
+    }
+
+    /// `users.info`: the `user` object (`id`, `name`, `real_name`, `profile`, …) of `user`.
+    /// Sent form-encoded: Slack's `users.info` does not accept JSON bodies.
+    pub async fn users_info(&self, user: &str) -> Result<Value, ReplyError> {
+        let mut response = self.call_form("users.info", &[("user", user)]).await?;
+        match response.get_mut("user").map(Value::take) {
+            Some(user @ Value::Object(_)) => Ok(user),
+            _ => Err(ReplyError::Api {
+                status: 200,
+                message: "not a Slack API response: users.info answered without a `user`".into(),
+            }),
+        }
+    }
 }
 
-impl Endpoint {
-    fn name(self) -> &'static str {
+/// A message's content as Slack takes it: `text`, and `blocks` when the reply has them.
+fn message(reply: &Reply) -> Map<String, Value> {
+    let mut body = Map::new();
+    body.insert("text".into(), reply.text.clone().into());
+    if let Some(blocks) = &reply.slack_blocks {
+        body.insert("blocks".into(), blocks.clone());
+    }
+    body
+}
+
+/// Whether `method` looks like a Web API method name (`chat.postMessage`, `oauth.v2.access`):
+/// dot-separated words of ASCII letters, digits and underscores, so it cannot change the path
+/// or add a query to the URL it is appended to.
+fn is_method_name(method: &str) -> bool {
+    method.len() <= MAX_METHOD_CHARS
+        && method.split('.').count() >= 2
+        && method.split('.').all(|word| {
+            !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+}
+
+/// A call refused before any request.
+fn refused(message: String) -> ReplyError {
+    ReplyError::InvalidCall(message)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Endpoint<'a> {
+    ResponseUrl,
+    /// A Web API method, already checked by `is_method_name`.
+    WebApi(&'a str),
+}
+
+impl Endpoint<'_> {
+    fn name(&self) -> &str {
         match self {
             Endpoint::ResponseUrl => "response_url",
-            Endpoint::PostMessage => "chat.postMessage",
+            Endpoint::WebApi(method) => method,
+        }
+    }
+}
+
+enum Body {
+    Json(Value),
+    Form(String),
+}
+
+impl Body {
+    fn content_type(&self) -> &'static str {
+        match self {
+            Body::Json(_) => JSON,
+            Body::Form(_) => FORM,
+        }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        match self {
+            Body::Json(value) => serde_json::to_vec(value).expect("a JSON value always serialises"),
+            Body::Form(text) => text.clone().into_bytes(),
         }
     }
 }
 
 struct Request<'a> {
-    endpoint: Endpoint,
+    endpoint: Endpoint<'a>,
     url: &'a str,
     token: Option<&'a SecretString>,
-    body: Value,
+    body: Body,
 }
 
 impl Request<'_> {
-    async fn attempt(&self, builder: reqwest::RequestBuilder) -> Result<(), Failure<ReplyError>> {
+    /// One attempt: Slack's answer as JSON (`Null` for a `response_url`'s plain `ok`), or why not.
+    async fn attempt(
+        &self,
+        builder: reqwest::RequestBuilder,
+    ) -> Result<Value, Failure<ReplyError>> {
         let response = match builder.send().await {
             Ok(response) => response,
             Err(e) => {
@@ -210,7 +432,12 @@ impl Request<'_> {
             .and_then(|v| v.get("ok"))
             .and_then(Value::as_bool)
         {
-            Some(true) => Ok(()),
+            Some(true) => {
+                if let Some(warning) = json.as_ref().and_then(|v| v.get("warning")) {
+                    tracing::debug!(endpoint = self.endpoint.name(), %warning, "Slack warned");
+                }
+                Ok(json.unwrap_or(Value::Null))
+            }
             Some(false) if slack_error == Some("ratelimited") => Err(Failure::Transient {
                 error: ReplyError::RateLimited { retry_after },
                 retry_after,
@@ -220,7 +447,7 @@ impl Request<'_> {
                 message: message(),
             })),
             // A response_url answers a plain `ok`; the Web API always answers JSON with `ok`.
-            None if self.endpoint == Endpoint::ResponseUrl => Ok(()),
+            None if self.endpoint == Endpoint::ResponseUrl => Ok(json.unwrap_or(Value::Null)),
             None => Err(Failure::Permanent(ReplyError::Api {
                 status: status.as_u16(),
                 message: format!("not a Slack API response: {}", message()),
@@ -289,4 +516,44 @@ pub(crate) fn host_of(url: &str) -> String {
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_else(|| "(invalid url)".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_are_slack_words_only() {
+        for good in [
+            "chat.postMessage",
+            "views.open",
+            "oauth.v2.access",
+            "admin.apps.approved.list",
+            "apps.connections.open",
+        ] {
+            assert!(is_method_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "chat",
+            ".",
+            "..",
+            "../admin",
+            "chat..postMessage",
+            ".chat.postMessage",
+            "chat.postMessage.",
+            "chat.postMessage?token=x",
+            "chat.postMessage#x",
+            "chat/postMessage",
+            "chat.post Message",
+            "chat.postMessage%2F",
+            "chat.pöstMessage",
+        ] {
+            assert!(!is_method_name(bad), "{bad}");
+        }
+        assert!(!is_method_name(&format!(
+            "a.{}",
+            "b".repeat(MAX_METHOD_CHARS)
+        )));
+    }
 }

@@ -26,26 +26,40 @@ impl SlackDelivery {
     }
 
     async fn send(&self, replies: Vec<Reply>) -> Result<(), ReplyError> {
+        // Replies addressed to another conversation are posted there, whatever the target.
+        let (elsewhere, here): (Vec<Reply>, Vec<Reply>) =
+            replies.into_iter().partition(|r| r.conversation.is_some());
         match &self.target {
             ReplyTarget::ResponseUrl(url) => {
-                for reply in fit_response_url(replies) {
+                for reply in fit_response_url(here) {
                     self.client.respond(url, &reply).await?;
                 }
             }
-            ReplyTarget::Channel { channel, thread_ts } => {
-                for reply in replies {
-                    self.client
-                        .post_message(channel, thread_ts.as_deref(), &reply)
-                        .await?;
+            ReplyTarget::Channel {
+                channel,
+                thread_ts,
+                user,
+            } => {
+                for reply in here {
+                    let thread_ts = thread_ts.as_deref();
+                    match user {
+                        Some(user) if reply.visibility == Visibility::Ephemeral => {
+                            self.client
+                                .chat_post_ephemeral(channel, user, thread_ts, &reply)
+                                .await?;
+                        }
+                        _ => self.client.post_message(channel, thread_ts, &reply).await?,
+                    }
                 }
             }
-            ReplyTarget::Nowhere(reason) => {
-                tracing::info!(
-                    replies = replies.len(),
-                    reason,
-                    "nowhere to send the replies"
-                );
+            ReplyTarget::Nowhere(reason) if !here.is_empty() => {
+                tracing::info!(replies = here.len(), reason, "nowhere to send the replies");
             }
+            ReplyTarget::Nowhere(_) => {}
+        }
+        for reply in elsewhere {
+            let channel = reply.conversation.as_deref().unwrap_or_default();
+            self.client.post_message(channel, None, &reply).await?;
         }
         Ok(())
     }
@@ -114,7 +128,7 @@ fn merge(replies: Vec<Reply>) -> Reply {
         text,
         visibility,
         slack_blocks,
-        line_messages: Vec::new(),
+        ..Reply::default()
     }
 }
 

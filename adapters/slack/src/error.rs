@@ -90,13 +90,17 @@ pub enum ReplyError {
     /// Slack could not be reached, or did not answer in time.
     #[error("could not reach Slack: {0}")]
     Network(String),
-    /// A reply needs `chat.postMessage` and no bot token is configured.
+    /// A Web API call (a reply with `chat.postMessage`, `views.open`…) and no bot token is
+    /// configured.
     #[error(
-        "SLACK_BOT_TOKEN is not set: replies without a response_url (events, mentions) are sent \
-         with chat.postMessage, which needs the bot token (xoxb-…) from your Slack app's \
+        "SLACK_BOT_TOKEN is not set: Web API calls (replies without a response_url with \
+         chat.postMessage, views.open, …) need the bot token (xoxb-…) from your Slack app's \
          OAuth & Permissions page"
     )]
     MissingToken,
+    /// A call refused before any request: not a Web API method name, or not a JSON object body.
+    #[error("not sent to Slack: {0}")]
+    InvalidCall(String),
     /// The retries ran out; `last` is the final failure.
     #[error("gave up after {attempts} attempt{}: {last}", if *attempts == 1 { "" } else { "s" })]
     GaveUp {
@@ -114,7 +118,7 @@ impl ReplyError {
         match self {
             ReplyError::Api { status, message } => *status >= 500 || message == "ratelimited",
             ReplyError::RateLimited { .. } | ReplyError::Network(_) => true,
-            ReplyError::MissingToken => false,
+            ReplyError::MissingToken | ReplyError::InvalidCall(_) => false,
             ReplyError::GaveUp { last, .. } => last.is_retryable(),
         }
     }

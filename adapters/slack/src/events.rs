@@ -1,7 +1,8 @@
 //! The Events API (`/slack/events`): a JSON `event_callback` becomes a [`Command`] — a mention or
-//! a direct message becomes a typed command, any other event an event command.
+//! a direct message becomes a typed command, any other event an event command; Slack's check of
+//! the Request URL (`url_verification`) is answered with its challenge.
 
-use bot_core::{Command, Conversation, Platform, User};
+use bot_core::{Answer, Command, Conversation, Platform, User};
 use serde_json::Value;
 
 use crate::parsed::{conversation_kind, Parsed};
@@ -13,10 +14,26 @@ use crate::ParseError;
 pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
     let raw: Value = serde_json::from_slice(body).map_err(|e| ParseError::Json(e.to_string()))?;
     match EventsRequest::from_value(&raw)? {
-        // The edge answers the challenge itself; the worker has nothing to do.
-        EventsRequest::UrlVerification(_) => Ok(vec![Parsed::skip("url_verification")]),
+        // Answered in the acknowledgement by the front door (or the local edge); the worker
+        // has nothing to do.
+        EventsRequest::UrlVerification(check) => Ok(vec![match check.challenge {
+            Some(challenge) => Parsed::Answered(
+                Answer::json(serde_json::json!({ "challenge": challenge })),
+                "url_verification",
+            ),
+            None => Parsed::skip("url_verification without a challenge"),
+        }]),
         EventsRequest::EventCallback(callback) => {
             event_callback(*callback, raw).map(|item| vec![item])
+        }
+        EventsRequest::Other(other) if other == "app_rate_limited" => {
+            // Slack stops sending events for a while: say so loudly, it means lost events.
+            let minute = raw.get("minute_rate_limited").and_then(Value::as_i64);
+            tracing::warn!(
+                minute_rate_limited = minute,
+                "Slack rate-limited this app's events (app_rate_limited): events of that minute are dropped"
+            );
+            Ok(vec![Parsed::skip("app_rate_limited")])
         }
         EventsRequest::Other(other) => Ok(vec![Parsed::skip(format!(
             "Events API payload of type `{other}`"
@@ -32,26 +49,50 @@ fn event_callback(callback: EventCallback, raw: Value) -> Result<Parsed, ParseEr
         .ok_or(ParseError::MissingField("event.type"))?;
     // The bot's own messages come back as events: answering them could loop.
     let from_bot = event.is_from_bot();
-    let text = event.text.as_deref().unwrap_or_default();
+    // Slack escapes `&`, `<` and `>` in message text; commands see what the user typed.
+    let text = unescape(event.text.as_deref().unwrap_or_default());
+    let mut thread_ts = event.thread_ts.as_deref();
     let command = match event_type {
         "app_mention" if from_bot => return Ok(Parsed::skip("app_mention from a bot")),
-        "message" if from_bot || event.subtype.is_some() => {
+        // Edits, deletions, joins… are not a user typing a command; a file shared with a text
+        // and a thread reply also sent to the channel are.
+        "message"
+            if from_bot
+                || event
+                    .subtype
+                    .as_deref()
+                    .is_some_and(|s| !USER_MESSAGE_SUBTYPES.contains(&s)) =>
+        {
             return Ok(Parsed::skip("message from a bot or with a subtype"))
         }
-        "app_mention" => Command::typed(Platform::Slack, after_leading_mention(text)),
+        "app_mention" => {
+            // Answered in the mention's thread, or in a new thread under the mention.
+            thread_ts = thread_ts.or(event.ts.as_deref());
+            Command::typed(Platform::Slack, after_leading_mention(&text))
+        }
         "message" if event.channel_type.as_deref() == Some("im") => {
-            Command::typed(Platform::Slack, text)
+            Command::typed(Platform::Slack, text.as_str())
         }
         other => Command::event(Platform::Slack, other),
     };
     let channel = event.channel_id().unwrap_or_default();
-    let user = User::new(Platform::Slack, event.user_id().unwrap_or_default());
+    let user_id = event.user_id().unwrap_or_default();
+    let user = User::new(Platform::Slack, user_id);
     let conversation = Conversation {
         id: channel.to_string(),
         name: None,
         kind: conversation_kind(channel, None, event.channel_type.as_deref()),
     };
-    let target = ReplyTarget::channel(Some(channel), event.thread_ts.as_deref());
+    let target = ReplyTarget::channel(Some(channel), thread_ts).ephemeral_to(Some(user_id));
+    // Slack has been seen to deliver one message again under a new `event_id`: the message's
+    // own identity catches that.
+    let aliases = match (event.ts.as_deref(), channel) {
+        (Some(ts), channel) if !ts.is_empty() && !channel.is_empty() => {
+            let team = callback.team_id.as_deref().unwrap_or_default();
+            vec![format!("slack:{team}:{channel}:{ts}:{event_type}")]
+        }
+        _ => Vec::new(),
+    };
     Ok(Parsed::Work {
         command: Box::new(
             command
@@ -60,8 +101,19 @@ fn event_callback(callback: EventCallback, raw: Value) -> Result<Parsed, ParseEr
                 .with_raw(raw),
         ),
         dedupe_key: callback.event_id,
+        aliases,
         target,
     })
+}
+
+/// The message subtypes that are still a user's own message.
+const USER_MESSAGE_SUBTYPES: [&str; 2] = ["file_share", "thread_broadcast"];
+
+/// Undoes Slack's three escapes in message text (`&amp;` last, so `&amp;lt;` stays `&lt;`).
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// The text after a leading `<@U123>` (or `<@U123|name>`) mention, without the white space
@@ -91,6 +143,7 @@ mod tests {
                 command,
                 dedupe_key,
                 target,
+                ..
             } => (*command, dedupe_key, target),
             other => panic!("expected work, got {other:?}"),
         }
@@ -108,9 +161,40 @@ mod tests {
     }
 
     #[test]
-    fn url_verification_is_skipped() {
+    fn url_verification_is_answered_with_its_challenge() {
         let items = parse(URL_VERIFICATION.as_bytes()).unwrap();
-        assert!(matches!(&items[..], [Parsed::Skip(r)] if r == "url_verification"));
+        let fixture: Value = serde_json::from_str(URL_VERIFICATION).unwrap();
+        let [Parsed::Answered(answer, "url_verification")] = &items[..] else {
+            panic!("expected an answer, got {items:?}")
+        };
+        assert_eq!(
+            answer.body.as_ref().unwrap()["challenge"],
+            fixture["challenge"]
+        );
+    }
+
+    #[test]
+    fn slack_escapes_are_undone_in_command_text() {
+        let (command, _, _) = work(&callback(json!({
+            "type": "app_mention", "user": "U1", "channel": "C1", "ts": "1.0",
+            "text": "<@U0BOT> echo a &lt;b&gt; &amp; c &amp;lt;"
+        })));
+        assert_eq!(command.text, "a <b> & c &lt;");
+    }
+
+    #[test]
+    fn a_message_is_also_keyed_by_its_own_identity() {
+        let items = parse(
+            callback(json!({"type": "app_mention", "user": "U1", "channel": "C1",
+                "ts": "1700.01", "text": "<@U0BOT> ping"}))
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap();
+        let [Parsed::Work { aliases, .. }] = &items[..] else {
+            panic!("expected work")
+        };
+        assert_eq!(aliases, &["slack:T1:C1:1700.01:app_mention".to_string()]);
     }
 
     #[test]
@@ -129,7 +213,12 @@ mod tests {
         assert_eq!(command.conversation.kind, ConversationKind::Group);
         assert_eq!(command.raw["event"]["type"], "app_mention");
         assert_eq!(dedupe_key.as_deref(), Some("Ev0LAN670R"));
-        assert_eq!(target, ReplyTarget::channel(Some("C0LAN2Q65"), None));
+        // Answered in a thread under the mention, ephemeral replies to its author.
+        assert_eq!(
+            target,
+            ReplyTarget::channel(Some("C0LAN2Q65"), Some("1515449522.000016"))
+                .ephemeral_to(Some("U061F7AUR"))
+        );
     }
 
     #[test]
@@ -140,7 +229,10 @@ mod tests {
         }));
         let (command, _, target) = work(&payload);
         assert_eq!((command.name.as_str(), command.text.as_str()), ("ping", ""));
-        assert_eq!(target, ReplyTarget::channel(Some("C1"), Some("1.0")));
+        assert_eq!(
+            target,
+            ReplyTarget::channel(Some("C1"), Some("1.0")).ephemeral_to(Some("U1"))
+        );
     }
 
     #[test]
@@ -187,6 +279,18 @@ mod tests {
     }
 
     #[test]
+    fn a_file_shared_with_a_command_is_still_the_users_message() {
+        let (command, _, _) = work(&callback(json!({
+            "type": "message", "subtype": "file_share", "channel_type": "im", "user": "U1",
+            "channel": "D1", "text": "echo with a file", "ts": "1.0"
+        })));
+        assert_eq!(
+            (command.name.as_str(), command.text.as_str()),
+            ("echo", "with a file")
+        );
+    }
+
+    #[test]
     fn other_events_become_event_commands() {
         let payload = callback(json!({
             "type": "reaction_added", "user": "U1", "reaction": "thumbsup",
@@ -198,7 +302,10 @@ mod tests {
         assert_eq!(command.user.id, "U1");
         assert_eq!(command.conversation.id, "C5");
         assert_eq!(dedupe_key.as_deref(), Some("Ev1"));
-        assert_eq!(target, ReplyTarget::channel(Some("C5"), None));
+        assert_eq!(
+            target,
+            ReplyTarget::channel(Some("C5"), None).ephemeral_to(Some("U1"))
+        );
 
         // A channel message (not a DM) is an event too.
         let (command, _, _) = work(&callback(

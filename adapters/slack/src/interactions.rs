@@ -1,7 +1,9 @@
 //! Interactivity (`/slack/interactions`): a form body whose `payload` field holds JSON (button
-//! clicks, shortcuts, modal submissions) becomes an event [`Command`] named after its `type`.
+//! clicks, shortcuts, modal submissions, options requests) becomes an interaction [`Command`]
+//! named by its `action_id` or `callback_id`; other payload types become event commands named
+//! after their `type`.
 
-use bot_core::{Command, Conversation, Platform, User};
+use bot_core::{Command, Conversation, Kind, Platform, User};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -26,7 +28,20 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
         .payload_type
         .as_deref()
         .ok_or(ParseError::MissingField("type"))?;
-    let command = Command::event(Platform::Slack, kind);
+    let interaction = match kind {
+        "block_actions" => Some(Kind::Action),
+        "view_submission" | "view_closed" => Some(Kind::View),
+        "block_suggestion" => Some(Kind::Options),
+        "shortcut" | "message_action" => Some(Kind::Shortcut),
+        _ => None,
+    };
+    let command = match interaction {
+        Some(interaction) => {
+            let id = payload.handler_id().unwrap_or_default();
+            Command::interaction(Platform::Slack, interaction, id, kind)
+        }
+        None => Command::event(Platform::Slack, kind),
+    };
 
     let mut user = User::new(Platform::Slack, "");
     if let Some(u) = &payload.user {
@@ -40,20 +55,19 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
         name: channel_name.map(str::to_string),
         kind: conversation_kind(channel_id.unwrap_or_default(), channel_name, None),
     };
-    let target = ReplyTarget::response_url_or(
-        payload.response_url(),
-        ReplyTarget::channel(channel_id, None),
-    );
-    Ok(vec![Parsed::Work {
-        command: Box::new(
-            command
-                .with_user(user)
-                .with_conversation(conversation)
-                .with_raw(raw),
-        ),
-        dedupe_key: None,
-        target,
-    }])
+    let user_id = user.id.clone();
+    // A modal or a global shortcut happens in no channel: its replies go to the user's direct
+    // messages with the app (chat.postMessage to a user id), not nowhere.
+    let fallback = match channel_id {
+        Some(channel) => ReplyTarget::channel(Some(channel), None).ephemeral_to(Some(&user_id)),
+        None => ReplyTarget::channel(Some(&user_id), None),
+    };
+    let target = ReplyTarget::response_url_or(payload.response_url(), fallback);
+    let command = command
+        .with_user(user)
+        .with_conversation(conversation)
+        .with_raw(raw);
+    Ok(vec![Parsed::work(command, target)])
 }
 
 #[cfg(test)]
@@ -77,6 +91,7 @@ mod tests {
                 command,
                 dedupe_key,
                 target,
+                ..
             } => {
                 assert_eq!(dedupe_key, None);
                 (*command, target)
@@ -94,8 +109,9 @@ mod tests {
         else {
             panic!("expected one work item")
         };
-        assert_eq!(command.kind, Kind::Event);
-        assert_eq!(command.name, "block_actions");
+        assert_eq!(command.kind, Kind::Action);
+        assert_eq!(command.name, "approve");
+        assert_eq!(command.text, "block_actions");
         assert_eq!(command.user.id, "U0CA5");
         assert_eq!(command.user.name.as_deref(), Some("amy.mcdee"));
         assert_eq!(command.conversation.id, "C0CA5");
@@ -111,14 +127,17 @@ mod tests {
     }
 
     #[test]
-    fn shortcut_without_channel_has_nowhere_to_reply() {
+    fn shortcut_without_channel_replies_to_the_user_directly() {
         let (command, target) = work(&json!({
             "type": "shortcut", "callback_id": "new_ticket", "trigger_id": "1.2",
             "user": {"id": "U1", "username": "ann", "team_id": "T1"}
         }));
-        assert_eq!(command.name, "shortcut");
+        assert_eq!(
+            (command.kind, command.name.as_str()),
+            (Kind::Shortcut, "new_ticket")
+        );
         assert_eq!(command.user.name.as_deref(), Some("ann"));
-        assert!(matches!(target, ReplyTarget::Nowhere(_)));
+        assert_eq!(target, ReplyTarget::channel(Some("U1"), None));
     }
 
     #[test]
@@ -129,7 +148,8 @@ mod tests {
             "response_urls": [{"block_id": "b", "action_id": "a", "channel_id": "C1",
                                "response_url": "https://hooks.slack.com/app/x"}]
         }));
-        assert_eq!(command.name, "view_submission");
+        assert_eq!((command.kind, command.name.as_str()), (Kind::View, "modal"));
+        assert_eq!(command.invocation(), "view_submission modal");
         assert_eq!(
             target,
             ReplyTarget::ResponseUrl("https://hooks.slack.com/app/x".into())
@@ -144,6 +164,15 @@ mod tests {
         }));
         assert_eq!(command.conversation.kind, ConversationKind::Direct);
         assert_eq!(target, ReplyTarget::channel(Some("D42"), None));
+        // In a channel, ephemeral replies go to the user who clicked.
+        let (_, target) = work(&json!({
+            "type": "block_actions", "user": {"id": "U1"},
+            "container": {"type": "message", "channel_id": "C42"}
+        }));
+        assert_eq!(
+            target,
+            ReplyTarget::channel(Some("C42"), None).ephemeral_to(Some("U1"))
+        );
     }
 
     #[test]
@@ -161,7 +190,7 @@ mod tests {
             parse(&form(r#"{"user":{"id":"U1"}}"#)).unwrap_err(),
             ParseError::MissingField("type")
         );
-        // Odd shapes are tolerated.
+        // Odd shapes are tolerated; an unknown type is an event of that type.
         let (command, _) = work(&json!({"type": "x", "user": "U1", "channel": 5}));
         assert_eq!(command.user.id, "");
     }

@@ -3,8 +3,10 @@
 //! to the `response_url` or with `chat.postMessage`, with bounded retries.
 //!
 //! Where a slash command becomes a `Command`: `slash_command.rs`; an event: `events.rs`; a button
-//! click: `interactions.rs`; the payloads as Slack sends them: [`payload`]; the signature:
-//! `signature.rs`; where replies go: `target.rs`; sending them: `delivery.rs` and `client.rs`.
+//! click or a modal: `interactions.rs`; the payloads as Slack sends them: [`payload`]; what
+//! handlers can ask for (the Web API, typed payloads): `extract.rs`; what they answer in the
+//! acknowledgement (`ViewResponse`, `Options`): `respond.rs`; the signature: `signature.rs`;
+//! where replies go: `target.rs`; sending them: `delivery.rs` and `client.rs`.
 //!
 //! ```
 //! use bot_core::{Headers, SecretString};
@@ -28,9 +30,11 @@ mod config;
 mod delivery;
 mod error;
 mod events;
+mod extract;
 mod interactions;
 mod parsed;
 pub mod payload;
+mod respond;
 #[cfg(feature = "test-util")]
 pub mod sample;
 mod signature;
@@ -42,4 +46,6 @@ pub use client::SlackClient;
 pub use config::{SlackConfig, DEFAULT_API_URL};
 pub use delivery::RESPONSE_URL_MAX_USES;
 pub use error::{ConfigError, ParseError, ReplyError, VerifyError};
+pub use extract::{BlockSuggestion, Interaction, Slack, TriggerId, ViewSubmission};
+pub use respond::{Options, ViewResponse, MAX_OPTIONS};
 pub use signature::{sign, verify, MAX_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER};

@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
-use bot_core::{Command, ConversationKind, Inbound, Work};
+use bot_core::{Answer, Command, ConversationKind, Extensions, Inbound, Work};
 
 use crate::client::SlackClient;
 use crate::delivery::SlackDelivery;
+use crate::extract::Slack;
 use crate::target::ReplyTarget;
 
 /// One parsed item of a Slack request.
@@ -14,11 +15,15 @@ use crate::target::ReplyTarget;
 pub(crate) enum Parsed {
     /// Nothing to do, for this reason.
     Skip(String),
+    /// Answered in the acknowledgement itself (the `url_verification` challenge).
+    Answered(Answer, &'static str),
     /// A command to dispatch and where its replies go.
     Work {
         /// Boxed: a `Command` is large next to a skip reason.
         command: Box<Command>,
         dedupe_key: Option<String>,
+        /// Further identities of the same thing (a message's channel and `ts`).
+        aliases: Vec<String>,
         target: ReplyTarget,
     },
 }
@@ -28,18 +33,39 @@ impl Parsed {
         Parsed::Skip(reason.into())
     }
 
+    /// Work for `command` whose replies go to `target`, with no dedupe key.
+    pub(crate) fn work(command: Command, target: ReplyTarget) -> Self {
+        Parsed::Work {
+            command: Box::new(command),
+            dedupe_key: None,
+            aliases: Vec::new(),
+            target,
+        }
+    }
+
     pub(crate) fn into_inbound(self, client: &Arc<SlackClient>) -> Inbound {
         match self {
             Parsed::Skip(reason) => Inbound::skip(reason),
+            Parsed::Answered(answer, reason) => Inbound::Answered {
+                answer,
+                reason: reason.to_string(),
+            },
             Parsed::Work {
                 command,
                 dedupe_key,
+                aliases,
                 target,
-            } => Inbound::Work(Work {
-                command: *command,
-                dedupe_key,
-                delivery: Box::new(SlackDelivery::new(client.clone(), target)),
-            }),
+            } => {
+                let delivery = Box::new(SlackDelivery::new(client.clone(), target));
+                let extensions = Extensions::new().with(Slack::new(client.clone()));
+                let mut work = Work::new(*command, delivery)
+                    .with_dedupe_key(dedupe_key)
+                    .with_extensions(extensions);
+                for alias in aliases {
+                    work = work.with_dedupe_alias(alias);
+                }
+                Inbound::Work(work)
+            }
         }
     }
 }

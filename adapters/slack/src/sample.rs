@@ -99,6 +99,57 @@ pub fn app_mention(text: &str, channel: &str, event_id: &str) -> String {
     .to_string()
 }
 
+/// The user who submits the samples' modals (the slash command sample's user).
+pub const USER_ID: &str = "U2147483697";
+
+/// An interactivity request body: the form Slack posts, one field `payload` holding `payload`.
+pub fn interaction(payload: &serde_json::Value) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload.to_string())
+        .finish()
+}
+
+/// A `view_submission` of the modal `callback_id` opened with `private_metadata`, whose single
+/// text input `action_id` in the block `block_id` holds `value`, as an interactivity body.
+pub fn view_submission(
+    callback_id: &str,
+    block_id: &str,
+    action_id: &str,
+    value: &str,
+    private_metadata: &str,
+) -> String {
+    let id = unique();
+    interaction(&json!({
+        "type": "view_submission",
+        "team": {"id": "T0001", "domain": "example"},
+        "user": {"id": USER_ID, "username": "steve", "name": "steve", "team_id": "T0001"},
+        "api_app_id": "A123456",
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "trigger_id": format!("13345224609.738474920.{id:032x}"),
+        "view": {
+            "id": format!("V{id:010X}"),
+            "team_id": "T0001",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": private_metadata,
+            "hash": format!("1700000000.{id:08x}"),
+            "title": {"type": "plain_text", "text": "Feedback"},
+            "blocks": [{
+                "type": "input", "block_id": block_id,
+                "label": {"type": "plain_text", "text": "Your feedback"},
+                "element": {"type": "plain_text_input", "action_id": action_id, "multiline": true}
+            }],
+            "state": {"values": {block_id: {action_id: {"type": "plain_text_input", "value": value}}}},
+            "root_view_id": format!("V{id:010X}"),
+            "app_id": "A123456",
+            "bot_id": "B0001"
+        },
+        "response_urls": [],
+        "is_enterprise_install": false,
+        "enterprise": null
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +185,20 @@ mod tests {
             SlashCommand::from_fields(&SlashCommand::form_fields(body.as_bytes())).trigger_id
         };
         assert_ne!(trigger(&a), trigger(&b));
+    }
+
+    #[test]
+    fn view_submission_is_a_form_with_the_payload() {
+        let body = view_submission("feedback", "b", "a", "hi & <bye>", "C1");
+        let (name, json) = form_urlencoded::parse(body.as_bytes()).next().unwrap();
+        assert_eq!(name, "payload");
+        let payload: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(payload["view"]["callback_id"], "feedback");
+        assert_eq!(payload["view"]["private_metadata"], "C1");
+        assert_eq!(
+            payload["view"]["state"]["values"]["b"]["a"]["value"],
+            "hi & <bye>"
+        );
     }
 
     #[test]

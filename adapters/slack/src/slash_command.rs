@@ -41,11 +41,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
         .with_user(user)
         .with_conversation(conversation)
         .with_raw(Value::Object(fields));
-    Ok(vec![Parsed::Work {
-        command: Box::new(command),
-        dedupe_key: None,
-        target,
-    }])
+    Ok(vec![Parsed::work(command, target)])
 }
 
 #[cfg(test)]
@@ -61,6 +57,7 @@ mod tests {
                 command,
                 dedupe_key,
                 target,
+                ..
             } => (*command, dedupe_key, target),
             other => panic!("expected work, got {other:?}"),
         }

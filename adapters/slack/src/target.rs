@@ -9,10 +9,12 @@ use crate::client::host_of;
 pub(crate) enum ReplyTarget {
     /// The `response_url` of a slash command or interaction.
     ResponseUrl(String),
-    /// A channel, through `chat.postMessage`.
+    /// A channel, through `chat.postMessage`; ephemeral replies through `chat.postEphemeral` to
+    /// `user` when there is one (not in direct messages, which are private anyway).
     Channel {
         channel: String,
         thread_ts: Option<String>,
+        user: Option<String>,
     },
     /// Nowhere: the payload names no place to reply; the reason is logged.
     Nowhere(&'static str),
@@ -23,10 +25,15 @@ impl fmt::Debug for ReplyTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReplyTarget::ResponseUrl(url) => write!(f, "ResponseUrl({})", host_of(url)),
-            ReplyTarget::Channel { channel, thread_ts } => f
+            ReplyTarget::Channel {
+                channel,
+                thread_ts,
+                user,
+            } => f
                 .debug_struct("Channel")
                 .field("channel", channel)
                 .field("thread_ts", thread_ts)
+                .field("user", user)
                 .finish(),
             ReplyTarget::Nowhere(reason) => write!(f, "Nowhere({reason})"),
         }
@@ -40,9 +47,27 @@ impl ReplyTarget {
             Some(channel) => ReplyTarget::Channel {
                 channel: channel.to_string(),
                 thread_ts: thread_ts.filter(|t| !t.is_empty()).map(str::to_string),
+                user: None,
             },
             None => ReplyTarget::Nowhere("the payload names no response_url and no channel"),
         }
+    }
+
+    /// Shows ephemeral replies in a channel to `user` with `chat.postEphemeral`; nothing changes
+    /// for other targets, for a blank user, or in a direct message (`D…`), where every reply is
+    /// private already.
+    pub(crate) fn ephemeral_to(mut self, user: Option<&str>) -> Self {
+        if let ReplyTarget::Channel {
+            channel,
+            user: slot,
+            ..
+        } = &mut self
+        {
+            if !channel.starts_with('D') {
+                *slot = user.filter(|u| !u.is_empty()).map(str::to_string);
+            }
+        }
+        self
     }
 
     /// The `response_url` when there is one, else `fallback`.
@@ -79,7 +104,8 @@ mod tests {
             ReplyTarget::channel(Some("C1"), Some("")),
             ReplyTarget::Channel {
                 channel: "C1".into(),
-                thread_ts: None
+                thread_ts: None,
+                user: None,
             }
         );
         let fallback = ReplyTarget::channel(Some("C1"), None);

@@ -77,13 +77,15 @@ async fn slash_command_is_answered_on_its_response_url() {
 }
 
 #[tokio::test]
-async fn app_mention_is_answered_with_chat_post_message_once() {
+async fn app_mention_is_answered_in_its_thread_once() {
     let server = MockServer::start().await;
+    // `echo`'s reply is ephemeral: shown to the mentioning user, in a thread under the mention.
     Mock::given(method("POST"))
-        .and(path("/api/chat.postMessage"))
+        .and(path("/api/chat.postEphemeral"))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
         .and(body_json(
-            json!({"channel": "C0LAN2Q65", "text": "こんにちは 👋 a+b"}),
+            json!({"channel": "C0LAN2Q65", "user": "U061F7AUR",
+            "text": "こんにちは 👋 a+b", "thread_ts": "1515449522.000016"}),
         ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
         .expect(1)
@@ -207,8 +209,10 @@ mod samples {
     async fn sample_app_mention_is_answered_in_its_channel() {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
-            .and(path("/api/chat.postMessage"))
-            .and(body_json(json!({"channel": "C42", "text": "hi there"})))
+            .and(path("/api/chat.postEphemeral"))
+            .and(wiremock::matchers::body_partial_json(
+                json!({"channel": "C42", "user": "U061F7AUR", "text": "hi there"}),
+            ))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
             .expect(1)
             .mount(&server)

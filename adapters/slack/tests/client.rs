@@ -7,7 +7,7 @@ use bot_core::retry::RetryPolicy;
 use bot_core::Reply;
 use bot_slack::{ConfigError, ReplyError, SlackClient, SlackConfig};
 use serde_json::json;
-use wiremock::matchers::{body_json, header, method, path};
+use wiremock::matchers::{body_json, body_string, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "xoxb-1234-very-secret-token";
@@ -311,4 +311,527 @@ fn bad_api_url_is_refused() {
         SlackClient::new(&config).unwrap_err(),
         ConfigError::BadApiUrl("not a url".into())
     );
+}
+
+// The Web API inside handlers: `call`, `call_form` and the typed methods.
+
+fn api_path(method: &str) -> String {
+    format!("/api/{method}")
+}
+
+fn bearer() -> String {
+    format!("Bearer {TOKEN}")
+}
+
+fn ok_with(extra: serde_json::Value) -> ResponseTemplate {
+    let mut body = json!({"ok": true});
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+fn slack_error(word: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"ok": false, "error": word}))
+}
+
+fn modal() -> serde_json::Value {
+    json!({
+        "type": "modal",
+        "callback_id": "deploy",
+        "title": {"type": "plain_text", "text": "デプロイ 🚀"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Ship it?"}}],
+    })
+}
+
+#[tokio::test]
+async fn call_posts_json_and_returns_the_whole_response() {
+    let server = MockServer::start().await;
+    let answer = json!({
+        "ok": true,
+        "channel": "C123",
+        "scheduled_message_id": "Q1298393284",
+        "post_at": "1562180400",
+    });
+    Mock::given(method("POST"))
+        .and(path(api_path("chat.scheduleMessage")))
+        .and(header("authorization", bearer().as_str()))
+        .and(header("content-type", "application/json; charset=utf-8"))
+        .and(body_json(
+            json!({"channel": "C123", "text": "later ⏰", "post_at": 1562180400}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .call(
+            "chat.scheduleMessage",
+            &json!({"channel": "C123", "text": "later ⏰", "post_at": 1562180400}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response, answer);
+}
+
+#[tokio::test]
+async fn call_form_posts_a_url_encoded_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(api_path("conversations.history")))
+        .and(header("authorization", bearer().as_str()))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string(
+            "channel=C123&limit=2&cursor=a%2Bb+c%26d%3D%F0%9F%8D%A3",
+        ))
+        .respond_with(ok_with(json!({"messages": [], "has_more": false})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .call_form(
+            "conversations.history",
+            &[
+                ("channel", "C123"),
+                ("limit", "2"),
+                ("cursor", "a+b c&d=🍣"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        response,
+        json!({"ok": true, "messages": [], "has_more": false})
+    );
+}
+
+#[tokio::test]
+async fn chat_post_message_returns_the_ts() {
+    let server = MockServer::start().await;
+    let blocks = json!([{"type": "section", "text": {"type": "mrkdwn", "text": "*done*"}}]);
+    Mock::given(method("POST"))
+        .and(path(api_path("chat.postMessage")))
+        .and(header("authorization", bearer().as_str()))
+        .and(header("content-type", "application/json; charset=utf-8"))
+        .and(body_json(
+            json!({"channel": "C123", "text": "done", "blocks": blocks}),
+        ))
+        .respond_with(ok_with(
+            json!({"channel": "C123", "ts": "1503435956.000247"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let reply = Reply::text("done").with_slack_blocks(blocks.clone());
+    let response = client(&server)
+        .chat_post_message("C123", None, &reply)
+        .await
+        .unwrap();
+    assert_eq!(response["ts"], "1503435956.000247");
+}
+
+#[tokio::test]
+async fn chat_post_ephemeral_names_the_user() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(api_path("chat.postEphemeral")))
+        .and(header("authorization", bearer().as_str()))
+        .and(header("content-type", "application/json; charset=utf-8"))
+        .and(body_json(json!({
+            "channel": "C123",
+            "user": "U0G9QF9C6",
+            "text": "only you 🤫",
+            "thread_ts": "1700000000.000100",
+        })))
+        .respond_with(ok_with(json!({"message_ts": "1502210682.580145"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .chat_post_ephemeral(
+            "C123",
+            "U0G9QF9C6",
+            Some("1700000000.000100"),
+            &Reply::text("only you 🤫"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response["message_ts"], "1502210682.580145");
+}
+
+#[tokio::test]
+async fn chat_update_replaces_text_and_blocks() {
+    let server = MockServer::start().await;
+    // Without blocks in the reply, `blocks: []` removes the old ones.
+    Mock::given(method("POST"))
+        .and(path(api_path("chat.update")))
+        .and(header("authorization", bearer().as_str()))
+        .and(header("content-type", "application/json; charset=utf-8"))
+        .and(body_json(json!({
+            "channel": "C123",
+            "ts": "1401383885.000061",
+            "text": "updated",
+            "blocks": [],
+        })))
+        .respond_with(ok_with(
+            json!({"channel": "C123", "ts": "1401383885.000061", "text": "updated"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let blocks = json!([{"type": "divider"}]);
+    Mock::given(method("POST"))
+        .and(path(api_path("chat.update")))
+        .and(body_json(json!({
+            "channel": "C123",
+            "ts": "1401383885.000061",
+            "text": "with blocks",
+            "blocks": blocks,
+        })))
+        .respond_with(ok_with(json!({"ts": "1401383885.000061"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let response = c
+        .chat_update("C123", "1401383885.000061", &Reply::text("updated"))
+        .await
+        .unwrap();
+    assert_eq!(response["text"], "updated");
+    let reply = Reply::text("with blocks").with_slack_blocks(blocks.clone());
+    c.chat_update("C123", "1401383885.000061", &reply)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn views_open_push_and_update_send_the_view() {
+    let server = MockServer::start().await;
+    let view = modal();
+    let answered = json!({"id": "VMHU10V25", "type": "modal", "hash": "156772938.1827394"});
+    Mock::given(method("POST"))
+        .and(path(api_path("views.open")))
+        .and(header("authorization", bearer().as_str()))
+        .and(header("content-type", "application/json; charset=utf-8"))
+        .and(body_json(
+            json!({"trigger_id": "12345.98765.abcd2358fdea", "view": view}),
+        ))
+        .respond_with(ok_with(json!({"view": answered})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(api_path("views.push")))
+        .and(header("authorization", bearer().as_str()))
+        .and(body_json(
+            json!({"trigger_id": "67890.12345.ffff", "view": view}),
+        ))
+        .respond_with(ok_with(json!({"view": {"id": "VPUSHED01"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(api_path("views.update")))
+        .and(header("authorization", bearer().as_str()))
+        .and(body_json(json!({
+            "view_id": "VMHU10V25",
+            "hash": "156772938.1827394",
+            "view": view,
+        })))
+        .respond_with(ok_with(json!({"view": {"id": "VMHU10V25", "hash": "2"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(api_path("views.update")))
+        .and(body_json(json!({"view_id": "VMHU10V25", "view": view})))
+        .respond_with(ok_with(json!({"view": {"id": "VMHU10V25", "hash": "3"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let opened = c
+        .views_open("12345.98765.abcd2358fdea", &view)
+        .await
+        .unwrap();
+    assert_eq!(opened["view"], answered);
+    let pushed = c.views_push("67890.12345.ffff", &view).await.unwrap();
+    assert_eq!(pushed["view"]["id"], "VPUSHED01");
+    let updated = c
+        .views_update("VMHU10V25", Some("156772938.1827394"), &view)
+        .await
+        .unwrap();
+    assert_eq!(updated["view"]["hash"], "2");
+    let updated = c.views_update("VMHU10V25", None, &view).await.unwrap();
+    assert_eq!(updated["view"]["hash"], "3");
+}
+
+#[tokio::test]
+async fn reactions_add_takes_the_name_without_colons() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(api_path("reactions.add")))
+        .and(header("authorization", bearer().as_str()))
+        .and(header("content-type", "application/json; charset=utf-8"))
+        .and(body_json(json!({
+            "channel": "C123",
+            "timestamp": "1234567890.123456",
+            "name": "thumbsup::skin-tone-2",
+        })))
+        .respond_with(ok_json())
+        .expect(2)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    for name in ["thumbsup::skin-tone-2", ":thumbsup::skin-tone-2:"] {
+        c.reactions_add("C123", "1234567890.123456", name)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn users_info_is_form_encoded_and_returns_the_user() {
+    let server = MockServer::start().await;
+    let user = json!({
+        "id": "W012A3CDE",
+        "name": "spengler",
+        "real_name": "Egon Spengler",
+        "profile": {"display_name": "spengler"},
+    });
+    Mock::given(method("POST"))
+        .and(path(api_path("users.info")))
+        .and(header("authorization", bearer().as_str()))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string("user=W012A3CDE"))
+        .respond_with(ok_with(json!({"user": user})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let got = client(&server).users_info("W012A3CDE").await.unwrap();
+    assert_eq!(got, user);
+}
+
+#[tokio::test]
+async fn users_info_without_a_user_object_is_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ok_json())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = client(&server).users_info("U1").await.unwrap_err();
+    assert!(
+        error.to_string().contains("not a Slack API response"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn ok_false_surfaces_slacks_error_word_without_retry() {
+    let server = MockServer::start().await;
+    for (method_name, word) in [
+        ("views.open", "expired_trigger_id"),
+        ("users.info", "user_not_found"),
+        ("reactions.add", "already_reacted"),
+        ("views.update", "hash_conflict"),
+    ] {
+        Mock::given(method("POST"))
+            .and(path(api_path(method_name)))
+            .respond_with(slack_error(word))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    let expected = |word: &str| ReplyError::Api {
+        status: 200,
+        message: word.into(),
+    };
+    let error = c.views_open("1.2.3", &modal()).await.unwrap_err();
+    assert_eq!(error, expected("expired_trigger_id"));
+    assert!(!error.is_retryable());
+    let error = c.users_info("U404").await.unwrap_err();
+    assert_eq!(error, expected("user_not_found"));
+    let error = c.reactions_add("C1", "1.2", "tada").await.unwrap_err();
+    assert_eq!(error, expected("already_reacted"));
+    let error = c
+        .views_update("V1", Some("old"), &modal())
+        .await
+        .unwrap_err();
+    assert_eq!(error, expected("hash_conflict"));
+}
+
+#[tokio::test]
+async fn ratelimited_web_api_calls_are_retried_with_the_same_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(api_path("users.info")))
+        .respond_with(slack_error("ratelimited"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(api_path("users.info")))
+        .and(body_string("user=U1"))
+        .respond_with(ok_with(json!({"user": {"id": "U1"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(api_path("views.push")))
+        .respond_with(slack_error("ratelimited"))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(api_path("views.push")))
+        .respond_with(ok_with(json!({"view": {"id": "V2"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    assert_eq!(c.users_info("U1").await.unwrap(), json!({"id": "U1"}));
+    c.views_push("1.2.3", &modal()).await.unwrap();
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 5);
+    assert_eq!(sent[0].body, sent[1].body);
+    assert_eq!(sent[2].body, sent[4].body);
+}
+
+#[tokio::test]
+async fn web_api_429_honours_retry_after() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ok_with(json!({"view": {"id": "V1"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let started = std::time::Instant::now();
+    let opened = client(&server).views_open("1.2.3", &modal()).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(opened["view"]["id"], "V1");
+}
+
+#[tokio::test]
+async fn web_api_server_errors_are_retried_then_given_up() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("upstream down"))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .call("chat.postMessage", &json!({"channel": "C1", "text": "x"}))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, ReplyError::GaveUp { attempts: 3, .. }));
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn every_web_api_method_needs_the_token_and_sends_nothing_without_it() {
+    let server = MockServer::start().await;
+    let config = SlackConfig::new("signing").with_api_url(server.uri());
+    let c = SlackClient::new(&config).unwrap();
+    let reply = Reply::text("x");
+    let view = modal();
+    let errors = [
+        c.call("chat.postMessage", &json!({})).await.unwrap_err(),
+        c.call_form("users.info", &[("user", "U1")])
+            .await
+            .unwrap_err(),
+        c.chat_post_message("C1", None, &reply).await.unwrap_err(),
+        c.chat_post_ephemeral("C1", "U1", None, &reply)
+            .await
+            .unwrap_err(),
+        c.chat_update("C1", "1.2", &reply).await.unwrap_err(),
+        c.views_open("1.2.3", &view).await.unwrap_err(),
+        c.views_update("V1", None, &view).await.unwrap_err(),
+        c.views_push("1.2.3", &view).await.unwrap_err(),
+        c.reactions_add("C1", "1.2", "tada").await.unwrap_err(),
+        c.users_info("U1").await.unwrap_err(),
+    ];
+    for error in errors {
+        assert_eq!(error, ReplyError::MissingToken);
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn bad_method_names_are_refused_without_a_request() {
+    let server = MockServer::start().await;
+    let c = client(&server);
+    for bad in [
+        "",
+        "chat",
+        "..",
+        "../../admin",
+        "chat.postMessage?token=x",
+        "chat.postMessage/../../x",
+        "chat.postMessage#frag",
+        "chat.post Message",
+        "https://evil.example/x",
+    ] {
+        for error in [
+            c.call(bad, &json!({})).await.unwrap_err(),
+            c.call_form(bad, &[]).await.unwrap_err(),
+        ] {
+            let ReplyError::InvalidCall(message) = &error else {
+                panic!("{bad}: {error:?}");
+            };
+            assert!(
+                message.contains("not a Slack Web API method name"),
+                "{message}"
+            );
+            assert!(!error.is_retryable());
+        }
+    }
+    // And a body that is not a JSON object.
+    let error = c
+        .call("chat.postMessage", &json!(["C1"]))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("JSON object"), "{error}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn web_api_errors_never_contain_the_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(api_path("users.info")))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_string(format!("bad token {TOKEN} given")),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(api_path("views.open")))
+        .respond_with(slack_error(&format!("invalid_auth:{TOKEN}")))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let errors = [
+        c.users_info("U1").await.unwrap_err(),
+        c.views_open("1.2.3", &modal()).await.unwrap_err(),
+        c.call(&format!("chat.{TOKEN}"), &json!({}))
+            .await
+            .unwrap_err(),
+        c.call(&format!("{TOKEN}/x"), &json!({})).await.unwrap_err(),
+    ];
+    for error in errors {
+        for text in [error.to_string(), format!("{error:?}")] {
+            assert!(!text.contains(TOKEN), "{text}");
+        }
+    }
+    assert!(!format!("{c:?}").contains(TOKEN));
 }

@@ -2,7 +2,7 @@
 
 mod rejection;
 
-pub use rejection::{ArgsRejection, Rejection, StateRejection};
+pub use rejection::{ArgsRejection, Rejection, StateRejection, UnavailableRejection};
 
 use std::any::{type_name, Any, TypeId};
 use std::collections::HashMap;
@@ -10,7 +10,7 @@ use std::convert::Infallible;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use crate::{Command, CommandInfo, Conversation, Platform, User};
+use crate::{Command, CommandInfo, Conversation, Extensions, Platform, User};
 
 pub(crate) type StateMap = HashMap<TypeId, Arc<dyn Any + Send + Sync>>;
 
@@ -20,6 +20,7 @@ pub struct Request {
     pub command: Command,
     pub(crate) state: Arc<StateMap>,
     pub(crate) catalog: Arc<[CommandInfo]>,
+    pub(crate) extensions: Extensions,
 }
 
 impl Request {
@@ -29,7 +30,19 @@ impl Request {
             command,
             state: Arc::default(),
             catalog: Arc::from(Vec::new()),
+            extensions: Extensions::new(),
         }
+    }
+
+    /// Adds the adapter's values for this command (API clients, typed payloads).
+    pub fn with_extensions(mut self, extensions: Extensions) -> Self {
+        self.extensions = extensions;
+        self
+    }
+
+    /// The adapter's value of type `T` for this command, if it gave one.
+    pub fn extension<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.extensions.get()
     }
 
     /// The bot's state of type `T`, if it has one.

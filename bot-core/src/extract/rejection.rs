@@ -39,6 +39,15 @@ pub struct StateRejection {
     pub type_name: &'static str,
 }
 
+/// What the handler asked for is not there for this command: a platform's API client on another
+/// platform, an interaction's payload for a typed command. Answered as "not available here".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} is not available for this command")]
+pub struct UnavailableRejection {
+    /// What was asked for, in words (e.g. "the Slack Web API").
+    pub what: &'static str,
+}
+
 /// A rejection of any extractor, as the dispatcher receives it. An extractor of your own
 /// rejects with an [`ArgsRejection`] (answered with the usage) or a [`StateRejection`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,6 +59,9 @@ pub enum Rejection {
     /// The bot lacks the state the handler asked for.
     #[error(transparent)]
     State(#[from] StateRejection),
+    /// The command does not carry what the handler asked for (e.g. a Slack client on LINE).
+    #[error(transparent)]
+    Unavailable(#[from] UnavailableRejection),
 }
 
 impl From<Infallible> for Rejection {

@@ -1,9 +1,11 @@
 //! The worker: Envelope → verify → parse → deduplicate → dispatch → deliver, with one log line
 //! per Envelope.
 
+mod front;
 mod observe;
 mod report;
 
+pub use front::FrontAnswer;
 pub use observe::{Observation, Observer, Stage};
 pub use report::{Report, Status, WorkError};
 
@@ -11,7 +13,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::adapter::{Adapter, Inbound, Work};
-use crate::{Clock, DedupeStore, Delivery, Dispatcher, Envelope, MemoryDedupe, SystemClock};
+use crate::{
+    Clock, DedupeStore, Delivery, Dispatched, Dispatcher, Envelope, Kind, MemoryDedupe, Outcome,
+    SystemClock,
+};
 
 /// Turns Envelopes into replies. Cheap to clone; share one between tasks.
 #[derive(Clone)]
@@ -106,7 +111,7 @@ impl Worker {
         };
         for item in items {
             match item {
-                Inbound::Skip { reason } => {
+                Inbound::Skip { reason } | Inbound::Answered { reason, .. } => {
                     tracing::debug!(request_id = %envelope.request_id, %reason, "skipped");
                     self.observe(envelope, Stage::Skipped(reason));
                     report.skipped += 1;
@@ -130,12 +135,14 @@ impl Worker {
         work: Work,
         report: &mut Report,
     ) -> Result<(), Status> {
+        let keys: Vec<String> = work.dedupe_keys().map(str::to_string).collect();
         let Work {
             command,
-            dedupe_key,
             delivery,
+            extensions,
+            ..
         } = work;
-        if let Some(key) = &dedupe_key {
+        for key in &keys {
             let first = self
                 .dedupe
                 .claim(key, self.clock.now_ms())
@@ -147,13 +154,39 @@ impl Worker {
                 return Ok(());
             }
         }
+        if command.kind == Kind::Options {
+            // A menu's options exist only in the acknowledgement, which only the front door
+            // (function ack) can give; behind a static one there is nobody left to tell.
+            tracing::warn!(request_id = %envelope.request_id, action_id = %command.name,
+                "options requested on a route acknowledged by the gateway: set the route to function ack");
+            self.observe(
+                envelope,
+                Stage::Skipped("options need a function ack".into()),
+            );
+            report.skipped += 1;
+            return Ok(());
+        }
         let invocation = command.invocation();
         let slow = self.dispatcher.is_slow(&command);
         let progress = delivery.can_show_progress();
         if progress && slow {
             show_progress(delivery.as_ref()).await;
         }
-        let dispatch = self.dispatcher.dispatch(command);
+        let answered = envelope
+            .answered_replies
+            .clone()
+            .filter(|_| command.kind.answers_in_ack());
+        let dispatch = async {
+            match answered {
+                // The front door ran the handler for its answer: deliver what it left to do.
+                Some(replies) => Dispatched {
+                    replies,
+                    answer: None,
+                    outcome: Outcome::Handled,
+                },
+                None => self.dispatcher.dispatch_with(command, extensions).await,
+            }
+        };
         let dispatched = if progress && !slow {
             tokio::pin!(dispatch);
             tokio::select! {
@@ -204,8 +237,8 @@ impl Worker {
                 if !retryable {
                     return Err(Status::Undeliverable(error));
                 }
-                if let Some(key) = &dedupe_key {
-                    // Let the platform's or Lambda's retry of this event try again.
+                // Let the platform's or Lambda's retry of this event try again.
+                for key in &keys {
                     if let Err(e) = self.dedupe.release(key).await {
                         tracing::warn!(key, error = %e, "could not release the dedupe claim");
                     }

@@ -9,6 +9,14 @@ use crate::SharedError;
 /// What happened to an Envelope, stage by stage.
 #[derive(Clone, Debug)]
 pub enum Stage {
+    /// The function-ack front door answered the webhook (its status and body); the worker's
+    /// stages follow when it handed the Envelope on.
+    Answered {
+        /// The HTTP status.
+        status: u16,
+        /// The body, e.g. Slack's challenge or a modal's `response_action`.
+        body: String,
+    },
     /// The signature checked out.
     Verified,
     /// The signature or freshness check failed; nothing will be sent.

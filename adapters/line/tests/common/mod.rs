@@ -43,5 +43,6 @@ pub fn one_work(adapter: &LineAdapter, body: &str) -> Work {
     match one_item(adapter, body) {
         Inbound::Work(work) => work,
         Inbound::Skip { reason } => panic!("expected work, got a skip: {reason}"),
+        Inbound::Answered { reason, .. } => panic!("expected work, got an answer: {reason}"),
     }
 }

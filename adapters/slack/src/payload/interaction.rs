@@ -46,9 +46,37 @@ pub struct InteractionPayload {
     /// The block actions the user performed.
     #[serde(deserialize_with = "objects")]
     pub actions: Vec<Action>,
+    /// The modal submitted or closed (`view_submission`, `view_closed`), or the view an action
+    /// happened in.
+    #[serde(deserialize_with = "object")]
+    pub view: Option<View>,
+    /// The element asking for options (`block_suggestion`).
+    #[serde(deserialize_with = "lenient")]
+    pub action_id: Option<String>,
+    /// The block of the element asking for options (`block_suggestion`).
+    #[serde(deserialize_with = "lenient")]
+    pub block_id: Option<String>,
+    /// What the user has typed so far (`block_suggestion`).
+    #[serde(deserialize_with = "lenient")]
+    pub value: Option<String>,
+    /// The message a message shortcut was used on, or the message of a block action.
+    #[serde(deserialize_with = "lenient")]
+    pub message: Option<serde_json::Value>,
 }
 
 impl InteractionPayload {
+    /// The id handlers are registered by: the first action's `action_id` (`block_actions`), the
+    /// view's `callback_id` (`view_submission`, `view_closed`), the element's `action_id`
+    /// (`block_suggestion`), or the shortcut's `callback_id`.
+    pub fn handler_id(&self) -> Option<&str> {
+        match self.payload_type.as_deref()? {
+            "block_actions" => self.actions.first()?.action_id.as_deref(),
+            "view_submission" | "view_closed" => self.view.as_ref()?.callback_id.as_deref(),
+            "block_suggestion" => self.action_id.as_deref(),
+            _ => self.callback_id.as_deref(),
+        }
+    }
+
     /// The channel's id: the `channel`'s, or else the `container`'s.
     pub fn channel_id(&self) -> Option<&str> {
         let channel = self.channel.as_ref().and_then(|c| c.id.as_deref());
@@ -163,4 +191,42 @@ pub struct Action {
     /// When the action happened.
     #[serde(deserialize_with = "lenient")]
     pub action_ts: Option<String>,
+}
+
+/// A modal view as an interaction payload carries it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct View {
+    /// The view's id, for `views.update`.
+    #[serde(deserialize_with = "lenient")]
+    pub id: Option<String>,
+    /// `modal` or `home`.
+    #[serde(rename = "type", deserialize_with = "lenient")]
+    pub view_type: Option<String>,
+    /// The callback id the view was opened with: what `Bot::view` registers by.
+    #[serde(deserialize_with = "lenient")]
+    pub callback_id: Option<String>,
+    /// Whatever the opener put there (up to 3,000 characters), returned as it was.
+    #[serde(deserialize_with = "lenient")]
+    pub private_metadata: Option<String>,
+    /// The view's version, for `views.update` without races.
+    #[serde(deserialize_with = "lenient")]
+    pub hash: Option<String>,
+    /// The id of the view this one was pushed on, or of the first view of the stack.
+    #[serde(deserialize_with = "lenient")]
+    pub root_view_id: Option<String>,
+    /// The values of the view's inputs, by `block_id` then `action_id`.
+    #[serde(deserialize_with = "object")]
+    pub state: Option<ViewState>,
+}
+
+/// The inputs' values of a submitted view.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ViewState {
+    /// `block_id` → `action_id` → the element's state (`{"type": "plain_text_input", "value": …}`).
+    #[serde(deserialize_with = "lenient")]
+    pub values: Option<
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, serde_json::Value>>,
+    >,
 }

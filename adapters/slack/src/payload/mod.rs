@@ -19,6 +19,7 @@ pub use events::{
 };
 pub use interaction::{
     Action, Container, InteractionChannel, InteractionPayload, InteractionUser, ResponseUrl, Team,
+    View, ViewState,
 };
 pub use slash_command::SlashCommand;
 

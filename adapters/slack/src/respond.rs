@@ -1,0 +1,140 @@
+//! What an interaction handler answers in the acknowledgement itself: a modal's
+//! `response_action`, a menu's options.
+
+use std::collections::BTreeMap;
+
+use bot_core::{Answer, HandlerError, IntoOutput, Output};
+use serde_json::{json, Value};
+
+/// How a modal's submission is answered (Slack `response_action`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ViewResponse {
+    /// Close this modal (an empty acknowledgement).
+    Close,
+    /// Close every modal of the stack.
+    Clear,
+    /// Keep the modal open and show an error under each named block (`block_id` → message).
+    Errors(BTreeMap<String, String>),
+    /// Replace the modal with this view.
+    Update(Value),
+    /// Push this view on top of the modal.
+    Push(Value),
+}
+
+impl ViewResponse {
+    /// Close this modal.
+    pub fn close() -> Self {
+        ViewResponse::Close
+    }
+
+    /// Keep the modal open with `message` under the block `block_id`.
+    pub fn error(block_id: impl Into<String>, message: impl Into<String>) -> Self {
+        ViewResponse::Errors(BTreeMap::from([(block_id.into(), message.into())]))
+    }
+
+    /// The acknowledgement's body.
+    pub fn to_answer(&self) -> Answer {
+        match self {
+            ViewResponse::Close => Answer::empty(),
+            ViewResponse::Clear => Answer::json(json!({"response_action": "clear"})),
+            ViewResponse::Errors(errors) => {
+                Answer::json(json!({"response_action": "errors", "errors": errors}))
+            }
+            ViewResponse::Update(view) => {
+                Answer::json(json!({"response_action": "update", "view": view}))
+            }
+            ViewResponse::Push(view) => {
+                Answer::json(json!({"response_action": "push", "view": view}))
+            }
+        }
+    }
+}
+
+impl IntoOutput for ViewResponse {
+    fn into_output(self) -> Result<Output, HandlerError> {
+        self.to_answer().into_output()
+    }
+}
+
+/// The options of an external select menu, answering a `block_suggestion` (at most 100; Slack
+/// shows no more).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    options: Vec<(String, String)>,
+}
+
+/// How many options Slack shows.
+pub const MAX_OPTIONS: usize = 100;
+
+impl Options {
+    /// No options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an option showing `text` whose value is `value`.
+    pub fn option(mut self, text: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.push((text.into(), value.into()));
+        self
+    }
+
+    /// The acknowledgement's body.
+    pub fn to_answer(&self) -> Answer {
+        let options: Vec<Value> = self
+            .options
+            .iter()
+            .take(MAX_OPTIONS)
+            .map(|(text, value)| {
+                json!({"text": {"type": "plain_text", "text": text}, "value": value})
+            })
+            .collect();
+        Answer::json(json!({ "options": options }))
+    }
+}
+
+impl IntoOutput for Options {
+    fn into_output(self) -> Result<Output, HandlerError> {
+        self.to_answer().into_output()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn view_responses_are_slacks_response_actions() {
+        assert_eq!(ViewResponse::close().to_answer(), Answer::empty());
+        assert_eq!(
+            ViewResponse::error("feedback", "Too short").to_answer(),
+            Answer::json(json!({"response_action": "errors", "errors": {"feedback": "Too short"}}))
+        );
+        let view = json!({"type": "modal"});
+        assert_eq!(
+            ViewResponse::Push(view.clone()).to_answer().body.unwrap()["response_action"],
+            "push"
+        );
+        assert_eq!(
+            ViewResponse::Update(view).to_answer().body.unwrap()["view"]["type"],
+            "modal"
+        );
+        assert_eq!(
+            ViewResponse::Clear.to_answer().body.unwrap(),
+            json!({"response_action": "clear"})
+        );
+    }
+
+    #[test]
+    fn options_are_plain_text_and_at_most_a_hundred() {
+        let answer = Options::new().option("Tokyo 東京", "tyo").to_answer();
+        assert_eq!(
+            answer.body.unwrap(),
+            json!({"options": [{"text": {"type": "plain_text", "text": "Tokyo 東京"}, "value": "tyo"}]})
+        );
+        let many = (0..150).fold(Options::new(), |o, i| {
+            o.option(i.to_string(), i.to_string())
+        });
+        let body = many.to_answer().body.unwrap();
+        assert_eq!(body["options"].as_array().unwrap().len(), MAX_OPTIONS);
+    }
+}

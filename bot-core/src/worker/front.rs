@@ -1,0 +1,137 @@
+//! The function-ack front door: verifies a webhook over its exact bytes, answers what must be
+//! answered in the acknowledgement (Slack's challenge, a modal's `response_action`, a menu's
+//! options) within a deadline, and says which Envelope to hand on to the worker.
+//!
+//! The local edge and the Lambda front door (`ACKBOT_ROLE=front`) both call
+//! [`Worker::front`], so the two behave alike.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::adapter::Inbound;
+use crate::worker::{Stage, Status, Worker};
+use crate::{Answer, Envelope, Kind};
+
+/// The front door's HTTP answer, and the Envelope to hand on to the worker, if any.
+#[derive(Debug)]
+pub struct FrontAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Content-Type` of `body`.
+    pub content_type: &'static str,
+    /// The body.
+    pub body: Vec<u8>,
+    /// The Envelope the worker must process, with the replies of any handler the front door
+    /// already ran; `None` when nothing is left to do (a challenge, options, a rejection).
+    pub forward: Option<Envelope>,
+}
+
+impl FrontAnswer {
+    fn text(status: u16, text: &str) -> Self {
+        Self {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: text.as_bytes().to_vec(),
+            forward: None,
+        }
+    }
+
+    fn answer(answer: Answer) -> Self {
+        match answer.body {
+            None => Self::text(200, ""),
+            Some(body) => Self {
+                status: 200,
+                content_type: "application/json",
+                body: serde_json::to_vec(&body).expect("a JSON value always serialises"),
+                forward: None,
+            },
+        }
+    }
+
+    /// The body as text, for logs and tests.
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl Worker {
+    /// Answers `envelope` as a function-ack front door: `401` when the signature fails, the
+    /// computed answer when there is one, else an empty `200`. A handler that runs longer than
+    /// `deadline` is abandoned for the plain acknowledgement (and a warning), and the worker runs
+    /// it again from the forwarded Envelope.
+    pub async fn front(&self, mut envelope: Envelope, deadline: Duration) -> FrontAnswer {
+        let request_id = envelope.request_id.clone();
+        let route = envelope.route.clone();
+        let Some(adapter) = self.adapter_for(&route).cloned() else {
+            return FrontAnswer::text(404, "not found: this route is not configured\n");
+        };
+        if let Err(e) = adapter.verify(&envelope) {
+            let reason = crate::chain(e.as_ref());
+            tracing::warn!(request_id, route, %reason, "rejected at the front door");
+            let e = Arc::from(e);
+            self.observe(&envelope, Stage::Rejected(Arc::clone(&e)));
+            self.observe(&envelope, Stage::Done(Status::Rejected(e)));
+            return FrontAnswer::text(401, "signature check failed\n");
+        }
+        let items = match adapter.parse(&envelope) {
+            Ok(items) => items,
+            Err(e) => {
+                let reason = crate::chain(e.as_ref());
+                tracing::warn!(request_id, route, %reason, "invalid payload at the front door");
+                let e = Arc::from(e);
+                self.observe(&envelope, Stage::Invalid(Arc::clone(&e)));
+                self.observe(&envelope, Stage::Done(Status::Invalid(e)));
+                return FrontAnswer::text(400, "invalid payload\n");
+            }
+        };
+        let mut answer = Answer::empty();
+        let mut forward = false;
+        for item in items {
+            match item {
+                Inbound::Answered { answer: a, reason } => {
+                    tracing::info!(request_id, route, %reason, "answered in the acknowledgement");
+                    answer = a;
+                }
+                Inbound::Skip { reason } => {
+                    tracing::debug!(request_id, route, %reason, "nothing to hand on");
+                }
+                Inbound::Work(work) if work.command.kind.answers_in_ack() => {
+                    let kind = work.command.kind;
+                    let invocation = work.command.invocation();
+                    let dispatch = self.dispatcher.dispatch_with(work.command, work.extensions);
+                    match tokio::time::timeout(deadline, dispatch).await {
+                        Ok(done) => {
+                            answer = done.answer.unwrap_or_default();
+                            if !done.replies.is_empty() && kind != Kind::Options {
+                                envelope.answered_replies = Some(done.replies);
+                                forward = true;
+                            }
+                        }
+                        Err(_) => {
+                            tracing::warn!(request_id, command = %invocation,
+                                deadline_ms = deadline.as_millis() as u64,
+                                "the handler is slower than the acknowledgement deadline: acknowledged \
+                                 without its answer; the worker runs it again");
+                            forward = kind != Kind::Options;
+                        }
+                    }
+                }
+                Inbound::Work(_) => forward = true,
+            }
+        }
+        let mut front = FrontAnswer::answer(answer);
+        self.observe(
+            &envelope,
+            Stage::Answered {
+                status: front.status,
+                body: front.body_text(),
+            },
+        );
+        if forward {
+            front.forward = Some(envelope);
+        } else {
+            self.observe(&envelope, Stage::Done(Status::Processed));
+        }
+        front
+    }
+}

@@ -1,0 +1,205 @@
+//! `feedback`: the whole interactive loop in one place. On Slack, `/feedback` opens a modal
+//! (`views.open` with the command's `trigger_id`, the channel in `private_metadata`); a
+//! submission with fewer than three non-space characters is answered in the acknowledgement with
+//! an error under the input, any other closes the modal and posts the thanks to that channel. On
+//! LINE, `feedback TEXT` answers the same thanks at once.
+
+use bot_core::{cmd, Bot, Command, HandlerError, Platform, Reply, State, User};
+use bot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
+use serde_json::{json, Value};
+
+/// The modal's `callback_id`.
+pub const CALLBACK_ID: &str = "feedback";
+/// The input block's `block_id`.
+pub const BLOCK_ID: &str = "feedback";
+/// The input's `action_id`.
+pub const ACTION_ID: &str = "text";
+/// The fewest non-space characters a feedback may have.
+pub const MIN_CHARS: usize = 3;
+
+/// Every text `feedback` shows, to replace with [`feedback_with`].
+#[derive(Clone, Debug)]
+pub struct FeedbackTexts {
+    /// What `help` says of the command.
+    pub about: String,
+    /// The modal's title (Slack allows 24 characters).
+    pub title: String,
+    /// The input's label.
+    pub label: String,
+    /// The submit button.
+    pub submit: String,
+    /// The error under the input, or the LINE reply, when the feedback is too short.
+    pub too_short: String,
+    /// The thanks; `{user}` becomes the user's mention and `{text}` the feedback.
+    pub thanks: String,
+}
+
+impl Default for FeedbackTexts {
+    fn default() -> Self {
+        Self {
+            about: "Send feedback (Slack opens a form)".into(),
+            title: "Feedback".into(),
+            label: "Your feedback".into(),
+            submit: "Send".into(),
+            too_short: format!("Please write at least {MIN_CHARS} characters."),
+            thanks: "Thanks {user}: {text}".into(),
+        }
+    }
+}
+
+/// The `feedback` command and its modal, in English.
+pub fn feedback() -> Bot {
+    feedback_with(FeedbackTexts::default())
+}
+
+/// The `feedback` command and its modal, with your own words.
+pub fn feedback_with(texts: FeedbackTexts) -> Bot {
+    let about = texts.about.clone();
+    Bot::new()
+        .state(texts)
+        .command(cmd("feedback", command).about(about).usage("[TEXT]"))
+        .view(CALLBACK_ID, submitted)
+}
+
+async fn command(
+    State(texts): State<FeedbackTexts>,
+    command: Command,
+    slack: Option<Slack>,
+    trigger: Option<TriggerId>,
+) -> Result<Option<Reply>, HandlerError> {
+    let text = command.text.trim();
+    match (command.platform, slack, trigger) {
+        (Platform::Slack, Some(slack), Some(TriggerId(trigger_id))) => {
+            let view = modal(&texts, &command.conversation.id, text);
+            slack.views_open(&trigger_id, &view).await?;
+            Ok(None)
+        }
+        _ if !long_enough(text) => Ok(Some(Reply::text(&texts.too_short))),
+        _ => Ok(Some(Reply::text(thanks(&texts, &command.user, text)))),
+    }
+}
+
+/// The modal: one multiline input; `private_metadata` carries the channel to thank in.
+fn modal(texts: &FeedbackTexts, channel: &str, initial: &str) -> Value {
+    let mut element = json!({
+        "type": "plain_text_input", "action_id": ACTION_ID, "multiline": true,
+    });
+    if !initial.is_empty() {
+        element["initial_value"] = initial.into();
+    }
+    json!({
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "private_metadata": channel,
+        "title": {"type": "plain_text", "text": texts.title},
+        "submit": {"type": "plain_text", "text": texts.submit},
+        "blocks": [{
+            "type": "input",
+            "block_id": BLOCK_ID,
+            "label": {"type": "plain_text", "text": texts.label},
+            "element": element,
+        }],
+    })
+}
+
+async fn submitted(
+    State(texts): State<FeedbackTexts>,
+    view: ViewSubmission,
+    user: User,
+) -> (ViewResponse, Option<Reply>) {
+    if view.closed {
+        return (ViewResponse::close(), None);
+    }
+    let text = view.value(BLOCK_ID, ACTION_ID).unwrap_or_default().trim();
+    if !long_enough(text) {
+        return (ViewResponse::error(BLOCK_ID, &texts.too_short), None);
+    }
+    // Opened outside a channel (or by someone else's code): thank the user directly.
+    let channel = match view.private_metadata.as_str() {
+        "" => user.id.clone(),
+        channel => channel.to_string(),
+    };
+    let reply = Reply::text(thanks(&texts, &user, text))
+        .in_channel()
+        .to_conversation(channel);
+    (ViewResponse::close(), Some(reply))
+}
+
+fn long_enough(text: &str) -> bool {
+    text.chars().filter(|c| !c.is_whitespace()).count() >= MIN_CHARS
+}
+
+fn thanks(texts: &FeedbackTexts, user: &User, text: &str) -> String {
+    texts
+        .thanks
+        .replace("{user}", &user.mention())
+        .replace("{text}", text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bot_core::Kind;
+
+    fn submission(text: &str, channel: &str) -> Command {
+        let raw = json!({
+            "type": "view_submission", "user": {"id": "U1"},
+            "view": {"callback_id": CALLBACK_ID, "private_metadata": channel,
+                "state": {"values": {BLOCK_ID: {ACTION_ID: {"type": "plain_text_input", "value": text}}}}}
+        });
+        Command::interaction(Platform::Slack, Kind::View, CALLBACK_ID, "view_submission")
+            .with_user(User::new(Platform::Slack, "U1"))
+            .with_raw(raw)
+    }
+
+    #[tokio::test]
+    async fn a_short_submission_keeps_the_modal_open_with_an_error() {
+        let bot = feedback().build().unwrap();
+        let done = bot.dispatch(submission("  a b ", "C1")).await;
+        assert!(done.replies.is_empty());
+        assert_eq!(
+            done.answer.unwrap().body.unwrap(),
+            json!({"response_action": "errors", "errors": {"feedback": "Please write at least 3 characters."}})
+        );
+    }
+
+    #[tokio::test]
+    async fn a_real_submission_closes_the_modal_and_thanks_in_the_channel() {
+        let bot = feedback().build().unwrap();
+        let done = bot.dispatch(submission(" Great bot 👍 ", "C1")).await;
+        assert_eq!(done.answer.unwrap().body, None, "an empty ack closes it");
+        assert_eq!(done.replies[0].text, "Thanks <@U1>: Great bot 👍");
+        assert_eq!(done.replies[0].conversation.as_deref(), Some("C1"));
+        let done = bot.dispatch(submission("Great", "")).await;
+        assert_eq!(done.replies[0].conversation.as_deref(), Some("U1"));
+    }
+
+    #[tokio::test]
+    async fn on_line_the_text_is_thanked_at_once() {
+        let bot = feedback_with(FeedbackTexts {
+            thanks: "ありがとう {user}: {text}".into(),
+            ..FeedbackTexts::default()
+        })
+        .build()
+        .unwrap();
+        let user = User::new(Platform::Line, "U9").with_name("Ann");
+        let done = bot
+            .dispatch(Command::typed(Platform::Line, "feedback よい").with_user(user.clone()))
+            .await;
+        assert_eq!(done.replies[0].text, "Please write at least 3 characters.");
+        let done = bot
+            .dispatch(Command::typed(Platform::Line, "feedback とてもよい").with_user(user))
+            .await;
+        assert_eq!(done.replies[0].text, "ありがとう Ann: とてもよい");
+    }
+
+    #[test]
+    fn the_modal_carries_the_channel_and_the_ids() {
+        let view = modal(&FeedbackTexts::default(), "C42", "");
+        assert_eq!(view["callback_id"], CALLBACK_ID);
+        assert_eq!(view["private_metadata"], "C42");
+        assert_eq!(view["blocks"][0]["block_id"], BLOCK_ID);
+        assert_eq!(view["blocks"][0]["element"]["action_id"], ACTION_ID);
+        assert_eq!(view["blocks"][0]["element"]["multiline"], true);
+    }
+}

@@ -1,0 +1,281 @@
+//! The front door (`ACKBOT_ROLE=front`): API Gateway invokes it synchronously through a Lambda
+//! proxy integration for function-ack routes. It answers with [`Worker::front`] — the same code as
+//! the local edge's — and hands the Envelope, with the gateway's own receive time and request id,
+//! to the worker with an asynchronous `Invoke` (`InvocationType: Event`).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use base64::Engine as _;
+use bot_core::{Envelope, Headers, Worker};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::aws::{AwsError, SignedPost};
+
+/// The fields of API Gateway's REST API proxy event the front door reads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct ProxyEvent {
+    /// The API resource, e.g. `/slack/events`: the route.
+    resource: Option<String>,
+    /// The request path, the route's fallback.
+    path: Option<String>,
+    headers: Option<HashMap<String, String>>,
+    /// Every header with its repeats, when the gateway sends them.
+    multi_value_headers: Option<HashMap<String, Vec<String>>>,
+    body: Option<String>,
+    is_base64_encoded: bool,
+    request_context: RequestContext,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct RequestContext {
+    request_id: String,
+    /// When the gateway received the request, in ms: freshness is judged by it.
+    request_time_epoch: i64,
+    identity: Identity,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Identity {
+    source_ip: Option<String>,
+}
+
+impl ProxyEvent {
+    /// The Envelope of the request, as the gateway's mapping template would have built it.
+    pub(crate) fn into_envelope(self) -> Result<Envelope, base64::DecodeError> {
+        let body = self.body.unwrap_or_default();
+        let body = if self.is_base64_encoded {
+            base64::engine::general_purpose::STANDARD.decode(body.as_bytes())?
+        } else {
+            body.into_bytes()
+        };
+        let mut headers = Headers::new();
+        match (self.multi_value_headers, self.headers) {
+            (Some(multi), _) if !multi.is_empty() => {
+                for (name, values) in multi {
+                    for value in values {
+                        headers.append(name.clone(), value);
+                    }
+                }
+            }
+            (_, Some(single)) => {
+                for (name, value) in single {
+                    headers.append(name, value);
+                }
+            }
+            _ => {}
+        }
+        let context = self.request_context;
+        Ok(Envelope {
+            route: self.resource.or(self.path).unwrap_or_default(),
+            received_at_ms: context.request_time_epoch,
+            request_id: context.request_id,
+            source_ip: context.identity.source_ip,
+            headers,
+            body,
+            answered_replies: None,
+        })
+    }
+}
+
+/// Why the Envelope could not be handed to the worker.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum HandOnError {
+    /// The signed `Invoke` could not be sent.
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    /// Lambda refused it.
+    #[error("Lambda answered {status} to the Invoke of the worker: {message}")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The start of Lambda's error body.
+        message: String,
+    },
+}
+
+/// Hands Envelopes to the worker function with `Invoke` (`X-Amz-Invocation-Type: Event`).
+pub(crate) struct WorkerInvoker {
+    http: reqwest::Client,
+    url: String,
+    region: String,
+    identity: aws_smithy_runtime_api::client::identity::Identity,
+}
+
+impl WorkerInvoker {
+    /// The invoker of `ACKBOT_WORKER_FUNCTION` (a name or an ARN) in `AWS_REGION`.
+    pub(crate) fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Self, crate::Error> {
+        let missing = |what| crate::Error::Unsupported(what);
+        let function = env("ACKBOT_WORKER_FUNCTION").ok_or(missing(
+            "ACKBOT_ROLE=front needs ACKBOT_WORKER_FUNCTION (the worker's name or ARN)",
+        ))?;
+        let region = function
+            .strip_prefix("arn:")
+            .and_then(|arn| arn.split(':').nth(2))
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .or_else(|| env("AWS_REGION"))
+            .ok_or(missing("the front door needs AWS_REGION"))?;
+        let endpoint = crate::aws::endpoint(
+            &env,
+            "LAMBDA",
+            format!("https://lambda.{region}.amazonaws.com"),
+        );
+        // A name or an ARN is one path segment: its `:` are escaped as the AWS SDKs do.
+        let function: String = form_urlencoded::byte_serialize(function.as_bytes()).collect();
+        let identity = crate::aws::credentials(&env).map_err(|e| {
+            crate::Error::Unsupported(match e {
+                AwsError::NoCredentials => "the front door needs Lambda's AWS credentials",
+                _ => "the front door cannot sign requests",
+            })
+        })?;
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .map_err(|e| crate::Error::Io(std::io::Error::other(e)))?;
+        Ok(Self {
+            http,
+            url: format!("{endpoint}/2015-03-31/functions/{function}/invocations"),
+            region,
+            identity,
+        })
+    }
+
+    /// Invokes the worker asynchronously with `envelope`; Lambda answers 202 once it is queued.
+    pub(crate) async fn hand_on(&self, envelope: &Envelope) -> Result<(), HandOnError> {
+        let headers = [
+            ("content-type", "application/json"),
+            ("x-amz-invocation-type", "Event"),
+        ];
+        let request = SignedPost {
+            service: "lambda",
+            region: &self.region,
+            url: &self.url,
+            headers: &headers,
+            body: envelope.to_json(),
+        };
+        let response = request.send(&self.http, &self.identity).await?;
+        let status = response.status();
+        if status.as_u16() == 202 {
+            return Ok(());
+        }
+        let message = response.text().await.unwrap_or_default();
+        Err(HandOnError::Refused {
+            status: status.as_u16(),
+            message: message.chars().take(300).collect(),
+        })
+    }
+}
+
+/// Answers one proxy event: the front door's answer as API Gateway's proxy response, after the
+/// Envelope was handed on. A failed hand-on is an error (API Gateway answers 502, Slack retries
+/// Events API deliveries, the function's Errors alarm counts it).
+pub(crate) async fn answer(
+    worker: &Worker,
+    invoker: &WorkerInvoker,
+    deadline: Duration,
+    event: ProxyEvent,
+) -> Result<Value, HandOnError> {
+    let envelope = match event.into_envelope() {
+        Ok(envelope) => envelope,
+        Err(e) => {
+            tracing::warn!(error = %e, "the proxy event's body is not valid base64");
+            return Ok(proxy_response(
+                400,
+                "text/plain; charset=utf-8",
+                "",
+                "invalid body\n",
+            ));
+        }
+    };
+    let request_id = envelope.request_id.clone();
+    let answer = worker.front(envelope, deadline).await;
+    if let Some(envelope) = &answer.forward {
+        if let Err(e) = invoker.hand_on(envelope).await {
+            tracing::error!(request_id, error = %bot_core::chain(&e), "could not hand the Envelope to the worker");
+            return Err(e);
+        }
+    }
+    Ok(proxy_response(
+        answer.status,
+        answer.content_type,
+        &request_id,
+        &answer.body_text(),
+    ))
+}
+
+fn proxy_response(status: u16, content_type: &str, request_id: &str, body: &str) -> Value {
+    json!({
+        "statusCode": status,
+        "headers": {"Content-Type": content_type, "x-ackbot-request-id": request_id},
+        "body": body,
+        "isBase64Encoded": false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proxy_event_becomes_the_envelope_of_the_exact_request() {
+        let event: ProxyEvent = serde_json::from_value(json!({
+            "resource": "/slack/events", "path": "/slack/events", "httpMethod": "POST",
+            "headers": {"Content-Type": "application/json", "X-Slack-Signature": "v0=1"},
+            "multiValueHeaders": {"Content-Type": ["application/json"], "X-Slack-Signature": ["v0=1"]},
+            "body": "{\"type\":\"url_verification\",\"challenge\":\"c\"}",
+            "isBase64Encoded": false,
+            "requestContext": {"requestId": "req-1", "requestTimeEpoch": 1_531_420_618_123_i64,
+                "identity": {"sourceIp": "203.0.113.9"}}
+        }))
+        .unwrap();
+        let envelope = event.into_envelope().unwrap();
+        assert_eq!(envelope.route, "/slack/events");
+        assert_eq!(envelope.received_at_ms, 1_531_420_618_123);
+        assert_eq!(envelope.request_id, "req-1");
+        assert_eq!(envelope.source_ip.as_deref(), Some("203.0.113.9"));
+        assert_eq!(envelope.headers.get("x-slack-signature"), Some("v0=1"));
+        assert_eq!(
+            envelope.body,
+            b"{\"type\":\"url_verification\",\"challenge\":\"c\"}"
+        );
+    }
+
+    #[test]
+    fn a_base64_body_is_decoded_to_its_bytes() {
+        let event: ProxyEvent = serde_json::from_value(json!({
+            "resource": "/line/webhook", "body": "/w==", "isBase64Encoded": true
+        }))
+        .unwrap();
+        assert_eq!(event.into_envelope().unwrap().body, vec![0xff]);
+        let bad: ProxyEvent =
+            serde_json::from_value(json!({"body": "!!", "isBase64Encoded": true})).unwrap();
+        assert!(bad.into_envelope().is_err());
+    }
+
+    #[test]
+    fn the_invoke_url_escapes_an_arn() {
+        let env = |name: &str| {
+            match name {
+                "ACKBOT_WORKER_FUNCTION" => {
+                    Some("arn:aws:lambda:eu-west-1:123456789012:function:w")
+                }
+                "AWS_ACCESS_KEY_ID" => Some("AKID"),
+                "AWS_SECRET_ACCESS_KEY" => Some("secret"),
+                _ => None,
+            }
+            .map(str::to_string)
+        };
+        let invoker = WorkerInvoker::from_env(env).unwrap();
+        assert_eq!(invoker.region, "eu-west-1");
+        assert_eq!(
+            invoker.url,
+            "https://lambda.eu-west-1.amazonaws.com/2015-03-31/functions/\
+             arn%3Aaws%3Alambda%3Aeu-west-1%3A123456789012%3Afunction%3Aw/invocations"
+        );
+    }
+}
