@@ -534,6 +534,8 @@ def worker_env(runtime_api: str, *, extra: Mapping[str, str] | None = None, memo
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
         "NO_PROXY": "127.0.0.1,localhost",
+        # As the stack sets it on the worker (the front door gets ACKBOT_ROLE=front).
+        "ACKBOT_ROLE": "worker",
         "ACKBOT_LOG_FORMAT": "json",
         "RUST_LOG": "info",
     })

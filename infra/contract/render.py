@@ -21,6 +21,10 @@ Use as a library::
                                     headers, body_bytes, 1700000000000, "req-1", "203.0.113.7")
 
 or from the command line (``python render.py --help``).
+
+Only gateway-ack routes have a mapping template. A function-ack route is a Lambda proxy integration of
+the front door: API Gateway hands the function its proxy event, so there is nothing to render, and
+asking for that route raises :class:`ProxyIntegration`.
 """
 
 from __future__ import annotations
@@ -48,9 +52,12 @@ from localstack.services.apigateway.next_gen.execute_api.variables import (
 )
 
 __all__ = [
+    "ProxyIntegration",
     "UnsupportedMediaType",
     "aws_escape_javascript",
     "load_cfn_template",
+    "method_integration",
+    "integration_types",
     "request_templates",
     "select_request_template",
     "render_template",
@@ -63,6 +70,12 @@ DEFAULT_CONTENT_TYPE = "application/json"
 
 class UnsupportedMediaType(Exception):
     """No request template matches the request's Content-Type: API Gateway answers 415."""
+
+
+class ProxyIntegration(Exception):
+    """The route is a Lambda proxy integration (function ack): no mapping template is involved; the
+    front door receives API Gateway's proxy event and computes the answer itself."""
+
 
 
 def aws_escape_javascript(value: Any, escape_non_ascii: bool = True) -> str | None:
@@ -134,20 +147,49 @@ def _resource_path(resources: Mapping[str, dict], resource_id: str) -> str:
     return f"{prefix}/{props['PathPart']}"
 
 
-def request_templates(cfn: Mapping[str, Any], route: str, method: str = "POST") -> dict[str, str]:
-    """The request templates (content type -> VTL) of the method serving ``method route``."""
+def _methods(cfn: Mapping[str, Any]) -> list[tuple[str, dict]]:
+    """``(route, method properties)`` for every ``AWS::ApiGateway::Method`` of the template."""
     resources = cfn.get("Resources", {})
+    out = []
     for res in resources.values():
         if res.get("Type") != "AWS::ApiGateway::Method":
             continue
         props = res["Properties"]
-        if props.get("HttpMethod") not in (method.upper(), "ANY"):
-            continue
         resource_ref = props.get("ResourceId", {})
-        if "Ref" not in resource_ref or _resource_path(resources, resource_ref["Ref"]) != route:
-            continue
-        return dict(props.get("Integration", {}).get("RequestTemplates") or {})
+        if "Ref" in resource_ref:
+            out.append((_resource_path(resources, resource_ref["Ref"]), props))
+    return out
+
+
+def method_integration(cfn: Mapping[str, Any], route: str, method: str = "POST") -> dict:
+    """The ``Integration`` of the method serving ``method route``; ``KeyError`` when there is none."""
+    for path, props in _methods(cfn):
+        if path == route and props.get("HttpMethod") in (method.upper(), "ANY"):
+            return dict(props.get("Integration") or {})
     raise KeyError(f"no {method.upper()} {route} method in the template")
+
+
+def integration_types(cfn: Mapping[str, Any], method: str = "POST") -> dict[str, str]:
+    """Route -> integration type: ``AWS`` for a gateway ack, ``AWS_PROXY`` for a function ack."""
+    return {
+        path: (props.get("Integration") or {}).get("Type", "")
+        for path, props in _methods(cfn)
+        if props.get("HttpMethod") in (method.upper(), "ANY")
+    }
+
+
+def request_templates(cfn: Mapping[str, Any], route: str, method: str = "POST") -> dict[str, str]:
+    """The request templates (content type -> VTL) of the method serving ``method route``.
+
+    Raises :class:`ProxyIntegration` for a function-ack route (a proxy integration has no templates).
+    """
+    integration = method_integration(cfn, route, method)
+    if integration.get("Type") == "AWS_PROXY":
+        raise ProxyIntegration(
+            f"{method.upper()} {route} is a Lambda proxy integration (function ack): no mapping template, "
+            "the front door receives API Gateway's proxy event"
+        )
+    return dict(integration.get("RequestTemplates") or {})
 
 
 def select_request_template(templates: Mapping[str, str], content_type: str | None) -> str | None:
@@ -232,7 +274,8 @@ def render_envelope(
     """Render the Envelope API Gateway would send the worker for this request.
 
     Raises :class:`UnsupportedMediaType` when no template matches the Content-Type (API Gateway
-    answers 415 and never invokes the worker), and ``KeyError`` when the route is not in the template.
+    answers 415 and never invokes the worker), :class:`ProxyIntegration` when the route is function-acked
+    (nothing is rendered), and ``KeyError`` when the route is not in the template.
     """
     templates = request_templates(load_cfn_template(template_json_path), route, method)
     content_type = _header(headers, "Content-Type")
@@ -265,6 +308,8 @@ def _parse_header(text: str) -> tuple[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Render the Envelope that ackbot's API Gateway mapping template produces for a request.",
+        epilog="Exit status: 0 rendered; 2 no template for the Content-Type (API Gateway answers 415); "
+               "3 the route is a Lambda proxy integration (function ack: no template to render).",
     )
     parser.add_argument("template", help="synthesized CloudFormation template (cdk.out/<Stack>.template.json)")
     parser.add_argument("--route", help="e.g. /slack/commands; omit with --list")
@@ -281,14 +326,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.list:
-        cfn = load_cfn_template(args.template)
-        resources = cfn.get("Resources", {})
-        for res in resources.values():
-            if res.get("Type") == "AWS::ApiGateway::Method":
-                props = res["Properties"]
-                path = _resource_path(resources, props["ResourceId"]["Ref"])
-                types = sorted((props.get("Integration", {}).get("RequestTemplates") or {}).keys())
-                print(f"{props['HttpMethod']} {path}: {', '.join(types)}")
+        for path, props in _methods(load_cfn_template(args.template)):
+            integration = props.get("Integration") or {}
+            if integration.get("Type") == "AWS_PROXY":
+                print(f"{props['HttpMethod']} {path}: proxy (function ack, no template)")
+                continue
+            types = sorted((integration.get("RequestTemplates") or {}).keys())
+            print(f"{props['HttpMethod']} {path}: {', '.join(types)}")
         return 0
     if not args.route:
         parser.error("--route is required (or --list)")
@@ -314,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     except UnsupportedMediaType as err:
         print(err, file=sys.stderr)
         return 2
+    except ProxyIntegration as err:
+        print(err, file=sys.stderr)
+        return 3
     print(envelope)
     return 0
 

@@ -2,7 +2,9 @@
 and AWS's escapeJavaScript (see render.py).
 
 The CloudFormation template comes from `cdk synth` with the stand-in worker asset (fast, no
-cargo-lambda), or from $ACKBOT_CFN_TEMPLATE when set. Run from infra/:
+cargo-lambda), or from $ACKBOT_CFN_TEMPLATE when set. Only the gateway-ack routes have the template;
+the function-ack routes are Lambda proxy integrations of the front door, checked to carry none. Run
+from infra/:
 
     .venv/bin/python -m pytest contract -q
 """
@@ -19,9 +21,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import render  # noqa: E402
-from render import UnsupportedMediaType, aws_escape_javascript, render_envelope  # noqa: E402
+from render import ProxyIntegration, UnsupportedMediaType, aws_escape_javascript, render_envelope  # noqa: E402
 from signing import line_signature, slack_signature  # noqa: E402
 
+
+# The default settings' acknowledgement modes (infra/lib/settings.ts): the gateway acks slash commands
+# and LINE webhooks through the Envelope template; the front door answers Slack's events and
+# interactions through a proxy integration.
+GATEWAY_ROUTES = ["/slack/commands", "/line/webhook"]
+FUNCTION_ROUTES = ["/slack/interactions", "/slack/events"]
 
 # Header values that break naive templates: a single quote (AWS's escapeJavaScript makes it \'),
 # and a double quote with backslashes and a slash.
@@ -141,11 +149,18 @@ def test_line_webhook_round_trips(cfn_template, escape_non_ascii):
     assert envelope["headers"]["x-line-signature"] == line_signature("test_secret", base64.b64decode(envelope["body"]))
 
 
-@pytest.mark.parametrize("route", ["/slack/commands", "/slack/interactions", "/slack/events", "/line/webhook"])
+def test_the_synthesized_routes_have_the_default_ack_modes(cfn_template):
+    """The route lists above are what the template holds: a gateway route is a non-proxy AWS
+    integration, a function route a Lambda proxy integration."""
+    types = render.integration_types(render.load_cfn_template(cfn_template))
+    assert types == {**{r: "AWS" for r in GATEWAY_ROUTES}, **{r: "AWS_PROXY" for r in FUNCTION_ROUTES}}
+
+
+@pytest.mark.parametrize("route", GATEWAY_ROUTES)
 @pytest.mark.parametrize("content_type", [
     "application/json", "application/json; charset=utf-8", "application/x-www-form-urlencoded", None,
 ])
-def test_every_route_and_registered_type_yields_an_envelope(cfn_template, route, content_type):
+def test_every_gateway_route_and_registered_type_yields_an_envelope(cfn_template, route, content_type):
     headers = {"X-Odd-Value": "tab\there, newline\nthere, ctrl\x01, slash </script>", "X-Empty": ""}
     if content_type:
         headers["Content-Type"] = content_type
@@ -167,10 +182,28 @@ def test_integration_is_async_and_never_passes_through(cfn_template):
     cfn = render.load_cfn_template(cfn_template)
     methods = [r for r in cfn["Resources"].values() if r["Type"] == "AWS::ApiGateway::Method"]
     assert len(methods) == 4
-    for method in methods:
-        integration = method["Properties"]["Integration"]
+    for route in GATEWAY_ROUTES:
+        integration = render.method_integration(cfn, route)
+        assert integration["Type"] == "AWS"
         assert integration["RequestParameters"] == {"integration.request.header.X-Amz-Invocation-Type": "'Event'"}
         assert integration["PassthroughBehavior"] == "NEVER"
+
+
+@pytest.mark.parametrize("route", FUNCTION_ROUTES)
+def test_function_routes_carry_no_mapping_template(cfn_template, route):
+    """A proxy integration hands the front door API Gateway's own event: no template, no Event
+    header (the front door is invoked synchronously), no static integration response."""
+    cfn = render.load_cfn_template(cfn_template)
+    integration = render.method_integration(cfn, route)
+    assert integration["Type"] == "AWS_PROXY"
+    assert "FrontDoor" in json.dumps(integration["Uri"])
+    for key in ("RequestTemplates", "RequestParameters", "PassthroughBehavior", "IntegrationResponses"):
+        assert key not in integration
+    with pytest.raises(ProxyIntegration):
+        render.request_templates(cfn, route)
+    # Not a 415: the gateway maps nothing on this route, whatever the content type.
+    with pytest.raises(ProxyIntegration):
+        render_envelope(cfn_template, route, "POST", {"Content-Type": "application/json"}, b"{}", 1, "id", "ip")
 
 
 def test_unknown_route_is_an_error(cfn_template):
@@ -217,3 +250,9 @@ def test_cli_renders_and_reports_415(cfn_template, tmp_path, capsys):
     assert base64.b64decode(envelope["body"]) == b"text=%E3%81%82"
     assert render.main([str(cfn_template), "--route", "/slack/commands", "-H", "Content-Type: text/plain"]) == 2
     assert "415" in capsys.readouterr().err
+    assert render.main([str(cfn_template), "--route", "/slack/events", "-H", "Content-Type: application/json"]) == 3
+    assert "proxy integration" in capsys.readouterr().err
+    assert render.main([str(cfn_template), "--list"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert "POST /slack/events: proxy (function ack, no template)" in listing
+    assert "POST /slack/commands: application/json, application/json; charset=utf-8, application/x-www-form-urlencoded" in listing

@@ -11,7 +11,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { RustFunction } from 'cargo-lambda-cdk';
+// cargo-lambda-cdk's own bundler (what `RustFunction` uses inside): it yields the `Code`, so one
+// build can serve both functions. Not re-exported from the package index; the version is pinned.
+import { Bundling } from 'cargo-lambda-cdk/lib/bundling';
 import { Construct } from 'constructs';
 import { envelopeRequestTemplates } from './envelope-template';
 import { AckbotSettings, DEFAULT_SETTINGS, RouteAck, validateSettings } from './settings';
@@ -34,22 +36,26 @@ export interface AckbotStackProps extends StackProps {
   /** The settings; `resolveSettings()` builds them from defaults and CDK context. */
   readonly settings?: AckbotSettings;
   /**
-   * The worker's code, replacing the cargo-lambda build (a directory holding `bootstrap`). Unit tests
-   * pass a small stand-in so synth stays fast; a CI that already built the binary passes that.
-   * Undefined: `RustFunction` runs `cargo lambda build --release --no-default-features --features
-   * lambda` on the root `ackbot` package.
+   * The code of the worker and the front door (a directory holding `bootstrap`), replacing the
+   * cargo-lambda build. Unit tests pass a small stand-in so synth stays fast; a CI that already built
+   * the binary passes that. Undefined: cargo-lambda-cdk runs `cargo lambda build --release
+   * --no-default-features --features lambda` on the root `ackbot` package, once, for both functions.
    */
   readonly workerCode?: lambda.Code;
 }
 
 /**
- * Slack and LINE webhooks → API Gateway REST API, which acks at once with the route's static
- * answer and invokes the Rust worker asynchronously with an Envelope; failures after Lambda's
- * retries land in an SQS dead-letter queue, watched by alarms.
+ * Slack and LINE webhooks → API Gateway REST API. A gateway-ack route acks at once with its static
+ * answer and invokes the Rust worker asynchronously with an Envelope; a function-ack route invokes the
+ * front door (the same binary) synchronously, which answers with what it computed and hands the
+ * Envelope to the worker asynchronously. Failures after Lambda's retries land in an SQS dead-letter
+ * queue, watched by alarms.
  */
 export class AckbotStack extends Stack {
   readonly api: apigateway.RestApi;
   readonly worker: lambda.Function;
+  /** The front door; undefined when every enabled route is acked by the gateway. */
+  readonly frontDoor?: lambda.Function;
   readonly deadLetterQueue: sqs.Queue;
   readonly secret: secretsmanager.ISecret;
 
@@ -65,8 +71,10 @@ export class AckbotStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    this.worker = this.workerFunction(settings, logGroup, props.workerCode);
-    this.grantSecretRead(settings);
+    // One Code for both functions: one build, one asset, one S3 object.
+    const code = props.workerCode ?? this.cargoLambdaCode(settings);
+    this.worker = this.workerFunction(settings, logGroup, code);
+    this.grantSecretRead(settings, this.worker);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       retentionPeriod: Duration.days(14),
@@ -92,8 +100,14 @@ export class AckbotStack extends Stack {
       },
     });
 
-    for (const route of enabledRoutes(settings)) {
-      this.addRoute(route, settings);
+    const routes = enabledRoutes(settings);
+    if (routes.some((route) => route.ack.ack === 'function')) {
+      this.frontDoor = this.frontDoorFunction(settings, code);
+    }
+
+    for (const route of routes) {
+      if (route.ack.ack === 'function') this.addFunctionRoute(route);
+      else this.addGatewayRoute(route, settings);
       new CfnOutput(this, route.outputName, {
         value: this.api.urlForPath(route.path),
         description: `Webhook URL for ${route.path}: paste it into the platform's console`,
@@ -111,6 +125,12 @@ export class AckbotStack extends Stack {
       description: 'Envelopes whose processing failed after all retries',
     });
     new CfnOutput(this, 'WorkerFunctionName', { value: this.worker.functionName });
+    if (this.frontDoor) {
+      new CfnOutput(this, 'FrontDoorFunctionName', {
+        value: this.frontDoor.functionName,
+        description: 'Answers the function-ack routes and hands their Envelopes to the worker',
+      });
+    }
   }
 
   /** The created (empty) secret, or the existing one named in settings. */
@@ -146,64 +166,116 @@ export class AckbotStack extends Stack {
     });
   }
 
-  /** The worker: the root `ackbot` package built by cargo-lambda, or the code given. */
-  private workerFunction(settings: AckbotSettings, logGroup: logs.ILogGroup, code?: lambda.Code): lambda.Function {
+  /**
+   * The root `ackbot` package built by cargo-lambda-cdk's bundler: the same build `RustFunction`
+   * runs, but as a `Code` that both the worker and the front door use, so the binary is built once
+   * and uploaded once. The deployed bootstrap needs only the crate's `lambda` feature: no local edge,
+   * command line or stand-ins.
+   */
+  private cargoLambdaCode(settings: AckbotSettings): lambda.Code {
+    return Bundling.bundle({
+      manifestPath: path.join(__dirname, '..', '..', 'Cargo.toml'),
+      binaryName: 'ackbot',
+      architecture: architectureOf(settings),
+      cargoLambdaFlags: ['--no-default-features', '--features', 'lambda'],
+    });
+  }
+
+  /** The worker: `ACKBOT_ROLE=worker`, invoked asynchronously by the gateway routes and the front door. */
+  private workerFunction(settings: AckbotSettings, logGroup: logs.ILogGroup, code: lambda.Code): lambda.Function {
     const w = settings.worker;
-    const architecture = w.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
     // Our own role instead of AWSLambdaBasicExecutionRole (logs:* on "*"): write to this log group only.
     const role = new iam.Role(this, 'WorkerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'ackbot worker: its log group, its secret, its dead-letter queue',
     });
     logGroup.grantWrite(role);
-    const common = {
+    return new lambda.Function(this, 'Worker', {
       role,
       description: 'ackbot worker: verifies, dispatches and replies to webhook Envelopes',
+      code,
+      runtime: lambda.Runtime.PROVIDED_AL2023,
+      handler: 'bootstrap',
+      architecture: architectureOf(settings),
       memorySize: w.memoryMb,
       timeout: Duration.seconds(w.timeoutSeconds),
       logGroup,
       reservedConcurrentExecutions: w.reservedConcurrency,
       environment: {
+        ACKBOT_ROLE: 'worker',
         ACKBOT_SECRET_ARN: this.secret.secretArn,
         ACKBOT_LOG_FORMAT: 'json',
         RUST_LOG: w.logLevel,
       },
-    };
-    if (code) {
-      return new lambda.Function(this, 'Worker', {
-        ...common,
-        code,
-        runtime: lambda.Runtime.PROVIDED_AL2023,
-        handler: 'bootstrap',
-        architecture,
-      });
-    }
-    return new RustFunction(this, 'Worker', {
-      ...common,
-      manifestPath: path.join(__dirname, '..', '..', 'Cargo.toml'),
-      binaryName: 'ackbot',
-      runtime: 'provided.al2023',
-      // The worker needs only the crate's `lambda` feature: no local edge, command line or
-      // stand-ins in the deployed bootstrap.
-      bundling: { architecture, cargoLambdaFlags: ['--no-default-features', '--features', 'lambda'] },
     });
   }
 
   /**
-   * Only `secretsmanager:GetSecretValue`, only on this secret (plus kms:Decrypt on its key through
-   * Secrets Manager when a customer key is set). `grantRead` would add DescribeSecret, which the
-   * worker does not need.
+   * The front door: the worker's binary and architecture with `ACKBOT_ROLE=front`, invoked
+   * synchronously by the function-ack routes. Its role may write its own log group, read the secret
+   * (to verify signatures) and invoke the worker, nothing else.
    */
-  private grantSecretRead(settings: AckbotSettings): void {
+  private frontDoorFunction(settings: AckbotSettings, code: lambda.Code): lambda.Function {
+    const f = settings.front;
+    const logGroup = new logs.LogGroup(this, 'FrontDoorLogs', {
+      retention: f.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'FrontDoorRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'ackbot front door: its log group, its secret, invoking the worker',
+    });
+    logGroup.grantWrite(role);
+    const front = new lambda.Function(this, 'FrontDoor', {
+      role,
+      description: 'ackbot front door: verifies a webhook, answers it, hands its Envelope to the worker',
+      code,
+      runtime: lambda.Runtime.PROVIDED_AL2023,
+      handler: 'bootstrap',
+      architecture: architectureOf(settings),
+      memorySize: f.memoryMb,
+      timeout: Duration.seconds(f.timeoutSeconds),
+      logGroup,
+      reservedConcurrentExecutions: f.reservedConcurrency,
+      environment: {
+        ACKBOT_ROLE: 'front',
+        ACKBOT_WORKER_FUNCTION: this.worker.functionName,
+        ACKBOT_SECRET_ARN: this.secret.secretArn,
+        ACKBOT_LOG_FORMAT: 'json',
+        RUST_LOG: f.logLevel,
+        ACKBOT_ACK_DEADLINE_MS: String(f.ackDeadlineMs),
+      },
+    });
+    this.grantSecretRead(settings, front);
+    this.grantInvokeWorker(front);
+    return front;
+  }
+
+  /**
+   * `lambda:InvokeFunction` on the worker's unqualified ARN only. `grantInvoke` would add
+   * `<arn>:*` (every version and alias); the front door invokes `$LATEST` by name.
+   */
+  private grantInvokeWorker(front: lambda.Function): void {
+    front.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.worker.functionArn] }),
+    );
+  }
+
+  /**
+   * Only `secretsmanager:GetSecretValue`, only on this secret (plus kms:Decrypt on its key through
+   * Secrets Manager when a customer key is set). `grantRead` would add DescribeSecret, which neither
+   * function needs.
+   */
+  private grantSecretRead(settings: AckbotSettings, fn: lambda.Function): void {
     const existing = settings.secret.existing;
     const partial = existing !== undefined && !/^arn:.*-[A-Za-z0-9]{6}$/.test(existing);
     // A partial ARN (from a name) matches the real one only with the random suffix wildcarded.
     const resource = partial ? `${this.secret.secretArn}-??????` : this.secret.secretArn;
-    this.worker.addToRolePolicy(
+    fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [resource] }),
     );
     if (settings.secret.kmsKeyArn) {
-      this.worker.addToRolePolicy(
+      fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['kms:Decrypt'],
           resources: [settings.secret.kmsKeyArn],
@@ -213,8 +285,8 @@ export class AckbotStack extends Stack {
     }
   }
 
-  /** POST route → non-proxy Lambda integration, invoked with X-Amz-Invocation-Type: Event. */
-  private addRoute(route: Route, settings: AckbotSettings): void {
+  /** Gateway ack: POST route → non-proxy Lambda integration, invoked with X-Amz-Invocation-Type: Event. */
+  private addGatewayRoute(route: Route, settings: AckbotSettings): void {
     const status = String(route.ack.status);
     const integration = new apigateway.LambdaIntegration(this.worker, {
       proxy: false,
@@ -247,6 +319,26 @@ export class AckbotStack extends Stack {
     });
   }
 
+  /**
+   * Function ack: POST route → Lambda proxy integration of the front door, invoked synchronously.
+   * Proxy, because the answer's status, content type and body are computed by the function and a
+   * proxy integration passes them through verbatim (non-proxy would need an integration response with
+   * a selection pattern per status). The proxy event already carries the body, the headers and
+   * requestContext.requestTimeEpoch / requestId / identity.sourceIp, so there is no template.
+   */
+  private addFunctionRoute(route: Route): void {
+    if (!this.frontDoor) throw new Error(`${route.path} is a function-ack route but there is no front door`);
+    const integration = new apigateway.LambdaIntegration(this.frontDoor, {
+      proxy: true,
+      // Only the deployed stage may invoke; the console's test-invoke is not granted.
+      allowTestInvoke: false,
+    });
+    this.api.root.resourceForPath(route.path).addMethod('POST', integration, {
+      // The platforms authenticate by signature, verified by the front door against the exact bytes.
+      authorizationType: apigateway.AuthorizationType.NONE,
+    });
+  }
+
   /** Alarms on the things that mean a webhook was not handled. */
   private addAlarms(settings: AckbotSettings): void {
     const period = Duration.seconds(settings.alarms.periodSeconds);
@@ -276,11 +368,46 @@ export class AckbotStack extends Stack {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     ];
+    if (this.frontDoor) alarms.push(...this.frontDoorAlarms(this.frontDoor, settings, period));
     if (settings.alarms.snsTopicArn) {
       const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarms.snsTopicArn);
       for (const alarm of alarms) alarm.addAlarmAction(new cwActions.SnsAction(topic));
     }
   }
+
+  /**
+   * The front door's failures reach the platform directly: a function error or timeout is a 502 from
+   * API Gateway (Slack retries events, not interactions), and the worker may never get the Envelope.
+   * `Duration` is watched halfway between the ack deadline and the timeout: past it, the front door
+   * overshot its own deadline and the platform's is close.
+   */
+  private frontDoorAlarms(front: lambda.IFunction, settings: AckbotSettings, period: Duration): cloudwatch.Alarm[] {
+    const f = settings.front;
+    const nearTimeoutMs = Math.round(f.ackDeadlineMs + (f.timeoutSeconds * 1000 - f.ackDeadlineMs) / 2);
+    return [
+      new cloudwatch.Alarm(this, 'FrontDoorErrors', {
+        alarmDescription: 'ackbot: the front door failed requests (API Gateway answered the platform 502)',
+        metric: front.metricErrors({ period, statistic: 'Sum' }),
+        threshold: settings.alarms.functionErrorsThreshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'FrontDoorNearTimeout', {
+        alarmDescription: `ackbot: the front door ran over ${nearTimeoutMs} ms, past its ${f.ackDeadlineMs} ms ack deadline and close to its ${f.timeoutSeconds} s timeout`,
+        metric: front.metricDuration({ period, statistic: 'Maximum' }),
+        threshold: nearTimeoutMs,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+  }
+}
+
+/** The Lambda architecture both functions are built for and run on. */
+function architectureOf(settings: AckbotSettings): lambda.Architecture {
+  return settings.worker.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
 }
 
 /** The routes of the enabled platforms, in a stable order. */

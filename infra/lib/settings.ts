@@ -1,10 +1,11 @@
 /**
  * The settings a deployer edits: which platforms are on, how each route acknowledges, how the
- * worker Lambda retries, where the secrets live, and which alarms fire.
+ * worker Lambda retries, how the front door answers, where the secrets live, and which alarms fire.
  *
  * Change the defaults here, or override any of them without editing code:
  *
  *   npx cdk synth -c ackbot:slack.commands.status=202
+ *   npx cdk synth -c ackbot:slack.events.ack=gateway
  *   npx cdk synth -c ackbot:line.enabled=false
  *   npx cdk synth -c ackbot:settingsFile=./my-settings.json   (a partial AckbotSettings as JSON)
  *
@@ -15,14 +16,31 @@
 /** HTTP status the gateway answers a webhook with. The platforms document 200; 202 is the pattern's classic answer. */
 export type AckStatus = 200 | 202;
 
+/**
+ * Who acknowledges a route's webhooks:
+ * - `gateway`: API Gateway itself, with the route's static `status`/`body`, after invoking the worker
+ *   asynchronously (non-proxy integration, Envelope mapping template). Nothing can be computed.
+ * - `function`: the front door Lambda (the same binary, `ACKBOT_ROLE=front`), invoked synchronously
+ *   through a Lambda proxy integration. It verifies the signature, answers what must be computed from
+ *   the request (Slack's `url_verification` challenge, `view_submission` `response_action`,
+ *   `block_suggestion` options), and hands the Envelope to the worker with an async Invoke.
+ */
+export type AckMode = 'gateway' | 'function';
+
+/** The acknowledgement modes, for validation. */
+export const ACK_MODES: readonly AckMode[] = ['gateway', 'function'];
+
 /** How one route acknowledges a webhook before any work is done. */
 export interface RouteAck {
-  /** Status of the immediate acknowledgement. */
+  /** Who answers: API Gateway with a static ack, or the front door Lambda with a computed one. */
+  readonly ack: AckMode;
+  /** Status of the immediate acknowledgement (gateway mode only; the front door computes its own). */
   readonly status: AckStatus;
   /**
    * Optional static JSON body of the acknowledgement (served as application/json), e.g.
    * `{"response_type":"in_channel"}` on slash commands so the user's command stays visible.
    * It must be valid JSON and contain no `$` or `#` (it is embedded in a VTL response template).
+   * Gateway mode only: on a function route the front door computes the answer, so a body is an error.
    */
   readonly body?: string;
 }
@@ -59,6 +77,31 @@ export interface WorkerSettings {
   readonly logRetentionDays: number;
   /** `RUST_LOG` filter for the worker. */
   readonly logLevel: string;
+  /** Reserved concurrency; undefined leaves the function on the account's unreserved pool. */
+  readonly reservedConcurrency?: number;
+}
+
+/**
+ * The front door Lambda that answers the `function`-mode routes synchronously. It is created only
+ * when at least one enabled route is in function mode; it runs the worker's binary and architecture.
+ */
+export interface FrontDoorSettings {
+  /** Memory in MB (also scales CPU, so it shortens cold starts and signature checks). */
+  readonly memoryMb: number;
+  /**
+   * Timeout of one invocation, in seconds (1–29: API Gateway's integration limit). The default, 3,
+   * is Slack's acknowledgement deadline: past it the platform has given up anyway.
+   */
+  readonly timeoutSeconds: number;
+  /** Retention of the function's log group, in days (one of CloudWatch's allowed values). */
+  readonly logRetentionDays: number;
+  /** `RUST_LOG` filter for the front door. */
+  readonly logLevel: string;
+  /**
+   * `ACKBOT_ACK_DEADLINE_MS`: how long the front door lets a handler compute an answer before it
+   * gives the plain ack instead (100 ≤ x < timeoutSeconds × 1000, leaving time for the hand-off).
+   */
+  readonly ackDeadlineMs: number;
   /** Reserved concurrency; undefined leaves the function on the account's unreserved pool. */
   readonly reservedConcurrency?: number;
 }
@@ -111,6 +154,7 @@ export interface AckbotSettings {
   readonly slack: SlackSettings;
   readonly line: LineSettings;
   readonly worker: WorkerSettings;
+  readonly front: FrontDoorSettings;
   readonly api: ApiSettings;
   readonly secret: SecretSettings;
   readonly alarms: AlarmSettings;
@@ -121,18 +165,23 @@ export type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K];
 };
 
-/** The defaults: the platforms' documented acknowledgements and AWS's async-invoke defaults. */
+/**
+ * The defaults: the platforms' documented acknowledgements and AWS's async-invoke defaults. Slack's
+ * events and interactions need answers computed from the request (the `url_verification` challenge,
+ * `response_action`, options), so the front door answers them; slash commands and LINE webhooks are
+ * acked by the gateway, with no function on the request path.
+ */
 export const DEFAULT_SETTINGS: AckbotSettings = {
   stackName: 'Ackbot',
   slack: {
     enabled: true,
-    commands: { status: 200 },
-    interactions: { status: 200 },
-    events: { status: 200 },
+    commands: { ack: 'gateway', status: 200 },
+    interactions: { ack: 'function', status: 200 },
+    events: { ack: 'function', status: 200 },
   },
   line: {
     enabled: true,
-    webhook: { status: 200 },
+    webhook: { ack: 'gateway', status: 200 },
   },
   worker: {
     memoryMb: 256,
@@ -142,6 +191,14 @@ export const DEFAULT_SETTINGS: AckbotSettings = {
     maxEventAgeSeconds: 3600,
     logRetentionDays: 30,
     logLevel: 'info',
+    reservedConcurrency: undefined,
+  },
+  front: {
+    memoryMb: 256,
+    timeoutSeconds: 3,
+    logRetentionDays: 30,
+    logLevel: 'info',
+    ackDeadlineMs: 2500,
     reservedConcurrency: undefined,
   },
   api: {
@@ -175,6 +232,7 @@ const NON_SETTING_KEYS = new Set([SETTINGS_FILE_KEY, PREBUILT_ASSET_KEY]);
 /** Optional keys: their defaults are undefined, so their type is taken from here. */
 const OPTIONAL_LEAVES: Record<string, 'string' | 'number'> = {
   'worker.reservedConcurrency': 'number',
+  'front.reservedConcurrency': 'number',
   'secret.existing': 'string',
   'secret.kmsKeyArn': 'string',
   'alarms.snsTopicArn': 'string',
@@ -270,8 +328,11 @@ export function validateSettings(s: AckbotSettings): void {
     ['line.webhook', s.line.webhook],
   ];
   for (const [name, ack] of routes) {
+    if (!ACK_MODES.includes(ack.ack)) errors.push(`${name}.ack must be ${ACK_MODES.join(' or ')}, got ${ack.ack}`);
     if (ack.status !== 200 && ack.status !== 202) errors.push(`${name}.status must be 200 or 202, got ${ack.status}`);
-    if (ack.body !== undefined) {
+    if (ack.ack === 'function' && ack.body !== undefined) {
+      errors.push(`${name}.body is for gateway acks only: on a function route the front door computes the answer (set ${name}.ack=gateway, or drop the body)`);
+    } else if (ack.body !== undefined) {
       try {
         JSON.parse(ack.body);
       } catch {
@@ -288,6 +349,18 @@ export function validateSettings(s: AckbotSettings): void {
   if (!(w.timeoutSeconds >= 1 && w.timeoutSeconds <= 900)) errors.push('worker.timeoutSeconds must be 1–900');
   if (w.architecture !== 'x86_64' && w.architecture !== 'arm64') errors.push('worker.architecture must be x86_64 or arm64');
   if (!LOG_RETENTION_DAYS.includes(w.logRetentionDays)) errors.push(`worker.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  const f = s.front;
+  if (!(f.memoryMb >= 128 && f.memoryMb <= 10240)) errors.push('front.memoryMb must be 128–10240');
+  // API Gateway waits at most 29 s for an integration; a longer timeout could never be used.
+  if (!(f.timeoutSeconds >= 1 && f.timeoutSeconds <= 29)) errors.push('front.timeoutSeconds must be 1–29 (the API Gateway integration limit)');
+  if (!(f.ackDeadlineMs >= 100 && f.ackDeadlineMs < f.timeoutSeconds * 1000)) {
+    errors.push(`front.ackDeadlineMs must be at least 100 and below front.timeoutSeconds × 1000 (${f.timeoutSeconds * 1000}), got ${f.ackDeadlineMs}`);
+  }
+  if (!LOG_RETENTION_DAYS.includes(f.logRetentionDays)) errors.push(`front.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  if (f.reservedConcurrency !== undefined && !(Number.isInteger(f.reservedConcurrency) && f.reservedConcurrency >= 1)) {
+    // 0 would throttle every request of the function routes.
+    errors.push('front.reservedConcurrency must be a whole number of at least 1');
+  }
   if (!(s.api.throttlingRateLimit > 0) || !(s.api.throttlingBurstLimit > 0)) errors.push('api throttling limits must be positive');
   if (s.api.endpointType !== 'REGIONAL' && s.api.endpointType !== 'EDGE') errors.push('api.endpointType must be REGIONAL or EDGE');
   if (!/^[A-Za-z0-9_]+$/.test(s.api.stageName)) errors.push('api.stageName may hold only letters, digits and _');

@@ -1,12 +1,35 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { AckbotStack } from '../lib/ackbot-stack';
 import { BASE_CONTENT_TYPES } from '../lib/envelope-template';
-import { methodsByRoute, resources, synth } from './helpers';
+import { DEFAULT_SETTINGS } from '../lib/settings';
+import { logicalId, methodsByRoute, resources, roleStatements, synth } from './helpers';
 
 const SLACK_ROUTES = ['/slack/commands', '/slack/interactions', '/slack/events'];
 const ALL_ROUTES = [...SLACK_ROUTES, '/line/webhook'];
+/** The defaults' acknowledgement modes (settings.ts). */
+const GATEWAY_ROUTES = ['/slack/commands', '/line/webhook'];
+const FUNCTION_ROUTES = ['/slack/interactions', '/slack/events'];
+/** Every route acked by the gateway: the stack as it was before the front door. */
+const ALL_GATEWAY = { slack: { interactions: { ack: 'gateway' as const }, events: { ack: 'gateway' as const } } };
 
 // One synth of the defaults, shared by the tests that only read it.
 const defaults = synth();
+const workerId = logicalId(defaults.template, 'AWS::Lambda::Function', 'Worker');
+const frontId = logicalId(defaults.template, 'AWS::Lambda::Function', 'FrontDoor');
+
+/** The integration type and target function of each route's POST method. */
+function integrationTargets(template: Template): Record<string, [string, string]> {
+  const out: Record<string, [string, string]> = {};
+  for (const [route, method] of Object.entries(methodsByRoute(template))) {
+    const integration = method.Properties.Integration;
+    const uri = JSON.stringify(integration.Uri);
+    const target = /"Fn::GetAtt":\["(\w+)","Arn"\]/.exec(uri)?.[1] ?? uri;
+    out[route] = [integration.Type, target.replace(/[0-9A-F]{8}$/, '')];
+  }
+  return out;
+}
 
 describe('routes', () => {
   test('both platforms enabled: the four POST routes exist', () => {
@@ -27,10 +50,12 @@ describe('routes', () => {
     expect(Object.keys(template.findOutputs('SlackCommandsUrl'))).toEqual(['SlackCommandsUrl']);
   });
 
-  test('Slack disabled: only /line/webhook', () => {
+  test('Slack disabled: only /line/webhook, and (LINE being gateway-acked) no front door', () => {
     const { template } = synth({ slack: { enabled: false } });
     expect(Object.keys(methodsByRoute(template))).toEqual(['/line/webhook']);
     expect(Object.keys(template.findOutputs('SlackEventsUrl'))).toEqual([]);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    expect(Object.keys(template.findOutputs('FrontDoorFunctionName'))).toEqual([]);
   });
 
   test('no other methods than the webhook routes', () => {
@@ -38,22 +63,89 @@ describe('routes', () => {
   });
 });
 
+describe('acknowledgement modes', () => {
+  test('defaults: Slack events and interactions by the front door, commands and LINE by the gateway', () => {
+    expect(integrationTargets(defaults.template)).toEqual({
+      '/slack/commands': ['AWS', 'Worker'],
+      '/slack/interactions': ['AWS_PROXY', 'FrontDoor'],
+      '/slack/events': ['AWS_PROXY', 'FrontDoor'],
+      '/line/webhook': ['AWS', 'Worker'],
+    });
+  });
+
+  test('a route switched to gateway becomes non-proxy to the worker; its neighbours keep their modes', () => {
+    const { template } = synth({ slack: { events: { ack: 'gateway' } } });
+    expect(integrationTargets(template)).toEqual({
+      '/slack/commands': ['AWS', 'Worker'],
+      '/slack/interactions': ['AWS_PROXY', 'FrontDoor'],
+      '/slack/events': ['AWS', 'Worker'],
+      '/line/webhook': ['AWS', 'Worker'],
+    });
+    const events = methodsByRoute(template)['/slack/events'].Properties.Integration;
+    expect(events.RequestParameters).toEqual({ 'integration.request.header.X-Amz-Invocation-Type': "'Event'" });
+    expect(Object.keys(events.RequestTemplates)).toEqual([...BASE_CONTENT_TYPES]);
+  });
+
+  test('LINE may be function-acked too', () => {
+    const { template } = synth({ line: { webhook: { ack: 'function' } } });
+    expect(integrationTargets(template)['/line/webhook']).toEqual(['AWS_PROXY', 'FrontDoor']);
+  });
+
+  test('every route gateway-acked: no front door function, role, log group, alarm or output', () => {
+    const { template } = synth(ALL_GATEWAY);
+    for (const [type] of Object.values(integrationTargets(template))) expect(type).toBe('AWS');
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))[0]).toMatch(/^Worker/);
+    expect(Object.keys(template.findOutputs('FrontDoorFunctionName'))).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('FrontDoor');
+  });
+
+  test('a bad ack value, or a static body on a function route, is refused at synth', () => {
+    expect(() => synth({ slack: { events: { ack: 'lambda' as never } } })).toThrow(/slack\.events\.ack must be gateway or function, got lambda/);
+    expect(() => synth({ slack: { events: { body: '{"ok":true}' } } })).toThrow(
+      /slack\.events\.body is for gateway acks only: on a function route the front door computes the answer/,
+    );
+    expect(() => synth({ line: { webhook: { ack: 'function', body: '{}' } } })).toThrow(/line\.webhook\.body is for gateway acks only/);
+    // The same body is fine once the route is gateway-acked.
+    expect(() => synth({ slack: { events: { ack: 'gateway', body: '{"ok":true}' } } })).not.toThrow();
+  });
+});
+
 describe('integrations', () => {
   const methods = methodsByRoute(defaults.template);
 
-  test.each(ALL_ROUTES)('%s invokes the worker asynchronously, non-proxy', (route) => {
+  test.each(GATEWAY_ROUTES)('%s (gateway ack) invokes the worker asynchronously, non-proxy', (route) => {
     const integration = methods[route].Properties.Integration;
     expect(integration.Type).toBe('AWS');
     expect(integration.IntegrationHttpMethod).toBe('POST');
     expect(integration.RequestParameters).toEqual({ 'integration.request.header.X-Amz-Invocation-Type': "'Event'" });
-    expect(JSON.stringify(integration.Uri)).toContain('Worker');
+    expect(JSON.stringify(integration.Uri)).toContain(`"${workerId}","Arn"`);
   });
 
-  test.each(ALL_ROUTES)('%s rejects unmapped content types (passthrough NEVER)', (route) => {
+  test.each(FUNCTION_ROUTES)('%s (function ack) is a Lambda proxy integration of the front door, no template', (route) => {
+    const { Integration: integration, MethodResponses } = methods[route].Properties;
+    expect(integration.Type).toBe('AWS_PROXY');
+    expect(integration.IntegrationHttpMethod).toBe('POST');
+    expect(JSON.stringify(integration.Uri)).toContain(`"${frontId}","Arn"`);
+    // The proxy event carries body, headers and requestContext; the function's answer passes through.
+    for (const key of ['RequestTemplates', 'RequestParameters', 'PassthroughBehavior', 'IntegrationResponses']) {
+      expect(integration).not.toHaveProperty(key);
+    }
+    expect(MethodResponses).toBeUndefined();
+  });
+
+  test('binaryMediaTypes stays unset: it would change what the gateway routes\' templates see as $input.body', () => {
+    expect(resources(defaults.template, 'AWS::ApiGateway::RestApi')[0].Properties.BinaryMediaTypes).toBeUndefined();
+  });
+
+  test.each(GATEWAY_ROUTES)('%s rejects unmapped content types (passthrough NEVER)', (route) => {
     expect(methods[route].Properties.Integration.PassthroughBehavior).toBe('NEVER');
   });
 
-  test.each(ALL_ROUTES)('%s has the Envelope template for JSON, LINE, Slack form types and no $default', (route) => {
+  test.each(GATEWAY_ROUTES)('%s has the Envelope template for JSON, LINE, Slack form types and no $default', (route) => {
     const templates = methods[route].Properties.Integration.RequestTemplates as Record<string, string>;
     expect(Object.keys(templates).sort()).toEqual(
       ['application/json', 'application/json; charset=utf-8', 'application/x-www-form-urlencoded'].sort(),
@@ -74,8 +166,16 @@ describe('integrations', () => {
     }
   });
 
-  test('extra content types get the template too', () => {
-    const { template } = synth({ api: { extraContentTypes: ['application/json;charset=UTF-8'] } });
+  test('the four routes\' templates are the same as before the front door when all are gateway-acked', () => {
+    const { template } = synth(ALL_GATEWAY);
+    for (const [route, method] of Object.entries(methodsByRoute(template))) {
+      expect(method.Properties.Integration.PassthroughBehavior).toBe('NEVER');
+      for (const t of Object.values<string>(method.Properties.Integration.RequestTemplates)) expect(t).toContain(`"route": "${route}"`);
+    }
+  });
+
+  test('extra content types get the template too (gateway routes)', () => {
+    const { template } = synth({ ...ALL_GATEWAY, api: { extraContentTypes: ['application/json;charset=UTF-8'] } });
     for (const method of Object.values(methodsByRoute(template))) {
       const keys = Object.keys(method.Properties.Integration.RequestTemplates);
       expect(keys).toEqual([...BASE_CONTENT_TYPES, 'application/json;charset=UTF-8']);
@@ -86,18 +186,22 @@ describe('integrations', () => {
     expect(() => synth({ api: { extraContentTypes: ['$default'] } })).toThrow(/\$default/);
   });
 
-  test('API Gateway may invoke the worker only from the deployed methods, not test-invoke', () => {
+  test('API Gateway may invoke each route\'s function only from the deployed method, not test-invoke', () => {
     const permissions = resources(defaults.template, 'AWS::Lambda::Permission');
     expect(permissions).toHaveLength(ALL_ROUTES.length);
     for (const p of permissions) {
       expect(p.Properties.Principal).toBe('apigateway.amazonaws.com');
       expect(JSON.stringify(p.Properties.SourceArn)).not.toContain('test-invoke-stage');
+      const source = JSON.stringify(p.Properties.SourceArn);
+      const route = ALL_ROUTES.find((r) => source.includes(`"/POST${r}"`));
+      const target = FUNCTION_ROUTES.includes(route!) ? frontId : workerId;
+      expect(p.Properties.FunctionName).toEqual({ 'Fn::GetAtt': [target, 'Arn'] });
     }
   });
 });
 
 describe('acknowledgements', () => {
-  test.each(ALL_ROUTES)('%s acks 200 with an empty body by default', (route) => {
+  test.each(GATEWAY_ROUTES)('%s acks 200 with an empty body by default', (route) => {
     const method = methodsByRoute(defaults.template)[route];
     expect(method.Properties.Integration.IntegrationResponses).toEqual([{ StatusCode: '200' }]);
     expect(method.Properties.MethodResponses).toEqual([{ StatusCode: '200' }]);
@@ -114,8 +218,11 @@ describe('acknowledgements', () => {
     expect(commands.MethodResponses).toEqual([{ StatusCode: '202', ResponseModels: { 'application/json': 'Empty' } }]);
     expect(methods['/line/webhook'].Properties.Integration.IntegrationResponses).toEqual([{ StatusCode: '202' }]);
     expect(methods['/line/webhook'].Properties.MethodResponses).toEqual([{ StatusCode: '202' }]);
-    // The other routes keep the documented 200.
-    expect(methods['/slack/events'].Properties.Integration.IntegrationResponses).toEqual([{ StatusCode: '200' }]);
+    // The function routes have no static ack at all: the front door's answer passes through.
+    expect(methods['/slack/events'].Properties.Integration.IntegrationResponses).toBeUndefined();
+    // A gateway route that was not changed keeps the documented 200.
+    const interactions = methodsByRoute(synth({ slack: { interactions: { ack: 'gateway' } } }).template)['/slack/interactions'];
+    expect(interactions.Properties.Integration.IntegrationResponses).toEqual([{ StatusCode: '200' }]);
   });
 
   test('a static body that is not JSON, or holds VTL syntax, is refused at synth', () => {
@@ -147,10 +254,9 @@ describe('stage', () => {
 });
 
 describe('worker function', () => {
-  test('provided.al2023 bootstrap on x86_64 with the secret ARN and JSON logs, no API URL overrides', () => {
-    const fns = resources(defaults.template, 'AWS::Lambda::Function');
-    expect(fns).toHaveLength(1);
-    const p = fns[0].Properties;
+  test('provided.al2023 bootstrap on x86_64, ACKBOT_ROLE=worker, the secret ARN and JSON logs, no API URL overrides', () => {
+    expect(resources(defaults.template, 'AWS::Lambda::Function')).toHaveLength(2); // the worker and the front door
+    const p = defaults.template.toJSON().Resources[workerId].Properties;
     expect(p.Runtime).toBe('provided.al2023');
     expect(p.Handler).toBe('bootstrap');
     expect(p.Architectures).toEqual(['x86_64']);
@@ -159,13 +265,15 @@ describe('worker function', () => {
     const env = p.Environment.Variables;
     expect(env.ACKBOT_SECRET_ARN.Ref).toMatch(/^PlatformSecret/);
     expect(env.ACKBOT_LOG_FORMAT).toBe('json');
-    expect(Object.keys(env).sort()).toEqual(['ACKBOT_LOG_FORMAT', 'ACKBOT_SECRET_ARN', 'RUST_LOG']);
+    expect(env.ACKBOT_ROLE).toBe('worker');
+    expect(Object.keys(env).sort()).toEqual(['ACKBOT_LOG_FORMAT', 'ACKBOT_ROLE', 'ACKBOT_SECRET_ARN', 'RUST_LOG']);
     expect(JSON.stringify(env)).not.toMatch(/SLACK_|LINE_/);
   });
 
   test('memory, timeout and architecture are settings', () => {
     const { template } = synth({ worker: { memoryMb: 512, timeoutSeconds: 60, architecture: 'arm64', reservedConcurrency: 5 } });
     template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ACKBOT_ROLE: 'worker' }) },
       MemorySize: 512,
       Timeout: 60,
       Architectures: ['arm64'],
@@ -174,10 +282,11 @@ describe('worker function', () => {
   });
 
   test('log group with the configured retention is the function log group', () => {
-    defaults.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    const [logGroupId] = Object.keys(defaults.template.findResources('AWS::Logs::LogGroup'));
-    defaults.template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: logGroupId } } });
-    synth({ worker: { logRetentionDays: 7 } }).template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    const logGroupId = logicalId(defaults.template, 'AWS::Logs::LogGroup', 'WorkerLogs');
+    expect(defaults.template.toJSON().Resources[logGroupId].Properties).toEqual({ RetentionInDays: 30 });
+    expect(defaults.template.toJSON().Resources[workerId].Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
+    const { template } = synth({ worker: { logRetentionDays: 7 } });
+    expect(template.toJSON().Resources[logicalId(template, 'AWS::Logs::LogGroup', 'WorkerLogs')].Properties.RetentionInDays).toBe(7);
   });
 
   test('async invoke: 2 retries, 1 hour max age, failures to the DLQ', () => {
@@ -200,6 +309,91 @@ describe('worker function', () => {
   });
 });
 
+describe('front door function', () => {
+  const front = () => defaults.template.toJSON().Resources[frontId].Properties;
+
+  test('the worker\'s runtime and architecture, selected by ACKBOT_ROLE=front, pointing at the worker', () => {
+    const p = front();
+    expect(p.Runtime).toBe('provided.al2023');
+    expect(p.Handler).toBe('bootstrap');
+    expect(p.Architectures).toEqual(['x86_64']);
+    const [secretId] = Object.keys(defaults.template.findResources('AWS::SecretsManager::Secret'));
+    expect(p.Environment.Variables).toEqual({
+      ACKBOT_ROLE: 'front',
+      ACKBOT_WORKER_FUNCTION: { Ref: workerId },
+      ACKBOT_SECRET_ARN: { Ref: secretId },
+      ACKBOT_LOG_FORMAT: 'json',
+      RUST_LOG: 'info',
+      ACKBOT_ACK_DEADLINE_MS: '2500',
+    });
+    // No credentials in the environment: they are read from the secret.
+    expect(Object.keys(p.Environment.Variables).filter((k) => /^(SLACK|LINE)_/.test(k))).toEqual([]);
+  });
+
+  test('defaults: 256 MB, 3 s (Slack\'s deadline), no reserved concurrency, no async invoke config', () => {
+    expect(front().MemorySize).toBe(256);
+    expect(front().Timeout).toBe(3);
+    expect(front().ReservedConcurrentExecutions).toBeUndefined();
+    // Only the worker is invoked asynchronously.
+    const configs = resources(defaults.template, 'AWS::Lambda::EventInvokeConfig');
+    expect(configs.map((c) => c.Properties.FunctionName)).toEqual([{ Ref: workerId }]);
+  });
+
+  test('memory, timeout, deadline, log level and reserved concurrency are settings; the architecture follows the worker', () => {
+    const { template } = synth({
+      worker: { architecture: 'arm64' },
+      front: { memoryMb: 512, timeoutSeconds: 10, ackDeadlineMs: 8000, logLevel: 'ackbot=debug', reservedConcurrency: 4 },
+    });
+    const p = template.toJSON().Resources[logicalId(template, 'AWS::Lambda::Function', 'FrontDoor')].Properties;
+    expect(p).toMatchObject({ MemorySize: 512, Timeout: 10, ReservedConcurrentExecutions: 4, Architectures: ['arm64'] });
+    expect(p.Environment.Variables).toMatchObject({ ACKBOT_ACK_DEADLINE_MS: '8000', RUST_LOG: 'ackbot=debug' });
+  });
+
+  test('its own log group with front.logRetentionDays', () => {
+    const logGroupId = logicalId(defaults.template, 'AWS::Logs::LogGroup', 'FrontDoorLogs');
+    expect(defaults.template.toJSON().Resources[logGroupId].Properties).toEqual({ RetentionInDays: 30 });
+    expect(front().LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
+    const { template } = synth({ front: { logRetentionDays: 14 } });
+    expect(template.toJSON().Resources[logicalId(template, 'AWS::Logs::LogGroup', 'FrontDoorLogs')].Properties.RetentionInDays).toBe(14);
+    expect(() => synth({ front: { logRetentionDays: 10 } })).toThrow(/front\.logRetentionDays/);
+  });
+
+  test('out-of-range settings are refused', () => {
+    expect(() => synth({ front: { timeoutSeconds: 30 } })).toThrow(/front\.timeoutSeconds must be 1–29/);
+    expect(() => synth({ front: { timeoutSeconds: 0 } })).toThrow(/front\.timeoutSeconds/);
+    expect(() => synth({ front: { ackDeadlineMs: 3000 } })).toThrow(/front\.ackDeadlineMs must be at least 100 and below .* \(3000\), got 3000/);
+    expect(() => synth({ front: { ackDeadlineMs: 99 } })).toThrow(/front\.ackDeadlineMs/);
+    expect(() => synth({ front: { memoryMb: 64 } })).toThrow(/front\.memoryMb/);
+    expect(() => synth({ front: { reservedConcurrency: 0 } })).toThrow(/front\.reservedConcurrency/);
+    // A longer timeout makes room for a longer deadline.
+    expect(() => synth({ front: { timeoutSeconds: 29, ackDeadlineMs: 28000 } })).not.toThrow();
+  });
+});
+
+describe('code asset', () => {
+  /** The S3 assets of a stack (the Lambda code is one). */
+  const assets = (stack: AckbotStack) => stack.node.findAll().filter((c): c is s3assets.Asset => c instanceof s3assets.Asset);
+
+  test('a given workerCode is one asset, used by both functions', () => {
+    const fns = resources(defaults.template, 'AWS::Lambda::Function');
+    expect(fns).toHaveLength(2);
+    expect(fns[0].Properties.Code).toEqual(fns[1].Properties.Code);
+    expect(fns[0].Properties.Code.S3Key).toMatch(/\.zip$/);
+    expect(assets(defaults.stack)).toHaveLength(1);
+  });
+
+  test('the cargo-lambda build is one asset too, used by both functions (bundling skipped here)', () => {
+    // `aws:cdk:bundling-stacks: []` is what `cdk synth --exclusively` of another stack sets: the asset
+    // is declared but not built, so this runs no cargo-lambda and stays fast.
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new AckbotStack(app, 'Cargo', { settings: DEFAULT_SETTINGS });
+    const fns = resources(Template.fromStack(stack), 'AWS::Lambda::Function');
+    expect(fns).toHaveLength(2);
+    expect(fns[0].Properties.Code).toEqual(fns[1].Properties.Code);
+    expect(assets(stack)).toHaveLength(1);
+  });
+});
+
 describe('dead-letter queue', () => {
   test('keeps messages 14 days, encrypted, TLS only', () => {
     defaults.template.resourceCountIs('AWS::SQS::Queue', 1);
@@ -215,9 +409,12 @@ describe('dead-letter queue', () => {
 });
 
 describe('alarms', () => {
+  /** The alarm with this construct id, e.g. "FrontDoorErrors". */
+  const alarm = (t: Template, id: string) => t.toJSON().Resources[logicalId(t, 'AWS::CloudWatch::Alarm', id)].Properties;
+
   test('DLQ depth, function errors and destination delivery failures', () => {
     const [dlqId] = Object.keys(defaults.template.findResources('AWS::SQS::Queue'));
-    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', 5); // these three, and the front door's two
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -238,11 +435,41 @@ describe('alarms', () => {
     });
   });
 
+  test('front door errors: its own Errors metric, the same threshold as the worker\'s', () => {
+    expect(alarm(defaults.template, 'FrontDoorErrors')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: frontId } }],
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm(defaults.template, 'WorkerErrors').Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: workerId } }]);
+    const { template } = synth({ alarms: { functionErrorsThreshold: 4 } });
+    expect(alarm(template, 'FrontDoorErrors').Threshold).toBe(4);
+    expect(alarm(template, 'WorkerErrors').Threshold).toBe(4);
+  });
+
+  test('front door duration: halfway between the ack deadline and the timeout', () => {
+    expect(alarm(defaults.template, 'FrontDoorNearTimeout')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Duration',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: frontId } }],
+      Statistic: 'Maximum',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 2750,
+    });
+    const { template } = synth({ front: { timeoutSeconds: 10, ackDeadlineMs: 6000 } });
+    expect(alarm(template, 'FrontDoorNearTimeout').Threshold).toBe(8000);
+  });
+
   test('alarms notify the configured SNS topic, and can be turned off', () => {
     const topic = 'arn:aws:sns:us-east-1:123456789012:ops';
     const { template } = synth({ alarms: { snsTopicArn: topic } });
-    for (const alarm of resources(template, 'AWS::CloudWatch::Alarm')) {
-      expect(alarm.Properties.AlarmActions).toEqual([topic]);
+    expect(resources(template, 'AWS::CloudWatch::Alarm')).toHaveLength(5);
+    for (const a of resources(template, 'AWS::CloudWatch::Alarm')) {
+      expect(a.Properties.AlarmActions).toEqual([topic]);
     }
     synth({ alarms: { enabled: false } }).template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
@@ -271,10 +498,17 @@ describe('secret and least privilege', () => {
     ]);
   });
 
-  test('secretsmanager:GetSecretValue only, only on the one secret', () => {
+  const workerRoleId = logicalId(defaults.template, 'AWS::IAM::Role', 'WorkerRole');
+  const frontRoleId = logicalId(defaults.template, 'AWS::IAM::Role', 'FrontDoorRole');
+
+  test('secretsmanager:GetSecretValue only, only on the one secret, once per function role', () => {
     const [secretId] = Object.keys(defaults.template.findResources('AWS::SecretsManager::Secret'));
-    const secretStatements = statements().filter((s) => asList(s.Action).some((a: string) => a.startsWith('secretsmanager:')));
-    expect(secretStatements).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } }]);
+    for (const roleId of [workerRoleId, frontRoleId]) {
+      const secretStatements = roleStatements(defaults.template, roleId).filter((s) =>
+        asList(s.Action).some((a: string) => a.startsWith('secretsmanager:')),
+      );
+      expect(secretStatements).toEqual([{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } }]);
+    }
     expect(statements().some((s) => asList(s.Action).some((a: string) => a.startsWith('kms:')))).toBe(false);
   });
 
@@ -288,8 +522,8 @@ describe('secret and least privilege', () => {
   test('the worker role holds exactly: its secret, its DLQ, its log group; no managed policies', () => {
     const [secretId] = Object.keys(defaults.template.findResources('AWS::SecretsManager::Secret'));
     const [dlqId] = Object.keys(defaults.template.findResources('AWS::SQS::Queue'));
-    const [logGroupId] = Object.keys(defaults.template.findResources('AWS::Logs::LogGroup'));
-    expect(statements()).toEqual([
+    const logGroupId = logicalId(defaults.template, 'AWS::Logs::LogGroup', 'WorkerLogs');
+    expect(roleStatements(defaults.template, workerRoleId)).toEqual([
       // The log group's Arn attribute ends in ":*" (its streams), which is as narrow as streams allow.
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } },
@@ -300,17 +534,35 @@ describe('secret and least privilege', () => {
       },
     ]);
     const roles = resources(defaults.template, 'AWS::IAM::Role');
-    expect(roles).toHaveLength(1);
-    expect(roles[0].Properties.ManagedPolicyArns).toBeUndefined();
+    expect(roles).toHaveLength(2);
+    for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  test('the front door role holds exactly: its log group, the secret, invoking the worker (its ARN, no qualifier)', () => {
+    const [secretId] = Object.keys(defaults.template.findResources('AWS::SecretsManager::Secret'));
+    const logGroupId = logicalId(defaults.template, 'AWS::Logs::LogGroup', 'FrontDoorLogs');
+    expect(roleStatements(defaults.template, frontRoleId)).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } },
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [workerId, 'Arn'] } },
+    ]);
+    const role = defaults.template.toJSON().Resources[frontRoleId].Properties;
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+    ]);
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    // The function uses that role, and no other policy names it.
+    expect(defaults.template.toJSON().Resources[frontId].Properties.Role).toEqual({ 'Fn::GetAtt': [frontRoleId, 'Arn'] });
+    const invokers = statements().filter((s) => asList(s.Action).includes('lambda:InvokeFunction'));
+    expect(invokers).toHaveLength(1);
   });
 
   test('an existing secret by name: no secret created, the name plus the random suffix granted', () => {
     const { template } = synth({ secret: { existing: 'ackbot/prod' } });
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     const granted = statements(template).filter((s) => s.Action === 'secretsmanager:GetSecretValue');
-    expect(granted).toHaveLength(1);
-    const resource = JSON.stringify(granted[0].Resource);
-    expect(resource).toContain(':secret:ackbot/prod-??????');
+    expect(granted).toHaveLength(2); // the worker and the front door
+    for (const g of granted) expect(JSON.stringify(g.Resource)).toContain(':secret:ackbot/prod-??????');
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { ACKBOT_SECRET_ARN: Match.objectLike({ 'Fn::Join': Match.anyValue() }) } },
     });
@@ -320,11 +572,16 @@ describe('secret and least privilege', () => {
     const arn = 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:ackbot-AbCdEf';
     const key = 'arn:aws:kms:ap-northeast-1:123456789012:key/11111111-2222-3333-4444-555555555555';
     const { template } = synth({ secret: { existing: arn, kmsKeyArn: key } });
-    const all = statements(template);
-    expect(all).toContainEqual({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn });
-    expect(all).toContainEqual(
-      expect.objectContaining({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: key, Condition: expect.anything() }),
-    );
+    for (const construct of ['WorkerRole', 'FrontDoorRole']) {
+      const all = roleStatements(template, logicalId(template, 'AWS::IAM::Role', construct));
+      expect(all).toContainEqual({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn });
+      expect(all).toContainEqual({
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: key,
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+      });
+    }
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { ACKBOT_SECRET_ARN: arn } } });
   });
 });
@@ -337,5 +594,10 @@ describe('outputs', () => {
     }
     expect(JSON.stringify(outputs.SlackCommandsUrl.Value)).toContain('/slack/commands');
     expect(JSON.stringify(outputs.LineWebhookUrl.Value)).toContain('/line/webhook');
+    expect(outputs.WorkerFunctionName.Value).toEqual({ Ref: workerId });
+  });
+
+  test('FrontDoorFunctionName when a front door exists', () => {
+    expect(defaults.template.findOutputs('FrontDoorFunctionName').FrontDoorFunctionName.Value).toEqual({ Ref: frontId });
   });
 });

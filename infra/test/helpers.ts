@@ -39,3 +39,17 @@ export function methodsByRoute(template: Template): Record<string, Resource> {
   }
   return out;
 }
+
+/** The logical ID of the one resource of `type` whose construct id is `constructId` (e.g. "Worker"). */
+export function logicalId(template: Template, type: string, constructId: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => new RegExp(`^${constructId}[0-9A-F]{8}$`).test(id));
+  if (ids.length !== 1) throw new Error(`expected one ${type} ${constructId}, found ${JSON.stringify(ids)}`);
+  return ids[0];
+}
+
+/** Every statement of the identity policies attached to the role with logical ID `roleId`. */
+export function roleStatements(template: Template, roleId: string): Record<string, any>[] {
+  return resources(template, 'AWS::IAM::Policy')
+    .filter((p) => (p.Properties.Roles as { Ref?: string }[]).some((r) => r.Ref === roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+}

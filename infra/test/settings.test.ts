@@ -11,6 +11,53 @@ describe('settings', () => {
     expect(s.worker.architecture).toBe('x86_64');
   });
 
+  test('defaults: Slack events and interactions acked by the front door, commands and LINE by the gateway', () => {
+    const s = resolveSettings({});
+    expect([s.slack.commands.ack, s.slack.interactions.ack, s.slack.events.ack, s.line.webhook.ack]).toEqual([
+      'gateway',
+      'function',
+      'function',
+      'gateway',
+    ]);
+    expect(s.front).toEqual({
+      memoryMb: 256,
+      timeoutSeconds: 3,
+      logRetentionDays: 30,
+      logLevel: 'info',
+      ackDeadlineMs: 2500,
+      reservedConcurrency: undefined,
+    });
+  });
+
+  test('ack modes and front door settings are overridable like the rest', () => {
+    const s = resolveSettings({
+      'ackbot:slack.events.ack': 'gateway',
+      'ackbot:slack.events.body': '{"ok":true}',
+      'ackbot:line.webhook.ack': 'function',
+      'ackbot:front.timeoutSeconds': '6',
+      'ackbot:front.ackDeadlineMs': '5000',
+      'ackbot:front.memoryMb': '512',
+      'ackbot:front.logLevel': 'ackbot=debug',
+      'ackbot:front.reservedConcurrency': '2',
+    });
+    expect(s.slack.events).toEqual({ ack: 'gateway', status: 200, body: '{"ok":true}' });
+    expect(s.slack.interactions.ack).toBe('function');
+    expect(s.line.webhook.ack).toBe('function');
+    expect(s.front).toEqual({
+      memoryMb: 512,
+      timeoutSeconds: 6,
+      logRetentionDays: 30,
+      logLevel: 'ackbot=debug',
+      ackDeadlineMs: 5000,
+      reservedConcurrency: 2,
+    });
+    // The same in cdk.json's object form.
+    expect(resolveSettings({ ackbot: { slack: { interactions: { ack: 'gateway' } }, front: { memoryMb: 1024 } } })).toMatchObject({
+      slack: { interactions: { ack: 'gateway', status: 200 }, events: { ack: 'function' } },
+      front: { memoryMb: 1024, timeoutSeconds: 3 },
+    });
+  });
+
   test('-c ackbot:<path>=<string> overrides are typed by the default they replace', () => {
     const s = resolveSettings({
       'ackbot:slack.commands.status': '202',
@@ -21,7 +68,7 @@ describe('settings', () => {
       'ackbot:api.extraContentTypes': 'application/json;charset=UTF-8, text/json',
       'ackbot:secret.existing': 'ackbot/prod',
     });
-    expect(s.slack.commands).toEqual({ status: 202, body: '{"response_type":"in_channel"}' });
+    expect(s.slack.commands).toEqual({ ack: 'gateway', status: 202, body: '{"response_type":"in_channel"}' });
     expect(s.line.enabled).toBe(false);
     expect(s.worker.memoryMb).toBe(512);
     expect(s.worker.reservedConcurrency).toBe(3);
@@ -54,6 +101,7 @@ describe('settings', () => {
     expect(() => resolveSettings({ '@aws-cdk/core:checkSecretUsage': true, 'ackbot:prebuiltAsset': '/tmp/x' })).not.toThrow();
     expect(() => resolveSettings({ 'ackbot:worker.memory': '512' })).toThrow(/unknown ackbot setting "worker.memory"/);
     expect(() => resolveSettings({ ackbot: { slak: {} } })).toThrow(/unknown ackbot setting "slak"/);
+    expect(() => resolveSettings({ 'ackbot:front.deadlineMs': '100' })).toThrow(/unknown ackbot setting "front.deadlineMs"/);
   });
 
   test('bad values are refused with the setting named', () => {
@@ -61,5 +109,13 @@ describe('settings', () => {
     expect(() => resolveSettings({ 'ackbot:line.enabled': 'yes' })).toThrow(/line.enabled/);
     expect(() => resolveSettings({ 'ackbot:worker.logRetentionDays': '10' })).toThrow(/logRetentionDays/);
     expect(() => resolveSettings({ 'ackbot:slack.enabled': 'false', 'ackbot:line.enabled': 'false' })).toThrow(/at least one platform/);
+    expect(() => resolveSettings({ 'ackbot:slack.events.ack': 'lambda' })).toThrow(/slack\.events\.ack must be gateway or function, got lambda/);
+    expect(() => resolveSettings({ 'ackbot:slack.interactions.body': '{}' })).toThrow(
+      /slack\.interactions\.body is for gateway acks only: on a function route the front door computes the answer/,
+    );
+    expect(() => resolveSettings({ 'ackbot:front.timeoutSeconds': '30' })).toThrow(/front\.timeoutSeconds must be 1–29/);
+    expect(() => resolveSettings({ 'ackbot:front.timeoutSeconds': 'soon' })).toThrow(/front\.timeoutSeconds/);
+    expect(() => resolveSettings({ 'ackbot:front.timeoutSeconds': '2' })).toThrow(/front\.ackDeadlineMs must be at least 100 and below/);
+    expect(() => resolveSettings({ 'ackbot:front.ackDeadlineMs': '50' })).toThrow(/front\.ackDeadlineMs/);
   });
 });
