@@ -15,7 +15,7 @@
 The report is printed and written to bench/results/lambda.json. Standard library only (plus
 cargo-lambda); the doubles come from infra/contract/lambda_harness.py.
 
-    python3 bench/lambda_cold_start.py [--runs 10] [--skip-build] [--bootstrap PATH]
+    python3 bench/lambda_cold_start.py [--runs 10] [--skip-build] [--bootstrap PATH] [--role front]
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from urllib.parse import urlencode, urlparse
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "infra" / "contract"))
-from lambda_harness import RuntimeApi, SlackStandIn, Worker, now_ms  # noqa: E402
+from lambda_harness import LambdaApiStandIn, RuntimeApi, SlackStandIn, Worker, now_ms  # noqa: E402
 
 # provided.al2023 ships glibc 2.34: a binary needing a newer symbol version fails at exec there.
 AL2023_GLIBC = (2, 34)
@@ -236,6 +236,65 @@ def cold_start(bootstrap: Path, memory_mb: int) -> dict:
             worker.stop()
 
 
+def app_mention_proxy_event() -> dict:
+    """A signed Events API `app_mention` as API Gateway's Lambda proxy integration delivers it."""
+    body = json.dumps({
+        "token": "x", "team_id": "T0001", "api_app_id": "A123456", "type": "event_callback",
+        "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}", "event_time": int(time.time()),
+        "event": {"type": "app_mention", "user": "U2147483697", "text": f"<@U0BOT> echo {ECHO_TEXT}",
+                  "ts": f"{time.time():.6f}", "channel": "C2147483705"},
+    }, ensure_ascii=False)
+    ts = int(time.time())
+    signature = "v0=" + hmac.new(SIGNING_SECRET.encode(), b"v0:%d:" % ts + body.encode(), hashlib.sha256).hexdigest()
+    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": str(ts),
+               "X-Slack-Signature": signature, "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)"}
+    return {
+        "resource": "/slack/events", "path": "/slack/events", "httpMethod": "POST",
+        "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None, "pathParameters": None, "stageVariables": None,
+        "requestContext": {"resourcePath": "/slack/events", "httpMethod": "POST", "stage": "prod",
+                           "requestId": str(uuid.uuid4()), "requestTimeEpoch": now_ms(),
+                           "identity": {"sourceIp": "3.94.12.34"}},
+        "body": body, "isBase64Encoded": False,
+    }
+
+
+def cold_start_front(bootstrap: Path, memory_mb: int) -> dict:
+    """One cold start of the front door: the proxy event waits before the exec."""
+    with RuntimeApi() as runtime, LambdaApiStandIn() as lambda_api:
+        invocation = runtime.invoke(app_mention_proxy_event())
+        front = Worker(bootstrap, runtime, secrets={
+            "ACKBOT_ROLE": "front", "ACKBOT_WORKER_FUNCTION": "ackbot-worker",
+            "AWS_ENDPOINT_URL_LAMBDA": lambda_api.base_url,
+            "AWS_ACCESS_KEY_ID": "AKIDBENCHMARK", "AWS_SECRET_ACCESS_KEY": "bench-secret-key",
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        }, memory_mb=memory_mb)
+        front.start()
+        try:
+            answer = runtime.answer(invocation, timeout=30)
+            handed_on = lambda_api.wait_for(timeout=5)
+            if not answer.ok or answer.json().get("statusCode") != 200:
+                raise RuntimeError(f"unexpected answer {answer.kind} {answer.body!r}; output:\n{front.tail()}")
+            if handed_on.headers.get("x-amz-invocation-type") != "Event":
+                raise RuntimeError(f"the Invoke is not asynchronous: {handed_on.headers}")
+            t0 = front.started_at
+            lambda_api.clear()
+            warm = runtime.invoke(app_mention_proxy_event())
+            invoked_at = runtime.invocations[warm].invoked_at
+            warm_answer = runtime.answer(warm, timeout=10)
+            warm_handed_on = lambda_api.wait_for(timeout=5)
+            return {
+                "init_ms": (runtime.polls[0] - t0) * 1000,
+                "reply_ms": (handed_on.at - t0) * 1000,
+                "response_ms": (answer.at - t0) * 1000,
+                "warm_reply_ms": (warm_handed_on.at - invoked_at) * 1000,
+                "warm_response_ms": (warm_answer.at - invoked_at) * 1000,
+                "peak_rss_kib": peak_rss_kib(front.process.pid),
+            }
+        finally:
+            front.stop()
+
+
 def summary(values: list[float]) -> dict:
     return {"min": round(min(values), 2), "median": round(statistics.median(values), 2), "max": round(max(values), 2)}
 
@@ -252,8 +311,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, default=256, help="AWS_LAMBDA_FUNCTION_MEMORY_SIZE (informational)")
     parser.add_argument("--features", help="build with only these crate features, e.g. `lambda` "
                         "(default: the default features)")
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "lambda.json")
+    parser.add_argument("--role", choices=("worker", "front"), default="worker",
+                        help="measure the worker (default) or the function-ack front door")
+    parser.add_argument("--out", type=Path, help="default bench/results/lambda.json (lambda-front.json for --role front)")
     args = parser.parse_args(argv)
+    front = args.role == "front"
+    if args.out is None:
+        args.out = REPO / "bench" / "results" / ("lambda-front.json" if front else "lambda.json")
 
     build_s, builder = None, None
     if not args.skip_build and not args.bootstrap:
@@ -270,8 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     glibc, glibc_method = glibc_requirement(bootstrap)
     glibc_ok = glibc is None or glibc <= AL2023_GLIBC
 
-    log(f"measuring {args.runs} cold starts of {bootstrap}")
-    runs = [cold_start(bootstrap, args.memory_mb) for _ in range(args.runs)]
+    log(f"measuring {args.runs} cold starts of {bootstrap} as the {args.role}")
+    measure = cold_start_front if front else cold_start
+    runs = [measure(bootstrap, args.memory_mb) for _ in range(args.runs)]
 
     metrics = {key: summary([r[key] for r in runs]) for key in
                ("init_ms", "reply_ms", "response_ms", "warm_reply_ms", "warm_response_ms")}
@@ -282,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
                  "glibc": os.confstr("CS_GNU_LIBC_VERSION") if hasattr(os, "confstr") else None},
         "builder": builder,
         "features": args.features or "default",
+        "role": args.role,
         "build_seconds": round(build_s, 1) if build_s is not None else None,
         "bootstrap": str(bootstrap),
         "binary_bytes": binary_size,
@@ -307,13 +373,15 @@ def main(argv: list[str] | None = None) -> int:
           f"{'ok' if glibc_ok else 'TOO NEW'}; {glibc_method})")
     if build_s is not None:
         print(f"  build             {build_s:>10.1f} s")
-    print(f"\ncold start, {args.runs} runs (ms from exec)     min   median      max")
-    for label, key in (("init (first poll of /next)", "init_ms"), ("reply at response_url", "reply_ms"),
-                       ("/response posted", "response_ms")):
+    reply_label = "Invoke of the worker received" if front else "reply at response_url"
+    response_label = "ack (/response) posted" if front else "/response posted"
+    print(f"\ncold start of the {args.role}, {args.runs} runs (ms from exec)  min   median      max")
+    for label, key in (("init (first poll of /next)", "init_ms"), (reply_label, "reply_ms"),
+                       (response_label, "response_ms")):
         m = metrics[key]
         print(f"  {label:<34}{m['min']:>8.2f} {m['median']:>8.2f} {m['max']:>8.2f}")
     print("warm invocation (ms from invoke)")
-    for label, key in (("reply at response_url", "warm_reply_ms"), ("/response posted", "warm_response_ms")):
+    for label, key in ((reply_label, "warm_reply_ms"), (response_label, "warm_response_ms")):
         m = metrics[key]
         print(f"  {label:<34}{m['min']:>8.2f} {m['median']:>8.2f} {m['max']:>8.2f}")
     if result["peak_rss_mib"]:

@@ -42,6 +42,7 @@ __all__ = [
     "RuntimeApi",
     "SlackStandIn",
     "LineStandIn",
+    "LambdaApiStandIn",
     "Worker",
     "worker_env",
     "now_ms",
@@ -474,6 +475,14 @@ class SlackStandIn(_RecordingStandIn):
             return 200, {"ok": True, "channel": call.body["channel"], "ts": ts,
                          "message": {"text": call.body.get("text")}}, {}
         return 404, "not_found", {}
+
+
+class LambdaApiStandIn(_RecordingStandIn):
+    """The Lambda API's ``Invoke``, as the front door calls it: every call is recorded and answered
+    ``202`` (an ``Event`` invocation queued). ``base_url`` is ``AWS_ENDPOINT_URL_LAMBDA``."""
+
+    def _respond(self, call: Call) -> tuple[int, Any, dict[str, str]]:
+        return 202, b"", {}
 
 
 class LineStandIn(_RecordingStandIn):
