@@ -62,13 +62,15 @@ pub(crate) fn credentials(env: &impl Fn(&str) -> Option<String>) -> Result<Ident
     .into())
 }
 
-/// A request to sign and send: `POST url` with `headers` and `body`, for `service` in `region`.
+/// A request to sign and send: `POST url` with `headers` and `body`, for `service` in `region`,
+/// within `timeout` when one is given (else the client's own).
 pub(crate) struct SignedPost<'a> {
     pub service: &'static str,
     pub region: &'a str,
     pub url: &'a str,
     pub headers: &'a [(&'a str, &'a str)],
     pub body: Vec<u8>,
+    pub timeout: Option<std::time::Duration>,
 }
 
 impl SignedPost<'_> {
@@ -99,6 +101,9 @@ impl SignedPost<'_> {
             .map_err(|e| signing(e.into()))?
             .into_parts();
         let mut request = http.post(self.url);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
         for (name, value) in self.headers.iter().copied().chain(instructions.headers()) {
             request = request.header(name, value);
         }

@@ -93,6 +93,7 @@ pub(crate) async fn load(
         url: &endpoint,
         headers: &headers,
         body: body.into_bytes(),
+        timeout: None,
     };
     let response = request.send(&reqwest::Client::new(), &identity).await?;
     let status = response.status();

@@ -145,8 +145,13 @@ impl WorkerInvoker {
         })
     }
 
-    /// Invokes the worker asynchronously with `envelope`; Lambda answers 202 once it is queued.
-    pub(crate) async fn hand_on(&self, envelope: &Envelope) -> Result<(), HandOnError> {
+    /// Invokes the worker asynchronously with `envelope` within `timeout`; Lambda answers 202 once
+    /// it is queued.
+    pub(crate) async fn hand_on(
+        &self,
+        envelope: &Envelope,
+        timeout: Duration,
+    ) -> Result<(), HandOnError> {
         let headers = [
             ("content-type", "application/json"),
             ("x-amz-invocation-type", "Event"),
@@ -157,6 +162,7 @@ impl WorkerInvoker {
             url: &self.url,
             headers: &headers,
             body: envelope.to_json(),
+            timeout: Some(timeout),
         };
         let response = request.send(&self.http, &self.identity).await?;
         let status = response.status();
@@ -170,6 +176,11 @@ impl WorkerInvoker {
         })
     }
 }
+
+/// How long the front door may take in all, inside Slack's 3 s with room for API Gateway.
+const ANSWER_WITHIN: Duration = Duration::from_millis(2_900);
+/// The least time the Invoke of the worker gets, however long the handler took.
+const MIN_HAND_ON: Duration = Duration::from_millis(250);
 
 /// Answers one proxy event: the front door's answer as API Gateway's proxy response, after the
 /// Envelope was handed on. A failed hand-on is an error (API Gateway answers 502, Slack retries
@@ -192,10 +203,13 @@ pub(crate) async fn answer(
             ));
         }
     };
+    let started = std::time::Instant::now();
     let request_id = envelope.request_id.clone();
     let answer = worker.front(envelope, deadline).await;
     if let Some(envelope) = &answer.forward {
-        if let Err(e) = invoker.hand_on(envelope).await {
+        // Slack waits 3 s for the whole answer: the Invoke gets what the handler left of it.
+        let left = ANSWER_WITHIN.saturating_sub(started.elapsed());
+        if let Err(e) = invoker.hand_on(envelope, left.max(MIN_HAND_ON)).await {
             tracing::error!(request_id, error = %bot_core::chain(&e), "could not hand the Envelope to the worker");
             return Err(e);
         }

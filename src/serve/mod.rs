@@ -129,3 +129,70 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutdown signal received: no new webhooks, finishing queued work");
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::time::Instant;
+
+    use bot_core::{now_ms, Bot, Reply, SecretString};
+    use bot_slack::ViewResponse;
+
+    use super::*;
+
+    const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+
+    /// Through a real socket, as Slack meets `ackbot serve`: a modal whose handler needs 5 s is
+    /// acknowledged within the deadline, and the worker still runs it for its replies.
+    #[tokio::test]
+    async fn a_slow_view_handler_is_acked_in_time_over_the_wire() {
+        let vars: HashMap<&str, &str> = [
+            ("SLACK_SIGNING_SECRET", SECRET),
+            ("SLACK_API_URL", "http://127.0.0.1:9/api"),
+            ("ACKBOT_ACK_DEADLINE_MS", "300"),
+        ]
+        .into();
+        let config = Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap();
+        let runs = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = runs.clone();
+        let bot = Bot::new().view("slow", move || {
+            let runs = counted.clone();
+            async move {
+                runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                (ViewResponse::error("b", "too late"), Reply::text("late"))
+            }
+        });
+        let worker = crate::wiring::worker(bot.build().unwrap(), &config).unwrap();
+        let running = start(&config, worker, SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .unwrap();
+        let body = bot_slack::sample::view_submission("slow", "b", "a", "text", "C1");
+        let timestamp = now_ms() / 1000;
+        let signature = bot_slack::sign(&SecretString::from(SECRET), timestamp, body.as_bytes());
+        let started = Instant::now();
+        let response = reqwest::Client::new()
+            .post(format!("http://{}/slack/interactions", running.addr))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-slack-request-timestamp", timestamp.to_string())
+            .header("x-slack-signature", signature)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let took = started.elapsed();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), "", "the plain ack");
+        assert!(took < Duration::from_millis(1500), "acked after {took:?}");
+        // The worker picks the Envelope up and runs the handler again for its replies.
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while runs.load(std::sync::atomic::Ordering::SeqCst) < 2 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 2);
+        running
+            .stop_after(async {}, Duration::from_millis(10))
+            .await
+            .unwrap();
+    }
+}
