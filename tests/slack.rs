@@ -7,12 +7,11 @@ use std::time::{Duration, Instant};
 
 use bot_core::{now_ms, SecretString};
 use bot_slack::sample;
+use common::slack::{post_signed, serve, SECRET};
 use common::Server;
 use serde_json::{json, Value};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
 async fn slack_api() -> MockServer {
     let server = MockServer::start().await;
@@ -23,40 +22,8 @@ async fn slack_api() -> MockServer {
     server
 }
 
-fn serve(api: &MockServer, extra: &[(&str, &str)]) -> Server {
-    let api_url = format!("{}/api", api.uri());
-    let mut env = vec![
-        ("SLACK_SIGNING_SECRET", SECRET),
-        ("SLACK_BOT_TOKEN", "xoxb-test-token"),
-        ("SLACK_API_URL", api_url.as_str()),
-    ];
-    env.extend_from_slice(extra);
-    Server::start(&env)
-}
-
 fn response_url(api: &MockServer, id: &str) -> String {
     format!("{}/commands/T0001/{id}/hook-token", api.uri())
-}
-
-/// Posts `body` to `route`, signed with `secret` at `timestamp`.
-async fn post_signed(
-    server: &Server,
-    route: &str,
-    content_type: &str,
-    body: &str,
-    timestamp: i64,
-    secret: &str,
-) -> reqwest::Response {
-    let signature = bot_slack::sign(&SecretString::from(secret), timestamp, body.as_bytes());
-    reqwest::Client::new()
-        .post(format!("{}{route}", server.url))
-        .header("content-type", content_type)
-        .header("X-Slack-Request-Timestamp", timestamp.to_string())
-        .header("X-Slack-Signature", signature)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap()
 }
 
 /// Posts a slash command signed at `timestamp`; returns (status, request id, ack time).
@@ -67,15 +34,7 @@ async fn post(
     secret: &str,
 ) -> (u16, String, Duration) {
     let started = Instant::now();
-    let response = post_signed(
-        server,
-        "/slack/commands",
-        "application/x-www-form-urlencoded",
-        body,
-        timestamp,
-        secret,
-    )
-    .await;
+    let response = post_signed(server, "/slack/commands", body, timestamp, secret, &[]).await;
     let elapsed = started.elapsed();
     let id = response
         .headers()
