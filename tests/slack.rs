@@ -98,6 +98,31 @@ async fn ack_arrives_at_once_while_the_handler_sleeps() {
 }
 
 #[tokio::test]
+async fn a_replayed_valid_command_is_answered_once() {
+    let api = slack_api().await;
+    let server = serve(&api, &[]);
+    let body = sample::slash_command("/echo only once", &response_url(&api, "replay"));
+    let now = now_ms() / 1000;
+    let (first, _, _) = post(&server, &body, now, SECRET).await;
+    assert!(reply(&api, "replay", Duration::from_secs(10))
+        .await
+        .is_some());
+    // The same bytes and signature, seconds later: inside the 5-minute window, but a replay.
+    let (again, request_id, _) = post(&server, &body, now, SECRET).await;
+    assert_eq!((first, again), (200, 200));
+    let line = server
+        .wait_for_log(
+            |l| l["request_id"] == request_id.as_str(),
+            Duration::from_secs(10),
+        )
+        .await
+        .expect("the replay's log line");
+    assert_eq!(line["duplicates"], 1, "{line}");
+    let received = api.received_requests().await.unwrap();
+    assert_eq!(posts_to(&received, "replay").len(), 1);
+}
+
+#[tokio::test]
 async fn exact_reply_text_arrives_at_response_url() {
     let api = slack_api().await;
     let server = serve(&api, &[]);

@@ -1,4 +1,7 @@
-//! Deduplication of deliveries: the same platform event id is handled once.
+//! Idempotency of deliveries, with the semantics of AWS Lambda Powertools' idempotency utility: a
+//! key is claimed as *in progress* with a short expiry of its own (so the work of a crashed
+//! attempt can be taken up again), marked *completed* when its work is done, and ages out after
+//! the store's time to live.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -7,35 +10,77 @@ use futures::future::BoxFuture;
 
 use crate::BoxError;
 
-/// A store of event ids already claimed by a worker.
+/// What claiming a key found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// Nobody held the key (or an earlier claim expired): this delivery does the work.
+    Claimed,
+    /// Another delivery is doing the work right now; its claim has not expired.
+    InProgress,
+    /// The work was done already.
+    Completed,
+}
+
+/// A store of idempotency keys shared by every worker that may see the same delivery.
 pub trait DedupeStore: Send + Sync {
-    /// Claims `key` at `now_ms`: `true` when this is its first delivery, `false` when another
-    /// delivery already claimed it and the claim has not expired.
-    fn claim<'a>(&'a self, key: &'a str, now_ms: i64) -> BoxFuture<'a, Result<bool, BoxError>>;
+    /// Claims `key` at `now_ms` as in progress, unless another delivery holds it.
+    fn claim<'a>(&'a self, key: &'a str, now_ms: i64) -> BoxFuture<'a, Result<Claim, BoxError>>;
+
+    /// Marks the work of `key` done at `now_ms`: later deliveries are duplicates until the key
+    /// ages out.
+    fn complete<'a>(&'a self, key: &'a str, now_ms: i64) -> BoxFuture<'a, Result<(), BoxError>>;
 
     /// Gives up a claim, so that a retry of a failed delivery is processed again.
     fn release<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), BoxError>>;
 }
 
-/// An in-process dedupe store bounded in time (claims expire after a TTL) and in memory (at most
-/// `capacity` keys; the oldest are forgotten first).
+/// How long claims last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expiry {
+    /// How long an in-progress claim holds before another delivery may take the work up
+    /// (longer than the work can take: the worker's timeout and some).
+    pub in_progress_ms: i64,
+    /// How long a completed key is remembered (longer than any platform or Lambda retry, and
+    /// than Slack's 5-minute freshness window for replays).
+    pub completed_ms: i64,
+}
+
+impl Default for Expiry {
+    /// In progress for 2 minutes (the default worker timeout is 30 s; Lambda's retries come 1
+    /// and 2 minutes later); completed for 24 hours.
+    fn default() -> Self {
+        Self {
+            in_progress_ms: 2 * 60 * 1000,
+            completed_ms: 24 * 60 * 60 * 1000,
+        }
+    }
+}
+
+/// An in-process store bounded in time (keys expire) and in memory (at most `capacity` keys; the
+/// oldest are forgotten first). The default when no shared store is configured.
 pub struct MemoryDedupe {
-    ttl_ms: i64,
+    expiry: Expiry,
     capacity: usize,
-    inner: Mutex<Claims>,
+    inner: Mutex<Keys>,
 }
 
 #[derive(Default)]
-struct Claims {
-    expiry: HashMap<String, i64>,
+struct Keys {
+    held: HashMap<String, Held>,
     order: VecDeque<(String, i64)>,
 }
 
+#[derive(Clone, Copy)]
+struct Held {
+    completed: bool,
+    expires: i64,
+}
+
 impl MemoryDedupe {
-    /// A store whose claims last `ttl_ms` and that holds at most `capacity` keys.
-    pub fn new(ttl_ms: i64, capacity: usize) -> Self {
+    /// A store with these expiries that holds at most `capacity` keys.
+    pub fn new(expiry: Expiry, capacity: usize) -> Self {
         Self {
-            ttl_ms,
+            expiry,
             capacity: capacity.max(1),
             inner: Mutex::default(),
         }
@@ -43,7 +88,7 @@ impl MemoryDedupe {
 
     /// How many keys are held now.
     pub fn len(&self) -> usize {
-        self.lock().expiry.len()
+        self.lock().held.len()
     }
 
     /// Whether no key is held.
@@ -51,54 +96,72 @@ impl MemoryDedupe {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Claims> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Keys> {
         self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn claim_now(&self, key: &str, now_ms: i64) -> bool {
-        let mut claims = self.lock();
-        // Forget expired claims and, past capacity, the oldest ones.
-        while let Some((old, expires)) = claims.order.front().cloned() {
-            if expires > now_ms && claims.order.len() < self.capacity {
+    fn hold(keys: &mut Keys, key: &str, held: Held) {
+        keys.held.insert(key.to_string(), held);
+        keys.order.push_back((key.to_string(), held.expires));
+    }
+
+    fn claim_now(&self, key: &str, now_ms: i64) -> Claim {
+        let mut keys = self.lock();
+        // Forget expired keys and, past capacity, the oldest ones.
+        while let Some((old, expires)) = keys.order.front().cloned() {
+            if expires > now_ms && keys.order.len() < self.capacity {
                 break;
             }
-            claims.order.pop_front();
-            if claims.expiry.get(&old) == Some(&expires) {
-                claims.expiry.remove(&old);
+            keys.order.pop_front();
+            if keys.held.get(&old).is_some_and(|h| h.expires == expires) {
+                keys.held.remove(&old);
             }
         }
-        if claims
-            .expiry
-            .get(key)
-            .is_some_and(|&expires| expires > now_ms)
-        {
-            return false;
+        match keys.held.get(key) {
+            Some(held) if held.expires > now_ms && held.completed => Claim::Completed,
+            Some(held) if held.expires > now_ms => Claim::InProgress,
+            _ => {
+                let expires = now_ms + self.expiry.in_progress_ms;
+                Self::hold(
+                    &mut keys,
+                    key,
+                    Held {
+                        completed: false,
+                        expires,
+                    },
+                );
+                Claim::Claimed
+            }
         }
-        let expires = now_ms + self.ttl_ms;
-        claims.expiry.insert(key.to_string(), expires);
-        claims.order.push_back((key.to_string(), expires));
-        true
     }
 }
 
 impl Default for MemoryDedupe {
-    /// Claims last 24 hours (LINE retry keys and Slack retries are long gone by then); at most
-    /// 100,000 keys, a few MB.
+    /// The default expiries; at most 100,000 keys, a few MB.
     fn default() -> Self {
-        Self::new(24 * 60 * 60 * 1000, 100_000)
+        Self::new(Expiry::default(), 100_000)
     }
 }
 
 impl DedupeStore for MemoryDedupe {
-    fn claim<'a>(&'a self, key: &'a str, now_ms: i64) -> BoxFuture<'a, Result<bool, BoxError>> {
-        let first = self.claim_now(key, now_ms);
-        Box::pin(async move { Ok(first) })
+    fn claim<'a>(&'a self, key: &'a str, now_ms: i64) -> BoxFuture<'a, Result<Claim, BoxError>> {
+        let claim = self.claim_now(key, now_ms);
+        Box::pin(async move { Ok(claim) })
+    }
+
+    fn complete<'a>(&'a self, key: &'a str, now_ms: i64) -> BoxFuture<'a, Result<(), BoxError>> {
+        let held = Held {
+            completed: true,
+            expires: now_ms + self.expiry.completed_ms,
+        };
+        Self::hold(&mut self.lock(), key, held);
+        Box::pin(async { Ok(()) })
     }
 
     fn release<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), BoxError>> {
-        self.lock().expiry.remove(key);
+        self.lock().held.remove(key);
         Box::pin(async { Ok(()) })
     }
 }
@@ -107,37 +170,56 @@ impl DedupeStore for MemoryDedupe {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn second_claim_is_a_duplicate() {
-        let store = MemoryDedupe::new(1000, 10);
-        assert!(store.claim("a", 0).await.unwrap());
-        assert!(!store.claim("a", 500).await.unwrap());
-        assert!(store.claim("b", 500).await.unwrap());
+    fn store(in_progress_ms: i64, completed_ms: i64, capacity: usize) -> MemoryDedupe {
+        let expiry = Expiry {
+            in_progress_ms,
+            completed_ms,
+        };
+        MemoryDedupe::new(expiry, capacity)
     }
 
     #[tokio::test]
-    async fn claims_expire() {
-        let store = MemoryDedupe::new(1000, 10);
-        assert!(store.claim("a", 0).await.unwrap());
-        assert!(store.claim("a", 1000).await.unwrap());
-        assert_eq!(store.len(), 1);
+    async fn a_claim_is_in_progress_until_completed() {
+        let s = store(100, 1000, 10);
+        assert_eq!(s.claim("a", 0).await.unwrap(), Claim::Claimed);
+        assert_eq!(s.claim("a", 50).await.unwrap(), Claim::InProgress);
+        s.complete("a", 60).await.unwrap();
+        assert_eq!(s.claim("a", 500).await.unwrap(), Claim::Completed);
+        assert_eq!(s.claim("b", 500).await.unwrap(), Claim::Claimed);
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_claim_can_be_taken_up_after_its_expiry() {
+        let s = store(100, 1000, 10);
+        assert_eq!(s.claim("a", 0).await.unwrap(), Claim::Claimed);
+        // The worker that held it crashed: after 100 ms another may do the work.
+        assert_eq!(s.claim("a", 100).await.unwrap(), Claim::Claimed);
+    }
+
+    #[tokio::test]
+    async fn completed_keys_age_out() {
+        let s = store(100, 1000, 10);
+        s.claim("a", 0).await.unwrap();
+        s.complete("a", 0).await.unwrap();
+        assert_eq!(s.claim("a", 999).await.unwrap(), Claim::Completed);
+        assert_eq!(s.claim("a", 1000).await.unwrap(), Claim::Claimed);
     }
 
     #[tokio::test]
     async fn release_allows_a_retry() {
-        let store = MemoryDedupe::new(1000, 10);
-        assert!(store.claim("a", 0).await.unwrap());
-        store.release("a").await.unwrap();
-        assert!(store.claim("a", 1).await.unwrap());
+        let s = store(100, 1000, 10);
+        s.claim("a", 0).await.unwrap();
+        s.release("a").await.unwrap();
+        assert_eq!(s.claim("a", 1).await.unwrap(), Claim::Claimed);
     }
 
     #[tokio::test]
     async fn memory_is_bounded() {
-        let store = MemoryDedupe::new(1_000_000, 3);
+        let s = store(1_000_000, 1_000_000, 3);
         for i in 0..100 {
-            assert!(store.claim(&format!("k{i}"), i).await.unwrap());
+            assert_eq!(s.claim(&format!("k{i}"), i).await.unwrap(), Claim::Claimed);
         }
-        assert!(store.len() <= 3);
-        assert!(!store.claim("k99", 100).await.unwrap());
+        assert!(s.len() <= 3);
+        assert_eq!(s.claim("k99", 100).await.unwrap(), Claim::InProgress);
     }
 }

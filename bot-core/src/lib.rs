@@ -55,7 +55,7 @@ pub use bot::Bot;
 pub use clock::{now_ms, Clock, SystemClock};
 pub use cmd::{cmd, CommandDef, CommandInfo, ErrorHook};
 pub use command::{Command, Conversation, ConversationKind, Kind, User};
-pub use dedupe::{DedupeStore, MemoryDedupe};
+pub use dedupe::{Claim, DedupeStore, Expiry, MemoryDedupe};
 pub use dispatch::{Dispatched, Dispatcher, Outcome};
 pub use dispatch_error::{DispatchError, Invocation};
 pub use envelope::{Envelope, Headers};

@@ -14,9 +14,10 @@ use crate::{
 /// When test Envelopes are received: 2023-11-14T22:13:20Z.
 pub const RECEIVED_AT_MS: i64 = 1_700_000_000_000;
 
-/// An Envelope for `route` with `body`, received at [`RECEIVED_AT_MS`], request id `test-request`.
+/// An Envelope for `route` with `body`, received at [`RECEIVED_AT_MS`], with a request id of its
+/// own (`test-request-N`), as every request through a gateway has.
 pub fn envelope(route: &str, body: impl Into<Vec<u8>>) -> Envelope {
-    Envelope::new(route, RECEIVED_AT_MS, body).with_request_id("test-request")
+    Envelope::new(route, RECEIVED_AT_MS, body).with_request_id(format!("test-request-{}", unique()))
 }
 
 /// A number no earlier call in this process got, for sample ids that must differ.

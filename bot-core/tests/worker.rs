@@ -185,3 +185,45 @@ async fn progress_is_shown_for_slow_commands_and_long_handlers_only() {
     no_progress.process(envelope("slow 10", "ok")).await;
     assert_eq!(calls.progress_shown(), 0, "not where the platform cannot");
 }
+
+#[tokio::test]
+async fn lambda_running_the_same_envelope_twice_answers_once() {
+    let (worker, calls, _, _) = setup(Deliveries::Succeed, false);
+    // No event id: only the gateway's request id says it is the same delivery.
+    let envelope = envelope("echo once", "ok");
+    let first = worker.process(envelope.clone()).await;
+    let again = worker.process(envelope).await;
+    assert_eq!((first.replied, again.duplicates), (1, 1));
+    assert_eq!(calls.delivered().len(), 1);
+}
+
+#[tokio::test]
+async fn an_event_another_delivery_is_working_on_is_left_to_it_and_retried_later() {
+    use bot_core::{Claim, Clock, DedupeStore, MemoryDedupe};
+    let store = Arc::new(MemoryDedupe::default());
+    let (worker, calls, clock, _) = setup(Deliveries::Succeed, false);
+    let worker = worker.with_dedupe(store.clone());
+    // Another worker claimed `ev-7` a moment ago and is still at it.
+    assert_eq!(
+        store.claim("ev-7", clock.now_ms()).await.unwrap(),
+        Claim::Claimed
+    );
+    let busy = worker.process(envelope("ev-7:echo hi", "ok")).await;
+    assert!(
+        matches!(&busy.status, Status::InProgress(key) if key == "ev-7"),
+        "{:?}",
+        busy.status
+    );
+    assert!(
+        busy.should_retry(),
+        "Lambda must come back, in case the other dies"
+    );
+    assert!(calls.delivered().is_empty());
+    // It died: once its claim expires, the retry does the work, once.
+    clock.advance(bot_core::Expiry::default().in_progress_ms);
+    let retried = worker.process(envelope("ev-7:echo hi", "ok")).await;
+    assert_eq!(retried.replied, 1);
+    let late = worker.process(envelope("ev-7:echo hi", "ok")).await;
+    assert_eq!(late.duplicates, 1, "completed now");
+    assert_eq!(calls.delivered().len(), 1);
+}

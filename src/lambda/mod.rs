@@ -5,7 +5,8 @@
 //! Outcomes: processed, rejected (bad signature, stale), duplicates and replies the platform
 //! refused for good (a 4xx) end the invocation with success, since a retry cannot help; a reply
 //! still failing after its own retries (5xx, 429, network) ends it with an error, so Lambda's async
-//! retries and then the dead-letter queue take over.
+//! retries and then the dead-letter queue take over; so does an event another invocation is
+//! working on right now (`ackbot.InProgress`), so that it is not lost if that one dies.
 
 mod front;
 
@@ -68,6 +69,12 @@ async fn run_worker(worker: Worker) -> Result<(), Error> {
                 Status::Failed(error) => Err(Diagnostic {
                     error_type: "ackbot.DeliveryFailed".into(),
                     error_message: bot_core::chain(error.as_ref()),
+                }),
+                // As Powertools does: fail, so that Lambda's retry comes back once the other
+                // delivery has finished (a duplicate then) or its claim has expired (redone).
+                Status::InProgress(_) => Err(Diagnostic {
+                    error_type: "ackbot.InProgress".into(),
+                    error_message: report.status.reason().unwrap_or_default(),
                 }),
                 _ => {
                     Ok(serde_json::json!({ "handled": report.handled, "replied": report.replied }))

@@ -73,8 +73,19 @@ impl Adapter for SlackAdapter {
             INTERACTIONS_ROUTE => interactions::parse(&envelope.body)?,
             other => return Err(ParseError::UnknownRoute(other.to_string()).into()),
         };
+        // A slash command or an interaction carries no event id: its signature (over its
+        // timestamp and body) is its identity, so a valid request replayed within Slack's
+        // 5-minute window is answered once.
+        let replay_key = match envelope.route.as_str() {
+            EVENTS_ROUTE => None,
+            _ => envelope
+                .headers
+                .get(crate::SIGNATURE_HEADER)
+                .map(|signature| format!("slack:replay:{}", signature.trim())),
+        };
         Ok(items
             .into_iter()
+            .map(|item| item.with_replay_key(replay_key.as_deref()))
             .map(|item| item.into_inbound(&self.client))
             .collect())
     }

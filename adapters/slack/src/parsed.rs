@@ -43,6 +43,14 @@ impl Parsed {
         }
     }
 
+    /// Keys work that has no dedupe key of its own by `key`.
+    pub(crate) fn with_replay_key(mut self, key: Option<&str>) -> Self {
+        if let (Parsed::Work { dedupe_key, .. }, Some(key)) = (&mut self, key) {
+            dedupe_key.get_or_insert_with(|| key.to_string());
+        }
+        self
+    }
+
     pub(crate) fn into_inbound(self, client: &Arc<SlackClient>) -> Inbound {
         match self {
             Parsed::Skip(reason) => Inbound::skip(reason),

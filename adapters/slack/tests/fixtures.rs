@@ -216,12 +216,24 @@ fn every_fixture_parses_into_one_item() {
 }
 
 #[test]
-fn interactions_are_never_deduplicated() {
-    // Slack does not retry interactions and gives them no delivery id.
+fn interactions_are_keyed_by_their_signature_against_replays() {
+    // Slack gives interactions no delivery id: the signature over the timestamp and the body is
+    // their identity, so the same signed request sent again is a replay.
     for (name, json) in INTERACTIONS {
+        let body = form(json);
+        let envelope = sample::signed_envelope(INTERACTIONS_ROUTE, &body, SECRET, SIGNED_AT);
+        let signature = envelope
+            .headers
+            .get("x-slack-signature")
+            .unwrap()
+            .to_string();
         let work = interaction(json);
         assert!(work.command.kind.is_interaction(), "{name}");
-        assert_eq!(work.dedupe_key, None, "{name}");
+        assert_eq!(
+            work.dedupe_key,
+            Some(format!("slack:replay:{signature}")),
+            "{name}"
+        );
         assert!(work.dedupe_aliases.is_empty(), "{name}");
     }
 }

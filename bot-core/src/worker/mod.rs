@@ -13,10 +13,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::adapter::{Adapter, Inbound, Work};
+use crate::dedupe::Claim;
 use crate::{
-    Clock, DedupeStore, Delivery, Dispatched, Dispatcher, Envelope, Kind, MemoryDedupe, Outcome,
-    SystemClock,
+    Clock, Command, DedupeStore, Delivery, Dispatched, Dispatcher, Envelope, Extensions, Kind,
+    MemoryDedupe, Outcome, SystemClock,
 };
+
+/// Why an item is not this delivery's to do.
+enum Seen {
+    Completed(String),
+    InProgress(String),
+    Failed(crate::BoxError),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Settle {
+    Complete,
+    Release,
+}
 
 /// Turns Envelopes into replies. Cheap to clone; share one between tasks.
 #[derive(Clone)]
@@ -109,7 +123,7 @@ impl Worker {
                 return report;
             }
         };
-        for item in items {
+        for (index, item) in items.into_iter().enumerate() {
             match item {
                 Inbound::Skip { reason } | Inbound::Answered { reason, .. } => {
                     tracing::debug!(request_id = %envelope.request_id, %reason, "skipped");
@@ -117,9 +131,9 @@ impl Worker {
                     report.skipped += 1;
                 }
                 Inbound::Work(work) => {
-                    if let Err(status) = self.work(envelope, work, &mut report).await {
+                    if let Err(status) = self.work(envelope, index, work, &mut report).await {
                         // A retryable failure wins: the whole Envelope should be tried again.
-                        if !matches!(report.status, Status::Failed(_)) {
+                        if !report.should_retry() {
                             report.status = status;
                         }
                     }
@@ -132,28 +146,91 @@ impl Worker {
     async fn work(
         &self,
         envelope: &Envelope,
+        index: usize,
         work: Work,
         report: &mut Report,
     ) -> Result<(), Status> {
-        let keys: Vec<String> = work.dedupe_keys().map(str::to_string).collect();
+        let mut keys: Vec<String> = work.dedupe_keys().map(str::to_string).collect();
+        if !envelope.request_id.is_empty() {
+            // Lambda may run the same Envelope more than once even without an error.
+            keys.push(format!("gw:{}#{index}", envelope.request_id));
+        }
         let Work {
             command,
             delivery,
             extensions,
             ..
         } = work;
-        for key in &keys {
-            let first = self
-                .dedupe
-                .claim(key, self.clock.now_ms())
-                .await
-                .map_err(|e| Status::Failed(Arc::new(WorkError::Dedupe(e))))?;
-            if !first {
-                self.observe(envelope, Stage::Duplicate(key.clone()));
+        let claimed = match self.claim(&keys).await {
+            Ok(claimed) => claimed,
+            Err(Seen::Completed(key)) => {
+                self.observe(envelope, Stage::Duplicate(key));
                 report.duplicates += 1;
                 return Ok(());
             }
+            Err(Seen::InProgress(key)) => {
+                self.observe(envelope, Stage::Duplicate(key.clone()));
+                report.duplicates += 1;
+                return Err(Status::InProgress(key));
+            }
+            Err(Seen::Failed(e)) => return Err(Status::Failed(Arc::new(WorkError::Dedupe(e)))),
+        };
+        let result = self
+            .dispatch_and_deliver(envelope, command, delivery, extensions, report)
+            .await;
+        match &result {
+            // Let the platform's or Lambda's retry of this event try again.
+            Err(Status::Failed(_)) => self.settle(&claimed, Settle::Release).await,
+            _ => self.settle(&claimed, Settle::Complete).await,
         }
+        result
+    }
+
+    /// Claims every key of an item; the keys it claimed, or why the item is not this
+    /// delivery's to do. A key seen completed makes the item a duplicate, and the keys just
+    /// claimed are completed with it, so that every identity of the item answers as done.
+    async fn claim(&self, keys: &[String]) -> Result<Vec<String>, Seen> {
+        let mut claimed = Vec::new();
+        for key in keys {
+            match self.dedupe.claim(key, self.clock.now_ms()).await {
+                Ok(Claim::Claimed) => claimed.push(key.clone()),
+                Ok(Claim::Completed) => {
+                    self.settle(&claimed, Settle::Complete).await;
+                    return Err(Seen::Completed(key.clone()));
+                }
+                Ok(Claim::InProgress) => {
+                    self.settle(&claimed, Settle::Release).await;
+                    return Err(Seen::InProgress(key.clone()));
+                }
+                Err(e) => {
+                    self.settle(&claimed, Settle::Release).await;
+                    return Err(Seen::Failed(e));
+                }
+            }
+        }
+        Ok(claimed)
+    }
+
+    async fn settle(&self, keys: &[String], settle: Settle) {
+        for key in keys {
+            let done = match settle {
+                Settle::Complete => self.dedupe.complete(key, self.clock.now_ms()).await,
+                Settle::Release => self.dedupe.release(key).await,
+            };
+            if let Err(e) = done {
+                tracing::warn!(key, error = %e, ?settle, "could not update the idempotency key");
+            }
+        }
+    }
+
+    async fn dispatch_and_deliver(
+        &self,
+        envelope: &Envelope,
+        command: Command,
+        delivery: Box<dyn Delivery>,
+        extensions: Extensions,
+        report: &mut Report,
+    ) -> Result<(), Status> {
         if command.kind == Kind::Options {
             // A menu's options exist only in the acknowledgement, which only the front door
             // (function ack) can give; behind a static one there is nobody left to tell.
@@ -236,12 +313,6 @@ impl Worker {
                 );
                 if !retryable {
                     return Err(Status::Undeliverable(error));
-                }
-                // Let the platform's or Lambda's retry of this event try again.
-                for key in &keys {
-                    if let Err(e) = self.dedupe.release(key).await {
-                        tracing::warn!(key, error = %e, "could not release the dedupe claim");
-                    }
                 }
                 Err(Status::Failed(error))
             }

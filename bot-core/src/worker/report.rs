@@ -38,6 +38,10 @@ pub enum Status {
     Failed(Arc<WorkError>),
     /// The platform refused a reply for good (e.g. a 4xx): running it again would fail the same way.
     Undeliverable(Arc<WorkError>),
+    /// Another delivery of the same event holds its idempotency key and is doing the work now:
+    /// this one is not answered, and should be tried again later (Lambda's retry) in case that
+    /// other delivery does not finish.
+    InProgress(String),
 }
 
 impl Status {
@@ -50,6 +54,7 @@ impl Status {
             Status::Invalid(_) => "invalid",
             Status::Failed(_) => "failed",
             Status::Undeliverable(_) => "undeliverable",
+            Status::InProgress(_) => "in_progress",
         }
     }
 
@@ -59,6 +64,9 @@ impl Status {
             Status::Processed | Status::NoRoute => None,
             Status::Rejected(e) | Status::Invalid(e) => Some(chain(e.as_ref())),
             Status::Failed(e) | Status::Undeliverable(e) => Some(chain(e.as_ref())),
+            Status::InProgress(key) => Some(format!(
+                "another delivery holds the key {key} and is doing the work now"
+            )),
         }
     }
 }
@@ -89,9 +97,9 @@ impl Report {
         }
     }
 
-    /// Whether running the Envelope again could succeed (so Lambda should retry it).
+    /// Whether running the Envelope again could succeed or is needed (so Lambda should retry it).
     pub fn should_retry(&self) -> bool {
-        matches!(self.status, Status::Failed(_))
+        matches!(self.status, Status::Failed(_) | Status::InProgress(_))
     }
 
     /// Writes the Envelope's one log line.
@@ -117,6 +125,9 @@ impl Report {
             }
             Status::Rejected(_) | Status::Invalid(_) => tracing::warn!(
                 route, request_id, outcome, %reason, total_ms, "envelope dropped"
+            ),
+            Status::InProgress(_) => tracing::warn!(
+                route, request_id, outcome, %reason, total_ms, "envelope left to the delivery already at work"
             ),
             Status::Failed(_) | Status::Undeliverable(_) => tracing::error!(
                 route, request_id, outcome, %reason, handled = self.handled,
