@@ -120,7 +120,7 @@ async fn success(runtime: &RuntimeApi, id: &str) -> Value {
 async fn the_front_door_answers_the_challenge_itself() {
     let runtime = RuntimeApi::start().await;
     let lambda_api = LambdaApi::start(202).await;
-    let _front = front_door(&runtime, &lambda_api);
+    let front = front_door(&runtime, &lambda_api);
     let challenge = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P";
     let body = json!({"token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "challenge": challenge,
         "type": "url_verification"})
@@ -140,6 +140,46 @@ async fn the_front_door_answers_the_challenge_itself() {
     let answer = success(&runtime, &forged).await;
     assert_eq!(answer["statusCode"], 401);
     assert!(lambda_api.invokes().is_empty(), "nothing handed on");
+    // A flood of forgeries: counted in full, in at most one metric line a second.
+    for i in 0..50 {
+        let id = format!("req-flood-{i}");
+        let forged = runtime.invoke(proxy_event(&body, "not-the-secret", &id, now_ms()));
+        success(&runtime, &forged).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let last = runtime.invoke(proxy_event(&body, "not-the-secret", "req-last", now_ms()));
+    success(&runtime, &last).await;
+    let metrics: Vec<Value> = front
+        .logs()
+        .into_iter()
+        .filter(|l| l.get("_aws").is_some())
+        .collect();
+    assert!(
+        (1..=3).contains(&metrics.len()),
+        "one line a second at most: {metrics:?}"
+    );
+    let rejected: u64 = metrics
+        .iter()
+        .map(|m| m["Rejected"].as_u64().unwrap())
+        .sum();
+    assert_eq!(rejected, 52, "every refusal counted: {metrics:?}");
+    assert!(metrics.iter().all(|m| m["Role"] == "front"));
+    assert_eq!(
+        metrics[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"],
+        "ackbot"
+    );
+    // ...and their log lines are held back past the budget, with a count.
+    let logged = front
+        .logs()
+        .into_iter()
+        .filter(|l| l["message"] == "rejected at the front door")
+        .count();
+    // 10 a second at most; the flood spans two or three seconds of the clock.
+    assert!(logged <= 30, "{logged} rejection lines for 52 refusals");
+    let told = front.logs().into_iter().any(|l| {
+        l["message"] == "rejected at the front door" && l["suppressed"].as_u64() > Some(0)
+    });
+    assert!(told, "the next line says how many were held back");
 }
 
 #[tokio::test]

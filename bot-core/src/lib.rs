@@ -69,4 +69,7 @@ pub use handler::{Handler, HandlerFailure};
 pub use platform::Platform;
 pub use reply::{Reply, Visibility};
 pub use secret::{is_blank, ExposeSecret, SecretString};
-pub use worker::{FrontAnswer, Observation, Observer, Report, Stage, Status, WorkError, Worker};
+pub use worker::{
+    emf, Counted, Counts, FrontAnswer, LogBudget, Metrics, Observation, Observer, Report, Stage,
+    Status, WorkError, Worker,
+};

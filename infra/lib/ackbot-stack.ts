@@ -3,6 +3,7 @@ import { ArnFormat, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Stac
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -58,6 +59,8 @@ export class AckbotStack extends Stack {
   readonly frontDoor?: lambda.Function;
   readonly deadLetterQueue: sqs.Queue;
   readonly secret: secretsmanager.ISecret;
+  /** The idempotency table; undefined when `idempotency.enabled` is false. */
+  readonly idempotencyTable?: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: AckbotStackProps = {}) {
     super(scope, id, props);
@@ -75,6 +78,7 @@ export class AckbotStack extends Stack {
     const code = props.workerCode ?? this.cargoLambdaCode(settings);
     this.worker = this.workerFunction(settings, logGroup, code);
     this.grantSecretRead(settings, this.worker);
+    if (settings.idempotency.enabled) this.idempotencyTable = this.idempotencyStore(settings);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       retentionPeriod: Duration.days(14),
@@ -131,6 +135,32 @@ export class AckbotStack extends Stack {
         description: 'Answers the function-ack routes and hands their Envelopes to the worker',
       });
     }
+  }
+
+  /**
+   * The durable idempotency store (partition key `id` S, TTL attribute `expiration`, on-demand),
+   * named to the worker. The worker may only put, update and delete items of this table: the
+   * conditional put claims a key, a put completes it, a delete releases it.
+   */
+  private idempotencyStore(settings: AckbotSettings): dynamodb.Table {
+    const table = new dynamodb.Table(this, 'IdempotencyTable', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Keys age out within a day: nothing worth keeping past the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.worker.addEnvironment('ACKBOT_IDEMPOTENCY_TABLE', table.tableName);
+    this.worker.addEnvironment('ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS', String(settings.idempotency.inProgressSeconds * 1000));
+    this.worker.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    new CfnOutput(this, 'IdempotencyTableName', { value: table.tableName });
+    return table;
   }
 
   /** The created (empty) secret, or the existing one named in settings. */
@@ -369,10 +399,35 @@ export class AckbotStack extends Stack {
       }),
     ];
     if (this.frontDoor) alarms.push(...this.frontDoorAlarms(this.frontDoor, settings, period));
+    alarms.push(this.rejectionAlarm(settings, period));
     if (settings.alarms.snsTopicArn) {
       const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', settings.alarms.snsTopicArn);
       for (const alarm of alarms) alarm.addAlarmAction(new cwActions.SnsAction(topic));
     }
+  }
+
+  /**
+   * A spike of refused requests, from the `Rejected` metric both functions write in CloudWatch's
+   * embedded metric format (namespace `ackbot`, dimension `Role`): someone is posting to the
+   * webhook URLs, or a secret was rotated on one side only.
+   */
+  private rejectionAlarm(settings: AckbotSettings, period: Duration): cloudwatch.Alarm {
+    const rejected = (role: string) =>
+      new cloudwatch.Metric({ namespace: 'ackbot', metricName: 'Rejected', dimensionsMap: { Role: role }, period, statistic: 'Sum' });
+    const metric = new cloudwatch.MathExpression({
+      expression: 'FILL(worker, 0) + FILL(front, 0)',
+      usingMetrics: { worker: rejected('worker'), front: rejected('front') },
+      label: 'Rejected requests',
+      period,
+    });
+    return new cloudwatch.Alarm(this, 'RejectedRequests', {
+      alarmDescription: 'ackbot: many requests were refused (bad signature, stale, unparsable): a flood, or a secret rotated on one side only',
+      metric,
+      threshold: settings.alarms.rejectedThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /**

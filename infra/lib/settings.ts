@@ -145,6 +145,27 @@ export interface AlarmSettings {
   readonly periodSeconds: number;
   /** The Errors alarm fires when the function's error count in one period exceeds this. */
   readonly functionErrorsThreshold: number;
+  /**
+   * The RejectedRequests alarm fires when more requests than this were refused (bad signature,
+   * stale, unparsable) in one period, by the worker and the front door together: someone is
+   * posting to the webhook URLs, or a secret was rotated on one side only.
+   */
+  readonly rejectedThreshold: number;
+}
+
+/** The durable idempotency store: a DynamoDB table shared by every worker invocation. */
+export interface IdempotencySettings {
+  /**
+   * Create the table and name it to the worker (`ACKBOT_IDEMPOTENCY_TABLE`). Without it each
+   * worker environment remembers only what it saw itself, so two concurrent environments may both
+   * answer a duplicate.
+   */
+  readonly enabled: boolean;
+  /**
+   * How long an in-progress claim holds before another invocation may take the work up, in
+   * seconds (`ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS`); must exceed worker.timeoutSeconds.
+   */
+  readonly inProgressSeconds: number;
 }
 
 /** Everything a deployer can set. */
@@ -157,6 +178,7 @@ export interface AckbotSettings {
   readonly front: FrontDoorSettings;
   readonly api: ApiSettings;
   readonly secret: SecretSettings;
+  readonly idempotency: IdempotencySettings;
   readonly alarms: AlarmSettings;
 }
 
@@ -212,11 +234,16 @@ export const DEFAULT_SETTINGS: AckbotSettings = {
     existing: undefined,
     kmsKeyArn: undefined,
   },
+  idempotency: {
+    enabled: true,
+    inProgressSeconds: 120,
+  },
   alarms: {
     enabled: true,
     snsTopicArn: undefined,
     periodSeconds: 300,
     functionErrorsThreshold: 0,
+    rejectedThreshold: 100,
   },
 };
 
@@ -364,5 +391,9 @@ export function validateSettings(s: AckbotSettings): void {
   if (!(s.api.throttlingRateLimit > 0) || !(s.api.throttlingBurstLimit > 0)) errors.push('api throttling limits must be positive');
   if (s.api.endpointType !== 'REGIONAL' && s.api.endpointType !== 'EDGE') errors.push('api.endpointType must be REGIONAL or EDGE');
   if (!/^[A-Za-z0-9_]+$/.test(s.api.stageName)) errors.push('api.stageName may hold only letters, digits and _');
+  if (s.idempotency.enabled && !(s.idempotency.inProgressSeconds > w.timeoutSeconds)) {
+    errors.push('idempotency.inProgressSeconds must exceed worker.timeoutSeconds (a claim must outlive the work)');
+  }
+  if (!(s.alarms.rejectedThreshold >= 0)) errors.push('alarms.rejectedThreshold must be 0 or more');
   if (errors.length > 0) throw new Error(`invalid ackbot settings:\n  ${errors.join('\n  ')}`);
 }

@@ -97,7 +97,7 @@ describe('acknowledgement modes', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('AWS::IAM::Role', 1);
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4); // the worker's three and RejectedRequests
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))[0]).toMatch(/^Worker/);
     expect(Object.keys(template.findOutputs('FrontDoorFunctionName'))).toEqual([]);
     expect(JSON.stringify(template.toJSON())).not.toContain('FrontDoor');
@@ -266,7 +266,14 @@ describe('worker function', () => {
     expect(env.ACKBOT_SECRET_ARN.Ref).toMatch(/^PlatformSecret/);
     expect(env.ACKBOT_LOG_FORMAT).toBe('json');
     expect(env.ACKBOT_ROLE).toBe('worker');
-    expect(Object.keys(env).sort()).toEqual(['ACKBOT_LOG_FORMAT', 'ACKBOT_ROLE', 'ACKBOT_SECRET_ARN', 'RUST_LOG']);
+    expect(Object.keys(env).sort()).toEqual([
+      'ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS',
+      'ACKBOT_IDEMPOTENCY_TABLE',
+      'ACKBOT_LOG_FORMAT',
+      'ACKBOT_ROLE',
+      'ACKBOT_SECRET_ARN',
+      'RUST_LOG',
+    ]);
     expect(JSON.stringify(env)).not.toMatch(/SLACK_|LINE_/);
   });
 
@@ -414,7 +421,7 @@ describe('alarms', () => {
 
   test('DLQ depth, function errors and destination delivery failures', () => {
     const [dlqId] = Object.keys(defaults.template.findResources('AWS::SQS::Queue'));
-    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', 5); // these three, and the front door's two
+    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', 6); // these three, the front door's two, RejectedRequests
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -467,7 +474,7 @@ describe('alarms', () => {
   test('alarms notify the configured SNS topic, and can be turned off', () => {
     const topic = 'arn:aws:sns:us-east-1:123456789012:ops';
     const { template } = synth({ alarms: { snsTopicArn: topic } });
-    expect(resources(template, 'AWS::CloudWatch::Alarm')).toHaveLength(5);
+    expect(resources(template, 'AWS::CloudWatch::Alarm')).toHaveLength(6);
     for (const a of resources(template, 'AWS::CloudWatch::Alarm')) {
       expect(a.Properties.AlarmActions).toEqual([topic]);
     }
@@ -519,14 +526,20 @@ describe('secret and least privilege', () => {
     }
   });
 
-  test('the worker role holds exactly: its secret, its DLQ, its log group; no managed policies', () => {
+  test('the worker role holds exactly: its secret, its idempotency table, its DLQ, its log group; no managed policies', () => {
     const [secretId] = Object.keys(defaults.template.findResources('AWS::SecretsManager::Secret'));
     const [dlqId] = Object.keys(defaults.template.findResources('AWS::SQS::Queue'));
     const logGroupId = logicalId(defaults.template, 'AWS::Logs::LogGroup', 'WorkerLogs');
+    const tableId = logicalId(defaults.template, 'AWS::DynamoDB::Table', 'IdempotencyTable');
     expect(roleStatements(defaults.template, workerRoleId)).toEqual([
       // The log group's Arn attribute ends in ":*" (its streams), which is as narrow as streams allow.
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+      },
       {
         Effect: 'Allow',
         Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
@@ -599,5 +612,66 @@ describe('outputs', () => {
 
   test('FrontDoorFunctionName when a front door exists', () => {
     expect(defaults.template.findOutputs('FrontDoorFunctionName').FrontDoorFunctionName.Value).toEqual({ Ref: frontId });
+  });
+});
+
+describe('idempotency table', () => {
+  const tableId = () => logicalId(defaults.template, 'AWS::DynamoDB::Table', 'IdempotencyTable');
+  const workerEnv = (template = defaults.template) =>
+    resources(template, 'AWS::Lambda::Function').find((f) => f.Properties.Environment.Variables.ACKBOT_ROLE === 'worker')!
+      .Properties.Environment.Variables;
+
+  test('partition key id (S), TTL attribute expiration, on-demand', () => {
+    const table = defaults.template.toJSON().Resources[tableId()].Properties;
+    expect(table.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(table.AttributeDefinitions).toEqual([{ AttributeName: 'id', AttributeType: 'S' }]);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  test('named to the worker with its in-progress expiry, and the worker may only put, update and delete its items', () => {
+    expect(workerEnv().ACKBOT_IDEMPOTENCY_TABLE).toEqual({ Ref: tableId() });
+    expect(workerEnv().ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS).toBe('120000');
+    const dynamo = roleStatements(defaults.template, logicalId(defaults.template, 'AWS::IAM::Role', 'WorkerRole')).filter((s) =>
+      JSON.stringify(s.Action).includes('dynamodb:'),
+    );
+    expect(dynamo).toHaveLength(1);
+    expect(dynamo[0].Action).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
+    expect(dynamo[0].Resource).toEqual({ 'Fn::GetAtt': [tableId(), 'Arn'] });
+    // The front door never touches it.
+    const front = roleStatements(defaults.template, logicalId(defaults.template, 'AWS::IAM::Role', 'FrontDoorRole'));
+    expect(JSON.stringify(front)).not.toContain('dynamodb:');
+  });
+
+  test('disabled: no table, no variable, no grant', () => {
+    const { template } = synth({ idempotency: { enabled: false } });
+    expect(resources(template, 'AWS::DynamoDB::Table')).toHaveLength(0);
+    expect(workerEnv(template).ACKBOT_IDEMPOTENCY_TABLE).toBeUndefined();
+    expect(JSON.stringify(template.toJSON())).not.toContain('dynamodb:');
+  });
+
+  test('an in-progress expiry shorter than the worker timeout is refused', () => {
+    expect(() => synth({ idempotency: { inProgressSeconds: 30 } })).toThrow(/inProgressSeconds must exceed worker.timeoutSeconds/);
+  });
+});
+
+describe('rejection spike alarm', () => {
+  test('sums the Rejected metric of both roles from the embedded metric format lines', () => {
+    const alarms = defaults.template.findResources('AWS::CloudWatch::Alarm');
+    const [id] = Object.keys(alarms).filter((k) => k.startsWith('RejectedRequests'));
+    const alarm = alarms[id].Properties;
+    expect(alarm.Threshold).toBe(100);
+    expect(alarm.ComparisonOperator).toBe('GreaterThanThreshold');
+    const metrics = alarm.Metrics as { Id: string; Expression?: string; MetricStat?: any }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('FILL(worker, 0) + FILL(front, 0)');
+    const stats = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric);
+    expect(stats).toEqual([
+      { Namespace: 'ackbot', MetricName: 'Rejected', Dimensions: [{ Name: 'Role', Value: 'worker' }] },
+      { Namespace: 'ackbot', MetricName: 'Rejected', Dimensions: [{ Name: 'Role', Value: 'front' }] },
+    ]);
+    const { template } = synth({ alarms: { rejectedThreshold: 5 } });
+    const other = template.findResources('AWS::CloudWatch::Alarm');
+    const [otherId] = Object.keys(other).filter((k) => k.startsWith('RejectedRequests'));
+    expect(other[otherId].Properties.Threshold).toBe(5);
   });
 });

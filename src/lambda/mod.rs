@@ -48,12 +48,12 @@ async fn run_front(worker: Worker, deadline: std::time::Duration) -> Result<(), 
     let handler = service_fn(move |event: LambdaEvent<front::ProxyEvent>| {
         let (worker, invoker) = (worker.clone(), invoker.clone());
         async move {
-            front::answer(&worker, &invoker, deadline, event.payload)
-                .await
-                .map_err(|e| Diagnostic {
-                    error_type: "ackbot.HandOnFailed".into(),
-                    error_message: bot_core::chain(&e),
-                })
+            let answered = front::answer(&worker, &invoker, deadline, event.payload).await;
+            emit_metrics(&worker, "front");
+            answered.map_err(|e| Diagnostic {
+                error_type: "ackbot.HandOnFailed".into(),
+                error_message: bot_core::chain(&e),
+            })
         }
     });
     lambda_runtime::run(handler).await.map_err(Error::Lambda)
@@ -65,6 +65,7 @@ async fn run_worker(worker: Worker) -> Result<(), Error> {
         let worker = worker.clone();
         async move {
             let report = worker.process(event.payload).await;
+            emit_metrics(&worker, "worker");
             match &report.status {
                 Status::Failed(error) => Err(Diagnostic {
                     error_type: "ackbot.DeliveryFailed".into(),
@@ -105,4 +106,14 @@ async fn load_config() -> Result<Config, ConfigError> {
             std::env::var(name).ok()
         }
     })
+}
+
+/// Writes the outcome counts as a CloudWatch embedded-metric-format line on stdout, at most one
+/// a second: CloudWatch makes the `ackbot` metrics (`Processed`, `Rejected`, `Duplicate`,
+/// `Failed`, by `Role`) from it, which the stack's alarms watch. Counts of the last second
+/// before Lambda retires an environment may be lost; a flood is counted in full.
+fn emit_metrics(worker: &Worker, role: &str) {
+    if let Some(line) = worker.metrics().emf_if_due(bot_core::now_ms(), 1000, role) {
+        println!("{line}");
+    }
 }

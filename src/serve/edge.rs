@@ -76,10 +76,17 @@ pub(crate) fn app(queue: Queue, front: Worker, config: &Config) -> axum::Router 
 }
 
 async fn healthz(State(edge): State<Arc<Edge>>) -> Response {
+    let counts = edge.front.metrics().counts();
     let body = serde_json::json!({
         "status": "ok",
         "platforms": edge.platforms,
         "queued": edge.queue.waiting(),
+        "outcomes": {
+            "processed": counts.processed,
+            "rejected": counts.rejected,
+            "duplicate": counts.duplicate,
+            "failed": counts.failed,
+        },
     });
     (
         [(header::CONTENT_TYPE, "application/json")],

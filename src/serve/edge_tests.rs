@@ -132,10 +132,15 @@ async fn routes_of_unconfigured_platforms_and_unknown_routes_are_404() {
 }
 
 #[tokio::test]
-async fn health_names_the_platforms_and_the_queue() {
+async fn health_names_the_platforms_the_queue_and_the_outcomes() {
     let (app, _queued) = edge(&both(), 8);
     app.clone()
         .oneshot(post("/line/webhook", "{}"))
+        .await
+        .unwrap();
+    // An unsigned post to a function-ack route, refused at the front and counted.
+    app.clone()
+        .oneshot(post("/slack/events", "{}"))
         .await
         .unwrap();
     let response = app
@@ -146,7 +151,8 @@ async fn health_names_the_platforms_and_the_queue() {
     let health: serde_json::Value = serde_json::from_str(&text(response).await).unwrap();
     assert_eq!(
         health,
-        serde_json::json!({"status": "ok", "platforms": ["slack", "line"], "queued": 1})
+        serde_json::json!({"status": "ok", "platforms": ["slack", "line"], "queued": 1,
+            "outcomes": {"processed": 0, "rejected": 1, "duplicate": 0, "failed": 0}})
     );
 }
 

@@ -190,7 +190,7 @@ fn spawn(args: &[&str], env: &[(&str, &str)]) -> Spawned {
         .args(args)
         .current_dir(&dir.0) // no developer's .env is read
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (name, _) in std::env::vars() {
         if ["SLACK_", "LINE_", "ACKBOT_", "AWS_"]
@@ -207,14 +207,18 @@ fn spawn(args: &[&str], env: &[(&str, &str)]) -> Spawned {
         command.env(name, value);
     }
     let mut child = command.spawn().expect("spawn ackbot");
-    let stderr = child.stderr.take().unwrap();
     let logs: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let sink = logs.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
-            sink.lock().unwrap().push(value);
-        }
-    });
+    // Logs on stderr, and on stdout what the binary prints there (the Lambda's metric lines).
+    let stderr: Box<dyn std::io::Read + Send> = Box::new(child.stderr.take().unwrap());
+    let stdout: Box<dyn std::io::Read + Send> = Box::new(child.stdout.take().unwrap());
+    for stream in [stderr, stdout] {
+        let sink = logs.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let value = serde_json::from_str(&line).unwrap_or(Value::String(line));
+                sink.lock().unwrap().push(value);
+            }
+        });
+    }
     Spawned { child, logs, dir }
 }

@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::adapter::Inbound;
+use crate::worker::metrics::Outcome;
+use crate::worker::report::REJECTIONS;
 use crate::worker::{Stage, Status, Worker};
 use crate::{Answer, Envelope, Kind};
 
@@ -67,7 +69,10 @@ impl Worker {
         };
         if let Err(e) = adapter.verify(&envelope) {
             let reason = crate::chain(e.as_ref());
-            tracing::warn!(request_id, route, %reason, "rejected at the front door");
+            self.metrics.record(Outcome::Rejected);
+            if let Some(suppressed) = REJECTIONS.admit(crate::now_ms()) {
+                tracing::warn!(request_id, route, %reason, suppressed, "rejected at the front door");
+            }
             let e = Arc::from(e);
             self.observe(&envelope, Stage::Rejected(Arc::clone(&e)));
             self.observe(&envelope, Stage::Done(Status::Rejected(e)));
@@ -77,7 +82,10 @@ impl Worker {
             Ok(items) => items,
             Err(e) => {
                 let reason = crate::chain(e.as_ref());
-                tracing::warn!(request_id, route, %reason, "invalid payload at the front door");
+                self.metrics.record(Outcome::Rejected);
+                if let Some(suppressed) = REJECTIONS.admit(crate::now_ms()) {
+                    tracing::warn!(request_id, route, %reason, suppressed, "invalid payload at the front door");
+                }
                 let e = Arc::from(e);
                 self.observe(&envelope, Stage::Invalid(Arc::clone(&e)));
                 self.observe(&envelope, Stage::Done(Status::Invalid(e)));
@@ -130,6 +138,7 @@ impl Worker {
         if forward {
             front.forward = Some(envelope);
         } else {
+            self.metrics.record(Outcome::Processed);
             self.observe(&envelope, Stage::Done(Status::Processed));
         }
         front

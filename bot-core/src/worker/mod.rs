@@ -2,10 +2,12 @@
 //! per Envelope.
 
 mod front;
+mod metrics;
 mod observe;
 mod report;
 
 pub use front::FrontAnswer;
+pub use metrics::{emf, Counts, LogBudget, Metrics, Outcome as Counted};
 pub use observe::{Observation, Observer, Stage};
 pub use report::{Report, Status, WorkError};
 
@@ -41,6 +43,7 @@ pub struct Worker {
     dedupe: Arc<dyn DedupeStore>,
     observer: Option<Observer>,
     progress_after: Duration,
+    metrics: Arc<Metrics>,
 }
 
 impl Worker {
@@ -53,6 +56,7 @@ impl Worker {
             dedupe: Arc::new(MemoryDedupe::default()),
             observer: None,
             progress_after: Duration::from_secs(1),
+            metrics: Arc::default(),
         }
     }
 
@@ -86,6 +90,12 @@ impl Worker {
         self
     }
 
+    /// The outcome counts of every Envelope this worker (and its clones) processed, and of
+    /// every request its front door refused.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
     /// Whether some adapter takes Envelopes for `route`.
     pub fn serves(&self, route: &str) -> bool {
         self.adapter_for(route).is_some()
@@ -95,6 +105,7 @@ impl Worker {
     pub async fn process(&self, envelope: Envelope) -> Report {
         let started = self.clock.now_ms();
         let report = self.run(&envelope).await;
+        report.count(&self.metrics);
         self.observe(&envelope, Stage::Done(report.status.clone()));
         let total_ms = self.clock.now_ms() - started;
         report.log(&envelope, started - envelope.received_at_ms, total_ms);

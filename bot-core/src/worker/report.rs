@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::error::chain;
+use crate::worker::metrics::{LogBudget, Metrics, Outcome};
 use crate::{BoxError, DeliveryError, Envelope, SharedError};
 
 /// Why the work of an Envelope failed after it was verified and parsed.
@@ -71,6 +72,11 @@ impl Status {
     }
 }
 
+/// Rejected requests are logged at most this many a second, the worker's and the front door's
+/// together: a flood of unsigned posts cannot flood the logs; each line says how many were held
+/// back before it (`suppressed`), and the `Rejected` metric counts them all.
+pub(crate) static REJECTIONS: LogBudget = LogBudget::new(10);
+
 /// The summary of one Envelope, logged as one line.
 #[derive(Clone, Debug)]
 pub struct Report {
@@ -102,7 +108,26 @@ impl Report {
         matches!(self.status, Status::Failed(_) | Status::InProgress(_))
     }
 
-    /// Writes the Envelope's one log line.
+    /// Counts how the Envelope ended.
+    pub(crate) fn count(&self, metrics: &Metrics) {
+        match &self.status {
+            Status::Rejected(_) | Status::Invalid(_) | Status::NoRoute => {
+                metrics.record(Outcome::Rejected)
+            }
+            Status::Failed(_) | Status::Undeliverable(_) => metrics.record(Outcome::Failed),
+            Status::InProgress(_) => metrics.record(Outcome::Duplicate),
+            Status::Processed => {
+                for _ in 0..self.duplicates {
+                    metrics.record(Outcome::Duplicate);
+                }
+                if self.handled + self.skipped > 0 || self.duplicates == 0 {
+                    metrics.record(Outcome::Processed);
+                }
+            }
+        }
+    }
+
+    /// Writes the Envelope's one log line; rejected ones within [`REJECTIONS`]' budget.
     pub(crate) fn log(&self, envelope: &Envelope, waited_ms: i64, total_ms: i64) {
         let outcome = self.status.label();
         let (route, request_id) = (envelope.route.as_str(), envelope.request_id.as_str());
@@ -123,9 +148,14 @@ impl Report {
             Status::NoRoute => {
                 tracing::warn!(route, request_id, outcome, "no adapter for this route")
             }
-            Status::Rejected(_) | Status::Invalid(_) => tracing::warn!(
-                route, request_id, outcome, %reason, total_ms, "envelope dropped"
-            ),
+            Status::Rejected(_) | Status::Invalid(_) => {
+                if let Some(suppressed) = REJECTIONS.admit(crate::now_ms()) {
+                    tracing::warn!(
+                        route, request_id, outcome, %reason, total_ms, suppressed,
+                        "envelope dropped"
+                    )
+                }
+            }
             Status::InProgress(_) => tracing::warn!(
                 route, request_id, outcome, %reason, total_ms, "envelope left to the delivery already at work"
             ),
