@@ -109,13 +109,16 @@ impl MemoryDedupe {
 
     fn claim_now(&self, key: &str, now_ms: i64) -> Claim {
         let mut keys = self.lock();
-        // Forget expired keys and, past capacity, the oldest ones.
+        // Forget expired keys and, past capacity, the oldest ones. A key completed after its
+        // claim has two entries in `order`; the older one is stale and just dropped, so it is
+        // keys, not entries, that count against the capacity.
         while let Some((old, expires)) = keys.order.front().cloned() {
-            if expires > now_ms && keys.order.len() < self.capacity {
+            let current = keys.held.get(&old).is_some_and(|h| h.expires == expires);
+            if current && expires > now_ms && keys.held.len() < self.capacity {
                 break;
             }
             keys.order.pop_front();
-            if keys.held.get(&old).is_some_and(|h| h.expires == expires) {
+            if current {
                 keys.held.remove(&old);
             }
         }
@@ -211,6 +214,20 @@ mod tests {
         s.claim("a", 0).await.unwrap();
         s.release("a").await.unwrap();
         assert_eq!(s.claim("a", 1).await.unwrap(), Claim::Claimed);
+    }
+
+    #[tokio::test]
+    async fn completed_keys_count_once_against_the_capacity() {
+        let s = store(1_000_000, 1_000_000, 4);
+        for key in ["a", "b", "c", "d"] {
+            s.claim(key, 0).await.unwrap();
+            s.complete(key, 0).await.unwrap();
+        }
+        // Eight entries, four keys: nothing is forgotten yet.
+        assert_eq!(s.claim("e", 1).await.unwrap(), Claim::Claimed);
+        assert_eq!(s.claim("d", 1).await.unwrap(), Claim::Completed);
+        assert_eq!(s.claim("c", 1).await.unwrap(), Claim::Completed);
+        assert!(s.len() <= 4, "{}", s.len());
     }
 
     #[tokio::test]
