@@ -1,5 +1,6 @@
 # ackbot — every command installs what it needs itself (Rust crates via cargo, the contract
-# test's Python packages in infra/.venv, cargo-lambda in .venv-lambda, npm packages in infra/).
+# test's Python packages in infra/.venv, cargo-lambda in .venv-lambda, moto in .venv-moto, npm
+# packages in infra/).
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -24,8 +25,16 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-rust-test:
-	$(CARGO) test --workspace
+# tests/idempotency.rs runs the DynamoDB store against moto's server, which it starts itself.
+MOTO_VENV := .venv-moto
+
+$(MOTO_VENV)/.installed:
+	$(PYTHON) -m venv $(MOTO_VENV)
+	$(MOTO_VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+	touch $@
+
+rust-test: $(MOTO_VENV)/.installed
+	MOTO_SERVER=$(CURDIR)/$(MOTO_VENV)/bin/moto_server $(CARGO) test --workspace
 
 # A bot that only runs on Lambda: no axum, no command line, no stand-ins.
 lambda-only:
@@ -68,3 +77,19 @@ deploy: $(LAMBDA_VENV)/.installed infra/node_modules/.package-lock.json
 ## bench-lambda: artifact size, GLIBC check and cold start of the Lambda binary (a benchmark)
 bench-lambda: $(LAMBDA_VENV)/.installed
 	PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" $(PYTHON) bench/lambda_cold_start.py
+
+## soak: 10,000 signed webhooks (duplicates, tampered) against a release `ackbot serve` and platform
+## stand-ins that inject faults; checks every event is answered once (a benchmark, not in `make test`)
+.PHONY: soak
+soak:
+	$(CARGO) build --release --bin ackbot
+	$(PYTHON) bench/soak.py --skip-build $(SOAK_ARGS)
+
+## fuzz: every cargo-fuzz target (fuzz/) for FUZZ_SECONDS each, with executions per target (nightly;
+## installs cargo-fuzz if missing; not in `make test`)
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz:
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh

@@ -11,11 +11,15 @@
    holds a signed `/echo` slash-command Envelope, and time exec -> first poll of /next (init),
    exec -> the reply at the Slack stand-in's response_url, and exec -> the /response post; then one
    warm invocation on the same process. Reports min/median/max.
+4. With `--idempotency-table`, the worker keeps its idempotency keys in a DynamoDB table: moto's
+   server (bench/moto_local.py, from `.venv-moto`) runs on loopback with the table, and every
+   cold start claims and completes the Envelope's keys there.
 
 The report is printed and written to bench/results/lambda.json. Standard library only (plus
 cargo-lambda); the doubles come from infra/contract/lambda_harness.py.
 
     python3 bench/lambda_cold_start.py [--runs 10] [--skip-build] [--bootstrap PATH] [--role front]
+                                       [--idempotency-table]
 """
 
 from __future__ import annotations
@@ -200,13 +204,13 @@ def peak_rss_kib(pid: int) -> int | None:
     return None
 
 
-def cold_start(bootstrap: Path, memory_mb: int) -> dict:
+def cold_start(bootstrap: Path, memory_mb: int, env: dict[str, str] | None = None) -> dict:
     """One cold start: a fresh process and fresh doubles; the event is waiting before the exec."""
     with RuntimeApi() as runtime, SlackStandIn() as slack:
         response_url = slack.response_url()
         invocation = runtime.invoke(slash_command_envelope(response_url))
         worker = Worker(bootstrap, runtime, secrets={
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.api_url,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.api_url, **(env or {}),
         }, memory_mb=memory_mb)
         worker.start()
         try:
@@ -259,7 +263,7 @@ def app_mention_proxy_event() -> dict:
     }
 
 
-def cold_start_front(bootstrap: Path, memory_mb: int) -> dict:
+def cold_start_front(bootstrap: Path, memory_mb: int, env: dict[str, str] | None = None) -> dict:
     """One cold start of the front door: the proxy event waits before the exec."""
     with RuntimeApi() as runtime, LambdaApiStandIn() as lambda_api:
         invocation = runtime.invoke(app_mention_proxy_event())
@@ -267,7 +271,7 @@ def cold_start_front(bootstrap: Path, memory_mb: int) -> dict:
             "ACKBOT_ROLE": "front", "ACKBOT_WORKER_FUNCTION": "ackbot-worker",
             "AWS_ENDPOINT_URL_LAMBDA": lambda_api.base_url,
             "AWS_ACCESS_KEY_ID": "AKIDBENCHMARK", "AWS_SECRET_ACCESS_KEY": "bench-secret-key",
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET, **(env or {}),
         }, memory_mb=memory_mb)
         front.start()
         try:
@@ -313,11 +317,16 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: the default features)")
     parser.add_argument("--role", choices=("worker", "front"), default="worker",
                         help="measure the worker (default) or the function-ack front door")
-    parser.add_argument("--out", type=Path, help="default bench/results/lambda.json (lambda-front.json for --role front)")
+    parser.add_argument("--idempotency-table", action="store_true",
+                        help="keep idempotency keys in a DynamoDB table on moto's server (from .venv-moto)")
+    parser.add_argument("--out", type=Path, help="default bench/results/lambda.json (lambda-front.json for --role "
+                        "front; -idempotency before .json with --idempotency-table)")
     args = parser.parse_args(argv)
     front = args.role == "front"
     if args.out is None:
-        args.out = REPO / "bench" / "results" / ("lambda-front.json" if front else "lambda.json")
+        name = "lambda-front" if front else "lambda"
+        suffix = "-idempotency" if args.idempotency_table else ""
+        args.out = REPO / "bench" / "results" / f"{name}{suffix}.json"
 
     build_s, builder = None, None
     if not args.skip_build and not args.bootstrap:
@@ -334,9 +343,23 @@ def main(argv: list[str] | None = None) -> int:
     glibc, glibc_method = glibc_requirement(bootstrap)
     glibc_ok = glibc is None or glibc <= AL2023_GLIBC
 
-    log(f"measuring {args.runs} cold starts of {bootstrap} as the {args.role}")
     measure = cold_start_front if front else cold_start
-    runs = [measure(bootstrap, args.memory_mb) for _ in range(args.runs)]
+    moto_put_ms = None
+    if args.idempotency_table:
+        from moto_local import Moto  # bench/, beside this script
+
+        with Moto() as moto:
+            moto.create_table("ackbot-idempotency")
+            moto_put_ms = moto.put_latency_ms("ackbot-idempotency")
+            log(f"measuring {args.runs} cold starts of {bootstrap} as the {args.role}, keys in DynamoDB "
+                f"(moto at {moto.url}, {moto_put_ms:.2f} ms a PutItem)")
+            runs = [measure(bootstrap, args.memory_mb, moto.env("ackbot-idempotency")) for _ in range(args.runs)]
+            keys = moto.count("ackbot-idempotency") - 50
+            if not front and keys < 2 * args.runs:
+                raise RuntimeError(f"only {keys} idempotency keys in the table after {args.runs} cold starts")
+    else:
+        log(f"measuring {args.runs} cold starts of {bootstrap} as the {args.role}")
+        runs = [measure(bootstrap, args.memory_mb) for _ in range(args.runs)]
 
     metrics = {key: summary([r[key] for r in runs]) for key in
                ("init_ms", "reply_ms", "response_ms", "warm_reply_ms", "warm_response_ms")}
@@ -348,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         "builder": builder,
         "features": args.features or "default",
         "role": args.role,
+        "idempotency_table": args.idempotency_table,
+        "moto_put_item_ms": round(moto_put_ms, 2) if moto_put_ms is not None else None,
         "build_seconds": round(build_s, 1) if build_s is not None else None,
         "bootstrap": str(bootstrap),
         "binary_bytes": binary_size,
@@ -384,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     for label, key in ((reply_label, "warm_reply_ms"), (response_label, "warm_response_ms")):
         m = metrics[key]
         print(f"  {label:<34}{m['min']:>8.2f} {m['median']:>8.2f} {m['max']:>8.2f}")
+    if moto_put_ms is not None:
+        print(f"  (keys in DynamoDB on moto: {moto_put_ms:.2f} ms a PutItem, median, as seen from Python)")
     if result["peak_rss_mib"]:
         p = result["peak_rss_mib"]
         print(f"  peak RSS (MiB)                    {p['min']:>8.2f} {p['median']:>8.2f} {p['max']:>8.2f}")

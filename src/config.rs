@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use bot_core::{is_blank, SecretString};
+use bot_core::{is_blank, Expiry, SecretString};
 
 /// The default Slack Web API base URL.
 pub(crate) const DEFAULT_SLACK_API_URL: &str = bot_slack::DEFAULT_API_URL;
@@ -50,6 +50,23 @@ pub enum ConfigError {
         #[source]
         source: crate::secrets::SecretsError,
     },
+    /// The idempotency table cannot be used.
+    #[cfg(feature = "lambda")]
+    #[error("cannot use the idempotency table {table}")]
+    Idempotency {
+        /// The table (`ACKBOT_IDEMPOTENCY_TABLE`).
+        table: String,
+        /// Why not.
+        #[source]
+        source: crate::dynamodb::DynamoError,
+    },
+    /// The idempotency table is set in a build without DynamoDB.
+    #[cfg(not(feature = "lambda"))]
+    #[error(
+        "ACKBOT_IDEMPOTENCY_TABLE is set, but this build has no DynamoDB client: enable ackbot's \
+         `lambda` feature, or unset it to keep idempotency keys in memory"
+    )]
+    IdempotencyNeedsLambda,
 }
 
 /// Slack settings; present when `SLACK_SIGNING_SECRET` is set.
@@ -100,9 +117,26 @@ pub(crate) struct Config {
     /// 2,500, inside Slack's 3 s).
     #[cfg_attr(not(any(feature = "serve", feature = "lambda")), allow(dead_code))]
     pub ack_deadline: Duration,
+    /// `ACKBOT_HTTP_TIMEOUT_MS`: the timeout of one HTTP request to Slack's or LINE's API
+    /// (default 10,000); a slower answer is retried like a network error.
+    pub http_timeout: Duration,
+    /// Where idempotency keys are kept, and how long a claim holds.
+    pub idempotency: IdempotencySettings,
     /// How the local edge acknowledges and queues.
     #[cfg(feature = "serve")]
     pub edge: EdgeSettings,
+}
+
+/// The idempotency store's settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct IdempotencySettings {
+    /// `ACKBOT_IDEMPOTENCY_TABLE`: the DynamoDB table every worker shares (partition key `id` of
+    /// type S, TTL attribute `expiration`); unset, each process keeps its keys in memory.
+    pub table: Option<String>,
+    /// `ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS`: how long a claim in progress holds before another
+    /// delivery may take the work up (default 120,000, as Powertools' in-progress expiry; longer
+    /// than a handler may run); completed keys are remembered 24 hours.
+    pub expiry: Expiry,
 }
 
 /// The local edge's settings (`serve`, `demo`).
@@ -202,14 +236,51 @@ impl Config {
                 expected: "milliseconds from 1 to 29000 (Slack waits 3000)",
             });
         }
+        let http_timeout_ms = number(
+            &lookup,
+            "ACKBOT_HTTP_TIMEOUT_MS",
+            bot_core::retry::DEFAULT_HTTP_TIMEOUT.as_millis() as usize,
+        )?;
+        if !(1..=300_000).contains(&http_timeout_ms) {
+            return Err(ConfigError::Invalid {
+                name: "ACKBOT_HTTP_TIMEOUT_MS",
+                value: http_timeout_ms.to_string(),
+                expected: "milliseconds from 1 to 300000",
+            });
+        }
         Ok(Self {
             slack,
             line,
             log_format,
             ack_deadline: Duration::from_millis(ack_deadline_ms as u64),
+            http_timeout: Duration::from_millis(http_timeout_ms as u64),
+            idempotency: IdempotencySettings::from_lookup(&lookup)?,
             #[cfg(feature = "serve")]
             edge: EdgeSettings::from_lookup(&lookup)?,
         })
+    }
+}
+
+impl IdempotencySettings {
+    fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let table = lookup("ACKBOT_IDEMPOTENCY_TABLE")
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        let mut expiry = Expiry::default();
+        let in_progress_ms = number(
+            lookup,
+            "ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS",
+            expiry.in_progress_ms as usize,
+        )?;
+        if !(1..=expiry.completed_ms as usize).contains(&in_progress_ms) {
+            return Err(ConfigError::Invalid {
+                name: "ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS",
+                value: in_progress_ms.to_string(),
+                expected: "milliseconds from 1 to 86400000 (a day, how long completed keys last)",
+            });
+        }
+        expiry.in_progress_ms = in_progress_ms as i64;
+        Ok(Self { table, expiry })
     }
 }
 
@@ -365,6 +436,40 @@ mod tests {
             202
         );
         assert!(config(&[("ACKBOT_LOG_FORMAT", "xml")]).is_err());
+    }
+
+    #[test]
+    fn idempotency_is_in_memory_unless_a_table_is_named() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.idempotency, IdempotencySettings::default());
+        let c = config(&[
+            ("ACKBOT_IDEMPOTENCY_TABLE", " ackbot-idempotency "),
+            ("ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS", "1500"),
+        ])
+        .unwrap();
+        assert_eq!(c.idempotency.table.as_deref(), Some("ackbot-idempotency"));
+        assert_eq!(c.idempotency.expiry.in_progress_ms, 1500);
+        assert_eq!(
+            c.idempotency.expiry.completed_ms,
+            Expiry::default().completed_ms
+        );
+        assert!(config(&[("ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS", "0")]).is_err());
+        assert!(config(&[("ACKBOT_IDEMPOTENCY_TABLE", "")])
+            .unwrap()
+            .idempotency
+            .table
+            .is_none());
+    }
+
+    #[test]
+    fn the_http_timeout_is_a_setting() {
+        assert_eq!(config(&[]).unwrap().http_timeout, Duration::from_secs(10));
+        let c = config(&[("ACKBOT_HTTP_TIMEOUT_MS", "300")]).unwrap();
+        assert_eq!(c.http_timeout, Duration::from_millis(300));
+        for bad in ["0", "soon", "300001"] {
+            let err = config(&[("ACKBOT_HTTP_TIMEOUT_MS", bad)]).unwrap_err();
+            assert!(err.to_string().contains("ACKBOT_HTTP_TIMEOUT_MS"), "{err}");
+        }
     }
 
     #[test]

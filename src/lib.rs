@@ -23,7 +23,8 @@
 //! ```
 //!
 //! # Features
-//! - `lambda`: the Lambda worker (`lambda_runtime`, and secrets from Secrets Manager).
+//! - `lambda`: the Lambda worker (`lambda_runtime`, secrets from Secrets Manager, and the
+//!   DynamoDB idempotency store, [`DynamoDedupe`]).
 //! - `serve`: the local edge, `ackbot serve`.
 //! - `dev`: `ackbot demo` and `ackbot send`, with stand-ins of the platforms' APIs.
 //!
@@ -47,6 +48,8 @@ mod cli;
 #[cfg(feature = "dev")]
 mod demo;
 #[cfg(feature = "lambda")]
+mod dynamodb;
+#[cfg(feature = "lambda")]
 mod lambda;
 #[cfg(feature = "serve")]
 mod manifest;
@@ -65,6 +68,8 @@ mod standin;
 pub struct ReadmeDoctests;
 
 pub use config::ConfigError;
+#[cfg(feature = "lambda")]
+pub use dynamodb::{DynamoDedupe, DynamoError};
 pub use error::Error;
 #[cfg(feature = "dev")]
 pub use error::SendError;

@@ -3,19 +3,24 @@
 
 use std::sync::Arc;
 
-use bot_core::{Dispatcher, ExposeSecret, Worker};
+use bot_core::{DedupeStore, Dispatcher, ExposeSecret, MemoryDedupe, Worker};
 use bot_line::{LineAdapter, LineConfig};
 use bot_slack::{SlackAdapter, SlackConfig};
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError, IdempotencySettings};
 use crate::Error;
 
-/// A worker for `dispatcher` with an adapter for every configured platform.
+/// The keys an in-memory store holds at most, as `MemoryDedupe::default()`.
+const MEMORY_KEYS: usize = 100_000;
+
+/// A worker for `dispatcher` with an adapter for every configured platform, and the idempotency
+/// store the configuration names.
 pub(crate) fn worker(dispatcher: Dispatcher, config: &Config) -> Result<Worker, Error> {
-    let mut worker = Worker::new(dispatcher);
+    let mut worker = Worker::new(dispatcher).with_dedupe(dedupe(&config.idempotency)?);
     if let Some(slack) = &config.slack {
-        let mut settings =
-            SlackConfig::new(slack.signing_secret.clone()).with_api_url(&slack.api_url);
+        let mut settings = SlackConfig::new(slack.signing_secret.clone())
+            .with_api_url(&slack.api_url)
+            .with_http_timeout(config.http_timeout);
         if let Some(token) = &slack.bot_token {
             settings = settings.with_bot_token(token.clone());
         }
@@ -27,8 +32,59 @@ pub(crate) fn worker(dispatcher: Dispatcher, config: &Config) -> Result<Worker, 
             line.access_token.clone(),
         )
         .with_api_url(&line.api_url)
-        .with_reply_token_ttl_ms(line.reply_token_ttl_ms);
+        .with_reply_token_ttl_ms(line.reply_token_ttl_ms)
+        .with_http_timeout(config.http_timeout);
         worker = worker.with_adapter(Arc::new(LineAdapter::new(settings)?));
     }
     Ok(worker)
+}
+
+/// The DynamoDB table when one is named (credentials, region and endpoint from the environment,
+/// as for the other AWS calls), else memory.
+fn dedupe(settings: &IdempotencySettings) -> Result<Arc<dyn DedupeStore>, ConfigError> {
+    let Some(table) = &settings.table else {
+        return Ok(Arc::new(MemoryDedupe::new(settings.expiry, MEMORY_KEYS)));
+    };
+    #[cfg(feature = "lambda")]
+    {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let store = crate::dynamodb::DynamoDedupe::from_env(table, env).map_err(|source| {
+            ConfigError::Idempotency {
+                table: table.clone(),
+                source,
+            }
+        })?;
+        Ok(Arc::new(store.with_expiry(settings.expiry)))
+    }
+    #[cfg(not(feature = "lambda"))]
+    {
+        let _ = table;
+        Err(ConfigError::IdempotencyNeedsLambda)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(table: Option<&str>) -> IdempotencySettings {
+        IdempotencySettings {
+            table: table.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn without_a_table_keys_stay_in_memory() {
+        assert!(dedupe(&settings(None)).is_ok());
+    }
+
+    #[cfg(not(feature = "lambda"))]
+    #[test]
+    fn a_table_needs_the_lambda_feature() {
+        let Err(err) = dedupe(&settings(Some("keys"))) else {
+            panic!("a table without DynamoDB")
+        };
+        assert!(err.to_string().contains("`lambda` feature"), "{err}");
+    }
 }

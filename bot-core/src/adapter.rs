@@ -118,6 +118,9 @@ pub struct DeliveryError {
     /// client's own retries); `false` when it refused the request itself (other 4xx, a missing
     /// token), so a retry would fail the same way.
     pub retryable: bool,
+    /// Which of the replies (their places in the list given to `deliver`) were delivered before
+    /// the failure: a retry of the Envelope sends only the others.
+    pub delivered: Vec<usize>,
 }
 
 impl DeliveryError {
@@ -126,6 +129,7 @@ impl DeliveryError {
         Self {
             error: error.into(),
             retryable: true,
+            delivered: Vec::new(),
         }
     }
 
@@ -134,7 +138,14 @@ impl DeliveryError {
         Self {
             error: error.into(),
             retryable: false,
+            delivered: Vec::new(),
         }
+    }
+
+    /// Says which replies (by their place in the list) went out before the failure.
+    pub fn after(mut self, delivered: Vec<usize>) -> Self {
+        self.delivered = delivered;
+        self
     }
 }
 
@@ -153,7 +164,8 @@ impl std::error::Error for DeliveryError {
 
 /// Sends a command's replies back to the place it came from.
 pub trait Delivery: Send + Sync {
-    /// Sends `replies`; `now_ms` is the worker's clock, for judging reply-token freshness.
+    /// Sends `replies`; `now_ms` is the worker's clock, for judging reply-token freshness. On
+    /// failure, says which of them went out ([`DeliveryError::delivered`]).
     fn deliver(&self, replies: Vec<Reply>, now_ms: i64)
         -> BoxFuture<'_, Result<(), DeliveryError>>;
 

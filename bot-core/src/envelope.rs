@@ -98,6 +98,15 @@ impl Headers {
             .map(|(_, v)| v.as_str())
     }
 
+    /// How many times the header `name` was sent, compared case-insensitively: a signature
+    /// header sent twice is refused, since proxies disagree on which copy counts.
+    pub fn count(&self, name: &str) -> usize {
+        self.0
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .count()
+    }
+
     /// Every header in the order received.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))

@@ -2,9 +2,13 @@
 //! on top of `backon`.
 
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use backon::{ExponentialBuilder, Retryable};
+
+/// The timeout of one HTTP request to a platform's API, unless configured
+/// (`ACKBOT_HTTP_TIMEOUT_MS`).
+pub const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often and how patiently to retry a platform API call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,7 +20,8 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The longest wait between attempts, before jitter.
     pub max_delay: Duration,
-    /// The longest `Retry-After` to honour; a longer one ends the retries at once.
+    /// The longest `Retry-After` to honour; a longer one ends the retries at once, as a failure
+    /// worth retrying later (the Envelope's own retry: Lambda's, minutes later).
     pub max_retry_after: Duration,
 }
 
@@ -49,6 +54,29 @@ impl RetryPolicy {
             .with_max_times(self.max_attempts.saturating_sub(1) as usize)
             .with_jitter()
     }
+}
+
+/// How long a `Retry-After` header value asks to wait, judged at `now`: delta-seconds (`120`) or
+/// an HTTP-date (IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, and the obsolete RFC 850 and
+/// asctime forms RFC 9110 asks recipients to accept). A date already past means no wait; anything
+/// else (`-1`, `1.5`, `soon`) is `None`, as if the header were absent.
+///
+/// The wait is not capped here but by [`retry`]: one longer than the policy's
+/// [`max_retry_after`](RetryPolicy::max_retry_after) ends the retries at once, still as a
+/// failure worth retrying, so that the Envelope is tried again later (Lambda's retry, a minute
+/// or more away) rather than holding a worker, or a Lambda invocation, asleep for it.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    if value.bytes().all(|b| b.is_ascii_digit()) {
+        // Too many digits for a u64 is still "later than any budget".
+        let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// Why one attempt failed, and whether another may succeed.
@@ -141,6 +169,58 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110's example date.
+    fn example_date() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777)
+    }
+
+    #[test]
+    fn retry_after_in_seconds() {
+        let now = example_date();
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        for bad in ["", " ", "-1", "+1", "1.5", "1e3", "soon", "12 s"] {
+            assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_as_an_http_date_in_each_form() {
+        let now = example_date() - Duration::from_secs(90);
+        for date in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+        ] {
+            assert_eq!(
+                parse_retry_after(date, now),
+                Some(Duration::from_secs(90)),
+                "{date}"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_after_a_date_already_past_is_no_wait() {
+        let now = example_date() + Duration::from_secs(5);
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 25:00:00 GMT", now),
+            None
+        );
+        assert_eq!(parse_retry_after("06 Nov 1994 08:49:37", now), None);
+    }
 
     #[tokio::test(start_paused = true)]
     async fn retries_until_done() {

@@ -42,6 +42,8 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
         }),
         log_format: LogFormat::Text,
         ack_deadline: Duration::from_millis(2500),
+        http_timeout: bot_core::retry::DEFAULT_HTTP_TIMEOUT,
+        idempotency: Default::default(),
         edge: EdgeSettings {
             workers: 4,
             queue_capacity: 64,

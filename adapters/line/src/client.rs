@@ -1,9 +1,9 @@
 //! The calls to the LINE Messaging API, with bounded retries on 5xx, 429 and network errors, and
 //! the access token in no error or log line.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use bot_core::retry::{retry, Failure, RetryPolicy};
+use bot_core::retry::{parse_retry_after, retry, Failure, RetryPolicy};
 use bot_core::{chain, ExposeSecret, SecretString};
 use reqwest::header::RETRY_AFTER;
 use reqwest::{Method, Response, StatusCode};
@@ -26,12 +26,17 @@ pub(crate) const PROFILE_ENDPOINT: &str = "/v2/bot/profile/{userId}";
 /// The header that makes a push idempotent for 24 hours.
 pub(crate) const RETRY_KEY_HEADER: &str = "X-Line-Retry-Key";
 
+/// What LINE's 429 says when the channel's monthly message quota is used up, rather than
+/// "Too Many Requests" for a rate limit. Matched case-insensitively, within LINE's `message`.
+const MONTHLY_LIMIT: &str = "monthly limit";
+
 /// A client of the LINE Messaging API: one reused HTTP client, the token, the retry policy.
 pub(crate) struct LineClient {
     http: reqwest::Client,
     api_url: String,
     token: SecretString,
     retry: RetryPolicy,
+    timeout: Duration,
 }
 
 /// One request to the API.
@@ -68,6 +73,7 @@ pub(crate) struct Answered {
     method: Method,
     endpoint: String,
     attempts: u32,
+    timeout: Duration,
 }
 
 impl Answered {
@@ -79,7 +85,7 @@ impl Answered {
             Err(e) => Err(ReplyError::Network {
                 method: self.method,
                 endpoint: self.endpoint,
-                reason: format!("reading the answer: {}", network_reason(&e)),
+                reason: format!("reading the answer: {}", network_reason(&e, self.timeout)),
                 attempts: self.attempts,
             }),
         }
@@ -153,6 +159,9 @@ enum AttemptError {
         message: String,
         retry_after: Option<Duration>,
     },
+    MonthlyLimit {
+        message: String,
+    },
     Network(String),
 }
 
@@ -179,6 +188,12 @@ impl AttemptError {
                 endpoint,
                 message,
                 retry_after,
+                attempts,
+            },
+            AttemptError::MonthlyLimit { message } => ReplyError::MonthlyLimit {
+                method,
+                endpoint,
+                message,
                 attempts,
             },
             AttemptError::Network(reason) => ReplyError::Network {
@@ -215,6 +230,7 @@ impl LineClient {
             api_url: config.api_url.trim_end_matches('/').to_string(),
             token: config.access_token.clone(),
             retry: config.retry.clone(),
+            timeout: config.http_timeout,
         })
     }
 
@@ -281,6 +297,10 @@ impl LineClient {
         let endpoint = self.scrub(call.endpoint.to_string());
         let endpoint = endpoint.as_str();
         let idempotent = call.retry_key.is_some();
+        // Whether an earlier attempt may have reached LINE and been carried out (a 5xx, a
+        // timeout, a connection lost after sending): see `ReplyError::SpentByEarlierAttempt`.
+        let uncertain = std::sync::atomic::AtomicBool::new(false);
+        let uncertain = &uncertain;
         let result = retry(policy, |attempt| {
             let mut request = self
                 .http
@@ -294,12 +314,19 @@ impl LineClient {
             }
             async move {
                 match request.send().await {
-                    Ok(response) => self
-                        .judge(endpoint, response, idempotent)
-                        .await
-                        .map(|response| (response, attempt)),
+                    Ok(response) => {
+                        let status = response.status();
+                        let judged = self.judge(endpoint, response, idempotent).await;
+                        if status.is_server_error() {
+                            uncertain.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        judged.map(|response| (response, attempt))
+                    }
                     Err(e) => {
-                        let reason = network_reason(&e);
+                        if !e.is_connect() && !e.is_builder() {
+                            uncertain.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        let reason = network_reason(&e, self.timeout);
                         tracing::debug!(endpoint, attempt, %reason, "LINE API call failed");
                         let error = AttemptError::Network(reason);
                         Err(if e.is_builder() {
@@ -319,10 +346,24 @@ impl LineClient {
                 method: call.method,
                 endpoint,
                 attempts,
+                timeout: self.timeout,
             }),
-            Err(gave_up) => Err(gave_up
-                .error
-                .into_error(call.method, endpoint, gave_up.attempts)),
+            Err(gave_up) => {
+                let error = gave_up
+                    .error
+                    .into_error(call.method, endpoint, gave_up.attempts);
+                let reply = call.path == REPLY_PATH;
+                if reply && uncertain.load(std::sync::atomic::Ordering::Relaxed) {
+                    if let ReplyError::Api { status: 400, .. } = &error {
+                        if error.is_invalid_reply_token() {
+                            return Err(ReplyError::SpentByEarlierAttempt {
+                                attempts: gave_up.attempts,
+                            });
+                        }
+                    }
+                }
+                Err(error)
+            }
         }
     }
 
@@ -352,9 +393,14 @@ impl LineClient {
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
         let (message, details) = self.error_body(response).await;
+        if status == StatusCode::TOO_MANY_REQUESTS
+            && message.to_ascii_lowercase().contains(MONTHLY_LIMIT)
+        {
+            // No retry helps before the quota resets next month, or is raised.
+            return Err(Failure::Permanent(AttemptError::MonthlyLimit { message }));
+        }
         if status == StatusCode::TOO_MANY_REQUESTS {
             return Err(Failure::Transient {
                 error: AttemptError::RateLimited {
@@ -386,7 +432,8 @@ impl LineClient {
                 status.canonical_reason().unwrap_or("error").to_string(),
                 Vec::new(),
             ),
-            _ => (text.chars().take(300).collect(), Vec::new()),
+            // Scrubbed before it is cut: a cut through the token would leave its start.
+            _ => (self.scrub(text).chars().take(300).collect(), Vec::new()),
         };
         let scrub = |s: String| self.scrub(s);
         let details = details
@@ -400,19 +447,20 @@ impl LineClient {
     }
 }
 
-/// What went wrong on the way to LINE, without the URL (which says nothing new).
-fn network_reason(error: &reqwest::Error) -> String {
+/// What went wrong on the way to LINE, without the URL (which says nothing new); a timeout
+/// says how long it waited.
+fn network_reason(error: &reqwest::Error, timeout: Duration) -> String {
     let kind = if error.is_timeout() {
-        "timed out"
+        format!("timed out after {} ms", timeout.as_millis())
     } else if error.is_connect() {
-        "connection failed"
+        "connection failed".to_string()
     } else if error.is_builder() {
-        "invalid request"
+        "invalid request".to_string()
     } else {
-        "request failed"
+        "request failed".to_string()
     };
     match std::error::Error::source(error) {
         Some(cause) => format!("{kind}: {}", chain(cause)),
-        None => kind.to_string(),
+        None => kind,
     }
 }

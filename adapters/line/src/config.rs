@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use bot_core::retry::RetryPolicy;
+use bot_core::retry::{RetryPolicy, DEFAULT_HTTP_TIMEOUT};
 use bot_core::SecretString;
 
 /// The LINE API's production base URL.
@@ -24,7 +24,8 @@ pub struct LineConfig {
     pub retry: RetryPolicy,
     /// A reply token older than this (since the gateway received the webhook) is not used.
     pub reply_token_ttl_ms: i64,
-    /// The timeout of one HTTP request to the API.
+    /// The timeout of one HTTP request to the API (`ACKBOT_HTTP_TIMEOUT_MS`, 10 s by default); a
+    /// request that takes longer is retried like a network error.
     pub http_timeout: Duration,
 }
 
@@ -43,7 +44,7 @@ impl LineConfig {
             api_url: DEFAULT_API_URL.to_string(),
             retry: RetryPolicy::default(),
             reply_token_ttl_ms: DEFAULT_REPLY_TOKEN_TTL_MS,
-            http_timeout: Duration::from_secs(10),
+            http_timeout: DEFAULT_HTTP_TIMEOUT,
         }
     }
 
@@ -95,6 +96,9 @@ mod tests {
         let c = LineConfig::new("s", "t");
         assert_eq!(c.api_url, "https://api.line.me");
         assert_eq!(c.reply_token_ttl_ms, 50_000);
+        assert_eq!(c.http_timeout, Duration::from_secs(10));
+        let c = c.with_http_timeout(Duration::from_millis(300));
+        assert_eq!(c.http_timeout, Duration::from_millis(300));
     }
 
     #[test]

@@ -66,37 +66,72 @@ impl LineDelivery {
     }
 
     /// Replies to the event's own chat first (while the token is fresh), then pushes each reply
-    /// meant for another conversation there.
-    async fn send(&self, replies: Vec<Reply>, now_ms: i64) -> Result<(), ReplyError> {
+    /// meant for another conversation there. On failure, the error and the places of the
+    /// replies that went out.
+    async fn send(&self, replies: Vec<Reply>, now_ms: i64) -> Result<(), (ReplyError, Vec<usize>)> {
         let (elsewhere, here): (Vec<_>, Vec<_>) = replies
             .into_iter()
             .enumerate()
             .partition(|(_, reply)| reply.conversation.is_some());
-        let here: Vec<Reply> = here.into_iter().map(|(_, reply)| reply).collect();
-        self.send_here(&here, now_ms).await?;
+        let (places, here): (Vec<usize>, Vec<Reply>) = here.into_iter().unzip();
+        let mut sent = Vec::new();
+        if let Err(e) = self.send_here(&here, now_ms, &places, &mut sent).await {
+            return Err((e, sent));
+        }
         for (index, reply) in elsewhere {
             let to = reply.conversation.as_deref().unwrap_or_default();
-            self.send_elsewhere(to, index, &reply).await?;
+            if let Err(e) = self.send_elsewhere(to, index, &reply).await {
+                return Err((e, sent));
+            }
+            sent.push(index);
         }
         Ok(())
     }
 
-    async fn send_here(&self, replies: &[Reply], now_ms: i64) -> Result<(), ReplyError> {
-        let messages = messages_for(replies);
+    /// Sends `replies` (at `places` among all) to the event's own chat, in batches of up to 5
+    /// messages; a reply counts as sent once every batch holding its messages went out.
+    async fn send_here(
+        &self,
+        replies: &[Reply],
+        now_ms: i64,
+        places: &[usize],
+        sent: &mut Vec<usize>,
+    ) -> Result<(), ReplyError> {
+        // The index of each reply's last message, to tell when all of it is out.
+        let mut ends = Vec::with_capacity(replies.len());
+        let mut messages = Vec::new();
+        for reply in replies {
+            messages.extend(messages_for(std::slice::from_ref(reply)));
+            ends.push(messages.len());
+        }
         let mut reply_token = self.usable_reply_token(now_ms);
+        let mut out = 0;
         for (index, batch) in messages.chunks(MAX_MESSAGES_PER_REQUEST).enumerate() {
+            let mut pushed = true;
             if let Some(token) = reply_token.take() {
                 self.reply_token_spent.spend();
                 match self.client.reply(token, batch).await {
-                    Ok(_) => continue,
+                    Ok(_) => pushed = false,
+                    // Erring towards one message rather than two: see the error's doc.
+                    Err(e @ ReplyError::SpentByEarlierAttempt { .. }) => {
+                        tracing::warn!(error = %e, "not pushing what the reply most likely delivered");
+                        pushed = false;
+                    }
                     Err(e) if e.is_invalid_reply_token() => {
                         tracing::info!("LINE refused the reply token: pushing instead");
                     }
                     Err(e) => return Err(e),
                 }
             }
-            let to = self.push_to.as_deref().ok_or(ReplyError::NoDestination)?;
-            self.client.push(to, batch, self.retry_key(index)).await?;
+            if pushed {
+                let to = self.push_to.as_deref().ok_or(ReplyError::NoDestination)?;
+                self.client.push(to, batch, self.retry_key(index)).await?;
+            }
+            out += batch.len();
+            let done = ends.iter().zip(places).filter(|(end, _)| **end <= out);
+            for (_, place) in done.skip(sent.len()) {
+                sent.push(*place);
+            }
         }
         Ok(())
     }
@@ -130,11 +165,11 @@ impl Delivery for LineDelivery {
         now_ms: i64,
     ) -> BoxFuture<'_, Result<(), DeliveryError>> {
         Box::pin(async move {
-            self.send(replies, now_ms).await.map_err(|e| {
+            self.send(replies, now_ms).await.map_err(|(e, sent)| {
                 if e.is_retryable() {
-                    DeliveryError::retryable(e)
+                    DeliveryError::retryable(e).after(sent)
                 } else {
-                    DeliveryError::permanent(e)
+                    DeliveryError::permanent(e).after(sent)
                 }
             })
         })

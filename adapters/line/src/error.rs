@@ -45,6 +45,10 @@ pub enum VerifyError {
     /// The header is not base64 of a 32-byte HMAC-SHA256.
     #[error("the x-line-signature header is not a base64 HMAC-SHA256 digest")]
     MalformedSignature,
+    /// The header was sent more than once: which copy counts depends on the proxy, so neither
+    /// does.
+    #[error("the x-line-signature header was sent more than once")]
+    RepeatedSignature,
     /// The signature matches none of the configured channel secrets.
     #[error("the x-line-signature does not match the body for any configured channel secret")]
     Mismatch,
@@ -93,7 +97,7 @@ pub enum ReplyError {
         /// How many attempts were made.
         attempts: u32,
     },
-    /// LINE answered 429: too many requests, or the monthly message quota is used up.
+    /// LINE answered 429 "Too Many Requests": the rate limit; retried, honouring `Retry-After`.
     #[error(
         "LINE {method} {endpoint} was rate limited (HTTP 429: {message}) (after {attempts} \
          attempt(s))"
@@ -107,6 +111,23 @@ pub enum ReplyError {
         message: String,
         /// The last `Retry-After`, if LINE sent one.
         retry_after: Option<Duration>,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// LINE answered 429 "You have reached your monthly limit.": the channel's monthly message
+    /// quota is used up, and no retry can help until it resets or is raised. Not retried.
+    #[error(
+        "LINE {method} {endpoint} refused: the channel's monthly message quota is used up \
+         (HTTP 429: {message}); not retried, nothing can be sent until the quota resets or is \
+         raised (after {attempts} attempt(s))"
+    )]
+    MonthlyLimit {
+        /// The HTTP method.
+        method: Method,
+        /// The API path.
+        endpoint: String,
+        /// LINE's `message`.
+        message: String,
         /// How many attempts were made.
         attempts: u32,
     },
@@ -153,21 +174,36 @@ pub enum ReplyError {
          user, group or room id to push to"
     )]
     NoDestination,
+    /// A reply attempt failed uncertainly (a 5xx, a timeout, a connection lost after sending),
+    /// and a later attempt with the same token was refused as "Invalid reply token". A fresh token
+    /// is spent only by being used, and this delivery is its only user: the earlier attempt was
+    /// carried out, and the messages were delivered. The delivery counts them as delivered
+    /// rather than push them a second time.
+    #[error(
+        "the reply token was spent by an earlier attempt that failed uncertainly (after \
+         {attempts} attempt(s)): the messages were most likely delivered then"
+    )]
+    SpentByEarlierAttempt {
+        /// How many attempts were made.
+        attempts: u32,
+    },
 }
 
 impl ReplyError {
     /// Whether a later attempt may succeed: rate limits, network trouble and 5xx (whose own
-    /// retries ran out). A 4xx, a refused request or a missing destination would fail the same
-    /// way again.
+    /// retries ran out). A 4xx, the monthly quota, a refused request or a missing destination
+    /// would fail the same way again.
     pub fn is_retryable(&self) -> bool {
         match self {
             ReplyError::Api { status, .. } => *status >= 500,
             ReplyError::RateLimited { .. } | ReplyError::Network { .. } => true,
-            ReplyError::InvalidResponse { .. }
+            ReplyError::MonthlyLimit { .. }
+            | ReplyError::InvalidResponse { .. }
             | ReplyError::InvalidRequest { .. }
             | ReplyError::NoReplyToken
             | ReplyError::ReplyTokenUsed
-            | ReplyError::NoDestination => false,
+            | ReplyError::NoDestination
+            | ReplyError::SpentByEarlierAttempt { .. } => false,
         }
     }
 
@@ -244,5 +280,28 @@ mod tests {
         assert!(ReplyError::ReplyTokenUsed.is_invalid_reply_token());
         assert!(ReplyError::NoReplyToken.is_invalid_reply_token());
         assert!(!ReplyError::NoDestination.is_invalid_reply_token());
+    }
+
+    #[test]
+    fn the_monthly_limit_is_permanent_and_says_so() {
+        let e = ReplyError::MonthlyLimit {
+            method: Method::POST,
+            endpoint: "/v2/bot/message/push".into(),
+            message: "You have reached your monthly limit.".into(),
+            attempts: 1,
+        };
+        assert!(!e.is_retryable());
+        assert!(!e.is_invalid_reply_token());
+        let text = e.to_string();
+        assert!(text.contains("monthly message quota is used up"), "{text}");
+        assert!(text.contains("not retried"), "{text}");
+        let rate_limited = ReplyError::RateLimited {
+            method: Method::POST,
+            endpoint: "/v2/bot/message/push".into(),
+            message: "Too Many Requests".into(),
+            retry_after: None,
+            attempts: 3,
+        };
+        assert!(rate_limited.is_retryable());
     }
 }

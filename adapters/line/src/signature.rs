@@ -29,6 +29,9 @@ pub fn verify(secrets: &[SecretString], headers: &Headers, body: &[u8]) -> Resul
     if secrets.iter().all(is_blank) {
         return Err(VerifyError::NoSecret);
     }
+    if headers.count(SIGNATURE_HEADER) > 1 {
+        return Err(VerifyError::RepeatedSignature);
+    }
     let header = headers
         .get(SIGNATURE_HEADER)
         .ok_or(VerifyError::MissingSignature)?;

@@ -359,12 +359,7 @@ async fn rate_limit_is_retried_honouring_retry_after() {
 #[tokio::test]
 async fn lasting_rate_limit_is_a_rate_limited_error() {
     let server = MockServer::start().await;
-    mount(
-        &server,
-        PUSH,
-        line_error(429, "You have reached your monthly limit."),
-    )
-    .await;
+    mount(&server, PUSH, line_error(429, "Too Many Requests")).await;
     let err = work(&server, USER_TEXT)
         .delivery
         .deliver(vec![Reply::text("hi")], EXPIRED)
@@ -376,7 +371,87 @@ async fn lasting_rate_limit_is_a_rate_limited_error() {
         matches!(e, ReplyError::RateLimited { attempts: 3, .. }),
         "{e:?}"
     );
-    assert!(e.to_string().contains("monthly limit"), "{e}");
+}
+
+#[tokio::test]
+async fn an_answer_slower_than_the_configured_timeout_is_a_network_error() {
+    let server = MockServer::start().await;
+    mount(&server, PUSH, ok().set_delay(Duration::from_secs(2))).await;
+    let adapter = LineAdapter::new(
+        LineConfig::new(common::SECRET, TOKEN)
+            .with_api_url(server.uri())
+            .with_retry(RetryPolicy::fixed(2, Duration::from_millis(5)))
+            .with_http_timeout(Duration::from_millis(200)),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let err = one_work(&adapter, USER_TEXT)
+        .delivery
+        .deliver(vec![Reply::text("hi")], EXPIRED)
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "did not wait it out"
+    );
+    assert!(err.retryable);
+    let e = reply_error(err);
+    assert!(
+        matches!(e, ReplyError::Network { attempts: 2, .. }),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("timed out after 200 ms"), "{e}");
+}
+
+#[tokio::test]
+async fn the_monthly_limit_is_not_retried() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        PUSH,
+        line_error(429, "You have reached your monthly limit."),
+    )
+    .await;
+    let err = work(&server, USER_TEXT)
+        .delivery
+        .deliver(vec![Reply::text("hi")], EXPIRED)
+        .await
+        .unwrap_err();
+    assert!(!err.retryable, "no retry helps before the quota resets");
+    let e = reply_error(err);
+    assert!(
+        matches!(e, ReplyError::MonthlyLimit { attempts: 1, .. }),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("monthly message quota"), "{e}");
+    assert_eq!(requests_to(&server, PUSH).await.len(), 1);
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let server = MockServer::start().await;
+    // Two seconds ahead, to the second as HTTP-dates are: a wait of one to two seconds.
+    let at = std::time::SystemTime::now() + Duration::from_secs(2);
+    mount_once(
+        &server,
+        PUSH,
+        line_error(503, "Service Unavailable")
+            .insert_header("retry-after", httpdate::fmt_http_date(at).as_str()),
+    )
+    .await;
+    mount(&server, PUSH, ok()).await;
+    let started = Instant::now();
+    work(&server, USER_TEXT)
+        .delivery
+        .deliver(vec![Reply::text("hi")], EXPIRED)
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(4),
+        "{waited:?}"
+    );
+    assert_eq!(requests_to(&server, PUSH).await.len(), 2);
 }
 
 #[tokio::test]
@@ -398,6 +473,48 @@ async fn invalid_reply_token_falls_back_to_push() {
         (USER_ID, vec!["hi".to_string()])
     );
     assert!(pushes[0].headers.get("x-line-retry-key").is_some());
+}
+
+#[tokio::test]
+async fn a_token_spent_by_an_uncertain_attempt_is_not_followed_by_a_push() {
+    // The first reply answered 500 (LINE may have delivered it), the retry with the same token
+    // is refused as invalid: the first went through, so pushing would say it twice.
+    let server = MockServer::start().await;
+    mount_once(&server, REPLY, line_error(500, "Internal Server Error")).await;
+    mount(&server, REPLY, line_error(400, "Invalid reply token")).await;
+    mount(&server, PUSH, ok()).await;
+    work(&server, USER_TEXT)
+        .delivery
+        .deliver(vec![Reply::text("once")], FRESH)
+        .await
+        .unwrap();
+    assert_eq!(requests_to(&server, REPLY).await.len(), 2);
+    assert!(
+        requests_to(&server, PUSH).await.is_empty(),
+        "no second copy"
+    );
+}
+
+#[tokio::test]
+async fn a_token_refused_after_a_certain_failure_is_followed_by_a_push() {
+    // A 429 means LINE did not take the first attempt: an invalid token then is no delivery.
+    let server = MockServer::start().await;
+    mount_once(
+        &server,
+        REPLY,
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "0")
+            .set_body_json(serde_json::json!({"message": "Too Many Requests"})),
+    )
+    .await;
+    mount(&server, REPLY, line_error(400, "Invalid reply token")).await;
+    mount(&server, PUSH, ok()).await;
+    work(&server, USER_TEXT)
+        .delivery
+        .deliver(vec![Reply::text("once")], FRESH)
+        .await
+        .unwrap();
+    assert_eq!(requests_to(&server, PUSH).await.len(), 1);
 }
 
 #[tokio::test]

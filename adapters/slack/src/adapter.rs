@@ -81,7 +81,8 @@ impl Adapter for SlackAdapter {
             _ => envelope
                 .headers
                 .get(crate::SIGNATURE_HEADER)
-                .map(|signature| format!("slack:replay:{}", signature.trim())),
+                // Hex in either case verifies: the key must not tell the spellings apart.
+                .map(|signature| format!("slack:replay:{}", signature.trim().to_ascii_lowercase())),
         };
         Ok(items
             .into_iter()

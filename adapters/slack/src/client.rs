@@ -2,9 +2,9 @@
 //! (`chat.postMessage`, `views.open`, … or any method by name); bounded retries on 5xx, 429,
 //! `ratelimited` and network failures, and no credential in any error or log line.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use bot_core::retry::{retry, Failure, GaveUp, RetryPolicy};
+use bot_core::retry::{parse_retry_after, retry, Failure, GaveUp, RetryPolicy};
 use bot_core::{is_blank, ExposeSecret, Reply, SecretString, Visibility};
 use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
@@ -12,7 +12,6 @@ use serde_json::{Map, Value};
 
 use crate::{ConfigError, ReplyError, SlackConfig};
 
-const TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_MESSAGE_CHARS: usize = 200;
 const MAX_METHOD_CHARS: usize = 100;
 const JSON: &str = "application/json; charset=utf-8";
@@ -27,15 +26,17 @@ pub struct SlackClient {
     api_url: String,
     bot_token: Option<SecretString>,
     retry: RetryPolicy,
+    timeout: Duration,
 }
 
 impl SlackClient {
-    /// A client for `config`'s API URL, bot token and retry policy, with one shared connection pool.
+    /// A client for `config`'s API URL, bot token, retry policy and request timeout, with one
+    /// shared connection pool.
     pub fn new(config: &SlackConfig) -> Result<Self, ConfigError> {
         let api_url = config.api_url.trim().trim_end_matches('/').to_string();
         Url::parse(&api_url).map_err(|_| ConfigError::BadApiUrl(config.api_url.clone()))?;
         let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
+            .timeout(config.http_timeout)
             .user_agent(concat!("ackbot/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
@@ -48,6 +49,7 @@ impl SlackClient {
             api_url,
             bot_token,
             retry: config.retry.clone(),
+            timeout: config.http_timeout,
         })
     }
 
@@ -164,7 +166,7 @@ impl SlackClient {
             let host = host.as_str();
             let request = &request;
             async move {
-                let outcome = request.attempt(builder).await;
+                let outcome = request.attempt(builder, self.timeout).await;
                 if let Err(failure) = &outcome {
                     let error = failure.error();
                     tracing::warn!(endpoint, host, attempt, error = %error, "Slack call attempt failed");
@@ -383,12 +385,13 @@ impl Request<'_> {
     async fn attempt(
         &self,
         builder: reqwest::RequestBuilder,
+        timeout: Duration,
     ) -> Result<Value, Failure<ReplyError>> {
         let response = match builder.send().await {
             Ok(response) => response,
             Err(e) => {
                 let fatal = e.is_builder();
-                let error = ReplyError::Network(self.redact(describe(e)));
+                let error = ReplyError::Network(self.redact(describe(e, timeout)));
                 return Err(if fatal {
                     Failure::Permanent(error)
                 } else {
@@ -401,7 +404,7 @@ impl Request<'_> {
         let body = match response.bytes().await {
             Ok(body) => body,
             Err(e) => {
-                let error = ReplyError::Network(self.redact(describe(e)));
+                let error = ReplyError::Network(self.redact(describe(e, timeout)));
                 return Err(Failure::transient(error));
             }
         };
@@ -411,7 +414,9 @@ impl Request<'_> {
             .as_ref()
             .and_then(|v| v.get("error"))
             .and_then(Value::as_str);
-        let message = || self.redact(slack_error.map_or_else(|| shorten(&text), str::to_string));
+        // Redacted before it is shortened: a cut through the token would leave its start.
+        let message =
+            || shorten(&self.redact(slack_error.map_or_else(|| text.to_string(), str::to_string)));
         if status == StatusCode::TOO_MANY_REQUESTS {
             let error = ReplyError::RateLimited { retry_after };
             return Err(Failure::Transient { error, retry_after });
@@ -422,7 +427,8 @@ impl Request<'_> {
                 message: message(),
             };
             return Err(if status.is_server_error() {
-                Failure::transient(error)
+                // A 503 may say when to come back, as a 429 does.
+                Failure::Transient { error, retry_after }
             } else {
                 Failure::Permanent(error)
             });
@@ -477,8 +483,9 @@ impl Request<'_> {
     }
 }
 
-/// The error and its causes, without the URL reqwest would print.
-fn describe(error: reqwest::Error) -> String {
+/// The error and its causes, without the URL reqwest would print; a timeout says how long it
+/// waited.
+fn describe(error: reqwest::Error, timeout: Duration) -> String {
     let timed_out = error.is_timeout();
     let error = error.without_url();
     let mut text = error.to_string();
@@ -489,14 +496,15 @@ fn describe(error: reqwest::Error) -> String {
         source = cause.source();
     }
     if timed_out {
-        text = format!("timed out after {} s ({text})", TIMEOUT.as_secs());
+        text = format!("timed out after {} ms ({text})", timeout.as_millis());
     }
     text
 }
 
+/// The `Retry-After` header, in seconds or as an HTTP-date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    parse_retry_after(value, SystemTime::now())
 }
 
 fn shorten(text: &str) -> String {

@@ -1,7 +1,9 @@
 //! What the Slack adapter needs to know: the signing secret, the bot token, the API's address
 //! and how patiently to retry.
 
-use bot_core::retry::RetryPolicy;
+use std::time::Duration;
+
+use bot_core::retry::{RetryPolicy, DEFAULT_HTTP_TIMEOUT};
 use bot_core::SecretString;
 
 /// The Web API base URL used when none is configured.
@@ -18,6 +20,9 @@ pub struct SlackConfig {
     pub api_url: String,
     /// How often and how patiently to retry replies.
     pub retry: RetryPolicy,
+    /// The timeout of one HTTP request to Slack (`ACKBOT_HTTP_TIMEOUT_MS`, 10 s by default); a
+    /// request that takes longer is retried like a network error.
+    pub http_timeout: Duration,
 }
 
 impl SlackConfig {
@@ -28,6 +33,7 @@ impl SlackConfig {
             bot_token: None,
             api_url: DEFAULT_API_URL.to_string(),
             retry: RetryPolicy::default(),
+            http_timeout: DEFAULT_HTTP_TIMEOUT,
         }
     }
 
@@ -48,20 +54,26 @@ impl SlackConfig {
         self.retry = retry;
         self
     }
+
+    /// Sets the timeout of one HTTP request to Slack.
+    pub fn with_http_timeout(mut self, timeout: Duration) -> Self {
+        self.http_timeout = timeout;
+        self
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use bot_core::ExposeSecret;
-    use std::time::Duration;
 
     #[test]
     fn builder_sets_every_field() {
         let c = SlackConfig::new("s3cret")
             .with_bot_token("xoxb-1")
             .with_api_url("http://127.0.0.1:9/api")
-            .with_retry(RetryPolicy::fixed(2, Duration::ZERO));
+            .with_retry(RetryPolicy::fixed(2, Duration::ZERO))
+            .with_http_timeout(Duration::from_millis(300));
         assert_eq!(c.signing_secret.expose_secret(), "s3cret");
         assert_eq!(
             c.bot_token.as_ref().map(ExposeSecret::expose_secret),
@@ -69,7 +81,10 @@ mod tests {
         );
         assert_eq!(c.api_url, "http://127.0.0.1:9/api");
         assert_eq!(c.retry.max_attempts, 2);
-        assert_eq!(SlackConfig::new("x").api_url, DEFAULT_API_URL);
+        assert_eq!(c.http_timeout, Duration::from_millis(300));
+        let defaults = SlackConfig::new("x");
+        assert_eq!(defaults.api_url, DEFAULT_API_URL);
+        assert_eq!(defaults.http_timeout, Duration::from_secs(10));
     }
 
     #[test]

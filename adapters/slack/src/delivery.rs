@@ -25,14 +25,36 @@ impl SlackDelivery {
         Self { client, target }
     }
 
-    async fn send(&self, replies: Vec<Reply>) -> Result<(), ReplyError> {
+    /// Sends the replies; on failure, the error and the places of the replies that went out.
+    async fn send(&self, replies: Vec<Reply>) -> Result<(), (ReplyError, Vec<usize>)> {
+        let mut sent = Vec::new();
+        self.send_each(replies, &mut sent)
+            .await
+            .map_err(|e| (e, sent))
+    }
+
+    async fn send_each(
+        &self,
+        replies: Vec<Reply>,
+        sent: &mut Vec<usize>,
+    ) -> Result<(), ReplyError> {
         // Replies addressed to another conversation are posted there, whatever the target.
-        let (elsewhere, here): (Vec<Reply>, Vec<Reply>) =
-            replies.into_iter().partition(|r| r.conversation.is_some());
+        let (elsewhere, here): (Vec<_>, Vec<_>) = replies
+            .into_iter()
+            .enumerate()
+            .partition(|(_, r)| r.conversation.is_some());
         match &self.target {
             ReplyTarget::ResponseUrl(url) => {
-                for reply in fit_response_url(here) {
+                let (places, here): (Vec<usize>, Vec<Reply>) = here.into_iter().unzip();
+                let fitted = fit_response_url(here);
+                let last = fitted.len().saturating_sub(1);
+                for (i, reply) in fitted.into_iter().enumerate() {
                     self.client.respond(url, &reply).await?;
+                    // The last post may carry several replies merged.
+                    match i == last {
+                        true => sent.extend(&places[i..]),
+                        false => sent.push(places[i]),
+                    }
                 }
             }
             ReplyTarget::Channel {
@@ -40,7 +62,7 @@ impl SlackDelivery {
                 thread_ts,
                 user,
             } => {
-                for reply in here {
+                for (place, reply) in here {
                     let thread_ts = thread_ts.as_deref();
                     match user {
                         Some(user) if reply.visibility == Visibility::Ephemeral => {
@@ -50,6 +72,7 @@ impl SlackDelivery {
                         }
                         _ => self.client.post_message(channel, thread_ts, &reply).await?,
                     }
+                    sent.push(place);
                 }
             }
             ReplyTarget::Nowhere(reason) if !here.is_empty() => {
@@ -57,9 +80,10 @@ impl SlackDelivery {
             }
             ReplyTarget::Nowhere(_) => {}
         }
-        for reply in elsewhere {
+        for (place, reply) in elsewhere {
             let channel = reply.conversation.as_deref().unwrap_or_default();
             self.client.post_message(channel, None, &reply).await?;
+            sent.push(place);
         }
         Ok(())
     }
@@ -72,11 +96,11 @@ impl Delivery for SlackDelivery {
         _now_ms: i64,
     ) -> BoxFuture<'_, Result<(), DeliveryError>> {
         Box::pin(async move {
-            self.send(replies).await.map_err(|e| {
+            self.send(replies).await.map_err(|(e, sent)| {
                 if e.is_retryable() {
-                    DeliveryError::retryable(e)
+                    DeliveryError::retryable(e).after(sent)
                 } else {
-                    DeliveryError::permanent(e)
+                    DeliveryError::permanent(e).after(sent)
                 }
             })
         })
@@ -210,6 +234,33 @@ mod tests {
             .deliver(vec![Reply::text("a"), Reply::text("b")], 0)
             .await
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_failure_part_way_says_which_replies_went_out() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/api/chat.postMessage"))
+            .and(body_json(json!({"channel": "C9", "text": "a"})))
+            .respond_with(ok_json())
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/api/chat.postMessage"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"ok": false, "error": "channel_not_found"})),
+            )
+            .mount(&server)
+            .await;
+        let delivery = SlackDelivery::new(
+            Arc::new(client(&server)),
+            ReplyTarget::channel(Some("C9"), None),
+        );
+        let replies = vec![Reply::text("a"), Reply::text("b"), Reply::text("c")];
+        let error = delivery.deliver(replies, 0).await.unwrap_err();
+        assert_eq!(error.delivered, vec![0]);
+        assert!(!error.retryable);
     }
 
     #[tokio::test]

@@ -34,6 +34,10 @@ pub enum VerifyError {
     /// The timestamp is not a whole number of seconds.
     #[error("X-Slack-Request-Timestamp is not a whole number of seconds")]
     BadTimestamp,
+    /// A signature header was sent more than once: which copy counts depends on the proxy, so
+    /// neither does.
+    #[error("the {0} header was sent more than once")]
+    RepeatedHeader(&'static str),
     /// The signature does not start with `v0=`, the only version Slack uses.
     #[error("X-Slack-Signature is not a `v0=` signature")]
     UnsupportedVersion,

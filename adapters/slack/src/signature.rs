@@ -46,6 +46,11 @@ pub fn verify(
     if is_blank(secret) {
         return Err(VerifyError::EmptySecret);
     }
+    for name in [TIMESTAMP_HEADER, SIGNATURE_HEADER] {
+        if headers.count(name) > 1 {
+            return Err(VerifyError::RepeatedHeader(name));
+        }
+    }
     let timestamp = headers
         .get(TIMESTAMP_HEADER)
         .ok_or(VerifyError::MissingTimestamp)?;

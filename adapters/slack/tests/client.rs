@@ -136,6 +136,114 @@ async fn rate_limit_honours_retry_after() {
 }
 
 #[tokio::test]
+async fn rate_limit_honours_retry_after_as_an_http_date() {
+    let server = MockServer::start().await;
+    // Two seconds ahead, to the second as HTTP-dates are: a wait of one to two seconds.
+    let at = std::time::SystemTime::now() + Duration::from_secs(2);
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", httpdate::fmt_http_date(at).as_str()),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ok_json())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let started = std::time::Instant::now();
+    client(&server)
+        .post_message("C1", None, &Reply::text("x"))
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(4),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_policy_allows_gives_up_at_once_as_retryable() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let started = std::time::Instant::now();
+    let error = client(&server)
+        .post_message("C1", None, &Reply::text("x"))
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(
+        matches!(error, ReplyError::GaveUp { attempts: 1, .. }),
+        "{error:?}"
+    );
+    assert!(error.is_retryable(), "the Envelope is tried again later");
+    assert!(error.to_string().contains("Retry-After 3600 s"), "{error}");
+}
+
+#[tokio::test]
+async fn an_answer_slower_than_the_configured_timeout_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ok_json().set_delay(Duration::from_secs(2)))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ok_json())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let config = SlackConfig::new("signing")
+        .with_bot_token(TOKEN)
+        .with_api_url(format!("{}/api/", server.uri()))
+        .with_retry(RetryPolicy::fixed(2, Duration::from_millis(5)))
+        .with_http_timeout(Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    SlackClient::new(&config)
+        .unwrap()
+        .post_message("C1", None, &Reply::text("x"))
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "did not wait it out"
+    );
+}
+
+#[tokio::test]
+async fn a_lasting_timeout_says_how_long_it_waited() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ok_json().set_delay(Duration::from_secs(2)))
+        .mount(&server)
+        .await;
+    let config = SlackConfig::new("signing")
+        .with_bot_token(TOKEN)
+        .with_api_url(format!("{}/api/", server.uri()))
+        .with_retry(RetryPolicy::fixed(2, Duration::from_millis(5)))
+        .with_http_timeout(Duration::from_millis(200));
+    let error = SlackClient::new(&config)
+        .unwrap()
+        .post_message("C1", None, &Reply::text("x"))
+        .await
+        .unwrap_err();
+    assert!(error.is_retryable());
+    assert!(
+        error.to_string().contains("timed out after 200 ms"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
 async fn ratelimited_in_an_ok_false_body_is_retried() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

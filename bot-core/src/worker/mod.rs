@@ -18,8 +18,13 @@ use crate::adapter::{Adapter, Inbound, Work};
 use crate::dedupe::Claim;
 use crate::{
     Clock, Command, DedupeStore, Delivery, Dispatched, Dispatcher, Envelope, Extensions, Kind,
-    MemoryDedupe, Outcome, SystemClock,
+    MemoryDedupe, Outcome, Reply, SystemClock,
 };
+
+/// The key that says reply `place` of the item keyed `key` was delivered.
+fn sent_key(key: &str, place: usize) -> String {
+    format!("{key}#sent{place}")
+}
 
 /// Why an item is not this delivery's to do.
 enum Seen {
@@ -186,8 +191,9 @@ impl Worker {
             }
             Err(Seen::Failed(e)) => return Err(Status::Failed(Arc::new(WorkError::Dedupe(e)))),
         };
+        let item_key = keys.first().map(String::as_str);
         let result = self
-            .dispatch_and_deliver(envelope, command, delivery, extensions, report)
+            .dispatch_and_deliver(envelope, command, delivery, extensions, item_key, report)
             .await;
         match &result {
             // Let the platform's or Lambda's retry of this event try again.
@@ -240,6 +246,7 @@ impl Worker {
         command: Command,
         delivery: Box<dyn Delivery>,
         extensions: Extensions,
+        item_key: Option<&str>,
         report: &mut Report,
     ) -> Result<(), Status> {
         if command.kind == Kind::Options {
@@ -299,10 +306,15 @@ impl Worker {
             return Ok(());
         }
         let texts = dispatched.replies.iter().map(|r| r.text.clone()).collect();
-        match delivery
-            .deliver(dispatched.replies, self.clock.now_ms())
-            .await
-        {
+        let (places, replies) = self.not_yet_sent(item_key, dispatched.replies).await;
+        if replies.is_empty() {
+            tracing::info!(request_id = %envelope.request_id, "every reply went out on an earlier attempt");
+        }
+        let delivered = match replies.is_empty() {
+            true => Ok(()),
+            false => delivery.deliver(replies, self.clock.now_ms()).await,
+        };
+        match delivered {
             Ok(()) => {
                 report.replied += 1;
                 let command = invocation;
@@ -310,6 +322,13 @@ impl Worker {
                 Ok(())
             }
             Err(error) => {
+                if let Some(item_key) = item_key {
+                    let sent: Vec<String> = (error.delivered.iter())
+                        .filter_map(|&i| places.get(i))
+                        .map(|place| sent_key(item_key, *place))
+                        .collect();
+                    self.settle(&sent, Settle::Complete).await;
+                }
                 let retryable = error.retryable;
                 let command = invocation.clone();
                 let error = Arc::new(WorkError::Delivery { command, error });
@@ -328,6 +347,32 @@ impl Worker {
                 Err(Status::Failed(error))
             }
         }
+    }
+
+    /// The replies an earlier attempt of this item did not deliver, with their places among all
+    /// of them. Progress is kept only for two replies or more (one is delivered or it is not),
+    /// as completed keys `{key}#sent{place}` written when a delivery fails part-way.
+    async fn not_yet_sent(
+        &self,
+        item_key: Option<&str>,
+        replies: Vec<Reply>,
+    ) -> (Vec<usize>, Vec<Reply>) {
+        let Some(item_key) = item_key.filter(|_| replies.len() > 1) else {
+            return ((0..replies.len()).collect(), replies);
+        };
+        let mut left = (Vec::new(), Vec::new());
+        for (place, reply) in replies.into_iter().enumerate() {
+            let key = sent_key(item_key, place);
+            match self.dedupe.claim(&key, self.clock.now_ms()).await {
+                Ok(Claim::Completed) => continue,
+                Ok(Claim::Claimed) => self.settle(&[key], Settle::Release).await,
+                Ok(Claim::InProgress) => {}
+                Err(e) => tracing::warn!(key, error = %e, "could not read a reply's progress"),
+            }
+            left.0.push(place);
+            left.1.push(reply);
+        }
+        left
     }
 
     fn adapter_for(&self, route: &str) -> Option<&Arc<dyn Adapter>> {
