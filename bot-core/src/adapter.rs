@@ -126,18 +126,20 @@ pub struct DeliveryError {
 impl DeliveryError {
     /// A failure a later attempt may get past.
     pub fn retryable(error: impl Into<BoxError>) -> Self {
-        Self {
-            error: error.into(),
-            retryable: true,
-            delivered: Vec::new(),
-        }
+        Self::new(error, true)
     }
 
     /// A failure no retry can fix.
     pub fn permanent(error: impl Into<BoxError>) -> Self {
+        Self::new(error, false)
+    }
+
+    /// A failure that a later attempt may get past when `retryable`, that no retry can fix
+    /// otherwise: how the adapters turn their own classified errors into one.
+    pub fn new(error: impl Into<BoxError>, retryable: bool) -> Self {
         Self {
             error: error.into(),
-            retryable: false,
+            retryable,
             delivered: Vec::new(),
         }
     }

@@ -1,8 +1,11 @@
 //! Test helpers shared by every crate's tests (feature `test-util`): Envelope builders, a clock
 //! that says what it is told, and a fake platform adapter that records what it was asked to send.
 
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+
+use base64::{engine::general_purpose::STANDARD, Engine as _};
 
 use futures::future::BoxFuture;
 
@@ -187,4 +190,67 @@ impl Adapter for FakeAdapter {
             Work::new(Command::typed(Platform::Line, text), delivery).with_dedupe_key(key),
         )])
     }
+}
+
+/// `$util.escapeJavaScript(value).replaceAll("\\'","'")` as API Gateway evaluates it on AWS:
+/// Apache Commons Lang's escapeJavaScript (which also escapes `'` and `/`, and with
+/// `escape_non_ascii` every UTF-16 unit above 0x7F), then the regex `\\'` (a backslash and a
+/// quote) replaced by a quote, left to right. See infra/contract/render.py.
+pub fn vtl_json_string(value: &str, escape_non_ascii: bool) -> String {
+    let mut escaped = String::new();
+    for c in value.chars() {
+        match c {
+            '\'' => escaped.push_str("\\'"),
+            '"' => escaped.push_str("\\\""),
+            '\\' => escaped.push_str("\\\\"),
+            '/' => escaped.push_str("\\/"),
+            '\u{8}' => escaped.push_str("\\b"),
+            '\n' => escaped.push_str("\\n"),
+            '\t' => escaped.push_str("\\t"),
+            '\u{c}' => escaped.push_str("\\f"),
+            '\r' => escaped.push_str("\\r"),
+            c if (c as u32) < 0x20 => write!(escaped, "\\u{:04X}", c as u32).unwrap(),
+            c if (c as u32) > 0x7f && escape_non_ascii => {
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    write!(escaped, "\\u{unit:04X}").unwrap();
+                }
+            }
+            c => escaped.push(c),
+        }
+    }
+    let mut out = String::with_capacity(escaped.len());
+    let mut chars = escaped.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek() == Some(&'\'') {
+            continue; // the quote that follows is kept
+        }
+        out.push(c);
+    }
+    format!("\"{out}\"")
+}
+
+/// The Envelope JSON infra/lib/envelope-template.ts renders for a request, as AWS evaluates it:
+/// for property tests and the fuzz target that check the worker decodes exactly what was received.
+pub fn mapping_template_json(
+    route: &str,
+    received_at_ms: i64,
+    request_id: &str,
+    source_ip: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    escape_non_ascii: bool,
+) -> String {
+    let s = |v: &str| vtl_json_string(v, escape_non_ascii);
+    let mut json = format!(
+        "\n{{\n  \"route\": \"{route}\",\n  \"received_at_ms\": {received_at_ms},\n  \
+         \"request_id\": {},\n  \"source_ip\": {},\n  \"headers\": {{\n",
+        s(request_id),
+        s(source_ip)
+    );
+    for (i, (name, value)) in headers.iter().enumerate() {
+        let comma = if i + 1 < headers.len() { "," } else { "" };
+        writeln!(json, "    {}: {}{comma}", s(name), s(value)).unwrap();
+    }
+    write!(json, "  }},\n  \"body\": \"{}\"\n}}", STANDARD.encode(body)).unwrap();
+    json
 }

@@ -3,9 +3,7 @@
 //! received, and no input makes decoding panic. Bounded (256 cases each) so CI stays fast; the
 //! unbounded search is `make fuzz`.
 
-use std::fmt::Write as _;
-
-use base64::{engine::general_purpose::STANDARD, Engine as _};
+use bot_core::testing::mapping_template_json;
 use bot_core::{Envelope, Headers};
 use proptest::prelude::*;
 
@@ -33,68 +31,6 @@ fn headers() -> impl Strategy<Value = Vec<(String, String)>> {
 
 fn body() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(any::<u8>(), 0..2048)
-}
-
-/// `$util.escapeJavaScript(value).replaceAll("\\'","'")` as API Gateway evaluates it on AWS:
-/// Apache Commons Lang's escapeJavaScript (which also escapes `'` and `/`, and with
-/// `escape_non_ascii` every UTF-16 unit above 0x7F), then the regex `\\'` (a backslash and a
-/// quote) replaced by a quote, left to right. See infra/contract/render.py.
-fn vtl_json_string(value: &str, escape_non_ascii: bool) -> String {
-    let mut escaped = String::new();
-    for c in value.chars() {
-        match c {
-            '\'' => escaped.push_str("\\'"),
-            '"' => escaped.push_str("\\\""),
-            '\\' => escaped.push_str("\\\\"),
-            '/' => escaped.push_str("\\/"),
-            '\u{8}' => escaped.push_str("\\b"),
-            '\n' => escaped.push_str("\\n"),
-            '\t' => escaped.push_str("\\t"),
-            '\u{c}' => escaped.push_str("\\f"),
-            '\r' => escaped.push_str("\\r"),
-            c if (c as u32) < 0x20 => write!(escaped, "\\u{:04X}", c as u32).unwrap(),
-            c if (c as u32) > 0x7f && escape_non_ascii => {
-                for unit in c.encode_utf16(&mut [0; 2]) {
-                    write!(escaped, "\\u{unit:04X}").unwrap();
-                }
-            }
-            c => escaped.push(c),
-        }
-    }
-    let mut out = String::with_capacity(escaped.len());
-    let mut chars = escaped.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' && chars.peek() == Some(&'\'') {
-            continue; // the quote that follows is kept
-        }
-        out.push(c);
-    }
-    format!("\"{out}\"")
-}
-
-/// The Envelope JSON infra/lib/envelope-template.ts renders for a request.
-fn render_template(
-    route: &str,
-    received_at_ms: i64,
-    request_id: &str,
-    source_ip: &str,
-    headers: &[(String, String)],
-    body: &[u8],
-    escape_non_ascii: bool,
-) -> String {
-    let s = |v: &str| vtl_json_string(v, escape_non_ascii);
-    let mut json = format!(
-        "\n{{\n  \"route\": \"{route}\",\n  \"received_at_ms\": {received_at_ms},\n  \
-         \"request_id\": {},\n  \"source_ip\": {},\n  \"headers\": {{\n",
-        s(request_id),
-        s(source_ip)
-    );
-    for (i, (name, value)) in headers.iter().enumerate() {
-        let comma = if i + 1 < headers.len() { "," } else { "" };
-        writeln!(json, "    {}: {}{comma}", s(name), s(value)).unwrap();
-    }
-    write!(json, "  }},\n  \"body\": \"{}\"\n}}", STANDARD.encode(body)).unwrap();
-    json
 }
 
 proptest! {
@@ -125,7 +61,7 @@ proptest! {
         received_at_ms in 0i64..=i64::MAX,
         escape_non_ascii in any::<bool>(),
     ) {
-        let json = render_template(
+        let json = mapping_template_json(
             "/slack/commands", received_at_ms, &request_id, &source_ip, &headers, &body,
             escape_non_ascii,
         );
@@ -168,7 +104,7 @@ proptest! {
         byte in any::<u8>(),
         truncate in any::<bool>(),
     ) {
-        let json = render_template("/line/webhook", 1, "r", "1.2.3.4", &headers, &body, false);
+        let json = mapping_template_json("/line/webhook", 1, "r", "1.2.3.4", &headers, &body, false);
         let mut bytes = json.into_bytes();
         let i = at.index(bytes.len());
         if truncate {

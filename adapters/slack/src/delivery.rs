@@ -97,11 +97,8 @@ impl Delivery for SlackDelivery {
     ) -> BoxFuture<'_, Result<(), DeliveryError>> {
         Box::pin(async move {
             self.send(replies).await.map_err(|(e, sent)| {
-                if e.is_retryable() {
-                    DeliveryError::retryable(e).after(sent)
-                } else {
-                    DeliveryError::permanent(e).after(sent)
-                }
+                let retryable = e.is_retryable();
+                DeliveryError::new(e, retryable).after(sent)
             })
         })
     }

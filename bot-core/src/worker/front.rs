@@ -56,7 +56,48 @@ impl FrontAnswer {
     }
 }
 
+/// Why the front door refused a request.
+#[derive(Clone, Copy)]
+enum Refusal {
+    /// The signature or freshness check failed: 401.
+    Signature,
+    /// The body could not be parsed: 400.
+    Payload,
+}
+
 impl Worker {
+    /// Refuses `envelope` without handing it on: counted, logged within the budget, observed,
+    /// and answered 401 or 400.
+    fn refuse(&self, envelope: &Envelope, error: crate::BoxError, why: Refusal) -> FrontAnswer {
+        let (request_id, route) = (envelope.request_id.as_str(), envelope.route.as_str());
+        let reason = crate::chain(error.as_ref());
+        self.metrics.record(Outcome::Rejected);
+        if let Some(suppressed) = REJECTIONS.admit(crate::now_ms()) {
+            match why {
+                Refusal::Signature => tracing::warn!(request_id, route, %reason, suppressed,
+                    "rejected at the front door"),
+                Refusal::Payload => tracing::warn!(request_id, route, %reason, suppressed,
+                    "invalid payload at the front door"),
+            }
+        }
+        let error = Arc::from(error);
+        let (stage, status, answer) = match why {
+            Refusal::Signature => (
+                Stage::Rejected(Arc::clone(&error)),
+                Status::Rejected(error),
+                FrontAnswer::text(401, "signature check failed\n"),
+            ),
+            Refusal::Payload => (
+                Stage::Invalid(Arc::clone(&error)),
+                Status::Invalid(error),
+                FrontAnswer::text(400, "invalid payload\n"),
+            ),
+        };
+        self.observe(envelope, stage);
+        self.observe(envelope, Stage::Done(status));
+        answer
+    }
+
     /// Answers `envelope` as a function-ack front door: `401` when the signature fails, the
     /// computed answer when there is one, else an empty `200`. A handler that runs longer than
     /// `deadline` is abandoned for the plain acknowledgement (and a warning), and the worker runs
@@ -68,29 +109,11 @@ impl Worker {
             return FrontAnswer::text(404, "not found: this route is not configured\n");
         };
         if let Err(e) = adapter.verify(&envelope) {
-            let reason = crate::chain(e.as_ref());
-            self.metrics.record(Outcome::Rejected);
-            if let Some(suppressed) = REJECTIONS.admit(crate::now_ms()) {
-                tracing::warn!(request_id, route, %reason, suppressed, "rejected at the front door");
-            }
-            let e = Arc::from(e);
-            self.observe(&envelope, Stage::Rejected(Arc::clone(&e)));
-            self.observe(&envelope, Stage::Done(Status::Rejected(e)));
-            return FrontAnswer::text(401, "signature check failed\n");
+            return self.refuse(&envelope, e, Refusal::Signature);
         }
         let items = match adapter.parse(&envelope) {
             Ok(items) => items,
-            Err(e) => {
-                let reason = crate::chain(e.as_ref());
-                self.metrics.record(Outcome::Rejected);
-                if let Some(suppressed) = REJECTIONS.admit(crate::now_ms()) {
-                    tracing::warn!(request_id, route, %reason, suppressed, "invalid payload at the front door");
-                }
-                let e = Arc::from(e);
-                self.observe(&envelope, Stage::Invalid(Arc::clone(&e)));
-                self.observe(&envelope, Stage::Done(Status::Invalid(e)));
-                return FrontAnswer::text(400, "invalid payload\n");
-            }
+            Err(e) => return self.refuse(&envelope, e, Refusal::Payload),
         };
         let mut answer = Answer::empty();
         let mut forward = false;
