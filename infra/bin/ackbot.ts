@@ -2,8 +2,7 @@
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AckbotStack } from '../lib/ackbot-stack';
-import { PREBUILT_ASSET_KEY, resolveSettings } from '../lib/settings';
+import { AckbotStack, PREBUILT_ASSET_KEY, resolveSettings } from '../lib';
 
 const app = new App();
 
