@@ -8,15 +8,15 @@ PYTHON ?= python3
 CONTRACT_VENV := infra/.venv
 LAMBDA_VENV := .venv-lambda
 
-.PHONY: demo test lint rust-test lambda-only demo-check infra-test contract-test synth deploy bench-lambda tools
+.PHONY: demo test lint rust-test lambda-only demo-check infra-test contract-test new-project-test synth deploy bench-lambda tools
 
 ## demo: run the whole flow on loopback — edge, workers, stand-ins of Slack and LINE, signed samples
 demo:
 	$(CARGO) run --quiet --bin ackbot -- demo
 
 ## test: every check CI runs — format, clippy, Rust tests, the Lambda-only build, the demo's own
-## verdict, CDK tests, the VTL → Lambda contract test
-test: tools lint rust-test lambda-only demo-check infra-test contract-test
+## verdict, CDK tests, the VTL → Lambda contract test, and `ackbot new` end to end
+test: tools lint rust-test lambda-only demo-check infra-test contract-test new-project-test
 
 tools:
 	@if command -v rustup >/dev/null; then rustup component add rustfmt clippy >/dev/null 2>&1 || true; fi
@@ -34,7 +34,7 @@ $(MOTO_VENV)/.installed:
 	touch $@
 
 rust-test: $(MOTO_VENV)/.installed
-	MOTO_SERVER=$(CURDIR)/$(MOTO_VENV)/bin/moto_server $(CARGO) test --workspace
+	MOTO_SERVER=$(CURDIR)/$(MOTO_VENV)/bin/moto_server $(CARGO) test --workspace --features ackbot/testing
 
 # A bot that only runs on Lambda: no axum, no command line, no stand-ins.
 lambda-only:
@@ -59,6 +59,12 @@ $(CONTRACT_VENV)/.installed: infra/contract/requirements.txt
 contract-test: $(CONTRACT_VENV)/.installed infra/node_modules/.package-lock.json
 	$(CARGO) build --bin ackbot
 	$(CONTRACT_VENV)/bin/python -m pytest infra/contract
+
+# `ackbot new mybot --ackbot-path .` into a temporary folder, then that project's own `make test`,
+# `make demo` and `make synth` with a stand-in asset; it shares this checkout's target directory.
+new-project-test: $(CONTRACT_VENV)/.installed
+	$(CARGO) build --bin ackbot
+	$(CONTRACT_VENV)/bin/python -m pytest tests/e2e -v -s
 
 $(LAMBDA_VENV)/.installed:
 	$(PYTHON) -m venv $(LAMBDA_VENV)

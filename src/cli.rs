@@ -1,4 +1,4 @@
-//! The command line: `serve`, `demo`, `send`, `manifest` and `lambda`.
+//! The command line: `serve`, `demo`, `send`, `manifest`, `new`, `doctor` and `lambda`.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -42,6 +42,25 @@ enum Verb {
     Manifest {
         #[command(subcommand)]
         platform: ManifestFor,
+    },
+    /// Create a new bot project in ./NAME: a Cargo package with the built-ins and a command of
+    /// its own, its tests, the CDK app that deploys it, a Makefile and a README. Nothing that
+    /// exists is overwritten.
+    New {
+        /// The bot's name: its folder, package, binary and (in PascalCase) stack, e.g. `mybot`.
+        name: String,
+        /// Use this local ackbot checkout instead of ackbot's git repository.
+        #[arg(long, value_name = "DIR")]
+        ackbot_path: Option<std::path::PathBuf>,
+    },
+    /// Check this bot's configuration (the environment and .env) and say what is wrong.
+    ///
+    /// Looks at each secret's shape without printing it, the API URLs and the other settings,
+    /// then asks LINE and Slack whether the tokens work. Exits non-zero when it finds a problem.
+    Doctor {
+        /// Skip asking LINE and Slack about the tokens.
+        #[arg(long)]
+        offline: bool,
     },
     /// Run the Lambda worker (what the binary does by itself when AWS_LAMBDA_RUNTIME_API is set).
     #[cfg(feature = "lambda")]
@@ -114,6 +133,20 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
         Verb::Demo => crate::demo::run(dispatcher).await,
         #[cfg(feature = "lambda")]
         Verb::Lambda => crate::lambda::run(dispatcher).await,
+        Verb::New { name, ackbot_path } => {
+            let source = match ackbot_path {
+                Some(dir) => crate::new::AckbotSource::Path(dir),
+                None => crate::new::AckbotSource::default_git(),
+            };
+            let created = crate::new::create(&std::env::current_dir()?, &name, &source)?;
+            println!("{created}");
+            Ok(())
+        }
+        Verb::Doctor { offline } => match crate::doctor::run(offline).await? {
+            true => Ok(()),
+            // The report on stdout has said what is wrong; nothing to add on stderr.
+            false => std::process::exit(1),
+        },
         Verb::Manifest {
             platform:
                 ManifestFor::Slack {

@@ -13,9 +13,10 @@ pub(crate) const DEFAULT_LINE_API_URL: &str = bot_line::DEFAULT_API_URL;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// A `.env` file exists but could not be read.
-    #[error(".env could not be read")]
-    DotEnv(#[source] dotenvy::Error),
+    /// A `.env` file exists but could not be read: why, never quoting the file (a malformed line
+    /// may hold a secret).
+    #[error("{0}")]
+    DotEnv(String),
     /// A secret is set to an empty value.
     #[error(
         "{name} is set but empty: refusing to start with no secret (unset it to disable the platform)"
@@ -181,7 +182,11 @@ impl Config {
         // A missing .env is normal; a malformed one is worth saying.
         if let Err(e) = dotenvy::dotenv() {
             if !e.not_found() {
-                return Err(ConfigError::DotEnv(e));
+                let file = crate::dotenv::find_dotenv();
+                return Err(ConfigError::DotEnv(crate::dotenv::unreadable(
+                    &e,
+                    file.as_deref(),
+                )));
             }
         }
         Self::from_lookup(|name| std::env::var(name).ok())

@@ -55,6 +55,10 @@ pub enum Error {
     #[cfg(feature = "serve")]
     #[error("no manifest")]
     Manifest(#[from] crate::manifest::ManifestError),
+    /// `ackbot new` made nothing.
+    #[cfg(feature = "serve")]
+    #[error("no new project")]
+    New(#[from] crate::new::NewError),
     /// The bot was asked to run somewhere its features do not cover.
     #[error("{0}")]
     Unsupported(&'static str),

@@ -27,8 +27,10 @@
 //!   DynamoDB idempotency store, [`DynamoDedupe`]).
 //! - `serve`: the local edge, `ackbot serve`.
 //! - `dev`: `ackbot demo` and `ackbot send`, with stand-ins of the platforms' APIs.
+//! - `testing` (off by default; for `[dev-dependencies]`): [`testing::TestBot`] drives a bot
+//!   in-process and shows its replies and API calls.
 //!
-//! All are on by default. A bot that only ever runs on Lambda builds with
+//! All but `testing` are on by default. A bot that only ever runs on Lambda builds with
 //! `default-features = false, features = ["lambda"]`: no axum, no command line, a smaller
 //! `bootstrap`.
 
@@ -36,6 +38,7 @@
 #![cfg_attr(not(any(feature = "lambda", feature = "serve")), allow(dead_code))]
 
 mod config;
+mod dotenv;
 mod error;
 mod logging;
 mod run;
@@ -47,12 +50,16 @@ mod aws;
 mod cli;
 #[cfg(feature = "dev")]
 mod demo;
+#[cfg(feature = "serve")]
+mod doctor;
 #[cfg(feature = "lambda")]
 mod dynamodb;
 #[cfg(feature = "lambda")]
 mod lambda;
 #[cfg(feature = "serve")]
 mod manifest;
+#[cfg(feature = "serve")]
+mod new;
 #[cfg(feature = "lambda")]
 mod secrets;
 #[cfg(feature = "dev")]
@@ -61,9 +68,12 @@ mod send;
 mod serve;
 #[cfg(feature = "dev")]
 mod standin;
+#[cfg(feature = "testing")]
+pub mod testing;
 
-/// The README's code blocks, compiled as doctests.
-#[cfg(all(doctest, feature = "serve"))]
+/// The README's code blocks, compiled as doctests (`testing` for its test kit's example; it
+/// implies `serve`, and `cargo test --workspace` turns it on through the built-ins' tests).
+#[cfg(all(doctest, feature = "testing"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
@@ -73,6 +83,8 @@ pub use dynamodb::{DynamoDedupe, DynamoError};
 pub use error::Error;
 #[cfg(feature = "dev")]
 pub use error::SendError;
+#[cfg(feature = "serve")]
+pub use new::NewError;
 pub use run::Run;
 #[cfg(feature = "lambda")]
 pub use secrets::SecretsError;

@@ -1,0 +1,727 @@
+//! Checks of the values themselves: set or not, of the shape the platforms issue, usable URLs and
+//! settings. None prints a value: at most its length, or a Slack token's well-known prefix.
+
+use std::net::IpAddr;
+
+use bot_core::SecretString;
+use reqwest::Url;
+
+use super::online::Target;
+use super::{Finding, Lookup, LINE_TOKEN, SLACK_TOKEN};
+use crate::config::{Config, ConfigError, DEFAULT_LINE_API_URL, DEFAULT_SLACK_API_URL};
+
+const SLACK: &str = "Slack";
+const SLACK_SECRET: &str = "Slack signing secret";
+const SLACK_URL: &str = "Slack API URL";
+const LINE: &str = "LINE";
+const LINE_SECRET: &str = "LINE channel secret";
+const LINE_URL: &str = "LINE API URL";
+const SETTINGS: &str = "Other settings";
+
+/// Where a Slack app's Signing Secret is shown.
+const SLACK_SECRET_WHERE: &str =
+    "api.slack.com/apps → your app → Basic Information → App Credentials → Signing Secret";
+/// Where a Slack app's bot token is shown.
+const SLACK_TOKEN_WHERE: &str =
+    "the Bot User OAuth Token (xoxb-…) from api.slack.com/apps → your app → OAuth & Permissions";
+/// Where a LINE channel's secret is shown.
+const LINE_SECRET_WHERE: &str =
+    "LINE Developers console → your channel → Basic settings → Channel secret";
+/// Where a LINE channel's access token is issued.
+const LINE_TOKEN_WHERE: &str =
+    "LINE Developers console → your channel → Messaging API → Channel access token";
+
+/// Slack's token kinds by prefix, and what each is for.
+const SLACK_TOKEN_KINDS: [(&str, &str); 6] = [
+    ("xoxb-", "a bot token"),
+    (
+        "xoxp-",
+        "a user token: it acts as the person who installed the app, not as the bot",
+    ),
+    (
+        "xapp-",
+        "an app-level token, for Socket Mode connections: it cannot post messages",
+    ),
+    (
+        "xoxe.xoxb-",
+        "a bot token with token rotation on: it expires after 12 hours and ackbot does not renew it",
+    ),
+    ("xoxe.xoxp-", "a user token with token rotation on"),
+    (
+        "xoxe-",
+        "a refresh token, which only obtains new tokens",
+    ),
+];
+
+/// One platform's findings, and what to ask the platform about, if anything.
+pub(super) struct Platform {
+    /// Whether its secret is set: the platform is on, or ackbot refuses to start.
+    pub configured: bool,
+    /// What the values look like.
+    pub findings: Vec<Finding>,
+    /// The token to check online, when there is a usable one.
+    pub target: Option<Target>,
+}
+
+/// Slack: `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN`, `SLACK_API_URL`.
+pub(super) fn slack(lookup: Lookup<'_>) -> Platform {
+    let (url_finding, api_url) = api_url(lookup, "SLACK_API_URL", SLACK_URL, DEFAULT_SLACK_API_URL);
+    let token = lookup("SLACK_BOT_TOKEN");
+    let mut findings = Vec::new();
+    let Some(secret) = lookup("SLACK_SIGNING_SECRET") else {
+        findings.push(Finding::info(
+            SLACK,
+            "off (SLACK_SIGNING_SECRET is not set)",
+        ));
+        if token.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+            findings.push(Finding::warn(
+                SLACK_TOKEN,
+                format!(
+                    "SLACK_BOT_TOKEN is set, but Slack stays off until SLACK_SIGNING_SECRET is \
+                     set too ({SLACK_SECRET_WHERE})"
+                ),
+            ));
+        }
+        findings.extend(url_finding);
+        return Platform {
+            configured: false,
+            findings,
+            target: None,
+        };
+    };
+    // The token last, next to what the platform says of it.
+    findings.extend(slack_signing_secret(&secret));
+    findings.extend(url_finding);
+    findings.extend(slack_bot_token(token.as_deref()));
+    let target = match (token.as_deref().map(str::trim), api_url) {
+        (Some(token), Some(api_url)) if token.starts_with("xoxb-") => Some(Target {
+            api_url,
+            token: SecretString::from(token.to_string()),
+        }),
+        _ => None,
+    };
+    Platform {
+        configured: true,
+        findings,
+        target,
+    }
+}
+
+fn slack_signing_secret(secret: &str) -> Vec<Finding> {
+    let value = secret.trim();
+    if value.is_empty() {
+        return vec![Finding::problem(
+            SLACK_SECRET,
+            format!(
+                "SLACK_SIGNING_SECRET is set but empty, so ackbot refuses to start: paste the \
+                 Signing Secret ({SLACK_SECRET_WHERE}), or unset it to turn Slack off"
+            ),
+        )];
+    }
+    let chars = value.chars().count();
+    let shape = if is_lowercase_hex(value, 32) {
+        None
+    } else if let Some((prefix, kind)) = slack_token_kind(value) {
+        Some(format!(
+            "SLACK_SIGNING_SECRET starts with {prefix}, so it is {kind}, not the Signing Secret \
+             ({SLACK_SECRET_WHERE})"
+        ))
+    } else if chars == 24 && value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Some(format!(
+            "SLACK_SIGNING_SECRET has 24 letters and digits, the shape of the Verification Token, \
+             which does not sign requests: use the Signing Secret, 32 characters of 0-9 and a-f \
+             ({SLACK_SECRET_WHERE})"
+        ))
+    } else {
+        Some(format!(
+            "SLACK_SIGNING_SECRET has {chars} characters, but a Slack Signing Secret is 32 \
+             characters of 0-9 and a-f: check it is not the Client Secret or the Verification \
+             Token shown beside it ({SLACK_SECRET_WHERE})"
+        ))
+    };
+    let mut findings = vec![match shape {
+        None => Finding::ok(SLACK_SECRET, format!("set ({chars} characters)")),
+        Some(warning) => Finding::warn(SLACK_SECRET, warning),
+    }];
+    // The verifier uses the secret as it is: a stray newline fails every signature.
+    if value != secret {
+        findings.push(Finding::problem(
+            SLACK_SECRET,
+            "SLACK_SIGNING_SECRET has spaces or a line break around it, so no request from Slack \
+             will pass the signature check: remove them",
+        ));
+    }
+    findings
+}
+
+fn slack_bot_token(token: Option<&str>) -> Vec<Finding> {
+    let Some(raw) = token.filter(|t| !t.trim().is_empty()) else {
+        let state = match token {
+            Some(_) => "SLACK_BOT_TOKEN is set but empty, so it counts as not set",
+            None => "SLACK_BOT_TOKEN is not set",
+        };
+        return vec![Finding::warn(
+            SLACK_TOKEN,
+            format!(
+                "{state}: slash commands still answer through their response_url, but replies \
+                 to mentions, direct messages and other events, and modals, need it: \
+                 {SLACK_TOKEN_WHERE}"
+            ),
+        )];
+    };
+    let value = raw.trim();
+    let chars = value.chars().count();
+    let mut findings = vec![match slack_token_kind(value) {
+        Some(("xoxb-", _)) => Finding::ok(SLACK_TOKEN, format!("set (xoxb-…, {chars} characters)")),
+        Some((prefix, kind)) => Finding::problem(
+            SLACK_TOKEN,
+            format!("SLACK_BOT_TOKEN starts with {prefix}, so it is {kind}; ackbot needs {SLACK_TOKEN_WHERE}"),
+        ),
+        None => Finding::problem(
+            SLACK_TOKEN,
+            format!("SLACK_BOT_TOKEN does not start with xoxb-; ackbot needs {SLACK_TOKEN_WHERE}"),
+        ),
+    }];
+    if value != raw {
+        findings.push(whitespace(SLACK_TOKEN, "SLACK_BOT_TOKEN"));
+    }
+    findings
+}
+
+/// The kind of Slack token `value` is by its prefix; the prefix is all of it that is shown.
+fn slack_token_kind(value: &str) -> Option<(&'static str, &'static str)> {
+    SLACK_TOKEN_KINDS
+        .into_iter()
+        .find(|(prefix, _)| value.starts_with(prefix))
+}
+
+/// LINE: `LINE_CHANNEL_SECRET`, `LINE_CHANNEL_ACCESS_TOKEN`, `LINE_API_URL`.
+pub(super) fn line(lookup: Lookup<'_>) -> Platform {
+    let (url_finding, api_url) = api_url(lookup, "LINE_API_URL", LINE_URL, DEFAULT_LINE_API_URL);
+    let token = lookup("LINE_CHANNEL_ACCESS_TOKEN");
+    let mut findings = Vec::new();
+    let Some(secret) = lookup("LINE_CHANNEL_SECRET") else {
+        findings.push(match token {
+            Some(_) => Finding::warn(
+                LINE,
+                format!(
+                    "LINE_CHANNEL_ACCESS_TOKEN is set, but LINE stays off until \
+                     LINE_CHANNEL_SECRET is set too ({LINE_SECRET_WHERE})"
+                ),
+            ),
+            None => Finding::info(LINE, "off (LINE_CHANNEL_SECRET is not set)"),
+        });
+        findings.extend(url_finding);
+        return Platform {
+            configured: false,
+            findings,
+            target: None,
+        };
+    };
+    findings.extend(line_channel_secrets(&secret));
+    findings.extend(url_finding);
+    findings.extend(line_access_token(token.as_deref()));
+    let target = match (token.as_deref().map(str::trim), api_url) {
+        (Some(token), Some(api_url)) if !token.is_empty() => Some(Target {
+            api_url,
+            token: SecretString::from(token.to_string()),
+        }),
+        _ => None,
+    };
+    Platform {
+        configured: true,
+        findings,
+        target,
+    }
+}
+
+fn line_channel_secrets(secret: &str) -> Vec<Finding> {
+    if secret.trim().is_empty() {
+        return vec![Finding::problem(
+            LINE_SECRET,
+            format!(
+                "LINE_CHANNEL_SECRET is set but empty, so ackbot refuses to start: paste the \
+                 channel secret ({LINE_SECRET_WHERE}), or unset it to turn LINE off"
+            ),
+        )];
+    }
+    // As the adapter reads it: comma-separated while rotating, spaces around each ignored.
+    let secrets: Vec<&str> = secret
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if secrets.is_empty() {
+        return vec![Finding::problem(
+            LINE_SECRET,
+            "LINE_CHANNEL_SECRET holds only commas, no secret",
+        )];
+    }
+    let count = secrets.len();
+    let lengths: Vec<usize> = secrets.iter().map(|s| s.chars().count()).collect();
+    let warnings: Vec<Finding> = secrets
+        .iter()
+        .zip(&lengths)
+        .enumerate()
+        .filter_map(|(i, (value, &chars))| {
+            let which = match count {
+                1 => "LINE_CHANNEL_SECRET".to_string(),
+                _ => format!("secret {} of {count} in LINE_CHANNEL_SECRET", i + 1),
+            };
+            let what = if is_lowercase_hex(value, 32) {
+                return None;
+            } else if chars == 10 && value.chars().all(|c| c.is_ascii_digit()) {
+                "is 10 digits, the shape of the Channel ID, not of the channel secret".to_string()
+            } else if chars > 100 {
+                format!(
+                    "has {chars} characters, the shape of a channel access token, not of the \
+                     channel secret"
+                )
+            } else {
+                format!(
+                    "has {chars} characters, but a LINE channel secret is 32 characters of 0-9 \
+                     and a-f"
+                )
+            };
+            Some(Finding::warn(
+                LINE_SECRET,
+                format!("{which} {what} ({LINE_SECRET_WHERE})"),
+            ))
+        })
+        .collect();
+    if !warnings.is_empty() {
+        return warnings;
+    }
+    vec![Finding::ok(
+        LINE_SECRET,
+        match lengths.as_slice() {
+            [one] => format!("set ({one} characters)"),
+            many => format!(
+                "set: {count} secrets while rotating ({} characters)",
+                many.iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
+        },
+    )]
+}
+
+fn line_access_token(token: Option<&str>) -> Vec<Finding> {
+    let raw = match token {
+        None => {
+            return vec![Finding::problem(
+                LINE_TOKEN,
+                format!(
+                    "LINE_CHANNEL_ACCESS_TOKEN is not set, and LINE needs it to reply, so ackbot \
+                     refuses to start: issue a long-lived token ({LINE_TOKEN_WHERE}) and set it"
+                ),
+            )]
+        }
+        Some(t) if t.trim().is_empty() => {
+            return vec![Finding::problem(
+                LINE_TOKEN,
+                format!(
+                    "LINE_CHANNEL_ACCESS_TOKEN is set but empty, so ackbot refuses to start: \
+                     issue a long-lived token ({LINE_TOKEN_WHERE}) and set it"
+                ),
+            )]
+        }
+        Some(t) => t,
+    };
+    let value = raw.trim();
+    let chars = value.chars().count();
+    let mut findings = vec![match is_lowercase_hex(value, 32) {
+        true => Finding::warn(
+            LINE_TOKEN,
+            format!(
+                "LINE_CHANNEL_ACCESS_TOKEN has 32 characters of 0-9 and a-f, the shape of a \
+                 channel secret, not of an access token ({LINE_TOKEN_WHERE})"
+            ),
+        ),
+        false => Finding::ok(LINE_TOKEN, format!("set ({chars} characters)")),
+    }];
+    if value != raw {
+        findings.push(whitespace(LINE_TOKEN, "LINE_CHANNEL_ACCESS_TOKEN"));
+    }
+    findings
+}
+
+fn whitespace(subject: &'static str, name: &str) -> Finding {
+    Finding::warn(
+        subject,
+        format!(
+            "{name} has spaces or a line break around it, which ackbot sends as they are: \
+             remove them"
+        ),
+    )
+}
+
+fn is_lowercase_hex(value: &str, len: usize) -> bool {
+    value.len() == len
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Checks an API base URL variable; returns the URL to call (without a trailing `/`) unless it
+/// is unusable.
+fn api_url(
+    lookup: Lookup<'_>,
+    name: &'static str,
+    subject: &'static str,
+    default: &str,
+) -> (Option<Finding>, Option<String>) {
+    let Some(value) = lookup(name).filter(|v| !v.trim().is_empty()) else {
+        return (None, Some(default.to_string()));
+    };
+    let value = value.trim().trim_end_matches('/');
+    let url = match Url::parse(value) {
+        Ok(url) => url,
+        Err(e) => {
+            let finding = Finding::problem(
+                subject,
+                format!("{name} is not a URL starting with https:// ({e}); unset it for {default}"),
+            );
+            return (Some(finding), None);
+        }
+    };
+    // A proxy's user name or password in the URL is not for the report.
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    let shown = shown.as_str().trim_end_matches('/').to_string();
+    let host = url.host_str().unwrap_or_default();
+    let instead = match shown == default {
+        true => "the default".to_string(),
+        false => format!("instead of {default}"),
+    };
+    let finding = match url.scheme() {
+        "https" => Finding::ok(subject, format!("{shown} ({instead})")),
+        "http" if is_loopback(host) => Finding::ok(
+            subject,
+            format!("{shown} ({instead}; a local stand-in, over http://)"),
+        ),
+        "http" => Finding::warn(
+            subject,
+            format!(
+                "{name} is {shown}: over http:// the token travels unencrypted to {host}; use \
+                 https:// (http:// is for a stand-in on this machine)"
+            ),
+        ),
+        other => {
+            let finding = Finding::problem(
+                subject,
+                format!("{name} must be an https:// URL, not {other}: (unset it for {default})"),
+            );
+            return (Some(finding), None);
+        }
+    };
+    (Some(finding), Some(value.to_string()))
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.to_ascii_lowercase().ends_with(".localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The other settings, as `Config` reads them: each unusable one is a problem.
+pub(super) fn settings(lookup: Lookup<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut left_out: Vec<&'static str> = Vec::new();
+    // Config stops at the first bad setting: leave each one out once told, to find the next.
+    for _ in 0..32 {
+        let others = |name: &str| -> Option<String> {
+            if left_out.contains(&name) {
+                return None;
+            }
+            // The checks above judge the secrets; stand-ins keep them from failing here while
+            // still turning the platforms' own settings on.
+            let stand_in = || Some("stand-in".to_string());
+            match name {
+                "SLACK_SIGNING_SECRET" | "LINE_CHANNEL_SECRET" => {
+                    lookup(name).and_then(|_| stand_in())
+                }
+                "LINE_CHANNEL_ACCESS_TOKEN" => {
+                    lookup("LINE_CHANNEL_SECRET").and_then(|_| stand_in())
+                }
+                "SLACK_BOT_TOKEN" => None,
+                _ => lookup(name),
+            }
+        };
+        let Err(error) = Config::from_lookup(others) else {
+            break;
+        };
+        findings.push(Finding::problem(SETTINGS, bot_core::chain(&error)));
+        match error {
+            ConfigError::Invalid { name, .. } => left_out.push(name),
+            _ => break,
+        }
+    }
+    if findings.is_empty() {
+        findings.push(Finding::ok(
+            SETTINGS,
+            "usable (ACKBOT_WORKERS, ACKBOT_ACK_STATUS, …)",
+        ));
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{line_about, report};
+    use super::super::Level;
+    use super::*;
+
+    fn levels(findings: &[Finding]) -> Vec<Level> {
+        findings.iter().map(|f| f.level).collect()
+    }
+
+    const SLACK_SECRET_OK: &str = "fa2c05deeef5a4077494e89f54394de0";
+
+    #[test]
+    fn a_slack_signing_secret_of_the_right_shape_shows_only_its_length() {
+        let f = slack_signing_secret(SLACK_SECRET_OK);
+        assert_eq!(f, [Finding::ok(SLACK_SECRET, "set (32 characters)")]);
+    }
+
+    #[test]
+    fn a_slack_signing_secret_of_another_shape_says_what_it_may_be() {
+        // The Verification Token from Slack's own documentation.
+        let f = slack_signing_secret("xyzz0WbapA4vBCDEFasx0q6G");
+        assert_eq!(levels(&f), [Level::Warn]);
+        assert!(
+            f[0].message.contains("Verification Token"),
+            "{}",
+            f[0].message
+        );
+        assert!(!f[0].message.contains("xyzz0Wbap"), "{}", f[0].message);
+
+        let f = slack_signing_secret("xoxb-12345-67890-secretpart");
+        assert!(
+            f[0].message.contains("starts with xoxb-"),
+            "{}",
+            f[0].message
+        );
+        assert!(!f[0].message.contains("secretpart"), "{}", f[0].message);
+
+        let f = slack_signing_secret("Zz-not-a-signing-secret");
+        assert!(
+            f[0].message.contains("has 23 characters"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].message.contains("Client Secret"), "{}", f[0].message);
+        assert!(!f[0].message.contains("not-a-signing"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn a_slack_signing_secret_with_a_newline_fails_every_signature() {
+        let f = slack_signing_secret(&format!("{SLACK_SECRET_OK}\n"));
+        assert_eq!(levels(&f), [Level::Ok, Level::Problem]);
+        assert!(f[1].message.contains("line break"), "{}", f[1].message);
+        assert_eq!(levels(&slack_signing_secret("  ")), [Level::Problem]);
+    }
+
+    #[test]
+    fn slack_token_kinds_are_told_apart() {
+        let ok = slack_bot_token(Some("xoxb-1-2-secretbits"));
+        assert_eq!(
+            ok,
+            [Finding::ok(SLACK_TOKEN, "set (xoxb-…, 19 characters)")]
+        );
+
+        let missing = slack_bot_token(None);
+        assert_eq!(levels(&missing), [Level::Warn]);
+        assert!(
+            missing[0].message.contains("modals"),
+            "{}",
+            missing[0].message
+        );
+        let blank = slack_bot_token(Some(" "));
+        assert!(
+            blank[0].message.contains("set but empty"),
+            "{}",
+            blank[0].message
+        );
+
+        for (token, says) in [
+            ("xoxp-1-2-secretbits", "a user token"),
+            ("xapp-1-A2-secretbits", "app-level token, for Socket Mode"),
+            ("xoxe.xoxb-1-secretbits", "rotation"),
+            ("secretbits", "does not start with xoxb-"),
+        ] {
+            let f = slack_bot_token(Some(token));
+            assert_eq!(levels(&f), [Level::Problem], "{token}");
+            assert!(f[0].message.contains(says), "{token}: {}", f[0].message);
+            assert!(
+                f[0].message.contains("OAuth & Permissions"),
+                "{}",
+                f[0].message
+            );
+            assert!(!f[0].message.contains("secretbits"), "{}", f[0].message);
+        }
+    }
+
+    #[test]
+    fn line_channel_secrets_are_checked_one_by_one() {
+        let good = "0123456789abcdef0123456789abcdef";
+        assert_eq!(
+            line_channel_secrets(good),
+            [Finding::ok(LINE_SECRET, "set (32 characters)")]
+        );
+        assert_eq!(
+            line_channel_secrets(&format!("{good}, {good}")),
+            [Finding::ok(
+                LINE_SECRET,
+                "set: 2 secrets while rotating (32 and 32 characters)"
+            )]
+        );
+        let f = line_channel_secrets(&format!("{good},1653387193"));
+        assert_eq!(levels(&f), [Level::Warn]);
+        assert!(
+            f[0].message.starts_with("secret 2 of 2"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0].message.contains("Channel ID"), "{}", f[0].message);
+        assert!(!f[0].message.contains("1653387193"), "{}", f[0].message);
+
+        let f = line_channel_secrets("short-secret-value");
+        assert!(
+            f[0].message.contains("has 18 characters"),
+            "{}",
+            f[0].message
+        );
+        assert!(!f[0].message.contains("short-secret"), "{}", f[0].message);
+        assert_eq!(levels(&line_channel_secrets(" , ")), [Level::Problem]);
+        assert_eq!(levels(&line_channel_secrets("")), [Level::Problem]);
+    }
+
+    #[test]
+    fn the_line_access_token_is_required_with_the_secret() {
+        assert_eq!(levels(&line_access_token(None)), [Level::Problem]);
+        assert_eq!(levels(&line_access_token(Some(""))), [Level::Problem]);
+        let f = line_access_token(Some("0123456789abcdef0123456789abcdef"));
+        assert!(
+            f[0].message.contains("shape of a channel secret"),
+            "{}",
+            f[0].message
+        );
+        let f = line_access_token(Some("tokenvalue\n"));
+        assert_eq!(levels(&f), [Level::Ok, Level::Warn]);
+        assert_eq!(f[0].message, "set (10 characters)");
+    }
+
+    #[tokio::test]
+    async fn a_token_without_its_secret_is_a_warning() {
+        let (d, text) = report(&[
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+            ("LINE_CHANNEL_ACCESS_TOKEN", "t"),
+        ])
+        .await;
+        assert!(
+            line_about(&text, "Slack bot token").contains("stays off"),
+            "{text}"
+        );
+        assert!(line_about(&text, "LINE").contains("stays off"), "{text}");
+        assert_eq!(d.warnings(), 2, "{text}");
+    }
+
+    #[test]
+    fn api_urls_must_be_http_and_https_outside_this_machine() {
+        let check = |value: &str| {
+            let lookup = |name: &str| (name == "LINE_API_URL").then(|| value.to_string());
+            api_url(&lookup, "LINE_API_URL", LINE_URL, DEFAULT_LINE_API_URL)
+        };
+        assert_eq!(
+            check("http://127.0.0.1:9/"),
+            (
+                Some(Finding::ok(
+                    LINE_URL,
+                    "http://127.0.0.1:9 (instead of https://api.line.me; a local stand-in, over http://)"
+                )),
+                Some("http://127.0.0.1:9".to_string())
+            )
+        );
+        let (f, url) = check("http://line.example.com");
+        assert_eq!(f.unwrap().level, Level::Warn);
+        assert!(url.is_some());
+        for loopback in ["http://localhost:3000", "http://[::1]:80/x"] {
+            assert_eq!(check(loopback).0.unwrap().level, Level::Ok, "{loopback}");
+        }
+        let (f, url) = check("api.line.me");
+        assert_eq!((f.unwrap().level, url), (Level::Problem, None));
+        let (f, url) = check("ftp://api.line.me");
+        assert_eq!((f.unwrap().level, url), (Level::Problem, None));
+        let (f, _) = check("https://user:pw-secret@proxy.example/line");
+        let f = f.unwrap();
+        assert!(!f.message.contains("pw-secret"), "{}", f.message);
+        assert_eq!(check(""), (None, Some(DEFAULT_LINE_API_URL.to_string())));
+        assert!(check("https://api.line.me/")
+            .0
+            .unwrap()
+            .message
+            .contains("the default"));
+    }
+
+    #[tokio::test]
+    async fn every_bad_setting_is_named_in_plain_words() {
+        let (d, text) = report(&[
+            ("SLACK_SIGNING_SECRET", SLACK_SECRET_OK),
+            ("LINE_CHANNEL_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("LINE_CHANNEL_ACCESS_TOKEN", "t"),
+            ("ACKBOT_WORKERS", "many"),
+            ("ACKBOT_ACK_STATUS", "500"),
+            ("ACKBOT_LINE_REPLY_TOKEN_TTL_MS", "soon"),
+        ])
+        .await;
+        assert_eq!(d.problems(), 3, "{text}");
+        assert!(
+            text.contains("✗ Other settings: ACKBOT_WORKERS must be a whole number, not `many`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("ACKBOT_ACK_STATUS must be a 2xx status"),
+            "{text}"
+        );
+        assert!(text.contains("ACKBOT_LINE_REPLY_TOKEN_TTL_MS"), "{text}");
+    }
+
+    #[test]
+    fn usable_settings_are_one_line() {
+        let f = settings(&|_| None);
+        assert_eq!(levels(&f), [Level::Ok]);
+    }
+
+    #[tokio::test]
+    async fn no_secret_value_reaches_the_report() {
+        let secrets = [
+            ("SLACK_SIGNING_SECRET", "S1GN1NG-Distinctive-Value"),
+            ("SLACK_BOT_TOKEN", "xoxp-Distinctive-User-Token"),
+            (
+                "LINE_CHANNEL_SECRET",
+                "L1NE-Distinctive-Secret,0123456789abcdef0123456789abcdef",
+            ),
+            (
+                "LINE_CHANNEL_ACCESS_TOKEN",
+                " L1NE-Distinctive-Access-Token ",
+            ),
+        ];
+        let (_, text) = report(&secrets).await;
+        for needle in ["Distinctive", "S1GN", "L1NE", "0123456789abcdef"] {
+            assert!(!text.contains(needle), "{needle} leaked:\n{text}");
+        }
+        let (_, text) = report(&[
+            ("SLACK_SIGNING_SECRET", "fa2c05deeef5a4077494e89f54394de0"),
+            ("SLACK_BOT_TOKEN", "xoxb-Distinctive-Bot-Token"),
+        ])
+        .await;
+        assert!(
+            !text.contains("fa2c05") && !text.contains("Distinctive"),
+            "{text}"
+        );
+    }
+}

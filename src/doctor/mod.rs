@@ -1,0 +1,423 @@
+//! `ackbot doctor`: checks a bot's configuration and says what is wrong in plain words.
+//!
+//! It reads what `ackbot serve` reads (the environment, then a `.env` file), looks at the shape of
+//! each value without ever printing one, and, unless `--offline`, asks LINE and Slack whether the
+//! tokens work.
+
+mod local;
+mod online;
+
+use std::fmt;
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::dotenv::{find_dotenv, unreadable};
+use std::time::Duration;
+
+use crate::Error;
+
+/// How long each platform gets to answer the token check.
+const ONLINE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The subjects of the token checks, offline and online.
+const SLACK_TOKEN: &str = "Slack bot token";
+const LINE_TOKEN: &str = "LINE channel access token";
+
+/// What a variable lookup looks like: the environment, or a test's map.
+type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Level {
+    /// Checked and fine.
+    Ok,
+    /// Worth knowing; nothing to do.
+    Info,
+    /// Works, but probably not as meant.
+    Warn,
+    /// ackbot will not start, or a platform will not work, until it is fixed.
+    Problem,
+}
+
+impl Level {
+    fn mark(self) -> &'static str {
+        match self {
+            Level::Ok => "✓",
+            Level::Info => "·",
+            Level::Warn => "!",
+            Level::Problem => "✗",
+        }
+    }
+}
+
+/// One thing doctor found: a line of the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Finding {
+    /// How much it matters.
+    pub level: Level,
+    /// What it is about, e.g. "Slack signing secret".
+    pub subject: &'static str,
+    /// What doctor found, in plain words; never a secret's value.
+    pub message: String,
+}
+
+impl Finding {
+    fn new(level: Level, subject: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            level,
+            subject,
+            message: message.into(),
+        }
+    }
+
+    fn ok(subject: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Level::Ok, subject, message)
+    }
+
+    fn info(subject: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Level::Info, subject, message)
+    }
+
+    fn warn(subject: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Level::Warn, subject, message)
+    }
+
+    fn problem(subject: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Level::Problem, subject, message)
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.level.mark(),
+            self.subject,
+            self.message
+        )
+    }
+}
+
+/// Everything doctor found, in the order of the report.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Diagnosis {
+    /// The findings.
+    pub findings: Vec<Finding>,
+}
+
+impl Diagnosis {
+    /// How many findings are problems.
+    pub fn problems(&self) -> usize {
+        self.count(Level::Problem)
+    }
+
+    /// How many findings are warnings.
+    pub fn warnings(&self) -> usize {
+        self.count(Level::Warn)
+    }
+
+    fn count(&self, level: Level) -> usize {
+        self.findings.iter().filter(|f| f.level == level).count()
+    }
+}
+
+/// The report: one line a finding, then the counts.
+impl fmt::Display for Diagnosis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for finding in &self.findings {
+            writeln!(f, "{finding}")?;
+        }
+        writeln!(
+            f,
+            "doctor: {}, {}",
+            counted(self.problems(), "problem"),
+            counted(self.warnings(), "warning")
+        )
+    }
+}
+
+fn counted(n: usize, what: &str) -> String {
+    match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    }
+}
+
+/// What became of the `.env` file, which `serve` reads as doctor does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum DotEnv {
+    /// Found and read.
+    Read(PathBuf),
+    /// None in this directory or its parents.
+    Absent,
+    /// Found but not usable; `serve` refuses to start.
+    Unreadable {
+        /// Why, without the file's contents.
+        reason: String,
+    },
+}
+
+impl DotEnv {
+    /// Loads `.env` from this directory or a parent into the environment, as `Config::from_env`
+    /// does (variables already set win).
+    pub fn load() -> Self {
+        match dotenvy::dotenv() {
+            Ok(path) => DotEnv::Read(path),
+            Err(e) if e.not_found() => DotEnv::Absent,
+            Err(e) => DotEnv::Unreadable {
+                reason: unreadable(&e, find_dotenv().as_deref()),
+            },
+        }
+    }
+
+    fn finding(&self) -> Finding {
+        const SUBJECT: &str = ".env file";
+        match self {
+            DotEnv::Read(path) => Finding::info(
+                SUBJECT,
+                format!(
+                    "read {}; the environment wins where both set a variable",
+                    path.display()
+                ),
+            ),
+            DotEnv::Absent => Finding::info(
+                SUBJECT,
+                "none here or in a parent directory; only the environment is read",
+            ),
+            DotEnv::Unreadable { reason } => Finding::problem(
+                SUBJECT,
+                format!("{reason}; `ackbot serve` refuses to start until it is fixed"),
+            ),
+        }
+    }
+}
+
+/// Checks the configuration `lookup` sees, asking the platforms about the tokens through `http`
+/// (none: `--offline`). Never fails: what cannot be checked is a warning.
+pub(crate) async fn diagnose(
+    dotenv: &DotEnv,
+    lookup: impl Fn(&str) -> Option<String>,
+    http: Option<&reqwest::Client>,
+) -> Diagnosis {
+    let lookup: Lookup<'_> = &lookup;
+    let mut findings = vec![dotenv.finding()];
+    let secret_arn = lookup("ACKBOT_SECRET_ARN").filter(|v| !v.trim().is_empty());
+    if secret_arn.is_some() {
+        findings.push(Finding::info(
+            "AWS",
+            "ACKBOT_SECRET_ARN is set: under AWS Lambda the Slack and LINE secrets come only from \
+             that Secrets Manager secret; doctor checks the values here, not the secret's",
+        ));
+    }
+
+    let slack = local::slack(lookup);
+    let line = local::line(lookup);
+    let slack_check = async {
+        match (http, &slack.target) {
+            (Some(http), Some(target)) => Some(online::slack(http, target).await),
+            _ => None,
+        }
+    };
+    let line_check = async {
+        match (http, &line.target) {
+            (Some(http), Some(target)) => Some(online::line(http, target).await),
+            _ => None,
+        }
+    };
+    let (slack_online, line_online) = tokio::join!(slack_check, line_check);
+
+    for (platform, online, subject, whom) in [
+        (&slack, slack_online, SLACK_TOKEN, "Slack"),
+        (&line, line_online, LINE_TOKEN, "LINE"),
+    ] {
+        findings.extend(platform.findings.iter().cloned());
+        match online {
+            Some(finding) => findings.push(finding),
+            None if http.is_none() && platform.target.is_some() => findings.push(Finding::info(
+                subject,
+                format!("not checked with {whom} (--offline)"),
+            )),
+            None => {}
+        }
+    }
+
+    if !slack.configured && !line.configured {
+        let nothing = "nothing to serve: set SLACK_SIGNING_SECRET (Slack), or LINE_CHANNEL_SECRET \
+                       and LINE_CHANNEL_ACCESS_TOKEN (LINE), in the environment or a .env file";
+        findings.push(match secret_arn {
+            // Under Lambda they may all come from Secrets Manager.
+            Some(_) => Finding::warn(
+                "Platforms",
+                format!("{nothing} (under AWS they may come from ACKBOT_SECRET_ARN)"),
+            ),
+            None => Finding::problem("Platforms", nothing),
+        });
+    }
+    findings.extend(local::settings(lookup));
+    Diagnosis { findings }
+}
+
+/// Runs `ackbot doctor` on this process's environment and `.env`, printing the report to stdout.
+/// `Ok(false)` when it found a problem.
+pub(crate) async fn run(offline: bool) -> Result<bool, Error> {
+    let dotenv = DotEnv::load();
+    let http = match offline {
+        true => None,
+        false => Some(
+            reqwest::Client::builder()
+                .timeout(ONLINE_TIMEOUT)
+                .user_agent(concat!("ackbot-doctor/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(std::io::Error::other)?,
+        ),
+    };
+    let diagnosis = diagnose(&dotenv, |name| std::env::var(name).ok(), http.as_ref()).await;
+    let mut stdout = std::io::stdout().lock();
+    write!(stdout, "{diagnosis}")?;
+    stdout.flush()?;
+    Ok(diagnosis.problems() == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::dotenv::variable_name;
+
+    /// The report for `vars`, offline.
+    pub(super) async fn report(vars: &[(&str, &str)]) -> (Diagnosis, String) {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let diagnosis = diagnose(&DotEnv::Absent, |name| map.get(name).cloned(), None).await;
+        let text = diagnosis.to_string();
+        (diagnosis, text)
+    }
+
+    pub(super) fn line_about<'a>(report: &'a str, subject: &str) -> &'a str {
+        report
+            .lines()
+            .find(|l| {
+                l.split_once(' ')
+                    .is_some_and(|(_, rest)| rest.starts_with(&format!("{subject}:")))
+            })
+            .unwrap_or_else(|| panic!("no line about {subject}:\n{report}"))
+    }
+
+    const SLACK_SECRET: &str = "8f742231b10e8888abcd99a1b2c3d4e5";
+    const LINE_SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    #[tokio::test]
+    async fn nothing_configured_is_a_problem() {
+        let (d, text) = report(&[]).await;
+        assert_eq!(d.problems(), 1, "{text}");
+        assert!(line_about(&text, "Platforms").starts_with("✗ "), "{text}");
+        assert!(text.contains("nothing to serve"), "{text}");
+        assert!(line_about(&text, "Slack").contains("off"), "{text}");
+        assert!(line_about(&text, "LINE").contains("off"), "{text}");
+        assert!(text.ends_with("doctor: 1 problem, 0 warnings\n"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_good_configuration_has_no_problems() {
+        let (d, text) = report(&[
+            ("SLACK_SIGNING_SECRET", SLACK_SECRET),
+            ("SLACK_BOT_TOKEN", "xoxb-1111-2222-aaaabbbbcccc"),
+            ("LINE_CHANNEL_SECRET", LINE_SECRET),
+            ("LINE_CHANNEL_ACCESS_TOKEN", "a-long-lived-line-token-value"),
+        ])
+        .await;
+        assert_eq!((d.problems(), d.warnings()), (0, 0), "{text}");
+        assert_eq!(
+            line_about(&text, "Slack signing secret"),
+            "✓ Slack signing secret: set (32 characters)"
+        );
+        assert!(
+            text.contains("not checked with Slack (--offline)"),
+            "{text}"
+        );
+        assert!(text.contains("not checked with LINE (--offline)"), "{text}");
+        assert!(!text.contains("Platforms"), "{text}");
+        assert!(text.ends_with("doctor: 0 problems, 0 warnings\n"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn the_secret_arn_is_mentioned_and_softens_nothing_to_serve() {
+        let (d, text) = report(&[(
+            "ACKBOT_SECRET_ARN",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:ackbot",
+        )])
+        .await;
+        assert!(
+            line_about(&text, "AWS").contains("Secrets Manager"),
+            "{text}"
+        );
+        assert_eq!(d.problems(), 0, "{text}");
+        assert!(line_about(&text, "Platforms").starts_with("! "), "{text}");
+    }
+
+    #[test]
+    fn dotenv_findings_say_what_happened() {
+        let read = DotEnv::Read(PathBuf::from("/srv/bot/.env")).finding();
+        assert_eq!(read.level, Level::Info);
+        assert!(read.message.contains("/srv/bot/.env"));
+        assert_eq!(DotEnv::Absent.finding().level, Level::Info);
+        let bad = DotEnv::Unreadable {
+            reason: ".env could not be read: Permission denied".into(),
+        }
+        .finding();
+        assert_eq!(bad.level, Level::Problem);
+        assert!(bad.message.contains("Permission denied"), "{}", bad.message);
+    }
+
+    /// Why dotenvy refuses `contents`, as doctor says it.
+    fn refusal(contents: &str) -> String {
+        let dir = std::env::temp_dir().join(format!(
+            "ackbot-doctor-{}-{}",
+            std::process::id(),
+            contents.len()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(".env");
+        std::fs::write(&path, contents).unwrap();
+        let error = dotenvy::from_path_iter(&path)
+            .unwrap()
+            .find_map(Result::err)
+            .expect("a malformed line");
+        let reason = unreadable(&error, Some(&path));
+        let _ = std::fs::remove_dir_all(&dir);
+        reason
+    }
+
+    #[test]
+    fn a_malformed_dotenv_line_is_named_but_never_quoted() {
+        // dotenvy reports only the value here.
+        let reason = refusal(
+            "SLACK_API_URL=http://127.0.0.1:9/api\n\
+             # a comment\n\
+             SLACK_SIGNING_SECRET=hunter2 with spaces\n",
+        );
+        assert!(
+            reason.contains("line 3 (SLACK_SIGNING_SECRET) is not"),
+            "{reason}"
+        );
+        assert!(!reason.contains("hunter2"), "{reason}");
+        // And the whole line here: a value pasted without its name.
+        let reason = refusal("LINE_API_URL=http://127.0.0.1:9\n8f742231b10e8888abcd99a1b2\n");
+        assert!(reason.contains(": line 2 is not"), "{reason}");
+        assert!(!reason.contains("8f742231"), "{reason}");
+    }
+
+    #[test]
+    fn only_plain_names_are_shown_from_a_malformed_line() {
+        assert_eq!(
+            variable_name("export LINE_API_URL = x y"),
+            Some("LINE_API_URL")
+        );
+        assert_eq!(variable_name("8f742231b10e8888abcd99a1b2c3d4e5"), None);
+        assert_eq!(variable_name("xoxb-secret-stuff=1"), None);
+    }
+}

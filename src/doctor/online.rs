@@ -1,0 +1,392 @@
+//! Asking the platforms whether the tokens work: LINE's `GET /v2/bot/info` and Slack's
+//! `auth.test`. A platform that cannot be asked is a warning, never a problem.
+
+use bot_core::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use super::{Finding, LINE_TOKEN, ONLINE_TIMEOUT, SLACK_TOKEN};
+
+/// A platform's API and the token to show it.
+#[derive(Debug)]
+pub(super) struct Target {
+    /// The API base URL, without a trailing `/`.
+    pub api_url: String,
+    /// The token, without spaces around it.
+    pub token: SecretString,
+}
+
+/// LINE's answer to `GET /v2/bot/info` (the fields doctor shows).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BotInfo {
+    display_name: String,
+    basic_id: String,
+}
+
+/// LINE's error body.
+#[derive(Deserialize)]
+struct LineError {
+    message: String,
+}
+
+/// Slack's answer to `auth.test`.
+#[derive(Deserialize)]
+struct AuthTest {
+    ok: bool,
+    error: Option<String>,
+    team: Option<String>,
+    user: Option<String>,
+}
+
+/// Asks LINE who the channel access token belongs to.
+pub(super) async fn line(http: &reqwest::Client, target: &Target) -> Finding {
+    let response = match http
+        .get(format!("{}/v2/bot/info", target.api_url))
+        .bearer_auth(target.token.expose_secret())
+        .send()
+        .await
+    {
+        Ok(response) => response,
+        Err(e) => return unchecked(LINE_TOKEN, "LINE", &e),
+    };
+    let status = response.status();
+    match status.as_u16() {
+        200 => match response.json::<BotInfo>().await {
+            Ok(bot) => Finding::ok(
+                LINE_TOKEN,
+                format!(
+                    "LINE accepts it: the bot is “{}” ({})",
+                    bot.display_name, bot.basic_id
+                ),
+            ),
+            Err(_) => Finding::warn(
+                LINE_TOKEN,
+                "could not check: LINE answered, but not with the bot's profile (is LINE_API_URL \
+                 the Messaging API, https://api.line.me?)",
+            ),
+        },
+        401 => Finding::problem(
+            LINE_TOKEN,
+            "LINE does not accept it: the channel access token is not valid (expired or \
+             revoked?). Issue a new one in the LINE Developers console → your channel → \
+             Messaging API, and set LINE_CHANNEL_ACCESS_TOKEN to it",
+        ),
+        429 => Finding::warn(
+            LINE_TOKEN,
+            "could not check: LINE is limiting requests (429); try again in a minute",
+        ),
+        _ => {
+            let said = match response.json::<LineError>().await {
+                Ok(error) => format!(": {}", error.message),
+                Err(_) => String::new(),
+            };
+            Finding::warn(
+                LINE_TOKEN,
+                format!("could not check: LINE answered {status}{said}"),
+            )
+        }
+    }
+}
+
+/// Asks Slack who the bot token belongs to.
+pub(super) async fn slack(http: &reqwest::Client, target: &Target) -> Finding {
+    let response = match http
+        .post(format!("{}/auth.test", target.api_url))
+        .bearer_auth(target.token.expose_secret())
+        .send()
+        .await
+    {
+        Ok(response) => response,
+        Err(e) => return unchecked(SLACK_TOKEN, "Slack", &e),
+    };
+    let status = response.status();
+    if status.as_u16() == 429 {
+        return Finding::warn(
+            SLACK_TOKEN,
+            "could not check: Slack is limiting requests (429); try again in a minute",
+        );
+    }
+    let not_the_web_api = "is SLACK_API_URL the Web API, https://slack.com/api?";
+    if !status.is_success() {
+        return Finding::warn(
+            SLACK_TOKEN,
+            format!("could not check: Slack answered {status} ({not_the_web_api})"),
+        );
+    }
+    match response.json::<AuthTest>().await {
+        Ok(AuthTest {
+            ok: true,
+            team,
+            user,
+            ..
+        }) => {
+            let who = match (user, team) {
+                (Some(user), Some(team)) => format!(": the bot user is “{user}” in “{team}”"),
+                (Some(user), None) => format!(": the bot user is “{user}”"),
+                _ => String::new(),
+            };
+            Finding::ok(SLACK_TOKEN, format!("Slack accepts it{who}"))
+        }
+        Ok(AuthTest { error, .. }) => {
+            let code = error.unwrap_or_default();
+            match refusal(&code) {
+                Some(why) => Finding::problem(SLACK_TOKEN, format!("{why} ({code})")),
+                None => Finding::warn(
+                    SLACK_TOKEN,
+                    format!("could not check: Slack answered `{code}`"),
+                ),
+            }
+        }
+        Err(_) => Finding::warn(
+            SLACK_TOKEN,
+            format!(
+                "could not check: Slack answered, but not as auth.test does ({not_the_web_api})"
+            ),
+        ),
+    }
+}
+
+/// What `auth.test`'s error code says about the token; `None` when it says nothing about it.
+fn refusal(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "invalid_auth" => {
+            "Slack does not accept this token: it is mistyped, or not current (was the app \
+             reinstalled?); copy the Bot User OAuth Token again from OAuth & Permissions"
+        }
+        "token_revoked" => {
+            "Slack says the token was revoked (the app was uninstalled, or its tokens were \
+             regenerated): reinstall the app and copy the new Bot User OAuth Token from OAuth & \
+             Permissions"
+        }
+        "not_authed" => "Slack saw no token in the request",
+        "token_expired" => {
+            "Slack says the token expired: the app has token rotation on, and ackbot needs a \
+             token that does not expire; turn rotation off in OAuth & Permissions"
+        }
+        "account_inactive" => {
+            "Slack says the token belongs to a deactivated bot user or a closed workspace"
+        }
+        "not_allowed_token_type" => "Slack does not take this kind of token here",
+        _ => return None,
+    })
+}
+
+/// The platform could not be asked: say why, as a warning.
+fn unchecked(subject: &'static str, platform: &str, error: &reqwest::Error) -> Finding {
+    let reason = if error.is_timeout() {
+        format!("no answer within {} s", ONLINE_TIMEOUT.as_secs())
+    } else if error.is_connect() {
+        let whom = error
+            .url()
+            .and_then(|url| {
+                let host = url.host_str()?;
+                Some(match url.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_string(),
+                })
+            })
+            .unwrap_or_else(|| platform.to_string());
+        format!("cannot connect to {whom} ({})", root_cause(error))
+    } else {
+        bot_core::chain(error)
+    };
+    Finding::warn(
+        subject,
+        format!("could not check with {platform}: {reason} (offline? use --offline to skip this)"),
+    )
+}
+
+/// The innermost cause, e.g. `Connection refused (os error 111)`.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::super::Level;
+    use super::*;
+
+    const TOKEN: &str = "Distinctive-Token-Value";
+
+    fn target(server: &MockServer) -> Target {
+        Target {
+            api_url: server.uri(),
+            token: SecretString::from(TOKEN),
+        }
+    }
+
+    async fn answering(verb: &str, route: &str, answer: ResponseTemplate) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(method(verb))
+            .and(path(route))
+            .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+            .respond_with(answer)
+            .expect(1)
+            .mount(&server)
+            .await;
+        server
+    }
+
+    fn http() -> reqwest::Client {
+        reqwest::Client::builder()
+            .timeout(ONLINE_TIMEOUT)
+            .build()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn line_names_the_bot_of_a_good_token() {
+        let info = json!({
+            "userId": "Ub9952f8", "basicId": "@216ru", "displayName": "Example name",
+            "chatMode": "chat", "markAsReadMode": "manual"
+        });
+        let server = answering(
+            "GET",
+            "/v2/bot/info",
+            ResponseTemplate::new(200).set_body_json(info),
+        )
+        .await;
+        let f = line(&http(), &target(&server)).await;
+        assert_eq!(
+            f,
+            Finding::ok(
+                LINE_TOKEN,
+                "LINE accepts it: the bot is “Example name” (@216ru)"
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn line_401_is_a_token_that_is_not_valid() {
+        let body = json!({"message": "Authentication failed. Confirm that the access token in the authorization header is valid."});
+        let server = answering(
+            "GET",
+            "/v2/bot/info",
+            ResponseTemplate::new(401).set_body_json(body),
+        )
+        .await;
+        let f = line(&http(), &target(&server)).await;
+        assert_eq!(f.level, Level::Problem);
+        assert!(f.message.contains("(expired or revoked?)"), "{}", f.message);
+        assert!(!f.message.contains(TOKEN));
+    }
+
+    #[tokio::test]
+    async fn line_5xx_cannot_tell() {
+        let server = answering(
+            "GET",
+            "/v2/bot/info",
+            ResponseTemplate::new(500).set_body_json(json!({"message": "Internal error"})),
+        )
+        .await;
+        let f = line(&http(), &target(&server)).await;
+        assert_eq!(f.level, Level::Warn);
+        assert!(
+            f.message
+                .contains("500 Internal Server Error: Internal error"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[tokio::test]
+    async fn slack_names_the_bot_and_workspace() {
+        let body = json!({"ok": true, "url": "https://acme.slack.com/", "team": "Acme",
+                          "user": "ackbot", "team_id": "T1", "user_id": "U1", "bot_id": "B1"});
+        let server = answering(
+            "POST",
+            "/auth.test",
+            ResponseTemplate::new(200).set_body_json(body),
+        )
+        .await;
+        let f = slack(&http(), &target(&server)).await;
+        assert_eq!(
+            f,
+            Finding::ok(
+                SLACK_TOKEN,
+                "Slack accepts it: the bot user is “ackbot” in “Acme”"
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn slack_refusals_are_explained() {
+        for (code, says) in [
+            ("invalid_auth", "does not accept this token"),
+            ("token_revoked", "revoked"),
+            ("not_authed", "no token"),
+        ] {
+            let server = answering(
+                "POST",
+                "/auth.test",
+                ResponseTemplate::new(200).set_body_json(json!({"ok": false, "error": code})),
+            )
+            .await;
+            let f = slack(&http(), &target(&server)).await;
+            assert_eq!(f.level, Level::Problem, "{code}");
+            assert!(f.message.contains(says), "{code}: {}", f.message);
+            assert!(f.message.ends_with(&format!("({code})")), "{}", f.message);
+        }
+        let server = answering(
+            "POST",
+            "/auth.test",
+            ResponseTemplate::new(200).set_body_json(json!({"ok": false, "error": "fatal_error"})),
+        )
+        .await;
+        let f = slack(&http(), &target(&server)).await;
+        assert_eq!(f.level, Level::Warn, "{}", f.message);
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_api_is_a_warning() {
+        // A port that was free a moment ago: nothing listens there.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let target = Target {
+            api_url: format!("http://127.0.0.1:{port}"),
+            token: SecretString::from(TOKEN),
+        };
+        let f = slack(&http(), &target).await;
+        assert_eq!(f.level, Level::Warn);
+        assert!(
+            f.message.starts_with(&format!(
+                "could not check with Slack: cannot connect to 127.0.0.1:{port} ("
+            )),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.message.ends_with("(offline? use --offline to skip this)"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[tokio::test]
+    async fn a_slow_api_is_a_warning() {
+        let server = answering(
+            "GET",
+            "/v2/bot/info",
+            ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(2)),
+        )
+        .await;
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_millis(100))
+            .build()
+            .unwrap();
+        let f = line(&http, &target(&server)).await;
+        assert_eq!(f.level, Level::Warn);
+        assert!(f.message.contains("no answer within"), "{}", f.message);
+    }
+}

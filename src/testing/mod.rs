@@ -1,0 +1,203 @@
+//! A test kit for bot authors (feature `testing`): drive a [`Bot`] in-process, with no edge and
+//! no socket for the webhook, and see what it answered and which API calls it made.
+//!
+//! ```no_run
+//! use ackbot::prelude::*;
+//! use ackbot::testing::TestBot;
+//!
+//! async fn shout(Text(text): Text) -> Reply {
+//!     Reply::text(text.to_uppercase())
+//! }
+//!
+//! # async fn doc() -> Result<(), ackbot::Error> {
+//! let bot = TestBot::new(Bot::new().command(cmd("shout", shout))).await?;
+//!
+//! let slack = bot.slack_command("/shout hi").await;
+//! assert_eq!(slack.texts(), ["HI"]);
+//!
+//! let line = bot.line_text("shout hi").await;
+//! assert_eq!(line.texts(), ["HI"]);
+//!
+//! let forged = bot.slack_command("/shout hi").signed_with("not the secret").await;
+//! assert!(forged.rejection().unwrap().contains("signature"));
+//! # Ok(()) }
+//! ```
+//!
+//! Each webhook is built as the platform sends it, signed with the kit's secrets ([`SLACK_SIGNING_SECRET`],
+//! [`LINE_CHANNEL_SECRET`]) or not, and handed to the same worker `ackbot serve` and the Lambda
+//! function run — through the front door first on the routes it answers (Slack events and
+//! interactions), so the computed ack (a URL-verification challenge, a modal's `response_action`,
+//! menu options) comes back too. The replies go through the real Slack and LINE clients to
+//! stand-ins of both APIs on loopback, which answer as the platforms document and record every call.
+//!
+//! The clock is fixed (at [`START_MS`]) and moves only when told ([`TestBot::advance`]), so
+//! signature freshness and the LINE reply token's age are the same on every run.
+
+mod delivery;
+mod outcome;
+pub mod payload;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bot_core::testing::FixedClock;
+use bot_core::{Bot, Observation, Worker};
+
+use crate::config::Config;
+use crate::standin::line::LineStandIn;
+use crate::standin::slack::SlackStandIn;
+use crate::Error;
+
+pub use delivery::Delivery;
+pub use outcome::{Ack, ApiCall, Outcome};
+
+/// The Slack signing secret the kit signs with and the bot verifies with.
+pub const SLACK_SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+/// The Slack bot token the bot calls the (stand-in) Web API with.
+pub const SLACK_BOT_TOKEN: &str = "xoxb-test-bot-token";
+/// The LINE channel secret the kit signs with and the bot verifies with.
+pub const LINE_CHANNEL_SECRET: &str = "8c570fa6dd201bb328f1c1eac23a96d8";
+/// The LINE channel access token the bot calls the (stand-in) Messaging API with.
+pub const LINE_CHANNEL_ACCESS_TOKEN: &str = "test-channel-access-token";
+/// Where the kit's clock starts: 2023-11-14T22:13:20Z, in ms since the epoch.
+pub const START_MS: i64 = bot_core::testing::RECEIVED_AT_MS;
+
+/// A bot under test, with its worker, a fixed clock and stand-ins of the Slack and LINE APIs.
+pub struct TestBot {
+    worker: Worker,
+    clock: Arc<FixedClock>,
+    config: Config,
+    slack: SlackStandIn,
+    line: LineStandIn,
+    /// The worker's stages since the current delivery began.
+    stages: Arc<Mutex<Vec<Observation>>>,
+    /// One delivery at a time, so every recorded API call belongs to the delivery that made it.
+    turn: tokio::sync::Mutex<()>,
+}
+
+impl TestBot {
+    /// Builds `bot` (failing as `run` would if a handler lacks its state) and starts the stand-ins,
+    /// with both platforms configured.
+    pub async fn new(bot: Bot) -> Result<Self, Error> {
+        Self::with_env(bot, &[]).await
+    }
+
+    /// As [`new`](Self::new), with further configuration as environment variables would give it,
+    /// e.g. `[("ACKBOT_LINE_REPLY_TOKEN_TTL_MS", "1000")]`. The secrets, tokens and API URLs are
+    /// the kit's own.
+    pub async fn with_env(bot: Bot, env: &[(&str, &str)]) -> Result<Self, Error> {
+        let dispatcher = bot.build()?;
+        let slack = SlackStandIn::start().await?;
+        let line = LineStandIn::start().await?;
+        let (slack_api, line_api) = (slack.api_url(), line.api_url());
+        let config = Config::from_lookup(|name| {
+            let own = match name {
+                "SLACK_SIGNING_SECRET" => Some(SLACK_SIGNING_SECRET),
+                "SLACK_BOT_TOKEN" => Some(SLACK_BOT_TOKEN),
+                "SLACK_API_URL" => Some(slack_api.as_str()),
+                "LINE_CHANNEL_SECRET" => Some(LINE_CHANNEL_SECRET),
+                "LINE_CHANNEL_ACCESS_TOKEN" => Some(LINE_CHANNEL_ACCESS_TOKEN),
+                "LINE_API_URL" => Some(line_api.as_str()),
+                _ => None,
+            };
+            own.or_else(|| env.iter().find(|(n, _)| *n == name).map(|(_, v)| *v))
+                .map(str::to_string)
+        })?;
+        let clock = Arc::new(FixedClock::at(START_MS));
+        let stages = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&stages);
+        let worker = crate::wiring::worker(dispatcher, &config)?
+            .with_clock(clock.clone())
+            .with_observer(Arc::new(move |o: &Observation| {
+                seen.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(o.clone());
+            }));
+        Ok(Self {
+            worker,
+            clock,
+            stages,
+            config,
+            slack,
+            line,
+            turn: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// The kit's clock now, in ms since the epoch: when the next webhook is received.
+    pub fn now_ms(&self) -> i64 {
+        bot_core::Clock::now_ms(self.clock.as_ref())
+    }
+
+    /// Moves the clock forward, e.g. past a LINE reply token's life.
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by.as_millis() as i64);
+    }
+
+    /// Every API call the stand-ins received so far, in order.
+    pub fn calls(&self) -> Vec<ApiCall> {
+        let mut calls: Vec<ApiCall> = (self.slack.recorder().calls().into_iter())
+            .map(ApiCall::slack)
+            .chain(self.line.recorder().calls().into_iter().map(ApiCall::line))
+            .collect();
+        calls.sort_by_key(|c| c.at_ms);
+        calls
+    }
+
+    /// A slash command as typed in Slack, e.g. `/echo hi`, from user `U2147483697` in channel
+    /// `C2147483705`, with a `response_url` on the stand-in.
+    pub fn slack_command(&self, typed: &str) -> Delivery<'_> {
+        let response_url = self
+            .slack
+            .response_url(&format!("{}", bot_core::testing::unique()));
+        let body = bot_slack::sample::slash_command(typed, &response_url);
+        Delivery::slack(self, bot_slack::COMMANDS_ROUTE, body)
+    }
+
+    /// An Events API delivery of `event` (the inner object, e.g. `{"type": "app_mention", …}`),
+    /// wrapped in an `event_callback` with a new `event_id`, as Slack sends it.
+    pub fn slack_event(&self, event: serde_json::Value) -> Delivery<'_> {
+        let body = payload::event_callback(event).to_string();
+        Delivery::slack(self, bot_slack::EVENTS_ROUTE, body)
+    }
+
+    /// An Events API body exactly as given, e.g. a `url_verification` or a repeated `event_id`.
+    pub fn slack_events_body(&self, body: serde_json::Value) -> Delivery<'_> {
+        Delivery::slack(self, bot_slack::EVENTS_ROUTE, body.to_string())
+    }
+
+    /// A mention of the bot followed by `text` in channel [`payload::CHANNEL`], e.g. `echo hi`.
+    pub fn slack_mention(&self, text: &str) -> Delivery<'_> {
+        let event_id = format!("Ev{:010X}", bot_core::testing::unique());
+        let body = bot_slack::sample::app_mention(text, payload::CHANNEL, &event_id);
+        Delivery::slack(self, bot_slack::EVENTS_ROUTE, body)
+    }
+
+    /// An interactivity request carrying `payload` (a `block_actions`, `view_submission`,
+    /// `shortcut`, … object; [`payload`] builds the common ones).
+    pub fn slack_interaction(&self, payload: serde_json::Value) -> Delivery<'_> {
+        let body = bot_slack::sample::interaction(&payload);
+        Delivery::slack(self, bot_slack::INTERACTIONS_ROUTE, body)
+    }
+
+    /// A LINE text message from a user in a one-to-one chat, with a fresh reply token.
+    pub fn line_text(&self, text: &str) -> Delivery<'_> {
+        let body = bot_line::sample::text_message(text, payload::LINE_USER_ID, false);
+        Delivery::line(self, body)
+    }
+
+    /// A LINE webhook carrying `event` (e.g. a `follow` or a `postback`); `webhookEventId`,
+    /// `deliveryContext`, `timestamp` and `mode` are filled in when missing.
+    pub fn line_event(&self, event: serde_json::Value) -> Delivery<'_> {
+        let body = bot_line::sample::webhook(serde_json::Value::Array(vec![payload::line_event(
+            event,
+            self.now_ms(),
+        )]));
+        Delivery::line(self, body)
+    }
+
+    /// A LINE webhook body exactly as given, e.g. several events, or a redelivery.
+    pub fn line_webhook_body(&self, body: serde_json::Value) -> Delivery<'_> {
+        Delivery::line(self, body.to_string())
+    }
+}

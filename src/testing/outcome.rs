@@ -1,0 +1,192 @@
+//! What one delivery produced: the computed ack, how the worker ended, and the API calls made.
+
+use bot_core::{Platform, Report, Stage, Status};
+use serde_json::Value;
+
+use crate::standin::Recorded;
+
+/// The answer the platform got at once, where the front door computed one (Slack events and
+/// interactions; slash commands and LINE get the gateway's static ack).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ack {
+    /// The HTTP status: 200, or 401 for a bad signature, 400 for a body that does not parse.
+    pub status: u16,
+    /// The `Content-Type` of `body`.
+    pub content_type: String,
+    /// The body: empty, a challenge, or JSON such as `{"response_action":"errors",…}`.
+    pub body: String,
+}
+
+impl Ack {
+    /// The body as JSON, when it is JSON.
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_str(&self.body).ok()
+    }
+}
+
+/// One call the bot made to a platform's API, as the stand-in received it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiCall {
+    /// Whose API.
+    pub platform: Platform,
+    /// Slack: the Web API method (`chat.postMessage`, `views.open`, …) or `response_url`.
+    /// LINE: the path (`/v2/bot/message/reply`, `/v2/bot/message/push`, …).
+    pub method: String,
+    /// The JSON body sent.
+    pub body: Value,
+    /// When it arrived, ms since the epoch (the real clock, for ordering).
+    pub(crate) at_ms: i64,
+}
+
+impl ApiCall {
+    pub(super) fn slack(call: Recorded) -> Self {
+        let method = match call.path.strip_prefix("/api/") {
+            Some(method) => method.to_string(),
+            None => "response_url".to_string(),
+        };
+        Self {
+            platform: Platform::Slack,
+            method,
+            body: call.body,
+            at_ms: call.at_ms,
+        }
+    }
+
+    pub(super) fn line(call: Recorded) -> Self {
+        Self {
+            platform: Platform::Line,
+            method: call.path,
+            body: call.body,
+            at_ms: call.at_ms,
+        }
+    }
+
+    /// Whether it sent messages: a `response_url` post or `chat.*` on Slack, a reply or push on LINE.
+    pub fn is_message(&self) -> bool {
+        match self.platform {
+            Platform::Slack => {
+                self.method == "response_url"
+                    || matches!(
+                        self.method.as_str(),
+                        "chat.postMessage" | "chat.postEphemeral" | "chat.update"
+                    )
+            }
+            Platform::Line => self.method.starts_with("/v2/bot/message/"),
+        }
+    }
+
+    /// The texts of the messages it sent: Slack's `text`, each LINE text message's `text`.
+    pub fn texts(&self) -> Vec<String> {
+        if !self.is_message() {
+            return Vec::new();
+        }
+        let text = |v: &Value| v.get("text").and_then(Value::as_str).map(str::to_string);
+        match self.platform {
+            Platform::Slack => text(&self.body).into_iter().collect(),
+            Platform::Line => (self.body.get("messages").and_then(Value::as_array))
+                .map(|messages| messages.iter().filter_map(text).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// What delivering one webhook produced.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The computed ack, on the routes the front door answers.
+    pub ack: Option<Ack>,
+    /// Every API call made while the webhook was handled, in order.
+    pub calls: Vec<ApiCall>,
+    /// The worker's report; `None` when the front door kept the webhook (refused, or answered
+    /// it with nothing left to do).
+    report: Option<Report>,
+    /// The stages the front door and the worker went through.
+    stages: Vec<Stage>,
+}
+
+impl Outcome {
+    pub(super) fn new(
+        ack: Option<Ack>,
+        report: Option<Report>,
+        calls: Vec<ApiCall>,
+        stages: Vec<Stage>,
+    ) -> Self {
+        Self {
+            ack,
+            calls,
+            report,
+            stages,
+        }
+    }
+
+    /// The texts of every message sent, in order.
+    pub fn texts(&self) -> Vec<String> {
+        self.calls.iter().flat_map(ApiCall::texts).collect()
+    }
+
+    /// The first message's text, if any was sent.
+    pub fn text(&self) -> Option<String> {
+        self.texts().into_iter().next()
+    }
+
+    /// The calls that sent messages (see [`ApiCall::is_message`]).
+    pub fn messages(&self) -> Vec<&ApiCall> {
+        self.calls.iter().filter(|c| c.is_message()).collect()
+    }
+
+    /// The first call of `method` (e.g. `views.open`, `response_url`, `/v2/bot/message/push`).
+    pub fn call(&self, method: &str) -> Option<&ApiCall> {
+        self.calls.iter().find(|c| c.method == method)
+    }
+
+    /// How the webhook ended, as the log's `outcome` field says it: `processed`, `rejected`,
+    /// `invalid`, `failed`, `undeliverable`, `in_progress`, `no_route`; `answered` when the front
+    /// door answered it with nothing to hand on.
+    pub fn outcome(&self) -> &'static str {
+        match (&self.report, &self.ack) {
+            (Some(report), _) => report.status.label(),
+            (None, Some(ack)) if ack.status == 401 => "rejected",
+            (None, Some(ack)) if ack.status == 400 => "invalid",
+            (None, _) => "answered",
+        }
+    }
+
+    /// Why the webhook was refused (bad signature, stale, unparsable), in plain words.
+    pub fn rejection(&self) -> Option<String> {
+        self.stages.iter().find_map(|stage| match stage {
+            Stage::Rejected(e) | Stage::Invalid(e) => Some(bot_core::chain(e.as_ref())),
+            _ => None,
+        })
+    }
+
+    /// The handlers that ran, as the commands were typed (`/echo`, `echo`, an action id, …).
+    pub fn handlers(&self) -> Vec<String> {
+        (self.stages.iter())
+            .filter_map(|stage| match stage {
+                Stage::Handled { command, .. } => Some(command.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Why the work failed after the webhook was accepted (a reply not delivered, …).
+    pub fn failure(&self) -> Option<String> {
+        let report = self.report.as_ref()?;
+        match &report.status {
+            Status::Failed(_) | Status::Undeliverable(_) | Status::InProgress(_) => {
+                report.status.reason()
+            }
+            _ => None,
+        }
+    }
+
+    /// How many commands or events were handled.
+    pub fn handled(&self) -> usize {
+        self.report.as_ref().map_or(0, |r| r.handled)
+    }
+
+    /// How many items were skipped as duplicates of earlier deliveries.
+    pub fn duplicates(&self) -> usize {
+        self.report.as_ref().map_or(0, |r| r.duplicates)
+    }
+}

@@ -1,0 +1,266 @@
+//! `ackbot::testing`: the kit bot authors test their handlers with, on both platforms.
+
+use std::time::Duration;
+
+use ackbot::prelude::*;
+use ackbot::testing::{payload, TestBot, START_MS};
+use serde_json::json;
+
+async fn builtins() -> TestBot {
+    TestBot::new(Bot::new().mount(ackbot::handlers::builtins()))
+        .await
+        .expect("the built-ins build")
+}
+
+#[tokio::test]
+async fn a_slash_command_is_answered_at_its_response_url() {
+    let bot = builtins().await;
+    let out = bot.slack_command("/echo hi there").await;
+    assert_eq!(out.outcome(), "processed");
+    assert_eq!(out.texts(), ["hi there"]);
+    assert_eq!(out.handlers(), ["/echo"]);
+    assert_eq!(out.ack, None, "slash commands get the gateway's static ack");
+    let call = out
+        .call("response_url")
+        .expect("posted to the response_url");
+    assert_eq!(call.platform, Platform::Slack);
+    assert_eq!(call.body["response_type"], "ephemeral");
+}
+
+#[tokio::test]
+async fn unsigned_and_forged_slack_requests_are_rejected_with_the_reason() {
+    let bot = builtins().await;
+    let unsigned = bot.slack_command("/echo hi").unsigned().await;
+    assert_eq!(unsigned.outcome(), "rejected");
+    assert!(
+        unsigned
+            .rejection()
+            .unwrap()
+            .contains("missing X-Slack-Signature"),
+        "{unsigned:?}"
+    );
+    assert!(unsigned.calls.is_empty());
+
+    let forged = bot
+        .slack_command("/echo hi")
+        .signed_with("not-the-secret")
+        .await;
+    assert_eq!(forged.outcome(), "rejected");
+    assert!(
+        forged.rejection().unwrap().contains("does not match"),
+        "{forged:?}"
+    );
+    assert!(forged.texts().is_empty());
+
+    // On the front door's routes the platform is answered 401 at once.
+    let event = bot
+        .slack_mention("echo hi")
+        .signed_with("not-the-secret")
+        .await;
+    assert_eq!(event.ack.as_ref().map(|a| a.status), Some(401));
+    assert_eq!(event.outcome(), "rejected");
+}
+
+#[tokio::test]
+async fn the_url_verification_challenge_is_the_computed_ack() {
+    let bot = builtins().await;
+    let out = bot
+        .slack_events_body(json!({"token": "t", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}))
+        .await;
+    let ack = out.ack.clone().expect("the front door answers events");
+    assert_eq!(ack.status, 200);
+    assert_eq!(
+        ack.json().unwrap()["challenge"],
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
+    assert_eq!(out.outcome(), "answered");
+    assert!(out.calls.is_empty());
+}
+
+#[tokio::test]
+async fn a_mention_is_answered_in_its_thread() {
+    let bot = builtins().await;
+    let out = bot.slack_mention("echo hello").await;
+    assert_eq!(out.ack.as_ref().map(|a| a.status), Some(200));
+    assert_eq!(out.texts(), ["hello"]);
+    let call = &out.messages()[0];
+    assert_eq!(call.method, "chat.postEphemeral");
+    assert_eq!(call.body["channel"], payload::CHANNEL);
+    assert!(call.body["thread_ts"].is_string(), "{:?}", call.body);
+}
+
+#[tokio::test]
+async fn the_feedback_modal_opens_validates_and_thanks() {
+    let bot = builtins().await;
+    let opened = bot.slack_command("/feedback").await;
+    let open = opened.call("views.open").expect("the modal is opened");
+    assert!(open.body["trigger_id"].is_string());
+    assert_eq!(open.body["view"]["callback_id"], "feedback");
+    let metadata = open.body["view"]["private_metadata"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let short = bot
+        .slack_interaction(payload::view_submission(
+            "feedback",
+            &[("feedback", "text", "no")],
+            &metadata,
+        ))
+        .await;
+    let errors = short
+        .ack
+        .as_ref()
+        .and_then(|a| a.json())
+        .expect("a JSON answer");
+    assert_eq!(errors["response_action"], "errors");
+    assert!(errors["errors"]["feedback"].is_string(), "{errors}");
+    assert!(
+        short.texts().is_empty(),
+        "nothing is posted for a refused submission"
+    );
+
+    let good = bot
+        .slack_interaction(payload::view_submission(
+            "feedback",
+            &[("feedback", "text", "Lovely bot")],
+            &metadata,
+        ))
+        .await;
+    assert_eq!(
+        good.ack.as_ref().map(|a| (a.status, a.body.as_str())),
+        Some((200, ""))
+    );
+    let thanks = good.text().expect("a thank-you is posted");
+    assert!(
+        thanks.contains("Lovely bot") && thanks.contains(payload::SLACK_USER_ID),
+        "{thanks}"
+    );
+}
+
+/// Reacts to a button with a reaction and an in-channel reply, through the Web API.
+async fn approve(
+    slack: Slack,
+    ackbot::slack::Interaction(payload): ackbot::slack::Interaction,
+) -> Result<Reply, HandlerError> {
+    let channel = payload.channel.and_then(|c| c.id).unwrap_or_default();
+    let value = (payload.actions.first()).and_then(|a| a.value.clone());
+    slack
+        .reactions_add(&channel, "1700000000.000100", "white_check_mark")
+        .await?;
+    Ok(Reply::text(format!("approved {}", value.unwrap_or_default())).in_channel())
+}
+
+#[tokio::test]
+async fn a_button_handler_calls_the_web_api_and_replies() {
+    let bot = TestBot::new(Bot::new().action("approve", approve))
+        .await
+        .unwrap();
+    let out = bot
+        .slack_interaction(payload::block_action("approve", "PR-42"))
+        .await;
+    assert_eq!(out.outcome(), "processed", "{:?}", out.failure());
+    let reaction = out.call("reactions.add").expect("the reaction is added");
+    assert_eq!(reaction.body["name"], "white_check_mark");
+    assert_eq!(out.texts(), ["approved PR-42"]);
+}
+
+#[tokio::test]
+async fn a_line_text_is_answered_with_the_reply_token() {
+    let bot = builtins().await;
+    let out = bot.line_text("echo こんにちは").await;
+    assert_eq!(out.outcome(), "processed");
+    assert_eq!(out.texts(), ["こんにちは"]);
+    let call = out
+        .call("/v2/bot/message/reply")
+        .expect("answered with the reply token");
+    assert_eq!(call.platform, Platform::Line);
+    assert!(call.body["replyToken"].is_string());
+}
+
+#[tokio::test]
+async fn an_old_line_event_is_answered_by_push_with_a_retry_key() {
+    let bot = builtins().await;
+    let out = bot
+        .line_text("echo late")
+        .received_at(bot.now_ms() - 120_000)
+        .await;
+    assert_eq!(out.texts(), ["late"]);
+    let push = out
+        .call("/v2/bot/message/push")
+        .expect("pushed: the reply token is too old");
+    assert_eq!(push.body["to"], payload::LINE_USER_ID);
+}
+
+#[tokio::test]
+async fn unsigned_line_webhooks_are_rejected_and_duplicates_skipped() {
+    let bot = builtins().await;
+    let unsigned = bot.line_text("echo hi").unsigned().await;
+    assert_eq!(unsigned.outcome(), "rejected");
+    assert!(
+        unsigned
+            .rejection()
+            .unwrap()
+            .to_lowercase()
+            .contains("signature"),
+        "{unsigned:?}"
+    );
+
+    let body: serde_json::Value = serde_json::from_str(&ackbot::line::sample::text_message(
+        "echo once",
+        payload::LINE_USER_ID,
+        false,
+    ))
+    .unwrap();
+    let first = bot.line_webhook_body(body.clone()).await;
+    assert_eq!(first.texts(), ["once"]);
+    let again = bot.line_webhook_body(body).await;
+    assert_eq!((again.duplicates(), again.calls.len()), (1, 0));
+}
+
+#[tokio::test]
+async fn a_line_follow_gets_the_welcome() {
+    let bot = builtins().await;
+    let out = bot
+        .line_event(json!({"type": "follow", "replyToken": "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA", "follow": {"isUnblocked": false}}))
+        .await;
+    assert_eq!(out.outcome(), "processed");
+    assert_eq!(out.messages().len(), 1, "{:?}", out.calls);
+    assert!(!out.texts()[0].is_empty());
+}
+
+#[tokio::test]
+async fn the_clock_is_fixed_until_advanced() {
+    let bot = builtins().await;
+    assert_eq!(bot.now_ms(), START_MS);
+    bot.advance(Duration::from_secs(90));
+    assert_eq!(bot.now_ms(), START_MS + 90_000);
+    // Received at the new time, the event is still fresh: the reply token is used.
+    let out = bot.line_text("echo now").await;
+    assert!(
+        out.call("/v2/bot/message/reply").is_some(),
+        "{:?}",
+        out.calls
+    );
+}
+
+#[tokio::test]
+async fn a_bot_that_cannot_build_says_why() {
+    #[derive(Clone)]
+    struct Missing;
+    async fn needs(State(_): State<Missing>) -> Reply {
+        Reply::text("never")
+    }
+    let Err(err) = TestBot::new(Bot::new().command(cmd("needs", needs))).await else {
+        panic!("a handler without its state must not build");
+    };
+    assert!(
+        bot_core_chain(&err).contains("Missing"),
+        "{}",
+        bot_core_chain(&err)
+    );
+}
+
+fn bot_core_chain(err: &ackbot::Error) -> String {
+    format!("{err:?}")
+}
