@@ -375,11 +375,9 @@ mod tests {
 
     /// Why dotenvy refuses `contents`, as doctor says it.
     fn refusal(contents: &str) -> String {
-        let dir = std::env::temp_dir().join(format!(
-            "ackbot-doctor-{}-{}",
-            std::process::id(),
-            contents.len()
-        ));
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("ackbot-doctor-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(".env");
         std::fs::write(&path, contents).unwrap();

@@ -305,9 +305,12 @@ fn toml_string(value: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A fresh folder of this test's own (tests run in parallel, so the time alone is not unique).
     fn temp() -> PathBuf {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!(
-            "ackbot-new-{}-{}",
+            "ackbot-new-{}-{}-{n}",
             std::process::id(),
             bot_core::now_ms()
         ));
