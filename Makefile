@@ -84,6 +84,18 @@ deploy: $(LAMBDA_VENV)/.installed infra/node_modules/.package-lock.json
 bench-lambda: $(LAMBDA_VENV)/.installed
 	PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" $(PYTHON) bench/lambda_cold_start.py
 
+## bench: ackbot side by side with Bolt (Python, JS) and the LINE SDKs (Python, Node) on the same work:
+## cold start, warm latency and CPU, peak RSS, artifact sizes → bench/results/latest.{md,json,svg}
+## (installs the pinned peers itself; a benchmark, not in `make test`)
+PEERS_NODE := bench/compare/peers/node
+.PHONY: bench
+$(PEERS_NODE)/node_modules/.package-lock.json: $(PEERS_NODE)/package-lock.json
+	cd $(PEERS_NODE) && npm ci --no-audit --no-fund
+
+bench: $(LAMBDA_VENV)/.installed $(PEERS_NODE)/node_modules/.package-lock.json
+	bash bench/compare/peers/python/install.sh
+	PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" $(PYTHON) bench/compare/bench.py $(BENCH_ARGS)
+
 ## soak: 10,000 signed webhooks (duplicates, tampered) against a release `ackbot serve` and platform
 ## stand-ins that inject faults; checks every event is answered once (a benchmark, not in `make test`)
 .PHONY: soak
