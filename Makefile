@@ -93,6 +93,7 @@ $(PEERS_NODE)/node_modules/.package-lock.json: $(PEERS_NODE)/package-lock.json
 	cd $(PEERS_NODE) && npm ci --no-audit --no-fund
 
 bench: $(LAMBDA_VENV)/.installed $(PEERS_NODE)/node_modules/.package-lock.json
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	bash bench/compare/peers/python/install.sh
 	PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" $(PYTHON) bench/compare/bench.py $(BENCH_ARGS)
 
