@@ -163,6 +163,14 @@ pub(crate) struct EdgeSettings {
     pub function_ack_routes: Vec<String>,
 }
 
+#[cfg(feature = "serve")]
+impl EdgeSettings {
+    /// Whether the front door answers `route` (`ACKBOT_FUNCTION_ACK`), rather than the static ack.
+    pub fn is_function_ack(&self, route: &str) -> bool {
+        self.function_ack_routes.iter().any(|r| r == route)
+    }
+}
+
 /// The routes that are function-ack by default, locally and in the stack.
 #[cfg(feature = "serve")]
 pub(crate) const DEFAULT_FUNCTION_ACK_ROUTES: &str = "/slack/events,/slack/interactions";

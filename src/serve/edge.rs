@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bot_core::{now_ms, Envelope, FrontAnswer, Headers, Worker};
 
-use crate::config::Config;
+use crate::config::{Config, EdgeSettings};
 use crate::serve::pool::{Queue, Refused};
 
 /// The largest body the edge accepts; larger ones get 413.
@@ -22,10 +22,9 @@ struct Edge {
     queue: Queue,
     /// The front door of function-ack routes: the same code as the Lambda front door's.
     front: Worker,
-    function_ack_routes: Vec<String>,
+    settings: EdgeSettings,
     ack_deadline: std::time::Duration,
     ack_status: StatusCode,
-    slack_command_ack_body: String,
     platforms: Vec<&'static str>,
     next_id: AtomicU64,
 }
@@ -47,11 +46,10 @@ pub(crate) fn app(queue: Queue, front: Worker, config: &Config) -> axum::Router 
     let edge = Arc::new(Edge {
         queue,
         front,
-        function_ack_routes: config.edge.function_ack_routes.clone(),
+        settings: config.edge.clone(),
         ack_deadline: config.ack_deadline,
         // The configuration admits 2xx statuses only.
         ack_status: StatusCode::from_u16(config.edge.ack_status).unwrap_or(StatusCode::OK),
-        slack_command_ack_body: config.edge.slack_command_ack_body.clone(),
         platforms,
         next_id: AtomicU64::new(0),
     });
@@ -145,7 +143,7 @@ async fn webhook(
         body: body.to_vec(),
         answered_replies: None,
     };
-    if edge.function_ack_routes.iter().any(|r| r == route) {
+    if edge.settings.is_function_ack(route) {
         let answer = edge.front.front(envelope, edge.ack_deadline).await;
         return front_door(&edge, route, &request_id, answer);
     }
@@ -192,7 +190,7 @@ fn front_door(edge: &Edge, route: &str, request_id: &str, answer: FrontAnswer) -
 
 fn ack(edge: &Edge, route: &str, request_id: &str) -> Response {
     let body = if route == bot_slack::COMMANDS_ROUTE {
-        edge.slack_command_ack_body.clone()
+        edge.settings.slack_command_ack_body.clone()
     } else {
         String::new()
     };

@@ -33,15 +33,8 @@ pub struct Delivery<'a> {
 }
 
 impl<'a> Delivery<'a> {
-    pub(super) fn slack(bot: &'a TestBot, route: &'static str, body: String) -> Self {
-        Self::new(bot, route, body)
-    }
-
-    pub(super) fn line(bot: &'a TestBot, body: String) -> Self {
-        Self::new(bot, bot_line::WEBHOOK_ROUTE, body)
-    }
-
-    fn new(bot: &'a TestBot, route: &'static str, body: String) -> Self {
+    /// `body` as received on `route`, signed with the bot's secret, received now.
+    pub(super) fn new(bot: &'a TestBot, route: &'static str, body: String) -> Self {
         Self {
             bot,
             route,
@@ -118,7 +111,7 @@ impl<'a> Delivery<'a> {
         let envelope = self.envelope();
         let before = bot.calls().len();
         bot.stages.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        let front_door = (bot.config.edge.function_ack_routes.iter()).any(|r| r == self.route);
+        let front_door = bot.config.edge.is_function_ack(self.route);
         let (ack, report) = if front_door {
             let answer = bot.worker.front(envelope, bot.config.ack_deadline).await;
             let ack = Ack {

@@ -151,39 +151,39 @@ impl TestBot {
             .slack
             .response_url(&format!("{}", bot_core::testing::unique()));
         let body = bot_slack::sample::slash_command(typed, &response_url);
-        Delivery::slack(self, bot_slack::COMMANDS_ROUTE, body)
+        Delivery::new(self, bot_slack::COMMANDS_ROUTE, body)
     }
 
     /// An Events API delivery of `event` (the inner object, e.g. `{"type": "app_mention", …}`),
     /// wrapped in an `event_callback` with a new `event_id`, as Slack sends it.
     pub fn slack_event(&self, event: serde_json::Value) -> Delivery<'_> {
         let body = payload::event_callback(event).to_string();
-        Delivery::slack(self, bot_slack::EVENTS_ROUTE, body)
+        Delivery::new(self, bot_slack::EVENTS_ROUTE, body)
     }
 
     /// An Events API body exactly as given, e.g. a `url_verification` or a repeated `event_id`.
     pub fn slack_events_body(&self, body: serde_json::Value) -> Delivery<'_> {
-        Delivery::slack(self, bot_slack::EVENTS_ROUTE, body.to_string())
+        Delivery::new(self, bot_slack::EVENTS_ROUTE, body.to_string())
     }
 
     /// A mention of the bot followed by `text` in channel [`payload::CHANNEL`], e.g. `echo hi`.
     pub fn slack_mention(&self, text: &str) -> Delivery<'_> {
         let event_id = format!("Ev{:010X}", bot_core::testing::unique());
         let body = bot_slack::sample::app_mention(text, payload::CHANNEL, &event_id);
-        Delivery::slack(self, bot_slack::EVENTS_ROUTE, body)
+        Delivery::new(self, bot_slack::EVENTS_ROUTE, body)
     }
 
     /// An interactivity request carrying `payload` (a `block_actions`, `view_submission`,
     /// `shortcut`, … object; [`payload`] builds the common ones).
     pub fn slack_interaction(&self, payload: serde_json::Value) -> Delivery<'_> {
         let body = bot_slack::sample::interaction(&payload);
-        Delivery::slack(self, bot_slack::INTERACTIONS_ROUTE, body)
+        Delivery::new(self, bot_slack::INTERACTIONS_ROUTE, body)
     }
 
     /// A LINE text message from a user in a one-to-one chat, with a fresh reply token.
     pub fn line_text(&self, text: &str) -> Delivery<'_> {
         let body = bot_line::sample::text_message(text, payload::LINE_USER_ID, false);
-        Delivery::line(self, body)
+        Delivery::new(self, bot_line::WEBHOOK_ROUTE, body)
     }
 
     /// A LINE webhook carrying `event` (e.g. a `follow` or a `postback`); `webhookEventId`,
@@ -193,11 +193,11 @@ impl TestBot {
             event,
             self.now_ms(),
         )]));
-        Delivery::line(self, body)
+        Delivery::new(self, bot_line::WEBHOOK_ROUTE, body)
     }
 
     /// A LINE webhook body exactly as given, e.g. several events, or a redelivery.
     pub fn line_webhook_body(&self, body: serde_json::Value) -> Delivery<'_> {
-        Delivery::line(self, body.to_string())
+        Delivery::new(self, bot_line::WEBHOOK_ROUTE, body.to_string())
     }
 }
