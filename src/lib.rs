@@ -12,7 +12,7 @@
 //!     Reply::text(text.to_uppercase()).in_channel()
 //! }
 //!
-//! #[tokio::main]
+//! #[tokio::main(flavor = "current_thread")] // the quickest cold start; `serve` still uses every core
 //! async fn main() -> Result<(), ackbot::Error> {
 //!     Bot::new()
 //!         .mount(ackbot::handlers::builtins()) // echo, help, ping, wait
