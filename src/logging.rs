@@ -2,27 +2,39 @@
 
 use std::io::IsTerminal;
 
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::config::LogFormat;
 
 /// Installs the global subscriber. `RUST_LOG` overrides `default_filter`. Safe to call twice.
+///
+/// `RUST_LOG` is a list of `target=level` and `level` directives, e.g. `info` or
+/// `warn,bot_slack=debug` (`tracing_subscriber::filter::Targets`: no regex engine in the binary, no
+/// pattern to compile at a cold start). One it cannot read is reported and `default_filter` used.
 pub(crate) fn init(format: LogFormat, default_filter: &str) {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let (filter, unreadable) = filter(std::env::var("RUST_LOG").ok().as_deref(), default_filter);
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_max_level(tracing::level_filters::LevelFilter::TRACE)
         .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
             .with_current_span(false)
+            .finish()
+            .with(filter)
             .try_init(),
         LogFormat::Text => builder
             .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+            .finish()
+            .with(filter)
             .try_init(),
     };
+    if let Some(error) = unreadable {
+        tracing::warn!(%error, default = default_filter, "RUST_LOG is not a filter ackbot can read; using the default");
+    }
     // Panics reach the log as one line, not only stderr's free text.
     std::panic::set_hook(Box::new(|info| {
         let location = info.location().map(|l| l.to_string()).unwrap_or_default();
@@ -34,4 +46,49 @@ pub(crate) fn init(format: LogFormat, default_filter: &str) {
             .unwrap_or_default();
         tracing::error!(panic = %message, %location, "panic");
     }));
+}
+
+/// The filter `RUST_LOG` names (`None`, or blank: `default_filter`), and why it was unreadable.
+fn filter(rust_log: Option<&str>, default_filter: &str) -> (Targets, Option<String>) {
+    let default = || default_filter.parse().unwrap_or_else(|_| Targets::new());
+    match rust_log.map(str::trim).filter(|v| !v.is_empty()) {
+        None => (default(), None),
+        Some(value) => match value.parse::<Targets>() {
+            Ok(targets) => (targets, None),
+            Err(e) => (default(), Some(e.to_string())),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tracing::Level;
+
+    #[test]
+    fn reads_levels_and_targets() {
+        let (targets, error) = filter(Some("warn,bot_slack=debug"), "info");
+        assert!(error.is_none());
+        assert!(targets.would_enable("bot_slack::client", &Level::DEBUG));
+        assert!(!targets.would_enable("bot_line::client", &Level::INFO));
+        assert!(targets.would_enable("bot_line::client", &Level::WARN));
+    }
+
+    #[test]
+    fn falls_back_to_the_default() {
+        let (targets, error) = filter(None, "info");
+        assert!(error.is_none());
+        assert!(targets.would_enable("ackbot", &Level::INFO));
+        assert!(!targets.would_enable("ackbot", &Level::DEBUG));
+        let (targets, error) = filter(Some("  "), "warn");
+        assert!(error.is_none());
+        assert!(!targets.would_enable("ackbot", &Level::INFO));
+    }
+
+    #[test]
+    fn an_unreadable_filter_is_reported_and_the_default_used() {
+        let (targets, error) = filter(Some("bot_slack=loud"), "info");
+        assert!(error.is_some());
+        assert!(targets.would_enable("ackbot", &Level::INFO));
+    }
 }
