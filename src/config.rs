@@ -144,7 +144,8 @@ pub(crate) struct IdempotencySettings {
 #[cfg(feature = "serve")]
 #[derive(Clone, Debug)]
 pub(crate) struct EdgeSettings {
-    /// `ACKBOT_WORKERS`: envelopes processed at once by `serve` (default 8).
+    /// `ACKBOT_WORKERS`: envelopes processed at once by `serve` (default 64: the work waits on
+    /// Slack's and LINE's APIs, so eight workers at 200 ms a reply would cap it at 40 events/s).
     pub workers: usize,
     /// `ACKBOT_QUEUE_CAPACITY`: envelopes waiting for a worker before `serve` answers 503
     /// (default 1024).
@@ -309,7 +310,7 @@ impl EdgeSettings {
             });
         }
         Ok(Self {
-            workers: number(lookup, "ACKBOT_WORKERS", 8)?.max(1),
+            workers: number(lookup, "ACKBOT_WORKERS", 64)?.max(1),
             queue_capacity: number(lookup, "ACKBOT_QUEUE_CAPACITY", 1024)?.max(1),
             ack_status: ack_status as u16,
             slack_command_ack_body: lookup("ACKBOT_SLACK_COMMAND_ACK_BODY").unwrap_or_default(),
@@ -398,7 +399,7 @@ mod tests {
         assert!(c.slack.is_none() && c.line.is_none());
         assert_eq!(
             (c.edge.ack_status, c.edge.workers, c.log_format),
-            (200, 8, LogFormat::Text)
+            (200, 64, LogFormat::Text)
         );
     }
 

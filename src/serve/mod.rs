@@ -41,6 +41,13 @@ pub(crate) async fn start(
     let pool = Pool::start(worker, config.edge.workers, config.edge.queue_capacity);
     let app = edge::app(pool.queue(), front, config);
     let (stop, stopped) = oneshot::channel::<()>();
+    // An ack is one small write: without TCP_NODELAY, Nagle's algorithm holds it back while an
+    // earlier segment waits for its ACK, which doubled the ack latency under load (`make bench`).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY not set");
+        }
+    });
     let server = tokio::spawn(async move {
         axum::serve(
             listener,

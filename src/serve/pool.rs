@@ -96,10 +96,16 @@ impl Pool {
 async fn work(worker: Worker, receiver: Receiver<Envelope>) {
     while let Ok(envelope) = receiver.recv().await {
         let request_id = envelope.request_id.clone();
-        let worker = worker.clone();
-        // A panic outside the handlers (adapter, delivery) must not stop this task.
-        if let Err(e) = tokio::spawn(async move { worker.process(envelope).await }).await {
-            tracing::error!(request_id, error = %e, "worker task failed");
+        // A panic outside the handlers (adapter, delivery) must not stop this task. Caught in
+        // place rather than in a task of its own: no allocation or wake-up per Envelope.
+        let processing = std::panic::AssertUnwindSafe(worker.process(envelope));
+        if let Err(panic) = futures::FutureExt::catch_unwind(processing).await {
+            let error = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(request_id, error, "worker task failed: it panicked");
         }
     }
 }
