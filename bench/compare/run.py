@@ -79,6 +79,11 @@ class Impl:
         return f"{self.name}/{self.platform}"
 
 
+def floor_worker() -> Path:
+    """The yardstick (bench/server/src/bin/floor-worker.rs), built by bench.py with the server."""
+    return Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target") / "release" / "floor-worker"
+
+
 def impls(bootstrap: Path) -> list[Impl]:
     python = str(PEERS_VENV / "bin" / "python")
     node = shutil.which("node") or "node"
@@ -90,6 +95,9 @@ def impls(bootstrap: Path) -> list[Impl]:
     return [
         Impl("ackbot", "slack", lambda: [str(bootstrap)], envelope=True),
         Impl("ackbot", "line", lambda: [str(bootstrap)], envelope=True),
+        # Not a peer: the least a function can do here (no runtime, parser or check), as a yardstick.
+        Impl("floor", "slack", lambda: [str(floor_worker())], envelope=True),
+        Impl("floor", "line", lambda: [str(floor_worker())], envelope=True),
         Impl("bolt-python", "slack", lambda: [python, py_runtime, "bolt_python.lambda_handler"], extra_env=py_env),
         Impl("line-python", "line", lambda: [python, py_runtime, "line_python.lambda_handler"], extra_env=py_env),
         Impl("bolt-js", "slack", lambda: [node, node_runtime, "bolt_js.handler"], cwd=HERE / "peers" / "node",
