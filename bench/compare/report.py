@@ -25,22 +25,26 @@ LABELS = {"ackbot/slack": "ackbot (Slack)", "ackbot/line": "ackbot (LINE)", "bol
           "line-node/line": "LINE SDK (Node.js)"}
 
 
+# Yardsticks, not peers (bench/server/src/bin/): run.py's name → the section of latest.json.
+YARDSTICKS = {"floor": "floor", "floor-async": "floor_async"}
+
+
 def latest(run: dict, sizes: dict) -> dict:
     """The issue's shape: figures keyed by implementation (ackbot = its Slack figure; its LINE figure
     is `ackbot-line`), ratios to ackbot on the same platform, and the targets."""
     out: dict = {"machine": run["machine"], "versions": run["versions"], "runs": run["runs"],
                  "warm_events": run["warm_events"]}
-    floor: dict = {}
+    yardsticks: dict = {}
     for metric in ("cold_reply_ms", "warm_cpu_us", "warm_latency_ms", "peak_rss_mib"):
         out[metric] = {}
         for key, value in run[metric].items():
             name, platform = key.split("/")
-            if name == "floor":  # the yardstick, not an implementation: a section of its own
-                floor.setdefault(metric, {})[platform] = value
+            if name in YARDSTICKS:  # not implementations: sections of their own
+                yardsticks.setdefault(YARDSTICKS[name], {}).setdefault(metric, {})[platform] = value
                 continue
             out[metric][f"{name}-line" if (name, platform) == ("ackbot", "line") else name] = value
-    if floor:
-        out["floor"] = floor
+    out.update(yardsticks)
+    if "floor" in yardsticks:
         out["above_floor"] = above_floor(run)
     ratios: dict = {}
     for peer, platform in PEERS.items():
@@ -66,7 +70,7 @@ def above_floor(run: dict) -> dict:
     for key in run["cold_reply_ms"]:
         name, platform = key.split("/")
         base = f"floor/{platform}"
-        if name == "floor" or base not in run["cold_reply_ms"]:
+        if name in YARDSTICKS or base not in run["cold_reply_ms"]:
             continue
         label = f"{name}-line" if (name, platform) == ("ackbot", "line") else name
         out[label] = {
@@ -106,12 +110,17 @@ def targets(run: dict, ratios: dict, sizes: dict) -> list[dict]:
             ours = run["warm_cpu_us"][f"ackbot/{platform}"] - base
             theirs = run["warm_cpu_us"][f"{peer}/{platform}"] - base
             measured += f" ({theirs / max(ours, 1e-9):.1f}× above the floor's {base} µs)"
+        stack = run["warm_cpu_us"].get(f"floor-async/{platform}")
+        if stack is not None:
+            measured += f"; lambda_runtime + reqwest doing no work: {stack} µs"
         row(f"warm CPU per event vs {peer}", "≥ 10× less", measured, ratios[peer]["warm_cpu"] >= 10)
     for peer in ratios:
         row(f"peak RSS vs {peer}", "≤ ⅕", f"{ratios[peer]['peak_rss']}× less", ratios[peer]["peak_rss"] >= 5)
     if "zip_bytes_lambda_only" in sizes:
         z = sizes["zip_bytes_lambda_only"]
-        row("Lambda-only zip", "≤ 1.5 MB", f"{z:,} B", z <= 1_500_000)
+        floor = sizes.get("zip_bytes_floor_async")
+        beside = f" (lambda_runtime + reqwest doing nothing: {floor:,} B)" if floor else ""
+        row("Lambda-only zip", "≤ 1.5 MB", f"{z:,} B{beside}", z <= 1_500_000)
     if "edge_acks_per_s" in sizes:
         share = sizes["edge_acks_per_s"] / sizes["hyper_acks_per_s"]
         row("edge acks/s vs bare hyper", "≥ 80 %",
@@ -152,20 +161,23 @@ def markdown(report: dict) -> str:
             f"| {label} | {cold['median']} ({cold['min']}–{cold['max']}){suffix(ratio and ratio['cold'])} "
             f"| {warm['p50']} / {warm['p99']} | {report['warm_cpu_us'][impl]}{suffix(ratio and ratio['warm_cpu'])} "
             f"| {report['peak_rss_mib'][impl]}{suffix(ratio and ratio['peak_rss'])} |")
-    floor = report.get("floor")
-    if floor:
-        for platform, cold in floor["cold_reply_ms"].items():
+    for section, title in (("floor", "floor-worker"), ("floor_async", "floor-async")):
+        floor = report.get(section)
+        for platform, cold in (floor or {}).get("cold_reply_ms", {}).items():
             warm = floor["warm_latency_ms"][platform]
             lines.append(
-                f"| *floor-worker ({'Slack' if platform == 'slack' else 'LINE'})* | {cold['median']} "
+                f"| *{title} ({'Slack' if platform == 'slack' else 'LINE'})* | {cold['median']} "
                 f"({cold['min']}–{cold['max']}) | {warm['p50']} / {warm['p99']} | {floor['warm_cpu_us'][platform]} "
                 f"| {floor['peak_rss_mib'][platform]} |")
-        lines += ["", "The *floor-worker* (bench/server/src/bin/floor-worker.rs) is not a peer: a std-only "
-                  "program that fetches the event, finds the reply target by searching the bytes and posts the "
-                  "echo, with no runtime, check or parser. It is what exec, the Python doubles and three "
-                  "loopback HTTP exchanges cost anyone on this machine. Above it:", "",
+    if report.get("floor"):
+        lines += ["", "The rows in italics are yardsticks, not peers (bench/server/src/bin/). The *floor-worker* "
+                  "is a std-only program that fetches the event, finds the reply target by searching the bytes "
+                  "and posts the echo, with no runtime, check or parser: what exec, the Python doubles and three "
+                  "loopback HTTP exchanges cost anyone on this machine. The *floor-async* does the same no-work "
+                  "echo on `lambda_runtime` + `reqwest` on a current-thread tokio runtime, the usual Rust Lambda "
+                  "stack. Above the floor-worker:", "",
                   "| implementation | cold, ms above the floor | warm CPU, µs above the floor |", "|---|---|---|"]
-        for impl, extra in report["above_floor"].items():
+        for impl, extra in report.get("above_floor", {}).items():
             label = {"ackbot": "ackbot (Slack)", "ackbot-line": "ackbot (LINE)"}.get(impl, impl)
             lines.append(f"| {label} | {extra['cold_ms']} | {extra['warm_cpu_us']} |")
     sizes = report["ackbot"]
@@ -186,16 +198,18 @@ def markdown(report: dict) -> str:
 def svg(report: dict) -> str:
     """Two panels of horizontal bars: cold exec → reply (log scale) and peak RSS (linear)."""
     impls = list(report["cold_reply_ms"])
-    floor = report.get("floor", {})
     cold = dict(report["cold_reply_ms"])
     rss = dict(report["peak_rss_mib"])
-    for platform, value in floor.get("cold_reply_ms", {}).items():
-        impl = "floor" if platform == "slack" else "floor-line"
-        impls.append(impl)
-        cold[impl], rss[impl] = value, floor["peak_rss_mib"][platform]
+    for section in ("floor", "floor_async"):
+        floor = report.get(section, {})
+        for platform, value in floor.get("cold_reply_ms", {}).items():
+            impl = section.replace("_", "-") + ("" if platform == "slack" else "-line")
+            impls.append(impl)
+            cold[impl], rss[impl] = value, floor["peak_rss_mib"][platform]
     names = {"ackbot": "ackbot (Slack)", "ackbot-line": "ackbot (LINE)", "bolt-python": "Bolt for Python",
              "bolt-js": "Bolt for JavaScript", "line-python": "LINE SDK (Python)", "line-node": "LINE SDK (Node.js)",
-             "floor": "floor-worker (Slack)", "floor-line": "floor-worker (LINE)"}
+             "floor": "floor-worker (Slack)", "floor-line": "floor-worker (LINE)",
+             "floor-async": "floor-async (Slack)", "floor-async-line": "floor-async (LINE)"}
     row_h, label_w, bar_w, top = 26, 170, 420, 56
     panel_h = top + row_h * len(impls) + 30
     width, height = label_w + bar_w + 110, panel_h * 2 + 20

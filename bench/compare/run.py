@@ -18,7 +18,7 @@ Figures, per implementation and platform:
   number);
 - peak RSS (VmHWM, read 1 s after the last event, so a runtime's collector has run).
 
-    python3 bench/compare/run.py [--runs 10] [--warm 300] [--impl ackbot,bolt-python,…] [--bootstrap PATH]
+    python3 bench/compare/run.py [--runs 10] [--warm 1000] [--impl ackbot,bolt-python,…] [--bootstrap PATH]
 """
 
 from __future__ import annotations
@@ -79,9 +79,9 @@ class Impl:
         return f"{self.name}/{self.platform}"
 
 
-def floor_worker() -> Path:
-    """The yardstick (bench/server/src/bin/floor-worker.rs), built by bench.py with the server."""
-    return Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target") / "release" / "floor-worker"
+def floor_worker(name: str = "floor-worker") -> Path:
+    """A yardstick (bench/server/src/bin/NAME.rs), built by bench.py with the server."""
+    return Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target") / "release" / name
 
 
 def impls(bootstrap: Path) -> list[Impl]:
@@ -95,9 +95,12 @@ def impls(bootstrap: Path) -> list[Impl]:
     return [
         Impl("ackbot", "slack", lambda: [str(bootstrap)], envelope=True),
         Impl("ackbot", "line", lambda: [str(bootstrap)], envelope=True),
-        # Not a peer: the least a function can do here (no runtime, parser or check), as a yardstick.
+        # Not peers, yardsticks: the least a function can do here (no runtime, parser or check), and
+        # the same no-work echo on lambda_runtime + reqwest, the usual Rust Lambda stack.
         Impl("floor", "slack", lambda: [str(floor_worker())], envelope=True),
         Impl("floor", "line", lambda: [str(floor_worker())], envelope=True),
+        Impl("floor-async", "slack", lambda: [str(floor_worker("floor-async"))], envelope=True),
+        Impl("floor-async", "line", lambda: [str(floor_worker("floor-async"))], envelope=True),
         Impl("bolt-python", "slack", lambda: [python, py_runtime, "bolt_python.lambda_handler"], extra_env=py_env),
         Impl("line-python", "line", lambda: [python, py_runtime, "line_python.lambda_handler"], extra_env=py_env),
         Impl("bolt-js", "slack", lambda: [node, node_runtime, "bolt_js.handler"], cwd=HERE / "peers" / "node",
@@ -308,7 +311,7 @@ def machine() -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=10, help="cold starts per implementation")
-    parser.add_argument("--warm", type=int, default=300, help="warm events per implementation")
+    parser.add_argument("--warm", type=int, default=1000, help="warm events per implementation")
     parser.add_argument("--impl", default="", help="comma-separated names to run (default: all)")
     parser.add_argument("--bootstrap", type=Path, default=REPO / "target" / "lambda" / "ackbot" / "bootstrap",
                         help="ackbot's Lambda bootstrap (Lambda-only features)")
