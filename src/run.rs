@@ -3,6 +3,8 @@
 use std::future::Future;
 
 use bot_core::{Bot, Dispatcher};
+#[cfg(any(feature = "lambda", feature = "serve"))]
+use tokio::runtime::{Builder, Handle, RuntimeFlavor};
 
 use crate::Error;
 
@@ -37,16 +39,11 @@ async fn run(dispatcher: Dispatcher, under_lambda: bool) -> Result<(), Error> {
 }
 
 /// Runs the command line (`serve` and the rest) on a multi-thread runtime, so that the edge and
-/// its workers use every core: in place under one already, else on a thread of its own (a
-/// `main` on a current-thread runtime, the quickest start under Lambda).
+/// its workers use every core, even under a `main` on a current-thread runtime (the quickest start
+/// under Lambda).
 #[cfg(feature = "serve")]
 async fn on_every_core(dispatcher: Dispatcher) -> Result<(), Error> {
-    use tokio::runtime::{Builder, Handle, RuntimeFlavor};
-
-    if Handle::current().runtime_flavor() != RuntimeFlavor::CurrentThread {
-        return crate::cli::run(dispatcher).await;
-    }
-    elsewhere("ackbot", Builder::new_multi_thread(), move || {
+    on_runtime(RuntimeFlavor::MultiThread, "ackbot", move || {
         crate::cli::run(dispatcher)
     })
     .await
@@ -72,29 +69,27 @@ async fn run(dispatcher: Dispatcher, under_lambda: bool) -> Result<(), Error> {
 /// pool, keeps working).
 #[cfg(feature = "lambda")]
 async fn on_one_thread(dispatcher: Dispatcher) -> Result<(), Error> {
-    use tokio::runtime::{Builder, Handle, RuntimeFlavor};
-
-    if Handle::current().runtime_flavor() == RuntimeFlavor::CurrentThread {
-        return crate::lambda::run(dispatcher).await;
-    }
-    elsewhere("ackbot-lambda", Builder::new_current_thread(), move || {
+    on_runtime(RuntimeFlavor::CurrentThread, "ackbot-lambda", move || {
         crate::lambda::run(dispatcher)
     })
     .await
 }
 
+/// Runs the future `work` makes on a runtime of `flavor`: in place when the caller's runtime is
+/// one, else on a new thread named `name` with a runtime of its own, waiting for it there.
 #[cfg(any(feature = "lambda", feature = "serve"))]
-/// Runs the future `work` makes on a runtime from `builder`, on a new thread named `name`, and
-/// waits for it.
-async fn elsewhere<W, F>(
-    name: &str,
-    mut builder: tokio::runtime::Builder,
-    work: W,
-) -> Result<(), Error>
+async fn on_runtime<W, F>(flavor: RuntimeFlavor, name: &str, work: W) -> Result<(), Error>
 where
     W: FnOnce() -> F + Send + 'static,
     F: Future<Output = Result<(), Error>>,
 {
+    if Handle::current().runtime_flavor() == flavor {
+        return work().await;
+    }
+    let mut builder = match flavor {
+        RuntimeFlavor::CurrentThread => Builder::new_current_thread(),
+        _ => Builder::new_multi_thread(),
+    };
     let (done, finished) = tokio::sync::oneshot::channel();
     std::thread::Builder::new()
         .name(name.into())
@@ -121,11 +116,10 @@ async fn run(_: Dispatcher, _: bool) -> Result<(), Error> {
 #[cfg(all(test, any(feature = "lambda", feature = "serve")))]
 mod tests {
     use super::*;
-    use tokio::runtime::{Builder, Handle, RuntimeFlavor};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_work_runs_on_the_runtime_asked_for_on_a_thread_of_its_own() {
-        let result = elsewhere("ackbot-test", Builder::new_current_thread(), || async {
+    async fn the_work_moves_to_a_thread_with_the_runtime_it_needs() {
+        let result = on_runtime(RuntimeFlavor::CurrentThread, "ackbot-test", || async {
             assert_eq!(
                 Handle::current().runtime_flavor(),
                 RuntimeFlavor::CurrentThread
@@ -142,7 +136,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_current_thread_caller_gets_every_core_for_the_command_line() {
-        let result = elsewhere("ackbot-test", Builder::new_multi_thread(), || async {
+        let result = on_runtime(RuntimeFlavor::MultiThread, "ackbot-test", || async {
             assert_eq!(
                 Handle::current().runtime_flavor(),
                 RuntimeFlavor::MultiThread
@@ -154,8 +148,23 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn on_the_runtime_it_needs_the_work_stays_in_place() {
+        let caller = std::thread::current().id();
+        let result = on_runtime(
+            RuntimeFlavor::CurrentThread,
+            "ackbot-test",
+            move || async move {
+                assert_eq!(std::thread::current().id(), caller);
+                Ok(())
+            },
+        )
+        .await;
+        assert!(result.is_ok(), "{result:?}");
+    }
+
+    #[tokio::test]
     async fn a_panic_on_that_thread_is_an_error_not_a_hang() {
-        let result = elsewhere("ackbot-test", Builder::new_current_thread(), || async {
+        let result = on_runtime(RuntimeFlavor::MultiThread, "ackbot-test", || async {
             panic!("the work panicked")
         })
         .await;
