@@ -224,7 +224,8 @@ impl Dispatcher {
     }
 }
 
-fn panic_message(panic: &(dyn Any + Send)) -> String {
+/// The message a caught panic carries (`panic!("…")`'s text), or says it has none.
+pub fn panic_message(panic: &(dyn Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

@@ -56,7 +56,7 @@ pub use clock::{now_ms, Clock, SystemClock};
 pub use cmd::{cmd, CommandDef, CommandInfo, ErrorHook};
 pub use command::{Command, Conversation, ConversationKind, Kind, User};
 pub use dedupe::{Claim, DedupeStore, Expiry, MemoryDedupe};
-pub use dispatch::{Dispatched, Dispatcher, Outcome};
+pub use dispatch::{panic_message, Dispatched, Dispatcher, Outcome};
 pub use dispatch_error::{DispatchError, Invocation};
 pub use envelope::{Envelope, Headers};
 pub use error::{chain, BoxError, BuildError, HandlerError, SharedError};

@@ -100,11 +100,7 @@ async fn work(worker: Worker, receiver: Receiver<Envelope>) {
         // place rather than in a task of its own: no allocation or wake-up per Envelope.
         let processing = std::panic::AssertUnwindSafe(worker.process(envelope));
         if let Err(panic) = futures::FutureExt::catch_unwind(processing).await {
-            let error = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let error = bot_core::panic_message(panic.as_ref());
             tracing::error!(request_id, error, "worker task failed: it panicked");
         }
     }
