@@ -36,6 +36,12 @@ pub struct Envelope {
     /// never sets it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_replies: Option<Vec<crate::Reply>>,
+    /// Set when the Envelope is a replay, asked for on purpose (the inspector's Replay): the
+    /// request id of the delivery it repeats. A replay bypasses deduplication, and platforms
+    /// whose reply credentials work once (LINE's reply token) send it as new messages. Neither
+    /// the edges nor API Gateway's template ever set it from a request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay_of: Option<String>,
 }
 
 impl Envelope {
@@ -49,6 +55,7 @@ impl Envelope {
             headers: Headers::new(),
             body: body.into(),
             answered_replies: None,
+            replay_of: None,
         }
     }
 
@@ -208,6 +215,7 @@ mod tests {
             .collect(),
             body: "text=%E3%81%93+hi&x=\u{1F600}".as_bytes().to_vec(),
             answered_replies: None,
+            replay_of: None,
         }
     }
 

@@ -70,6 +70,6 @@ pub use platform::Platform;
 pub use reply::{Reply, Visibility};
 pub use secret::{is_blank, ExposeSecret, SecretString};
 pub use worker::{
-    emf, Counted, Counts, FrontAnswer, LogBudget, Metrics, Observation, Observer, Report, Stage,
-    Status, WorkError, Worker,
+    emf, observe_call, Call, Counted, Counts, FrontAnswer, LogBudget, Metrics, Observation,
+    Observer, Report, Stage, Status, WorkError, Worker,
 };

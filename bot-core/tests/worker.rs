@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bot_core::testing::{Calls, Deliveries, FakeAdapter, FixedClock};
 use bot_core::{
-    cmd, Bot, DeliveryError, Observation, Reply, Stage, Status, Text, WorkError, Worker,
+    cmd, Bot, Call, DeliveryError, Observation, Reply, Stage, Status, Text, WorkError, Worker,
 };
 
 type Stages = Arc<Mutex<Vec<Stage>>>;
@@ -105,6 +105,69 @@ async fn unknown_route_and_bad_bodies_are_reported() {
         "{error}"
     );
     assert_eq!(worker.process(envelope("skip", "ok")).await.skipped, 1);
+}
+
+#[tokio::test]
+async fn a_replay_runs_again_past_deduplication_and_leaves_no_key_behind() {
+    let (worker, calls, _, stages) = setup(Deliveries::Succeed, false);
+    let original = envelope("ev7:echo seven", "ok");
+    assert_eq!(worker.process(original.clone()).await.replied, 1);
+    let mut replay = original.clone();
+    replay.replay_of = Some(original.request_id.clone());
+    replay.request_id = format!("{}-r1", original.request_id);
+    for _ in 0..2 {
+        let again = worker.process(replay.clone()).await;
+        assert_eq!((again.duplicates, again.replied), (0, 1));
+    }
+    assert_eq!(calls.delivered().len(), 3);
+    assert!(!stages
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|s| matches!(s, Stage::Duplicate(_))));
+    // The platform's own redelivery is still a duplicate: the replays wrote no keys.
+    let redelivered = worker.process(original).await;
+    assert_eq!((redelivered.duplicates, redelivered.replied), (1, 0));
+}
+
+#[tokio::test]
+async fn calls_made_while_processing_reach_the_observers_with_the_request_id() {
+    async fn calling(Text(text): Text) -> Reply {
+        bot_core::observe_call(|| Call {
+            target: "users.info (slack.com)".into(),
+            status: Some(200),
+            error: None,
+            took: Duration::from_millis(3),
+            text: Some(text.clone()),
+        });
+        Reply::text(text)
+    }
+    let seen: Arc<Mutex<Vec<Observation>>> = Arc::default();
+    let (first, second) = (seen.clone(), seen.clone());
+    let bot = Bot::new().command(cmd("call", calling)).build().unwrap();
+    let worker = Worker::new(bot)
+        .with_adapter(Arc::new(FakeAdapter::new(Deliveries::Succeed, false)))
+        .with_observer(Arc::new(move |o: &Observation| {
+            first.lock().unwrap().push(o.clone())
+        }))
+        .with_observer(Arc::new(move |o: &Observation| {
+            second.lock().unwrap().push(o.clone())
+        }));
+    let envelope = envelope("call hi", "ok");
+    worker.process(envelope.clone()).await;
+    let seen = seen.lock().unwrap();
+    let calls: Vec<&Observation> = seen
+        .iter()
+        .filter(|o| matches!(o.stage, Stage::Call(_)))
+        .collect();
+    assert_eq!(calls.len(), 2, "each observer sees the call once");
+    assert!(calls.iter().all(|o| o.request_id == envelope.request_id));
+    let Stage::Call(call) = &calls[0].stage else {
+        unreachable!()
+    };
+    assert_eq!(call.text.as_deref(), Some("hi"));
+    // Outside an Envelope's processing nobody is told, and the call is not even built.
+    bot_core::observe_call(|| panic!("built with nobody watching"));
 }
 
 #[tokio::test]

@@ -43,7 +43,9 @@ pub(super) fn print_life(n: usize, s: &Sent, stages: &[Observation], calls: &[Re
                 duplicate = true;
                 println!("   duplicate  {key} was handled already (+{after} ms)")
             }
-            Stage::Handled { command, outcome } => println!(
+            Stage::Handled {
+                command, outcome, ..
+            } => println!(
                 "   handled    {command} → {} (+{after} ms)",
                 describe(outcome)
             ),
@@ -56,7 +58,7 @@ pub(super) fn print_life(n: usize, s: &Sent, stages: &[Observation], calls: &[Re
             Stage::Done(status @ (Status::Failed(_) | Status::Undeliverable(_))) => {
                 println!("   failed     {}", status.reason().unwrap_or_default())
             }
-            Stage::Replied { .. } | Stage::Done(_) => {}
+            Stage::Replied { .. } | Stage::Call(_) | Stage::Done(_) => {}
         }
     }
     let mine: Vec<&Recorded> = calls.iter().filter(|c| c.at_ms >= s.started_ms).collect();

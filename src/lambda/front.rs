@@ -78,6 +78,7 @@ impl ProxyEvent {
             headers,
             body,
             answered_replies: None,
+            replay_of: None,
         })
     }
 }

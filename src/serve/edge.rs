@@ -142,6 +142,7 @@ async fn webhook(
         headers,
         body: body.to_vec(),
         answered_replies: None,
+        replay_of: None,
     };
     if edge.settings.is_function_ack(route) {
         let answer = edge.front.front(envelope, edge.ack_deadline).await;

@@ -63,6 +63,17 @@ impl LineAdapter {
 
     /// Parses a webhook body received at `received_at_ms` into the work it asks for.
     pub fn parse_body(&self, body: &[u8], received_at_ms: i64) -> Result<Vec<Inbound>, ParseError> {
+        self.parse_delivery(body, received_at_ms, None)
+    }
+
+    /// Parses a webhook body; `replay` is the request id of a replay asked for on purpose, whose
+    /// replies are pushed (the reply token worked once already) under retry keys of their own.
+    fn parse_delivery(
+        &self,
+        body: &[u8],
+        received_at_ms: i64,
+        replay: Option<&str>,
+    ) -> Result<Vec<Inbound>, ParseError> {
         let callback: RawCallback = serde_json::from_slice(body)?;
         if callback.events.is_empty() {
             return Ok(vec![Inbound::skip("verify")]);
@@ -70,11 +81,11 @@ impl LineAdapter {
         Ok(callback
             .events
             .into_iter()
-            .map(|raw| self.inbound(raw, received_at_ms))
+            .map(|raw| self.inbound(raw, received_at_ms, replay))
             .collect())
     }
 
-    fn inbound(&self, raw: Value, received_at_ms: i64) -> Inbound {
+    fn inbound(&self, raw: Value, received_at_ms: i64, replay: Option<&str>) -> Inbound {
         let event = match Event::deserialize(&raw) {
             Ok(event) => event,
             Err(e) => {
@@ -91,6 +102,11 @@ impl LineAdapter {
             _ => None,
         };
         let reply_token_spent = ReplyTokenSpent::default();
+        let mut retry_key_seed = event.webhook_event_id.clone();
+        if let Some(request_id) = replay {
+            reply_token_spent.spend();
+            retry_key_seed = format!("{retry_key_seed}#replay:{request_id}");
+        }
         let line = Line::new(
             Arc::clone(&self.client),
             event.webhook_event_id.clone(),
@@ -111,7 +127,7 @@ impl LineAdapter {
                 .and_then(Source::push_target)
                 .map(str::to_string),
             loading_chat_id,
-            webhook_event_id: event.webhook_event_id.clone(),
+            webhook_event_id: retry_key_seed,
         };
         let dedupe_key = Some(event.webhook_event_id).filter(|id| !id.is_empty());
         Inbound::Work(
@@ -136,7 +152,11 @@ impl Adapter for LineAdapter {
     }
 
     fn parse(&self, envelope: &Envelope) -> Result<Vec<Inbound>, BoxError> {
-        self.parse_body(&envelope.body, envelope.received_at_ms)
+        let replay = envelope
+            .replay_of
+            .as_ref()
+            .map(|_| envelope.request_id.as_str());
+        self.parse_delivery(&envelope.body, envelope.received_at_ms, replay)
             .map_err(BoxError::from)
     }
 }

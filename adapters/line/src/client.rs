@@ -1,7 +1,7 @@
 //! The calls to the LINE Messaging API, with bounded retries on 5xx, 429 and network errors, and
 //! the access token in no error or log line.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bot_core::retry::{parse_retry_after, retry, Failure, RetryPolicy};
 use bot_core::{chain, ExposeSecret, SecretString};
@@ -166,6 +166,16 @@ enum AttemptError {
 }
 
 impl AttemptError {
+    /// LINE's message (or the network's reason) for an observer, already scrubbed.
+    fn summary(&self) -> String {
+        match self {
+            AttemptError::Api { message, .. } => message.clone(),
+            AttemptError::RateLimited { message, .. } => format!("rate limited: {message}"),
+            AttemptError::MonthlyLimit { message } => format!("monthly limit: {message}"),
+            AttemptError::Network(reason) => reason.clone(),
+        }
+    }
+
     fn into_error(self, method: Method, endpoint: String, attempts: u32) -> ReplyError {
         match self {
             AttemptError::Api {
@@ -301,6 +311,7 @@ impl LineClient {
         // timeout, a connection lost after sending): see `ReplyError::SpentByEarlierAttempt`.
         let uncertain = std::sync::atomic::AtomicBool::new(false);
         let uncertain = &uncertain;
+        let call = &call;
         let result = retry(policy, |attempt| {
             let mut request = self
                 .http
@@ -313,10 +324,13 @@ impl LineClient {
                 request = request.header(RETRY_KEY_HEADER, key.to_string());
             }
             async move {
+                let started = Instant::now();
                 match request.send().await {
                     Ok(response) => {
                         let status = response.status();
                         let judged = self.judge(endpoint, response, idempotent).await;
+                        let error = judged.as_ref().err().map(|f| f.error().summary());
+                        observe(call, endpoint, started, Some(status.as_u16()), error);
                         if status.is_server_error() {
                             uncertain.store(true, std::sync::atomic::Ordering::Relaxed);
                         }
@@ -327,6 +341,7 @@ impl LineClient {
                             uncertain.store(true, std::sync::atomic::Ordering::Relaxed);
                         }
                         let reason = network_reason(&e, self.timeout);
+                        observe(call, endpoint, started, None, Some(reason.clone()));
                         tracing::debug!(endpoint, attempt, %reason, "LINE API call failed");
                         let error = AttemptError::Network(reason);
                         Err(if e.is_builder() {
@@ -343,15 +358,16 @@ impl LineClient {
         match result {
             Ok((response, attempts)) => Ok(Answered {
                 response,
-                method: call.method,
+                method: call.method.clone(),
                 endpoint,
                 attempts,
                 timeout: self.timeout,
             }),
             Err(gave_up) => {
-                let error = gave_up
-                    .error
-                    .into_error(call.method, endpoint, gave_up.attempts);
+                let error =
+                    gave_up
+                        .error
+                        .into_error(call.method.clone(), endpoint, gave_up.attempts);
                 let reply = call.path == REPLY_PATH;
                 if reply && uncertain.load(std::sync::atomic::Ordering::Relaxed) {
                     if let ReplyError::Api { status: 400, .. } = &error {
@@ -463,4 +479,32 @@ fn network_reason(error: &reqwest::Error, timeout: Duration) -> String {
         Some(cause) => format!("{kind}: {}", chain(cause)),
         None => kind,
     }
+}
+
+/// Tells the Envelope's observers (if any) about one attempt of `call`, with the texts of the
+/// messages it carried.
+fn observe(
+    call: &Call<'_>,
+    endpoint: &str,
+    started: Instant,
+    status: Option<u16>,
+    error: Option<String>,
+) {
+    bot_core::observe_call(|| {
+        let texts: Vec<&str> = (call.body.and_then(|b| b.get("messages")))
+            .and_then(Value::as_array)
+            .map(|messages| {
+                (messages.iter())
+                    .filter_map(|m| m.get("text").and_then(Value::as_str))
+                    .collect()
+            })
+            .unwrap_or_default();
+        bot_core::Call {
+            target: format!("{} {endpoint}", call.method),
+            status,
+            error,
+            took: started.elapsed(),
+            text: (!texts.is_empty()).then(|| texts.join("\n")),
+        }
+    });
 }

@@ -2,10 +2,10 @@
 //! (`chat.postMessage`, `views.open`, … or any method by name); bounded retries on 5xx, 429,
 //! `ratelimited` and network failures, and no credential in any error or log line.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bot_core::retry::{parse_retry_after, retry, Failure, GaveUp, RetryPolicy};
-use bot_core::{is_blank, ExposeSecret, Reply, SecretString, Visibility};
+use bot_core::{is_blank, Call, ExposeSecret, Reply, SecretString, Visibility};
 use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use serde_json::{Map, Value};
@@ -381,11 +381,38 @@ struct Request<'a> {
 }
 
 impl Request<'_> {
-    /// One attempt: Slack's answer as JSON (`Null` for a `response_url`'s plain `ok`), or why not.
+    /// One attempt: Slack's answer as JSON (`Null` for a `response_url`'s plain `ok`), or why
+    /// not; observed as a [`Call`] when the Envelope being processed is.
     async fn attempt(
         &self,
         builder: reqwest::RequestBuilder,
         timeout: Duration,
+    ) -> Result<Value, Failure<ReplyError>> {
+        let started = Instant::now();
+        let mut status = None;
+        let outcome = self.exchange(builder, timeout, &mut status).await;
+        bot_core::observe_call(|| Call {
+            target: format!("{} {}", self.endpoint.name(), authority_of(self.url)),
+            status,
+            error: outcome.as_ref().err().map(|f| f.error().to_string()),
+            took: started.elapsed(),
+            text: match &self.body {
+                Body::Json(value) => value
+                    .get("text")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                Body::Form(_) => None,
+            },
+        });
+        outcome
+    }
+
+    /// Sends the request and judges Slack's answer; `status` is set when a response came back.
+    async fn exchange(
+        &self,
+        builder: reqwest::RequestBuilder,
+        timeout: Duration,
+        seen: &mut Option<u16>,
     ) -> Result<Value, Failure<ReplyError>> {
         let response = match builder.send().await {
             Ok(response) => response,
@@ -400,6 +427,7 @@ impl Request<'_> {
             }
         };
         let status = response.status();
+        *seen = Some(status.as_u16());
         let retry_after = retry_after(response.headers());
         let body = match response.bytes().await {
             Ok(body) => body,
@@ -519,6 +547,19 @@ fn shorten(text: &str) -> String {
 }
 
 /// Only the host, for logs: a `response_url`'s path is a credential.
+/// `host:port` of `url` (the port only when the URL names one), for an observed call's target:
+/// never the path, which is a credential in a `response_url`.
+fn authority_of(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(u) => match (u.host_str(), u.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_string(),
+            _ => "(invalid url)".to_string(),
+        },
+        Err(_) => "(invalid url)".to_string(),
+    }
+}
+
 pub(crate) fn host_of(url: &str) -> String {
     Url::parse(url)
         .ok()

@@ -130,7 +130,8 @@ impl Worker {
                     let kind = work.command.kind;
                     let invocation = work.command.invocation();
                     let dispatch = self.dispatcher.dispatch_with(work.command, work.extensions);
-                    match tokio::time::timeout(deadline, dispatch).await {
+                    let dispatch = tokio::time::timeout(deadline, dispatch);
+                    match self.watching(&envelope, dispatch).await {
                         Ok(done) => {
                             answer = done.answer.unwrap_or_default();
                             if !done.replies.is_empty() && kind != Kind::Options {

@@ -8,7 +8,7 @@ mod report;
 
 pub use front::FrontAnswer;
 pub use metrics::{emf, Counts, LogBudget, Metrics, Outcome as Counted};
-pub use observe::{Observation, Observer, Stage};
+pub use observe::{observe_call, Call, Observation, Observer, Stage};
 pub use report::{Report, Status, WorkError};
 
 use std::sync::Arc;
@@ -46,7 +46,7 @@ pub struct Worker {
     adapters: Vec<Arc<dyn Adapter>>,
     clock: Arc<dyn Clock>,
     dedupe: Arc<dyn DedupeStore>,
-    observer: Option<Observer>,
+    observers: Arc<[Observer]>,
     progress_after: Duration,
     metrics: Arc<Metrics>,
 }
@@ -59,7 +59,7 @@ impl Worker {
             adapters: Vec::new(),
             clock: Arc::new(SystemClock),
             dedupe: Arc::new(MemoryDedupe::default()),
-            observer: None,
+            observers: Arc::new([]),
             progress_after: Duration::from_secs(1),
             metrics: Arc::default(),
         }
@@ -83,9 +83,12 @@ impl Worker {
         self
     }
 
-    /// Sets an observer that sees every stage.
+    /// Adds an observer that sees every stage of every Envelope, with the HTTP calls the
+    /// platform clients make for it; each observer added sees them all.
     pub fn with_observer(mut self, observer: Observer) -> Self {
-        self.observer = Some(observer);
+        let mut observers = self.observers.to_vec();
+        observers.push(observer);
+        self.observers = observers.into();
         self
     }
 
@@ -109,7 +112,7 @@ impl Worker {
     /// Processes one Envelope to the end and logs one line about it.
     pub async fn process(&self, envelope: Envelope) -> Report {
         let started = self.clock.now_ms();
-        let report = self.run(&envelope).await;
+        let report = self.watching(&envelope, self.run(&envelope)).await;
         report.count(&self.metrics);
         self.observe(&envelope, Stage::Done(report.status.clone()));
         let total_ms = self.clock.now_ms() - started;
@@ -167,7 +170,10 @@ impl Worker {
         report: &mut Report,
     ) -> Result<(), Status> {
         let mut keys: Vec<String> = work.dedupe_keys().map(str::to_string).collect();
-        if !envelope.request_id.is_empty() {
+        if envelope.replay_of.is_some() {
+            // A replay is asked for on purpose: it neither reads nor writes idempotency keys.
+            keys.clear();
+        } else if !envelope.request_id.is_empty() {
             // Lambda may run the same Envelope more than once even without an error.
             keys.push(format!("gw:{}#{index}", envelope.request_id));
         }
@@ -272,7 +278,8 @@ impl Worker {
             .clone()
             .filter(|_| command.kind.answers_in_ack());
         let dispatch = async {
-            match answered {
+            let started = std::time::Instant::now();
+            let dispatched = match answered {
                 // The front door ran the handler for its answer: deliver what it left to do.
                 Some(replies) => Dispatched {
                     replies,
@@ -280,9 +287,10 @@ impl Worker {
                     outcome: Outcome::Handled,
                 },
                 None => self.dispatcher.dispatch_with(command, extensions).await,
-            }
+            };
+            (dispatched, started.elapsed())
         };
-        let dispatched = if progress && !slow {
+        let (dispatched, took) = if progress && !slow {
             tokio::pin!(dispatch);
             tokio::select! {
                 done = &mut dispatch => done,
@@ -300,6 +308,7 @@ impl Worker {
             Stage::Handled {
                 command: invocation.clone(),
                 outcome: dispatched.outcome.clone(),
+                took,
             },
         );
         if dispatched.replies.is_empty() {
@@ -379,13 +388,27 @@ impl Worker {
         self.adapters.iter().find(|a| a.routes().contains(&route))
     }
 
+    /// Runs `work` for `envelope` so that the HTTP calls made inside it reach the observers.
+    async fn watching<F: std::future::Future>(&self, envelope: &Envelope, work: F) -> F::Output {
+        if self.observers.is_empty() {
+            return work.await;
+        }
+        let observers = Arc::clone(&self.observers);
+        let clock = Arc::clone(&self.clock);
+        observe::watched(observers, &envelope.request_id, clock, work).await
+    }
+
     fn observe(&self, envelope: &Envelope, stage: Stage) {
-        if let Some(observer) = &self.observer {
-            observer(&Observation {
-                request_id: envelope.request_id.clone(),
-                at_ms: self.clock.now_ms(),
-                stage,
-            });
+        if self.observers.is_empty() {
+            return;
+        }
+        let observation = Observation {
+            request_id: envelope.request_id.clone(),
+            at_ms: self.clock.now_ms(),
+            stage,
+        };
+        for observer in self.observers.iter() {
+            observer(&observation);
         }
     }
 }

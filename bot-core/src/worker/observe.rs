@@ -1,10 +1,13 @@
-//! What observers (such as `ackbot demo`) see of an Envelope's life, stage by stage.
+//! What observers (such as `ackbot demo` and the inspector) see of an Envelope's life, stage by
+//! stage, including each HTTP call a platform client makes while the Envelope is processed.
 
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::dispatch::Outcome;
 use crate::worker::report::{Status, WorkError};
-use crate::SharedError;
+use crate::{Clock, SharedError};
 
 /// What happened to an Envelope, stage by stage.
 #[derive(Clone, Debug)]
@@ -33,7 +36,11 @@ pub enum Stage {
         command: String,
         /// How the dispatch ended.
         outcome: Outcome,
+        /// How long the handler ran.
+        took: Duration,
     },
+    /// A platform client made an HTTP call (a reply, or an API call of a handler).
+    Call(Call),
     /// The replies were delivered.
     Replied {
         /// The command as typed.
@@ -65,3 +72,61 @@ pub struct Observation {
 
 /// A callback that sees every stage of every Envelope.
 pub type Observer = Arc<dyn Fn(&Observation) + Send + Sync>;
+
+/// One HTTP call to a platform's API, as its client saw it: one per attempt.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// What was called, without credentials: e.g. `chat.postMessage (slack.com)`.
+    pub target: String,
+    /// The HTTP status, when a response came back.
+    pub status: Option<u16>,
+    /// Why the call failed, when it did (no credentials in it).
+    pub error: Option<String>,
+    /// How long the call took.
+    pub took: Duration,
+    /// The text the call carried, e.g. a reply's text.
+    pub text: Option<String>,
+}
+
+/// Who watches the Envelope now being processed on this task.
+#[derive(Clone)]
+struct Watch {
+    observers: Arc<[Observer]>,
+    request_id: String,
+    clock: Arc<dyn Clock>,
+}
+
+tokio::task_local! {
+    static WATCH: Watch;
+}
+
+/// Runs `work` with the Envelope `request_id` watched by `observers`, so that the platform
+/// clients' [`observe_call`]s inside it reach them.
+pub(crate) async fn watched<F: Future>(
+    observers: Arc<[Observer]>,
+    request_id: &str,
+    clock: Arc<dyn Clock>,
+    work: F,
+) -> F::Output {
+    let watch = Watch {
+        observers,
+        request_id: request_id.to_string(),
+        clock,
+    };
+    WATCH.scope(watch, work).await
+}
+
+/// Tells the observers of the Envelope now being processed on this task about an HTTP call; does
+/// nothing (and does not build the call) when nobody observes it.
+pub fn observe_call(call: impl FnOnce() -> Call) {
+    let _ = WATCH.try_with(|watch| {
+        let observation = Observation {
+            request_id: watch.request_id.clone(),
+            at_ms: watch.clock.now_ms(),
+            stage: Stage::Call(call()),
+        };
+        for observer in watch.observers.iter() {
+            observer(&observation);
+        }
+    });
+}
