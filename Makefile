@@ -8,15 +8,16 @@ PYTHON ?= python3
 CONTRACT_VENV := infra/.venv
 LAMBDA_VENV := .venv-lambda
 
-.PHONY: demo test lint rust-test lambda-only demo-check infra-test contract-test new-project-test synth deploy bench-lambda tools
+.PHONY: demo test lint rust-test lambda-only demo-check infra-test contract-test new-project-test browser-test screenshot inspect synth deploy bench-lambda tools
 
 ## demo: run the whole flow on loopback — edge, workers, stand-ins of Slack and LINE, signed samples
 demo:
 	$(CARGO) run --quiet --bin ackbot -- demo
 
 ## test: every check CI runs — format, clippy, Rust tests, the Lambda-only build, the demo's own
-## verdict, CDK tests, the VTL → Lambda contract test, and `ackbot new` end to end
-test: tools lint rust-test lambda-only demo-check infra-test contract-test new-project-test
+## verdict, CDK tests, the VTL → Lambda contract test, `ackbot new` end to end, and the inspector
+## in a headless browser
+test: tools lint rust-test lambda-only demo-check infra-test contract-test new-project-test browser-test
 
 tools:
 	@if command -v rustup >/dev/null; then rustup component add rustfmt clippy >/dev/null 2>&1 || true; fi
@@ -65,6 +66,28 @@ contract-test: $(CONTRACT_VENV)/.installed infra/node_modules/.package-lock.json
 new-project-test: $(CONTRACT_VENV)/.installed
 	$(CARGO) build --bin ackbot
 	$(CONTRACT_VENV)/bin/python -m pytest tests/e2e -v -s
+
+# The inspector (`ackbot serve`'s GET /_ackbot/) in Debian's headless Chromium, driven by Selenium
+# through Debian's chromedriver (installed by install-chromium.sh when missing; nothing downloaded).
+BROWSER_VENV := .venv-browser
+
+$(BROWSER_VENV)/.installed: tests/browser/requirements.txt
+	$(PYTHON) -m venv $(BROWSER_VENV)
+	$(BROWSER_VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/browser/requirements.txt
+	touch $@
+
+browser-test: $(BROWSER_VENV)/.installed
+	bash tests/browser/install-chromium.sh
+	$(CARGO) build --bin ackbot
+	SE_OFFLINE=true $(BROWSER_VENV)/bin/python -m pytest tests/browser -v
+
+## screenshot: the browser test's screenshot of the inspector, copied to docs/ for the README
+screenshot: browser-test
+	cp target/inspector.png docs/inspector.png
+
+## inspect: the demo, then its edge kept running with the inspector open (Ctrl-C stops it)
+inspect:
+	$(CARGO) run --quiet --bin ackbot -- demo --inspect --addr 127.0.0.1:3000
 
 $(LAMBDA_VENV)/.installed:
 	$(PYTHON) -m venv $(LAMBDA_VENV)

@@ -30,7 +30,15 @@ enum Verb {
     /// Start the edge with stand-ins of the Slack and LINE APIs, send signed samples and show
     /// each one's life. Needs no configuration.
     #[cfg(feature = "dev")]
-    Demo,
+    Demo {
+        /// Keep running afterwards with the inspector open (every webhook's life, live, with
+        /// Replay and Send) until Ctrl-C.
+        #[arg(long)]
+        inspect: bool,
+        /// The address of the demo's edge (and inspector); a free loopback port by default.
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: SocketAddr,
+    },
     /// Sign and POST a realistic webhook to a running `ackbot serve`.
     #[cfg(feature = "dev")]
     Send {
@@ -130,7 +138,7 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
     let cli = Cli::parse();
     match cli.command {
         #[cfg(feature = "dev")]
-        Verb::Demo => crate::demo::run(dispatcher).await,
+        Verb::Demo { inspect, addr } => crate::demo::run(dispatcher, addr, inspect).await,
         #[cfg(feature = "lambda")]
         Verb::Lambda => crate::lambda::run(dispatcher).await,
         Verb::New { name, ackbot_path } => {

@@ -162,6 +162,14 @@ pub(crate) struct EdgeSettings {
     /// may answer from the request (comma-separated; default `/slack/events,/slack/interactions`,
     /// as the stack deploys them; `none` for none). The others get the static acknowledgement.
     pub function_ack_routes: Vec<String>,
+    /// `ACKBOT_INSPECT`: `off` turns the inspector (`GET /_ackbot/`) off (default `on`: served on
+    /// a loopback address, elsewhere only with a token).
+    #[cfg_attr(not(feature = "dev"), allow(dead_code))]
+    pub inspect: bool,
+    /// `ACKBOT_INSPECT_TOKEN`: serves the inspector on a non-loopback address too, to those who
+    /// log in with this token.
+    #[cfg_attr(not(feature = "dev"), allow(dead_code))]
+    pub inspect_token: Option<SecretString>,
 }
 
 #[cfg(feature = "serve")]
@@ -318,6 +326,11 @@ impl EdgeSettings {
                 number(lookup, "ACKBOT_DRAIN_TIMEOUT_SECS", 60)? as u64
             ),
             function_ack_routes: function_ack_routes(lookup)?,
+            inspect: switch(lookup, "ACKBOT_INSPECT", true)?,
+            inspect_token: match lookup("ACKBOT_INSPECT_TOKEN") {
+                None => None,
+                Some(token) => Some(required_secret("ACKBOT_INSPECT_TOKEN", token)?),
+            },
         })
     }
 }
@@ -362,6 +375,28 @@ fn url(lookup: &impl Fn(&str) -> Option<String>, name: &str, default: &str) -> S
         .unwrap_or_else(|| default.to_string())
         .trim_end_matches('/')
         .to_string()
+}
+
+/// `on` or `off` (also `true`/`false`, `1`/`0`), `default` when unset or blank.
+#[cfg(feature = "serve")]
+fn switch(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match lookup(name) {
+        None => Ok(default),
+        Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+            "" => Ok(default),
+            "on" | "true" | "1" => Ok(true),
+            "off" | "false" | "0" => Ok(false),
+            _ => Err(ConfigError::Invalid {
+                name,
+                value: v,
+                expected: "on or off",
+            }),
+        },
+    }
 }
 
 fn number(
@@ -436,6 +471,21 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.line.unwrap().api_url, DEFAULT_LINE_API_URL);
+    }
+
+    #[cfg(feature = "serve")]
+    #[test]
+    fn the_inspector_is_on_by_default_and_its_token_cannot_be_blank() {
+        let edge = |vars: &[(&str, &str)]| config(vars).map(|c| c.edge);
+        let default = edge(&[]).unwrap();
+        assert!(default.inspect && default.inspect_token.is_none());
+        assert!(!edge(&[("ACKBOT_INSPECT", "off")]).unwrap().inspect);
+        assert!(edge(&[("ACKBOT_INSPECT", " ON ")]).unwrap().inspect);
+        let wrong = edge(&[("ACKBOT_INSPECT", "maybe")]).unwrap_err().to_string();
+        assert!(wrong.contains("ACKBOT_INSPECT") && wrong.contains("on or off"), "{wrong}");
+        assert!(edge(&[("ACKBOT_INSPECT_TOKEN", "  ")]).is_err());
+        let token = edge(&[("ACKBOT_INSPECT_TOKEN", "t0ken")]).unwrap().inspect_token;
+        assert!(token.is_some_and(|t| !format!("{t:?}").contains("t0ken")));
     }
 
     #[test]

@@ -79,21 +79,9 @@ pub(crate) async fn line(
     let line = config.line.as_ref().ok_or(SendError::NotConfigured {
         variable: "LINE_CHANNEL_SECRET",
     })?;
-    let first = line
-        .channel_secret
-        .expose_secret()
-        .split(',')
-        .next()
-        .unwrap_or_default()
-        .trim();
     let body = bot_line::sample::text_message(text, user_id, redelivery);
-    let signature = bot_line::sign(&SecretString::from(first), body.as_bytes());
     let started = Instant::now();
-    let request = reqwest::Client::new()
-        .post(format!("{}/line/webhook", to.trim_end_matches('/')))
-        .header("content-type", "application/json; charset=utf-8")
-        .header("x-line-signature", signature)
-        .body(body);
+    let request = Signed::line(&line.channel_secret, body).request(&reqwest::Client::new(), to);
     let status = acknowledged(request, to).await?;
     println!(
         "acked {} in {} ms; the reply goes to the LINE API at {}",
@@ -105,15 +93,60 @@ pub(crate) async fn line(
 }
 
 async fn post_slack(to: &str, secret: &SecretString, body: String) -> Result<(), Error> {
-    let timestamp = now_ms() / 1000;
-    let signature = bot_slack::sign(secret, timestamp, body.as_bytes());
-    let request = reqwest::Client::new()
-        .post(format!("{}/slack/commands", to.trim_end_matches('/')))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-slack-request-timestamp", timestamp.to_string())
-        .header("x-slack-signature", signature)
-        .body(body);
+    let request = Signed::slack_command(secret, body).request(&reqwest::Client::new(), to);
     acknowledged(request, to).await.map(drop)
+}
+
+/// A webhook signed the way its platform signs it, ready to post to an edge: what `ackbot send`
+/// and the inspector's Send post.
+pub(crate) struct Signed {
+    route: &'static str,
+    headers: Vec<(&'static str, String)>,
+    body: String,
+}
+
+impl Signed {
+    /// A slash command's form `body`, signed with Slack's signing secret as of now.
+    pub(crate) fn slack_command(secret: &SecretString, body: String) -> Self {
+        let timestamp = now_ms() / 1000;
+        let signature = bot_slack::sign(secret, timestamp, body.as_bytes());
+        Self {
+            route: bot_slack::COMMANDS_ROUTE,
+            headers: vec![
+                ("content-type", "application/x-www-form-urlencoded".into()),
+                ("x-slack-request-timestamp", timestamp.to_string()),
+                ("x-slack-signature", signature),
+            ],
+            body,
+        }
+    }
+
+    /// A LINE webhook `body`, signed with the first of the channel secrets (comma-separated
+    /// while one is rotated out).
+    pub(crate) fn line(channel_secrets: &SecretString, body: String) -> Self {
+        let first = (channel_secrets.expose_secret().split(','))
+            .next()
+            .unwrap_or_default()
+            .trim();
+        let signature = bot_line::sign(&SecretString::from(first), body.as_bytes());
+        Self {
+            route: bot_line::WEBHOOK_ROUTE,
+            headers: vec![
+                ("content-type", "application/json; charset=utf-8".into()),
+                ("x-line-signature", signature),
+            ],
+            body,
+        }
+    }
+
+    /// The POST of this webhook to the edge at `to` (e.g. `http://127.0.0.1:3000`).
+    pub(crate) fn request(self, client: &reqwest::Client, to: &str) -> reqwest::RequestBuilder {
+        let mut request = client.post(format!("{}{}", to.trim_end_matches('/'), self.route));
+        for (name, value) in self.headers {
+            request = request.header(name, value);
+        }
+        request.body(self.body)
+    }
 }
 
 /// Sends `request` to the edge at `to` and returns the ack's status, or says why there was none.

@@ -126,7 +126,9 @@ def wrk(url: str, script: str, seconds: int, args: list[str] | None = None, conn
 def serve(ackbot: Path, sink_port: int, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LINE_", "ACKBOT_", "AWS_"))}
     env.update({"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-                "LINE_API_URL": f"http://127.0.0.1:{sink_port}", "RUST_LOG": "warn", "ACKBOT_LOG_FORMAT": "json"})
+                "LINE_API_URL": f"http://127.0.0.1:{sink_port}", "RUST_LOG": "warn", "ACKBOT_LOG_FORMAT": "json",
+                # The edge as deployed (off loopback the inspector is off); bench/soak.py measures it on.
+                "ACKBOT_INSPECT": "off"})
     process = subprocess.Popen([str(ackbot.resolve()), "serve", "--addr", f"127.0.0.1:{port}"], env=env,
                                cwd=tempfile.mkdtemp(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_port(port)

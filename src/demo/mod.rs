@@ -20,8 +20,13 @@ use verdict::Sent;
 
 type Observations = Arc<Mutex<Vec<Observation>>>;
 
-/// Runs the demo and fails unless every sample behaved as expected.
-pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
+/// Runs the demo on `addr` and fails unless every sample behaved as expected; with `inspect`, it
+/// then keeps the edge and its inspector running until Ctrl-C.
+pub(crate) async fn run(
+    dispatcher: Dispatcher,
+    addr: SocketAddr,
+    inspect: bool,
+) -> Result<(), Error> {
     crate::logging::init(LogFormat::Text, "error");
     let slack_api = SlackStandIn::start().await?;
     let line_api = LineStandIn::start().await?;
@@ -54,6 +59,8 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
                 .split(',')
                 .map(str::to_string)
                 .collect(),
+            inspect: true,
+            inspect_token: None,
         },
     };
     let observations: Observations = Arc::default();
@@ -65,7 +72,7 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
                 .push(o.clone())
         },
     ));
-    let edge = crate::serve::start(&config, worker, SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let edge = crate::serve::start(&config, worker, addr).await?;
 
     println!("ackbot demo");
     println!(
@@ -126,7 +133,22 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
         }
     }
     println!("{passed} of {total} samples behaved as expected.");
-    edge.stop_after(async {}, Duration::from_secs(5)).await?;
+    match (inspect, &edge.inspector_url) {
+        (true, Some(url)) => {
+            println!("\nThe inspector shows each sample's life, live, with Replay and Send:");
+            println!("  {url}");
+            println!("Open it in a browser; Ctrl-C stops the demo.");
+            edge.stop_after(crate::serve::shutdown_signal(), Duration::from_secs(5))
+                .await?;
+        }
+        (true, None) => {
+            println!("\nThe inspector is off on {addr}: use a loopback address.");
+            edge.stop_after(async {}, Duration::from_secs(5)).await?;
+        }
+        (false, _) => {
+            edge.stop_after(async {}, Duration::from_secs(5)).await?;
+        }
+    }
     if passed == total {
         Ok(())
     } else {

@@ -13,6 +13,8 @@ use axum::routing::{get, post};
 use bot_core::{now_ms, Envelope, FrontAnswer, Headers, Worker};
 
 use crate::config::{Config, EdgeSettings};
+#[cfg(feature = "dev")]
+use crate::serve::inspector::{history::History, Inspector};
 use crate::serve::pool::{Queue, Refused};
 
 /// The largest body the edge accepts; larger ones get 413.
@@ -27,12 +29,38 @@ struct Edge {
     ack_status: StatusCode,
     platforms: Vec<&'static str>,
     next_id: AtomicU64,
+    /// The inspector's history, when the inspector is on: every webhook and its ack go there.
+    #[cfg(feature = "dev")]
+    history: Option<Arc<History>>,
 }
 
 /// The edge's routes: the configured platforms' webhook routes and `GET /healthz`. Routes of a
 /// platform that is not configured answer 404. Function-ack routes (`ACKBOT_FUNCTION_ACK`) are
 /// answered by `front`, as the Lambda front door answers them; the others get the static ack.
 pub(crate) fn app(queue: Queue, front: Worker, config: &Config) -> axum::Router {
+    router(queue, front, config, None)
+}
+
+/// The edge's routes with the inspector's (`GET /_ackbot/` and below), which sees every webhook.
+#[cfg(feature = "dev")]
+pub(crate) fn app_with_inspector(
+    queue: Queue,
+    front: Worker,
+    config: &Config,
+    inspector: Arc<Inspector>,
+) -> axum::Router {
+    router(queue, front, config, Some(inspector))
+}
+
+#[cfg(not(feature = "dev"))]
+type Inspector = std::convert::Infallible;
+
+fn router(
+    queue: Queue,
+    front: Worker,
+    config: &Config,
+    inspector: Option<Arc<Inspector>>,
+) -> axum::Router {
     let mut platforms = Vec::new();
     let mut routes: Vec<&'static str> = Vec::new();
     if config.slack.is_some() {
@@ -52,6 +80,8 @@ pub(crate) fn app(queue: Queue, front: Worker, config: &Config) -> axum::Router 
         ack_status: StatusCode::from_u16(config.edge.ack_status).unwrap_or(StatusCode::OK),
         platforms,
         next_id: AtomicU64::new(0),
+        #[cfg(feature = "dev")]
+        history: inspector.as_ref().map(|i| i.history()),
     });
     let mut router = axum::Router::new().route("/healthz", get(healthz));
     for route in routes {
@@ -62,7 +92,7 @@ pub(crate) fn app(queue: Queue, front: Worker, config: &Config) -> axum::Router 
             }),
         );
     }
-    router
+    let router = router
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
@@ -70,7 +100,14 @@ pub(crate) fn app(queue: Queue, front: Worker, config: &Config) -> axum::Router 
             )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(edge)
+        .with_state(edge);
+    match inspector {
+        #[cfg(feature = "dev")]
+        Some(inspector) => router.merge(crate::serve::inspector::routes(inspector)),
+        #[cfg(not(feature = "dev"))]
+        Some(never) => match *never {},
+        None => router,
+    }
 }
 
 async fn healthz(State(edge): State<Arc<Edge>>) -> Response {
@@ -144,14 +181,24 @@ async fn webhook(
         answered_replies: None,
         replay_of: None,
     };
-    if edge.settings.is_function_ack(route) {
+    #[cfg(feature = "dev")]
+    if let Some(history) = &edge.history {
+        history.received(&envelope);
+    }
+    let response = if edge.settings.is_function_ack(route) {
         let answer = edge.front.front(envelope, edge.ack_deadline).await;
-        return front_door(&edge, route, &request_id, answer);
+        front_door(&edge, route, &request_id, answer)
+    } else {
+        match edge.queue.try_enqueue(envelope) {
+            Ok(()) => ack(&edge, route, &request_id),
+            Err(refused) => busy(route, &request_id, refused),
+        }
+    };
+    #[cfg(feature = "dev")]
+    if let Some(history) = &edge.history {
+        history.acked(&request_id, response.status().as_u16());
     }
-    match edge.queue.try_enqueue(envelope) {
-        Ok(()) => ack(&edge, route, &request_id),
-        Err(refused) => busy(route, &request_id, refused),
-    }
+    response
 }
 
 fn busy(route: &str, request_id: &str, refused: Refused) -> Response {

@@ -2,6 +2,8 @@
 //! stopped with a drain of the queued work.
 
 pub(crate) mod edge;
+#[cfg(feature = "dev")]
+pub(crate) mod inspector;
 pub(crate) mod pool;
 
 use std::future::Future;
@@ -9,7 +11,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use bot_core::Worker;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
@@ -21,8 +23,13 @@ pub(crate) struct Running {
     /// The address the edge listens on (the demo posts its samples there).
     #[cfg_attr(not(feature = "dev"), allow(dead_code))]
     pub(crate) addr: SocketAddr,
+    /// The inspector's page, when it is on.
+    #[cfg_attr(not(feature = "dev"), allow(dead_code))]
+    pub(crate) inspector_url: Option<String>,
     pool: Pool,
     stop: oneshot::Sender<()>,
+    /// Tells the inspector's event streams to end, so the graceful shutdown is not held open.
+    closing: watch::Sender<bool>,
     server: JoinHandle<std::io::Result<()>>,
 }
 
@@ -37,9 +44,39 @@ pub(crate) async fn start(
         .await
         .map_err(|source| Error::Listen { addr, source })?;
     let addr = listener.local_addr()?;
+    let (closing, closed) = watch::channel(false);
+    #[cfg(feature = "dev")]
+    let (worker, inspector) = {
+        use inspector::history;
+        let history = std::sync::Arc::new(history::History::new(
+            history::CAPACITY,
+            history::BODY_BUDGET,
+        ));
+        // The pool's queue is created with the pool, and the pool needs the observed worker:
+        // the observer is added first, and the inspector is built once the queue exists.
+        let worker = match config.edge.inspect {
+            true => worker.with_observer(history.observer()),
+            false => worker,
+        };
+        (worker, history)
+    };
+    #[cfg(not(feature = "dev"))]
+    let _ = closed;
     let front = worker.clone();
     let pool = Pool::start(worker, config.edge.workers, config.edge.queue_capacity);
-    let app = edge::app(pool.queue(), front, config);
+    #[cfg(feature = "dev")]
+    let (app, inspector_url) =
+        match inspector::Inspector::new(config, addr, inspector, pool.queue(), closed) {
+            Some(inspector) => {
+                let inspector = std::sync::Arc::new(inspector);
+                let url = inspector.url();
+                let app = edge::app_with_inspector(pool.queue(), front, config, inspector);
+                (app, Some(url))
+            }
+            None => (edge::app(pool.queue(), front, config), None),
+        };
+    #[cfg(not(feature = "dev"))]
+    let (app, inspector_url) = (edge::app(pool.queue(), front, config), None);
     let (stop, stopped) = oneshot::channel::<()>();
     // An ack is one small write: without TCP_NODELAY, Nagle's algorithm holds it back while an
     // earlier segment waits for its ACK, which doubled the ack latency under load (`make bench`).
@@ -69,10 +106,15 @@ pub(crate) async fn start(
         tracing::warn!("no platform is configured (set SLACK_SIGNING_SECRET or LINE_CHANNEL_SECRET): every webhook route answers 404");
     }
     tracing::info!(%addr, ?platforms, workers = config.edge.workers, queue = config.edge.queue_capacity, "listening on http://{addr}");
+    if let Some(url) = &inspector_url {
+        tracing::info!(%url, "the inspector shows every webhook live at {url}");
+    }
     Ok(Running {
         addr,
+        inspector_url,
         pool,
         stop,
+        closing,
         server,
     })
 }
@@ -88,12 +130,14 @@ impl Running {
         let Running {
             pool,
             stop,
+            closing,
             mut server,
             ..
         } = self;
         // In-flight requests finish (and queue their Envelopes) before the queue closes.
         let served = tokio::select! {
             () = signal => {
+                let _ = closing.send(true);
                 let _ = stop.send(());
                 (&mut server).await
             }
@@ -115,7 +159,8 @@ pub(crate) async fn run(config: &Config, worker: Worker, addr: SocketAddr) -> Re
         .map(drop)
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

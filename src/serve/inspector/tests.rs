@@ -1,0 +1,506 @@
+//! The inspector over a real socket, as a browser meets it: the page and its headers, the live
+//! stream, a webhook's stages, Replay, Send, redaction and who may get in.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bot_core::{now_ms, Bot, Envelope, SecretString};
+use serde_json::Value;
+
+use super::assets::CONTENT_SECURITY_POLICY;
+use super::history::History;
+use crate::config::Config;
+use crate::serve::{start, Running};
+use crate::standin::line::LineStandIn;
+use crate::standin::slack::SlackStandIn;
+
+const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+const LINE_SECRET: &str = "line-channel-secret-for-tests";
+const LINE_TOKEN: &str = "line-access-token-for-tests";
+const BOT_TOKEN: &str = "xoxb-bot-token-for-tests";
+const INSPECT_TOKEN: &str = "inspect-token-for-tests";
+
+struct Harness {
+    running: Running,
+    base: String,
+    http: reqwest::Client,
+    slack: SlackStandIn,
+    line: LineStandIn,
+}
+
+async fn harness(addr: &str, extra: &[(&str, &str)]) -> Harness {
+    let slack = SlackStandIn::start().await.unwrap();
+    let line = LineStandIn::start().await.unwrap();
+    let (slack_api, line_api) = (slack.api_url(), line.api_url());
+    let mut vars: HashMap<&str, &str> = [
+        ("SLACK_SIGNING_SECRET", SLACK_SECRET),
+        ("SLACK_BOT_TOKEN", BOT_TOKEN),
+        ("SLACK_API_URL", slack_api.as_str()),
+        ("LINE_CHANNEL_SECRET", LINE_SECRET),
+        ("LINE_CHANNEL_ACCESS_TOKEN", LINE_TOKEN),
+        ("LINE_API_URL", line_api.as_str()),
+        ("ACKBOT_WORKERS", "2"),
+    ]
+    .into();
+    vars.extend(extra.iter().copied());
+    let config = Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap();
+    let bot = Bot::new().mount(bot_handlers::builtins()).build().unwrap();
+    let worker = crate::wiring::worker(bot, &config).unwrap();
+    let running = start(&config, worker, addr.parse::<SocketAddr>().unwrap())
+        .await
+        .unwrap();
+    let base = format!("http://127.0.0.1:{}", running.addr.port());
+    Harness {
+        running,
+        base,
+        http: reqwest::Client::new(),
+        slack,
+        line,
+    }
+}
+
+impl Harness {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn act(&self, path: &str, body: Option<Value>) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("x-ackbot-inspector", "1");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn post_slack(&self, typed: &str, secret: &str) -> String {
+        let body = bot_slack::sample::slash_command(typed, &self.slack.response_url("t"));
+        let signed = crate::send::Signed::slack_command(&SecretString::from(secret), body);
+        let response = signed.request(&self.http, &self.base).send().await.unwrap();
+        request_id(&response)
+    }
+
+    /// The summary of `id` once `done` says so, from the detail route.
+    async fn wait_for(&self, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let response = self.get(&format!("/_ackbot/api/webhooks/{id}")).await;
+            if response.status() == 200 {
+                let detail: Value = response.json().await.unwrap();
+                if done(&detail) {
+                    return detail;
+                }
+            }
+            assert!(Instant::now() < deadline, "{id} never got there");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn stop(self) {
+        self.running
+            .stop_after(async {}, Duration::from_secs(5))
+            .await
+            .unwrap();
+    }
+}
+
+fn request_id(response: &reqwest::Response) -> String {
+    response.headers()["x-ackbot-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+fn finished(detail: &Value) -> bool {
+    detail["state"] != "pending"
+}
+
+fn kinds(detail: &Value) -> Vec<String> {
+    detail["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn assert_no_secret(text: &str) {
+    for secret in [
+        SLACK_SECRET,
+        LINE_SECRET,
+        LINE_TOKEN,
+        BOT_TOKEN,
+        INSPECT_TOKEN,
+    ] {
+        assert!(!text.contains(secret), "a secret leaked into: {text}");
+    }
+}
+
+#[tokio::test]
+async fn the_page_and_its_files_come_from_the_binary_with_a_strict_policy() {
+    let h = harness("127.0.0.1:0", &[]).await;
+    for (path, kind) in [
+        ("/_ackbot/", "text/html"),
+        ("/_ackbot/app.js", "text/javascript"),
+        ("/_ackbot/app.css", "text/css"),
+    ] {
+        let response = h.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let headers = response.headers();
+        assert!(headers["content-type"].to_str().unwrap().starts_with(kind));
+        assert_eq!(headers["content-security-policy"], CONTENT_SECURITY_POLICY);
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+    }
+    let bare = h.get("/_ackbot").await;
+    assert_eq!(bare.status(), 200, "redirected to /_ackbot/");
+    // The page is light: HTML, script and style together.
+    assert!(
+        super::assets::page_bytes() < 40_000,
+        "{}",
+        super::assets::page_bytes()
+    );
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_slash_command_shows_every_stage_with_its_reply_and_nothing_secret() {
+    let h = harness("127.0.0.1:0", &[]).await;
+    let id = h
+        .post_slack("/echo <img src=x onerror=alert(1)>", SLACK_SECRET)
+        .await;
+    let detail = h.wait_for(&id, finished).await;
+    assert_eq!(detail["state"], "processed");
+    assert_eq!(detail["platform"], "slack");
+    assert_eq!(detail["what"], "/echo <img src=x onerror=alert(1)>");
+    assert_eq!(
+        kinds(&detail),
+        ["acked", "verified", "handled", "call", "replied", "done"],
+        "{detail:#}"
+    );
+    let stages = detail["stages"].as_array().unwrap();
+    assert_eq!(stages[0]["status"], 200);
+    let call = &stages[3];
+    assert_eq!(call["status"], 200);
+    assert_eq!(call["text"], "<img src=x onerror=alert(1)>");
+    assert!(call["target"]
+        .as_str()
+        .unwrap()
+        .starts_with("response_url 127.0.0.1:"));
+    assert!(call["ms"].as_f64().unwrap() > 0.0);
+    assert!(stages
+        .windows(2)
+        .all(|w| w[0]["at_ms"].as_f64() <= w[1]["at_ms"].as_f64()));
+    // Headers and body are shown with their credentials redacted.
+    let headers: HashMap<String, String> =
+        serde_json::from_value::<Vec<(String, String)>>(detail["headers"].clone())
+            .unwrap()
+            .into_iter()
+            .collect();
+    assert_eq!(headers["x-slack-signature"], "[redacted]");
+    assert!(headers["x-slack-request-timestamp"].parse::<i64>().is_ok());
+    let body = detail["body"].as_str().unwrap();
+    assert!(body.contains("command = /echo"), "{body}");
+    assert!(body.contains("token = [redacted]"), "{body}");
+    assert!(
+        body.contains("response_url = http://127.0.0.1/[redacted]"),
+        "{body}"
+    );
+    assert!(!body.contains("/response/"), "{body}");
+    assert_no_secret(&detail.to_string());
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_tampered_request_is_shown_rejected_with_its_reason() {
+    let h = harness("127.0.0.1:0", &[]).await;
+    let id = h.post_slack("/echo hi", "not-the-signing-secret").await;
+    let detail = h.wait_for(&id, finished).await;
+    assert_eq!(detail["state"], "rejected");
+    let rejected = &detail["stages"][1];
+    assert_eq!(rejected["kind"], "rejected");
+    assert!(
+        rejected["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Signature does not match"),
+        "{rejected}"
+    );
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn the_event_stream_says_hello_then_sends_each_change_and_ends_with_the_edge() {
+    let h = harness("127.0.0.1:0", &[]).await;
+    let mut stream = h.get("/_ackbot/events").await;
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let mut seen = String::new();
+    let mut next =
+        async || String::from_utf8(stream.chunk().await.unwrap().unwrap().to_vec()).unwrap();
+    seen.push_str(&next().await);
+    assert!(seen.starts_with("event: hello\ndata: {"), "{seen}");
+    let id = h.post_slack("/echo streamed", SLACK_SECRET).await;
+    while !seen.contains("\"kind\":\"done\"") {
+        seen.push_str(&next().await);
+    }
+    assert!(seen.contains(&format!("\"id\":\"{id}\"")));
+    assert!(seen.contains("\"text\":\"streamed\""));
+    assert_no_secret(&seen);
+    // An open stream does not hold the shutdown up.
+    tokio::time::timeout(Duration::from_secs(5), h.stop())
+        .await
+        .expect("stopped with a stream open");
+}
+
+#[tokio::test]
+async fn replay_runs_a_webhook_again_past_deduplication_marked_as_a_replay() {
+    let h = harness("127.0.0.1:0", &[]).await;
+    // LINE: the first delivery replies with the reply token; a replay cannot, so it pushes,
+    // each replay under a retry key of its own.
+    let body =
+        bot_line::sample::text_message("echo again", "U1234567890abcdef1234567890abcdef", false);
+    let signed = crate::send::Signed::line(&SecretString::from(LINE_SECRET), body);
+    let response = signed.request(&h.http, &h.base).send().await.unwrap();
+    let id = request_id(&response);
+    h.wait_for(&id, finished).await;
+    let mut replays = Vec::new();
+    for _ in 0..2 {
+        let response = h
+            .act(&format!("/_ackbot/api/webhooks/{id}/replay"), None)
+            .await;
+        assert_eq!(response.status(), 202);
+        let replay: Value = response.json().await.unwrap();
+        let replay_id = replay["id"].as_str().unwrap().to_string();
+        let detail = h.wait_for(&replay_id, finished).await;
+        assert_eq!(detail["replay_of"], id.as_str());
+        assert_eq!(detail["state"], "processed", "{detail:#}");
+        assert!(
+            kinds(&detail).contains(&"replied".to_string()),
+            "{detail:#}"
+        );
+        replays.push(replay_id);
+    }
+    let calls = h.line.recorder().calls();
+    let paths: Vec<&str> = calls.iter().map(|c| c.path.as_str()).collect();
+    let replies = paths
+        .iter()
+        .filter(|p| p.ends_with("/message/reply"))
+        .count();
+    let pushes: Vec<_> = calls
+        .iter()
+        .filter(|c| c.path.ends_with("/message/push"))
+        .collect();
+    assert_eq!(replies, 1, "{paths:?}");
+    assert_eq!(pushes.len(), 2, "{paths:?}");
+    let key = |c: &&crate::standin::Recorded| {
+        (c.headers.iter())
+            .find(|(n, _)| n == "x-line-retry-key")
+            .map(|(_, v)| v.clone())
+    };
+    assert_ne!(
+        key(&pushes[0]),
+        key(&pushes[1]),
+        "each replay has its own retry key"
+    );
+    assert!(pushes
+        .iter()
+        .all(|p| p.body["messages"][0]["text"] == "again"));
+    // The original is listed once, each replay after it.
+    let hello = h
+        .http
+        .get(format!("{}/_ackbot/events", h.base))
+        .send()
+        .await
+        .unwrap();
+    let mut hello = hello;
+    let first = String::from_utf8(hello.chunk().await.unwrap().unwrap().to_vec()).unwrap();
+    assert!(first.contains(&format!("\"replay_of\":\"{id}\"")));
+    drop(hello);
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn send_posts_a_signed_slack_command_and_line_text_through_the_edge() {
+    let h = harness("127.0.0.1:0", &[]).await;
+    for (platform, text, reply) in [
+        ("slack", "/echo from the page", "from the page"),
+        ("line", "echo from the page", "from the page"),
+    ] {
+        let response = h
+            .act(
+                "/_ackbot/api/send",
+                Some(serde_json::json!({"platform": platform, "text": text})),
+            )
+            .await;
+        assert_eq!(response.status(), 202, "{platform}");
+        let sent: Value = response.json().await.unwrap();
+        assert_eq!(sent["status"], 200);
+        let detail = h.wait_for(sent["id"].as_str().unwrap(), finished).await;
+        assert_eq!(detail["state"], "processed", "{detail:#}");
+        let call = detail["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["kind"] == "call")
+            .unwrap_or_else(|| panic!("{detail:#}"));
+        assert_eq!(call["text"], reply);
+    }
+    for (body, why) in [
+        (
+            serde_json::json!({"platform": "slack", "text": "echo no slash"}),
+            "starts with /",
+        ),
+        (
+            serde_json::json!({"platform": "teams", "text": "/echo"}),
+            "unknown platform",
+        ),
+        (
+            serde_json::json!({"platform": "line", "text": "  "}),
+            "write something",
+        ),
+    ] {
+        let response = h.act("/_ackbot/api/send", Some(body)).await;
+        assert_eq!(response.status(), 400);
+        let error: Value = response.json().await.unwrap();
+        assert!(error["error"].as_str().unwrap().contains(why), "{error}");
+    }
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn actions_need_the_inspector_header_and_its_own_origin() {
+    let h = harness("127.0.0.1:0", &[]).await;
+    let send = serde_json::json!({"platform": "slack", "text": "/echo csrf"});
+    let plain = h
+        .http
+        .post(format!("{}/_ackbot/api/send", h.base))
+        .json(&send)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        plain.status(),
+        403,
+        "a cross-site form or fetch cannot add the header"
+    );
+    let other_origin = h
+        .http
+        .post(format!("{}/_ackbot/api/send", h.base))
+        .header("x-ackbot-inspector", "1")
+        .header("origin", "http://evil.example")
+        .json(&send)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_origin.status(), 403);
+    // A DNS-rebound name, or a tunnel's forwarded request, gets nothing.
+    let rebound = h
+        .http
+        .get(format!("{}/_ackbot/api/webhooks/x", h.base))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status(), 403);
+    let tunnelled = h
+        .http
+        .get(format!("{}/_ackbot/", h.base))
+        .header("x-forwarded-for", "203.0.113.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tunnelled.status(), 403);
+    // A webhook route never reaches the inspector, whatever it carries.
+    let id = h.post_slack("/echo x-ackbot-inspector", SLACK_SECRET).await;
+    let detail = h.wait_for(&id, finished).await;
+    assert_eq!(detail["replay_of"], Value::Null);
+    let missing = h.act("/_ackbot/api/webhooks/nope/replay", None).await;
+    assert_eq!(missing.status(), 404);
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn off_a_loopback_address_it_is_off_without_a_token_and_asks_for_it_with_one() {
+    let off = harness("0.0.0.0:0", &[]).await;
+    assert_eq!(off.get("/_ackbot/").await.status(), 404);
+    assert_eq!(off.get("/_ackbot/events").await.status(), 404);
+    off.stop().await;
+
+    let on = harness("0.0.0.0:0", &[("ACKBOT_INSPECT_TOKEN", INSPECT_TOKEN)]).await;
+    let page = on.get("/_ackbot/").await;
+    assert_eq!(page.status(), 401);
+    let login_page = page.text().await.unwrap();
+    assert!(login_page.contains("name=\"token\""), "{login_page}");
+    assert_eq!(on.get("/_ackbot/events").await.status(), 401);
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let wrong = no_redirects
+        .post(format!("{}/_ackbot/login", on.base))
+        .form(&[("token", "guess")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert!(wrong.headers().get("set-cookie").is_none());
+    let right = no_redirects
+        .post(format!("{}/_ackbot/login", on.base))
+        .form(&[("token", INSPECT_TOKEN)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status(), 303);
+    let cookie = right.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert_no_secret(&cookie);
+    let session = cookie.split(';').next().unwrap().to_string();
+    let page = no_redirects
+        .get(format!("{}/_ackbot/", on.base))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let bearer = no_redirects
+        .get(format!("{}/_ackbot/events", on.base))
+        .bearer_auth(INSPECT_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bearer.status(), 200);
+    drop(bearer);
+    on.stop().await;
+
+    let disabled = harness("127.0.0.1:0", &[("ACKBOT_INSPECT", "off")]).await;
+    assert_eq!(disabled.get("/_ackbot/").await.status(), 404);
+    disabled.stop().await;
+}
+
+#[test]
+fn the_history_keeps_the_newest_within_its_count_and_its_bytes() {
+    let history = History::new(500, 64 * 1024);
+    for i in 0..600 {
+        let envelope = Envelope::new("/slack/commands", now_ms(), vec![b'x'; 100])
+            .with_request_id(format!("r{i}"));
+        history.received(&envelope);
+    }
+    assert_eq!(history.size(), (500, 50_000));
+    assert!(history.get("r99").is_none() && history.get("r100").is_some());
+    let big =
+        Envelope::new("/line/webhook", now_ms(), vec![b'y'; 40 * 1024]).with_request_id("big");
+    history.received(&big);
+    let (count, bytes) = history.size();
+    assert!(bytes <= 64 * 1024, "{bytes}");
+    assert!(count < 500 && history.get("big").is_some() && history.get("r599").is_some());
+}
