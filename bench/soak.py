@@ -11,7 +11,8 @@ inject faults, then a check that every valid event was answered exactly once. No
    attempts succeed. A LINE reply token works once (then 400 `Invalid reply token`), a repeated
    `X-Line-Retry-Key` answers 409, as LINE does.
 3. Starts `ackbot serve` on loopback with Slack and LINE configured against them, JSON logs,
-   `ACKBOT_WORKERS` 32 and a queue large enough for the whole run.
+   `ACKBOT_WORKERS` 32 and a queue large enough for the whole run; the inspector on, with a
+   reader on its event stream all along, as a page left open would be (`--inspector`).
 4. Sends `--events` (10,000) signed webhooks from `--concurrency` (48) threads over keep-alive
    connections, timing each acknowledgement. A third each of Slack slash commands `/echo ID`
    (each with its own `response_url`), Events API `app_mention`s `<@BOT> echo ID` (unique
@@ -471,6 +472,39 @@ class Builder:
 # --------------------------------------------------------------------------------------------------
 
 
+class InspectorWatcher:
+    """A page left open on the inspector: reads `/_ackbot/events` for the whole run and counts
+    what it is sent."""
+
+    def __init__(self, addr: str):
+        self.events = 0
+        self.bytes = 0
+        self.resets = 0
+        self.error: str | None = None
+        host, port = addr.rsplit(":", 1)
+        self.conn = http.client.HTTPConnection(host, int(port), timeout=600)
+        self.conn.request("GET", "/_ackbot/events", headers={"Accept": "text/event-stream"})
+        response = self.conn.getresponse()
+        if response.status != 200:
+            raise SystemExit(f"the inspector's event stream answered {response.status}")
+        self.response = response
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for line in self.response:
+                self.bytes += len(line)
+                if line.startswith(b"event: webhook"):
+                    self.events += 1
+                elif line.startswith(b"event: hello"):
+                    self.resets += 1
+        except Exception as e:  # the server closing at the end is expected
+            self.error = str(e)
+
+    def report(self) -> dict:
+        return {"events": self.events, "bytes": self.bytes, "hellos": self.resets}
+
+
 class Ackbot:
     def __init__(self, binary: Path, env: dict[str, str]):
         self.workdir = tempfile.TemporaryDirectory(prefix="ackbot-soak-")  # no developer's .env
@@ -760,6 +794,9 @@ def main() -> int:
                     help="ACKBOT_QUEUE_CAPACITY (default: 2 x --events, at least 1024)")
     ap.add_argument("--quiet", type=float, default=3.0, help="seconds without API calls that end the run (default 3)")
     ap.add_argument("--timeout", type=float, default=300.0, help="longest wait for the replies (default 300 s)")
+    ap.add_argument("--inspector", choices=("watched", "on", "off"), default="watched",
+                    help="the inspector: on with a page reading its event stream all along (watched, default), "
+                         "on with nobody watching, or off (ACKBOT_INSPECT=off)")
     ap.add_argument("--skip-build", action="store_true", help="use the release binary already built")
     ap.add_argument("--binary", type=Path, default=REPO / "target" / "release" / "ackbot")
     ap.add_argument("--output", type=Path, default=RESULTS / "soak.json")
@@ -788,7 +825,9 @@ def main() -> int:
         "LINE_CHANNEL_SECRET": LINE_SECRET, "LINE_CHANNEL_ACCESS_TOKEN": LINE_TOKEN, "LINE_API_URL": standin,
         "ACKBOT_LOG_FORMAT": "json", "RUST_LOG": "info", "ACKBOT_WORKERS": str(args.workers),
         "ACKBOT_QUEUE_CAPACITY": str(capacity),
+        "ACKBOT_INSPECT": "off" if args.inspector == "off" else "on",
     })
+    watcher = InspectorWatcher(ackbot.addr) if args.inspector == "watched" else None
     rss_idle = ackbot.status()
     log(f"ackbot serve pid {ackbot.proc.pid} on {ackbot.addr}, stand-ins on {standin}; sending {len(items):,} "
         f"({counts['original']:,} originals, {counts['duplicate']:,} duplicates, {counts['tampered']:,} tampered) "
@@ -840,7 +879,7 @@ def main() -> int:
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "host": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "config": {"events": args.events, "concurrency": args.concurrency, "seed": args.seed,
-                   "workers": args.workers, "queue_capacity": capacity,
+                   "workers": args.workers, "queue_capacity": capacity, "inspector": args.inspector,
                    "faults": {"p500": args.fault_500, "p429": args.fault_429, "pslow": args.fault_slow,
                               "slow_seconds": args.slow_seconds},
                    "binary": str(args.binary), "binary_bytes": args.binary.stat().st_size},
@@ -861,6 +900,7 @@ def main() -> int:
         "memory_kb": {"idle_rss": rss_idle.get("VmRSS"), "after_send_rss": rss_after_send.get("VmRSS"),
                       "final_rss": final.get("VmRSS"), "peak_hwm": final.get("VmHWM")},
         "ackbot_cpu_s": final.get("cpu_s"),
+        "inspector_stream": watcher.report() if watcher else None,
         "ackbot_threads": final.get("Threads"),
         "ackbot_exit": exit_code,
         "rss_samples": samples,
@@ -891,6 +931,9 @@ def print_table(r: dict) -> None:
         ("drain", f"{r['drain_s']:.1f} s ({r['drain']})"),
         ("ackbot serve", f"peak RSS (VmHWM) {mem['peak_hwm'] / 1024:.1f} MiB; RSS idle {mem['idle_rss'] / 1024:.1f}, "
                          f"final {mem['final_rss'] / 1024:.1f} MiB; CPU {r['ackbot_cpu_s']:.1f} s"),
+        ("inspector", r["config"]["inspector"] + (
+            f": its event stream sent {r['inspector_stream']['events']:,} changes, "
+            f"{r['inspector_stream']['bytes'] / 1e6:.1f} MB" if r["inspector_stream"] else "")),
         ("log outcomes", ", ".join(f"{k}: {v:,}" for k, v in sorted(r["log"]["outcomes"].items()))),
         ("log warnings", ", ".join(f"{k.split(' ', 1)[1]!r}: {v:,}"
                                    for k, v in sorted(r["log"]["warnings_and_errors"].items())) or "none"),
