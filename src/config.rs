@@ -481,10 +481,17 @@ mod tests {
         assert!(default.inspect && default.inspect_token.is_none());
         assert!(!edge(&[("ACKBOT_INSPECT", "off")]).unwrap().inspect);
         assert!(edge(&[("ACKBOT_INSPECT", " ON ")]).unwrap().inspect);
-        let wrong = edge(&[("ACKBOT_INSPECT", "maybe")]).unwrap_err().to_string();
-        assert!(wrong.contains("ACKBOT_INSPECT") && wrong.contains("on or off"), "{wrong}");
+        let wrong = edge(&[("ACKBOT_INSPECT", "maybe")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            wrong.contains("ACKBOT_INSPECT") && wrong.contains("on or off"),
+            "{wrong}"
+        );
         assert!(edge(&[("ACKBOT_INSPECT_TOKEN", "  ")]).is_err());
-        let token = edge(&[("ACKBOT_INSPECT_TOKEN", "t0ken")]).unwrap().inspect_token;
+        let token = edge(&[("ACKBOT_INSPECT_TOKEN", "t0ken")])
+            .unwrap()
+            .inspect_token;
         assert!(token.is_some_and(|t| !format!("{t:?}").contains("t0ken")));
     }
 
