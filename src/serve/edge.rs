@@ -208,8 +208,14 @@ fn busy(route: &str, request_id: &str, refused: Refused) -> Response {
     };
     tracing::warn!(route, request_id, why, "refused with 503");
     let busy = format!("busy: {why}, try again\n");
-    let retry_after = [(header::RETRY_AFTER, "1")];
-    (StatusCode::SERVICE_UNAVAILABLE, retry_after, busy).into_response()
+    let mut response = (StatusCode::SERVICE_UNAVAILABLE, busy).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    // The refusal names its request id too, as the log line and the inspector do.
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-ackbot-request-id", id);
+    }
+    response
 }
 
 /// The front door's answer, after queueing what it hands on to the workers.

@@ -204,6 +204,7 @@ async fn a_full_queue_gets_503_with_retry_after_and_nothing_is_lost() {
         .unwrap();
     assert_eq!(second.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(second.headers()["retry-after"], "1");
+    assert!(second.headers().contains_key("x-ackbot-request-id"));
     assert!(text(second).await.contains("the queue is full"));
     assert_eq!(queued.recv().await.unwrap().body, b"command=%2Fa");
     // A slot is free again.

@@ -95,9 +95,15 @@ impl History {
         self.send(change);
     }
 
-    /// Records the edge's acknowledgement of `request_id`.
+    /// Records the edge's acknowledgement of `request_id`. A webhook the edge refused (503: the
+    /// queue is full, or shutting down) never reaches a worker, and ends there.
     pub(crate) fn acked(&self, request_id: &str, status: u16) {
-        self.update(request_id, |_| Some(StepKind::Acked { status }));
+        self.update(request_id, |summary| {
+            if status >= 500 && summary.state == "pending" {
+                summary.state = "refused";
+            }
+            Some(StepKind::Acked { status })
+        });
     }
 
     /// Records one stage the worker (or the front door) reached.

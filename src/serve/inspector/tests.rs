@@ -375,6 +375,30 @@ async fn send_posts_a_signed_slack_command_and_line_text_through_the_edge() {
 }
 
 #[tokio::test]
+async fn a_webhook_refused_for_a_full_queue_ends_refused_not_pending() {
+    let h = harness(
+        "127.0.0.1:0",
+        &[("ACKBOT_WORKERS", "1"), ("ACKBOT_QUEUE_CAPACITY", "1")],
+    )
+    .await;
+    // One worker busy for a second, one Envelope waiting: the next is refused.
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let body = bot_slack::sample::slash_command("/wait 1", &h.slack.response_url("t"));
+        let signed = crate::send::Signed::slack_command(&SecretString::from(SLACK_SECRET), body);
+        let response = signed.request(&h.http, &h.base).send().await.unwrap();
+        statuses.push((response.status().as_u16(), request_id(&response)));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (status, refused) = statuses.last().unwrap().clone();
+    assert_eq!(status, 503, "{statuses:?}");
+    let detail = h.wait_for(&refused, |d| d["state"] == "refused").await;
+    assert_eq!(kinds(&detail), ["acked"]);
+    assert_eq!(detail["stages"][0]["status"], 503);
+    h.stop().await;
+}
+
+#[tokio::test]
 async fn actions_need_the_inspector_header_and_its_own_origin() {
     let h = harness("127.0.0.1:0", &[]).await;
     let send = serde_json::json!({"platform": "slack", "text": "/echo csrf"});

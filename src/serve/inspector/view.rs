@@ -32,7 +32,8 @@ pub(crate) struct Summary {
     pub(crate) what: Option<String>,
     /// For a replay, the request id of the webhook it repeats.
     pub(crate) replay_of: Option<String>,
-    /// `pending` until the worker is done, then how it ended (the log's `outcome` word).
+    /// `pending` until the worker is done, then how it ended (the log's `outcome` word), or
+    /// `refused` when the edge answered 503 and no worker will see it.
     pub(crate) state: &'static str,
     /// The stages so far, in order.
     #[serde(rename = "stages")]

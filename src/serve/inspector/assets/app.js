@@ -9,7 +9,7 @@
   const MUTATE = { 'x-ackbot-inspector': '1' };
   const EXAMPLE = { slack: '/echo hi', line: 'echo hi' };
   const TONE = {
-    processed: 'ok', rejected: 'bad', invalid: 'bad', failed: 'bad', undeliverable: 'bad',
+    processed: 'ok', rejected: 'bad', invalid: 'bad', failed: 'bad', undeliverable: 'bad', refused: 'bad',
     pending: 'run', in_progress: 'run',
   };
   const rows = new Map(); // id → { s: Summary, li }
