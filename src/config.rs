@@ -209,6 +209,18 @@ impl Config {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
+    /// The configured platforms' names, `slack` then `line`.
+    #[cfg(feature = "serve")]
+    pub fn platforms(&self) -> Vec<&'static str> {
+        [
+            self.slack.as_ref().map(|_| "slack"),
+            self.line.as_ref().map(|_| "line"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     /// Reads the configuration through `lookup` (the environment, or a test's map).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let slack = match lookup("SLACK_SIGNING_SECRET") {

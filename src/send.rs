@@ -97,6 +97,16 @@ async fn post_slack(to: &str, secret: &SecretString, body: String) -> Result<(),
     acknowledged(request, to).await.map(drop)
 }
 
+/// The request id an edge's answer names (`x-ackbot-request-id`), empty when it names none.
+pub(crate) fn request_id(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("x-ackbot-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// A webhook signed the way its platform signs it, ready to post to an edge: what `ackbot send`
 /// and the inspector's Send post.
 pub(crate) struct Signed {

@@ -134,7 +134,7 @@ async fn a_replay_runs_again_past_deduplication_and_leaves_no_key_behind() {
 async fn calls_made_while_processing_reach_the_observers_with_the_request_id() {
     async fn calling(Text(text): Text) -> Reply {
         bot_core::observe_call(|| Call {
-            target: "users.info (slack.com)".into(),
+            target: "users.info slack.com".into(),
             status: Some(200),
             error: None,
             took: Duration::from_millis(3),

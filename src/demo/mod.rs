@@ -176,12 +176,7 @@ async fn send(client: &reqwest::Client, edge: SocketAddr, sample: Sample) -> Res
             source,
         })?;
     let ack_ms = started.elapsed().as_millis();
-    let request_id = response
-        .headers()
-        .get("x-ackbot-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let request_id = crate::send::request_id(&response);
     let ack_status = response.status().as_u16();
     let ack_body = response.text().await.unwrap_or_default();
     Ok(Sent {

@@ -61,14 +61,11 @@ fn router(
     config: &Config,
     inspector: Option<Arc<Inspector>>,
 ) -> axum::Router {
-    let mut platforms = Vec::new();
     let mut routes: Vec<&'static str> = Vec::new();
     if config.slack.is_some() {
-        platforms.push("slack");
         routes.extend(bot_slack::ROUTES);
     }
     if config.line.is_some() {
-        platforms.push("line");
         routes.push(bot_line::WEBHOOK_ROUTE);
     }
     let edge = Arc::new(Edge {
@@ -78,7 +75,7 @@ fn router(
         ack_deadline: config.ack_deadline,
         // The configuration admits 2xx statuses only.
         ack_status: StatusCode::from_u16(config.edge.ack_status).unwrap_or(StatusCode::OK),
-        platforms,
+        platforms: config.platforms(),
         next_id: AtomicU64::new(0),
         #[cfg(feature = "dev")]
         history: inspector.as_ref().map(|i| i.history()),

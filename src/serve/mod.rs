@@ -45,36 +45,36 @@ pub(crate) async fn start(
         .map_err(|source| Error::Listen { addr, source })?;
     let addr = listener.local_addr()?;
     let (closing, closed) = watch::channel(false);
+    // The pool's queue is created with the pool, and the pool needs the observed worker: the
+    // observer is added first, and the inspector is built once the queue exists.
     #[cfg(feature = "dev")]
-    let (worker, inspector) = {
-        use inspector::history;
-        let history = std::sync::Arc::new(history::History::new(
-            history::CAPACITY,
-            history::BODY_BUDGET,
-        ));
-        // The pool's queue is created with the pool, and the pool needs the observed worker:
-        // the observer is added first, and the inspector is built once the queue exists.
-        let worker = match config.edge.inspect {
-            true => worker.with_observer(history.observer()),
-            false => worker,
-        };
-        (worker, history)
+    let (worker, inspected) = match inspector::access(config, addr) {
+        Some(access) => {
+            use inspector::history::{History, BODY_BUDGET, CAPACITY};
+            let history = std::sync::Arc::new(History::new(CAPACITY, BODY_BUDGET));
+            (
+                worker.with_observer(history.observer()),
+                Some((access, history)),
+            )
+        }
+        None => (worker, None),
     };
     #[cfg(not(feature = "dev"))]
     let _ = closed;
     let front = worker.clone();
     let pool = Pool::start(worker, config.edge.workers, config.edge.queue_capacity);
     #[cfg(feature = "dev")]
-    let (app, inspector_url) =
-        match inspector::Inspector::new(config, addr, inspector, pool.queue(), closed) {
-            Some(inspector) => {
-                let inspector = std::sync::Arc::new(inspector);
-                let url = inspector.url();
-                let app = edge::app_with_inspector(pool.queue(), front, config, inspector);
-                (app, Some(url))
-            }
-            None => (edge::app(pool.queue(), front, config), None),
-        };
+    let (app, inspector_url) = match inspected {
+        Some((access, history)) => {
+            let inspector =
+                inspector::Inspector::new(access, config, addr, history, pool.queue(), closed);
+            let inspector = std::sync::Arc::new(inspector);
+            let url = inspector.url();
+            let app = edge::app_with_inspector(pool.queue(), front, config, inspector);
+            (app, Some(url))
+        }
+        None => (edge::app(pool.queue(), front, config), None),
+    };
     #[cfg(not(feature = "dev"))]
     let (app, inspector_url) = (edge::app(pool.queue(), front, config), None);
     let (stop, stopped) = oneshot::channel::<()>();
@@ -95,13 +95,7 @@ pub(crate) async fn start(
         })
         .await
     });
-    let platforms: Vec<&str> = [
-        config.slack.as_ref().map(|_| "slack"),
-        config.line.as_ref().map(|_| "line"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let platforms = config.platforms();
     if platforms.is_empty() {
         tracing::warn!("no platform is configured (set SLACK_SIGNING_SECRET or LINE_CHANNEL_SECRET): every webhook route answers 404");
     }

@@ -546,7 +546,6 @@ fn shorten(text: &str) -> String {
     }
 }
 
-/// Only the host, for logs: a `response_url`'s path is a credential.
 /// `host:port` of `url` (the port only when the URL names one), for an observed call's target:
 /// never the path, which is a credential in a `response_url`.
 fn authority_of(url: &str) -> String {
@@ -560,6 +559,7 @@ fn authority_of(url: &str) -> String {
     }
 }
 
+/// Only the host, for logs: a `response_url`'s path is a credential.
 pub(crate) fn host_of(url: &str) -> String {
     Url::parse(url)
         .ok()

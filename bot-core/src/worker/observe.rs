@@ -76,7 +76,8 @@ pub type Observer = Arc<dyn Fn(&Observation) + Send + Sync>;
 /// One HTTP call to a platform's API, as its client saw it: one per attempt.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
-    /// What was called, without credentials: e.g. `chat.postMessage (slack.com)`.
+    /// What was called, without credentials: e.g. `chat.postMessage slack.com` or
+    /// `POST /v2/bot/message/reply`.
     pub target: String,
     /// The HTTP status, when a response came back.
     pub status: Option<u16>,

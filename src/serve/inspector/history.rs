@@ -106,6 +106,16 @@ impl History {
         });
     }
 
+    /// Records that the queue refused `request_id` (a replay): no worker will see it.
+    pub(crate) fn refused(&self, request_id: &str, why: &str) {
+        self.update(request_id, |summary| {
+            summary.state = "refused";
+            Some(StepKind::Skipped {
+                reason: format!("not queued: {why}"),
+            })
+        });
+    }
+
     /// Records one stage the worker (or the front door) reached.
     pub(crate) fn observe(&self, observation: &Observation) {
         self.update(&observation.request_id, |summary| {

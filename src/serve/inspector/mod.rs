@@ -28,7 +28,8 @@ use crate::config::Config;
 use crate::send::Signed;
 use crate::serve::pool::{Queue, Refused};
 use crate::standin::slack::SlackStandIn;
-use access::{Access, Denied};
+pub(crate) use access::Access;
+use access::Denied;
 use history::History;
 use view::Detail;
 
@@ -55,47 +56,48 @@ pub(crate) struct Inspector {
     closing: watch::Receiver<bool>,
 }
 
+/// Who may use the inspector of an edge listening on `addr`, or `None` when it is off there (not
+/// on a loopback address and no `ACKBOT_INSPECT_TOKEN`, or `ACKBOT_INSPECT=off`): then nothing
+/// is recorded at all.
+pub(crate) fn access(config: &Config, addr: SocketAddr) -> Option<Access> {
+    if !config.edge.inspect {
+        return None;
+    }
+    let access = Access::for_address(addr, config.edge.inspect_token.as_ref());
+    if access.is_none() {
+        tracing::info!(%addr, "the inspector is off on a non-loopback address: set ACKBOT_INSPECT_TOKEN to serve it there");
+    }
+    access
+}
+
 impl Inspector {
-    /// The inspector of an edge listening on `addr`, or `None` when it is off there (not on a
-    /// loopback address and no `ACKBOT_INSPECT_TOKEN`, or `ACKBOT_INSPECT=off`).
+    /// The inspector of an edge listening on `addr`, reached as `access` allows, over the
+    /// `history` its workers record into.
     pub(crate) fn new(
+        access: Access,
         config: &Config,
         addr: SocketAddr,
         history: Arc<History>,
         queue: Queue,
         closing: watch::Receiver<bool>,
-    ) -> Option<Self> {
-        if !config.edge.inspect {
-            return None;
-        }
-        let Some(access) = Access::for_address(addr, config.edge.inspect_token.as_ref()) else {
-            tracing::info!(%addr, "the inspector is off on a non-loopback address: set ACKBOT_INSPECT_TOKEN to serve it there");
-            return None;
-        };
+    ) -> Self {
         let edge_url = match addr.ip().is_unspecified() {
             true => format!("http://127.0.0.1:{}", addr.port()),
             false => format!("http://{addr}"),
         };
-        let platforms = [
-            config.slack.as_ref().map(|_| "slack"),
-            config.line.as_ref().map(|_| "line"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        Some(Self {
+        Self {
             history,
             access,
             queue,
             edge_url,
-            platforms,
+            platforms: config.platforms(),
             slack_secret: config.slack.as_ref().map(|s| s.signing_secret.clone()),
             line_secret: config.line.as_ref().map(|l| l.channel_secret.clone()),
             catcher: OnceCell::new(),
             client: reqwest::Client::new(),
             replays: AtomicU64::new(0),
             closing,
-        })
+        }
     }
 
     /// The page's address, for the log and the demo.
@@ -310,11 +312,7 @@ async fn replay(
                 Refused::Full => "the queue is full: try again",
                 Refused::Closed => "the edge is shutting down",
             };
-            inspector.history.observe(&bot_core::Observation {
-                request_id,
-                at_ms: bot_core::now_ms(),
-                stage: bot_core::Stage::Skipped(format!("not replayed: {why}")),
-            });
+            inspector.history.refused(&request_id, why);
             error(StatusCode::SERVICE_UNAVAILABLE, why)
         }
     }
@@ -390,12 +388,7 @@ async fn send(
     match answer {
         Ok(response) => {
             let status = response.status().as_u16();
-            let id = response
-                .headers()
-                .get("x-ackbot-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string();
+            let id = crate::send::request_id(&response);
             (
                 StatusCode::ACCEPTED,
                 Json(json!({ "id": id, "status": status })),

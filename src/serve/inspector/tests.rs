@@ -112,10 +112,9 @@ impl Harness {
 }
 
 fn request_id(response: &reqwest::Response) -> String {
-    response.headers()["x-ackbot-request-id"]
-        .to_str()
-        .unwrap()
-        .to_string()
+    let id = crate::send::request_id(response);
+    assert!(!id.is_empty(), "no x-ackbot-request-id: {response:?}");
+    id
 }
 
 fn finished(detail: &Value) -> bool {
@@ -527,4 +526,21 @@ fn the_history_keeps_the_newest_within_its_count_and_its_bytes() {
     let (count, bytes) = history.size();
     assert!(bytes <= 64 * 1024, "{bytes}");
     assert!(count < 500 && history.get("big").is_some() && history.get("r599").is_some());
+}
+
+#[test]
+fn a_replay_the_queue_refused_ends_refused_with_the_reason() {
+    let history = History::new(10, 1024);
+    let replay =
+        Envelope::new("/slack/commands", now_ms(), "command=%2Fecho").with_request_id("r1");
+    history.received(&replay);
+    history.refused("r1", "the queue is full: try again");
+    let (summary, _) = history.get("r1").unwrap();
+    assert_eq!(summary.state, "refused");
+    let json: Value = serde_json::from_str(&summary.to_json()).unwrap();
+    assert_eq!(json["stages"][0]["kind"], "skipped");
+    assert_eq!(
+        json["stages"][0]["reason"],
+        "not queued: the queue is full: try again"
+    );
 }
