@@ -1,8 +1,17 @@
-//! Configuration from the environment (and a `.env` file), as DESIGN.md lists it.
+//! Configuration from the environment (and a `.env` file), as DESIGN.md lists it: the platforms
+//! here, the idempotency store in [`idempotency`], the local edge in [`edge`].
+
+#[cfg(feature = "serve")]
+mod edge;
+mod idempotency;
 
 use std::time::Duration;
 
-use bot_core::{is_blank, Expiry, SecretString};
+use bot_core::{is_blank, SecretString};
+
+#[cfg(feature = "serve")]
+pub(crate) use edge::{EdgeSettings, DEFAULT_FUNCTION_ACK_ROUTES};
+pub(crate) use idempotency::IdempotencySettings;
 
 /// The default Slack Web API base URL.
 pub(crate) const DEFAULT_SLACK_API_URL: &str = bot_slack::DEFAULT_API_URL;
@@ -128,71 +137,6 @@ pub(crate) struct Config {
     pub edge: EdgeSettings,
 }
 
-/// The idempotency store's settings.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct IdempotencySettings {
-    /// `ACKBOT_IDEMPOTENCY_TABLE`: the DynamoDB table every worker shares (partition key `id` of
-    /// type S, TTL attribute `expiration`); unset, each process keeps its keys in memory.
-    pub table: Option<String>,
-    /// `ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS`: how long a claim in progress holds before another
-    /// delivery may take the work up (default 120,000, as Powertools' in-progress expiry; longer
-    /// than a handler may run); completed keys are remembered 24 hours.
-    pub expiry: Expiry,
-}
-
-/// The local edge's settings (`serve`, `demo`).
-#[cfg(feature = "serve")]
-#[derive(Clone, Debug)]
-pub(crate) struct EdgeSettings {
-    /// `ACKBOT_WORKERS`: envelopes processed at once by `serve` (default 64: the work waits on
-    /// Slack's and LINE's APIs, so eight workers at 200 ms a reply would cap it at 40 events/s).
-    pub workers: usize,
-    /// `ACKBOT_QUEUE_CAPACITY`: envelopes waiting for a worker before `serve` answers 503
-    /// (default 1024).
-    pub queue_capacity: usize,
-    /// `ACKBOT_ACK_STATUS`: the acknowledgement status, 200 (the platforms' documented code,
-    /// default) or 202.
-    pub ack_status: u16,
-    /// `ACKBOT_SLACK_COMMAND_ACK_BODY`: a static body for slash-command acks, e.g.
-    /// `{"response_type":"in_channel"}` (default empty).
-    pub slack_command_ack_body: String,
-    /// `ACKBOT_DRAIN_TIMEOUT_SECS`: how long `serve` waits for queued work on shutdown (default 60).
-    pub drain_timeout: Duration,
-    /// `ACKBOT_FUNCTION_ACK`: the routes acknowledged by the front door, which verifies them and
-    /// may answer from the request (comma-separated; default `/slack/events,/slack/interactions`,
-    /// as the stack deploys them; `none` for none). The others get the static acknowledgement.
-    pub function_ack_routes: Vec<String>,
-    /// `ACKBOT_INSPECT`: `off` turns the inspector (`GET /_ackbot/`) off (default `on`: served on
-    /// a loopback address, elsewhere only with a token).
-    #[cfg_attr(not(feature = "dev"), allow(dead_code))]
-    pub inspect: bool,
-    /// `ACKBOT_INSPECT_TOKEN`: serves the inspector on a non-loopback address too, to those who
-    /// log in with this token.
-    #[cfg_attr(not(feature = "dev"), allow(dead_code))]
-    pub inspect_token: Option<SecretString>,
-}
-
-#[cfg(feature = "serve")]
-impl EdgeSettings {
-    /// Whether the front door answers `route` (`ACKBOT_FUNCTION_ACK`), rather than the static ack.
-    pub fn is_function_ack(&self, route: &str) -> bool {
-        self.function_ack_routes.iter().any(|r| r == route)
-    }
-}
-
-/// The routes that are function-ack by default, locally and in the stack.
-#[cfg(feature = "serve")]
-pub(crate) const DEFAULT_FUNCTION_ACK_ROUTES: &str = "/slack/events,/slack/interactions";
-
-/// Every webhook route ackbot serves.
-#[cfg(feature = "serve")]
-const WEBHOOK_ROUTES: [&str; 4] = [
-    "/slack/commands",
-    "/slack/interactions",
-    "/slack/events",
-    "/line/webhook",
-];
-
 impl Config {
     /// Reads the configuration from the process environment, after loading `.env` if present.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -295,84 +239,6 @@ impl Config {
     }
 }
 
-impl IdempotencySettings {
-    fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let table = lookup("ACKBOT_IDEMPOTENCY_TABLE")
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty());
-        let mut expiry = Expiry::default();
-        let in_progress_ms = number(
-            lookup,
-            "ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS",
-            expiry.in_progress_ms as usize,
-        )?;
-        if !(1..=expiry.completed_ms as usize).contains(&in_progress_ms) {
-            return Err(ConfigError::Invalid {
-                name: "ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS",
-                value: in_progress_ms.to_string(),
-                expected: "milliseconds from 1 to 86400000 (a day, how long completed keys last)",
-            });
-        }
-        expiry.in_progress_ms = in_progress_ms as i64;
-        Ok(Self { table, expiry })
-    }
-}
-
-#[cfg(feature = "serve")]
-impl EdgeSettings {
-    fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let ack_status = number(lookup, "ACKBOT_ACK_STATUS", 200)?;
-        if !(200..300).contains(&ack_status) {
-            return Err(ConfigError::Invalid {
-                name: "ACKBOT_ACK_STATUS",
-                value: ack_status.to_string(),
-                expected: "a 2xx status such as 200 or 202",
-            });
-        }
-        Ok(Self {
-            workers: number(lookup, "ACKBOT_WORKERS", 64)?.max(1),
-            queue_capacity: number(lookup, "ACKBOT_QUEUE_CAPACITY", 1024)?.max(1),
-            ack_status: ack_status as u16,
-            slack_command_ack_body: lookup("ACKBOT_SLACK_COMMAND_ACK_BODY").unwrap_or_default(),
-            drain_timeout: Duration::from_secs(
-                number(lookup, "ACKBOT_DRAIN_TIMEOUT_SECS", 60)? as u64
-            ),
-            function_ack_routes: function_ack_routes(lookup)?,
-            inspect: switch(lookup, "ACKBOT_INSPECT", true)?,
-            inspect_token: match lookup("ACKBOT_INSPECT_TOKEN") {
-                None => None,
-                Some(token) => Some(required_secret("ACKBOT_INSPECT_TOKEN", token)?),
-            },
-        })
-    }
-}
-
-#[cfg(feature = "serve")]
-fn function_ack_routes(
-    lookup: &impl Fn(&str) -> Option<String>,
-) -> Result<Vec<String>, ConfigError> {
-    let value = lookup("ACKBOT_FUNCTION_ACK")
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_FUNCTION_ACK_ROUTES.to_string());
-    if value.trim() == "none" {
-        return Ok(Vec::new());
-    }
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(|route| match WEBHOOK_ROUTES.contains(&route) {
-            true => Ok(route.to_string()),
-            false => Err(ConfigError::Invalid {
-                name: "ACKBOT_FUNCTION_ACK",
-                value: value.clone(),
-                expected: "comma-separated routes among /slack/commands, /slack/interactions, \
-                           /slack/events, /line/webhook, or `none`",
-            }),
-        })
-        .collect()
-}
-
 fn required_secret(name: &'static str, value: String) -> Result<SecretString, ConfigError> {
     let secret = SecretString::from(value);
     if is_blank(&secret) {
@@ -387,28 +253,6 @@ fn url(lookup: &impl Fn(&str) -> Option<String>, name: &str, default: &str) -> S
         .unwrap_or_else(|| default.to_string())
         .trim_end_matches('/')
         .to_string()
-}
-
-/// `on` or `off` (also `true`/`false`, `1`/`0`), `default` when unset or blank.
-#[cfg(feature = "serve")]
-fn switch(
-    lookup: &impl Fn(&str) -> Option<String>,
-    name: &'static str,
-    default: bool,
-) -> Result<bool, ConfigError> {
-    match lookup(name) {
-        None => Ok(default),
-        Some(v) => match v.trim().to_ascii_lowercase().as_str() {
-            "" => Ok(default),
-            "on" | "true" | "1" => Ok(true),
-            "off" | "false" | "0" => Ok(false),
-            _ => Err(ConfigError::Invalid {
-                name,
-                value: v,
-                expected: "on or off",
-            }),
-        },
-    }
 }
 
 fn number(
@@ -432,7 +276,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    pub(super) fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -485,28 +329,6 @@ mod tests {
         assert_eq!(c.line.unwrap().api_url, DEFAULT_LINE_API_URL);
     }
 
-    #[cfg(feature = "serve")]
-    #[test]
-    fn the_inspector_is_on_by_default_and_its_token_cannot_be_blank() {
-        let edge = |vars: &[(&str, &str)]| config(vars).map(|c| c.edge);
-        let default = edge(&[]).unwrap();
-        assert!(default.inspect && default.inspect_token.is_none());
-        assert!(!edge(&[("ACKBOT_INSPECT", "off")]).unwrap().inspect);
-        assert!(edge(&[("ACKBOT_INSPECT", " ON ")]).unwrap().inspect);
-        let wrong = edge(&[("ACKBOT_INSPECT", "maybe")])
-            .unwrap_err()
-            .to_string();
-        assert!(
-            wrong.contains("ACKBOT_INSPECT") && wrong.contains("on or off"),
-            "{wrong}"
-        );
-        assert!(edge(&[("ACKBOT_INSPECT_TOKEN", "  ")]).is_err());
-        let token = edge(&[("ACKBOT_INSPECT_TOKEN", "t0ken")])
-            .unwrap()
-            .inspect_token;
-        assert!(token.is_some_and(|t| !format!("{t:?}").contains("t0ken")));
-    }
-
     #[test]
     fn bad_numbers_and_statuses_are_refused() {
         assert!(config(&[("ACKBOT_WORKERS", "many")]).is_err());
@@ -519,29 +341,6 @@ mod tests {
             202
         );
         assert!(config(&[("ACKBOT_LOG_FORMAT", "xml")]).is_err());
-    }
-
-    #[test]
-    fn idempotency_is_in_memory_unless_a_table_is_named() {
-        let c = config(&[]).unwrap();
-        assert_eq!(c.idempotency, IdempotencySettings::default());
-        let c = config(&[
-            ("ACKBOT_IDEMPOTENCY_TABLE", " ackbot-idempotency "),
-            ("ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS", "1500"),
-        ])
-        .unwrap();
-        assert_eq!(c.idempotency.table.as_deref(), Some("ackbot-idempotency"));
-        assert_eq!(c.idempotency.expiry.in_progress_ms, 1500);
-        assert_eq!(
-            c.idempotency.expiry.completed_ms,
-            Expiry::default().completed_ms
-        );
-        assert!(config(&[("ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS", "0")]).is_err());
-        assert!(config(&[("ACKBOT_IDEMPOTENCY_TABLE", "")])
-            .unwrap()
-            .idempotency
-            .table
-            .is_none());
     }
 
     #[test]
