@@ -180,7 +180,7 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
         Verb::Serve { addr } => {
             let config = Config::from_env()?;
             crate::logging::init(config.log_format, "info");
-            let worker = crate::wiring::worker(dispatcher, &config)?;
+            let worker = crate::wiring::local_worker(dispatcher, &config, addr)?;
             crate::serve::run(&config, worker, addr).await
         }
         #[cfg(feature = "dev")]

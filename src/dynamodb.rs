@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use aws_smithy_runtime_api::client::identity::Identity;
+use bot_core::http::{read_capped, DELIVERY_ANSWER_CAP};
 use bot_core::retry::{retry, Failure, RetryPolicy};
 use bot_core::{BoxError, Claim, DedupeStore, Expiry};
 use serde_json::{json, Value};
@@ -68,6 +69,9 @@ pub enum DynamoError {
         /// The first line of AWS's message.
         message: String,
     },
+    /// The HTTP client could not be built.
+    #[error("could not build the HTTP client for DynamoDB")]
+    Client(#[source] reqwest::Error),
     /// The answer could not be read.
     #[error("DynamoDB's answer to {operation} could not be read")]
     Unreadable {
@@ -150,7 +154,9 @@ impl DynamoDedupe {
             url: format!("{endpoint}/"),
             region,
             identity,
-            http: reqwest::Client::new(),
+            http: bot_core::http::client_builder(Duration::from_secs(10))
+                .build()
+                .map_err(|e| DynamoError::Client(e.without_url()))?,
             expiry: Expiry::default(),
             timeout: Duration::from_secs(2),
             retry: RetryPolicy {
@@ -296,12 +302,19 @@ impl DynamoDedupe {
                 e => Failure::Permanent(e.into()),
             })?;
         let status = response.status().as_u16();
-        let text = response.text().await.map_err(|e| {
-            Failure::transient(DynamoError::Unreadable {
-                operation,
-                source: e.without_url(),
-            })
-        })?;
+        let body = read_capped(response, DELIVERY_ANSWER_CAP)
+            .await
+            .map_err(|e| {
+                Failure::transient(DynamoError::Unreadable {
+                    operation,
+                    source: e.without_url(),
+                })
+            })?;
+        if body.truncated {
+            let why = format!("an answer larger than {DELIVERY_ANSWER_CAP} bytes");
+            return Err(Failure::Permanent(unexpected(operation, why)));
+        }
+        let text = String::from_utf8_lossy(&body.bytes);
         let answer = || -> Result<Value, DynamoError> {
             match text.trim() {
                 "" => Ok(Value::Null),

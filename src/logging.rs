@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use tracing_subscriber::filter::Targets;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
@@ -13,6 +13,7 @@ use crate::config::LogFormat;
 /// `RUST_LOG` is a list of `target=level` and `level` directives, e.g. `info` or
 /// `warn,bot_slack=debug` (`tracing_subscriber::filter::Targets`: no regex engine in the binary, no
 /// pattern to compile at a cold start). One it cannot read is reported and `default_filter` used.
+/// `lambda_runtime` never logs at TRACE, where it prints every event whole.
 pub(crate) fn init(format: LogFormat, default_filter: &str) {
     let (filter, unreadable) = filter(std::env::var("RUST_LOG").ok().as_deref(), default_filter);
     let builder = tracing_subscriber::fmt()
@@ -48,16 +49,44 @@ pub(crate) fn init(format: LogFormat, default_filter: &str) {
     }));
 }
 
+/// Targets whose TRACE lines print whole payloads: `lambda_runtime` logs every raw event it
+/// receives ("raw JSON event received from Lambda"), with its `response_url` and reply tokens.
+const PAYLOAD_TARGETS: &[&str] = &["lambda_runtime", "lambda_runtime_api_client"];
+
 /// The filter `RUST_LOG` names (`None`, or blank: `default_filter`), and why it was unreadable.
+/// Whatever it says, the [`PAYLOAD_TARGETS`] log at DEBUG at most.
 fn filter(rust_log: Option<&str>, default_filter: &str) -> (Targets, Option<String>) {
     let default = || default_filter.parse().unwrap_or_else(|_| Targets::new());
-    match rust_log.map(str::trim).filter(|v| !v.is_empty()) {
+    let (targets, unreadable) = match rust_log.map(str::trim).filter(|v| !v.is_empty()) {
         None => (default(), None),
         Some(value) => match value.parse::<Targets>() {
             Ok(targets) => (targets, None),
             Err(e) => (default(), Some(e.to_string())),
         },
+    };
+    (without_payloads(targets), unreadable)
+}
+
+/// `targets` with the [`PAYLOAD_TARGETS`] (and any target under them) held at DEBUG.
+fn without_payloads(targets: Targets) -> Targets {
+    let is_payload = |target: &str| PAYLOAD_TARGETS.iter().any(|p| target.starts_with(p));
+    let mut held = match targets.default_level() {
+        Some(level) => Targets::new().with_default(level),
+        None => Targets::new(),
+    };
+    for (target, level) in targets.iter() {
+        let level = match is_payload(target) {
+            true => level.min(LevelFilter::DEBUG),
+            false => level,
+        };
+        held = held.with_target(target, level);
     }
+    for target in PAYLOAD_TARGETS {
+        if held.would_enable(target, &tracing::Level::TRACE) {
+            held = held.with_target(*target, LevelFilter::DEBUG);
+        }
+    }
+    held
 }
 
 #[cfg(test)]
@@ -83,6 +112,34 @@ mod tests {
         let (targets, error) = filter(Some("  "), "warn");
         assert!(error.is_none());
         assert!(!targets.would_enable("ackbot", &Level::INFO));
+    }
+
+    #[test]
+    fn lambda_runtime_never_logs_payloads_whatever_rust_log_says() {
+        let raw_event = "lambda_runtime::layers::api_response";
+        for rust_log in [
+            "trace",
+            "lambda_runtime=trace",
+            "info,lambda_runtime::layers::api_response=trace",
+            "warn,lambda_runtime_api_client=trace",
+        ] {
+            let (targets, error) = filter(Some(rust_log), "info");
+            assert!(error.is_none(), "{rust_log}");
+            assert!(
+                !targets.would_enable(raw_event, &Level::TRACE),
+                "{rust_log}"
+            );
+            assert!(
+                !targets.would_enable("lambda_runtime_api_client", &Level::TRACE),
+                "{rust_log}"
+            );
+        }
+        let (targets, _) = filter(Some("trace"), "info");
+        assert!(targets.would_enable(raw_event, &Level::DEBUG));
+        assert!(targets.would_enable("bot_slack::client", &Level::TRACE));
+        let (targets, _) = filter(Some("warn,bot_slack=debug"), "info");
+        assert!(!targets.would_enable(raw_event, &Level::INFO));
+        assert!(targets.would_enable("bot_slack::client", &Level::DEBUG));
     }
 
     #[test]

@@ -8,7 +8,14 @@
 
 use std::collections::HashMap;
 
+use bot_core::http::read_capped;
+
 use crate::aws::{AwsError, SignedPost};
+
+/// How long the read of the secret may take.
+const SECRETS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The cap on Secrets Manager's answer: a secret holds at most 64 KiB, which JSON may escape.
+const SECRET_ANSWER_CAP: usize = 256 * 1024;
 
 /// The keys the JSON secret may hold.
 pub(crate) const SECRET_KEYS: [&str; 4] = [
@@ -28,6 +35,9 @@ pub enum SecretsError {
     /// The signed request could not be sent.
     #[error(transparent)]
     Aws(#[from] AwsError),
+    /// The HTTP client could not be built.
+    #[error("could not build the HTTP client for Secrets Manager")]
+    Client(#[source] reqwest::Error),
     /// The answer could not be read.
     #[error("Secrets Manager's answer could not be read")]
     Unreadable(#[source] reqwest::Error),
@@ -95,12 +105,15 @@ pub(crate) async fn load(
         body: body.into_bytes(),
         timeout: None,
     };
-    let response = request.send(&reqwest::Client::new(), &identity).await?;
+    let http = bot_core::http::client_builder(SECRETS_TIMEOUT)
+        .build()
+        .map_err(SecretsError::Client)?;
+    let response = request.send(&http, &identity).await?;
     let status = response.status();
-    let text = response
-        .text()
+    let body = read_capped(response, SECRET_ANSWER_CAP)
         .await
         .map_err(|e| SecretsError::Unreadable(e.without_url()))?;
+    let text = body.text();
     if !status.is_success() {
         return Err(SecretsError::Refused {
             status: status.as_u16(),

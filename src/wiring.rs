@@ -15,12 +15,34 @@ const MEMORY_KEYS: usize = 100_000;
 
 /// A worker for `dispatcher` with an adapter for every configured platform, and the idempotency
 /// store the configuration names.
+#[cfg(any(feature = "lambda", feature = "dev"))]
 pub(crate) fn worker(dispatcher: Dispatcher, config: &Config) -> Result<Worker, Error> {
+    build(dispatcher, config, false)
+}
+
+/// The worker of an edge listening on `addr`: on a loopback address (a developer's machine) it
+/// also posts Slack replies to `response_url`s on loopback addresses, where `ackbot send` and the
+/// inspector's Send listen for them.
+#[cfg(feature = "serve")]
+pub(crate) fn local_worker(
+    dispatcher: Dispatcher,
+    config: &Config,
+    addr: std::net::SocketAddr,
+) -> Result<Worker, Error> {
+    build(dispatcher, config, addr.ip().is_loopback())
+}
+
+fn build(
+    dispatcher: Dispatcher,
+    config: &Config,
+    loopback_response_urls: bool,
+) -> Result<Worker, Error> {
     let mut worker = Worker::new(dispatcher).with_dedupe(dedupe(&config.idempotency)?);
     if let Some(slack) = &config.slack {
         let mut settings = SlackConfig::new(slack.signing_secret.clone())
             .with_api_url(&slack.api_url)
-            .with_http_timeout(config.http_timeout);
+            .with_http_timeout(config.http_timeout)
+            .with_loopback_response_urls(loopback_response_urls);
         if let Some(token) = &slack.bot_token {
             settings = settings.with_bot_token(token.clone());
         }
@@ -33,6 +55,7 @@ pub(crate) fn worker(dispatcher: Dispatcher, config: &Config) -> Result<Worker, 
         )
         .with_api_url(&line.api_url)
         .with_reply_token_ttl_ms(line.reply_token_ttl_ms)
+        .with_max_event_age_ms(config.idempotency.expiry.completed_ms)
         .with_http_timeout(config.http_timeout);
         worker = worker.with_adapter(Arc::new(LineAdapter::new(settings)?));
     }

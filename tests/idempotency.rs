@@ -354,11 +354,18 @@ async fn a_missing_table_is_named() {
 // The real binary as Lambda workers sharing the table
 // ---------------------------------------------------------------------------------------------
 
-/// A Lambda worker using `table`, with its own Runtime API double, ready for events.
-async fn worker(moto: &Moto, table: &str, extra: &[(&str, &str)]) -> (Server, RuntimeApi) {
+/// A Lambda worker using `table` and the Slack stand-in `api`, with its own Runtime API double,
+/// ready for events.
+async fn worker(
+    moto: &Moto,
+    api: &MockServer,
+    table: &str,
+    extra: &[(&str, &str)],
+) -> (Server, RuntimeApi) {
     let runtime = RuntimeApi::start().await;
     let mut env = moto.env();
     env.push(("SLACK_SIGNING_SECRET", SECRET.into()));
+    env.push(("SLACK_API_URL", api.uri()));
     env.push(("ACKBOT_IDEMPOTENCY_TABLE", table.into()));
     let mut env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (*n, v.as_str())).collect();
     env.extend_from_slice(extra);
@@ -411,8 +418,8 @@ async fn two_workers_given_the_same_envelope_at_once_reply_once() {
     let moto = Moto::start().await;
     moto.create_table("shared").await;
     let api = common::slack::api().await;
-    let (_a, runtime_a) = worker(&moto, "shared", &[]).await;
-    let (_b, runtime_b) = worker(&moto, "shared", &[]).await;
+    let (_a, runtime_a) = worker(&moto, &api, "shared", &[]).await;
+    let (_b, runtime_b) = worker(&moto, &api, "shared", &[]).await;
 
     for round in 0..3 {
         let id = format!("twice{round}");
@@ -454,7 +461,7 @@ async fn a_claim_left_by_a_killed_worker_is_taken_up_after_its_expiry() {
     let short = [("ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS", "1500")];
     let envelope = slash_envelope(&api, "killed", "/wait 3", "req-killed");
 
-    let (a, runtime_a) = worker(&moto, "abandoned", &short).await;
+    let (a, runtime_a) = worker(&moto, &api, "abandoned", &short).await;
     runtime_a.invoke(envelope.clone());
     let deadline = Instant::now() + Duration::from_secs(10);
     let claim = loop {
@@ -472,7 +479,7 @@ async fn a_claim_left_by_a_killed_worker_is_taken_up_after_its_expiry() {
         .unwrap();
     drop(a); // killed mid-way through its 3 s handler: the claim stays, in progress
 
-    let (_b, runtime_b) = worker(&moto, "abandoned", &short).await;
+    let (_b, runtime_b) = worker(&moto, &api, "abandoned", &short).await;
     let invoked_at = now_ms();
     let early = runtime_b.invoke(envelope.clone());
     let early = answer(&runtime_b, &early, 20).await;
@@ -503,7 +510,7 @@ async fn a_completed_key_is_answered_as_a_duplicate() {
     let api = common::slack::api().await;
     let envelope = slash_envelope(&api, "done", "/echo done", "req-done");
 
-    let (_a, runtime_a) = worker(&moto, "completed", &[]).await;
+    let (_a, runtime_a) = worker(&moto, &api, "completed", &[]).await;
     let first = runtime_a.invoke(envelope.clone());
     assert_eq!(
         answer(&runtime_a, &first, 20).await,
@@ -518,7 +525,7 @@ async fn a_completed_key_is_answered_as_a_duplicate() {
     assert!(keys.iter().all(|k| k["status"]["S"] == "COMPLETED"));
 
     // Lambda runs the event again on a fresh worker, with nothing in its memory.
-    let (b, runtime_b) = worker(&moto, "completed", &[]).await;
+    let (b, runtime_b) = worker(&moto, &api, "completed", &[]).await;
     let again = runtime_b.invoke(envelope.clone());
     assert_eq!(
         answer(&runtime_b, &again, 20).await,

@@ -58,7 +58,10 @@ async fn processes_envelopes_and_reports_outcomes() {
     let runtime = RuntimeApi::start().await;
     let function = Server::lambda(
         &runtime.addr.to_string(),
-        &[("SLACK_SIGNING_SECRET", SECRET)],
+        &[
+            ("SLACK_SIGNING_SECRET", SECRET),
+            ("SLACK_API_URL", &api.uri()),
+        ],
     );
 
     let ok = runtime.invoke(slash_envelope(
@@ -154,7 +157,10 @@ async fn failing_platform_api_fails_the_invocation_for_lambda_to_retry() {
     let runtime = RuntimeApi::start().await;
     let _function = Server::lambda(
         &runtime.addr.to_string(),
-        &[("SLACK_SIGNING_SECRET", SECRET)],
+        &[
+            ("SLACK_SIGNING_SECRET", SECRET),
+            ("SLACK_API_URL", &api.uri()),
+        ],
     );
     let id = runtime.invoke(slash_envelope(&api, "down", "/ping", SECRET, now_ms()));
     let answer = runtime
@@ -222,6 +228,7 @@ async fn secrets_come_from_secrets_manager_when_an_arn_is_set() {
             ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
             ("AWS_SECRET_ACCESS_KEY", "not-a-real-key"),
             ("AWS_SESSION_TOKEN", "session-token"),
+            ("SLACK_API_URL", &api.uri()),
             // Ignored when the ARN is set: secrets never come from plain variables then.
             ("SLACK_SIGNING_SECRET", "an-old-plain-variable"),
         ],
@@ -300,7 +307,10 @@ async fn a_reply_the_platform_refuses_for_good_is_not_retried() {
     let runtime = RuntimeApi::start().await;
     let function = Server::lambda(
         &runtime.addr.to_string(),
-        &[("SLACK_SIGNING_SECRET", SECRET)],
+        &[
+            ("SLACK_SIGNING_SECRET", SECRET),
+            ("SLACK_API_URL", &api.uri()),
+        ],
     );
     let id = runtime.invoke(slash_envelope(&api, "expired", "/ping", SECRET, now_ms()));
     assert_eq!(

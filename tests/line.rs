@@ -361,7 +361,7 @@ async fn follow_event_reaches_its_handler() {
     let api = line_api(200, 200).await;
     let server = serve(&api, SECRET, &[]);
     let body = sample::webhook(json!([{
-        "type": "follow", "mode": "active", "timestamp": 1_700_000_000_000u64,
+        "type": "follow", "mode": "active", "timestamp": bot_core::now_ms(),
         "source": {"type": "user", "userId": USER}, "replyToken": "token-follow",
         "webhookEventId": sample::webhook_event_id(), "deliveryContext": {"isRedelivery": false},
         "follow": {"isUnblocked": false}

@@ -7,8 +7,10 @@
 //! line with `outcome` and `reason`); `/slack/events` and `/slack/interactions` are function-ack
 //! routes whose front door answers an unsigned request 401 at once and queues nothing.
 //!
-//! The table is printed (row, expected, observed); rows marked with a finding are known to fail
-//! and are reported without failing the test, until the finding is fixed.
+//! The table is printed (row, expected, observed); any row not as expected fails the test. After
+//! the tables: the inspector behind a proxy, its login and its memory under floods; duplicates
+//! that never show a signature; `response_url`s that are not Slack's, redirect or never end;
+//! and `lambda_runtime` at TRACE.
 
 mod common;
 
@@ -18,7 +20,7 @@ use bot_core::{now_ms, SecretString};
 use common::runtime::{Answer, RuntimeApi};
 use common::Server;
 use serde_json::{json, Value};
-use wiremock::matchers::method;
+use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SLACK_SECRET: &str = "sec-table-slack-signing-0f3e9a7c21b54d68";
@@ -186,6 +188,9 @@ enum Expect {
     FrontDoor(u16, &'static str),
     /// The edge refuses with this status before anything is queued, and logs this message.
     Refused(u16, &'static str),
+    /// Acknowledged 200; the reply is not delivered (`outcome: undeliverable`: not retried) with
+    /// a reason containing this.
+    Undeliverable(&'static str),
     /// Acknowledged 200; processed as a duplicate (`duplicates: 1`), no reply.
     Duplicate,
     /// Acknowledged 200; processed with nothing to do (`skipped: 1`), no reply.
@@ -201,6 +206,7 @@ impl Expect {
             Expect::Invalid(why) => format!("200, invalid: {why}"),
             Expect::FrontDoor(status, why) => format!("{status} at once: {why}"),
             Expect::Refused(status, why) => format!("{status}: {why}"),
+            Expect::Undeliverable(why) => format!("200, undeliverable: {why}"),
             Expect::Duplicate => "200, duplicates: 1, no reply".into(),
             Expect::Skipped => "200, skipped: 1, no reply".into(),
             Expect::Answered => "200, processed, answered (control)".into(),
@@ -258,6 +264,9 @@ impl Observed {
             }
             Expect::FrontDoor(status, why) => self.status == *status && reason(why) && quiet,
             Expect::Refused(status, why) => self.status == *status && reason(why) && quiet,
+            Expect::Undeliverable(why) => {
+                self.status == 200 && outcome("undeliverable") && reason(why) && self.lines == 1
+            }
             Expect::Duplicate => {
                 self.status == 200 && outcome("processed") && self.duplicates == 1 && quiet
             }
@@ -279,8 +288,6 @@ struct Row {
     name: &'static str,
     build: Build,
     expect: Expect,
-    /// A known weakness this row shows: reported, not failed, until it is fixed.
-    finding: Option<&'static str>,
 }
 
 fn row(
@@ -292,24 +299,21 @@ fn row(
         name,
         build: Box::new(build),
         expect,
-        finding: None,
     }
 }
 
-impl Row {
-    /// Marks a row with a known weakness: reported, not failed, until it is fixed. No row has
-    /// one now; the two this table found (a replay in upper-case hex, a repeated signature
-    /// header) are fixed.
-    #[allow(dead_code)]
-    fn finding(mut self, finding: &'static str) -> Self {
-        self.finding = Some(finding);
-        self
-    }
-}
-
-/// A stand-in of both platforms' APIs that answers every call with success.
+/// A stand-in of both platforms' APIs that answers every call with success, but a
+/// `response_url` under `/redirect/`, which redirects to a port nobody listens on.
 async fn stand_in() -> MockServer {
     let api = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path_regex("^/redirect/"))
+        .respond_with(
+            ResponseTemplate::new(307).insert_header("location", "http://127.0.0.1:9/stolen"),
+        )
+        .with_priority(1)
+        .mount(&api)
+        .await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(200).set_body_json(
             json!({"ok": true, "channel": "C1", "ts": "1.2", "sentMessages": [{"id": "1", "quoteToken": "q"}]}),
@@ -421,22 +425,19 @@ fn print_row(name: &str, expected: &str, observed: &str, verdict: &str) {
     eprintln!("| {name} | {expected} | {observed} | {verdict} |");
 }
 
-/// Prints the results, then fails on any row that did not come out as expected (rows with a
-/// known finding are printed only).
-fn report(title: &str, results: &[(String, String, String, bool, Option<&'static str>)]) {
+/// Prints the results, then fails on any row that did not come out as expected.
+fn report(title: &str, results: &[(String, String, String, bool)]) {
     eprintln!("\n{title}\n| row | expected | observed | result |\n|---|---|---|---|");
     let mut failed = Vec::new();
-    for (name, expected, observed, ok, finding) in results {
-        let verdict = match (ok, finding) {
-            (true, None) => "ok".to_string(),
-            (true, Some(_)) => "ok (the finding looks fixed: remove its mark)".to_string(),
-            (false, Some(finding)) => format!("KNOWN FINDING: {finding}"),
-            (false, None) => {
+    for (name, expected, observed, ok) in results {
+        let verdict = match ok {
+            true => "ok",
+            false => {
                 failed.push(name.clone());
-                "FAILED".to_string()
+                "FAILED"
             }
         };
-        print_row(name, expected, observed, &verdict);
+        print_row(name, expected, observed, verdict);
     }
     assert!(failed.is_empty(), "rows not as expected: {failed:?}");
 }
@@ -587,6 +588,31 @@ fn serve_rows() -> Vec<Row> {
                 vec![request, replay]
             },
         ),
+        row(
+            "a response_url at the cloud's metadata address",
+            Undeliverable("is not Slack's"),
+            move |_, now| {
+                let hook = "http://169.254.169.254/latest/meta-data/iam/security-credentials/x";
+                let body = bot_slack::sample::slash_command("/echo pay 10", hook);
+                vec![Request::slack(C, body, now)]
+            },
+        ),
+        row(
+            "a response_url that redirects (not followed)",
+            Undeliverable("Slack answered HTTP 307"),
+            move |api, now| {
+                let hook = format!("{}/redirect/T1/1/hook", api.uri());
+                let body = bot_slack::sample::slash_command("/echo pay 10", &hook);
+                vec![Request::slack(C, body, now)]
+            },
+        ),
+        row("a signed LINE event three days old", Skipped, |_, _| {
+            let three_days_ms = 3 * 24 * 60 * 60 * 1000;
+            let mut event =
+                bot_line::sample::text_event("echo old", USER, "r", "01HOLD", false, "active");
+            event["timestamp"] = json!(now_ms() - three_days_ms);
+            vec![Request::line(L, bot_line::sample::webhook(json!([event])))]
+        }),
         row(
             "signed `ssl_check=1` smuggling /echo",
             Skipped,
@@ -806,7 +832,7 @@ async fn hostile_webhooks_through_serve() {
         }
         let observed = observe(&server, &api, &requests, &row.expect).await;
         let ok = observed.matches(&row.expect);
-        if !ok && row.finding.is_none() {
+        if !ok {
             eprintln!(
                 "row failed: {}\n  expected {}\n  observed {observed:?}",
                 row.name,
@@ -818,7 +844,6 @@ async fn hostile_webhooks_through_serve() {
             row.expect.describe(),
             observed.describe(),
             ok,
-            row.finding,
         ));
     }
     report("`ackbot serve`", &results);
@@ -832,6 +857,8 @@ enum LambdaExpect {
     Rejected(&'static str),
     /// Answered with success; `outcome: no_route`.
     NoRoute,
+    /// Answered with success; processed with nothing to do (`skipped: 1`), no reply.
+    Skipped,
     /// The runtime cannot read the Envelope: an error answer and one log line with this in it.
     Undecodable(&'static str),
     /// A control row: answered with success, a reply sent.
@@ -843,6 +870,7 @@ impl LambdaExpect {
         match self {
             LambdaExpect::Rejected(why) => format!("success, rejected: {why}"),
             LambdaExpect::NoRoute => "success, no_route".into(),
+            LambdaExpect::Skipped => "success, skipped: 1, no reply".into(),
             LambdaExpect::Undecodable(why) => format!("error answer: {why}"),
             LambdaExpect::Answered => "success, processed, answered (control)".into(),
         }
@@ -856,7 +884,6 @@ struct LambdaRow {
     name: &'static str,
     build: LambdaBuild,
     expect: LambdaExpect,
-    finding: Option<&'static str>,
 }
 
 fn lambda_row(
@@ -868,7 +895,6 @@ fn lambda_row(
         name,
         build: Box::new(build),
         expect,
-        finding: None,
     }
 }
 
@@ -936,6 +962,19 @@ fn lambda_rows() -> Vec<LambdaRow> {
         let body = slash_command(api, id, "/echo hi");
         let headers = slack_headers(signed_at, body.as_bytes(), names);
         to_json(envelope(C, at_ms, id, body.as_bytes(), &headers))
+    };
+    let line_body = |at_ms: i64, id: &str, body: String| {
+        let headers = [
+            (
+                "Content-Type",
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (
+                "x-line-signature",
+                line_signature(LINE_SECRET, body.as_bytes()),
+            ),
+        ];
+        to_json(envelope(L, at_ms, id, body.as_bytes(), &headers))
     };
     let line = |at_ms: i64, id: &str, name: &str| {
         let body = line_text("echo hi");
@@ -1090,6 +1129,16 @@ fn lambda_rows() -> Vec<LambdaRow> {
             },
         ),
         lambda_row(
+            "a signed LINE event three days older than the receive time",
+            Skipped,
+            move |_, at, id| {
+                let mut event =
+                    bot_line::sample::text_event("echo old", USER, "r", id, false, "active");
+                event["timestamp"] = json!(at - 3 * 24 * 60 * 60 * 1000);
+                line_body(at, id, bot_line::sample::webhook(json!([event])))
+            },
+        ),
+        lambda_row(
             "a route in another case (`/SLACK/COMMANDS`)",
             NoRoute,
             move |api, at, id| {
@@ -1177,26 +1226,387 @@ async fn hostile_envelopes_to_the_lambda_worker() {
                             outcome == "rejected" && reason.contains(why) && replies == 0
                         }
                         LambdaExpect::NoRoute => outcome == "no_route" && replies == 0,
+                        LambdaExpect::Skipped => {
+                            outcome == "processed" && line["skipped"] == 1 && replies == 0
+                        }
                         _ => outcome == "processed" && replies >= 1,
                     };
                 (ok, format!("{answer_kind} {answer_text}, {outcome}{}{reason}; {replies} replies; {} log lines", if reason.is_empty() { "" } else { ": " }, lines.len()))
             }
         };
-        if !ok && row.finding.is_none() {
+        if !ok {
             eprintln!(
                 "row failed: {}\n  expected {}\n  observed {observed}",
                 row.name,
                 row.expect.describe()
             );
         }
-        results.push((
-            row.name.to_string(),
-            row.expect.describe(),
-            observed,
-            ok,
-            row.finding,
-        ));
+        results.push((row.name.to_string(), row.expect.describe(), observed, ok));
     }
     report("the Lambda worker (Runtime API double)", &results);
     assert_no_secret_logged(&function.logs(), &signatures);
+}
+
+// --- The inspector, duplicates, outbound calls and the runtime's own logs ---------------------
+
+/// `ackbot serve` on loopback with both platforms' APIs at `api`.
+fn serve(api: &MockServer) -> Server {
+    let api_url = api.uri();
+    let slack_api_url = format!("{api_url}/api");
+    Server::start(&[
+        ("SLACK_SIGNING_SECRET", SLACK_SECRET),
+        ("SLACK_BOT_TOKEN", SLACK_TOKEN),
+        ("SLACK_API_URL", &slack_api_url),
+        ("LINE_CHANNEL_SECRET", LINE_SECRET),
+        ("LINE_CHANNEL_ACCESS_TOKEN", LINE_TOKEN),
+        ("LINE_API_URL", &api_url),
+    ])
+}
+
+/// One printed row of a check: what it is, what it must be, what it was, whether it was.
+type Check = (String, String, String, bool);
+
+fn check(name: &str, expected: &str, observed: impl std::fmt::Display, ok: bool) -> Check {
+    (name.into(), expected.into(), observed.to_string(), ok)
+}
+
+#[tokio::test]
+async fn the_inspector_needs_its_token_behind_a_proxy_and_throttles_guesses() {
+    let api = stand_in().await;
+    let server = serve(&api);
+    let login = server.inspector_login().await;
+    let token = login
+        .split_once("?token=")
+        .map(|(_, t)| t.to_string())
+        .unwrap();
+    let response = Request::line("/line/webhook", line_text("echo stored"))
+        .send(&server.url)
+        .await;
+    let id = request_id(&response);
+    wait_outcome(&server, &id).await.expect("processed");
+    let calls_before = calls(&api).await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let port = server.url.rsplit(':').next().unwrap().to_string();
+    let mut checks = Vec::new();
+    // nginx's default `proxy_pass http://127.0.0.1:PORT;` sends the upstream's Host and no
+    // X-Forwarded-For; a TCP tunnel carries whatever Host its client wrote.
+    for (via, host) in [
+        ("nginx's default proxy_pass", format!("127.0.0.1:{port}")),
+        ("a TCP tunnel naming localhost", format!("localhost:{port}")),
+        (
+            "a tunnel naming its public host",
+            "bot.example.com".to_string(),
+        ),
+    ] {
+        for (what, method, path) in [
+            ("the page", "GET", "/_ackbot/".to_string()),
+            ("the event stream", "GET", "/_ackbot/events".to_string()),
+            (
+                "a stored webhook",
+                "GET",
+                format!("/_ackbot/api/webhooks/{id}"),
+            ),
+            (
+                "Replay",
+                "POST",
+                format!("/_ackbot/api/webhooks/{id}/replay"),
+            ),
+            ("Send", "POST", "/_ackbot/api/send".to_string()),
+        ] {
+            let mut request = match method {
+                "GET" => http.get(format!("{}{path}", server.url)),
+                _ => http
+                    .post(format!("{}{path}", server.url))
+                    .header("x-ackbot-inspector", "1")
+                    .json(&json!({"platform": "line", "text": "echo pwned"})),
+            };
+            request = request.header("host", &host).header("connection", "close");
+            let status = request.send().await.unwrap().status().as_u16();
+            checks.push(check(
+                &format!("{what} through {via}"),
+                "401",
+                status,
+                status == 401,
+            ));
+        }
+    }
+    let sent = calls(&api).await - calls_before;
+    checks.push(check(
+        "messages sent by those requests",
+        "0",
+        sent,
+        sent == 0,
+    ));
+    // The printed address logs the browser in and leaves the token out of the address bar.
+    let answer = http.get(&login).send().await.unwrap();
+    let location = answer
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string());
+    let cookie = answer
+        .headers()
+        .get("set-cookie")
+        .map(|c| c.to_str().unwrap().to_string());
+    let fine = answer.status() == 303
+        && location.as_deref() == Some("/_ackbot/")
+        && cookie.as_ref().is_some_and(|c| {
+            c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Max-Age=")
+        })
+        && !cookie.as_ref().unwrap().contains(&token);
+    checks.push(check(
+        "the printed address",
+        "303 to /_ackbot/, an expiring HttpOnly session cookie without the token",
+        format!("{} {location:?} {cookie:?}", answer.status()),
+        fine,
+    ));
+    // 2,000 guesses: five are answered, then the address waits, whatever it offers.
+    let mut statuses = std::collections::BTreeMap::new();
+    for n in 0..2_000 {
+        let status = http
+            .post(format!("{}/_ackbot/login", server.url))
+            .form(&[("token", format!("guess-{n:032}"))])
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        *statuses.entry(status).or_insert(0) += 1;
+    }
+    let right = http.get(&login).send().await.unwrap().status().as_u16();
+    checks.push(check(
+        "2,000 wrong tokens, then the right one",
+        "5 × 401, 1,995 × 429, then 429",
+        format!("{statuses:?}, then {right}"),
+        statuses.get(&401) == Some(&5) && statuses.get(&429) == Some(&1_995) && right == 429,
+    ));
+    report("the inspector", &checks);
+    let logs: Vec<String> = server.logs().iter().map(Value::to_string).collect();
+    let printed = logs.iter().filter(|l| l.contains(&token)).count();
+    assert_eq!(
+        printed, 1,
+        "the token is printed once, on standard output, never logged"
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_never_shows_its_signature() {
+    let api = stand_in().await;
+    let server = serve(&api);
+    let login = server.inspector_login().await;
+    let token = login
+        .split_once("?token=")
+        .map(|(_, t)| t.to_string())
+        .unwrap();
+    let request = Request::slack(
+        "/slack/commands",
+        slash_command(&api, "dup", "/wait 1"),
+        now_ms() / 1000,
+    );
+    let signatures = request.computed_signatures();
+    // Sent again while the first is at work (in progress), and again once it is done.
+    let first = request_id(&request.send(&server.url).await);
+    let at_work = request_id(&request.send(&server.url).await);
+    let in_progress = wait_outcome(&server, &at_work).await.unwrap();
+    wait_outcome(&server, &first).await.unwrap();
+    let done = request_id(&request.send(&server.url).await);
+    let duplicate = wait_outcome(&server, &done).await.unwrap();
+    let mut checks = vec![
+        check(
+            "sent again while the first is at work",
+            "in_progress, keyed by a hash",
+            &in_progress,
+            in_progress["outcome"] == "in_progress"
+                && field(&in_progress, "reason").is_some_and(|r| r.contains("slack:replay:")),
+        ),
+        check(
+            "sent again once it is done",
+            "processed, duplicates: 1",
+            &duplicate,
+            duplicate["duplicates"] == 1,
+        ),
+    ];
+    let http = reqwest::Client::new();
+    let mut shown = String::new();
+    for id in [&first, &at_work, &done] {
+        let detail = http
+            .get(format!("{}/_ackbot/api/webhooks/{id}", server.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        shown.push_str(&detail.text().await.unwrap());
+    }
+    let keys = shown.matches("slack:replay:").count();
+    let leaked = signatures.iter().any(|s| shown.contains(s.as_str()));
+    checks.push(check(
+        "the inspector's details of all three",
+        "the key's hash, never the signature",
+        format!("{keys} keys shown, signature shown: {leaked}"),
+        keys >= 1 && !leaked,
+    ));
+    report("duplicates", &checks);
+    assert_no_secret_logged(&server.logs(), &signatures);
+}
+
+#[tokio::test]
+async fn a_response_url_that_never_stops_answering_is_read_no_further_than_the_cap() {
+    let api = stand_in().await;
+    let server = serve(&api);
+    let endless = bot_core::testing::EndlessServer::start("HTTP/1.1 200 OK");
+    let hook = format!("{}/commands/T1/1/secret-path", endless.url);
+    let body = bot_slack::sample::slash_command("/echo hi", &hook);
+    let request = Request::slack("/slack/commands", body, now_ms() / 1000);
+    let id = request_id(&request.send(&server.url).await);
+    let line = wait_outcome(&server, &id).await.unwrap();
+    let written = endless.written();
+    let (_, peak) = server.memory();
+    report(
+        "a response_url answering without end",
+        &[
+            check(
+                "the reply",
+                "processed (the 200 came)",
+                &line["outcome"],
+                line["outcome"] == "processed",
+            ),
+            check(
+                "what the target could write before ackbot hung up",
+                "well under 64 MiB",
+                format!("{written} B"),
+                written < 32 * 1024 * 1024,
+            ),
+            check(
+                "the edge's peak memory",
+                "under 100 MiB",
+                format!("{} MiB", peak >> 20),
+                peak < 100 << 20,
+            ),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn unsigned_floods_with_a_stalled_inspector_page_keep_memory_flat() {
+    let api = stand_in().await;
+    let server = serve(&api);
+    let login = server.inspector_login().await;
+    let token = login
+        .split_once("?token=")
+        .map(|(_, t)| t.to_string())
+        .unwrap();
+    // A page that follows the live stream and never reads it.
+    let stalled = reqwest::Client::new()
+        .get(format!("{}/_ackbot/events", server.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stalled.status(), 200);
+    let (before, _) = server.memory();
+    let text = "A".repeat(1024 * 1024 - 300);
+    const FLOOD: u64 = 150;
+    for n in 0..FLOOD {
+        let body = json!({"destination": "U1", "events": [{"type": "message",
+            "message": {"type": "text", "text": text}}]});
+        let mut request = Request::new("/line/webhook", "application/json", body.to_string())
+            .header("X-Line-Signature", "bm90LWEtc2lnbmF0dXJl");
+        if n % 2 == 0 {
+            request = request.header("X-Padding", "h".repeat(370 * 1024));
+        }
+        assert_eq!(request.send(&server.url).await.status(), 200);
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while server.health().await["outcomes"]["rejected"].as_u64() < Some(FLOOD) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the workers did not finish"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (after, peak) = server.memory();
+    drop(stalled);
+    report(
+        "150 unsigned 1 MB posts (half with 370 KB of headers), a page stalled on the stream",
+        &[check(
+            "the edge's memory",
+            "peak under 120 MiB (the inspector's budget is 16 MiB)",
+            format!(
+                "{} → {} MiB, peak {} MiB",
+                before >> 20,
+                after >> 20,
+                peak >> 20
+            ),
+            peak < 120 << 20,
+        )],
+    );
+}
+
+#[tokio::test]
+async fn lambda_runtime_at_trace_never_logs_a_payload() {
+    let api = stand_in().await;
+    let runtime = RuntimeApi::start().await;
+    let api_url = api.uri();
+    let slack_api_url = format!("{api_url}/api");
+    let function = Server::lambda(
+        &runtime.addr.to_string(),
+        &[
+            ("SLACK_SIGNING_SECRET", SLACK_SECRET),
+            ("SLACK_API_URL", &slack_api_url),
+            ("LINE_CHANNEL_SECRET", LINE_SECRET),
+            ("LINE_CHANNEL_ACCESS_TOKEN", LINE_TOKEN),
+            ("LINE_API_URL", &api_url),
+            ("RUST_LOG", "trace"),
+        ],
+    );
+    let at = now_ms();
+    let body = slash_command(&api, "trace-hook-secret", "/echo hi");
+    let slack = envelope(
+        "/slack/commands",
+        at,
+        "trace-slack",
+        body.as_bytes(),
+        &slack_headers(at / 1000, body.as_bytes(), SLACK_NAMES),
+    );
+    let line_body = line_text("echo hi");
+    let reply_token: Value = serde_json::from_str(&line_body).unwrap();
+    let reply_token = reply_token["events"][0]["replyToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let line = envelope(
+        "/line/webhook",
+        at,
+        "trace-line",
+        line_body.as_bytes(),
+        &[(
+            "x-line-signature",
+            line_signature(LINE_SECRET, line_body.as_bytes()),
+        )],
+    );
+    for envelope in [slack, line] {
+        let invocation = runtime.invoke(to_json(envelope));
+        let answer = runtime.answer(&invocation, Duration::from_secs(30)).await;
+        assert!(matches!(answer, Some(Answer::Success(_))), "{answer:?}");
+    }
+    let logs: Vec<String> = function.logs().iter().map(Value::to_string).collect();
+    let traced = logs.iter().filter(|l| l.contains("\"TRACE\"")).count();
+    let leaked: Vec<&String> = (logs.iter())
+        .filter(|l| l.contains("trace-hook-secret") || l.contains(&reply_token))
+        .collect();
+    report(
+        "the Lambda worker with RUST_LOG=trace",
+        &[check(
+            "lines holding a response_url's path or a reply token",
+            "none (lambda_runtime held at DEBUG)",
+            format!(
+                "{} of {} lines ({traced} at TRACE)",
+                leaked.len(),
+                logs.len()
+            ),
+            leaked.is_empty() && traced > 0,
+        )],
+    );
 }

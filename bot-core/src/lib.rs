@@ -41,6 +41,7 @@ mod error;
 mod extensions;
 mod extract;
 mod handler;
+pub mod http;
 mod platform;
 mod reply;
 pub mod retry;

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use bot_core::SecretString;
+use bot_core::{ExposeSecret, SecretString};
 
 use super::{number, required_secret, ConfigError};
 
@@ -82,12 +82,33 @@ impl EdgeSettings {
             ),
             function_ack_routes: function_ack_routes(lookup)?,
             inspect: switch(lookup, "ACKBOT_INSPECT", true)?,
-            inspect_token: match lookup("ACKBOT_INSPECT_TOKEN") {
-                None => None,
-                Some(token) => Some(required_secret("ACKBOT_INSPECT_TOKEN", token)?),
-            },
+            inspect_token: inspect_token(lookup)?,
         })
     }
+}
+
+/// The fewest characters `ACKBOT_INSPECT_TOKEN` may have: it guards Replay, which sends real
+/// messages with the platforms' tokens.
+pub(crate) const MIN_INSPECT_TOKEN_CHARS: usize = 32;
+
+/// `ACKBOT_INSPECT_TOKEN`, when set: not blank, and at least [`MIN_INSPECT_TOKEN_CHARS`] long.
+fn inspect_token(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<SecretString>, ConfigError> {
+    let Some(token) = lookup("ACKBOT_INSPECT_TOKEN") else {
+        return Ok(None);
+    };
+    let name = "ACKBOT_INSPECT_TOKEN";
+    let token = required_secret(name, token)?;
+    let chars = token.expose_secret().trim().chars().count();
+    if chars < MIN_INSPECT_TOKEN_CHARS {
+        return Err(ConfigError::ShortSecret {
+            name,
+            chars,
+            min: MIN_INSPECT_TOKEN_CHARS,
+        });
+    }
+    Ok(Some(token))
 }
 
 #[cfg(feature = "serve")]
@@ -141,7 +162,6 @@ fn switch(
 #[cfg(test)]
 mod tests {
     use super::super::tests::config;
-    use super::*;
 
     #[test]
     fn the_inspector_is_on_by_default_and_its_token_cannot_be_blank() {
@@ -158,7 +178,16 @@ mod tests {
             "{wrong}"
         );
         assert!(edge(&[("ACKBOT_INSPECT_TOKEN", "  ")]).is_err());
-        let token = edge(&[("ACKBOT_INSPECT_TOKEN", "t0ken")])
+        let short = "t0ken-of-31-characters-00000000";
+        let error = edge(&[("ACKBOT_INSPECT_TOKEN", short)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("ACKBOT_INSPECT_TOKEN has 31 characters") && !error.contains(short),
+            "{error}"
+        );
+        let long = "t0ken-of-32-characters-000000000";
+        let token = edge(&[("ACKBOT_INSPECT_TOKEN", long)])
             .unwrap()
             .inspect_token;
         assert!(token.is_some_and(|t| !format!("{t:?}").contains("t0ken")));

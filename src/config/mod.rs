@@ -10,7 +10,9 @@ use std::time::Duration;
 use bot_core::{is_blank, SecretString};
 
 #[cfg(feature = "serve")]
-pub(crate) use edge::{EdgeSettings, DEFAULT_FUNCTION_ACK_ROUTES};
+pub(crate) use edge::EdgeSettings;
+#[cfg(feature = "dev")]
+pub(crate) use edge::DEFAULT_FUNCTION_ACK_ROUTES;
 pub(crate) use idempotency::IdempotencySettings;
 
 /// The default Slack Web API base URL.
@@ -33,6 +35,19 @@ pub enum ConfigError {
     EmptySecret {
         /// The variable.
         name: &'static str,
+    },
+    /// A secret is too short to resist guessing; its length is told, never its value.
+    #[error(
+        "{name} has {chars} characters: it must have at least {min} (make one with \
+         `openssl rand -hex 32`)"
+    )]
+    ShortSecret {
+        /// The variable.
+        name: &'static str,
+        /// How many characters it has.
+        chars: usize,
+        /// How many it needs.
+        min: usize,
     },
     /// LINE is half configured.
     #[error(

@@ -133,10 +133,10 @@ pub(crate) async fn run(
         }
     }
     println!("{passed} of {total} samples behaved as expected.");
-    match (inspect, &edge.inspector_url) {
-        (true, Some(url)) => {
+    match (inspect, &edge.inspector_login) {
+        (true, Some(login)) => {
             println!("\nThe inspector shows each sample's life, live, with Replay and Send:");
-            println!("  {url}");
+            println!("inspector: {login}");
             println!("Open it in a browser; Ctrl-C stops the demo.");
             edge.stop_after(crate::serve::shutdown_signal(), Duration::from_secs(5))
                 .await?;

@@ -456,7 +456,9 @@ pub(super) fn settings(lookup: Lookup<'_>) -> Vec<Finding> {
         };
         findings.push(Finding::problem(SETTINGS, bot_core::chain(&error)));
         match error {
-            ConfigError::Invalid { name, .. } => left_out.push(name),
+            ConfigError::Invalid { name, .. } | ConfigError::ShortSecret { name, .. } => {
+                left_out.push(name)
+            }
             _ => break,
         }
     }
@@ -688,6 +690,24 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("ACKBOT_LINE_REPLY_TOKEN_TTL_MS"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_short_inspector_token_is_a_problem_told_by_its_length() {
+        let short = "inspector-token-of-31-characters";
+        let (d, text) = report(&[
+            ("SLACK_SIGNING_SECRET", SLACK_SECRET_OK),
+            ("ACKBOT_INSPECT_TOKEN", &short[1..]),
+            ("ACKBOT_WORKERS", "many"),
+        ])
+        .await;
+        assert_eq!(d.problems(), 2, "{text}");
+        assert!(
+            text.contains("ACKBOT_INSPECT_TOKEN has 31 characters: it must have at least 32"),
+            "{text}"
+        );
+        assert!(!text.contains(&short[1..]), "{text}");
+        assert!(text.contains("ACKBOT_WORKERS"), "{text}");
     }
 
     #[test]

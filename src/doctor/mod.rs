@@ -265,9 +265,7 @@ pub(crate) async fn run(offline: bool) -> Result<bool, Error> {
     let http = match offline {
         true => None,
         false => Some(
-            reqwest::Client::builder()
-                .timeout(ONLINE_TIMEOUT)
-                .user_agent(concat!("ackbot-doctor/", env!("CARGO_PKG_VERSION")))
+            bot_core::http::client_builder(ONLINE_TIMEOUT)
                 .build()
                 .map_err(std::io::Error::other)?,
         ),

@@ -38,6 +38,14 @@ struct AuthTest {
     user: Option<String>,
 }
 
+/// The answer's body as `T`, read up to a cap (a platform's answer here is a few hundred bytes).
+async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, ()> {
+    let body = bot_core::http::read_capped(response, bot_core::http::DELIVERY_ANSWER_CAP)
+        .await
+        .map_err(drop)?;
+    serde_json::from_slice(&body.bytes).map_err(drop)
+}
+
 /// Asks LINE who the channel access token belongs to.
 pub(super) async fn line(http: &reqwest::Client, target: &Target) -> Finding {
     let response = match http
@@ -51,7 +59,7 @@ pub(super) async fn line(http: &reqwest::Client, target: &Target) -> Finding {
     };
     let status = response.status();
     match status.as_u16() {
-        200 => match response.json::<BotInfo>().await {
+        200 => match json::<BotInfo>(response).await {
             Ok(bot) => Finding::ok(
                 LINE_TOKEN,
                 format!(
@@ -76,7 +84,7 @@ pub(super) async fn line(http: &reqwest::Client, target: &Target) -> Finding {
             "could not check: LINE is limiting requests (429); try again in a minute",
         ),
         _ => {
-            let said = match response.json::<LineError>().await {
+            let said = match json::<LineError>(response).await {
                 Ok(error) => format!(": {}", error.message),
                 Err(_) => String::new(),
             };
@@ -113,7 +121,7 @@ pub(super) async fn slack(http: &reqwest::Client, target: &Target) -> Finding {
             format!("could not check: Slack answered {status} ({not_the_web_api})"),
         );
     }
-    match response.json::<AuthTest>().await {
+    match json::<AuthTest>(response).await {
         Ok(AuthTest {
             ok: true,
             team,

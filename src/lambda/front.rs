@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use base64::Engine as _;
+use bot_core::http::{read_capped, DELIVERY_ANSWER_CAP};
 use bot_core::{Envelope, Headers, Worker};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -134,8 +135,7 @@ impl WorkerInvoker {
                 _ => "the front door cannot sign requests",
             })
         })?;
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(2))
+        let http = bot_core::http::client_builder(Duration::from_secs(2))
             .build()
             .map_err(|e| crate::Error::Io(std::io::Error::other(e)))?;
         Ok(Self {
@@ -170,7 +170,10 @@ impl WorkerInvoker {
         if status.as_u16() == 202 {
             return Ok(());
         }
-        let message = response.text().await.unwrap_or_default();
+        let message = match read_capped(response, DELIVERY_ANSWER_CAP).await {
+            Ok(body) => body.text(),
+            Err(_) => String::new(),
+        };
         Err(HandOnError::Refused {
             status: status.as_u16(),
             message: message.chars().take(300).collect(),

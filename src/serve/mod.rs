@@ -23,9 +23,9 @@ pub(crate) struct Running {
     /// The address the edge listens on (the demo posts its samples there).
     #[cfg_attr(not(feature = "dev"), allow(dead_code))]
     pub(crate) addr: SocketAddr,
-    /// The inspector's page, when it is on.
+    /// The inspector's page with its token (the line printed at start), when it is on.
     #[cfg_attr(not(feature = "dev"), allow(dead_code))]
-    pub(crate) inspector_url: Option<String>,
+    pub(crate) inspector_login: Option<String>,
     pool: Pool,
     stop: oneshot::Sender<()>,
     /// Tells the inspector's event streams to end, so the graceful shutdown is not held open.
@@ -50,8 +50,8 @@ pub(crate) async fn start(
     #[cfg(feature = "dev")]
     let (worker, inspected) = match inspector::access(config, addr) {
         Some(access) => {
-            use inspector::history::{History, BODY_BUDGET, CAPACITY};
-            let history = std::sync::Arc::new(History::new(CAPACITY, BODY_BUDGET));
+            use inspector::history::{History, BUDGET, CAPACITY};
+            let history = std::sync::Arc::new(History::new(CAPACITY, BUDGET));
             (
                 worker.with_observer(history.observer()),
                 Some((access, history)),
@@ -64,19 +64,21 @@ pub(crate) async fn start(
     let front = worker.clone();
     let pool = Pool::start(worker, config.edge.workers, config.edge.queue_capacity);
     #[cfg(feature = "dev")]
-    let (app, inspector_url) = match inspected {
+    let (app, inspector_login) = match inspected {
         Some((access, history)) => {
             let inspector =
                 inspector::Inspector::new(access, config, addr, history, pool.queue(), closed);
             let inspector = std::sync::Arc::new(inspector);
             let url = inspector.url();
+            tracing::info!(%url, "the inspector shows every webhook live at {url} (its address with the token is on standard output)");
+            let login = inspector.login_line();
             let app = edge::app_with_inspector(pool.queue(), front, config, inspector);
-            (app, Some(url))
+            (app, Some(login))
         }
         None => (edge::app(pool.queue(), front, config), None),
     };
     #[cfg(not(feature = "dev"))]
-    let (app, inspector_url) = (edge::app(pool.queue(), front, config), None);
+    let (app, inspector_login) = (edge::app(pool.queue(), front, config), None);
     let (stop, stopped) = oneshot::channel::<()>();
     // An ack is one small write: without TCP_NODELAY, Nagle's algorithm holds it back while an
     // earlier segment waits for its ACK, which doubled the ack latency under load (`make bench`).
@@ -100,12 +102,9 @@ pub(crate) async fn start(
         tracing::warn!("no platform is configured (set SLACK_SIGNING_SECRET or LINE_CHANNEL_SECRET): every webhook route answers 404");
     }
     tracing::info!(%addr, ?platforms, workers = config.edge.workers, queue = config.edge.queue_capacity, "listening on http://{addr}");
-    if let Some(url) = &inspector_url {
-        tracing::info!(%url, "the inspector shows every webhook live at {url}");
-    }
     Ok(Running {
         addr,
-        inspector_url,
+        inspector_login,
         pool,
         stop,
         closing,
@@ -144,10 +143,14 @@ impl Running {
     }
 }
 
-/// `ackbot serve`: serves until SIGTERM or Ctrl-C, then drains.
+/// `ackbot serve`: serves until SIGTERM or Ctrl-C, then drains. The inspector's address with its
+/// token goes to standard output, as one line, never to the log.
 pub(crate) async fn run(config: &Config, worker: Worker, addr: SocketAddr) -> Result<(), Error> {
-    start(config, worker, addr)
-        .await?
+    let running = start(config, worker, addr).await?;
+    if let Some(login) = &running.inspector_login {
+        println!("inspector: {login}");
+    }
+    running
         .stop_after(shutdown_signal(), config.edge.drain_timeout)
         .await
         .map(drop)

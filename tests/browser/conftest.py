@@ -62,10 +62,22 @@ class Server:
     proc: subprocess.Popen
     stderr_path: Path
     secrets: dict = field(default_factory=dict)
+    # The inspector's address with its fresh token, as `serve` printed it on standard output.
+    login: str = ""
 
     @property
     def page(self) -> str:
         return self.url + "/_ackbot/"
+
+    @property
+    def token(self) -> str:
+        return self.login.split("?token=", 1)[1]
+
+    def session(self) -> requests.Session:
+        """A session that holds the inspector's token, as a script would."""
+        session = http()
+        session.headers["Authorization"] = f"Bearer {self.token}"
+        return session
 
     def stderr(self, tail: int = 8000) -> str:
         try:
@@ -142,8 +154,11 @@ def server(line_fake, tmp_path_factory):
     while True:
         if proc.poll() is not None:
             pytest.fail(f"ackbot serve exited {proc.returncode}:\n{running.stderr()}")
+        printed = (home / "serve.stdout").read_text(errors="replace").splitlines()
+        login = next((line[len("inspector: "):] for line in printed if line.startswith("inspector: ")), "")
         try:
-            if session.get(url + "/healthz", timeout=1).json().get("status") == "ok":
+            if login and session.get(url + "/healthz", timeout=1).json().get("status") == "ok":
+                running.login = login
                 break
         except (requests.RequestException, ValueError):
             pass

@@ -80,7 +80,8 @@ def stage_text(row, kind):
 
 
 def open_page(driver, server):
-    driver.get(server.page)
+    """Opens the page as a developer does: the address `ackbot serve` printed, with its token."""
+    driver.get(server.login)
     wait(
         driver,
         lambda d: d.find_element(By.ID, "conn").get_attribute("data-state") == "live",
@@ -208,6 +209,26 @@ def processed_with_reply(driver, predicate, reply, message):
 # ---- tests --------------------------------------------------------------------------------------
 
 
+def test_without_its_token_the_page_is_a_login_form_and_the_printed_address_logs_in(driver, server):
+    driver.delete_all_cookies()
+    driver.get(server.page)
+    form = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=login-form]"))
+    assert "Open the address" in form.text
+    assert not driver.find_elements(By.ID, "conn"), "no part of the page without the token"
+    driver.find_element(By.ID, "token").send_keys("a wrong guess")
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=login-form] button").click()
+    wait(driver, lambda d: "not right" in d.find_element(By.CSS_SELECTOR, "[data-testid=login-message]").text)
+    open_page(driver, server)
+    assert driver.current_url == server.page, "the token left the address bar"
+    cookies = {c["name"]: c for c in driver.get_cookies()}
+    session = cookies["ackbot_inspector"]
+    assert session["httpOnly"] and session["sameSite"] == "Strict", session
+    assert server.token not in session["value"]
+    # The console's 401s above were asked for: read them, so the next test sees a clean console.
+    expected = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert all("401 (Unauthorized)" in m for m in expected), expected
+
+
 def test_the_page_loads_live_under_its_content_security_policy(driver, server):
     open_page(driver, server)
     assert driver.title == "ackbot inspector"
@@ -220,7 +241,7 @@ def test_the_page_loads_live_under_its_content_security_policy(driver, server):
         "line",
     }
 
-    session = http()
+    session = server.session()
     page = session.get(server.page, timeout=5)
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
@@ -358,14 +379,18 @@ def test_no_secret_reaches_the_page_the_stream_or_the_api(driver, server, line_f
     ]
     for row in done:
         open_detail(driver, row["id"])
-    forbidden = {**server.secrets, **{f"signature {i}": s for i, s in enumerate(sent)}}
+    forbidden = {
+        **server.secrets,
+        "the inspector's token": server.token,
+        **{f"signature {i}": s for i, s in enumerate(sent)},
+    }
 
     def leaks(text):
         return [name for name, value in forbidden.items() if value in text]
 
     assert not leaks(driver.page_source), leaks(driver.page_source)
 
-    session = http()
+    session = server.session()
     stream = b""
     with session.get(server.page + "events", stream=True, timeout=(3, 1)) as answer:
         assert answer.headers["content-type"].startswith("text/event-stream")
@@ -406,7 +431,7 @@ def test_screenshot(driver, server, line_fake):
     post_line(server, line_text("echo bonjour from LINE"), server.secrets["LINE_CHANNEL_SECRET"])
     first = send_form(driver, "slack", "/echo hello from the inspector")
     processed_with_reply(driver, lambda r: r["id"] == first, "hello from the inspector", "to replay")
-    answer = http().post(
+    answer = server.session().post(
         f"{server.page}api/webhooks/{first}/replay", headers={"x-ackbot-inspector": "1"}, timeout=5
     )
     assert answer.status_code == 202, answer.text

@@ -122,6 +122,30 @@ impl Server {
         }
     }
 
+    /// The inspector's address with its token, as `serve` printed it on standard output.
+    pub async fn inspector_login(&self) -> String {
+        let line = self
+            .wait_for_log(
+                |l| l.as_str().is_some_and(|s| s.starts_with("inspector: ")),
+                Duration::from_secs(10),
+            )
+            .await
+            .expect("serve prints the inspector's address");
+        line.as_str().unwrap()["inspector: ".len()..].to_string()
+    }
+
+    /// The process's resident memory now and at its peak, in bytes (`VmRSS`, `VmHWM`).
+    pub fn memory(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the process is running");
+        let field = |name: &str| -> u64 {
+            let line = status.lines().find(|l| l.starts_with(name)).unwrap();
+            let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+            kb * 1024
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
     /// Sends SIGTERM.
     pub fn terminate(&self) {
         let status = Command::new("kill")

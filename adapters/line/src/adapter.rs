@@ -25,6 +25,7 @@ pub struct LineAdapter {
     channel_secrets: Vec<SecretString>,
     client: Arc<LineClient>,
     reply_token_ttl_ms: i64,
+    max_event_age_ms: i64,
 }
 
 /// The body with its events still raw, so each keeps its JSON and one bad event spoils no other.
@@ -58,6 +59,7 @@ impl LineAdapter {
             channel_secrets,
             client: Arc::new(LineClient::new(&config)?),
             reply_token_ttl_ms: config.reply_token_ttl_ms,
+            max_event_age_ms: config.max_event_age_ms,
         })
     }
 
@@ -93,6 +95,20 @@ impl LineAdapter {
                 return Inbound::skip(format!("malformed LINE event: {e}"));
             }
         };
+        let age_ms = received_at_ms - event.timestamp;
+        if age_ms > self.max_event_age_ms {
+            // LINE's signature has no timestamp: only the event's own tells a replayed old event
+            // from a new one once its idempotency key is forgotten.
+            let (age_s, window_s) = (age_ms / 1000, self.max_event_age_ms / 1000);
+            tracing::warn!(
+                webhook_event_id = %event.webhook_event_id, age_s, window_s,
+                "stale LINE event skipped: older than the idempotency window"
+            );
+            return Inbound::skip(format!(
+                "stale LINE event: {age_s} s old when received, beyond the {window_s} s the \
+                 idempotency store remembers"
+            ));
+        }
         let command = match map_event(&event, raw) {
             Mapped::Command(command) => command,
             Mapped::Skip(reason) => return Inbound::skip(reason),

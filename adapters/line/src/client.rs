@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use bot_core::http::{read_capped, DATA_ANSWER_CAP, DELIVERY_ANSWER_CAP};
 use bot_core::retry::{parse_retry_after, retry, Failure, RetryPolicy};
 use bot_core::{chain, ExposeSecret, SecretString};
 use reqwest::header::RETRY_AFTER;
@@ -77,11 +78,18 @@ pub(crate) struct Answered {
 }
 
 impl Answered {
-    /// The body as text; an error if it could not be read.
+    /// The body as text, read up to [`DATA_ANSWER_CAP`]; an error if it could not be read, or
+    /// went on past the cap.
     pub(crate) async fn text(self) -> Result<(u16, String), ReplyError> {
         let status = self.response.status().as_u16();
-        match self.response.text().await {
-            Ok(text) => Ok((status, text)),
+        match read_capped(self.response, DATA_ANSWER_CAP).await {
+            Ok(body) if body.truncated => Err(ReplyError::InvalidResponse {
+                method: self.method,
+                endpoint: self.endpoint,
+                status,
+                reason: format!("the answer is larger than {DATA_ANSWER_CAP} bytes: not read"),
+            }),
+            Ok(body) => Ok((status, String::from_utf8_lossy(&body.bytes).into_owned())),
             Err(e) => Err(ReplyError::Network {
                 method: self.method,
                 endpoint: self.endpoint,
@@ -228,9 +236,7 @@ struct ErrorBody {
 impl LineClient {
     /// A client for `config`'s API URL and token.
     pub(crate) fn new(config: &LineConfig) -> Result<Self, ConfigError> {
-        let http = reqwest::Client::builder()
-            .timeout(config.http_timeout)
-            .user_agent(concat!("ackbot/", env!("CARGO_PKG_VERSION")))
+        let http = bot_core::http::client_builder(config.http_timeout)
             .build()
             .map_err(|e| ConfigError::HttpClient {
                 reason: e.to_string(),
@@ -441,7 +447,10 @@ impl LineClient {
     /// LINE's error message and details, with the token scrubbed should LINE ever echo it.
     async fn error_body(&self, response: Response) -> (String, Vec<ApiErrorDetail>) {
         let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+        let text = match read_capped(response, DELIVERY_ANSWER_CAP).await {
+            Ok(body) => body.text(),
+            Err(_) => String::new(),
+        };
         let (message, details) = match serde_json::from_str::<ErrorBody>(&text) {
             Ok(body) if !body.message.is_empty() => (body.message, body.details),
             _ if text.trim().is_empty() => (

@@ -27,6 +27,11 @@ pub struct LineConfig {
     /// The timeout of one HTTP request to the API (`ACKBOT_HTTP_TIMEOUT_MS`, 10 s by default); a
     /// request that takes longer is retried like a network error.
     pub http_timeout: Duration,
+    /// The oldest event accepted, by its `timestamp` against the gateway's receive time: the
+    /// time the idempotency store remembers a completed event (24 h by default). LINE's
+    /// signature has no timestamp, so an older signed event could be sent again once its key is
+    /// forgotten; it is skipped instead, and the store keeps keys at least this long.
+    pub max_event_age_ms: i64,
 }
 
 impl LineConfig {
@@ -45,6 +50,7 @@ impl LineConfig {
             retry: RetryPolicy::default(),
             reply_token_ttl_ms: DEFAULT_REPLY_TOKEN_TTL_MS,
             http_timeout: DEFAULT_HTTP_TIMEOUT,
+            max_event_age_ms: bot_core::Expiry::default().completed_ms,
         }
     }
 
@@ -69,6 +75,13 @@ impl LineConfig {
     /// Sets the timeout of one HTTP request to the API.
     pub fn with_http_timeout(mut self, timeout: Duration) -> Self {
         self.http_timeout = timeout;
+        self
+    }
+
+    /// Sets the oldest event accepted: how long the idempotency store remembers a completed
+    /// event ([`Expiry::completed_ms`](bot_core::Expiry::completed_ms)), no longer.
+    pub fn with_max_event_age_ms(mut self, max_age_ms: i64) -> Self {
+        self.max_event_age_ms = max_age_ms;
         self
     }
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use bot_core::retry::RetryPolicy;
 use bot_core::testing::RECEIVED_AT_MS;
 use bot_core::{DeliveryError, Reply, Work};
-use bot_line::{conversation_retry_key, retry_key, utf16_len, LineAdapter, LineConfig, ReplyError};
+use bot_line::{conversation_retry_key, retry_key, utf16_len, LineAdapter, ReplyError};
 use common::{adapter, one_work, TOKEN};
 use line_bot_sdk_rust::line_messaging_api::models::{
     Message, PushMessageRequest, ReplyMessageRequest, ShowLoadingAnimationRequest,
@@ -160,12 +160,8 @@ async fn token_age_is_judged_against_the_configured_ttl() {
     let server = MockServer::start().await;
     mount(&server, REPLY, ok()).await;
     mount(&server, PUSH, ok()).await;
-    let adapter = LineAdapter::new(
-        LineConfig::new(common::SECRET, TOKEN)
-            .with_api_url(server.uri())
-            .with_reply_token_ttl_ms(10_000),
-    )
-    .unwrap();
+    let adapter =
+        LineAdapter::new(common::config(&server.uri()).with_reply_token_ttl_ms(10_000)).unwrap();
     let work = one_work(&adapter, USER_TEXT);
     work.delivery
         .deliver(vec![Reply::text("a")], RECEIVED_AT_MS + 9_999)
@@ -378,8 +374,7 @@ async fn an_answer_slower_than_the_configured_timeout_is_a_network_error() {
     let server = MockServer::start().await;
     mount(&server, PUSH, ok().set_delay(Duration::from_secs(2))).await;
     let adapter = LineAdapter::new(
-        LineConfig::new(common::SECRET, TOKEN)
-            .with_api_url(server.uri())
+        common::config(&server.uri())
             .with_retry(RetryPolicy::fixed(2, Duration::from_millis(5)))
             .with_http_timeout(Duration::from_millis(200)),
     )
@@ -712,8 +707,7 @@ async fn timeouts_are_retried() {
         .await;
     mount(&server, PUSH, ok()).await;
     let adapter = LineAdapter::new(
-        LineConfig::new(common::SECRET, TOKEN)
-            .with_api_url(server.uri())
+        common::config(&server.uri())
             .with_retry(RetryPolicy::fixed(3, Duration::from_millis(5)))
             .with_http_timeout(Duration::from_millis(200)),
     )

@@ -242,9 +242,9 @@ fn unknown_event_type_is_skipped_with_its_name() {
 #[test]
 fn a_malformed_event_is_skipped_and_the_others_still_work() {
     let body = r#"{"destination":"U1","events":[
-        {"type":"postback","mode":"active","timestamp":1,"webhookEventId":"bad",
+        {"type":"postback","mode":"active","timestamp":1699999990000,"webhookEventId":"bad",
          "deliveryContext":{"isRedelivery":false},"source":{"type":"user","userId":"U1"}},
-        {"type":"message","mode":"active","timestamp":1,"webhookEventId":"good",
+        {"type":"message","mode":"active","timestamp":1699999990000,"webhookEventId":"good",
          "deliveryContext":{"isRedelivery":false},"replyToken":"r",
          "source":{"type":"user","userId":"U1"},
          "message":{"type":"text","id":"1","text":"ping","quoteToken":"q"}}]}"#;
@@ -292,4 +292,45 @@ fn config_errors_name_the_variable() {
         .err()
         .unwrap();
     assert!(err.to_string().contains("LINE_API_URL"), "{err}");
+}
+
+/// A text event sent `age_ms` before the receipt time, signed.
+fn event_sent_before_receipt(age_ms: i64) -> bot_core::Envelope {
+    let body = serde_json::json!({"destination": "U1", "events": [{
+        "type": "message", "mode": "active", "webhookEventId": format!("01H{age_ms}"),
+        "timestamp": bot_core::testing::RECEIVED_AT_MS - age_ms,
+        "deliveryContext": {"isRedelivery": false}, "replyToken": "r",
+        "source": {"type": "user", "userId": "U1"},
+        "message": {"type": "text", "id": "1", "text": "echo old", "quoteToken": "q"}}]});
+    signed(&body.to_string())
+}
+
+#[test]
+fn an_event_older_than_the_idempotency_window_is_skipped() {
+    // LINE's signature has no timestamp: a signed event three days old, sent again once its
+    // idempotency key is forgotten, would be answered again. The event's own timestamp says.
+    const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+    let adapter =
+        bot_line::LineAdapter::new(bot_line::LineConfig::new(common::SECRET, "t")).unwrap();
+    let old = adapter
+        .parse(&event_sent_before_receipt(3 * DAY_MS))
+        .unwrap();
+    let reason = skip_reason(old.into_iter().next().unwrap());
+    assert!(
+        reason.contains("stale LINE event: 259200 s old")
+            && reason.contains("86400 s the idempotency store remembers"),
+        "{reason}"
+    );
+    // Within the window (a redelivery an hour late, a clock a little ahead): work.
+    for age_ms in [DAY_MS - 1000, 60 * 60 * 1000, -5_000] {
+        let items = adapter.parse(&event_sent_before_receipt(age_ms)).unwrap();
+        assert!(matches!(&items[..], [Inbound::Work(_)]), "{age_ms}");
+    }
+    // The window is the store's retention: a week-long store accepts the three-day-old event.
+    let week = bot_line::LineConfig::new(common::SECRET, "t").with_max_event_age_ms(7 * DAY_MS);
+    let items = bot_line::LineAdapter::new(week)
+        .unwrap()
+        .parse(&event_sent_before_receipt(3 * DAY_MS))
+        .unwrap();
+    assert!(matches!(&items[..], [Inbound::Work(_)]));
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use bot_core::{is_blank, Adapter, BoxError, Envelope, Inbound, Platform, SecretString};
+use sha2::{Digest, Sha256};
 
 use crate::client::SlackClient;
 use crate::parsed::Parsed;
@@ -73,16 +74,12 @@ impl Adapter for SlackAdapter {
             INTERACTIONS_ROUTE => interactions::parse(&envelope.body)?,
             other => return Err(ParseError::UnknownRoute(other.to_string()).into()),
         };
-        // A slash command or an interaction carries no event id: its signature (over its
-        // timestamp and body) is its identity, so a valid request replayed within Slack's
-        // 5-minute window is answered once.
         let replay_key = match envelope.route.as_str() {
             EVENTS_ROUTE => None,
             _ => envelope
                 .headers
                 .get(crate::SIGNATURE_HEADER)
-                // Hex in either case verifies: the key must not tell the spellings apart.
-                .map(|signature| format!("slack:replay:{}", signature.trim().to_ascii_lowercase())),
+                .map(replay_key),
         };
         Ok(items
             .into_iter()
@@ -90,6 +87,17 @@ impl Adapter for SlackAdapter {
             .map(|item| item.into_inbound(&self.client))
             .collect())
     }
+}
+
+/// The idempotency key of a slash command or an interaction, which carry no event id: their
+/// signature (over the timestamp and body) is their identity, so a valid request replayed within
+/// Slack's 5-minute window is answered once. The key is a SHA-256 of the signature, never the
+/// signature itself: keys are logged, stored and shown, and a computed signature never is.
+fn replay_key(signature: &str) -> String {
+    // Hex in either case verifies: the key must not tell the spellings apart.
+    let signature = signature.trim().to_ascii_lowercase();
+    let digest = Sha256::digest(signature.as_bytes());
+    format!("slack:replay:{}", hex::encode(digest))
 }
 
 #[cfg(test)]
@@ -143,6 +151,19 @@ mod tests {
             error.downcast_ref::<crate::VerifyError>(),
             Some(&crate::VerifyError::Stale { skew_secs: 301 })
         );
+    }
+
+    #[test]
+    fn the_replay_key_is_a_hash_of_the_signature_in_either_case() {
+        let signature = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
+        let key = replay_key(signature);
+        assert!(key.starts_with("slack:replay:"), "{key}");
+        assert!(!key.contains("a2114d57b48eac39"), "{key}");
+        assert_eq!(
+            key,
+            replay_key(&signature.to_ascii_uppercase().replace("V0=", "v0="))
+        );
+        assert_ne!(key, replay_key("v0=0000"));
     }
 
     #[test]

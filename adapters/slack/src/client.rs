@@ -4,12 +4,14 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use bot_core::http::{read_capped, DATA_ANSWER_CAP, DELIVERY_ANSWER_CAP};
 use bot_core::retry::{parse_retry_after, retry, Failure, GaveUp, RetryPolicy};
 use bot_core::{is_blank, Call, ExposeSecret, Reply, SecretString, Visibility};
 use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use serde_json::{Map, Value};
 
+use crate::response_url::ResponseUrls;
 use crate::{ConfigError, ReplyError, SlackConfig};
 
 const MAX_MESSAGE_CHARS: usize = 200;
@@ -27,6 +29,7 @@ pub struct SlackClient {
     bot_token: Option<SecretString>,
     retry: RetryPolicy,
     timeout: Duration,
+    response_urls: ResponseUrls,
 }
 
 impl SlackClient {
@@ -35,9 +38,7 @@ impl SlackClient {
     pub fn new(config: &SlackConfig) -> Result<Self, ConfigError> {
         let api_url = config.api_url.trim().trim_end_matches('/').to_string();
         Url::parse(&api_url).map_err(|_| ConfigError::BadApiUrl(config.api_url.clone()))?;
-        let http = reqwest::Client::builder()
-            .timeout(config.http_timeout)
-            .user_agent(concat!("ackbot/", env!("CARGO_PKG_VERSION")))
+        let http = bot_core::http::client_builder(config.http_timeout)
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
         let bot_token = config.bot_token.clone().filter(|t| !is_blank(t));
@@ -46,6 +47,7 @@ impl SlackClient {
         }
         Ok(Self {
             http,
+            response_urls: ResponseUrls::new(&api_url, config.loopback_response_urls),
             api_url,
             bot_token,
             retry: config.retry.clone(),
@@ -53,8 +55,11 @@ impl SlackClient {
         })
     }
 
-    /// Posts `reply` to a slash command's or interaction's `response_url`.
+    /// Posts `reply` to a slash command's or interaction's `response_url`: one of Slack's
+    /// (`https://hooks.slack.com/…`) or on the host of the configured API; any other is refused
+    /// with [`ReplyError::InvalidCall`] and nothing is sent.
     pub async fn respond(&self, response_url: &str, reply: &Reply) -> Result<(), ReplyError> {
+        self.response_urls.check(response_url)?;
         let mut body = message(reply);
         let response_type = match reply.visibility {
             Visibility::Ephemeral => "ephemeral",
@@ -429,22 +434,32 @@ impl Request<'_> {
         let status = response.status();
         *seen = Some(status.as_u16());
         let retry_after = retry_after(response.headers());
-        let body = match response.bytes().await {
+        let cap = match self.endpoint {
+            Endpoint::ResponseUrl => DELIVERY_ANSWER_CAP,
+            Endpoint::WebApi(_) => DATA_ANSWER_CAP,
+        };
+        let body = match read_capped(response, cap).await {
             Ok(body) => body,
             Err(e) => {
                 let error = ReplyError::Network(self.redact(describe(e, timeout)));
                 return Err(Failure::transient(error));
             }
         };
-        let text = String::from_utf8_lossy(&body);
-        let json: Option<Value> = serde_json::from_slice(&body).ok();
+        if body.truncated && self.endpoint != Endpoint::ResponseUrl {
+            return Err(Failure::Permanent(ReplyError::Api {
+                status: status.as_u16(),
+                message: format!("the answer is larger than {cap} bytes: not read"),
+            }));
+        }
+        let text = body.text();
+        let json: Option<Value> = serde_json::from_slice(&body.bytes).ok();
         let slack_error = json
             .as_ref()
             .and_then(|v| v.get("error"))
             .and_then(Value::as_str);
         // Redacted before it is shortened: a cut through the token would leave its start.
         let message =
-            || shorten(&self.redact(slack_error.map_or_else(|| text.to_string(), str::to_string)));
+            || shorten(&self.redact(slack_error.map_or_else(|| text.clone(), str::to_string)));
         if status == StatusCode::TOO_MANY_REQUESTS {
             let error = ReplyError::RateLimited { retry_after };
             return Err(Failure::Transient { error, retry_after });

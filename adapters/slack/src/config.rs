@@ -23,6 +23,10 @@ pub struct SlackConfig {
     /// The timeout of one HTTP request to Slack (`ACKBOT_HTTP_TIMEOUT_MS`, 10 s by default); a
     /// request that takes longer is retried like a network error.
     pub http_timeout: Duration,
+    /// Whether replies may also go to `response_url`s on loopback addresses (a developer's
+    /// `ackbot serve` on 127.0.0.1, where `ackbot send` and the inspector listen for replies).
+    /// Otherwise only Slack's own (`https://hooks.slack.com/…`) and the API host's are used.
+    pub loopback_response_urls: bool,
 }
 
 impl SlackConfig {
@@ -34,6 +38,7 @@ impl SlackConfig {
             api_url: DEFAULT_API_URL.to_string(),
             retry: RetryPolicy::default(),
             http_timeout: DEFAULT_HTTP_TIMEOUT,
+            loopback_response_urls: false,
         }
     }
 
@@ -58,6 +63,13 @@ impl SlackConfig {
     /// Sets the timeout of one HTTP request to Slack.
     pub fn with_http_timeout(mut self, timeout: Duration) -> Self {
         self.http_timeout = timeout;
+        self
+    }
+
+    /// Allows (or not) `response_url`s on loopback addresses, for an edge on a developer's
+    /// machine.
+    pub fn with_loopback_response_urls(mut self, allowed: bool) -> Self {
+        self.loopback_response_urls = allowed;
         self
     }
 }

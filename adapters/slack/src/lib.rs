@@ -6,7 +6,7 @@
 //! click or a modal: `interactions.rs`; the payloads as Slack sends them: [`payload`]; what
 //! handlers can ask for (the Web API, typed payloads): `extract.rs`; what they answer in the
 //! acknowledgement (`ViewResponse`, `Options`): `respond.rs`; the signature: `signature.rs`;
-//! where replies go: `target.rs`; sending them: `delivery.rs` and `client.rs`.
+//! where replies go: `target.rs` (and which `response_url`s are used: `response_url.rs`); sending them: `delivery.rs` and `client.rs`.
 //!
 //! ```
 //! use bot_core::{Headers, SecretString};
@@ -35,6 +35,7 @@ mod interactions;
 mod parsed;
 pub mod payload;
 mod respond;
+mod response_url;
 #[cfg(feature = "test-util")]
 pub mod sample;
 mod signature;
@@ -48,4 +49,5 @@ pub use delivery::RESPONSE_URL_MAX_USES;
 pub use error::{ConfigError, ParseError, ReplyError, VerifyError};
 pub use extract::{BlockSuggestion, Interaction, Slack, TriggerId, ViewSubmission};
 pub use respond::{Options, ViewResponse, MAX_OPTIONS};
+pub use response_url::SLACK_HOOK_HOSTS;
 pub use signature::{sign, verify, MAX_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER};

@@ -387,7 +387,9 @@ async fn errors_never_contain_the_response_url() {
         .local_addr()
         .unwrap()
         .port();
-    let config = SlackConfig::new("s").with_retry(RetryPolicy::fixed(2, Duration::ZERO));
+    let config = SlackConfig::new("s")
+        .with_api_url(format!("http://127.0.0.1:{port}/api"))
+        .with_retry(RetryPolicy::fixed(2, Duration::ZERO));
     let url = format!("http://127.0.0.1:{port}{HOOK_PATH}");
     let error = SlackClient::new(&config)
         .unwrap()
@@ -942,4 +944,96 @@ async fn web_api_errors_never_contain_the_token() {
         }
     }
     assert!(!format!("{c:?}").contains(TOKEN));
+}
+
+// --- Where response_urls may point, and how much of an answer is read --------------------------
+
+#[tokio::test]
+async fn a_response_url_elsewhere_than_slack_is_refused_without_a_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .named("only the loopback edge's reply")
+        .mount(&server)
+        .await;
+    // The API is elsewhere: this loopback server is not Slack's, nor the API's host.
+    let config = SlackConfig::new("s").with_api_url("https://slack.com/api");
+    let strict = SlackClient::new(&config).unwrap();
+    let error = strict
+        .respond(&hook(&server), &Reply::text("x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, ReplyError::InvalidCall(_)), "{error:?}");
+    assert!(!error.is_retryable());
+    let text = error.to_string();
+    assert!(
+        text.contains("not Slack's") && !text.contains(HOOK_SECRET),
+        "{text}"
+    );
+    // A developer's loopback edge may allow loopback response_urls (`ackbot send`'s listener).
+    let local = SlackClient::new(&config.with_loopback_response_urls(true)).unwrap();
+    let error = local.respond(&hook(&server), &Reply::text("x")).await;
+    assert!(error.is_ok(), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_redirecting_response_url_is_not_followed_and_carries_no_referer() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .named("the redirect's target")
+        .mount(&elsewhere)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/stolen", elsewhere.uri()).as_str()),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .respond(&hook(&server), &Reply::text("x"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, ReplyError::Api { status: 307, .. }),
+        "a redirect is an answer, not followed: {error:?}"
+    );
+    assert!(!error.to_string().contains(HOOK_SECRET), "{error}");
+}
+
+#[tokio::test]
+async fn a_huge_answer_is_read_only_up_to_the_cap() {
+    let endless = bot_core::testing::EndlessServer::start("HTTP/1.1 200 OK");
+    let url = endless.url.clone();
+    let config = SlackConfig::new("s").with_api_url(format!("{url}/api"));
+    let client = SlackClient::new(&config).unwrap();
+    // A response_url's answer is not needed: the reply was delivered (200), the rest unread.
+    client
+        .respond(&format!("{url}{HOOK_PATH}"), &Reply::text("x"))
+        .await
+        .unwrap();
+    let config = config.with_bot_token(TOKEN);
+    let error = SlackClient::new(&config)
+        .unwrap()
+        .call("chat.postMessage", &json!({"channel": "C1", "text": "x"}))
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("larger than 4194304 bytes"), "{text}");
+    // Had the client read on, it could not have returned before the server wrote it all.
+    let sent = endless.written();
+    assert!(
+        sent < 32 * 1024 * 1024,
+        "the server wrote {sent} bytes before the client hung up"
+    );
 }

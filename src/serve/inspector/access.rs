@@ -1,108 +1,112 @@
-//! Who may use the inspector. On a loopback address: requests that name the loopback address
-//! as their `Host` and did not come through a proxy (a tunnel such as ngrok, opened for the
-//! platforms' webhooks, must not expose the inspector, nor may a DNS-rebound site). Elsewhere:
-//! only holders of `ACKBOT_INSPECT_TOKEN`, by a session cookie set at login or a bearer token.
-//! Requests that change something also need the `x-ackbot-inspector` header, which a page of
-//! another origin cannot send without a CORS preflight the inspector never grants.
+//! Who may use the inspector: only holders of its token, on loopback too (as Jupyter does), since
+//! a reverse proxy or a TCP tunnel in front of a loopback edge makes any request look local. The
+//! token is `ACKBOT_INSPECT_TOKEN`, or on a loopback address a fresh random one printed at start.
+//! A browser logs in once (the token in the page's address, or the login form) and keeps a
+//! session cookie: a random id the inspector remembers for [`SESSION_TTL`], never the token, and
+//! forgotten at restart. Scripts send `Authorization: Bearer TOKEN`. Wrong tokens are throttled
+//! per client address. On loopback the `Host` must also name a loopback address (a DNS-rebound
+//! site cannot use a session), and requests that change something need the
+//! `x-ackbot-inspector` header, which a page of another origin cannot send without a CORS
+//! preflight the inspector never grants.
 
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use axum::http::{header, HeaderMap};
 use bot_core::{ExposeSecret, SecretString};
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
+
+use super::throttle::Throttle;
 
 /// The session cookie's name.
 pub(crate) const COOKIE: &str = "ackbot_inspector";
 /// The header every request that changes something must carry.
 pub(crate) const ACTION_HEADER: &str = "x-ackbot-inspector";
-/// What the session cookie's value is an HMAC of, with the token as the key.
-const SESSION_LABEL: &[u8] = b"ackbot inspector session v1";
+/// How long a session lasts after login.
+pub(crate) const SESSION_TTL: Duration = Duration::from_secs(12 * 60 * 60);
+/// How many sessions are remembered at once; a new login past it ends the oldest.
+const MAX_SESSIONS: usize = 64;
 
 /// How the inspector is reached, decided once from the address the edge listens on.
-pub(crate) enum Access {
-    /// On a loopback address: any local request that names it.
-    Loopback {
-        /// The port the edge listens on.
-        port: u16,
-    },
-    /// Elsewhere: only with the token.
-    Token(SecretString),
+pub(crate) struct Access {
+    token: SecretString,
+    /// Whether the token was made at start (so it is printed) rather than configured.
+    fresh: bool,
+    /// On a loopback address: the `Host` must name one.
+    loopback: bool,
+    sessions: Mutex<HashMap<[u8; 32], Instant>>,
+    throttle: Throttle,
 }
 
 /// Why a request may not use the inspector.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Denied {
-    /// Not for this host, or came through a proxy: 403.
+    /// Not for this host, or not from the inspector's own page: 403.
     Forbidden(&'static str),
     /// No valid session or token: 401 (the page shows the login form).
     Unauthorized,
+    /// Too many wrong tokens from this client: 429, for this long.
+    Throttled(Duration),
 }
 
 impl Access {
-    /// The inspector's access for an edge listening on `addr`: on loopback, open to local
-    /// requests; elsewhere only with `token`; `None` (the inspector is off) otherwise.
+    /// The inspector's access for an edge listening on `addr`: with `token`, or on a loopback
+    /// address with a fresh random token; `None` (the inspector is off) elsewhere without one.
     pub(crate) fn for_address(addr: SocketAddr, token: Option<&SecretString>) -> Option<Self> {
-        if addr.ip().is_loopback() {
-            return Some(Access::Loopback { port: addr.port() });
-        }
-        token.map(|t| Access::Token(t.clone()))
+        let loopback = addr.ip().is_loopback();
+        let (token, fresh) = match token {
+            Some(token) => (token.clone(), false),
+            None if loopback => (SecretString::from(random_hex()), true),
+            None => return None,
+        };
+        Some(Self {
+            token,
+            fresh,
+            loopback,
+            sessions: Mutex::default(),
+            throttle: Throttle::default(),
+        })
     }
 
-    /// Whether the token is needed.
-    pub(crate) fn needs_token(&self) -> bool {
-        matches!(self, Access::Token(_))
+    /// The token to print in the page's address: a fresh one only (a configured token is the
+    /// operator's to keep, and is never printed).
+    pub(crate) fn printable_token(&self) -> Option<&str> {
+        self.fresh.then(|| self.token.expose_secret())
     }
 
-    /// Whether a request with `headers` may read the inspector.
-    pub(crate) fn check(&self, headers: &HeaderMap) -> Result<(), Denied> {
-        match self {
-            Access::Loopback { port } => {
-                let forwarded = [
-                    "forwarded",
-                    "x-forwarded-for",
-                    "x-forwarded-host",
-                    "x-real-ip",
-                ];
-                if forwarded.iter().any(|name| headers.contains_key(*name)) {
-                    return Err(Denied::Forbidden(
-                        "the inspector is not served through a proxy: open it on the loopback address",
-                    ));
-                }
-                let host = headers
-                    .get(header::HOST)
-                    .and_then(|h| h.to_str().ok())
-                    .unwrap_or_default();
-                if !is_loopback_host(host, *port) {
-                    return Err(Denied::Forbidden(
-                        "the inspector answers only at its loopback address (127.0.0.1, localhost or [::1])",
-                    ));
-                }
-                Ok(())
-            }
-            Access::Token(token) => {
-                let bearer = headers
-                    .get(header::AUTHORIZATION)
-                    .and_then(|h| h.to_str().ok())
-                    .and_then(|h| h.strip_prefix("Bearer "));
-                if let Some(offered) = bearer {
-                    return match same_token(token, offered) {
-                        true => Ok(()),
-                        false => Err(Denied::Unauthorized),
-                    };
-                }
-                match cookie(headers).is_some_and(|value| is_session(token, value)) {
-                    true => Ok(()),
-                    false => Err(Denied::Unauthorized),
-                }
-            }
+    /// Whether a request with `headers` from `peer` may read the inspector at `now`.
+    pub(crate) fn check(
+        &self,
+        headers: &HeaderMap,
+        peer: IpAddr,
+        now: Instant,
+    ) -> Result<(), Denied> {
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.strip_prefix("Bearer "));
+        match bearer {
+            Some(offered) => self.try_token(offered, peer, now)?,
+            None => match cookie(headers).is_some_and(|id| self.is_session(id, now)) {
+                true => {}
+                false => return Err(Denied::Unauthorized),
+            },
         }
+        self.check_host(headers)
     }
 
     /// Whether a request with `headers` may change something: readable, with the action header,
     /// and from the inspector's own origin when the browser says where it came from.
-    pub(crate) fn check_action(&self, headers: &HeaderMap) -> Result<(), Denied> {
-        self.check(headers)?;
+    pub(crate) fn check_action(
+        &self,
+        headers: &HeaderMap,
+        peer: IpAddr,
+        now: Instant,
+    ) -> Result<(), Denied> {
+        self.check(headers, peer, now)?;
         if headers.get(ACTION_HEADER).and_then(|v| v.to_str().ok()) != Some("1") {
             return Err(Denied::Forbidden(
                 "an inspector action needs the x-ackbot-inspector: 1 header",
@@ -120,21 +124,87 @@ impl Access {
         Ok(())
     }
 
-    /// The session cookie's value for a login with `offered`, if it is the token.
-    pub(crate) fn login(&self, offered: &str) -> Option<String> {
-        match self {
-            Access::Token(token) if same_token(token, offered) => Some(session(token)),
-            _ => None,
+    /// Logs in with `offered` (from the login form or the page's address): a new session's id
+    /// for the cookie, if it is the token and `peer` is not throttled.
+    pub(crate) fn login(
+        &self,
+        offered: &str,
+        headers: &HeaderMap,
+        peer: IpAddr,
+        now: Instant,
+    ) -> Result<String, Denied> {
+        self.try_token(offered, peer, now)?;
+        self.check_host(headers)?;
+        let id = random_hex();
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        sessions.retain(|_, expires| *expires > now);
+        if sessions.len() >= MAX_SESSIONS {
+            let oldest = sessions.iter().min_by_key(|(_, e)| **e).map(|(k, _)| *k);
+            if let Some(oldest) = oldest {
+                sessions.remove(&oldest);
+            }
+        }
+        sessions.insert(digest(&id), now + SESSION_TTL);
+        Ok(id)
+    }
+
+    /// Whether `offered` is the token, counting a wrong one against `peer`.
+    fn try_token(&self, offered: &str, peer: IpAddr, now: Instant) -> Result<(), Denied> {
+        self.throttle.admit(peer, now).map_err(Denied::Throttled)?;
+        if same_token(&self.token, offered) {
+            self.throttle.forgive(peer);
+            return Ok(());
+        }
+        tracing::warn!(%peer, "the inspector was offered a wrong token");
+        self.throttle.failed(peer, now);
+        Err(Denied::Unauthorized)
+    }
+
+    fn is_session(&self, id: &str, now: Instant) -> bool {
+        let sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        // Looked up by a hash of the id, so the lookup's timing tells nothing about other ids.
+        sessions
+            .get(&digest(id))
+            .is_some_and(|expires| *expires > now)
+    }
+
+    /// On a loopback address, the `Host` must name one (a DNS-rebound site names its own).
+    fn check_host(&self, headers: &HeaderMap) -> Result<(), Denied> {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default();
+        match !self.loopback || is_loopback_host(host) {
+            true => Ok(()),
+            false => Err(Denied::Forbidden(
+                "the inspector answers only at its loopback address (127.0.0.1, localhost or [::1])",
+            )),
         }
     }
 }
 
-/// Whether `host` (a `Host` header) names the loopback address on `port`.
-fn is_loopback_host(host: &str, port: u16) -> bool {
-    let Some((name, named_port)) = host.rsplit_once(':') else {
-        return false;
+/// Whether `host` (a `Host` header) names a loopback address, on any port (an ssh tunnel may
+/// forward another).
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
     };
-    named_port.parse() == Ok(port) && matches!(name, "127.0.0.1" | "localhost" | "[::1]")
+    matches!(name, "localhost" | "[::1]") || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether the request reached the edge over https (through a proxy that says so), where the
+/// session cookie is marked `Secure`.
+pub(crate) fn is_https(headers: &HeaderMap) -> bool {
+    let said = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    said("x-forwarded-proto").is_some_and(|p| p.trim().eq_ignore_ascii_case("https"))
+        || said("forwarded").is_some_and(|f| {
+            f.split([';', ',']).any(|pair| {
+                pair.trim().split_once('=').is_some_and(|(k, v)| {
+                    k.eq_ignore_ascii_case("proto") && v.eq_ignore_ascii_case("https")
+                })
+            })
+        })
 }
 
 fn cookie(headers: &HeaderMap) -> Option<&str> {
@@ -146,119 +216,32 @@ fn cookie(headers: &HeaderMap) -> Option<&str> {
         .find_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
 }
 
-fn mac(token: &SecretString) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(token.expose_secret().as_bytes())
-        .expect("HMAC takes a key of any length");
-    mac.update(SESSION_LABEL);
-    mac
+/// 32 random bytes from the operating system, as hex.
+fn random_hex() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    hex::encode(bytes)
 }
 
-/// The session cookie's value: an HMAC of a fixed label under the token, so the cookie never
-/// holds the token itself.
-fn session(token: &SecretString) -> String {
-    hex::encode(mac(token).finalize().into_bytes())
+fn digest(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
 }
 
-/// Whether `value` is the session of `token`, compared in constant time.
-fn is_session(token: &SecretString, value: &str) -> bool {
-    hex::decode(value).is_ok_and(|bytes| mac(token).verify_slice(&bytes).is_ok())
-}
-
-/// Whether `offered` is the token, compared in constant time (through their sessions).
+/// Whether `offered` is the token, compared in constant time (through HMACs of both under a
+/// fixed key, so that neither length nor content leaks through timing).
 fn same_token(token: &SecretString, offered: &str) -> bool {
-    let offered = SecretString::from(offered.to_string());
-    let theirs = mac(&offered).finalize().into_bytes();
-    mac(token).verify_slice(&theirs).is_ok()
+    let mac = |key: &[u8]| {
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"ackbot inspector token v2")
+            .expect("HMAC takes a key of any length");
+        mac.update(key);
+        mac
+    };
+    let theirs = mac(offered.as_bytes()).finalize().into_bytes();
+    mac(token.expose_secret().as_bytes())
+        .verify_slice(&theirs)
+        .is_ok()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.append(*name, value.parse().unwrap());
-        }
-        map
-    }
-
-    #[test]
-    fn loopback_is_open_to_requests_naming_it_and_not_through_a_proxy() {
-        let access = Access::for_address("127.0.0.1:3000".parse().unwrap(), None).unwrap();
-        for host in ["127.0.0.1:3000", "localhost:3000", "[::1]:3000"] {
-            assert_eq!(access.check(&headers(&[("host", host)])), Ok(()), "{host}");
-        }
-        for host in ["evil.example:3000", "127.0.0.1:3001", "localhost", ""] {
-            assert!(
-                matches!(
-                    access.check(&headers(&[("host", host)])),
-                    Err(Denied::Forbidden(_))
-                ),
-                "{host}"
-            );
-        }
-        let tunnelled = headers(&[("host", "127.0.0.1:3000"), ("x-forwarded-for", "1.2.3.4")]);
-        assert!(matches!(
-            access.check(&tunnelled),
-            Err(Denied::Forbidden(_))
-        ));
-    }
-
-    #[test]
-    fn elsewhere_it_is_off_without_a_token_and_asks_for_it_with_one() {
-        let public: SocketAddr = "0.0.0.0:3000".parse().unwrap();
-        assert!(Access::for_address(public, None).is_none());
-        let token = SecretString::from("s3cret-inspect");
-        let access = Access::for_address(public, Some(&token)).unwrap();
-        assert!(access.needs_token());
-        let host = ("host", "bot.example:3000");
-        assert_eq!(access.check(&headers(&[host])), Err(Denied::Unauthorized));
-        let bearer = headers(&[host, ("authorization", "Bearer s3cret-inspect")]);
-        assert_eq!(access.check(&bearer), Ok(()));
-        let wrong = headers(&[host, ("authorization", "Bearer s3cret-inspecT")]);
-        assert_eq!(access.check(&wrong), Err(Denied::Unauthorized));
-        assert_eq!(access.login("nope"), None);
-        let session = access.login("s3cret-inspect").unwrap();
-        assert!(
-            !session.contains("s3cret"),
-            "the cookie never holds the token"
-        );
-        let cookie = format!("other=1; {COOKIE}={session}");
-        assert_eq!(access.check(&headers(&[host, ("cookie", &cookie)])), Ok(()));
-        let forged = format!("{COOKIE}={}", "0".repeat(64));
-        assert_eq!(
-            access.check(&headers(&[host, ("cookie", &forged)])),
-            Err(Denied::Unauthorized)
-        );
-    }
-
-    #[test]
-    fn actions_need_the_header_and_the_same_origin() {
-        let access = Access::for_address("127.0.0.1:3000".parse().unwrap(), None).unwrap();
-        let host = ("host", "127.0.0.1:3000");
-        assert!(matches!(
-            access.check_action(&headers(&[host])),
-            Err(Denied::Forbidden(_))
-        ));
-        assert_eq!(
-            access.check_action(&headers(&[host, (ACTION_HEADER, "1")])),
-            Ok(())
-        );
-        let same = headers(&[
-            host,
-            (ACTION_HEADER, "1"),
-            ("origin", "http://127.0.0.1:3000"),
-        ]);
-        assert_eq!(access.check_action(&same), Ok(()));
-        let other = headers(&[
-            host,
-            (ACTION_HEADER, "1"),
-            ("origin", "http://evil.example"),
-        ]);
-        assert!(matches!(
-            access.check_action(&other),
-            Err(Denied::Forbidden(_))
-        ));
-    }
-}
+#[path = "access_tests.rs"]
+mod tests;

@@ -1,24 +1,29 @@
 //! The inspector's bounded history: the last webhooks the edge received, each with the stages
-//! its worker went through, and a live feed of every change for the page's event stream.
+//! its worker went through, and a live feed of every change for the pages' event streams.
 //!
-//! Memory stays flat: at most `capacity` webhooks, and at most `body_budget` bytes of bodies
-//! between them; the oldest go first.
+//! Memory stays flat: at most `capacity` webhooks, and one budget of bytes for everything kept
+//! and queued — each webhook's body, headers and summary, and the changes waiting for the pages
+//! (a share of the budget, see [`feed`](super::feed)); the oldest webhooks go first. A flood of
+//! unsigned posts, and a page that stopped reading, cost at most the budget.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use bot_core::{Envelope, Observation, Observer};
-use tokio::sync::broadcast;
 
+use crate::serve::inspector::feed::{Change, Feed, Reader};
 use crate::serve::inspector::view::{self, Step, StepKind, Summary};
 
 /// How many webhooks the history keeps by default.
 pub(crate) const CAPACITY: usize = 500;
-/// How many bytes of bodies the history keeps by default (the edge accepts bodies up to 1 MiB).
-pub(crate) const BODY_BUDGET: usize = 16 * 1024 * 1024;
-/// How many changes a slow page may fall behind before it is sent the whole list again.
-const FEED_DEPTH: usize = 1024;
+/// How many bytes the history may hold by default, all told (the edge accepts bodies up to
+/// 1 MiB).
+pub(crate) const BUDGET: usize = 16 * 1024 * 1024;
+/// The share of the budget the pages' queues may hold.
+const FEED_SHARE: usize = 16;
+/// What a stored webhook costs beyond its bytes: its entry, its maps and vectors.
+const ENTRY_OVERHEAD: usize = 512;
 
 /// One webhook as the inspector keeps it.
 pub(crate) struct Entry {
@@ -28,36 +33,47 @@ pub(crate) struct Entry {
     pub(crate) envelope: Envelope,
     /// When the edge received it, for the stages' timings (finer than the Envelope's clock).
     started: Instant,
+    /// What it costs against the budget, as last counted.
+    cost: usize,
 }
 
-/// A change the page's event stream sends: one webhook's new summary, as JSON.
-pub(crate) type Change = Arc<str>;
+impl Entry {
+    /// What the entry costs: its body, its headers and its summary.
+    fn count(&self) -> usize {
+        let headers: usize = (self.envelope.headers.iter())
+            .map(|(name, value)| name.len() + value.len() + 32)
+            .sum();
+        ENTRY_OVERHEAD + self.envelope.body.len() + headers + self.summary.cost()
+    }
+}
 
 struct State {
     entries: VecDeque<Entry>,
-    body_bytes: usize,
+    bytes: usize,
 }
 
 /// The last webhooks and their stages, shared by the edge (which records receipts and acks),
 /// the workers (through an [`Observer`]) and the inspector's routes.
 pub(crate) struct History {
     state: Mutex<State>,
-    feed: broadcast::Sender<Change>,
+    feed: Feed,
     capacity: usize,
-    body_budget: usize,
+    /// The budget of the entries: the whole budget less the pages' share.
+    budget: usize,
 }
 
 impl History {
-    /// A history of at most `capacity` webhooks and `body_budget` bytes of bodies.
-    pub(crate) fn new(capacity: usize, body_budget: usize) -> Self {
+    /// A history of at most `capacity` webhooks and `budget` bytes in all.
+    pub(crate) fn new(capacity: usize, budget: usize) -> Self {
+        let feed = budget / FEED_SHARE;
         Self {
             state: Mutex::new(State {
                 entries: VecDeque::with_capacity(capacity.min(CAPACITY)),
-                body_bytes: 0,
+                bytes: 0,
             }),
-            feed: broadcast::channel(FEED_DEPTH).0,
+            feed: Feed::new(feed),
             capacity: capacity.max(1),
-            body_budget,
+            budget: budget - feed,
         }
     }
 
@@ -70,29 +86,47 @@ impl History {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Records a webhook the edge just received (or a replay the inspector queued).
+    /// Records a webhook the edge just received (or a replay the inspector queued). One larger
+    /// than the whole budget is kept without its body.
     pub(crate) fn received(&self, envelope: &Envelope) {
         let summary = Summary::new(envelope, view::what(envelope));
-        let size = envelope.body.len();
+        let mut entry = Entry {
+            summary,
+            envelope: envelope.clone(),
+            started: Instant::now(),
+            cost: 0,
+        };
+        entry.cost = entry.count();
+        if entry.cost > self.budget {
+            entry.envelope.body = Vec::new();
+            entry.envelope.headers = Default::default();
+            entry.cost = entry.count();
+        }
         let change = {
             let mut state = self.state();
-            while state.entries.len() >= self.capacity
-                || (!state.entries.is_empty() && state.body_bytes + size > self.body_budget)
-            {
-                if let Some(old) = state.entries.pop_front() {
-                    state.body_bytes -= old.envelope.body.len();
-                }
+            while state.entries.len() >= self.capacity {
+                let Some(old) = state.entries.pop_front() else {
+                    break;
+                };
+                state.bytes -= old.cost;
             }
-            state.body_bytes += size;
-            let change = self.change(&summary);
-            state.entries.push_back(Entry {
-                summary,
-                envelope: envelope.clone(),
-                started: Instant::now(),
-            });
+            state.bytes += entry.cost;
+            let change = self.change(&entry.summary);
+            state.entries.push_back(entry);
+            self.evict(&mut state);
             change
         };
         self.send(change);
+    }
+
+    /// Drops the oldest webhooks until the rest fit the budget (the newest always stays).
+    fn evict(&self, state: &mut State) {
+        while state.bytes > self.budget && state.entries.len() > 1 {
+            let Some(old) = state.entries.pop_front() else {
+                break;
+            };
+            state.bytes -= old.cost;
+        }
     }
 
     /// Records the edge's acknowledgement of `request_id`. A webhook the edge refused (503: the
@@ -134,12 +168,9 @@ impl History {
     fn update(&self, request_id: &str, step: impl FnOnce(&mut Summary) -> Option<StepKind>) {
         let change = {
             let mut state = self.state();
+            let state = &mut *state;
             // The webhook being worked on is almost always among the newest.
-            let Some(entry) = state
-                .entries
-                .iter_mut()
-                .rev()
-                .find(|e| e.summary.id == request_id)
+            let Some(entry) = (state.entries.iter_mut().rev()).find(|e| e.summary.id == request_id)
             else {
                 return;
             };
@@ -147,21 +178,26 @@ impl History {
                 return;
             };
             let at_ms = view::millis(entry.started.elapsed());
-            entry.summary.steps.push(Step { at_ms, kind });
-            self.change(&entry.summary)
+            entry.summary.push(Step { at_ms, kind });
+            let change = self.change(&entry.summary);
+            let (was, cost) = (entry.cost, entry.count());
+            entry.cost = cost;
+            state.bytes = state.bytes - was + cost;
+            // The entry being updated is among the newest: eviction takes older ones first.
+            self.evict(state);
+            change
         };
         self.send(change);
     }
 
-    /// The summary as the feed sends it, built only when some page listens.
+    /// The summary as the feed sends it, built only when some page follows the feed.
     fn change(&self, summary: &Summary) -> Option<Change> {
-        (self.feed.receiver_count() > 0).then(|| summary.to_json().into())
+        self.feed.is_followed().then(|| summary.to_json().into())
     }
 
     fn send(&self, change: Option<Change>) {
         if let Some(change) = change {
-            // Nobody listening is fine: the history has it.
-            let _ = self.feed.send(change);
+            self.feed.send(&change);
         }
     }
 
@@ -184,15 +220,16 @@ impl History {
             .map(|e| (e.summary.clone(), e.envelope.clone()))
     }
 
-    /// The changes from now on, for one page's event stream.
-    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Change> {
+    /// The changes from now on, for one page's event stream; `None` when too many pages follow.
+    pub(crate) fn subscribe(&self) -> Option<Reader> {
         self.feed.subscribe()
     }
 
-    /// How many webhooks and body bytes the history holds.
+    /// How many webhooks the history holds, and how many bytes they and the queued changes
+    /// cost against the budget.
     #[cfg(test)]
     pub(crate) fn size(&self) -> (usize, usize) {
         let state = self.state();
-        (state.entries.len(), state.body_bytes)
+        (state.entries.len(), state.bytes + self.feed.queued_bytes())
     }
 }

@@ -1,20 +1,23 @@
 //! The inspector: a page at `GET /_ackbot/` that shows every webhook the edge receives, live,
 //! with each stage its worker went through; Replay runs a stored webhook again, Send posts a
-//! signed one. Served from the binary (no network), on a loopback address, or elsewhere only
-//! with `ACKBOT_INSPECT_TOKEN` (see [`access`]).
+//! signed one. Served from the binary (no network) to holders of its token: a fresh one printed
+//! at start on a loopback address, or `ACKBOT_INSPECT_TOKEN` (see [`access`]).
 
 mod access;
 mod assets;
+mod detail;
+mod feed;
 pub(crate) mod history;
+mod login;
+mod throttle;
 mod view;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -22,16 +25,16 @@ use axum::Json;
 use bot_core::SecretString;
 use serde::Deserialize;
 use serde_json::json;
-use tokio::sync::{broadcast, watch, OnceCell};
+use tokio::sync::{watch, OnceCell};
 
 use crate::config::Config;
 use crate::send::Signed;
 use crate::serve::pool::{Queue, Refused};
 use crate::standin::slack::SlackStandIn;
 pub(crate) use access::Access;
-use access::Denied;
+use detail::Detail;
 use history::History;
-use view::Detail;
+use login::{Actor, Reader};
 
 /// The inspector's path prefix; the webhook routes never start with it.
 pub(crate) const PREFIX: &str = "/_ackbot";
@@ -56,9 +59,10 @@ pub(crate) struct Inspector {
     closing: watch::Receiver<bool>,
 }
 
-/// Who may use the inspector of an edge listening on `addr`, or `None` when it is off there (not
-/// on a loopback address and no `ACKBOT_INSPECT_TOKEN`, or `ACKBOT_INSPECT=off`): then nothing
-/// is recorded at all.
+/// Who may use the inspector of an edge listening on `addr` (with a fresh token on a loopback
+/// address unless `ACKBOT_INSPECT_TOKEN` is set), or `None` when it is off there (not on a
+/// loopback address and no `ACKBOT_INSPECT_TOKEN`, or `ACKBOT_INSPECT=off`): then nothing is
+/// recorded at all.
 pub(crate) fn access(config: &Config, addr: SocketAddr) -> Option<Access> {
     if !config.edge.inspect {
         return None;
@@ -100,19 +104,23 @@ impl Inspector {
         }
     }
 
-    /// The page's address, for the log and the demo.
+    /// The page's address, for the log.
     pub(crate) fn url(&self) -> String {
         format!("{}{PREFIX}/", self.edge_url)
+    }
+
+    /// The line `serve` and `demo --inspect` print: the page's address with a fresh token, which
+    /// logs the browser in, or the address and where its token is.
+    pub(crate) fn login_line(&self) -> String {
+        match self.access.printable_token() {
+            Some(token) => format!("{}?token={token}", self.url()),
+            None => format!("{} (log in with ACKBOT_INSPECT_TOKEN)", self.url()),
+        }
     }
 
     /// The history the edge and the workers record into.
     pub(crate) fn history(&self) -> Arc<History> {
         Arc::clone(&self.history)
-    }
-
-    /// Whether the page asks for `ACKBOT_INSPECT_TOKEN`.
-    pub(crate) fn needs_token(&self) -> bool {
-        self.access.needs_token()
     }
 }
 
@@ -120,11 +128,14 @@ impl Inspector {
 pub(crate) fn routes(inspector: Arc<Inspector>) -> axum::Router {
     axum::Router::new()
         .route(PREFIX, get(|| async { Redirect::permanent("/_ackbot/") }))
-        .route("/_ackbot/", get(page))
-        .route("/_ackbot/app.js", get(|| async { assets::script() }))
+        .route("/_ackbot/", get(login::page))
+        .route(
+            "/_ackbot/app.js",
+            get(|_: Reader| async { assets::script() }),
+        )
         .route("/_ackbot/app.css", get(|| async { assets::style() }))
         .route("/_ackbot/favicon.svg", get(|| async { assets::icon() }))
-        .route("/_ackbot/login", post(login))
+        .route("/_ackbot/login", post(login::login))
         .route("/_ackbot/events", get(events))
         .route("/_ackbot/api/webhooks/{id}", get(detail))
         .route("/_ackbot/api/webhooks/{id}/replay", post(replay))
@@ -133,104 +144,16 @@ pub(crate) fn routes(inspector: Arc<Inspector>) -> axum::Router {
         .with_state(inspector)
 }
 
-/// A request allowed to read the inspector.
-struct Reader;
-
-/// A request allowed to change something (Replay, Send).
-struct Actor;
-
-impl FromRequestParts<Arc<Inspector>> for Reader {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        inspector: &Arc<Inspector>,
-    ) -> Result<Self, Response> {
-        inspector
-            .access
-            .check(&parts.headers)
-            .map(|()| Reader)
-            .map_err(refuse)
-    }
-}
-
-impl FromRequestParts<Arc<Inspector>> for Actor {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        inspector: &Arc<Inspector>,
-    ) -> Result<Self, Response> {
-        inspector
-            .access
-            .check_action(&parts.headers)
-            .map(|()| Actor)
-            .map_err(refuse)
-    }
-}
-
-fn refuse(denied: Denied) -> Response {
-    match denied {
-        Denied::Forbidden(why) => error(StatusCode::FORBIDDEN, why),
-        Denied::Unauthorized => error(
-            StatusCode::UNAUTHORIZED,
-            "the inspector needs ACKBOT_INSPECT_TOKEN: log in at /_ackbot/",
-        ),
-    }
-}
-
 fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 
-async fn page(State(inspector): State<Arc<Inspector>>, parts: Parts) -> Response {
-    match inspector.access.check(&parts.headers) {
-        Ok(()) => assets::page(),
-        Err(Denied::Unauthorized) => assets::login(StatusCode::UNAUTHORIZED, None),
-        Err(denied) => refuse(denied),
-    }
-}
-
-/// The login form's post: `token=…`, form-encoded.
-async fn login(State(inspector): State<Arc<Inspector>>, form: Bytes) -> Response {
-    if !inspector.needs_token() {
-        return error(
-            StatusCode::NOT_FOUND,
-            "this inspector has no token to log in with",
-        );
-    }
-    let token = form_urlencoded::parse(&form)
-        .find(|(name, _)| name == "token")
-        .map(|(_, token)| token.into_owned())
-        .unwrap_or_default();
-    match inspector.access.login(&token) {
-        Some(session) => {
-            let cookie = format!(
-                "{}={session}; Path={PREFIX}/; HttpOnly; SameSite=Strict",
-                access::COOKIE
-            );
-            let mut response = Redirect::to("/_ackbot/").into_response();
-            if let Ok(cookie) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, cookie);
-            }
-            response
-        }
-        None => {
-            tracing::warn!("inspector login with a wrong token");
-            assets::login(StatusCode::UNAUTHORIZED, Some("That token is not right."))
-        }
-    }
-}
-
 /// The page's event stream: `hello` with every webhook kept, then `webhook` with each change;
 /// `hello` again when the page fell too far behind. It ends when the edge stops.
-async fn events(
-    _: Reader,
-    State(inspector): State<Arc<Inspector>>,
-) -> Sse<impl futures::Stream<Item = Result<Event, std::convert::Infallible>>> {
-    struct Feed {
+async fn events(_: Reader, State(inspector): State<Arc<Inspector>>) -> Response {
+    struct Following {
         inspector: Arc<Inspector>,
-        changes: broadcast::Receiver<history::Change>,
+        changes: feed::Reader,
         closing: watch::Receiver<bool>,
         hello: bool,
     }
@@ -242,8 +165,13 @@ async fn events(
         });
         Event::default().event("hello").data(hello.to_string())
     }
-    let feed = Feed {
-        changes: inspector.history.subscribe(),
+    let Some(changes) = inspector.history.subscribe() else {
+        let most = feed::MAX_READERS;
+        let message = format!("{most} pages follow the inspector already: close one");
+        return error(StatusCode::SERVICE_UNAVAILABLE, &message);
+    };
+    let feed = Following {
+        changes,
         closing: inspector.closing.clone(),
         inspector,
         hello: true,
@@ -258,15 +186,16 @@ async fn events(
         }
         let event = tokio::select! {
             _ = feed.closing.changed() => return None,
-            change = feed.changes.recv() => match change {
-                Ok(change) => Event::default().event("webhook").data(&*change),
-                Err(broadcast::error::RecvError::Lagged(_)) => hello(&feed.inspector),
-                Err(broadcast::error::RecvError::Closed) => return None,
+            next = feed.changes.next() => match next {
+                feed::Next::Change(change) => Event::default().event("webhook").data(&*change),
+                feed::Next::Lagged => hello(&feed.inspector),
             },
         };
-        Some((Ok(event), feed))
+        Some((Ok::<_, std::convert::Infallible>(event), feed))
     });
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
 }
 
 async fn detail(

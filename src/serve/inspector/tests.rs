@@ -19,12 +19,14 @@ const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const LINE_SECRET: &str = "line-channel-secret-for-tests";
 const LINE_TOKEN: &str = "line-access-token-for-tests";
 const BOT_TOKEN: &str = "xoxb-bot-token-for-tests";
-const INSPECT_TOKEN: &str = "inspect-token-for-tests";
+const INSPECT_TOKEN: &str = "inspect-token-for-tests-0123456789abcdef";
 
 struct Harness {
     running: Running,
     base: String,
     http: reqwest::Client,
+    /// The inspector's token: the fresh one in the printed address, or `ACKBOT_INSPECT_TOKEN`.
+    token: String,
     slack: SlackStandIn,
     line: LineStandIn,
 }
@@ -51,17 +53,34 @@ async fn harness(addr: &str, extra: &[(&str, &str)]) -> Harness {
         .await
         .unwrap();
     let base = format!("http://127.0.0.1:{}", running.addr.port());
+    let token = match (&running.inspector_login, vars.get("ACKBOT_INSPECT_TOKEN")) {
+        (_, Some(token)) => token.to_string(),
+        (Some(login), None) => login.split_once("?token=").unwrap().1.to_string(),
+        (None, None) => String::new(),
+    };
     Harness {
         running,
         base,
         http: reqwest::Client::new(),
+        token,
         slack,
         line,
     }
 }
 
 impl Harness {
+    /// A GET with the token.
     async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A GET without the token, as anyone else would send it.
+    async fn anonymous(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.base))
             .send()
@@ -73,6 +92,7 @@ impl Harness {
         let mut request = self
             .http
             .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
             .header("x-ackbot-inspector", "1");
         if let Some(body) = body {
             request = request.json(&body);
@@ -160,6 +180,10 @@ async fn the_page_and_its_files_come_from_the_binary_with_a_strict_policy() {
     }
     let bare = h.get("/_ackbot").await;
     assert_eq!(bare.status(), 200, "redirected to /_ackbot/");
+    // The login form's style and icon are served to anyone; nothing else is.
+    assert_eq!(h.anonymous("/_ackbot/app.css").await.status(), 200);
+    assert_eq!(h.anonymous("/_ackbot/favicon.svg").await.status(), 200);
+    assert_eq!(h.anonymous("/_ackbot/app.js").await.status(), 401);
     // The page is light: HTML, script and style together.
     assert!(
         super::assets::page_bytes() < 40_000,
@@ -312,13 +336,7 @@ async fn replay_runs_a_webhook_again_past_deduplication_marked_as_a_replay() {
         .iter()
         .all(|p| p.body["messages"][0]["text"] == "again"));
     // The original is listed once, each replay after it.
-    let hello = h
-        .http
-        .get(format!("{}/_ackbot/events", h.base))
-        .send()
-        .await
-        .unwrap();
-    let mut hello = hello;
+    let mut hello = h.get("/_ackbot/events").await;
     let first = String::from_utf8(hello.chunk().await.unwrap().unwrap().to_vec()).unwrap();
     assert!(first.contains(&format!("\"replay_of\":\"{id}\"")));
     drop(hello);
@@ -404,6 +422,7 @@ async fn actions_need_the_inspector_header_and_its_own_origin() {
     let plain = h
         .http
         .post(format!("{}/_ackbot/api/send", h.base))
+        .bearer_auth(&h.token)
         .json(&send)
         .send()
         .await
@@ -416,6 +435,7 @@ async fn actions_need_the_inspector_header_and_its_own_origin() {
     let other_origin = h
         .http
         .post(format!("{}/_ackbot/api/send", h.base))
+        .bearer_auth(&h.token)
         .header("x-ackbot-inspector", "1")
         .header("origin", "http://evil.example")
         .json(&send)
@@ -423,23 +443,16 @@ async fn actions_need_the_inspector_header_and_its_own_origin() {
         .await
         .unwrap();
     assert_eq!(other_origin.status(), 403);
-    // A DNS-rebound name, or a tunnel's forwarded request, gets nothing.
+    // A DNS-rebound name gets nothing, even with the token.
     let rebound = h
         .http
         .get(format!("{}/_ackbot/api/webhooks/x", h.base))
+        .bearer_auth(&h.token)
         .header("host", "evil.example")
         .send()
         .await
         .unwrap();
     assert_eq!(rebound.status(), 403);
-    let tunnelled = h
-        .http
-        .get(format!("{}/_ackbot/", h.base))
-        .header("x-forwarded-for", "203.0.113.9")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(tunnelled.status(), 403);
     // A webhook route never reaches the inspector, whatever it carries.
     let id = h.post_slack("/echo x-ackbot-inspector", SLACK_SECRET).await;
     let detail = h.wait_for(&id, finished).await;
@@ -449,24 +462,172 @@ async fn actions_need_the_inspector_header_and_its_own_origin() {
     h.stop().await;
 }
 
+/// A client that does not follow redirects, to see the login's answer itself.
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn through_a_default_reverse_proxy_nothing_is_served_without_the_token() {
+    let h = harness("127.0.0.1:0", &[]).await;
+    let id = h.post_slack("/echo behind nginx", SLACK_SECRET).await;
+    h.wait_for(&id, finished).await;
+    // As nginx's `proxy_pass http://127.0.0.1:PORT;` forwards a request: `Host` is the upstream's
+    // loopback address, no `X-Forwarded-For`; and as a TCP tunnel carries one, whatever `Host`
+    // its client wrote.
+    let port = h.running.addr.port();
+    let hosts = [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "bot.example.com".to_string(),
+    ];
+    for host in &hosts {
+        let get = |path: String| {
+            let request = h.http.get(format!("{}{path}", h.base));
+            request.header("host", host).header("connection", "close")
+        };
+        let page = get("/_ackbot/".into()).send().await.unwrap();
+        assert_eq!(page.status(), 401, "{host}");
+        assert!(page.text().await.unwrap().contains("name=\"token\""));
+        for path in [
+            "/_ackbot/events".to_string(),
+            format!("/_ackbot/api/webhooks/{id}"),
+            "/_ackbot/app.js".to_string(),
+        ] {
+            assert_eq!(
+                get(path.clone()).send().await.unwrap().status(),
+                401,
+                "{host} {path}"
+            );
+        }
+        for (path, body) in [
+            (format!("/_ackbot/api/webhooks/{id}/replay"), None),
+            (
+                "/_ackbot/api/send".to_string(),
+                Some(serde_json::json!({"platform": "line", "text": "echo pwned"})),
+            ),
+        ] {
+            let mut post = h.http.post(format!("{}{path}", h.base));
+            post = post.header("host", host).header("x-ackbot-inspector", "1");
+            if let Some(body) = body {
+                post = post.json(&body);
+            }
+            assert_eq!(post.send().await.unwrap().status(), 401, "{host} {path}");
+        }
+    }
+    assert!(
+        h.line.recorder().calls().is_empty(),
+        "no replay or send went out"
+    );
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn the_printed_address_logs_the_browser_in_and_drops_the_token() {
+    let h = harness("127.0.0.1:0", &[]).await;
+    let login = h.running.inspector_login.clone().unwrap();
+    assert!(
+        login.starts_with(&format!("{}/_ackbot/?token=", h.base)),
+        "{login}"
+    );
+    assert_eq!(h.token.len(), 64);
+    let http = no_redirects();
+    let answer = http.get(&login).send().await.unwrap();
+    assert_eq!(answer.status(), 303);
+    assert_eq!(
+        answer.headers()["location"],
+        "/_ackbot/",
+        "the token leaves the address bar"
+    );
+    let cookie = answer.headers()["set-cookie"].to_str().unwrap().to_string();
+    for part in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/_ackbot/",
+        "Max-Age=43200",
+    ] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    assert!(
+        !cookie.contains("Secure") && !cookie.contains(&h.token),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_string();
+    let page = http
+        .get(format!("{}/_ackbot/", h.base))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    // Behind a proxy that says it took https, the cookie is `Secure`.
+    let https = http
+        .get(&login)
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    let cookie = https.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    let wrong = http
+        .get(format!("{}/_ackbot/?token=guess", h.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert!(wrong.headers().get("set-cookie").is_none());
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_tokens_are_throttled() {
+    let h = harness("127.0.0.1:0", &[]).await;
+    let http = no_redirects();
+    let login = |token: &str| {
+        http.post(format!("{}/_ackbot/login", h.base))
+            .form(&[("token", token.to_string())])
+            .send()
+    };
+    for n in 0..super::throttle::FREE_FAILURES {
+        assert_eq!(login(&format!("guess-{n}")).await.unwrap().status(), 401);
+    }
+    // Locked out: even the right token waits, and so does a bearer from the same address.
+    let locked = login(&h.token).await.unwrap();
+    assert_eq!(locked.status(), 429);
+    let wait: u64 = locked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=300).contains(&wait), "{wait}");
+    assert_eq!(h.get("/_ackbot/").await.status(), 429);
+    h.stop().await;
+}
+
 #[tokio::test]
 async fn off_a_loopback_address_it_is_off_without_a_token_and_asks_for_it_with_one() {
     let off = harness("0.0.0.0:0", &[]).await;
+    assert!(off.running.inspector_login.is_none());
     assert_eq!(off.get("/_ackbot/").await.status(), 404);
     assert_eq!(off.get("/_ackbot/events").await.status(), 404);
     off.stop().await;
 
     let on = harness("0.0.0.0:0", &[("ACKBOT_INSPECT_TOKEN", INSPECT_TOKEN)]).await;
-    let page = on.get("/_ackbot/").await;
+    let login = on.running.inspector_login.clone().unwrap();
+    assert!(
+        !login.contains(INSPECT_TOKEN),
+        "a configured token is never printed: {login}"
+    );
+    let page = on.anonymous("/_ackbot/").await;
     assert_eq!(page.status(), 401);
     let login_page = page.text().await.unwrap();
     assert!(login_page.contains("name=\"token\""), "{login_page}");
-    assert_eq!(on.get("/_ackbot/events").await.status(), 401);
-    let no_redirects = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let wrong = no_redirects
+    assert_eq!(on.anonymous("/_ackbot/events").await.status(), 401);
+    let http = no_redirects();
+    let wrong = http
         .post(format!("{}/_ackbot/login", on.base))
         .form(&[("token", "guess")])
         .send()
@@ -474,7 +635,7 @@ async fn off_a_loopback_address_it_is_off_without_a_token_and_asks_for_it_with_o
         .unwrap();
     assert_eq!(wrong.status(), 401);
     assert!(wrong.headers().get("set-cookie").is_none());
-    let right = no_redirects
+    let right = http
         .post(format!("{}/_ackbot/login", on.base))
         .form(&[("token", INSPECT_TOKEN)])
         .send()
@@ -488,19 +649,14 @@ async fn off_a_loopback_address_it_is_off_without_a_token_and_asks_for_it_with_o
     );
     assert_no_secret(&cookie);
     let session = cookie.split(';').next().unwrap().to_string();
-    let page = no_redirects
+    let page = http
         .get(format!("{}/_ackbot/", on.base))
         .header("cookie", session)
         .send()
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
-    let bearer = no_redirects
-        .get(format!("{}/_ackbot/events", on.base))
-        .bearer_auth(INSPECT_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let bearer = on.get("/_ackbot/events").await;
     assert_eq!(bearer.status(), 200);
     drop(bearer);
     on.stop().await;
@@ -511,21 +667,75 @@ async fn off_a_loopback_address_it_is_off_without_a_token_and_asks_for_it_with_o
 }
 
 #[test]
-fn the_history_keeps_the_newest_within_its_count_and_its_bytes() {
-    let history = History::new(500, 64 * 1024);
+fn the_history_keeps_the_newest_within_its_count_and_its_budget() {
+    let budget = 1024 * 1024;
+    let history = History::new(500, budget);
     for i in 0..600 {
         let envelope = Envelope::new("/slack/commands", now_ms(), vec![b'x'; 100])
             .with_request_id(format!("r{i}"));
         history.received(&envelope);
     }
-    assert_eq!(history.size(), (500, 50_000));
+    assert_eq!(history.size().0, 500);
     assert!(history.get("r99").is_none() && history.get("r100").is_some());
     let big =
-        Envelope::new("/line/webhook", now_ms(), vec![b'y'; 40 * 1024]).with_request_id("big");
+        Envelope::new("/line/webhook", now_ms(), vec![b'y'; 600 * 1024]).with_request_id("big");
     history.received(&big);
     let (count, bytes) = history.size();
-    assert!(bytes <= 64 * 1024, "{bytes}");
+    assert!(bytes <= budget, "{bytes}");
     assert!(count < 500 && history.get("big").is_some() && history.get("r599").is_some());
+    // One larger than the whole budget is listed without its body.
+    let huge =
+        Envelope::new("/line/webhook", now_ms(), vec![b'z'; 2 * budget]).with_request_id("huge");
+    history.received(&huge);
+    let (_, kept) = history.get("huge").unwrap();
+    assert!(kept.body.is_empty());
+    assert!(history.size().1 <= budget);
+}
+
+#[tokio::test]
+async fn unsigned_floods_with_a_stalled_page_cost_at_most_the_budget() {
+    use bot_core::{Observation, Stage};
+    let budget = 4 * 1024 * 1024;
+    let history = History::new(500, budget);
+    // A page that follows the feed and never reads.
+    let _stalled = history.subscribe().unwrap();
+    let text = "A".repeat(1024 * 1024 - 200);
+    for i in 0..300 {
+        let body = serde_json::json!({"events": [{"type": "message", "message": {"type": "text", "text": text}}]});
+        let mut envelope = Envelope::new("/line/webhook", now_ms(), body.to_string())
+            .with_request_id(format!("u{i}"));
+        if i % 2 == 0 {
+            envelope = envelope.with_header("x-padding", "h".repeat(370 * 1024));
+        }
+        history.received(&envelope);
+        let error: bot_core::SharedError =
+            std::sync::Arc::new(std::io::Error::other(format!("no signature: {text}")));
+        for stage in [
+            Stage::Rejected(error.clone()),
+            Stage::Done(bot_core::Status::Rejected(error)),
+        ] {
+            history.observe(&Observation {
+                request_id: format!("u{i}"),
+                at_ms: now_ms(),
+                stage,
+            });
+        }
+        let (_, bytes) = history.size();
+        assert!(bytes <= budget, "after {i}: {bytes} bytes");
+    }
+    for summary in history.summaries() {
+        let label = summary.what.clone().unwrap();
+        assert!(
+            label.chars().count() <= super::view::MAX_LABEL_CHARS + 1,
+            "{}",
+            label.len()
+        );
+        assert!(
+            summary.to_json().len() < 8 * 1024,
+            "{}",
+            summary.to_json().len()
+        );
+    }
 }
 
 #[test]

@@ -1,21 +1,18 @@
-//! What the inspector shows of a webhook: its summary and stages as the page's JSON, and a
-//! detail view whose headers and body have every credential redacted.
+//! What the inspector lists of a webhook: its summary and stages as the page's JSON, every text
+//! cut to a bound (the detail view, with headers and body, is in [`detail`](super::detail)).
 
 use bot_core::{Envelope, Outcome, Stage};
 use serde::Serialize;
 use serde_json::Value;
 
-/// What stands in for a redacted value.
-pub(crate) const REDACTED: &str = "[redacted]";
-
-/// Header names whose values are credentials, compared case-insensitively; any name containing
-/// `signature`, `token`, `secret` or `auth` is redacted too.
-const SECRET_HEADERS: &[&str] = &["cookie", "set-cookie", "x-api-key"];
-const SECRET_HEADER_WORDS: &[&str] = &["signature", "token", "secret", "auth"];
-
-/// Body fields whose values are credentials: Slack's verification `token` and `response_url`
-/// (its path lets anyone post to the channel), LINE's one-time `replyToken`.
-const SECRET_FIELDS: &[&str] = &["token", "response_url", "replyToken"];
+/// The longest label in the list (the command as typed, or the message's text), in characters.
+pub(crate) const MAX_LABEL_CHARS: usize = 200;
+/// The longest text a stage keeps (a reply, a reason), in characters.
+pub(crate) const MAX_TEXT_CHARS: usize = 1000;
+/// The most reply texts a `replied` stage keeps.
+const MAX_REPLIES: usize = 10;
+/// The most stages a webhook keeps; later ones are counted, not kept (but the last, `done`).
+pub(crate) const MAX_STEPS: usize = 100;
 
 /// One webhook in the page's list.
 #[derive(Clone, Debug, Serialize)]
@@ -38,6 +35,13 @@ pub(crate) struct Summary {
     /// The stages so far, in order.
     #[serde(rename = "stages")]
     pub(crate) steps: Vec<Step>,
+    /// How many stages past [`MAX_STEPS`] were not kept.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub(crate) dropped_stages: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -47,12 +51,34 @@ impl Summary {
             id: envelope.request_id.clone(),
             received_at_ms: bot_core::now_ms(),
             platform: platform(&envelope.route),
-            route: envelope.route.clone(),
-            what,
+            route: clip(&envelope.route, MAX_LABEL_CHARS),
+            what: what.map(|w| clip(&w, MAX_LABEL_CHARS)),
             replay_of: envelope.replay_of.clone(),
             state: "pending",
             steps: Vec::new(),
+            dropped_stages: 0,
         }
+    }
+
+    /// Adds a stage; past [`MAX_STEPS`] only the final one is kept, the others counted.
+    pub(crate) fn push(&mut self, step: Step) {
+        let last = matches!(step.kind, StepKind::Done { .. });
+        if self.steps.len() < MAX_STEPS || last {
+            self.steps.push(step);
+        } else {
+            self.dropped_stages += 1;
+        }
+    }
+
+    /// About how many bytes the summary takes, kept and as JSON.
+    pub(crate) fn cost(&self) -> usize {
+        let texts = [&self.id, &self.route]
+            .into_iter()
+            .chain(&self.what)
+            .chain(&self.replay_of)
+            .map(String::len)
+            .sum::<usize>();
+        texts + 128 + self.steps.iter().map(|s| s.kind.cost()).sum::<usize>()
     }
 
     /// The summary as JSON.
@@ -111,50 +137,96 @@ pub(crate) enum StepKind {
     Done { status: &'static str },
 }
 
-/// The step a worker's stage makes, updating the summary's state and `what` on the way.
+impl StepKind {
+    /// About how many bytes the stage takes: its texts and what surrounds them.
+    fn cost(&self) -> usize {
+        let texts = match self {
+            StepKind::Rejected { reason }
+            | StepKind::Invalid { reason }
+            | StepKind::Skipped { reason } => reason.len(),
+            StepKind::Duplicate { key } => key.len(),
+            StepKind::Handled {
+                command, outcome, ..
+            } => command.len() + outcome.len(),
+            StepKind::Call {
+                target,
+                error,
+                text,
+                ..
+            } => {
+                target.len()
+                    + error.as_ref().map_or(0, String::len)
+                    + text.as_ref().map_or(0, String::len)
+            }
+            StepKind::Replied { command, texts } => {
+                command.len() + texts.iter().map(|t| t.len() + 8).sum::<usize>()
+            }
+            StepKind::DeliveryFailed { command, error } => command.len() + error.len(),
+            StepKind::Acked { .. }
+            | StepKind::Answered { .. }
+            | StepKind::Verified
+            | StepKind::Done { .. } => 0,
+        };
+        texts + 96
+    }
+}
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+/// The step a worker's stage makes, updating the summary's state and `what` on the way. Every
+/// text is cut to [`MAX_TEXT_CHARS`] (the label to [`MAX_LABEL_CHARS`]).
 pub(crate) fn step(summary: &mut Summary, stage: &Stage) -> Option<StepKind> {
-    let chain = |e: &bot_core::SharedError| bot_core::chain(e.as_ref());
+    let chain = |e: &bot_core::SharedError| clip(&bot_core::chain(e.as_ref()), MAX_TEXT_CHARS);
+    let text = |t: &str| clip(t, MAX_TEXT_CHARS);
     Some(match stage {
         Stage::Answered { status, .. } => StepKind::Answered { status: *status },
         Stage::Verified => StepKind::Verified,
         Stage::Rejected(e) => StepKind::Rejected { reason: chain(e) },
         Stage::Invalid(e) => StepKind::Invalid { reason: chain(e) },
         Stage::Skipped(reason) => StepKind::Skipped {
-            reason: reason.clone(),
+            reason: text(reason),
         },
-        Stage::Duplicate(key) => StepKind::Duplicate { key: key.clone() },
+        Stage::Duplicate(key) => StepKind::Duplicate { key: text(key) },
         Stage::Handled {
             command,
             outcome,
             took,
         } => {
             if summary.what.is_none() {
-                summary.what = Some(command.clone());
+                summary.what = Some(clip(command, MAX_LABEL_CHARS));
             }
             StepKind::Handled {
-                command: command.clone(),
+                command: clip(command, MAX_LABEL_CHARS),
                 outcome: match outcome {
                     Outcome::Handled => "handled".to_string(),
                     Outcome::NoHandler => "no handler".to_string(),
-                    Outcome::Failed(e) => format!("failed: {}", bot_core::chain(e.as_ref())),
+                    Outcome::Failed(e) => {
+                        format!("failed: {}", text(&bot_core::chain(e.as_ref())))
+                    }
                 },
                 ms: millis(*took),
             }
         }
         Stage::Call(call) => StepKind::Call {
-            target: call.target.clone(),
+            target: text(&call.target),
             status: call.status,
-            error: call.error.clone(),
+            error: call.error.as_deref().map(text),
             ms: millis(call.took),
-            text: call.text.clone(),
+            text: call.text.as_deref().map(text),
         },
         Stage::Replied { command, texts } => StepKind::Replied {
-            command: command.clone(),
-            texts: texts.clone(),
+            command: clip(command, MAX_LABEL_CHARS),
+            texts: texts.iter().take(MAX_REPLIES).map(|t| text(t)).collect(),
         },
         Stage::DeliveryFailed { command, error } => StepKind::DeliveryFailed {
-            command: command.clone(),
-            error: bot_core::chain(error.as_ref()),
+            command: clip(command, MAX_LABEL_CHARS),
+            error: text(&bot_core::chain(error.as_ref())),
         },
         Stage::Done(status) => {
             // A webhook whose every item was a duplicate or skipped says so.
@@ -237,172 +309,9 @@ pub(crate) fn what(envelope: &Envelope) -> Option<String> {
     text(&json, "type")
 }
 
-/// A webhook's detail: its summary with its headers and body, credentials redacted.
-#[derive(Serialize)]
-pub(crate) struct Detail {
-    #[serde(flatten)]
-    pub(crate) summary: Summary,
-    /// Every header in the order received, credentials redacted.
-    pub(crate) headers: Vec<(String, String)>,
-    /// The body, made readable: JSON pretty-printed, form fields one per line.
-    pub(crate) body: String,
-    /// The body's size in bytes.
-    pub(crate) body_bytes: usize,
-    /// Whether Replay can run it again.
-    pub(crate) replayable: bool,
-}
-
-impl Detail {
-    /// The detail of a stored webhook.
-    pub(crate) fn new(summary: Summary, envelope: &Envelope) -> Self {
-        Self {
-            summary,
-            headers: headers(envelope),
-            body: body(envelope),
-            body_bytes: envelope.body.len(),
-            replayable: true,
-        }
-    }
-}
-
-/// Whether the header `name` carries a credential.
-pub(crate) fn is_secret_header(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    SECRET_HEADERS.contains(&name.as_str()) || SECRET_HEADER_WORDS.iter().any(|w| name.contains(w))
-}
-
-fn headers(envelope: &Envelope) -> Vec<(String, String)> {
-    envelope
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            let value = if is_secret_header(name) {
-                REDACTED
-            } else {
-                value
-            };
-            (name.to_string(), value.to_string())
-        })
-        .collect()
-}
-
-/// The body made readable with its credentials redacted: JSON pretty-printed, a form one
-/// `name = value` per line (Slack's `payload` field as JSON), anything else as lossy text.
-pub(crate) fn body(envelope: &Envelope) -> String {
-    let bytes = &envelope.body;
-    if let Ok(mut json) = serde_json::from_slice::<Value>(bytes) {
-        redact_json(&mut json);
-        return serde_json::to_string_pretty(&json).unwrap_or_default();
-    }
-    let form = envelope
-        .headers
-        .get("content-type")
-        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
-    if form {
-        let mut lines = Vec::new();
-        for (name, value) in form_urlencoded::parse(bytes) {
-            let value = if SECRET_FIELDS.contains(&name.as_ref()) {
-                redact_value(&name, &value)
-            } else if let Ok(mut json) = serde_json::from_str::<Value>(&value) {
-                if json.is_object() {
-                    redact_json(&mut json);
-                    format!(
-                        "\n{}",
-                        serde_json::to_string_pretty(&json).unwrap_or_default()
-                    )
-                } else {
-                    value.into_owned()
-                }
-            } else {
-                value.into_owned()
-            };
-            lines.push(format!("{name} = {value}"));
-        }
-        return lines.join("\n");
-    }
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn redact_json(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, value) in map.iter_mut() {
-                if SECRET_FIELDS.contains(&key.as_str()) {
-                    if let Value::String(text) = value {
-                        *text = redact_value(key, text);
-                        continue;
-                    }
-                }
-                redact_json(value);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact_json),
-        _ => {}
-    }
-}
-
-/// A credential's stand-in: a URL keeps its scheme and host (where the reply goes), nothing else.
-fn redact_value(name: &str, value: &str) -> String {
-    if name == "response_url" {
-        if let Ok(url) = reqwest::Url::parse(value) {
-            if let Some(host) = url.host_str() {
-                return format!("{}://{host}/{REDACTED}", url.scheme());
-            }
-        }
-    }
-    REDACTED.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn credentials_in_headers_and_bodies_are_redacted() {
-        let line = Envelope::new(
-            "/line/webhook",
-            0,
-            r#"{"destination":"U1","events":[{"type":"message","replyToken":"r3ply","message":{"type":"text","text":"hi"}}]}"#,
-        )
-        .with_header("x-line-signature", "c2lnbmF0dXJl")
-        .with_header("Authorization", "Bearer abc")
-        .with_header("Cookie", "a=b")
-        .with_header("x-api-token", "t")
-        .with_header("content-type", "application/json");
-        let shown: Vec<(String, String)> = headers(&line);
-        let values: Vec<&str> = shown.iter().map(|(_, v)| v.as_str()).collect();
-        assert_eq!(
-            values,
-            [REDACTED, REDACTED, REDACTED, REDACTED, "application/json"]
-        );
-        let shown_body = body(&line);
-        assert!(
-            shown_body.contains("\"replyToken\": \"[redacted]\""),
-            "{shown_body}"
-        );
-        assert!(
-            !shown_body.contains("r3ply") && shown_body.contains("\"text\": \"hi\""),
-            "{shown_body}"
-        );
-        assert_eq!(what(&line).as_deref(), Some("hi"));
-
-        let payload = r#"{"type":"block_actions","token":"verif","response_url":"https://hooks.slack.com/actions/T1/1/s3cr3t","response_urls":[{"response_url":"https://hooks.slack.com/app/T1/2/s3cr3t"}]}"#;
-        let form = form_urlencoded::Serializer::new(String::new())
-            .append_pair("payload", payload)
-            .finish();
-        let interaction = Envelope::new("/slack/interactions", 0, form)
-            .with_header("content-type", "application/x-www-form-urlencoded");
-        let body = body(&interaction);
-        assert!(
-            !body.contains("s3cr3t") && !body.contains("verif"),
-            "{body}"
-        );
-        assert!(
-            body.contains("https://hooks.slack.com/[redacted]"),
-            "{body}"
-        );
-        assert_eq!(what(&interaction).as_deref(), Some("block_actions"));
-    }
 
     #[test]
     fn the_list_names_commands_and_events() {

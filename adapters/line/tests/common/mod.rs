@@ -13,14 +13,21 @@ pub const SECRET: &str = "0123456789abcdef0123456789abcdef";
 /// The access token the tests configure; it must never appear in an error.
 pub const TOKEN: &str = "tok3n-Very-Secret-Access-Token/abc=";
 
+/// The oldest event these tests accept: LINE's documented sample events (`tests/data/`) are
+/// years older than the tests' receipt time. The window itself is tested in `mapping.rs`.
+pub const FIXTURES_WINDOW_MS: i64 = 10 * 365 * 24 * 60 * 60 * 1000;
+
+/// A configuration for the API at `api_url` that accepts the fixtures.
+pub fn config(api_url: &str) -> LineConfig {
+    LineConfig::new(SECRET, TOKEN)
+        .with_api_url(api_url)
+        .with_max_event_age_ms(FIXTURES_WINDOW_MS)
+}
+
 /// An adapter for the API at `api_url` with fast retries.
 pub fn adapter(api_url: &str) -> LineAdapter {
-    LineAdapter::new(
-        LineConfig::new(SECRET, TOKEN)
-            .with_api_url(api_url)
-            .with_retry(RetryPolicy::fixed(3, Duration::from_millis(5))),
-    )
-    .expect("valid config")
+    LineAdapter::new(config(api_url).with_retry(RetryPolicy::fixed(3, Duration::from_millis(5))))
+        .expect("valid config")
 }
 
 /// A webhook Envelope of `body` as the edge builds it: received at [`testing::RECEIVED_AT_MS`],
