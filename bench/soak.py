@@ -66,6 +66,8 @@ SLACK_SECRET = "soak-slack-signing-secret-0123456789"
 SLACK_TOKEN = "xoxb-soak-bot-token"
 LINE_SECRET = "soak-line-channel-secret-abcdef"
 LINE_TOKEN = "soak-line-channel-access-token"
+# The inspector's token (at least 32 characters), for the page left open on its stream.
+INSPECT_TOKEN = "soak-inspector-token-0123456789abcdef"
 BOT_USER = "U0SOAKBOT"
 SLACK_CHANNEL = "C0SOAK"
 LINE_DESTINATION = "U0123456789abcdef0123456789abcdef"
@@ -476,14 +478,15 @@ class InspectorWatcher:
     """A page left open on the inspector: reads `/_ackbot/events` for the whole run and counts
     what it is sent."""
 
-    def __init__(self, addr: str):
+    def __init__(self, addr: str, token: str):
         self.events = 0
         self.bytes = 0
         self.resets = 0
         self.error: str | None = None
         host, port = addr.rsplit(":", 1)
         self.conn = http.client.HTTPConnection(host, int(port), timeout=600)
-        self.conn.request("GET", "/_ackbot/events", headers={"Accept": "text/event-stream"})
+        headers = {"Accept": "text/event-stream", "Authorization": f"Bearer {token}"}
+        self.conn.request("GET", "/_ackbot/events", headers=headers)
         response = self.conn.getresponse()
         if response.status != 200:
             raise SystemExit(f"the inspector's event stream answered {response.status}")
@@ -826,8 +829,9 @@ def main() -> int:
         "ACKBOT_LOG_FORMAT": "json", "RUST_LOG": "info", "ACKBOT_WORKERS": str(args.workers),
         "ACKBOT_QUEUE_CAPACITY": str(capacity),
         "ACKBOT_INSPECT": "off" if args.inspector == "off" else "on",
+        "ACKBOT_INSPECT_TOKEN": INSPECT_TOKEN,
     })
-    watcher = InspectorWatcher(ackbot.addr) if args.inspector == "watched" else None
+    watcher = InspectorWatcher(ackbot.addr, INSPECT_TOKEN) if args.inspector == "watched" else None
     rss_idle = ackbot.status()
     log(f"ackbot serve pid {ackbot.proc.pid} on {ackbot.addr}, stand-ins on {standin}; sending {len(items):,} "
         f"({counts['original']:,} originals, {counts['duplicate']:,} duplicates, {counts['tampered']:,} tampered) "
