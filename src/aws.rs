@@ -10,7 +10,7 @@ use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettin
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 
-use bot_core::BoxError;
+use ackbot_core::BoxError;
 
 /// Why a signed request could not be sent. Never carries a credential.
 #[derive(Debug, thiserror::Error)]

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::net::SocketAddr;
 
-use bot_core::Dispatcher;
+use ackbot_core::Dispatcher;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;

@@ -11,10 +11,10 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use ackbot_core::http::{read_capped, DELIVERY_ANSWER_CAP};
+use ackbot_core::retry::{retry, Failure, RetryPolicy};
+use ackbot_core::{BoxError, Claim, DedupeStore, Expiry};
 use aws_smithy_runtime_api::client::identity::Identity;
-use bot_core::http::{read_capped, DELIVERY_ANSWER_CAP};
-use bot_core::retry::{retry, Failure, RetryPolicy};
-use bot_core::{BoxError, Claim, DedupeStore, Expiry};
 use serde_json::{json, Value};
 
 use crate::aws::{AwsError, SignedPost};
@@ -154,7 +154,7 @@ impl DynamoDedupe {
             url: format!("{endpoint}/"),
             region,
             identity,
-            http: bot_core::http::client_builder(Duration::from_secs(10))
+            http: ackbot_core::http::client_builder(Duration::from_secs(10))
                 .build()
                 .map_err(|e| DynamoError::Client(e.without_url()))?,
             expiry: Expiry::default(),
@@ -658,7 +658,7 @@ mod tests {
             .mount(&server)
             .await;
         let err = store(&server).complete_key("k", 1).await.unwrap_err();
-        let text = bot_core::chain(&err);
+        let text = ackbot_core::chain(&err);
         assert!(text.contains("InvalidSignatureException"), "{text}");
         for credential in [KEY_ID, SECRET_KEY, SESSION] {
             assert!(!text.contains(credential), "{text}");

@@ -12,16 +12,16 @@ use crate::ConfigError;
 pub enum Error {
     /// The bot's registrations are wrong (a handler lacks its state, a name nobody can type).
     #[error("the bot cannot start")]
-    Build(#[from] bot_core::BuildError),
+    Build(#[from] ackbot_core::BuildError),
     /// The configuration is missing or wrong.
     #[error("the configuration is not usable")]
     Config(#[from] ConfigError),
     /// The Slack adapter refused its settings.
     #[error("the Slack adapter cannot start")]
-    Slack(#[from] bot_slack::ConfigError),
+    Slack(#[from] ackbot_slack::ConfigError),
     /// The LINE adapter refused its settings.
     #[error("the LINE adapter cannot start")]
-    Line(#[from] bot_line::ConfigError),
+    Line(#[from] ackbot_line::ConfigError),
     /// The edge could not listen on its address.
     #[error("cannot listen on {addr}")]
     Listen {
@@ -102,7 +102,7 @@ pub enum SendError {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&bot_core::chain(self))
+        f.write_str(&ackbot_core::chain(self))
     }
 }
 
@@ -112,7 +112,7 @@ mod tests {
 
     #[test]
     fn debug_shows_the_typed_cause() {
-        let error = Error::from(bot_slack::ConfigError::EmptySigningSecret);
+        let error = Error::from(ackbot_slack::ConfigError::EmptySigningSecret);
         let debug = format!("{error:?}");
         assert!(
             debug.starts_with("the Slack adapter cannot start: "),
@@ -120,6 +120,6 @@ mod tests {
         );
         assert!(debug.contains("SLACK_SIGNING_SECRET"), "{debug}");
         let source = std::error::Error::source(&error).unwrap();
-        assert!(source.downcast_ref::<bot_slack::ConfigError>().is_some());
+        assert!(source.downcast_ref::<ackbot_slack::ConfigError>().is_some());
     }
 }

@@ -91,14 +91,14 @@ pub use secrets::SecretsError;
 
 /// The built-in commands (`echo`, `help`, `ping`, `wait`, `feedback`, the LINE welcome) to mount
 /// or copy.
-pub use bot_handlers as handlers;
+pub use ackbot_handlers as handlers;
 /// The LINE adapter: the `Line` extractor (the Messaging API in handlers) and LINE's types.
-pub use bot_line as line;
+pub use ackbot_line as line;
 /// The Slack adapter: the `Slack` extractor (the Web API in handlers), modal and menu answers
 /// (`ViewResponse`, `Options`), typed interaction payloads and Slack's types.
-pub use bot_slack as slack;
+pub use ackbot_slack as slack;
 
-pub use bot_core::{
+pub use ackbot_core::{
     cmd, Answer, Args, ArgsRejection, Bot, BuildError, Command, CommandDef, Conversation,
     ConversationKind, DispatchError, Envelope, HandlerError, Help, Invocation, NonEmpty, Platform,
     Reply, State, Text, User, Visibility,
@@ -107,10 +107,10 @@ pub use bot_core::{
 /// Everything a bot author needs in one `use`.
 pub mod prelude {
     pub use crate::Run;
-    pub use bot_core::{
+    pub use ackbot_core::{
         cmd, Args, ArgsRejection, Bot, Command, Conversation, ConversationKind, DispatchError,
         HandlerError, Help, NonEmpty, Platform, Reply, State, Text, User, Visibility,
     };
-    pub use bot_line::Line;
-    pub use bot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
+    pub use ackbot_line::Line;
+    pub use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
 }

@@ -11,7 +11,7 @@ use crate::config::LogFormat;
 /// Installs the global subscriber. `RUST_LOG` overrides `default_filter`. Safe to call twice.
 ///
 /// `RUST_LOG` is a list of `target=level` and `level` directives, e.g. `info` or
-/// `warn,bot_slack=debug` (`tracing_subscriber::filter::Targets`: no regex engine in the binary, no
+/// `warn,ackbot_slack=debug` (`tracing_subscriber::filter::Targets`: no regex engine in the binary, no
 /// pattern to compile at a cold start). One it cannot read is reported and `default_filter` used.
 /// `lambda_runtime` never logs at TRACE, where it prints every event whole.
 pub(crate) fn init(format: LogFormat, default_filter: &str) {
@@ -96,11 +96,11 @@ mod tests {
 
     #[test]
     fn reads_levels_and_targets() {
-        let (targets, error) = filter(Some("warn,bot_slack=debug"), "info");
+        let (targets, error) = filter(Some("warn,ackbot_slack=debug"), "info");
         assert!(error.is_none());
-        assert!(targets.would_enable("bot_slack::client", &Level::DEBUG));
-        assert!(!targets.would_enable("bot_line::client", &Level::INFO));
-        assert!(targets.would_enable("bot_line::client", &Level::WARN));
+        assert!(targets.would_enable("ackbot_slack::client", &Level::DEBUG));
+        assert!(!targets.would_enable("ackbot_line::client", &Level::INFO));
+        assert!(targets.would_enable("ackbot_line::client", &Level::WARN));
     }
 
     #[test]
@@ -136,15 +136,15 @@ mod tests {
         }
         let (targets, _) = filter(Some("trace"), "info");
         assert!(targets.would_enable(raw_event, &Level::DEBUG));
-        assert!(targets.would_enable("bot_slack::client", &Level::TRACE));
-        let (targets, _) = filter(Some("warn,bot_slack=debug"), "info");
+        assert!(targets.would_enable("ackbot_slack::client", &Level::TRACE));
+        let (targets, _) = filter(Some("warn,ackbot_slack=debug"), "info");
         assert!(!targets.would_enable(raw_event, &Level::INFO));
-        assert!(targets.would_enable("bot_slack::client", &Level::DEBUG));
+        assert!(targets.would_enable("ackbot_slack::client", &Level::DEBUG));
     }
 
     #[test]
     fn an_unreadable_filter_is_reported_and_the_default_used() {
-        let (targets, error) = filter(Some("bot_slack=loud"), "info");
+        let (targets, error) = filter(Some("ackbot_slack=loud"), "info");
         assert!(error.is_some());
         assert!(targets.would_enable("ackbot", &Level::INFO));
     }

@@ -10,7 +10,7 @@ async fn main() -> ExitCode {
     match bot.run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ackbot: {}", bot_core::chain(&e));
+            eprintln!("ackbot: {}", ackbot_core::chain(&e));
             ExitCode::FAILURE
         }
     }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use bot_core::{Dispatcher, Kind};
+use ackbot_core::{Dispatcher, Kind};
 
 /// What `ackbot manifest slack` was asked for.
 #[derive(Clone, Debug)]
@@ -641,7 +641,7 @@ fn quote(text: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::{cmd, Bot, Reply};
+    use ackbot_core::{cmd, Bot, Reply};
     use serde_json::{json, Value};
 
     async fn ok() -> Reply {
@@ -680,7 +680,7 @@ mod tests {
 
     #[test]
     fn the_builtins_become_slash_commands_with_their_catalog_text() {
-        let bot = Bot::new().mount(bot_handlers::builtins());
+        let bot = Bot::new().mount(ackbot_handlers::builtins());
         let catalog = bot.catalog();
         let (m, notes) = manifest(bot, &options("https://example.com/prod/"));
         let commands = m["features"]["slash_commands"].as_array().unwrap();
@@ -899,7 +899,7 @@ mod tests {
             );
             assert!(message.contains(&format!("`{name}`")), "{message}");
         }
-        // bot-core lowercases names as they are registered; a name from elsewhere is checked too.
+        // ackbot-core lowercases names as they are registered; a name from elsewhere is checked too.
         let e = slash_command("Deploy", &mut Vec::new()).unwrap_err();
         assert!(e.to_string().contains("register it as `deploy`"), "{e}");
         let (m, _) = manifest(

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use bot_core::{Bot, Dispatcher};
+use ackbot_core::{Bot, Dispatcher};
 #[cfg(any(feature = "lambda", feature = "serve"))]
 use tokio::runtime::{Builder, Handle, RuntimeFlavor};
 

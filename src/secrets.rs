@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use bot_core::http::read_capped;
+use ackbot_core::http::read_capped;
 
 use crate::aws::{AwsError, SignedPost};
 
@@ -105,7 +105,7 @@ pub(crate) async fn load(
         body: body.into_bytes(),
         timeout: None,
     };
-    let http = bot_core::http::client_builder(SECRETS_TIMEOUT)
+    let http = ackbot_core::http::client_builder(SECRETS_TIMEOUT)
         .build()
         .map_err(SecretsError::Client)?;
     let response = request.send(&http, &identity).await?;
@@ -170,6 +170,6 @@ mod tests {
         assert!(err.to_string().contains("TYPO"), "{err}");
         let err = parse("not json s3cr3t").unwrap_err();
         assert!(matches!(err, SecretsError::NotAnObject));
-        assert!(!bot_core::chain(&err).contains("s3cr3t"), "{err}");
+        assert!(!ackbot_core::chain(&err).contains("s3cr3t"), "{err}");
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use bot_core::{now_ms, ExposeSecret, SecretString};
+use ackbot_core::{now_ms, ExposeSecret, SecretString};
 
 use crate::config::Config;
 use crate::standin::slack::SlackStandIn;
@@ -34,7 +34,7 @@ pub(crate) async fn slack(
             .map(|c| c.response_url("send"))
             .unwrap_or_default()
     });
-    let body = bot_slack::sample::slash_command(typed, &response_url);
+    let body = ackbot_slack::sample::slash_command(typed, &response_url);
     let started = Instant::now();
     post_slack(to, secret, body).await?;
     println!("acked in {} ms", started.elapsed().as_millis());
@@ -79,7 +79,7 @@ pub(crate) async fn line(
     let line = config.line.as_ref().ok_or(SendError::NotConfigured {
         variable: "LINE_CHANNEL_SECRET",
     })?;
-    let body = bot_line::sample::text_message(text, user_id, redelivery);
+    let body = ackbot_line::sample::text_message(text, user_id, redelivery);
     let started = Instant::now();
     let request = Signed::line(&line.channel_secret, body).request(&reqwest::Client::new(), to);
     let status = acknowledged(request, to).await?;
@@ -119,9 +119,9 @@ impl Signed {
     /// A slash command's form `body`, signed with Slack's signing secret as of now.
     pub(crate) fn slack_command(secret: &SecretString, body: String) -> Self {
         let timestamp = now_ms() / 1000;
-        let signature = bot_slack::sign(secret, timestamp, body.as_bytes());
+        let signature = ackbot_slack::sign(secret, timestamp, body.as_bytes());
         Self {
-            route: bot_slack::COMMANDS_ROUTE,
+            route: ackbot_slack::COMMANDS_ROUTE,
             headers: vec![
                 ("content-type", "application/x-www-form-urlencoded".into()),
                 ("x-slack-request-timestamp", timestamp.to_string()),
@@ -138,9 +138,9 @@ impl Signed {
             .next()
             .unwrap_or_default()
             .trim();
-        let signature = bot_line::sign(&SecretString::from(first), body.as_bytes());
+        let signature = ackbot_line::sign(&SecretString::from(first), body.as_bytes());
         Self {
-            route: bot_line::WEBHOOK_ROUTE,
+            route: ackbot_line::WEBHOOK_ROUTE,
             headers: vec![
                 ("content-type", "application/json; charset=utf-8".into()),
                 ("x-line-signature", signature),

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use bot_core::{DedupeStore, Dispatcher, ExposeSecret, MemoryDedupe, Worker};
-use bot_line::{LineAdapter, LineConfig};
-use bot_slack::{SlackAdapter, SlackConfig};
+use ackbot_core::{DedupeStore, Dispatcher, ExposeSecret, MemoryDedupe, Worker};
+use ackbot_line::{LineAdapter, LineConfig};
+use ackbot_slack::{SlackAdapter, SlackConfig};
 
 use crate::config::{Config, ConfigError, IdempotencySettings};
 use crate::Error;

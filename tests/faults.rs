@@ -22,7 +22,7 @@ mod standin;
 
 use std::time::Duration;
 
-use bot_core::{now_ms, SecretString};
+use ackbot_core::{now_ms, SecretString};
 use common::runtime::{Answer, RuntimeApi};
 use common::Server;
 use futures::future::join_all;
@@ -180,25 +180,25 @@ fn webhook(case: &Case, keys: &Keys, api: &FaultyApi) -> (&'static str, String) 
     match case.endpoint {
         Endpoint::ResponseUrl => {
             let response_url = format!("{}/commands/T0001/{}/hook-token", api.url(), keys.hook);
-            let body = bot_slack::sample::slash_command(&format!("/{text}"), &response_url);
-            (bot_slack::COMMANDS_ROUTE, body)
+            let body = ackbot_slack::sample::slash_command(&format!("/{text}"), &response_url);
+            (ackbot_slack::COMMANDS_ROUTE, body)
         }
         Endpoint::PostMessage => (
-            bot_slack::EVENTS_ROUTE,
+            ackbot_slack::EVENTS_ROUTE,
             direct_message(&keys.channel, &text),
         ),
         Endpoint::Reply | Endpoint::Push => {
-            let event = bot_line::sample::text_event(
+            let event = ackbot_line::sample::text_event(
                 &text,
                 &keys.user,
                 &keys.reply_token,
-                &bot_line::sample::webhook_event_id(),
+                &ackbot_line::sample::webhook_event_id(),
                 case.endpoint == Endpoint::Push, // redelivered: pushed
                 "active",
             );
             (
-                bot_line::WEBHOOK_ROUTE,
-                bot_line::sample::webhook(json!([event])),
+                ackbot_line::WEBHOOK_ROUTE,
+                ackbot_line::sample::webhook(json!([event])),
             )
         }
     }
@@ -423,8 +423,8 @@ async fn every_fault_under_serve_ends_replied_once_or_as_one_error_line() {
 
 /// Posts a signed webhook to the edge; returns the request id it answered with.
 async fn post(server: &Server, route: &str, body: &str) -> String {
-    let response = if route == bot_line::WEBHOOK_ROUTE {
-        let signature = bot_line::sign(&SecretString::from(LINE_SECRET), body.as_bytes());
+    let response = if route == ackbot_line::WEBHOOK_ROUTE {
+        let signature = ackbot_line::sign(&SecretString::from(LINE_SECRET), body.as_bytes());
         reqwest::Client::new()
             .post(format!("{}{route}", server.url))
             .header("content-type", "application/json; charset=utf-8")
@@ -448,10 +448,10 @@ async fn post(server: &Server, route: &str, body: &str) -> String {
 
 /// The Envelope API Gateway's mapping template would hand the worker for this webhook.
 fn envelope(route: &str, body: &str, request_id: &str) -> String {
-    let envelope = if route == bot_line::WEBHOOK_ROUTE {
-        bot_line::sample::signed_envelope(body, LINE_SECRET, now_ms())
+    let envelope = if route == ackbot_line::WEBHOOK_ROUTE {
+        ackbot_line::sample::signed_envelope(body, LINE_SECRET, now_ms())
     } else {
-        bot_slack::sample::signed_envelope(route, body, SLACK_SECRET, now_ms() / 1000)
+        ackbot_slack::sample::signed_envelope(route, body, SLACK_SECRET, now_ms() / 1000)
     };
     String::from_utf8(envelope.with_request_id(request_id).to_json()).unwrap()
 }

@@ -7,10 +7,10 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ackbot_core::{now_ms, Envelope, SecretString};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use bot_core::{now_ms, Envelope, SecretString};
 use common::runtime::{Answer, RuntimeApi};
 use common::slack::{api, wait_calls, SECRET};
 use common::Server;
@@ -72,7 +72,7 @@ impl LambdaApi {
 /// fixture), carrying `body` signed with `secret` and received at `received_at_ms`.
 fn proxy_event(body: &str, secret: &str, request_id: &str, received_at_ms: i64) -> String {
     let timestamp = (received_at_ms / 1000).to_string();
-    let signature = bot_slack::sign(
+    let signature = ackbot_slack::sign(
         &SecretString::from(secret),
         received_at_ms / 1000,
         body.as_bytes(),

@@ -10,12 +10,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use ackbot::{DynamoDedupe, DynamoError};
+use ackbot_core::{now_ms, Claim, DedupeStore, Expiry};
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use bot_core::{now_ms, Claim, DedupeStore, Expiry};
 use common::runtime::{Answer, RuntimeApi};
 use common::slack::SECRET;
 use common::Server;
@@ -347,7 +347,7 @@ async fn a_missing_table_is_named() {
         matches!(dynamo, DynamoError::TableNotFound { table } if table == "no-such-table"),
         "{dynamo}"
     );
-    assert!(!bot_core::chain(err.as_ref()).contains(SECRET_KEY));
+    assert!(!ackbot_core::chain(err.as_ref()).contains(SECRET_KEY));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -382,11 +382,15 @@ async fn worker(
 /// `response_url` on `api` that names `id`.
 fn slash_envelope(api: &MockServer, id: &str, typed: &str, request_id: &str) -> String {
     let body =
-        bot_slack::sample::slash_command(typed, &format!("{}/commands/T1/{id}/tok", api.uri()));
+        ackbot_slack::sample::slash_command(typed, &format!("{}/commands/T1/{id}/tok", api.uri()));
     let received_at_ms = now_ms();
-    let mut envelope =
-        bot_slack::sample::signed_envelope("/slack/commands", &body, SECRET, received_at_ms / 1000)
-            .with_request_id(request_id.to_string());
+    let mut envelope = ackbot_slack::sample::signed_envelope(
+        "/slack/commands",
+        &body,
+        SECRET,
+        received_at_ms / 1000,
+    )
+    .with_request_id(request_id.to_string());
     envelope.received_at_ms = received_at_ms;
     String::from_utf8(envelope.to_json()).unwrap()
 }

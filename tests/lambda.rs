@@ -5,9 +5,9 @@ mod common;
 
 use std::time::Duration;
 
+use ackbot_core::now_ms;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use bot_core::now_ms;
 use common::runtime::{Answer, RuntimeApi};
 use common::Server;
 use serde_json::{json, Value};
@@ -24,10 +24,14 @@ fn slash_envelope(
     received_at_ms: i64,
 ) -> String {
     let body =
-        bot_slack::sample::slash_command(typed, &format!("{}/commands/T1/{id}/tok", api.uri()));
-    let mut envelope =
-        bot_slack::sample::signed_envelope("/slack/commands", &body, secret, received_at_ms / 1000)
-            .with_request_id(format!("req-{id}"));
+        ackbot_slack::sample::slash_command(typed, &format!("{}/commands/T1/{id}/tok", api.uri()));
+    let mut envelope = ackbot_slack::sample::signed_envelope(
+        "/slack/commands",
+        &body,
+        secret,
+        received_at_ms / 1000,
+    )
+    .with_request_id(format!("req-{id}"));
     envelope.received_at_ms = received_at_ms;
     envelope.source_ip = Some("203.0.113.7".into());
     String::from_utf8(envelope.to_json()).unwrap()
@@ -274,16 +278,17 @@ async fn line_event_that_waited_in_the_queue_is_pushed_not_replied() {
             ("LINE_API_URL", &line_api),
         ],
     );
-    let event_id = bot_line::sample::webhook_event_id();
-    let body = bot_line::sample::text_message_with_id(
+    let event_id = ackbot_line::sample::webhook_event_id();
+    let body = ackbot_line::sample::text_message_with_id(
         "echo 遅延",
         "U1234567890abcdef1234567890abcdef",
         false,
         &event_id,
     );
     // Received by API Gateway two minutes ago: the reply token has expired by now.
-    let envelope = bot_line::sample::signed_envelope(&body, "channel_secret", now_ms() - 120_000)
-        .with_request_id("req-line");
+    let envelope =
+        ackbot_line::sample::signed_envelope(&body, "channel_secret", now_ms() - 120_000)
+            .with_request_id("req-line");
 
     let id = runtime.invoke(String::from_utf8(envelope.to_json()).unwrap());
     assert_eq!(
@@ -295,7 +300,7 @@ async fn line_event_that_waited_in_the_queue_is_pushed_not_replied() {
     assert_eq!(received[0].url.path(), "/v2/bot/message/push");
     assert_eq!(
         received[0].headers["x-line-retry-key"].to_str().unwrap(),
-        bot_line::retry_key(&event_id, 0).to_string()
+        ackbot_line::retry_key(&event_id, 0).to_string()
     );
 }
 

@@ -5,8 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use bot_core::SecretString;
-use bot_line::sample;
+use ackbot_core::SecretString;
+use ackbot_line::sample;
 use common::Server;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
@@ -72,7 +72,7 @@ async fn post(server: &Server, body: &str, secret: &str) -> (u16, String) {
         .header("content-type", "application/json; charset=utf-8")
         .header(
             "X-Line-Signature",
-            bot_line::sign(&SecretString::from(secret), body.as_bytes()),
+            ackbot_line::sign(&SecretString::from(secret), body.as_bytes()),
         )
         .body(body.to_string())
         .send()
@@ -232,7 +232,7 @@ async fn expired_token_is_replaced_by_a_push_with_a_retry_key() {
     let key = request.headers["x-line-retry-key"].to_str().unwrap();
     assert_eq!(
         key,
-        bot_line::retry_key(&event_id, 0).to_string(),
+        ackbot_line::retry_key(&event_id, 0).to_string(),
         "derived from webhookEventId"
     );
 }
@@ -268,7 +268,7 @@ async fn tampered_signature_gets_no_call() {
     let api = line_api(200, 200).await;
     let server = serve(&api, SECRET, &[]);
     let body = event("echo pay 10", "token-t", &sample::webhook_event_id(), false);
-    let signature = bot_line::sign(&SecretString::from(SECRET), body.as_bytes());
+    let signature = ackbot_line::sign(&SecretString::from(SECRET), body.as_bytes());
     let response = reqwest::Client::new()
         .post(format!("{}/line/webhook", server.url))
         .header("x-line-signature", signature)
@@ -361,7 +361,7 @@ async fn follow_event_reaches_its_handler() {
     let api = line_api(200, 200).await;
     let server = serve(&api, SECRET, &[]);
     let body = sample::webhook(json!([{
-        "type": "follow", "mode": "active", "timestamp": bot_core::now_ms(),
+        "type": "follow", "mode": "active", "timestamp": ackbot_core::now_ms(),
         "source": {"type": "user", "userId": USER}, "replyToken": "token-follow",
         "webhookEventId": sample::webhook_event_id(), "deliveryContext": {"isRedelivery": false},
         "follow": {"isUnblocked": false}

@@ -6,7 +6,7 @@
 mod line_ja;
 
 use ackbot::{Command, Platform};
-use bot_core::Dispatcher;
+use ackbot_core::Dispatcher;
 
 fn bot() -> Dispatcher {
     line_ja::bot().build().expect("the example builds")

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use bot_core::{now_ms, SecretString};
+use ackbot_core::{now_ms, SecretString};
 use common::runtime::{Answer, RuntimeApi};
 use common::Server;
 use serde_json::{json, Value};
@@ -113,11 +113,11 @@ fn serve(env: &[(&'static str, String)], extra: &[(&'static str, &str)]) -> Serv
 }
 
 fn slack_signature(at: i64, body: &[u8]) -> String {
-    bot_slack::sign(&SecretString::from(SLACK_SECRET), at, body)
+    ackbot_slack::sign(&SecretString::from(SLACK_SECRET), at, body)
 }
 
 fn line_signature(body: &[u8]) -> String {
-    bot_line::sign(&SecretString::from(LINE_SECRET), body)
+    ackbot_line::sign(&SecretString::from(LINE_SECRET), body)
 }
 
 /// What must never be logged: every secret and token, and the given computed signatures.
@@ -209,15 +209,15 @@ async fn outcome(server: &Server, request_id: &str) -> Value {
 }
 
 fn slash_command(api: &str, typed: &str) -> String {
-    bot_slack::sample::slash_command(typed, &format!("{api}/commands/T1/1/hook"))
+    ackbot_slack::sample::slash_command(typed, &format!("{api}/commands/T1/1/hook"))
 }
 
 fn app_mention(text: &str) -> String {
-    bot_slack::sample::app_mention(text, "C2147483705", &format!("Ev{}", now_ms()))
+    ackbot_slack::sample::app_mention(text, "C2147483705", &format!("Ev{}", now_ms()))
 }
 
 fn line_text(text: &str) -> String {
-    bot_line::sample::text_message(text, USER, false)
+    ackbot_line::sample::text_message(text, USER, false)
 }
 
 #[tokio::test]
@@ -279,7 +279,7 @@ async fn bad_signatures_log_no_secret_and_no_computed_signature() {
     assert_eq!(outcome(&server, &id).await["outcome"], "rejected");
     let body = line_text("echo guessed");
     forbidden.signatures_of(at, body.as_bytes());
-    let guessed = bot_line::sign(&SecretString::from("guessed"), body.as_bytes());
+    let guessed = ackbot_line::sign(&SecretString::from("guessed"), body.as_bytes());
     let id = post(
         &server,
         "/line/webhook",
@@ -384,13 +384,13 @@ async fn unreachable_platforms_log_no_secret() {
 fn slack_envelope(route: &str, body: &str, secret: &str, request_id: &str) -> String {
     let at = now_ms() / 1000;
     let envelope =
-        bot_slack::sample::signed_envelope(route, body, secret, at).with_request_id(request_id);
+        ackbot_slack::sample::signed_envelope(route, body, secret, at).with_request_id(request_id);
     String::from_utf8(envelope.to_json()).unwrap()
 }
 
 fn line_envelope(body: &str, secret: &str, request_id: &str) -> String {
     let envelope =
-        bot_line::sample::signed_envelope(body, secret, now_ms()).with_request_id(request_id);
+        ackbot_line::sample::signed_envelope(body, secret, now_ms()).with_request_id(request_id);
     String::from_utf8(envelope.to_json()).unwrap()
 }
 
@@ -409,7 +409,7 @@ async fn the_lambda_worker_logs_no_secret_through_failures() {
         let function = Server::lambda(&runtime.addr.to_string(), &vars);
 
         let tampered_command = slash_command(&api.uri(), "/echo pay 10");
-        let mut tampered = bot_slack::sample::signed_envelope(
+        let mut tampered = ackbot_slack::sample::signed_envelope(
             "/slack/commands",
             &tampered_command,
             SLACK_SECRET,
@@ -420,7 +420,7 @@ async fn the_lambda_worker_logs_no_secret_through_failures() {
         forbidden.signatures_of(at, &tampered.body);
         let line_body = line_text("echo pay 10");
         let mut line_tampered =
-            bot_line::sample::signed_envelope(&line_body, LINE_SECRET, now_ms());
+            ackbot_line::sample::signed_envelope(&line_body, LINE_SECRET, now_ms());
         line_tampered.body = line_body.replace("pay 10", "pay 99").into_bytes();
         forbidden.signatures_of(at, &line_tampered.body);
 

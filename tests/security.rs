@@ -16,7 +16,7 @@ mod common;
 
 use std::time::Duration;
 
-use bot_core::{now_ms, SecretString};
+use ackbot_core::{now_ms, SecretString};
 use common::runtime::{Answer, RuntimeApi};
 use common::Server;
 use serde_json::{json, Value};
@@ -144,29 +144,29 @@ impl Request {
 }
 
 fn slack_signature(at: i64, body: &[u8]) -> String {
-    bot_slack::sign(&SecretString::from(SLACK_SECRET), at, body)
+    ackbot_slack::sign(&SecretString::from(SLACK_SECRET), at, body)
 }
 
 fn line_signature(secret: &str, body: &[u8]) -> String {
-    bot_line::sign(&SecretString::from(secret), body)
+    ackbot_line::sign(&SecretString::from(secret), body)
 }
 
 /// A slash command whose reply would go to the stand-in, under `/commands/{id}/`.
 fn slash_command(api: &MockServer, id: &str, typed: &str) -> String {
-    bot_slack::sample::slash_command(typed, &format!("{}/commands/T1/{id}/hook", api.uri()))
+    ackbot_slack::sample::slash_command(typed, &format!("{}/commands/T1/{id}/hook", api.uri()))
 }
 
 fn line_text(text: &str) -> String {
-    bot_line::sample::text_message(text, USER, false)
+    ackbot_line::sample::text_message(text, USER, false)
 }
 
 fn app_mention(text: &str) -> String {
     let event_id = format!("Ev{}", now_ms());
-    bot_slack::sample::app_mention(text, "C2147483705", &event_id)
+    ackbot_slack::sample::app_mention(text, "C2147483705", &event_id)
 }
 
 fn block_action() -> String {
-    bot_slack::sample::interaction(&json!({
+    ackbot_slack::sample::interaction(&json!({
         "type": "block_actions",
         "user": {"id": "U1", "username": "steve"},
         "channel": {"id": "C1", "name": "general"},
@@ -557,7 +557,7 @@ fn serve_rows() -> Vec<Row> {
             Rejected(SLACK_MISMATCH),
             move |api, now| {
                 let request = Request::slack(C, cmd(api, "r10"), now);
-                let forged = bot_slack::sign(&SecretString::from("guessed"), now, &request.body);
+                let forged = ackbot_slack::sign(&SecretString::from("guessed"), now, &request.body);
                 vec![request
                     .without("X-Slack-Signature")
                     .header("X-Slack-Signature", forged)]
@@ -593,7 +593,7 @@ fn serve_rows() -> Vec<Row> {
             Undeliverable("is not Slack's"),
             move |_, now| {
                 let hook = "http://169.254.169.254/latest/meta-data/iam/security-credentials/x";
-                let body = bot_slack::sample::slash_command("/echo pay 10", hook);
+                let body = ackbot_slack::sample::slash_command("/echo pay 10", hook);
                 vec![Request::slack(C, body, now)]
             },
         ),
@@ -602,16 +602,19 @@ fn serve_rows() -> Vec<Row> {
             Undeliverable("Slack answered HTTP 307"),
             move |api, now| {
                 let hook = format!("{}/redirect/T1/1/hook", api.uri());
-                let body = bot_slack::sample::slash_command("/echo pay 10", &hook);
+                let body = ackbot_slack::sample::slash_command("/echo pay 10", &hook);
                 vec![Request::slack(C, body, now)]
             },
         ),
         row("a signed LINE event three days old", Skipped, |_, _| {
             let three_days_ms = 3 * 24 * 60 * 60 * 1000;
             let mut event =
-                bot_line::sample::text_event("echo old", USER, "r", "01HOLD", false, "active");
+                ackbot_line::sample::text_event("echo old", USER, "r", "01HOLD", false, "active");
             event["timestamp"] = json!(now_ms() - three_days_ms);
-            vec![Request::line(L, bot_line::sample::webhook(json!([event])))]
+            vec![Request::line(
+                L,
+                ackbot_line::sample::webhook(json!([event])),
+            )]
         }),
         row(
             "signed `ssl_check=1` smuggling /echo",
@@ -926,9 +929,9 @@ fn envelope(
     request_id: &str,
     body: &[u8],
     headers: &[(&str, String)],
-) -> bot_core::Envelope {
-    let mut envelope =
-        bot_core::Envelope::new(route, received_at_ms, body.to_vec()).with_request_id(request_id);
+) -> ackbot_core::Envelope {
+    let mut envelope = ackbot_core::Envelope::new(route, received_at_ms, body.to_vec())
+        .with_request_id(request_id);
     envelope.source_ip = Some("203.0.113.7".into());
     for (name, value) in headers {
         envelope = envelope.with_header(*name, value.clone());
@@ -951,7 +954,7 @@ fn slack_headers(
 
 const SLACK_NAMES: (&str, &str) = ("X-Slack-Request-Timestamp", "X-Slack-Signature");
 
-fn to_json(envelope: bot_core::Envelope) -> String {
+fn to_json(envelope: ackbot_core::Envelope) -> String {
     String::from_utf8(envelope.to_json()).unwrap()
 }
 
@@ -1154,9 +1157,9 @@ fn lambda_rows() -> Vec<LambdaRow> {
             Skipped,
             move |_, at, id| {
                 let mut event =
-                    bot_line::sample::text_event("echo old", USER, "r", id, false, "active");
+                    ackbot_line::sample::text_event("echo old", USER, "r", id, false, "active");
                 event["timestamp"] = json!(at - 3 * 24 * 60 * 60 * 1000);
-                line_body(at, id, bot_line::sample::webhook(json!([event])))
+                line_body(at, id, ackbot_line::sample::webhook(json!([event])))
             },
         ),
         lambda_row(
@@ -1180,7 +1183,7 @@ async fn hostile_envelopes_to_the_lambda_worker() {
     for (n, row) in lambda_rows().into_iter().enumerate() {
         let request_id = format!("lambda-row-{n}");
         let json = (row.build)(&api, now_ms(), &request_id);
-        if let Ok(envelope) = bot_core::Envelope::from_json(json.as_bytes()) {
+        if let Ok(envelope) = ackbot_core::Envelope::from_json(json.as_bytes()) {
             let request = Request {
                 route: "/",
                 headers: envelope
@@ -1453,9 +1456,9 @@ async fn a_duplicate_never_shows_its_signature() {
 async fn a_response_url_that_never_stops_answering_is_read_no_further_than_the_cap() {
     let api = stand_in().await;
     let server = serve(&api);
-    let endless = bot_core::testing::EndlessServer::start("HTTP/1.1 200 OK");
+    let endless = ackbot_core::testing::EndlessServer::start("HTTP/1.1 200 OK");
     let hook = format!("{}/commands/T1/1/secret-path", endless.url);
-    let body = bot_slack::sample::slash_command("/echo hi", &hook);
+    let body = ackbot_slack::sample::slash_command("/echo hi", &hook);
     let request = Request::slack("/slack/commands", body, now_ms() / 1000);
     let id = request_id(&request.send(&server.url).await);
     let line = wait_outcome(&server, &id).await.unwrap();

@@ -5,8 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use bot_core::{now_ms, SecretString};
-use bot_slack::sample;
+use ackbot_core::{now_ms, SecretString};
+use ackbot_slack::sample;
 use common::slack::{post_signed, serve, SECRET};
 use common::Server;
 use serde_json::{json, Value};
@@ -202,7 +202,7 @@ async fn tampered_request_gets_no_reply_and_one_log_line() {
     let api = slack_api().await;
     let server = serve(&api, &[]);
     let body = sample::slash_command("/echo pay 10", &response_url(&api, "tampered"));
-    let signature = bot_slack::sign(
+    let signature = ackbot_slack::sign(
         &SecretString::from(SECRET),
         now_ms() / 1000,
         body.as_bytes(),
@@ -406,7 +406,7 @@ async fn configured_ack_status_and_body() {
         .header("x-slack-request-timestamp", timestamp.to_string())
         .header(
             "x-slack-signature",
-            bot_slack::sign(&SecretString::from(SECRET), timestamp, body.as_bytes()),
+            ackbot_slack::sign(&SecretString::from(SECRET), timestamp, body.as_bytes()),
         )
         .body(body)
         .send()

@@ -6,8 +6,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use bot_core::now_ms;
-use bot_slack::sample;
+use ackbot_core::now_ms;
+use ackbot_slack::sample;
 use common::slack::{api, calls, post_signed, serve, wait_calls, SECRET};
 use serde_json::{json, Value};
 

@@ -56,7 +56,7 @@ def target_dir() -> Path:
 
 def floor() -> dict:
     """The criterion micro-benchmarks of the floor (signature check + parse), medians in µs."""
-    subprocess.run(["cargo", "bench", "-p", "bot-slack", "-p", "bot-line", "--bench", "floor"], cwd=REPO,
+    subprocess.run(["cargo", "bench", "-p", "ackbot-slack", "-p", "ackbot-line", "--bench", "floor"], cwd=REPO,
                    check=True)
     out = {}
     for platform in ("slack", "line"):

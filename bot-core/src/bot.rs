@@ -13,7 +13,7 @@ use crate::{BuildError, DispatchError, Kind, Reply};
 /// A bot's commands, event handlers, fallback, state and error hook.
 ///
 /// ```
-/// use bot_core::{cmd, Bot, NonEmpty, Reply, Text};
+/// use ackbot_core::{cmd, Bot, NonEmpty, Reply, Text};
 ///
 /// async fn echo(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {
 ///     Reply::text(text)

@@ -43,7 +43,7 @@ pub struct CommandDef {
 /// The command `name` (case-insensitive, a leading `/` ignored), answered by `handler`.
 ///
 /// ```
-/// use bot_core::{cmd, Args, Reply};
+/// use ackbot_core::{cmd, Args, Reply};
 ///
 /// async fn roll(Args(sides): Args<u32>) -> Reply {
 ///     Reply::text(format!("1d{sides}"))

@@ -5,7 +5,7 @@
 //! registered on a [`Bot`], and delivers the handler's [`Reply`]s.
 //!
 //! ```
-//! use bot_core::{cmd, Bot, Command, NonEmpty, Platform, Reply, Text};
+//! use ackbot_core::{cmd, Bot, Command, NonEmpty, Platform, Reply, Text};
 //!
 //! /// Answers `echo TEXT` with TEXT.
 //! async fn echo(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {

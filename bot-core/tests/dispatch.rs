@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use bot_core::{
+use ackbot_core::{
     cmd, Args, ArgsRejection, Bot, BuildError, Command, DispatchError, Dispatched, Dispatcher,
     HandlerError, Help, NonEmpty, Outcome, Platform, Reply, State, Text, User,
 };

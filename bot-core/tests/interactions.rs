@@ -5,8 +5,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use bot_core::testing::envelope;
-use bot_core::{
+use ackbot_core::testing::envelope;
+use ackbot_core::{
     Adapter, Answer, Bot, BoxError, BuildError, Command, Delivery, DeliveryError, DispatchError,
     Envelope, Extensions, FromCommand, Inbound, Kind, Outcome, Platform, Reply, Request, State,
     UnavailableRejection, Work, Worker,
@@ -102,10 +102,9 @@ impl FromCommand for Client {
 #[tokio::test]
 async fn extensions_reach_the_extractors_and_their_absence_is_answered() {
     let bot = Bot::new()
-        .command(bot_core::cmd(
-            "who",
-            |Client(name): Client| async move { name },
-        ))
+        .command(ackbot_core::cmd("who", |Client(name): Client| async move {
+            name
+        }))
         .build()
         .unwrap();
     let with = Extensions::new().with(Client("the client"));
@@ -189,7 +188,7 @@ fn modal_worker(runs: Arc<AtomicUsize>) -> (Worker, Arc<Mutex<Vec<Reply>>>) {
 
 fn signed(body: &str) -> Envelope {
     let mut e = envelope("/modals", body).with_header("signature", "ok");
-    e.received_at_ms = bot_core::now_ms();
+    e.received_at_ms = ackbot_core::now_ms();
     e
 }
 

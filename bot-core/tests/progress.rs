@@ -3,8 +3,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use bot_core::testing::envelope;
-use bot_core::{
+use ackbot_core::testing::envelope;
+use ackbot_core::{
     cmd, Adapter, Bot, BoxError, Command, Delivery, DeliveryError, Envelope, Inbound, Platform,
     Reply, Status, Work, Worker,
 };

@@ -4,8 +4,8 @@
 //! non-ASCII), request id, source IP and body, the worker decodes exactly what was received.
 #![no_main]
 
-use bot_core::testing::mapping_template_json;
-use bot_core::Envelope;
+use ackbot_core::testing::mapping_template_json;
+use ackbot_core::Envelope;
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 

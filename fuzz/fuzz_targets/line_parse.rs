@@ -4,9 +4,9 @@
 
 use std::sync::OnceLock;
 
-use bot_core::{Adapter, Envelope};
-use bot_line::webhook::CallbackRequest;
-use bot_line::{LineAdapter, LineConfig, WEBHOOK_ROUTE};
+use ackbot_core::{Adapter, Envelope};
+use ackbot_line::webhook::CallbackRequest;
+use ackbot_line::{LineAdapter, LineConfig, WEBHOOK_ROUTE};
 use libfuzzer_sys::fuzz_target;
 
 fn adapter() -> &'static LineAdapter {

@@ -1,9 +1,9 @@
-//! `bot_line::verify` with arbitrary channel secrets, headers and body: never a panic, and a body
+//! `ackbot_line::verify` with arbitrary channel secrets, headers and body: never a panic, and a body
 //! signed with any one configured secret verifies.
 #![no_main]
 
-use bot_core::{Headers, SecretString};
-use bot_line::{sign, verify, SIGNATURE_HEADER};
+use ackbot_core::{Headers, SecretString};
+use ackbot_line::{sign, verify, SIGNATURE_HEADER};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 

@@ -1,11 +1,11 @@
-//! The Slack adapter's `parse` of each route (`bot_core::Adapter::parse`) on an Envelope with an
+//! The Slack adapter's `parse` of each route (`ackbot_core::Adapter::parse`) on an Envelope with an
 //! arbitrary body, raw and as an interaction's `payload` field: never a panic.
 #![no_main]
 
 use std::sync::OnceLock;
 
-use bot_core::{Adapter, Envelope};
-use bot_slack::{SlackAdapter, SlackConfig, COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE};
+use ackbot_core::{Adapter, Envelope};
+use ackbot_slack::{SlackAdapter, SlackConfig, COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE};
 use libfuzzer_sys::fuzz_target;
 
 fn adapter() -> &'static SlackAdapter {

@@ -2,7 +2,7 @@
 //! payload model: never a panic.
 #![no_main]
 
-use bot_slack::payload::{EventsRequest, InteractionPayload};
+use ackbot_slack::payload::{EventsRequest, InteractionPayload};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

@@ -4,9 +4,9 @@
 
 use std::sync::OnceLock;
 
-use bot_core::{Adapter, Envelope, Inbound};
-use bot_slack::payload::SlashCommand;
-use bot_slack::{SlackAdapter, SlackConfig, COMMANDS_ROUTE};
+use ackbot_core::{Adapter, Envelope, Inbound};
+use ackbot_slack::payload::SlashCommand;
+use ackbot_slack::{SlackAdapter, SlackConfig, COMMANDS_ROUTE};
 use libfuzzer_sys::fuzz_target;
 
 fn adapter() -> &'static SlackAdapter {

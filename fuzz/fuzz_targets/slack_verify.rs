@@ -1,9 +1,9 @@
-//! `bot_slack::verify` with arbitrary secret, headers, body and clock: never a panic, and a
+//! `ackbot_slack::verify` with arbitrary secret, headers, body and clock: never a panic, and a
 //! request signed with a usable secret and received within 300 s verifies.
 #![no_main]
 
-use bot_core::{Headers, SecretString};
-use bot_slack::{sign, verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use ackbot_core::{Headers, SecretString};
+use ackbot_slack::{sign, verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 

@@ -1,4 +1,4 @@
-use bot_core::{cmd, CommandDef, NonEmpty, Reply, Text};
+use ackbot_core::{cmd, CommandDef, NonEmpty, Reply, Text};
 
 /// `echo TEXT`: replies with TEXT exactly as typed. Without TEXT, the user gets the usage.
 pub fn echo() -> CommandDef {
@@ -14,7 +14,7 @@ async fn reply_exactly(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::{Bot, Command, Platform};
+    use ackbot_core::{Bot, Command, Platform};
 
     #[tokio::test]
     async fn echoes_exactly_and_explains_when_empty() {

@@ -4,8 +4,8 @@
 //! an error under the input, any other closes the modal and posts the thanks to that channel. On
 //! LINE, `feedback TEXT` answers the same thanks at once.
 
-use bot_core::{cmd, Bot, Command, HandlerError, Platform, Reply, State, User};
-use bot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
+use ackbot_core::{cmd, Bot, Command, HandlerError, Platform, Reply, State, User};
+use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
 use serde_json::{json, Value};
 
 /// The modal's `callback_id`.
@@ -139,7 +139,7 @@ fn thanks(texts: &FeedbackTexts, user: &User, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::Kind;
+    use ackbot_core::Kind;
 
     fn submission(text: &str, channel: &str) -> Command {
         let raw = json!({

@@ -5,11 +5,11 @@
 //! calling `.about(…)` or `.usage(…)` on it again.
 //!
 //! ```
-//! use bot_core::Bot;
+//! use ackbot_core::Bot;
 //!
 //! let bot = Bot::new()
-//!     .mount(bot_handlers::builtins())
-//!     .command(bot_handlers::echo().about("テキストをそのまま返します").usage("テキスト"));
+//!     .mount(ackbot_handlers::builtins())
+//!     .command(ackbot_handlers::echo().about("テキストをそのまま返します").usage("テキスト"));
 //! let names: Vec<_> = bot.catalog().into_iter().map(|c| c.name).collect();
 //! assert_eq!(names, ["help", "ping", "wait", "feedback", "echo"]);
 //! ```
@@ -28,7 +28,7 @@ pub use ping::ping;
 pub use wait::{wait, Seconds, SecondsError};
 pub use welcome::welcome;
 
-use bot_core::Bot;
+use ackbot_core::Bot;
 
 /// The built-in commands as a group to mount: `echo`, `help`, `ping`, `wait` and [`feedback`]
 /// (with its modal), and a [`welcome`] for LINE's `follow` and `join` events.

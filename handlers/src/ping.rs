@@ -1,4 +1,4 @@
-use bot_core::{cmd, CommandDef};
+use ackbot_core::{cmd, CommandDef};
 
 /// `ping`: answers `pong`.
 pub fn ping() -> CommandDef {

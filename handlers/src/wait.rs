@@ -2,7 +2,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use bot_core::{cmd, Args, CommandDef};
+use ackbot_core::{cmd, Args, CommandDef};
 
 /// A number of seconds from 0 to 60, as `wait` takes it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -60,7 +60,7 @@ async fn sleep(Args(Seconds(seconds)): Args<Seconds>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::{Bot, Command, DispatchError, Outcome, Platform};
+    use ackbot_core::{Bot, Command, DispatchError, Outcome, Platform};
 
     #[test]
     fn parses_seconds() {

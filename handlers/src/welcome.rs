@@ -1,4 +1,4 @@
-use bot_core::{Platform, Reply};
+use ackbot_core::{Platform, Reply};
 
 /// Greets a user who adds the bot as a friend (LINE `follow`) or a group that invites it
 /// (LINE `join`), and says how to start.
@@ -12,7 +12,7 @@ pub async fn welcome(platform: Platform) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::{Bot, Command};
+    use ackbot_core::{Bot, Command};
 
     #[tokio::test]
     async fn greets_on_follow_and_join() {

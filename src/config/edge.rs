@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use bot_core::{ExposeSecret, SecretString};
+use ackbot_core::{ExposeSecret, SecretString};
 
 use super::{number, required_secret, ConfigError};
 

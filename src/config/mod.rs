@@ -7,7 +7,7 @@ mod idempotency;
 
 use std::time::Duration;
 
-use bot_core::{is_blank, SecretString};
+use ackbot_core::{is_blank, SecretString};
 
 #[cfg(feature = "serve")]
 pub(crate) use edge::EdgeSettings;
@@ -16,9 +16,9 @@ pub(crate) use edge::DEFAULT_FUNCTION_ACK_ROUTES;
 pub(crate) use idempotency::IdempotencySettings;
 
 /// The default Slack Web API base URL.
-pub(crate) const DEFAULT_SLACK_API_URL: &str = bot_slack::DEFAULT_API_URL;
+pub(crate) const DEFAULT_SLACK_API_URL: &str = ackbot_slack::DEFAULT_API_URL;
 /// The default LINE Messaging API base URL.
-pub(crate) const DEFAULT_LINE_API_URL: &str = bot_line::DEFAULT_API_URL;
+pub(crate) const DEFAULT_LINE_API_URL: &str = ackbot_line::DEFAULT_API_URL;
 
 /// Why the configuration in the environment cannot be used. Never carries a secret's value.
 #[derive(Debug, thiserror::Error)]
@@ -232,7 +232,7 @@ impl Config {
         let http_timeout_ms = number(
             &lookup,
             "ACKBOT_HTTP_TIMEOUT_MS",
-            bot_core::retry::DEFAULT_HTTP_TIMEOUT.as_millis() as usize,
+            ackbot_core::retry::DEFAULT_HTTP_TIMEOUT.as_millis() as usize,
         )?;
         if !(1..=300_000).contains(&http_timeout_ms) {
             return Err(ConfigError::Invalid {

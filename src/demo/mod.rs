@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bot_core::{now_ms, Dispatcher, Observation, SecretString, Stage};
+use ackbot_core::{now_ms, Dispatcher, Observation, SecretString, Stage};
 
 use crate::config::{Config, EdgeSettings, LineSettings, LogFormat, SlackSettings};
 use crate::standin::line::LineStandIn;
@@ -43,11 +43,11 @@ pub(crate) async fn run(
             channel_secret: line_secret.clone(),
             access_token: SecretString::from("demo-line-access-token"),
             api_url: line_api.api_url(),
-            reply_token_ttl_ms: bot_line::DEFAULT_REPLY_TOKEN_TTL_MS,
+            reply_token_ttl_ms: ackbot_line::DEFAULT_REPLY_TOKEN_TTL_MS,
         }),
         log_format: LogFormat::Text,
         ack_deadline: Duration::from_millis(2500),
-        http_timeout: bot_core::retry::DEFAULT_HTTP_TIMEOUT,
+        http_timeout: ackbot_core::retry::DEFAULT_HTTP_TIMEOUT,
         idempotency: Default::default(),
         edge: EdgeSettings {
             workers: 4,

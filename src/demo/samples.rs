@@ -1,6 +1,6 @@
 //! The signed samples the demo sends, each with what it should come to.
 
-use bot_core::{now_ms, SecretString};
+use ackbot_core::{now_ms, SecretString};
 use serde_json::{json, Value};
 
 use crate::standin::slack::SlackStandIn;
@@ -41,7 +41,7 @@ pub(super) struct Sample {
 /// The Slack samples: slash commands through the edge to the stand-in's `response_url`.
 pub(super) fn slack_samples(api: &SlackStandIn, secret: &SecretString) -> Vec<Sample> {
     let command = |id: &'static str, typed: &str, expect: Expect| {
-        let body = bot_slack::sample::slash_command(typed, &api.response_url(id));
+        let body = ackbot_slack::sample::slash_command(typed, &api.response_url(id));
         let key = format!("/{id}/");
         Sample {
             label: format!("Slack {typed}"),
@@ -90,17 +90,17 @@ pub(super) fn slack_surface_samples(api: &SlackStandIn, secret: &SecretString) -
     let challenge = json!({"token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "type": "url_verification",
         "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"});
     let mention_text = "a mention, answered in its thread ✉";
-    let feedback = bot_slack::sample::slash_command("/feedback", &api.response_url("feedback"));
+    let feedback = ackbot_slack::sample::slash_command("/feedback", &api.response_url("feedback"));
     let trigger_id = form_urlencoded::parse(feedback.as_bytes())
         .find(|(name, _)| name == "trigger_id")
         .map(|(_, value)| value.into_owned())
         .unwrap_or_default();
     let channel = "C2147483705";
     let submit =
-        |text| bot_slack::sample::view_submission("feedback", "feedback", "text", text, channel);
+        |text| ackbot_slack::sample::view_submission("feedback", "feedback", "text", text, channel);
     let thanks = format!(
         "Thanks <@{}>: Love the ack-then-work idea",
-        bot_slack::sample::USER_ID
+        ackbot_slack::sample::USER_ID
     );
     vec![
         signed(
@@ -113,7 +113,7 @@ pub(super) fn slack_surface_samples(api: &SlackStandIn, secret: &SecretString) -
         signed(
             "Slack @mention “echo …” (Events API app_mention)",
             "/slack/events",
-            bot_slack::sample::app_mention(
+            ackbot_slack::sample::app_mention(
                 &format!("echo {mention_text}"),
                 "C0LAN2Q65",
                 &format!("Ev{:010X}", now_ms()),
@@ -155,13 +155,16 @@ pub(super) fn slack_surface_samples(api: &SlackStandIn, secret: &SecretString) -
 pub(super) fn line_samples(secret: &SecretString) -> Vec<Sample> {
     let user = "U4af4980629a1b2c3d4e5f60718293a4b";
     let sample = |label: String, events: Value, expect: Expect, belongs: Belongs| {
-        let body = bot_line::sample::webhook(events);
+        let body = ackbot_line::sample::webhook(events);
         Sample {
             label,
             route: "/line/webhook",
             headers: vec![
                 ("content-type", "application/json; charset=utf-8".into()),
-                ("x-line-signature", bot_line::sign(secret, body.as_bytes())),
+                (
+                    "x-line-signature",
+                    ackbot_line::sign(secret, body.as_bytes()),
+                ),
             ],
             body,
             belongs,
@@ -173,12 +176,12 @@ pub(super) fn line_samples(secret: &SecretString) -> Vec<Sample> {
         Box::new(move |c| c.body.get("replyToken").and_then(Value::as_str) == Some(token.as_str()))
     };
     let text_event = |text: &str, token: &str, event_id: &str, redelivery: bool, mode: &str| {
-        json!([bot_line::sample::text_event(
+        json!([ackbot_line::sample::text_event(
             text, user, token, event_id, redelivery, mode
         )])
     };
     let echo = "こんにちは 🍣 LINE";
-    let echo_id = bot_line::sample::webhook_event_id();
+    let echo_id = ackbot_line::sample::webhook_event_id();
     let echo_token = format!("{:032x}", now_ms());
     vec![
         sample(
@@ -210,7 +213,7 @@ pub(super) fn line_samples(secret: &SecretString) -> Vec<Sample> {
             text_event(
                 "/help",
                 "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5",
-                &bot_line::sample::webhook_event_id(),
+                &ackbot_line::sample::webhook_event_id(),
                 false,
                 "active",
             ),
@@ -228,7 +231,7 @@ pub(super) fn line_samples(secret: &SecretString) -> Vec<Sample> {
             text_event(
                 "echo should stay silent",
                 "",
-                &bot_line::sample::webhook_event_id(),
+                &ackbot_line::sample::webhook_event_id(),
                 false,
                 "standby",
             ),
@@ -245,7 +248,7 @@ fn slack_headers(secret: &SecretString, body: &str) -> Vec<(&'static str, String
         ("x-slack-request-timestamp", timestamp.to_string()),
         (
             "x-slack-signature",
-            bot_slack::sign(secret, timestamp, body.as_bytes()),
+            ackbot_slack::sign(secret, timestamp, body.as_bytes()),
         ),
     ]
 }

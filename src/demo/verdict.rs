@@ -1,6 +1,6 @@
 //! Each sample's life as the demo prints it, and the verdict on whether it behaved.
 
-use bot_core::{DispatchError, Observation, Outcome, Stage, Status};
+use ackbot_core::{DispatchError, Observation, Outcome, Stage, Status};
 use serde_json::Value;
 
 use super::samples::{Expect, Sample};
@@ -52,7 +52,7 @@ pub(super) fn print_life(n: usize, s: &Sent, stages: &[Observation], calls: &[Re
             Stage::DeliveryFailed { error, .. } => {
                 println!(
                     "   failed     {} (+{after} ms)",
-                    bot_core::chain(error.as_ref())
+                    ackbot_core::chain(error.as_ref())
                 )
             }
             Stage::Done(status @ (Status::Failed(_) | Status::Undeliverable(_))) => {

@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use bot_core::SecretString;
+use ackbot_core::SecretString;
 use reqwest::Url;
 
 use super::online::Target;
@@ -454,7 +454,7 @@ pub(super) fn settings(lookup: Lookup<'_>) -> Vec<Finding> {
         let Err(error) = Config::from_lookup(others) else {
             break;
         };
-        findings.push(Finding::problem(SETTINGS, bot_core::chain(&error)));
+        findings.push(Finding::problem(SETTINGS, ackbot_core::chain(&error)));
         match error {
             ConfigError::Invalid { name, .. } | ConfigError::ShortSecret { name, .. } => {
                 left_out.push(name)

@@ -265,7 +265,7 @@ pub(crate) async fn run(offline: bool) -> Result<bool, Error> {
     let http = match offline {
         true => None,
         false => Some(
-            bot_core::http::client_builder(ONLINE_TIMEOUT)
+            ackbot_core::http::client_builder(ONLINE_TIMEOUT)
                 .build()
                 .map_err(std::io::Error::other)?,
         ),

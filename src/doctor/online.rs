@@ -1,7 +1,7 @@
 //! Asking the platforms whether the tokens work: LINE's `GET /v2/bot/info` and Slack's
 //! `auth.test`. A platform that cannot be asked is a warning, never a problem.
 
-use bot_core::{ExposeSecret, SecretString};
+use ackbot_core::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::{Finding, LINE_TOKEN, ONLINE_TIMEOUT, SLACK_TOKEN};
@@ -40,7 +40,7 @@ struct AuthTest {
 
 /// The answer's body as `T`, read up to a cap (a platform's answer here is a few hundred bytes).
 async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, ()> {
-    let body = bot_core::http::read_capped(response, bot_core::http::DELIVERY_ANSWER_CAP)
+    let body = ackbot_core::http::read_capped(response, ackbot_core::http::DELIVERY_ANSWER_CAP)
         .await
         .map_err(drop)?;
     serde_json::from_slice(&body.bytes).map_err(drop)
@@ -196,7 +196,7 @@ fn unchecked(subject: &'static str, platform: &str, error: &reqwest::Error) -> F
             .unwrap_or_else(|| platform.to_string());
         format!("cannot connect to {whom} ({})", root_cause(error))
     } else {
-        bot_core::chain(error)
+        ackbot_core::chain(error)
     };
     Finding::warn(
         subject,

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use ackbot_core::http::{read_capped, DELIVERY_ANSWER_CAP};
+use ackbot_core::{Envelope, Headers, Worker};
 use base64::Engine as _;
-use bot_core::http::{read_capped, DELIVERY_ANSWER_CAP};
-use bot_core::{Envelope, Headers, Worker};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -135,7 +135,7 @@ impl WorkerInvoker {
                 _ => "the front door cannot sign requests",
             })
         })?;
-        let http = bot_core::http::client_builder(Duration::from_secs(2))
+        let http = ackbot_core::http::client_builder(Duration::from_secs(2))
             .build()
             .map_err(|e| crate::Error::Io(std::io::Error::other(e)))?;
         Ok(Self {
@@ -214,7 +214,7 @@ pub(crate) async fn answer(
         // Slack waits 3 s for the whole answer: the Invoke gets what the handler left of it.
         let left = ANSWER_WITHIN.saturating_sub(started.elapsed());
         if let Err(e) = invoker.hand_on(envelope, left.max(MIN_HAND_ON)).await {
-            tracing::error!(request_id, error = %bot_core::chain(&e), "could not hand the Envelope to the worker");
+            tracing::error!(request_id, error = %ackbot_core::chain(&e), "could not hand the Envelope to the worker");
             return Err(e);
         }
     }

@@ -10,7 +10,7 @@
 
 mod front;
 
-use bot_core::{Dispatcher, Envelope, Status, Worker};
+use ackbot_core::{Dispatcher, Envelope, Status, Worker};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 
 use crate::config::{Config, ConfigError, LogFormat};
@@ -23,7 +23,7 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
         Ok(config) => config,
         Err(e) => {
             crate::logging::init(LogFormat::Json, "info");
-            tracing::error!(error = %bot_core::chain(&e), "cannot start the worker");
+            tracing::error!(error = %ackbot_core::chain(&e), "cannot start the worker");
             return Err(e.into());
         }
     };
@@ -52,7 +52,7 @@ async fn run_front(worker: Worker, deadline: std::time::Duration) -> Result<(), 
             emit_metrics(&worker, "front");
             answered.map_err(|e| Diagnostic {
                 error_type: "ackbot.HandOnFailed".into(),
-                error_message: bot_core::chain(&e),
+                error_message: ackbot_core::chain(&e),
             })
         }
     });
@@ -69,7 +69,7 @@ async fn run_worker(worker: Worker) -> Result<(), Error> {
             match &report.status {
                 Status::Failed(error) => Err(Diagnostic {
                     error_type: "ackbot.DeliveryFailed".into(),
-                    error_message: bot_core::chain(error.as_ref()),
+                    error_message: ackbot_core::chain(error.as_ref()),
                 }),
                 // As Powertools does: fail, so that Lambda's retry comes back once the other
                 // delivery has finished (a duplicate then) or its claim has expired (redone).
@@ -113,7 +113,10 @@ async fn load_config() -> Result<Config, ConfigError> {
 /// `Failed`, by `Role`) from it, which the stack's alarms watch. Counts of the last second
 /// before Lambda retires an environment may be lost; a flood is counted in full.
 fn emit_metrics(worker: &Worker, role: &str) {
-    if let Some(line) = worker.metrics().emf_if_due(bot_core::now_ms(), 1000, role) {
+    if let Some(line) = worker
+        .metrics()
+        .emf_if_due(ackbot_core::now_ms(), 1000, role)
+    {
         println!("{line}");
     }
 }

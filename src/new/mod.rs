@@ -241,10 +241,10 @@ fn check_name(name: &str) -> Result<(), NewError> {
     }
     const TAKEN: &[&str] = &[
         "ackbot",
-        "bot-core",
-        "bot-slack",
-        "bot-line",
-        "bot-handlers",
+        "ackbot-core",
+        "ackbot-slack",
+        "ackbot-line",
+        "ackbot-handlers",
         "test",
         "build",
         "deps",
@@ -312,7 +312,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!(
             "ackbot-new-{}-{}-{n}",
             std::process::id(),
-            bot_core::now_ms()
+            ackbot_core::now_ms()
         ));
         std::fs::create_dir_all(&dir).unwrap();
         dir

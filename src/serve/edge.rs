@@ -4,13 +4,13 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use ackbot_core::{now_ms, Envelope, FrontAnswer, Headers, Worker};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use bot_core::{now_ms, Envelope, FrontAnswer, Headers, Worker};
 
 use crate::config::{Config, EdgeSettings};
 #[cfg(feature = "dev")]
@@ -63,10 +63,10 @@ fn router(
 ) -> axum::Router {
     let mut routes: Vec<&'static str> = Vec::new();
     if config.slack.is_some() {
-        routes.extend(bot_slack::ROUTES);
+        routes.extend(ackbot_slack::ROUTES);
     }
     if config.line.is_some() {
-        routes.push(bot_line::WEBHOOK_ROUTE);
+        routes.push(ackbot_line::WEBHOOK_ROUTE);
     }
     let edge = Arc::new(Edge {
         queue,
@@ -240,7 +240,7 @@ fn front_door(edge: &Edge, route: &str, request_id: &str, answer: FrontAnswer) -
 }
 
 fn ack(edge: &Edge, route: &str, request_id: &str) -> Response {
-    let body = if route == bot_slack::COMMANDS_ROUTE {
+    let body = if route == ackbot_slack::COMMANDS_ROUTE {
         edge.settings.slack_command_ack_body.clone()
     } else {
         String::new()

@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
+use ackbot_core::{now_ms, Bot, Envelope, Reply, SecretString};
+use ackbot_slack::{BlockSuggestion, Options, ViewResponse};
 use async_channel::Receiver;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use bot_core::{now_ms, Bot, Envelope, Reply, SecretString};
-use bot_slack::{BlockSuggestion, Options, ViewResponse};
 use tower::ServiceExt;
 
 use super::*;
@@ -226,7 +226,7 @@ async fn a_full_queue_gets_503_with_retry_after_and_nothing_is_lost() {
 
 fn signed_events_request(body: &str, secret: &str) -> Request<Body> {
     let timestamp = now_ms() / 1000;
-    let signature = bot_slack::sign(&SecretString::from(secret), timestamp, body.as_bytes());
+    let signature = ackbot_slack::sign(&SecretString::from(secret), timestamp, body.as_bytes());
     Request::post("/slack/events")
         .header("content-type", "application/json")
         .header("x-slack-request-timestamp", timestamp.to_string())
@@ -267,9 +267,9 @@ async fn url_verification_is_answered_with_the_challenge_when_signed() {
 }
 
 fn signed_interaction(payload: serde_json::Value) -> Request<Body> {
-    let body = bot_slack::sample::interaction(&payload);
+    let body = ackbot_slack::sample::interaction(&payload);
     let timestamp = now_ms() / 1000;
-    let signature = bot_slack::sign(
+    let signature = ackbot_slack::sign(
         &SecretString::from(SLACK_SECRET),
         timestamp,
         body.as_bytes(),

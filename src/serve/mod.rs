@@ -10,7 +10,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use bot_core::Worker;
+use ackbot_core::Worker;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
@@ -184,8 +184,8 @@ mod tests {
     use std::collections::HashMap;
     use std::time::Instant;
 
-    use bot_core::{now_ms, Bot, Reply, SecretString};
-    use bot_slack::ViewResponse;
+    use ackbot_core::{now_ms, Bot, Reply, SecretString};
+    use ackbot_slack::ViewResponse;
 
     use super::*;
 
@@ -216,9 +216,9 @@ mod tests {
         let running = start(&config, worker, SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .unwrap();
-        let body = bot_slack::sample::view_submission("slow", "b", "a", "text", "C1");
+        let body = ackbot_slack::sample::view_submission("slow", "b", "a", "text", "C1");
         let timestamp = now_ms() / 1000;
-        let signature = bot_slack::sign(&SecretString::from(SECRET), timestamp, body.as_bytes());
+        let signature = ackbot_slack::sign(&SecretString::from(SECRET), timestamp, body.as_bytes());
         let started = Instant::now();
         let response = reqwest::Client::new()
             .post(format!("http://{}/slack/interactions", running.addr))

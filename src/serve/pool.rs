@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use ackbot_core::{Envelope, Worker};
 use async_channel::{Receiver, Sender, TrySendError};
-use bot_core::{Envelope, Worker};
 use tokio::task::JoinHandle;
 
 /// Why an Envelope was not queued.
@@ -100,7 +100,7 @@ async fn work(worker: Worker, receiver: Receiver<Envelope>) {
         // place rather than in a task of its own: no allocation or wake-up per Envelope.
         let processing = std::panic::AssertUnwindSafe(worker.process(envelope));
         if let Err(panic) = futures::FutureExt::catch_unwind(processing).await {
-            let error = bot_core::panic_message(panic.as_ref());
+            let error = ackbot_core::panic_message(panic.as_ref());
             tracing::error!(request_id, error, "worker task failed: it panicked");
         }
     }
@@ -109,8 +109,8 @@ async fn work(worker: Worker, receiver: Receiver<Envelope>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::testing::{envelope, Deliveries, FakeAdapter};
-    use bot_core::{cmd, Bot, Text};
+    use ackbot_core::testing::{envelope, Deliveries, FakeAdapter};
+    use ackbot_core::{cmd, Bot, Text};
     use std::sync::Arc;
 
     async fn echo(Text(text): Text) -> String {

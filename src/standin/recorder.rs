@@ -35,7 +35,7 @@ impl Recorded {
                     )
                 })
                 .collect(),
-            at_ms: bot_core::now_ms(),
+            at_ms: ackbot_core::now_ms(),
         }
     }
 }

@@ -43,7 +43,7 @@ impl Api {
     fn ts(&self) -> String {
         format!(
             "{}.{:06}",
-            bot_core::now_ms() / 1000,
+            ackbot_core::now_ms() / 1000,
             self.next() % 1_000_000
         )
     }
@@ -357,7 +357,7 @@ fn opened(api: &Api, view: &Map<String, Value>, id: Option<&str>) -> Value {
     fields.extend(view.iter().map(|(k, v)| (k.clone(), v.clone())));
     fields.insert(
         "hash".into(),
-        format!("{}.{n:08x}", bot_core::now_ms() / 1000).into(),
+        format!("{}.{n:08x}", ackbot_core::now_ms() / 1000).into(),
     );
     json!({"ok": true, "view": answered})
 }
@@ -421,9 +421,9 @@ fn users_info(args: &Map<String, Value>) -> Value {
 mod tests {
     use std::time::Duration;
 
-    use bot_core::retry::RetryPolicy;
-    use bot_core::Reply;
-    use bot_slack::{ReplyError, SlackClient, SlackConfig};
+    use ackbot_core::retry::RetryPolicy;
+    use ackbot_core::Reply;
+    use ackbot_slack::{ReplyError, SlackClient, SlackConfig};
 
     use super::*;
 

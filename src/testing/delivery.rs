@@ -3,7 +3,7 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use bot_core::Envelope;
+use ackbot_core::Envelope;
 
 use super::outcome::{Ack, ApiCall, Outcome};
 use super::{TestBot, LINE_CHANNEL_SECRET, SLACK_SIGNING_SECRET};
@@ -77,22 +77,22 @@ impl<'a> Delivery<'a> {
             Signing::Bot | Signing::Unsigned => None,
             Signing::Secret(secret) => Some(secret.as_str()),
         };
-        let mut envelope = if self.route == bot_line::WEBHOOK_ROUTE {
+        let mut envelope = if self.route == ackbot_line::WEBHOOK_ROUTE {
             let secret = secret.unwrap_or(LINE_CHANNEL_SECRET);
-            bot_line::sample::signed_envelope(&self.body, secret, received_at)
+            ackbot_line::sample::signed_envelope(&self.body, secret, received_at)
         } else {
             let secret = secret.unwrap_or(SLACK_SIGNING_SECRET);
             let signed_at = received_at.div_euclid(1000);
             let mut envelope =
-                bot_slack::sample::signed_envelope(self.route, &self.body, secret, signed_at);
+                ackbot_slack::sample::signed_envelope(self.route, &self.body, secret, signed_at);
             envelope.received_at_ms = received_at;
             envelope
         };
         if matches!(self.signing, Signing::Unsigned) {
-            let signature = if self.route == bot_line::WEBHOOK_ROUTE {
-                bot_line::SIGNATURE_HEADER
+            let signature = if self.route == ackbot_line::WEBHOOK_ROUTE {
+                ackbot_line::SIGNATURE_HEADER
             } else {
-                bot_slack::SIGNATURE_HEADER
+                ackbot_slack::SIGNATURE_HEADER
             };
             envelope.headers = (envelope.headers.iter())
                 .filter(|(name, _)| !name.eq_ignore_ascii_case(signature))

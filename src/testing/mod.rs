@@ -40,8 +40,8 @@ pub mod payload;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bot_core::testing::FixedClock;
-use bot_core::{Bot, Observation, Worker};
+use ackbot_core::testing::FixedClock;
+use ackbot_core::{Bot, Observation, Worker};
 
 use crate::config::Config;
 use crate::standin::line::LineStandIn;
@@ -60,7 +60,7 @@ pub const LINE_CHANNEL_SECRET: &str = "8c570fa6dd201bb328f1c1eac23a96d8";
 /// The LINE channel access token the bot calls the (stand-in) Messaging API with.
 pub const LINE_CHANNEL_ACCESS_TOKEN: &str = "test-channel-access-token";
 /// Where the kit's clock starts: 2023-11-14T22:13:20Z, in ms since the epoch.
-pub const START_MS: i64 = bot_core::testing::RECEIVED_AT_MS;
+pub const START_MS: i64 = ackbot_core::testing::RECEIVED_AT_MS;
 
 /// A bot under test, with its worker, a fixed clock and stand-ins of the Slack and LINE APIs.
 pub struct TestBot {
@@ -126,7 +126,7 @@ impl TestBot {
 
     /// The kit's clock now, in ms since the epoch: when the next webhook is received.
     pub fn now_ms(&self) -> i64 {
-        bot_core::Clock::now_ms(self.clock.as_ref())
+        ackbot_core::Clock::now_ms(self.clock.as_ref())
     }
 
     /// Moves the clock forward, e.g. past a LINE reply token's life.
@@ -149,55 +149,56 @@ impl TestBot {
     pub fn slack_command(&self, typed: &str) -> Delivery<'_> {
         let response_url = self
             .slack
-            .response_url(&format!("{}", bot_core::testing::unique()));
-        let body = bot_slack::sample::slash_command(typed, &response_url);
-        Delivery::new(self, bot_slack::COMMANDS_ROUTE, body)
+            .response_url(&format!("{}", ackbot_core::testing::unique()));
+        let body = ackbot_slack::sample::slash_command(typed, &response_url);
+        Delivery::new(self, ackbot_slack::COMMANDS_ROUTE, body)
     }
 
     /// An Events API delivery of `event` (the inner object, e.g. `{"type": "app_mention", …}`),
     /// wrapped in an `event_callback` with a new `event_id`, as Slack sends it.
     pub fn slack_event(&self, event: serde_json::Value) -> Delivery<'_> {
         let body = payload::event_callback(event).to_string();
-        Delivery::new(self, bot_slack::EVENTS_ROUTE, body)
+        Delivery::new(self, ackbot_slack::EVENTS_ROUTE, body)
     }
 
     /// An Events API body exactly as given, e.g. a `url_verification` or a repeated `event_id`.
     pub fn slack_events_body(&self, body: serde_json::Value) -> Delivery<'_> {
-        Delivery::new(self, bot_slack::EVENTS_ROUTE, body.to_string())
+        Delivery::new(self, ackbot_slack::EVENTS_ROUTE, body.to_string())
     }
 
     /// A mention of the bot followed by `text` in channel [`payload::CHANNEL`], e.g. `echo hi`.
     pub fn slack_mention(&self, text: &str) -> Delivery<'_> {
-        let event_id = format!("Ev{:010X}", bot_core::testing::unique());
-        let body = bot_slack::sample::app_mention(text, payload::CHANNEL, &event_id);
-        Delivery::new(self, bot_slack::EVENTS_ROUTE, body)
+        let event_id = format!("Ev{:010X}", ackbot_core::testing::unique());
+        let body = ackbot_slack::sample::app_mention(text, payload::CHANNEL, &event_id);
+        Delivery::new(self, ackbot_slack::EVENTS_ROUTE, body)
     }
 
     /// An interactivity request carrying `payload` (a `block_actions`, `view_submission`,
     /// `shortcut`, … object; [`payload`] builds the common ones).
     pub fn slack_interaction(&self, payload: serde_json::Value) -> Delivery<'_> {
-        let body = bot_slack::sample::interaction(&payload);
-        Delivery::new(self, bot_slack::INTERACTIONS_ROUTE, body)
+        let body = ackbot_slack::sample::interaction(&payload);
+        Delivery::new(self, ackbot_slack::INTERACTIONS_ROUTE, body)
     }
 
     /// A LINE text message from a user in a one-to-one chat, with a fresh reply token.
     pub fn line_text(&self, text: &str) -> Delivery<'_> {
-        let body = bot_line::sample::text_message(text, payload::LINE_USER_ID, false);
-        Delivery::new(self, bot_line::WEBHOOK_ROUTE, body)
+        let body = ackbot_line::sample::text_message(text, payload::LINE_USER_ID, false);
+        Delivery::new(self, ackbot_line::WEBHOOK_ROUTE, body)
     }
 
     /// A LINE webhook carrying `event` (e.g. a `follow` or a `postback`); `webhookEventId`,
     /// `deliveryContext`, `timestamp` and `mode` are filled in when missing.
     pub fn line_event(&self, event: serde_json::Value) -> Delivery<'_> {
-        let body = bot_line::sample::webhook(serde_json::Value::Array(vec![payload::line_event(
-            event,
-            self.now_ms(),
-        )]));
-        Delivery::new(self, bot_line::WEBHOOK_ROUTE, body)
+        let body =
+            ackbot_line::sample::webhook(serde_json::Value::Array(vec![payload::line_event(
+                event,
+                self.now_ms(),
+            )]));
+        Delivery::new(self, ackbot_line::WEBHOOK_ROUTE, body)
     }
 
     /// A LINE webhook body exactly as given, e.g. several events, or a redelivery.
     pub fn line_webhook_body(&self, body: serde_json::Value) -> Delivery<'_> {
-        Delivery::new(self, bot_line::WEBHOOK_ROUTE, body.to_string())
+        Delivery::new(self, ackbot_line::WEBHOOK_ROUTE, body.to_string())
     }
 }

@@ -1,6 +1,6 @@
 //! What one delivery produced: the computed ack, how the worker ended, and the API calls made.
 
-use bot_core::{Platform, Report, Stage, Status};
+use ackbot_core::{Platform, Report, Stage, Status};
 use serde_json::Value;
 
 use crate::standin::Recorded;
@@ -154,7 +154,7 @@ impl Outcome {
     /// Why the webhook was refused (bad signature, stale, unparsable), in plain words.
     pub fn rejection(&self) -> Option<String> {
         self.stages.iter().find_map(|stage| match stage {
-            Stage::Rejected(e) | Stage::Invalid(e) => Some(bot_core::chain(e.as_ref())),
+            Stage::Rejected(e) | Stage::Invalid(e) => Some(ackbot_core::chain(e.as_ref())),
             _ => None,
         })
     }

@@ -1,12 +1,12 @@
 //! Payloads shaped as Slack and LINE send them, for [`TestBot`](super::TestBot)'s deliveries.
 
-use bot_core::testing::unique;
+use ackbot_core::testing::unique;
 use serde_json::{json, Map, Value};
 
 /// The Slack channel the kit's commands, mentions and actions come from.
 pub const CHANNEL: &str = "C2147483705";
 /// The Slack user who sends the kit's commands and submits its modals.
-pub const SLACK_USER_ID: &str = bot_slack::sample::USER_ID;
+pub const SLACK_USER_ID: &str = ackbot_slack::sample::USER_ID;
 /// The LINE user who sends the kit's messages.
 pub const LINE_USER_ID: &str = "U4af4980629a1b2c3d4e5f60718293a4b";
 
@@ -108,7 +108,7 @@ pub fn event_callback(event: Value) -> Value {
         "event_id": format!("Ev{id:010X}"),
         "event_time": 1_700_000_000,
         "authorizations": [{
-            "enterprise_id": null, "team_id": "T0001", "user_id": bot_slack::sample::BOT_USER_ID,
+            "enterprise_id": null, "team_id": "T0001", "user_id": ackbot_slack::sample::BOT_USER_ID,
             "is_bot": true, "is_enterprise_install": false
         }],
         "is_ext_shared_channel": false
@@ -122,7 +122,7 @@ pub fn line_event(mut event: Value, now_ms: i64) -> Value {
         let defaults = [
             (
                 "webhookEventId",
-                json!(bot_line::sample::webhook_event_id()),
+                json!(ackbot_line::sample::webhook_event_id()),
             ),
             ("deliveryContext", json!({"isRedelivery": false})),
             ("timestamp", json!(now_ms)),

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use bot_core::SecretString;
+use ackbot_core::SecretString;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -64,7 +64,7 @@ pub async fn post_signed(
     } else {
         "application/x-www-form-urlencoded"
     };
-    let signature = bot_slack::sign(&SecretString::from(secret), timestamp, body.as_bytes());
+    let signature = ackbot_slack::sign(&SecretString::from(secret), timestamp, body.as_bytes());
     let mut request = reqwest::Client::new()
         .post(format!("{}{route}", server.url))
         .header("content-type", content_type)

@@ -1,10 +1,10 @@
 //! The floor of a LINE webhook's work: the signature check, and the check plus parsing, of one
-//! text message event as the worker receives it (`cargo bench -p bot-line`; `make bench` reports it).
+//! text message event as the worker receives it (`cargo bench -p ackbot-line`; `make bench` reports it).
 // criterion_group! and criterion_main! generate undocumented items.
 #![allow(missing_docs)]
 
-use bot_core::{Adapter, Envelope};
-use bot_line::{sample, LineAdapter, LineConfig};
+use ackbot_core::{Adapter, Envelope};
+use ackbot_line::{sample, LineAdapter, LineConfig};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 

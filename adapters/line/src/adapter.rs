@@ -1,10 +1,10 @@
 //! The LINE [`Adapter`]: verifies `/line/webhook` Envelopes, parses their events into work, and
-//! gives each a [`Delivery`](bot_core::Delivery) that answers by reply token or push, and a
+//! gives each a [`Delivery`](ackbot_core::Delivery) that answers by reply token or push, and a
 //! [`Line`] handle for the handler.
 
 use std::sync::Arc;
 
-use bot_core::{
+use ackbot_core::{
     is_blank, Adapter, BoxError, Envelope, Extensions, Inbound, Platform, SecretString, Work,
 };
 use serde::Deserialize;

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use bot_core::{FromCommand, Request, UnavailableRejection};
+use ackbot_core::{FromCommand, Request, UnavailableRejection};
 use reqwest::Method;
 use serde_json::Value;
 use uuid::Uuid;
@@ -60,8 +60,8 @@ struct EventContext {
 /// from another platform is answered "not available".
 ///
 /// ```no_run
-/// use bot_core::{HandlerError, Reply};
-/// use bot_line::Line;
+/// use ackbot_core::{HandlerError, Reply};
+/// use ackbot_line::Line;
 ///
 /// /// Greets the user by their LINE display name.
 /// async fn who(line: Line) -> Result<Reply, HandlerError> {

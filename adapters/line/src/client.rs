@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use bot_core::http::{read_capped, DATA_ANSWER_CAP, DELIVERY_ANSWER_CAP};
-use bot_core::retry::{parse_retry_after, retry, Failure, RetryPolicy};
-use bot_core::{chain, ExposeSecret, SecretString};
+use ackbot_core::http::{read_capped, DATA_ANSWER_CAP, DELIVERY_ANSWER_CAP};
+use ackbot_core::retry::{parse_retry_after, retry, Failure, RetryPolicy};
+use ackbot_core::{chain, ExposeSecret, SecretString};
 use reqwest::header::RETRY_AFTER;
 use reqwest::{Method, Response, StatusCode};
 use serde::de::DeserializeOwned;
@@ -236,7 +236,7 @@ struct ErrorBody {
 impl LineClient {
     /// A client for `config`'s API URL and token.
     pub(crate) fn new(config: &LineConfig) -> Result<Self, ConfigError> {
-        let http = bot_core::http::client_builder(config.http_timeout)
+        let http = ackbot_core::http::client_builder(config.http_timeout)
             .build()
             .map_err(|e| ConfigError::HttpClient {
                 reason: e.to_string(),
@@ -499,7 +499,7 @@ fn observe(
     status: Option<u16>,
     error: Option<String>,
 ) {
-    bot_core::observe_call(|| {
+    ackbot_core::observe_call(|| {
         let texts: Vec<&str> = (call.body.and_then(|b| b.get("messages")))
             .and_then(Value::as_array)
             .map(|messages| {
@@ -508,7 +508,7 @@ fn observe(
                     .collect()
             })
             .unwrap_or_default();
-        bot_core::Call {
+        ackbot_core::Call {
             target: format!("{} {endpoint}", call.method),
             status,
             error,

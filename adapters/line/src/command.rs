@@ -1,7 +1,7 @@
 //! Where a LINE event becomes a platform-neutral [`Command`]: text messages and `/` postbacks are
 //! commands, everything else an event named by its LINE type.
 
-use bot_core::{Command, Conversation, ConversationKind, Platform, User};
+use ackbot_core::{Command, Conversation, ConversationKind, Platform, User};
 use serde_json::Value;
 
 use crate::webhook::{Event, EventContent, EventMode, MessageContent, Source, TextMessageContent};

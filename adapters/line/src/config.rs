@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use bot_core::retry::{RetryPolicy, DEFAULT_HTTP_TIMEOUT};
-use bot_core::SecretString;
+use ackbot_core::retry::{RetryPolicy, DEFAULT_HTTP_TIMEOUT};
+use ackbot_core::SecretString;
 
 /// The LINE API's production base URL.
 pub const DEFAULT_API_URL: &str = "https://api.line.me";
@@ -50,7 +50,7 @@ impl LineConfig {
             retry: RetryPolicy::default(),
             reply_token_ttl_ms: DEFAULT_REPLY_TOKEN_TTL_MS,
             http_timeout: DEFAULT_HTTP_TIMEOUT,
-            max_event_age_ms: bot_core::Expiry::default().completed_ms,
+            max_event_age_ms: ackbot_core::Expiry::default().completed_ms,
         }
     }
 
@@ -79,7 +79,7 @@ impl LineConfig {
     }
 
     /// Sets the oldest event accepted: how long the idempotency store remembers a completed
-    /// event ([`Expiry::completed_ms`](bot_core::Expiry::completed_ms)), no longer.
+    /// event ([`Expiry::completed_ms`](ackbot_core::Expiry::completed_ms)), no longer.
     pub fn with_max_event_age_ms(mut self, max_age_ms: i64) -> Self {
         self.max_event_age_ms = max_age_ms;
         self
@@ -88,7 +88,7 @@ impl LineConfig {
 
 #[cfg(test)]
 mod tests {
-    use bot_core::ExposeSecret;
+    use ackbot_core::ExposeSecret;
 
     use super::*;
 

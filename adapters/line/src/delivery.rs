@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use bot_core::{BoxError, Delivery, DeliveryError, Reply};
+use ackbot_core::{BoxError, Delivery, DeliveryError, Reply};
 use futures::future::BoxFuture;
 use serde_json::{json, Value};
 use uuid::Uuid;

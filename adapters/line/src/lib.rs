@@ -11,8 +11,8 @@
 //! demo and `ackbot send`.
 //!
 //! ```
-//! use bot_core::{Adapter, Envelope, Inbound, SecretString};
-//! use bot_line::{sign, LineAdapter, LineConfig, WEBHOOK_ROUTE};
+//! use ackbot_core::{Adapter, Envelope, Inbound, SecretString};
+//! use ackbot_line::{sign, LineAdapter, LineConfig, WEBHOOK_ROUTE};
 //!
 //! let adapter = LineAdapter::new(LineConfig::new("channel-secret", "access-token")).unwrap();
 //!

@@ -1,7 +1,7 @@
 //! The `x-line-signature` check: base64(HMAC-SHA256(channel secret, raw body)).
 
+use ackbot_core::{is_blank, ExposeSecret, Headers, SecretString};
 use base64::{engine::general_purpose::STANDARD, Engine as _};
-use bot_core::{is_blank, ExposeSecret, Headers, SecretString};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 

@@ -1,14 +1,14 @@
-//! The LINE Messaging API inside handlers (`bot_line::Line`): reply, push, profile and any
+//! The LINE Messaging API inside handlers (`ackbot_line::Line`): reply, push, profile and any
 //! endpoint, against a local stand-in of the API; the extractor through a built bot.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use bot_core::testing::RECEIVED_AT_MS;
-use bot_core::{cmd, Bot, Command, DispatchError, Outcome, Platform, Reply, Work};
-use bot_line::sample::{text_event, webhook};
-use bot_line::{retry_key, Line, Profile, ReplyError, SentMessage};
+use ackbot_core::testing::RECEIVED_AT_MS;
+use ackbot_core::{cmd, Bot, Command, DispatchError, Outcome, Platform, Reply, Work};
+use ackbot_line::sample::{text_event, webhook};
+use ackbot_line::{retry_key, Line, Profile, ReplyError, SentMessage};
 use common::{adapter, one_work, TOKEN};
 use line_bot_sdk_rust::line_messaging_api::models::{PushMessageRequest, ReplyMessageRequest};
 use reqwest::Method;

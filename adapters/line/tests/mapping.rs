@@ -2,7 +2,7 @@
 
 mod common;
 
-use bot_core::{Adapter, ConversationKind, Inbound, Kind, Platform};
+use ackbot_core::{Adapter, ConversationKind, Inbound, Kind, Platform};
 use common::{adapter, one_item, one_work, signed};
 use serde_json::Value;
 
@@ -273,7 +273,7 @@ fn routes_and_platform() {
 
 #[test]
 fn config_errors_name_the_variable() {
-    use bot_line::{ConfigError, LineAdapter, LineConfig};
+    use ackbot_line::{ConfigError, LineAdapter, LineConfig};
     let err = LineAdapter::new(LineConfig::new("", "token"))
         .err()
         .unwrap();
@@ -295,10 +295,10 @@ fn config_errors_name_the_variable() {
 }
 
 /// A text event sent `age_ms` before the receipt time, signed.
-fn event_sent_before_receipt(age_ms: i64) -> bot_core::Envelope {
+fn event_sent_before_receipt(age_ms: i64) -> ackbot_core::Envelope {
     let body = serde_json::json!({"destination": "U1", "events": [{
         "type": "message", "mode": "active", "webhookEventId": format!("01H{age_ms}"),
-        "timestamp": bot_core::testing::RECEIVED_AT_MS - age_ms,
+        "timestamp": ackbot_core::testing::RECEIVED_AT_MS - age_ms,
         "deliveryContext": {"isRedelivery": false}, "replyToken": "r",
         "source": {"type": "user", "userId": "U1"},
         "message": {"type": "text", "id": "1", "text": "echo old", "quoteToken": "q"}}]});
@@ -311,7 +311,7 @@ fn an_event_older_than_the_idempotency_window_is_skipped() {
     // idempotency key is forgotten, would be answered again. The event's own timestamp says.
     const DAY_MS: i64 = 24 * 60 * 60 * 1000;
     let adapter =
-        bot_line::LineAdapter::new(bot_line::LineConfig::new(common::SECRET, "t")).unwrap();
+        ackbot_line::LineAdapter::new(ackbot_line::LineConfig::new(common::SECRET, "t")).unwrap();
     let old = adapter
         .parse(&event_sent_before_receipt(3 * DAY_MS))
         .unwrap();
@@ -327,8 +327,8 @@ fn an_event_older_than_the_idempotency_window_is_skipped() {
         assert!(matches!(&items[..], [Inbound::Work(_)]), "{age_ms}");
     }
     // The window is the store's retention: a week-long store accepts the three-day-old event.
-    let week = bot_line::LineConfig::new(common::SECRET, "t").with_max_event_age_ms(7 * DAY_MS);
-    let items = bot_line::LineAdapter::new(week)
+    let week = ackbot_line::LineConfig::new(common::SECRET, "t").with_max_event_age_ms(7 * DAY_MS);
+    let items = ackbot_line::LineAdapter::new(week)
         .unwrap()
         .parse(&event_sent_before_receipt(3 * DAY_MS))
         .unwrap();

@@ -3,9 +3,9 @@
 //! case), and no body, header or event makes verifying or parsing panic. Bounded (256 cases each)
 //! so CI stays fast; the unbounded search is `make fuzz`.
 
-use bot_core::{Adapter, Envelope, Headers, Inbound, SecretString};
-use bot_line::webhook::CallbackRequest;
-use bot_line::{
+use ackbot_core::{Adapter, Envelope, Headers, Inbound, SecretString};
+use ackbot_line::webhook::CallbackRequest;
+use ackbot_line::{
     sign, verify, LineAdapter, LineConfig, VerifyError, SIGNATURE_HEADER, WEBHOOK_ROUTE,
 };
 use proptest::prelude::*;

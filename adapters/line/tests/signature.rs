@@ -2,8 +2,8 @@
 
 mod common;
 
-use bot_core::{Adapter, Headers, SecretString};
-use bot_line::{sign, verify, VerifyError};
+use ackbot_core::{Adapter, Headers, SecretString};
+use ackbot_line::{sign, verify, VerifyError};
 
 fn headers(name: &str, value: &str) -> Headers {
     Headers::from_iter([(name, value)])
@@ -146,7 +146,7 @@ fn errors_never_show_a_secret_or_signature() {
 
 #[test]
 fn adapter_verifies_the_envelope_with_comma_separated_secrets() {
-    use bot_line::{LineAdapter, LineConfig};
+    use ackbot_line::{LineAdapter, LineConfig};
     let body = r#"{"destination":"U1","events":[]}"#;
     let mut env = common::signed(body);
     let rotating = LineConfig::new(&format!("older-secret,{}", common::SECRET), "token");

@@ -1,7 +1,9 @@
 //! Parsing of every webhook event type in LINE's `webhook.yml`, plus `messageEdited` and types
 //! LINE may add later.
 
-use bot_line::webhook::{CallbackRequest, Event, EventContent, EventMode, MessageContent, Source};
+use ackbot_line::webhook::{
+    CallbackRequest, Event, EventContent, EventMode, MessageContent, Source,
+};
 use serde_json::json;
 
 fn parse(body: &str) -> CallbackRequest {

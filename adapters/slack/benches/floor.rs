@@ -1,10 +1,10 @@
 //! The floor of a Slack webhook's work: the signature check, and the check plus parsing, of one
-//! slash command as the worker receives it (`cargo bench -p bot-slack`; `make bench` reports it).
+//! slash command as the worker receives it (`cargo bench -p ackbot-slack`; `make bench` reports it).
 // criterion_group! and criterion_main! generate undocumented items.
 #![allow(missing_docs)]
 
-use bot_core::{Adapter, Envelope};
-use bot_slack::{sample, SlackAdapter, SlackConfig, COMMANDS_ROUTE};
+use ackbot_core::{Adapter, Envelope};
+use ackbot_slack::{sample, SlackAdapter, SlackConfig, COMMANDS_ROUTE};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 

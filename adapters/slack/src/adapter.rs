@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use bot_core::{is_blank, Adapter, BoxError, Envelope, Inbound, Platform, SecretString};
+use ackbot_core::{is_blank, Adapter, BoxError, Envelope, Inbound, Platform, SecretString};
 use sha2::{Digest, Sha256};
 
 use crate::client::SlackClient;

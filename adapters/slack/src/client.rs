@@ -4,9 +4,9 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use bot_core::http::{read_capped, DATA_ANSWER_CAP, DELIVERY_ANSWER_CAP};
-use bot_core::retry::{parse_retry_after, retry, Failure, GaveUp, RetryPolicy};
-use bot_core::{is_blank, Call, ExposeSecret, Reply, SecretString, Visibility};
+use ackbot_core::http::{read_capped, DATA_ANSWER_CAP, DELIVERY_ANSWER_CAP};
+use ackbot_core::retry::{parse_retry_after, retry, Failure, GaveUp, RetryPolicy};
+use ackbot_core::{is_blank, Call, ExposeSecret, Reply, SecretString, Visibility};
 use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use serde_json::{Map, Value};
@@ -38,7 +38,7 @@ impl SlackClient {
     pub fn new(config: &SlackConfig) -> Result<Self, ConfigError> {
         let api_url = config.api_url.trim().trim_end_matches('/').to_string();
         Url::parse(&api_url).map_err(|_| ConfigError::BadApiUrl(config.api_url.clone()))?;
-        let http = bot_core::http::client_builder(config.http_timeout)
+        let http = ackbot_core::http::client_builder(config.http_timeout)
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
         let bot_token = config.bot_token.clone().filter(|t| !is_blank(t));
@@ -396,7 +396,7 @@ impl Request<'_> {
         let started = Instant::now();
         let mut status = None;
         let outcome = self.exchange(builder, timeout, &mut status).await;
-        bot_core::observe_call(|| Call {
+        ackbot_core::observe_call(|| Call {
             target: format!("{} {}", self.endpoint.name(), authority_of(self.url)),
             status,
             error: outcome.as_ref().err().map(|f| f.error().to_string()),

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use bot_core::retry::{RetryPolicy, DEFAULT_HTTP_TIMEOUT};
-use bot_core::SecretString;
+use ackbot_core::retry::{RetryPolicy, DEFAULT_HTTP_TIMEOUT};
+use ackbot_core::SecretString;
 
 /// The Web API base URL used when none is configured.
 pub const DEFAULT_API_URL: &str = "https://slack.com/api";
@@ -77,7 +77,7 @@ impl SlackConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::ExposeSecret;
+    use ackbot_core::ExposeSecret;
 
     #[test]
     fn builder_sets_every_field() {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use bot_core::{Delivery, DeliveryError, Reply, Visibility};
+use ackbot_core::{Delivery, DeliveryError, Reply, Visibility};
 use futures::future::BoxFuture;
 use serde_json::{json, Value};
 
@@ -158,7 +158,7 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    use bot_core::retry::RetryPolicy;
+    use ackbot_core::retry::RetryPolicy;
     use wiremock::matchers::{body_json, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -2,7 +2,7 @@
 //! a direct message becomes a typed command, any other event an event command; Slack's check of
 //! the Request URL (`url_verification`) is answered with its challenge.
 
-use bot_core::{Answer, Command, Conversation, Platform, User};
+use ackbot_core::{Answer, Command, Conversation, Platform, User};
 use serde_json::Value;
 
 use crate::parsed::{conversation_kind, Parsed};
@@ -131,7 +131,7 @@ fn after_leading_mention(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::{ConversationKind, Kind};
+    use ackbot_core::{ConversationKind, Kind};
     use serde_json::json;
 
     const APP_MENTION: &str = include_str!("../tests/data/app_mention.json");

@@ -4,7 +4,7 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use bot_core::{FromCommand, Kind, Request, UnavailableRejection};
+use ackbot_core::{FromCommand, Kind, Request, UnavailableRejection};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -15,10 +15,10 @@ use crate::payload::InteractionPayload;
 /// `views.open`, `reactions.add`, `users.info`, or any method with `call`. Unavailable on LINE.
 ///
 /// ```no_run
-/// use bot_slack::{Slack, TriggerId};
+/// use ackbot_slack::{Slack, TriggerId};
 /// use serde_json::json;
 ///
-/// async fn survey(slack: Slack, TriggerId(trigger_id): TriggerId) -> Result<(), bot_slack::ReplyError> {
+/// async fn survey(slack: Slack, TriggerId(trigger_id): TriggerId) -> Result<(), ackbot_slack::ReplyError> {
 ///     let view = json!({"type": "modal", "title": {"type": "plain_text", "text": "Survey"}, "blocks": []});
 ///     slack.views_open(&trigger_id, &view).await?;
 ///     Ok(())
@@ -89,7 +89,7 @@ impl FromCommand for Interaction {
 
     fn from_command(request: &Request) -> Result<Self, UnavailableRejection> {
         let command = &request.command;
-        if !command.kind.is_interaction() || command.platform != bot_core::Platform::Slack {
+        if !command.kind.is_interaction() || command.platform != ackbot_core::Platform::Slack {
             return Err(UnavailableRejection {
                 what: "a Slack interaction payload",
             });

@@ -3,7 +3,7 @@
 //! named by its `action_id` or `callback_id`; other payload types become event commands named
 //! after their `type`.
 
-use bot_core::{Command, Conversation, Kind, Platform, User};
+use ackbot_core::{Command, Conversation, Kind, Platform, User};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -73,7 +73,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::{ConversationKind, Kind};
+    use ackbot_core::{ConversationKind, Kind};
     use serde_json::json;
 
     const BLOCK_ACTIONS: &str = include_str!("../tests/data/block_actions.json");

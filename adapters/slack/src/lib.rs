@@ -1,5 +1,5 @@
 //! Slack adapter for ackbot: verifies Slack's request signatures, turns slash commands, Events
-//! API callbacks and interactivity payloads into [`bot_core::Command`]s, and sends the replies
+//! API callbacks and interactivity payloads into [`ackbot_core::Command`]s, and sends the replies
 //! to the `response_url` or with `chat.postMessage`, with bounded retries.
 //!
 //! Where a slash command becomes a `Command`: `slash_command.rs`; an event: `events.rs`; a button
@@ -9,8 +9,8 @@
 //! where replies go: `target.rs` (and which `response_url`s are used: `response_url.rs`); sending them: `delivery.rs` and `client.rs`.
 //!
 //! ```
-//! use bot_core::{Headers, SecretString};
-//! use bot_slack::{sign, verify, SlackAdapter, SlackConfig};
+//! use ackbot_core::{Headers, SecretString};
+//! use ackbot_slack::{sign, verify, SlackAdapter, SlackConfig};
 //!
 //! let secret = SecretString::from("8f742231b10e8888abcd99yyyzzz85a5");
 //! let body = b"command=%2Fecho&text=hi";

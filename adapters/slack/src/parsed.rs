@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use bot_core::{Answer, Command, ConversationKind, Extensions, Inbound, Work};
+use ackbot_core::{Answer, Command, ConversationKind, Extensions, Inbound, Work};
 
 use crate::client::SlackClient;
 use crate::delivery::SlackDelivery;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use bot_core::{Answer, HandlerError, IntoOutput, Output};
+use ackbot_core::{Answer, HandlerError, IntoOutput, Output};
 use serde_json::{json, Value};
 
 /// How a modal's submission is answered (Slack `response_action`).

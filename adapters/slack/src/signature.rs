@@ -1,6 +1,6 @@
 //! Slack's request signature: `v0=` + hex(HMAC-SHA256(secret, `v0:{timestamp}:{body}`)).
 
-use bot_core::{is_blank, ExposeSecret, Headers, SecretString};
+use ackbot_core::{is_blank, ExposeSecret, Headers, SecretString};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 

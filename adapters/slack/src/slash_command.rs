@@ -1,6 +1,6 @@
 //! Slash commands (`/slack/commands`): a form body becomes a [`Command`].
 
-use bot_core::{Command, Conversation, Platform, User};
+use ackbot_core::{Command, Conversation, Platform, User};
 use serde_json::Value;
 
 use crate::parsed::{conversation_kind, Parsed};
@@ -47,7 +47,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bot_core::{ConversationKind, Kind};
+    use ackbot_core::{ConversationKind, Kind};
 
     const FIXTURE: &str = include_str!("../tests/data/slash_command.txt");
 

@@ -1,13 +1,13 @@
-//! End to end through the public API: a signed Envelope goes through bot-core's Worker and the
+//! End to end through the public API: a signed Envelope goes through ackbot-core's Worker and the
 //! reply reaches a local stand-in of Slack.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use bot_core::retry::RetryPolicy;
-use bot_core::testing::RECEIVED_AT_MS;
-use bot_core::{chain, cmd, Bot, Envelope, Reply, Status, Text, Worker};
-use bot_slack::{sample, SlackAdapter, SlackConfig};
+use ackbot_core::retry::RetryPolicy;
+use ackbot_core::testing::RECEIVED_AT_MS;
+use ackbot_core::{chain, cmd, Bot, Envelope, Reply, Status, Text, Worker};
+use ackbot_slack::{sample, SlackAdapter, SlackConfig};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -155,7 +155,7 @@ async fn tampered_or_stale_requests_are_rejected_without_a_reply() {
     let reason = chain(error.as_ref());
     assert!(!reason.contains(SECRET), "{reason}");
     assert!(
-        error.downcast_ref::<bot_slack::VerifyError>().is_some(),
+        error.downcast_ref::<ackbot_slack::VerifyError>().is_some(),
         "{reason}"
     );
     assert!(server.received_requests().await.unwrap().is_empty());

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use bot_core::retry::RetryPolicy;
-use bot_core::Reply;
-use bot_slack::{ConfigError, ReplyError, SlackClient, SlackConfig};
+use ackbot_core::retry::RetryPolicy;
+use ackbot_core::Reply;
+use ackbot_slack::{ConfigError, ReplyError, SlackClient, SlackConfig};
 use serde_json::json;
 use wiremock::matchers::{body_json, body_string, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -1009,7 +1009,7 @@ async fn a_redirecting_response_url_is_not_followed() {
 
 #[tokio::test]
 async fn a_huge_answer_is_read_only_up_to_the_cap() {
-    let endless = bot_core::testing::EndlessServer::start("HTTP/1.1 200 OK");
+    let endless = ackbot_core::testing::EndlessServer::start("HTTP/1.1 200 OK");
     let url = endless.url.clone();
     let config = SlackConfig::new("s").with_api_url(format!("{url}/api"));
     let client = SlackClient::new(&config).unwrap();

@@ -4,11 +4,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use bot_core::{
+use ackbot_core::{
     cmd, Adapter, Answer, Bot, ConversationKind, DispatchError, Dispatched, Inbound, Kind, Outcome,
     Reply, Text, Work,
 };
-use bot_slack::{
+use ackbot_slack::{
     sample, BlockSuggestion, Interaction, Options, SlackAdapter, SlackConfig, TriggerId,
     ViewResponse, ViewSubmission, COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE,
 };
@@ -766,10 +766,10 @@ fn slash_command_fixture_is_a_command() {
 /// The raw payload of a command, for event handlers in these tests.
 struct RawEvent(Value);
 
-impl bot_core::FromCommand for RawEvent {
+impl ackbot_core::FromCommand for RawEvent {
     type Rejection = std::convert::Infallible;
 
-    fn from_command(request: &bot_core::Request) -> Result<Self, Self::Rejection> {
+    fn from_command(request: &ackbot_core::Request) -> Result<Self, Self::Rejection> {
         Ok(RawEvent(request.command.raw.clone()))
     }
 }

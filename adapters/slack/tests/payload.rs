@@ -1,10 +1,10 @@
 //! The public payload models against Slack's own examples, and their tolerance of odd shapes.
 
-use bot_slack::payload::{
+use ackbot_slack::payload::{
     ChannelRef, EventChannel, EventUser, EventsRequest, InteractionPayload, SlashCommand,
     UrlVerification, UserRef,
 };
-use bot_slack::ParseError;
+use ackbot_slack::ParseError;
 use serde_json::{json, Value};
 
 const SLASH_COMMAND: &str = include_str!("data/slash_command.txt");

@@ -3,9 +3,9 @@
 //! nothing), and no body, header or JSON value makes parsing or verifying panic. Bounded (256
 //! cases each) so CI stays fast; the unbounded search is `make fuzz`.
 
-use bot_core::{Adapter, Envelope, Headers, Inbound, SecretString};
-use bot_slack::payload::{EventsRequest, SlashCommand};
-use bot_slack::{
+use ackbot_core::{Adapter, Envelope, Headers, Inbound, SecretString};
+use ackbot_slack::payload::{EventsRequest, SlashCommand};
+use ackbot_slack::{
     sign, verify, SlackAdapter, SlackConfig, VerifyError, COMMANDS_ROUTE, EVENTS_ROUTE,
     INTERACTIONS_ROUTE, MAX_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER,
 };
@@ -160,7 +160,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 /// The work items of a slash command body, parsed by the adapter.
-fn commands(body: &str) -> Vec<bot_core::Command> {
+fn commands(body: &str) -> Vec<ackbot_core::Command> {
     let envelope = Envelope::new(COMMANDS_ROUTE, 0, body);
     adapter()
         .parse(&envelope)

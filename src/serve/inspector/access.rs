@@ -14,8 +14,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use ackbot_core::{ExposeSecret, SecretString};
 use axum::http::{header, HeaderMap};
-use bot_core::{ExposeSecret, SecretString};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use bot_core::{Envelope, Observation, Observer};
+use ackbot_core::{Envelope, Observation, Observer};
 
 use crate::serve::inspector::feed::{Change, Feed, Reader};
 use crate::serve::inspector::view::{self, Step, StepKind, Summary};

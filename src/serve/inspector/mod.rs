@@ -16,13 +16,13 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use ackbot_core::SecretString;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use bot_core::SecretString;
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::{watch, OnceCell};
@@ -290,7 +290,7 @@ async fn send(
             };
             Signed::slack_command(
                 secret,
-                bot_slack::sample::slash_command(text, &response_url),
+                ackbot_slack::sample::slash_command(text, &response_url),
             )
         }
         "line" => {
@@ -302,7 +302,7 @@ async fn send(
             };
             Signed::line(
                 secret,
-                bot_line::sample::text_message(text, SEND_USER_ID, false),
+                ackbot_line::sample::text_message(text, SEND_USER_ID, false),
             )
         }
         other => {

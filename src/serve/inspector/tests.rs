@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use bot_core::{now_ms, Bot, Envelope, SecretString};
+use ackbot_core::{now_ms, Bot, Envelope, SecretString};
 use serde_json::Value;
 
 use super::assets::CONTENT_SECURITY_POLICY;
@@ -47,7 +47,10 @@ async fn harness(addr: &str, extra: &[(&str, &str)]) -> Harness {
     .into();
     vars.extend(extra.iter().copied());
     let config = Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap();
-    let bot = Bot::new().mount(bot_handlers::builtins()).build().unwrap();
+    let bot = Bot::new()
+        .mount(ackbot_handlers::builtins())
+        .build()
+        .unwrap();
     let worker = crate::wiring::worker(bot, &config).unwrap();
     let running = start(&config, worker, addr.parse::<SocketAddr>().unwrap())
         .await
@@ -101,7 +104,7 @@ impl Harness {
     }
 
     async fn post_slack(&self, typed: &str, secret: &str) -> String {
-        let body = bot_slack::sample::slash_command(typed, &self.slack.response_url("t"));
+        let body = ackbot_slack::sample::slash_command(typed, &self.slack.response_url("t"));
         let signed = crate::send::Signed::slack_command(&SecretString::from(secret), body);
         let response = signed.request(&self.http, &self.base).send().await.unwrap();
         request_id(&response)
@@ -288,7 +291,7 @@ async fn replay_runs_a_webhook_again_past_deduplication_marked_as_a_replay() {
     // LINE: the first delivery replies with the reply token; a replay cannot, so it pushes,
     // each replay under a retry key of its own.
     let body =
-        bot_line::sample::text_message("echo again", "U1234567890abcdef1234567890abcdef", false);
+        ackbot_line::sample::text_message("echo again", "U1234567890abcdef1234567890abcdef", false);
     let signed = crate::send::Signed::line(&SecretString::from(LINE_SECRET), body);
     let response = signed.request(&h.http, &h.base).send().await.unwrap();
     let id = request_id(&response);
@@ -401,7 +404,7 @@ async fn a_webhook_refused_for_a_full_queue_ends_refused_not_pending() {
     // One worker busy for a second, one Envelope waiting: the next is refused.
     let mut statuses = Vec::new();
     for _ in 0..3 {
-        let body = bot_slack::sample::slash_command("/wait 1", &h.slack.response_url("t"));
+        let body = ackbot_slack::sample::slash_command("/wait 1", &h.slack.response_url("t"));
         let signed = crate::send::Signed::slack_command(&SecretString::from(SLACK_SECRET), body);
         let response = signed.request(&h.http, &h.base).send().await.unwrap();
         statuses.push((response.status().as_u16(), request_id(&response)));
@@ -694,7 +697,7 @@ fn the_history_keeps_the_newest_within_its_count_and_its_budget() {
 
 #[tokio::test]
 async fn unsigned_floods_with_a_stalled_page_cost_at_most_the_budget() {
-    use bot_core::{Observation, Stage};
+    use ackbot_core::{Observation, Stage};
     let budget = 4 * 1024 * 1024;
     let history = History::new(500, budget);
     // A page that follows the feed and never reads.
@@ -708,11 +711,11 @@ async fn unsigned_floods_with_a_stalled_page_cost_at_most_the_budget() {
             envelope = envelope.with_header("x-padding", "h".repeat(370 * 1024));
         }
         history.received(&envelope);
-        let error: bot_core::SharedError =
+        let error: ackbot_core::SharedError =
             std::sync::Arc::new(std::io::Error::other(format!("no signature: {text}")));
         for stage in [
             Stage::Rejected(error.clone()),
-            Stage::Done(bot_core::Status::Rejected(error)),
+            Stage::Done(ackbot_core::Status::Rejected(error)),
         ] {
             history.observe(&Observation {
                 request_id: format!("u{i}"),

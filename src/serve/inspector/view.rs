@@ -1,7 +1,7 @@
 //! What the inspector lists of a webhook: its summary and stages as the page's JSON, every text
 //! cut to a bound (the detail view, with headers and body, is in [`detail`](super::detail)).
 
-use bot_core::{Envelope, Outcome, Stage};
+use ackbot_core::{Envelope, Outcome, Stage};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -49,7 +49,7 @@ impl Summary {
     pub(crate) fn new(envelope: &Envelope, what: Option<String>) -> Self {
         Self {
             id: envelope.request_id.clone(),
-            received_at_ms: bot_core::now_ms(),
+            received_at_ms: ackbot_core::now_ms(),
             platform: platform(&envelope.route),
             route: clip(&envelope.route, MAX_LABEL_CHARS),
             what: what.map(|w| clip(&w, MAX_LABEL_CHARS)),
@@ -182,7 +182,8 @@ pub(crate) fn clip(text: &str, max: usize) -> String {
 /// The step a worker's stage makes, updating the summary's state and `what` on the way. Every
 /// text is cut to [`MAX_TEXT_CHARS`] (the label to [`MAX_LABEL_CHARS`]).
 pub(crate) fn step(summary: &mut Summary, stage: &Stage) -> Option<StepKind> {
-    let chain = |e: &bot_core::SharedError| clip(&bot_core::chain(e.as_ref()), MAX_TEXT_CHARS);
+    let chain =
+        |e: &ackbot_core::SharedError| clip(&ackbot_core::chain(e.as_ref()), MAX_TEXT_CHARS);
     let text = |t: &str| clip(t, MAX_TEXT_CHARS);
     Some(match stage {
         Stage::Answered { status, .. } => StepKind::Answered { status: *status },
@@ -207,7 +208,7 @@ pub(crate) fn step(summary: &mut Summary, stage: &Stage) -> Option<StepKind> {
                     Outcome::Handled => "handled".to_string(),
                     Outcome::NoHandler => "no handler".to_string(),
                     Outcome::Failed(e) => {
-                        format!("failed: {}", text(&bot_core::chain(e.as_ref())))
+                        format!("failed: {}", text(&ackbot_core::chain(e.as_ref())))
                     }
                 },
                 ms: millis(*took),
@@ -226,7 +227,7 @@ pub(crate) fn step(summary: &mut Summary, stage: &Stage) -> Option<StepKind> {
         },
         Stage::DeliveryFailed { command, error } => StepKind::DeliveryFailed {
             command: clip(command, MAX_LABEL_CHARS),
-            error: text(&bot_core::chain(error.as_ref())),
+            error: text(&ackbot_core::chain(error.as_ref())),
         },
         Stage::Done(status) => {
             // A webhook whose every item was a duplicate or skipped says so.
@@ -271,7 +272,7 @@ fn platform(route: &str) -> &'static str {
 /// `/command text`, an event's or interaction's `type`, LINE's first event's text or type.
 pub(crate) fn what(envelope: &Envelope) -> Option<String> {
     let body = &envelope.body;
-    if envelope.route == bot_slack::COMMANDS_ROUTE {
+    if envelope.route == ackbot_slack::COMMANDS_ROUTE {
         let fields: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
         let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v);
         let command = field("command")?;
@@ -280,7 +281,7 @@ pub(crate) fn what(envelope: &Envelope) -> Option<String> {
             None => command.clone(),
         });
     }
-    let json: Value = if envelope.route == bot_slack::INTERACTIONS_ROUTE {
+    let json: Value = if envelope.route == ackbot_slack::INTERACTIONS_ROUTE {
         let payload = form_urlencoded::parse(body)
             .find(|(n, _)| n == "payload")?
             .1;

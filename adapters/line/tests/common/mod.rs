@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use bot_core::retry::RetryPolicy;
-use bot_core::testing;
-use bot_core::{Adapter, Envelope, Inbound, Work};
-use bot_line::{LineAdapter, LineConfig};
+use ackbot_core::retry::RetryPolicy;
+use ackbot_core::testing;
+use ackbot_core::{Adapter, Envelope, Inbound, Work};
+use ackbot_line::{LineAdapter, LineConfig};
 
 /// The channel secret the tests sign with.
 pub const SECRET: &str = "0123456789abcdef0123456789abcdef";
@@ -33,7 +33,7 @@ pub fn adapter(api_url: &str) -> LineAdapter {
 /// A webhook Envelope of `body` as the edge builds it: received at [`testing::RECEIVED_AT_MS`],
 /// signed with [`SECRET`].
 pub fn signed(body: &str) -> Envelope {
-    bot_line::sample::signed_envelope(body, SECRET, testing::RECEIVED_AT_MS)
+    ackbot_line::sample::signed_envelope(body, SECRET, testing::RECEIVED_AT_MS)
 }
 
 /// Verifies and parses `body`, expecting exactly one item.
