@@ -2,7 +2,8 @@
 
 use std::io::IsTerminal;
 
-use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing::Metadata;
+use tracing_subscriber::filter::{filter_fn, LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
@@ -26,11 +27,13 @@ pub(crate) fn init(format: LogFormat, default_filter: &str) {
             .with_current_span(false)
             .finish()
             .with(filter)
+            .with(filter_fn(not_a_second_error_line))
             .try_init(),
         LogFormat::Text => builder
             .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
             .finish()
             .with(filter)
+            .with(filter_fn(not_a_second_error_line))
             .try_init(),
     };
     if let Some(error) = unreadable {
@@ -52,6 +55,16 @@ pub(crate) fn init(format: LogFormat, default_filter: &str) {
 /// Targets whose TRACE lines print whole payloads: `lambda_runtime` logs every raw event it
 /// receives ("raw JSON event received from Lambda"), with its `response_url` and reply tokens.
 const PAYLOAD_TARGETS: &[&str] = &["lambda_runtime", "lambda_runtime_api_client"];
+
+/// Whether an event is anything but `lambda_runtime`'s own ERROR line about a handler's error
+/// (`error!("{error:?}")`, without the request id): the worker has logged that failure already,
+/// with its request id, and an ERROR metric filter would count it twice. Its line about a panic
+/// (which carries an `error` field) still passes.
+fn not_a_second_error_line(metadata: &Metadata<'_>) -> bool {
+    !(metadata.target() == "lambda_runtime::layers::panic"
+        && *metadata.level() == tracing::Level::ERROR
+        && metadata.fields().field("error").is_none())
+}
 
 /// The filter `RUST_LOG` names (`None`, or blank: `default_filter`), and why it was unreadable.
 /// Whatever it says, the [`PAYLOAD_TARGETS`] log at DEBUG at most.

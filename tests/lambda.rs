@@ -159,7 +159,7 @@ async fn processes_envelopes_and_reports_outcomes() {
 async fn failing_platform_api_fails_the_invocation_for_lambda_to_retry() {
     let api = slack_api(503).await;
     let runtime = RuntimeApi::start().await;
-    let _function = Server::lambda(
+    let function = Server::lambda(
         &runtime.addr.to_string(),
         &[
             ("SLACK_SIGNING_SECRET", SECRET),
@@ -177,6 +177,13 @@ async fn failing_platform_api_fails_the_invocation_for_lambda_to_retry() {
     let message = error["errorMessage"].as_str().unwrap();
     assert!(message.contains("gave up after 4 attempts"), "{message}");
     assert_eq!(replies_to(&api, "down").await.len(), 4, "bounded retries");
+    // One ERROR line for the failure, with its request id: an ERROR metric filter counts it
+    // once (lambda_runtime's own line about the handler's error is held back).
+    let errors: Vec<Value> = (function.logs().into_iter())
+        .filter(|l| l["level"] == "ERROR")
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["request_id"], "req-down", "{errors:#?}");
 }
 
 #[tokio::test]
