@@ -34,10 +34,10 @@ pub enum Error {
     /// Reading, writing or serving failed.
     #[error("input/output failed")]
     Io(#[from] std::io::Error),
-    /// The Lambda runtime failed.
+    /// The Lambda function failed.
     #[cfg(feature = "lambda")]
-    #[error("the Lambda runtime failed")]
-    Lambda(#[source] lambda_runtime::Error),
+    #[error("the Lambda function failed")]
+    Lambda(#[from] ackbot_lambda::LambdaError),
     /// `ackbot send` could not deliver its webhook.
     #[cfg(feature = "dev")]
     #[error("send failed")]

@@ -44,8 +44,6 @@ mod logging;
 mod run;
 mod wiring;
 
-#[cfg(feature = "lambda")]
-mod aws;
 #[cfg(feature = "serve")]
 mod cli;
 #[cfg(feature = "dev")]
@@ -53,15 +51,11 @@ mod demo;
 #[cfg(feature = "serve")]
 mod doctor;
 #[cfg(feature = "lambda")]
-mod dynamodb;
-#[cfg(feature = "lambda")]
 mod lambda;
 #[cfg(feature = "serve")]
 mod manifest;
 #[cfg(feature = "serve")]
 mod new;
-#[cfg(feature = "lambda")]
-mod secrets;
 #[cfg(feature = "dev")]
 mod send;
 #[cfg(feature = "serve")]
@@ -77,17 +71,15 @@ pub mod testing;
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-pub use config::ConfigError;
 #[cfg(feature = "lambda")]
-pub use dynamodb::{DynamoDedupe, DynamoError};
+pub use ackbot_lambda::{DynamoDedupe, DynamoError, SecretsError};
+pub use config::ConfigError;
 pub use error::Error;
 #[cfg(feature = "dev")]
 pub use error::SendError;
 #[cfg(feature = "serve")]
 pub use new::NewError;
 pub use run::Run;
-#[cfg(feature = "lambda")]
-pub use secrets::SecretsError;
 
 /// The built-in commands (`echo`, `help`, `ping`, `wait`, `feedback`, the LINE welcome) to mount
 /// or copy.

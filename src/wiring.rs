@@ -71,7 +71,7 @@ fn dedupe(settings: &IdempotencySettings) -> Result<Arc<dyn DedupeStore>, Config
     #[cfg(feature = "lambda")]
     {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let store = crate::dynamodb::DynamoDedupe::from_env(table, env).map_err(|source| {
+        let store = ackbot_lambda::DynamoDedupe::from_env(table, env).map_err(|source| {
             ConfigError::Idempotency {
                 table: table.clone(),
                 source,

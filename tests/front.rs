@@ -163,7 +163,9 @@ async fn the_front_door_answers_the_challenge_itself() {
         .map(|m| m["Rejected"].as_u64().unwrap())
         .sum();
     assert_eq!(rejected, 52, "every refusal counted: {metrics:?}");
-    assert!(metrics.iter().all(|m| m["Role"] == "front"));
+    assert!(metrics
+        .iter()
+        .all(|m| m["Role"] == "front" && m["Bot"] == "ackbot"));
     assert_eq!(
         metrics[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"],
         "ackbot"

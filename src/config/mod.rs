@@ -73,7 +73,7 @@ pub enum ConfigError {
         arn: String,
         /// Why not.
         #[source]
-        source: crate::secrets::SecretsError,
+        source: ackbot_lambda::SecretsError,
     },
     /// The idempotency table cannot be used.
     #[cfg(feature = "lambda")]
@@ -83,7 +83,7 @@ pub enum ConfigError {
         table: String,
         /// Why not.
         #[source]
-        source: crate::dynamodb::DynamoError,
+        source: ackbot_lambda::DynamoError,
     },
     /// The idempotency table is set in a build without DynamoDB.
     #[cfg(not(feature = "lambda"))]

@@ -77,8 +77,9 @@ impl Metrics {
 
     /// When at least `every_ms` passed since the last flush and something was counted: the
     /// counts since then as one CloudWatch embedded metric format (EMF) line, in namespace
-    /// `ackbot` with the dimension `Role`. One line a second at most, however many requests.
-    pub fn emf_if_due(&self, now_ms: i64, every_ms: i64, role: &str) -> Option<String> {
+    /// `ackbot` with the dimensions `Bot` (so that two bots in one account keep their metrics, and
+    /// their alarms, apart) and `Role`. One line a second at most, however many requests.
+    pub fn emf_if_due(&self, now_ms: i64, every_ms: i64, bot: &str, role: &str) -> Option<String> {
         let _one_at_a_time = self.flushing.lock().unwrap_or_else(|p| p.into_inner());
         if now_ms - self.last_flush_ms.load(Ordering::Relaxed) < every_ms {
             return None;
@@ -88,22 +89,23 @@ impl Metrics {
             return None;
         }
         self.last_flush_ms.store(now_ms, Ordering::Relaxed);
-        Some(emf(now_ms, role, counts))
+        Some(emf(now_ms, bot, role, counts))
     }
 }
 
 /// One EMF line: CloudWatch turns its members into metrics without a `PutMetricData` call.
-pub fn emf(now_ms: i64, role: &str, counts: Counts) -> String {
+pub fn emf(now_ms: i64, bot: &str, role: &str, counts: Counts) -> String {
     let metric = |name: &str| json!({"Name": name, "Unit": "Count"});
     json!({
         "_aws": {
             "Timestamp": now_ms,
             "CloudWatchMetrics": [{
                 "Namespace": "ackbot",
-                "Dimensions": [["Role"]],
+                "Dimensions": [["Bot", "Role"]],
                 "Metrics": [metric("Processed"), metric("Rejected"), metric("Duplicate"), metric("Failed")],
             }],
         },
+        "Bot": bot,
         "Role": role,
         "Processed": counts.processed,
         "Rejected": counts.rejected,
@@ -171,11 +173,16 @@ mod tests {
         }
         metrics.record(Outcome::Processed);
         metrics.record(Outcome::Duplicate);
-        let line = metrics.emf_if_due(5_000, 1000, "front").unwrap();
+        let line = metrics.emf_if_due(5_000, 1000, "mybot", "front").unwrap();
         let value: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(value["_aws"]["CloudWatchMetrics"][0]["Namespace"], "ackbot");
         assert_eq!(value["_aws"]["Timestamp"], 5_000);
         assert_eq!(value["Role"], "front");
+        assert_eq!(value["Bot"], "mybot");
+        assert_eq!(
+            value["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            serde_json::json!([["Bot", "Role"]])
+        );
         assert_eq!(
             (
                 &value["Rejected"],
@@ -187,14 +194,14 @@ mod tests {
         );
         metrics.record(Outcome::Failed);
         assert_eq!(
-            metrics.emf_if_due(5_500, 1000, "front"),
+            metrics.emf_if_due(5_500, 1000, "mybot", "front"),
             None,
             "not due yet"
         );
-        let next = metrics.emf_if_due(6_000, 1000, "front").unwrap();
+        let next = metrics.emf_if_due(6_000, 1000, "mybot", "front").unwrap();
         assert!(next.contains(r#""Failed":1"#), "{next}");
         assert_eq!(
-            metrics.emf_if_due(9_000, 1000, "front"),
+            metrics.emf_if_due(9_000, 1000, "mybot", "front"),
             None,
             "nothing new"
         );

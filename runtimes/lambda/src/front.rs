@@ -110,8 +110,10 @@ pub(crate) struct WorkerInvoker {
 
 impl WorkerInvoker {
     /// The invoker of `ACKBOT_WORKER_FUNCTION` (a name or an ARN) in `AWS_REGION`.
-    pub(crate) fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Self, crate::Error> {
-        let missing = |what| crate::Error::Unsupported(what);
+    pub(crate) fn from_env(
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, crate::LambdaError> {
+        let missing = crate::LambdaError::FrontDoor;
         let function = env("ACKBOT_WORKER_FUNCTION").ok_or(missing(
             "ACKBOT_ROLE=front needs ACKBOT_WORKER_FUNCTION (the worker's name or ARN)",
         ))?;
@@ -130,14 +132,14 @@ impl WorkerInvoker {
         // A name or an ARN is one path segment: its `:` are escaped as the AWS SDKs do.
         let function: String = form_urlencoded::byte_serialize(function.as_bytes()).collect();
         let identity = crate::aws::credentials(&env).map_err(|e| {
-            crate::Error::Unsupported(match e {
+            crate::LambdaError::FrontDoor(match e {
                 AwsError::NoCredentials => "the front door needs Lambda's AWS credentials",
                 _ => "the front door cannot sign requests",
             })
         })?;
         let http = ackbot_core::http::client_builder(Duration::from_secs(2))
             .build()
-            .map_err(|e| crate::Error::Io(std::io::Error::other(e)))?;
+            .map_err(crate::LambdaError::Client)?;
         Ok(Self {
             http,
             url: format!("{endpoint}/2015-03-31/functions/{function}/invocations"),

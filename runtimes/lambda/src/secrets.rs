@@ -18,7 +18,7 @@ const SECRETS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 const SECRET_ANSWER_CAP: usize = 256 * 1024;
 
 /// The keys the JSON secret may hold.
-pub(crate) const SECRET_KEYS: [&str; 4] = [
+pub const SECRET_KEYS: [&str; 4] = [
     "SLACK_SIGNING_SECRET",
     "SLACK_BOT_TOKEN",
     "LINE_CHANNEL_SECRET",
@@ -74,7 +74,7 @@ pub enum SecretsError {
 }
 
 /// Reads the JSON secret `arn` and returns its values by key. Empty values count as unset.
-pub(crate) async fn load(
+pub async fn read(
     arn: &str,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<HashMap<String, String>, SecretsError> {
