@@ -181,7 +181,7 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
             let config = Config::from_env()?;
             crate::logging::init(config.log_format, "info");
             let worker = crate::wiring::local_worker(dispatcher, &config, addr)?;
-            crate::serve::run(&config, worker, addr).await
+            Ok(ackbot_serve::run(&config.serve_settings(), worker, addr).await?)
         }
         #[cfg(feature = "dev")]
         Verb::Send { platform } => {
@@ -195,14 +195,23 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
                     wait,
                 } => {
                     let wait = std::time::Duration::from_secs(wait);
-                    crate::send::slack(&config, &text, &to, response_url, wait).await
+                    let secret = config.slack.as_ref().map(|s| &s.signing_secret);
+                    Ok(ackbot_serve::send::slack(secret, &text, &to, response_url, wait).await?)
                 }
                 SendTo::Line {
                     text,
                     to,
                     user_id,
                     redelivery,
-                } => crate::send::line(&config, &text, &to, &user_id, redelivery).await,
+                } => {
+                    let (secret, api_url) = match &config.line {
+                        Some(line) => (Some(&line.channel_secret), line.api_url.as_str()),
+                        None => (None, ""),
+                    };
+                    let sent =
+                        ackbot_serve::send::line(secret, api_url, &text, &to, &user_id, redelivery);
+                    Ok(sent.await?)
+                }
             }
         }
     }

@@ -22,15 +22,10 @@ pub enum Error {
     /// The LINE adapter refused its settings.
     #[error("the LINE adapter cannot start")]
     Line(#[from] ackbot_line::ConfigError),
-    /// The edge could not listen on its address.
-    #[error("cannot listen on {addr}")]
-    Listen {
-        /// The address asked for.
-        addr: std::net::SocketAddr,
-        /// Why not.
-        #[source]
-        source: std::io::Error,
-    },
+    /// The local edge could not start, or stopped with an error.
+    #[cfg(feature = "serve")]
+    #[error("the local edge failed")]
+    Serve(#[from] ackbot_serve::ServeError),
     /// Reading, writing or serving failed.
     #[error("input/output failed")]
     Io(#[from] std::io::Error),
@@ -41,7 +36,7 @@ pub enum Error {
     /// `ackbot send` could not deliver its webhook.
     #[cfg(feature = "dev")]
     #[error("send failed")]
-    Send(#[from] SendError),
+    Send(#[from] ackbot_serve::SendError),
     /// Some demo samples did not behave as expected.
     #[cfg(feature = "dev")]
     #[error("{failed} of {total} demo samples did not behave as expected")]
@@ -62,42 +57,6 @@ pub enum Error {
     /// The bot was asked to run somewhere its features do not cover.
     #[error("{0}")]
     Unsupported(&'static str),
-}
-
-#[cfg(feature = "dev")]
-/// Why `ackbot send` could not deliver its webhook, or saw no reply.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SendError {
-    /// The platform's secret is not set, so nothing can be signed.
-    #[error("{variable} is not set: `send` signs with the same secret as `serve`")]
-    NotConfigured {
-        /// The variable to set.
-        variable: &'static str,
-    },
-    /// The edge could not be reached.
-    #[error("cannot reach {to}")]
-    Unreachable {
-        /// The edge's address.
-        to: String,
-        /// Why not.
-        #[source]
-        source: reqwest::Error,
-    },
-    /// The edge answered with an error status.
-    #[error("the edge answered {status}: {body}")]
-    Refused {
-        /// The status.
-        status: u16,
-        /// What it said.
-        body: String,
-    },
-    /// No reply arrived at the loopback `response_url` in time.
-    #[error("no reply within {seconds} s (is `ackbot serve` running with the same SLACK_SIGNING_SECRET? its log says why)")]
-    NoReply {
-        /// How long `send` waited.
-        seconds: u64,
-    },
 }
 
 impl fmt::Debug for Error {

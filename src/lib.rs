@@ -56,12 +56,6 @@ mod lambda;
 mod manifest;
 #[cfg(feature = "serve")]
 mod new;
-#[cfg(feature = "dev")]
-mod send;
-#[cfg(feature = "serve")]
-mod serve;
-#[cfg(feature = "dev")]
-mod standin;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -73,10 +67,10 @@ pub struct ReadmeDoctests;
 
 #[cfg(feature = "lambda")]
 pub use ackbot_lambda::{DynamoDedupe, DynamoError, SecretsError};
+#[cfg(feature = "dev")]
+pub use ackbot_serve::SendError;
 pub use config::ConfigError;
 pub use error::Error;
-#[cfg(feature = "dev")]
-pub use error::SendError;
 #[cfg(feature = "serve")]
 pub use new::NewError;
 pub use run::Run;

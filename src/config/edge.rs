@@ -3,55 +3,12 @@
 use std::time::Duration;
 
 use ackbot_core::{ExposeSecret, SecretString};
+pub(crate) use ackbot_serve::EdgeSettings;
+use ackbot_serve::DEFAULT_FUNCTION_ACK_ROUTES;
 
 use super::{number, required_secret, ConfigError};
 
-/// The local edge's settings (`serve`, `demo`).
-#[cfg(feature = "serve")]
-#[derive(Clone, Debug)]
-pub(crate) struct EdgeSettings {
-    /// `ACKBOT_WORKERS`: envelopes processed at once by `serve` (default 64: the work waits on
-    /// Slack's and LINE's APIs, so eight workers at 200 ms a reply would cap it at 40 events/s).
-    pub workers: usize,
-    /// `ACKBOT_QUEUE_CAPACITY`: envelopes waiting for a worker before `serve` answers 503
-    /// (default 1024).
-    pub queue_capacity: usize,
-    /// `ACKBOT_ACK_STATUS`: the acknowledgement status, 200 (the platforms' documented code,
-    /// default) or 202.
-    pub ack_status: u16,
-    /// `ACKBOT_SLACK_COMMAND_ACK_BODY`: a static body for slash-command acks, e.g.
-    /// `{"response_type":"in_channel"}` (default empty).
-    pub slack_command_ack_body: String,
-    /// `ACKBOT_DRAIN_TIMEOUT_SECS`: how long `serve` waits for queued work on shutdown (default 60).
-    pub drain_timeout: Duration,
-    /// `ACKBOT_FUNCTION_ACK`: the routes acknowledged by the front door, which verifies them and
-    /// may answer from the request (comma-separated; default `/slack/events,/slack/interactions`,
-    /// as the stack deploys them; `none` for none). The others get the static acknowledgement.
-    pub function_ack_routes: Vec<String>,
-    /// `ACKBOT_INSPECT`: `off` turns the inspector (`GET /_ackbot/`) off (default `on`: served on
-    /// a loopback address, elsewhere only with a token).
-    #[cfg_attr(not(feature = "dev"), allow(dead_code))]
-    pub inspect: bool,
-    /// `ACKBOT_INSPECT_TOKEN`: serves the inspector on a non-loopback address too, to those who
-    /// log in with this token.
-    #[cfg_attr(not(feature = "dev"), allow(dead_code))]
-    pub inspect_token: Option<SecretString>,
-}
-
-#[cfg(feature = "serve")]
-impl EdgeSettings {
-    /// Whether the front door answers `route` (`ACKBOT_FUNCTION_ACK`), rather than the static ack.
-    pub fn is_function_ack(&self, route: &str) -> bool {
-        self.function_ack_routes.iter().any(|r| r == route)
-    }
-}
-
-/// The routes that are function-ack by default, locally and in the stack.
-#[cfg(feature = "serve")]
-pub(crate) const DEFAULT_FUNCTION_ACK_ROUTES: &str = "/slack/events,/slack/interactions";
-
 /// Every webhook route ackbot serves.
-#[cfg(feature = "serve")]
 const WEBHOOK_ROUTES: [&str; 4] = [
     "/slack/commands",
     "/slack/interactions",
@@ -59,11 +16,13 @@ const WEBHOOK_ROUTES: [&str; 4] = [
     "/line/webhook",
 ];
 
-#[cfg(feature = "serve")]
-impl EdgeSettings {
-    pub(super) fn from_lookup(
-        lookup: &impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
+/// The local edge's settings from `lookup`: `ACKBOT_WORKERS`, `ACKBOT_QUEUE_CAPACITY`,
+/// `ACKBOT_ACK_STATUS`, `ACKBOT_SLACK_COMMAND_ACK_BODY`, `ACKBOT_DRAIN_TIMEOUT_SECS`,
+/// `ACKBOT_FUNCTION_ACK`, `ACKBOT_INSPECT`, `ACKBOT_INSPECT_TOKEN` (see [`EdgeSettings`]).
+pub(super) fn edge_settings(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<EdgeSettings, ConfigError> {
+    {
         let ack_status = number(lookup, "ACKBOT_ACK_STATUS", 200)?;
         if !(200..300).contains(&ack_status) {
             return Err(ConfigError::Invalid {
@@ -72,7 +31,7 @@ impl EdgeSettings {
                 expected: "a 2xx status such as 200 or 202",
             });
         }
-        Ok(Self {
+        Ok(EdgeSettings {
             workers: number(lookup, "ACKBOT_WORKERS", 64)?.max(1),
             queue_capacity: number(lookup, "ACKBOT_QUEUE_CAPACITY", 1024)?.max(1),
             ack_status: ack_status as u16,
@@ -111,13 +70,12 @@ fn inspect_token(
     Ok(Some(token))
 }
 
-#[cfg(feature = "serve")]
 fn function_ack_routes(
     lookup: &impl Fn(&str) -> Option<String>,
 ) -> Result<Vec<String>, ConfigError> {
     let value = lookup("ACKBOT_FUNCTION_ACK")
         .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_FUNCTION_ACK_ROUTES.to_string());
+        .unwrap_or_else(|| DEFAULT_FUNCTION_ACK_ROUTES.join(","));
     if value.trim() == "none" {
         return Ok(Vec::new());
     }
@@ -138,7 +96,6 @@ fn function_ack_routes(
 }
 
 /// `on` or `off` (also `true`/`false`, `1`/`0`), `default` when unset or blank.
-#[cfg(feature = "serve")]
 fn switch(
     lookup: &impl Fn(&str) -> Option<String>,
     name: &'static str,

@@ -11,8 +11,6 @@ use ackbot_core::{is_blank, SecretString};
 
 #[cfg(feature = "serve")]
 pub(crate) use edge::EdgeSettings;
-#[cfg(feature = "dev")]
-pub(crate) use edge::DEFAULT_FUNCTION_ACK_ROUTES;
 pub(crate) use idempotency::IdempotencySettings;
 
 /// The default Slack Web API base URL.
@@ -168,16 +166,18 @@ impl Config {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// The configured platforms' names, `slack` then `line`.
+    /// What the local edge needs: its settings, the front door's deadline, and the secrets the
+    /// inspector's Send signs with.
     #[cfg(feature = "serve")]
-    pub fn platforms(&self) -> Vec<&'static str> {
-        [
-            self.slack.as_ref().map(|_| "slack"),
-            self.line.as_ref().map(|_| "line"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
+    pub fn serve_settings(&self) -> ackbot_serve::ServeSettings {
+        ackbot_serve::ServeSettings {
+            edge: self.edge.clone(),
+            ack_deadline: self.ack_deadline,
+            signing: ackbot_serve::Signing {
+                slack: self.slack.as_ref().map(|s| s.signing_secret.clone()),
+                line: self.line.as_ref().map(|l| l.channel_secret.clone()),
+            },
+        }
     }
 
     /// Reads the configuration through `lookup` (the environment, or a test's map).
@@ -249,7 +249,7 @@ impl Config {
             http_timeout: Duration::from_millis(http_timeout_ms as u64),
             idempotency: IdempotencySettings::from_lookup(&lookup)?,
             #[cfg(feature = "serve")]
-            edge: EdgeSettings::from_lookup(&lookup)?,
+            edge: edge::edge_settings(&lookup)?,
         })
     }
 }

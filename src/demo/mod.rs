@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 use ackbot_core::{now_ms, Dispatcher, Observation, SecretString, Stage};
 
 use crate::config::{Config, EdgeSettings, LineSettings, LogFormat, SlackSettings};
-use crate::standin::line::LineStandIn;
-use crate::standin::slack::SlackStandIn;
-use crate::standin::{Recorded, Recorder};
 use crate::Error;
+use ackbot_core::testing::{Recorded, Recorder};
+use ackbot_line::standin::LineStandIn;
+use ackbot_slack::standin::SlackStandIn;
 use samples::Sample;
 use verdict::Sent;
 
@@ -55,9 +55,8 @@ pub(crate) async fn run(
             ack_status: 200,
             slack_command_ack_body: String::new(),
             drain_timeout: Duration::from_secs(10),
-            function_ack_routes: crate::config::DEFAULT_FUNCTION_ACK_ROUTES
-                .split(',')
-                .map(str::to_string)
+            function_ack_routes: (ackbot_serve::DEFAULT_FUNCTION_ACK_ROUTES.iter())
+                .map(|r| r.to_string())
                 .collect(),
             inspect: true,
             inspect_token: None,
@@ -72,7 +71,7 @@ pub(crate) async fn run(
                 .push(o.clone())
         },
     ));
-    let edge = crate::serve::start(&config, worker, addr).await?;
+    let edge = ackbot_serve::start(&config.serve_settings(), worker, addr).await?;
 
     println!("ackbot demo");
     println!(
@@ -138,7 +137,7 @@ pub(crate) async fn run(
             println!("\nThe inspector shows each sample's life, live, with Replay and Send:");
             println!("inspector: {login}");
             println!("Open it in a browser; Ctrl-C stops the demo.");
-            edge.stop_after(crate::serve::shutdown_signal(), Duration::from_secs(5))
+            edge.stop_after(ackbot_serve::shutdown_signal(), Duration::from_secs(5))
                 .await?;
         }
         (true, None) => {
@@ -176,7 +175,7 @@ async fn send(client: &reqwest::Client, edge: SocketAddr, sample: Sample) -> Res
             source,
         })?;
     let ack_ms = started.elapsed().as_millis();
-    let request_id = crate::send::request_id(&response);
+    let request_id = ackbot_serve::send::request_id(&response);
     let ack_status = response.status().as_u16();
     let ack_body = response.text().await.unwrap_or_default();
     Ok(Sent {

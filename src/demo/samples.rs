@@ -3,8 +3,8 @@
 use ackbot_core::{now_ms, SecretString};
 use serde_json::{json, Value};
 
-use crate::standin::slack::SlackStandIn;
-use crate::standin::Recorded;
+use ackbot_core::testing::Recorded;
+use ackbot_slack::standin::SlackStandIn;
 
 /// What a sample should come to.
 pub(super) enum Expect {

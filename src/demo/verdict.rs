@@ -4,7 +4,7 @@ use ackbot_core::{DispatchError, Observation, Outcome, Stage, Status};
 use serde_json::Value;
 
 use super::samples::{Expect, Sample};
-use crate::standin::Recorded;
+use ackbot_core::testing::Recorded;
 
 /// A sample as sent, with its acknowledgement.
 pub(super) struct Sent {

@@ -44,9 +44,9 @@ use ackbot_core::testing::FixedClock;
 use ackbot_core::{Bot, Observation, Worker};
 
 use crate::config::Config;
-use crate::standin::line::LineStandIn;
-use crate::standin::slack::SlackStandIn;
 use crate::Error;
+use ackbot_line::standin::LineStandIn;
+use ackbot_slack::standin::SlackStandIn;
 
 pub use delivery::Delivery;
 pub use outcome::{Ack, ApiCall, Outcome};

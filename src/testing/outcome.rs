@@ -3,7 +3,7 @@
 use ackbot_core::{Platform, Report, Stage, Status};
 use serde_json::Value;
 
-use crate::standin::Recorded;
+use ackbot_core::testing::Recorded;
 
 /// The answer the platform got at once, where the front door computed one (Slack events and
 /// interactions; slash commands and LINE get the gateway's static ack).

@@ -95,7 +95,8 @@ impl LineAdapter {
                 return Inbound::skip(format!("malformed LINE event: {e}"));
             }
         };
-        let age_ms = received_at_ms - event.timestamp;
+        // Saturating: neither time is bounded (a hostile or broken timestamp must not panic).
+        let age_ms = received_at_ms.saturating_sub(event.timestamp);
         if age_ms > self.max_event_age_ms {
             // LINE's signature has no timestamp: only the event's own tells a replayed old event
             // from a new one once its idempotency key is forgotten.

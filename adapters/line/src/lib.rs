@@ -38,6 +38,8 @@ mod models;
 pub mod sample;
 mod signature;
 mod split;
+#[cfg(feature = "standin")]
+pub mod standin;
 pub mod webhook;
 
 pub use adapter::{LineAdapter, WEBHOOK_ROUTE};

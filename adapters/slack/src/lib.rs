@@ -32,6 +32,8 @@ mod error;
 mod events;
 mod extract;
 mod interactions;
+#[cfg(feature = "manifest")]
+pub mod manifest;
 mod parsed;
 pub mod payload;
 mod respond;
@@ -40,6 +42,8 @@ mod response_url;
 pub mod sample;
 mod signature;
 mod slash_command;
+#[cfg(feature = "standin")]
+pub mod standin;
 mod target;
 
 pub use adapter::{SlackAdapter, COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, ROUTES};

@@ -109,6 +109,18 @@ impl Worker {
         self.adapter_for(route).is_some()
     }
 
+    /// Every route some adapter takes Envelopes for, adapter by adapter.
+    pub fn routes(&self) -> Vec<&'static str> {
+        (self.adapters.iter())
+            .flat_map(|a| a.routes().iter().copied())
+            .collect()
+    }
+
+    /// The platforms of the adapters, in the order they were added.
+    pub fn platforms(&self) -> Vec<crate::Platform> {
+        self.adapters.iter().map(|a| a.platform()).collect()
+    }
+
     /// Processes one Envelope to the end and logs one line about it.
     pub async fn process(&self, envelope: Envelope) -> Report {
         let started = self.clock.now_ms();

@@ -1,3 +1,5 @@
+//! What a stand-in of a platform's API received, for tests and the demo to wait for and read.
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,25 +19,17 @@ pub struct Recorded {
 }
 
 impl Recorded {
-    /// A call to `path` with these headers and JSON body, arriving now.
+    /// A call to `path` with these headers (names in lower case) and JSON body, arriving now.
     pub fn now(
         path: impl Into<String>,
-        headers: &axum::http::HeaderMap,
+        headers: impl IntoIterator<Item = (String, String)>,
         body: serde_json::Value,
     ) -> Self {
         Self {
             path: path.into(),
             body,
-            headers: headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
-            at_ms: ackbot_core::now_ms(),
+            headers: headers.into_iter().collect(),
+            at_ms: crate::now_ms(),
         }
     }
 }

@@ -16,7 +16,17 @@ use axum::routing::{get, post};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::{Recorded, Recorder};
+use ackbot_core::testing::{Recorded, Recorder};
+
+/// The headers as the recorder keeps them: names in lower case, values as text.
+fn named(headers: &HeaderMap) -> Vec<(String, String)> {
+    (headers.iter())
+        .map(|(n, v)| {
+            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            (n.as_str().to_string(), value)
+        })
+        .collect()
+}
 
 /// A running LINE API stand-in on loopback.
 pub struct LineStandIn {
@@ -79,7 +89,7 @@ fn admit(api: &Api, path: &str, headers: &HeaderMap, body: &str) -> Result<Value
         )
     })?;
     api.recorder
-        .record(Recorded::now(path, headers, value.clone()));
+        .record(Recorded::now(path, named(headers), value.clone()));
     authorize(headers)?;
     Ok(value)
 }
@@ -232,7 +242,7 @@ async fn profile(
 ) -> Response {
     let path = format!("/v2/bot/profile/{user_id}");
     api.recorder
-        .record(Recorded::now(path, &headers, Value::Null));
+        .record(Recorded::now(path, named(&headers), Value::Null));
     if let Err(response) = authorize(&headers) {
         return response;
     }

@@ -1,10 +1,24 @@
-//! The local edge and its workers: started the same way by `ackbot serve` and `ackbot demo`, and
-//! stopped with a drain of the queued work.
+//! The local runtime of ackbot: an edge (axum) that acknowledges each webhook at once, as API
+//! Gateway does, and queues its Envelope to a pool of workers in the same process; function-ack
+//! routes are answered by the same front door as on Lambda. Started the same way by `ackbot
+//! serve` and `ackbot demo`, and stopped with a drain of the queued work.
+//!
+//! With the `dev` feature it also serves the inspector (`GET /_ackbot/`, see [`inspector`]) and
+//! signs sample webhooks for a running edge ([`send`]).
 
-pub(crate) mod edge;
+mod edge;
 #[cfg(feature = "dev")]
-pub(crate) mod inspector;
-pub(crate) mod pool;
+pub mod inspector;
+mod pool;
+#[cfg(feature = "dev")]
+pub mod send;
+mod settings;
+#[cfg(test)]
+mod test_support;
+
+#[cfg(feature = "dev")]
+pub use send::SendError;
+pub use settings::{EdgeSettings, ServeSettings, Signing, DEFAULT_FUNCTION_ACK_ROUTES};
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -14,18 +28,32 @@ use ackbot_core::Worker;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::config::Config;
-use crate::serve::pool::Pool;
-use crate::Error;
+use crate::pool::Pool;
+
+/// Why the edge could not start or stop cleanly.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The edge could not listen on its address.
+    #[error("cannot listen on {addr}")]
+    Listen {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why not.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("the edge stopped with an error")]
+    Io(#[from] std::io::Error),
+}
 
 /// The edge, listening, with its workers behind it.
-pub(crate) struct Running {
+pub struct Running {
     /// The address the edge listens on (the demo posts its samples there).
-    #[cfg_attr(not(feature = "dev"), allow(dead_code))]
-    pub(crate) addr: SocketAddr,
+    pub addr: SocketAddr,
     /// The inspector's page with its token (the line printed at start), when it is on.
-    #[cfg_attr(not(feature = "dev"), allow(dead_code))]
-    pub(crate) inspector_login: Option<String>,
+    pub inspector_login: Option<String>,
     pool: Pool,
     stop: oneshot::Sender<()>,
     /// Tells the inspector's event streams to end, so the graceful shutdown is not held open.
@@ -33,22 +61,23 @@ pub(crate) struct Running {
     server: JoinHandle<std::io::Result<()>>,
 }
 
-/// Starts the edge on `addr` with `config.edge.workers` copies of `worker` behind a queue of
-/// `config.edge.queue_capacity`.
-pub(crate) async fn start(
-    config: &Config,
+/// Starts the edge on `addr` with `settings.edge.workers` copies of `worker` behind a queue of
+/// `settings.edge.queue_capacity`. The webhook routes are those `worker`'s adapters take; the
+/// others answer 404.
+pub async fn start(
+    settings: &ServeSettings,
     worker: Worker,
     addr: SocketAddr,
-) -> Result<Running, Error> {
+) -> Result<Running, ServeError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|source| Error::Listen { addr, source })?;
+        .map_err(|source| ServeError::Listen { addr, source })?;
     let addr = listener.local_addr()?;
     let (closing, closed) = watch::channel(false);
     // The pool's queue is created with the pool, and the pool needs the observed worker: the
     // observer is added first, and the inspector is built once the queue exists.
     #[cfg(feature = "dev")]
-    let (worker, inspected) = match inspector::access(config, addr) {
+    let (worker, inspected) = match inspector::access(&settings.edge, addr) {
         Some(access) => {
             use inspector::history::{History, BUDGET, CAPACITY};
             let history = std::sync::Arc::new(History::new(CAPACITY, BUDGET));
@@ -62,23 +91,32 @@ pub(crate) async fn start(
     #[cfg(not(feature = "dev"))]
     let _ = closed;
     let front = worker.clone();
-    let pool = Pool::start(worker, config.edge.workers, config.edge.queue_capacity);
+    let front_platforms = front.platforms();
+    let edge_settings = &settings.edge;
+    let pool = Pool::start(worker, edge_settings.workers, edge_settings.queue_capacity);
     #[cfg(feature = "dev")]
     let (app, inspector_login) = match inspected {
         Some((access, history)) => {
-            let inspector =
-                inspector::Inspector::new(access, config, addr, history, pool.queue(), closed);
+            let inspector = inspector::Inspector::new(
+                access,
+                settings,
+                &front,
+                addr,
+                history,
+                pool.queue(),
+                closed,
+            );
             let inspector = std::sync::Arc::new(inspector);
             let url = inspector.url();
             tracing::info!(%url, "the inspector shows every webhook live at {url} (its address with the token is on standard output)");
             let login = inspector.login_line();
-            let app = edge::app_with_inspector(pool.queue(), front, config, inspector);
+            let app = edge::app_with_inspector(pool.queue(), front, settings, inspector);
             (app, Some(login))
         }
-        None => (edge::app(pool.queue(), front, config), None),
+        None => (edge::app(pool.queue(), front, settings), None),
     };
     #[cfg(not(feature = "dev"))]
-    let (app, inspector_login) = (edge::app(pool.queue(), front, config), None);
+    let (app, inspector_login) = (edge::app(pool.queue(), front, settings), None);
     let (stop, stopped) = oneshot::channel::<()>();
     // An ack is one small write: without TCP_NODELAY, Nagle's algorithm holds it back while an
     // earlier segment waits for its ACK, which doubled the ack latency under load (`make bench`).
@@ -97,11 +135,11 @@ pub(crate) async fn start(
         })
         .await
     });
-    let platforms = config.platforms();
+    let platforms: Vec<&str> = (front_platforms.iter()).map(|p| p.as_str()).collect();
     if platforms.is_empty() {
         tracing::warn!("no platform is configured (set SLACK_SIGNING_SECRET or LINE_CHANNEL_SECRET): every webhook route answers 404");
     }
-    tracing::info!(%addr, ?platforms, workers = config.edge.workers, queue = config.edge.queue_capacity, "listening on http://{addr}");
+    tracing::info!(%addr, ?platforms, workers = edge_settings.workers, queue = edge_settings.queue_capacity, "listening on http://{addr}");
     Ok(Running {
         addr,
         inspector_login,
@@ -115,11 +153,11 @@ pub(crate) async fn start(
 impl Running {
     /// When `signal` resolves, stops taking webhooks, then gives the queued ones up to
     /// `drain_timeout` to finish. Returns how many were left unprocessed.
-    pub(crate) async fn stop_after(
+    pub async fn stop_after(
         self,
         signal: impl Future<Output = ()>,
         drain_timeout: Duration,
-    ) -> Result<usize, Error> {
+    ) -> Result<usize, ServeError> {
         let Running {
             pool,
             stop,
@@ -145,19 +183,23 @@ impl Running {
 
 /// `ackbot serve`: serves until SIGTERM or Ctrl-C, then drains. The inspector's address with its
 /// token goes to standard output, as one line, never to the log.
-pub(crate) async fn run(config: &Config, worker: Worker, addr: SocketAddr) -> Result<(), Error> {
-    let running = start(config, worker, addr).await?;
+pub async fn run(
+    settings: &ServeSettings,
+    worker: Worker,
+    addr: SocketAddr,
+) -> Result<(), ServeError> {
+    let running = start(settings, worker, addr).await?;
     if let Some(login) = &running.inspector_login {
         println!("inspector: {login}");
     }
     running
-        .stop_after(shutdown_signal(), config.edge.drain_timeout)
+        .stop_after(shutdown_signal(), settings.edge.drain_timeout)
         .await
         .map(drop)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
-pub(crate) async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -181,7 +223,6 @@ pub(crate) async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
     use std::time::Instant;
 
     use ackbot_core::{now_ms, Bot, Reply, SecretString};
@@ -195,13 +236,7 @@ mod tests {
     /// acknowledged within the deadline, and the worker still runs it for its replies.
     #[tokio::test]
     async fn a_slow_view_handler_is_acked_in_time_over_the_wire() {
-        let vars: HashMap<&str, &str> = [
-            ("SLACK_SIGNING_SECRET", SECRET),
-            ("SLACK_API_URL", "http://127.0.0.1:9/api"),
-            ("ACKBOT_ACK_DEADLINE_MS", "300"),
-        ]
-        .into();
-        let config = Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap();
+        let settings = test_support::settings(|_| {}, Duration::from_millis(300), None, None);
         let runs = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counted = runs.clone();
         let bot = Bot::new().view("slow", move || {
@@ -212,8 +247,13 @@ mod tests {
                 (ViewResponse::error("b", "too late"), Reply::text("late"))
             }
         });
-        let worker = crate::wiring::worker(bot.build().unwrap(), &config).unwrap();
-        let running = start(&config, worker, SocketAddr::from(([127, 0, 0, 1], 0)))
+        let slack = test_support::Platform {
+            secret: SECRET,
+            token: "xoxb-test",
+            api_url: "http://127.0.0.1:9/api",
+        };
+        let worker = test_support::worker(bot.build().unwrap(), Some(slack), None);
+        let running = start(&settings, worker, SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .unwrap();
         let body = ackbot_slack::sample::view_submission("slow", "b", "a", "text", "C1");

@@ -1,5 +1,13 @@
 //! Test helpers shared by every crate's tests (feature `test-util`): Envelope builders, a clock
-//! that says what it is told, and a fake platform adapter that records what it was asked to send.
+//! that says what it is told, a fake platform adapter that records what it was asked to send, the
+//! recorder the platforms' API stand-ins keep their calls in, and an HTTP server that never stops
+//! answering.
+
+mod endless;
+mod recorder;
+
+pub use endless::EndlessServer;
+pub use recorder::{Recorded, Recorder};
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -253,48 +261,4 @@ pub fn mapping_template_json(
     }
     write!(json, "  }},\n  \"body\": \"{}\"\n}}", STANDARD.encode(body)).unwrap();
     json
-}
-
-/// An HTTP server on a loopback port that answers every request with `status_line` (e.g.
-/// `HTTP/1.1 200 OK`) and a chunked body of 64 KiB chunks that goes on until the client hangs
-/// up (or 64 MiB, so that a client that reads everything fails its test, not the machine).
-pub struct EndlessServer {
-    /// `http://127.0.0.1:PORT`.
-    pub url: String,
-    written: Arc<AtomicU64>,
-}
-
-impl EndlessServer {
-    /// Starts the server on a thread of its own.
-    pub fn start(status_line: &'static str) -> Self {
-        use std::io::{Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-        let url = format!("http://{}", listener.local_addr().expect("bound"));
-        let written = Arc::new(AtomicU64::new(0));
-        let counted = Arc::clone(&written);
-        std::thread::spawn(move || {
-            for mut socket in listener.incoming().map_while(Result::ok) {
-                let counted = Arc::clone(&counted);
-                std::thread::spawn(move || {
-                    let _ = socket.read(&mut [0u8; 16 * 1024]);
-                    let head = format!("{status_line}\r\ntransfer-encoding: chunked\r\n\r\n");
-                    let chunk = format!("10000\r\n{}\r\n", "x".repeat(0x10000));
-                    let mut open = socket.write_all(head.as_bytes()).is_ok();
-                    for _ in 0..1024 {
-                        open = open && socket.write_all(chunk.as_bytes()).is_ok();
-                        if !open {
-                            return;
-                        }
-                        counted.fetch_add(0x10000, Ordering::Relaxed);
-                    }
-                });
-            }
-        });
-        Self { url, written }
-    }
-
-    /// How many bytes of body the server has written so far, on every connection.
-    pub fn written(&self) -> u64 {
-        self.written.load(Ordering::Relaxed)
-    }
 }

@@ -1,32 +1,64 @@
-//! `ackbot send`: sign and POST a realistic webhook to a running edge, and show what came back.
+//! `ackbot send`: sign and POST a realistic webhook to a running edge, and show what came back;
+//! and the signed webhooks themselves ([`Signed`]), which the inspector's Send posts too.
 
 use std::time::{Duration, Instant};
 
 use ackbot_core::{now_ms, ExposeSecret, SecretString};
+use ackbot_slack::standin::SlackStandIn;
 
-use crate::config::Config;
-use crate::standin::slack::SlackStandIn;
-use crate::{Error, SendError};
+/// Why `ackbot send` could not deliver its webhook, or saw no reply.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendError {
+    /// The platform's secret is not set, so nothing can be signed.
+    #[error("{variable} is not set: `send` signs with the same secret as `serve`")]
+    NotConfigured {
+        /// The variable to set.
+        variable: &'static str,
+    },
+    /// The loopback `response_url` could not listen.
+    #[error("cannot listen for the reply")]
+    Listen(#[source] std::io::Error),
+    /// The edge could not be reached.
+    #[error("cannot reach {to}")]
+    Unreachable {
+        /// The edge's address.
+        to: String,
+        /// Why not.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The edge answered with an error status.
+    #[error("the edge answered {status}: {body}")]
+    Refused {
+        /// The status.
+        status: u16,
+        /// What it said.
+        body: String,
+    },
+    /// No reply arrived at the loopback `response_url` in time.
+    #[error("no reply within {seconds} s (is `ackbot serve` running with the same SLACK_SIGNING_SECRET? its log says why)")]
+    NoReply {
+        /// How long `send` waited.
+        seconds: u64,
+    },
+}
 
 /// Sends `typed` (e.g. `/echo hi`) as a signed slash command to the edge at `to`, then prints the
 /// ack and, unless `response_url` is given, the reply that arrives at a loopback `response_url`.
-pub(crate) async fn slack(
-    config: &Config,
+pub async fn slack(
+    signing_secret: Option<&SecretString>,
     typed: &str,
     to: &str,
     response_url: Option<String>,
     wait: Duration,
-) -> Result<(), Error> {
-    let secret = &config
-        .slack
-        .as_ref()
-        .ok_or(SendError::NotConfigured {
-            variable: "SLACK_SIGNING_SECRET",
-        })?
-        .signing_secret;
+) -> Result<(), SendError> {
+    let secret = signing_secret.ok_or(SendError::NotConfigured {
+        variable: "SLACK_SIGNING_SECRET",
+    })?;
     let catcher = match response_url {
         Some(_) => None,
-        None => Some(SlackStandIn::start().await?),
+        None => Some(SlackStandIn::start().await.map_err(SendError::Listen)?),
     };
     let response_url = response_url.unwrap_or_else(|| {
         catcher
@@ -62,43 +94,42 @@ pub(crate) async fn slack(
         }
         None => Err(SendError::NoReply {
             seconds: wait.as_secs(),
-        }
-        .into()),
+        }),
     }
 }
 
 /// Sends `text` as a signed LINE text-message webhook to the edge at `to` and prints the ack. The
-/// reply goes to the LINE API the server is configured with (`LINE_API_URL`).
-pub(crate) async fn line(
-    config: &Config,
+/// reply goes to the LINE API the server is configured with (`api_url`, `LINE_API_URL`).
+pub async fn line(
+    channel_secret: Option<&SecretString>,
+    api_url: &str,
     text: &str,
     to: &str,
     user_id: &str,
     redelivery: bool,
-) -> Result<(), Error> {
-    let line = config.line.as_ref().ok_or(SendError::NotConfigured {
+) -> Result<(), SendError> {
+    let secret = channel_secret.ok_or(SendError::NotConfigured {
         variable: "LINE_CHANNEL_SECRET",
     })?;
     let body = ackbot_line::sample::text_message(text, user_id, redelivery);
     let started = Instant::now();
-    let request = Signed::line(&line.channel_secret, body).request(&reqwest::Client::new(), to);
+    let request = Signed::line(secret, body).request(&reqwest::Client::new(), to);
     let status = acknowledged(request, to).await?;
     println!(
-        "acked {} in {} ms; the reply goes to the LINE API at {}",
+        "acked {} in {} ms; the reply goes to the LINE API at {api_url}",
         status.as_u16(),
         started.elapsed().as_millis(),
-        line.api_url
     );
     Ok(())
 }
 
-async fn post_slack(to: &str, secret: &SecretString, body: String) -> Result<(), Error> {
+async fn post_slack(to: &str, secret: &SecretString, body: String) -> Result<(), SendError> {
     let request = Signed::slack_command(secret, body).request(&reqwest::Client::new(), to);
     acknowledged(request, to).await.map(drop)
 }
 
 /// The request id an edge's answer names (`x-ackbot-request-id`), empty when it names none.
-pub(crate) fn request_id(response: &reqwest::Response) -> String {
+pub fn request_id(response: &reqwest::Response) -> String {
     response
         .headers()
         .get("x-ackbot-request-id")
@@ -109,7 +140,7 @@ pub(crate) fn request_id(response: &reqwest::Response) -> String {
 
 /// A webhook signed the way its platform signs it, ready to post to an edge: what `ackbot send`
 /// and the inspector's Send post.
-pub(crate) struct Signed {
+pub struct Signed {
     route: &'static str,
     headers: Vec<(&'static str, String)>,
     body: String,
@@ -117,7 +148,7 @@ pub(crate) struct Signed {
 
 impl Signed {
     /// A slash command's form `body`, signed with Slack's signing secret as of now.
-    pub(crate) fn slack_command(secret: &SecretString, body: String) -> Self {
+    pub fn slack_command(secret: &SecretString, body: String) -> Self {
         let timestamp = now_ms() / 1000;
         let signature = ackbot_slack::sign(secret, timestamp, body.as_bytes());
         Self {
@@ -133,7 +164,7 @@ impl Signed {
 
     /// A LINE webhook `body`, signed with the first of the channel secrets (comma-separated
     /// while one is rotated out).
-    pub(crate) fn line(channel_secrets: &SecretString, body: String) -> Self {
+    pub fn line(channel_secrets: &SecretString, body: String) -> Self {
         let first = (channel_secrets.expose_secret().split(','))
             .next()
             .unwrap_or_default()
@@ -150,7 +181,7 @@ impl Signed {
     }
 
     /// The POST of this webhook to the edge at `to` (e.g. `http://127.0.0.1:3000`).
-    pub(crate) fn request(self, client: &reqwest::Client, to: &str) -> reqwest::RequestBuilder {
+    pub fn request(self, client: &reqwest::Client, to: &str) -> reqwest::RequestBuilder {
         let mut request = client.post(format!("{}{}", to.trim_end_matches('/'), self.route));
         for (name, value) in self.headers {
             request = request.header(name, value);
@@ -163,7 +194,7 @@ impl Signed {
 async fn acknowledged(
     request: reqwest::RequestBuilder,
     to: &str,
-) -> Result<reqwest::StatusCode, Error> {
+) -> Result<reqwest::StatusCode, SendError> {
     let response = request
         .send()
         .await
@@ -177,8 +208,7 @@ async fn acknowledged(
         return Err(SendError::Refused {
             status: status.as_u16(),
             body: body.trim().to_string(),
-        }
-        .into());
+        });
     }
     Ok(status)
 }

@@ -12,10 +12,10 @@ use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use crate::config::{Config, EdgeSettings};
 #[cfg(feature = "dev")]
-use crate::serve::inspector::{history::History, Inspector};
-use crate::serve::pool::{Queue, Refused};
+use crate::inspector::{history::History, Inspector};
+use crate::pool::{Queue, Refused};
+use crate::{EdgeSettings, ServeSettings};
 
 /// The largest body the edge accepts; larger ones get 413.
 pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -34,11 +34,11 @@ struct Edge {
     history: Option<Arc<History>>,
 }
 
-/// The edge's routes: the configured platforms' webhook routes and `GET /healthz`. Routes of a
+/// The edge's routes: the webhook routes of `front`'s adapters and `GET /healthz`. Routes of a
 /// platform that is not configured answer 404. Function-ack routes (`ACKBOT_FUNCTION_ACK`) are
 /// answered by `front`, as the Lambda front door answers them; the others get the static ack.
-pub(crate) fn app(queue: Queue, front: Worker, config: &Config) -> axum::Router {
-    router(queue, front, config, None)
+pub(crate) fn app(queue: Queue, front: Worker, settings: &ServeSettings) -> axum::Router {
+    router(queue, front, settings, None)
 }
 
 /// The edge's routes with the inspector's (`GET /_ackbot/` and below), which sees every webhook.
@@ -46,10 +46,10 @@ pub(crate) fn app(queue: Queue, front: Worker, config: &Config) -> axum::Router 
 pub(crate) fn app_with_inspector(
     queue: Queue,
     front: Worker,
-    config: &Config,
+    settings: &ServeSettings,
     inspector: Arc<Inspector>,
 ) -> axum::Router {
-    router(queue, front, config, Some(inspector))
+    router(queue, front, settings, Some(inspector))
 }
 
 #[cfg(not(feature = "dev"))]
@@ -58,24 +58,21 @@ type Inspector = std::convert::Infallible;
 fn router(
     queue: Queue,
     front: Worker,
-    config: &Config,
+    settings: &ServeSettings,
     inspector: Option<Arc<Inspector>>,
 ) -> axum::Router {
-    let mut routes: Vec<&'static str> = Vec::new();
-    if config.slack.is_some() {
-        routes.extend(ackbot_slack::ROUTES);
-    }
-    if config.line.is_some() {
-        routes.push(ackbot_line::WEBHOOK_ROUTE);
-    }
+    let routes = front.routes();
+    let platforms = (front.platforms().into_iter())
+        .map(|p| p.as_str())
+        .collect();
     let edge = Arc::new(Edge {
         queue,
         front,
-        settings: config.edge.clone(),
-        ack_deadline: config.ack_deadline,
+        settings: settings.edge.clone(),
+        ack_deadline: settings.ack_deadline,
         // The configuration admits 2xx statuses only.
-        ack_status: StatusCode::from_u16(config.edge.ack_status).unwrap_or(StatusCode::OK),
-        platforms: config.platforms(),
+        ack_status: StatusCode::from_u16(settings.edge.ack_status).unwrap_or(StatusCode::OK),
+        platforms,
         next_id: AtomicU64::new(0),
         #[cfg(feature = "dev")]
         history: inspector.as_ref().map(|i| i.history()),
@@ -100,7 +97,7 @@ fn router(
         .with_state(edge);
     match inspector {
         #[cfg(feature = "dev")]
-        Some(inspector) => router.merge(crate::serve::inspector::routes(inspector)),
+        Some(inspector) => router.merge(crate::inspector::routes(inspector)),
         #[cfg(not(feature = "dev"))]
         Some(never) => match *never {},
         None => router,

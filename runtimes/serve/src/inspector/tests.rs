@@ -5,15 +5,14 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use ackbot_core::{now_ms, Bot, Envelope, SecretString};
+use ackbot_core::{now_ms, Bot, Envelope, ExposeSecret, SecretString};
 use serde_json::Value;
 
 use super::assets::CONTENT_SECURITY_POLICY;
 use super::history::History;
-use crate::config::Config;
-use crate::serve::{start, Running};
-use crate::standin::line::LineStandIn;
-use crate::standin::slack::SlackStandIn;
+use crate::{start, test_support, EdgeSettings, Running};
+use ackbot_line::standin::LineStandIn;
+use ackbot_slack::standin::SlackStandIn;
 
 const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const LINE_SECRET: &str = "line-channel-secret-for-tests";
@@ -31,33 +30,40 @@ struct Harness {
     line: LineStandIn,
 }
 
-async fn harness(addr: &str, extra: &[(&str, &str)]) -> Harness {
+async fn harness(addr: &str, edit: impl FnOnce(&mut EdgeSettings)) -> Harness {
     let slack = SlackStandIn::start().await.unwrap();
     let line = LineStandIn::start().await.unwrap();
     let (slack_api, line_api) = (slack.api_url(), line.api_url());
-    let mut vars: HashMap<&str, &str> = [
-        ("SLACK_SIGNING_SECRET", SLACK_SECRET),
-        ("SLACK_BOT_TOKEN", BOT_TOKEN),
-        ("SLACK_API_URL", slack_api.as_str()),
-        ("LINE_CHANNEL_SECRET", LINE_SECRET),
-        ("LINE_CHANNEL_ACCESS_TOKEN", LINE_TOKEN),
-        ("LINE_API_URL", line_api.as_str()),
-        ("ACKBOT_WORKERS", "2"),
-    ]
-    .into();
-    vars.extend(extra.iter().copied());
-    let config = Config::from_lookup(|n| vars.get(n).map(|v| v.to_string())).unwrap();
+    let settings = test_support::settings(
+        |edge| {
+            edge.workers = 2;
+            edit(edge);
+        },
+        Duration::from_millis(2500),
+        Some(SLACK_SECRET),
+        Some(LINE_SECRET),
+    );
     let bot = Bot::new()
         .mount(ackbot_handlers::builtins())
         .build()
         .unwrap();
-    let worker = crate::wiring::worker(bot, &config).unwrap();
-    let running = start(&config, worker, addr.parse::<SocketAddr>().unwrap())
+    let platform = |secret, token, api_url| test_support::Platform {
+        secret,
+        token,
+        api_url,
+    };
+    let worker = test_support::worker(
+        bot,
+        Some(platform(SLACK_SECRET, BOT_TOKEN, &slack_api)),
+        Some(platform(LINE_SECRET, LINE_TOKEN, &line_api)),
+    );
+    let running = start(&settings, worker, addr.parse::<SocketAddr>().unwrap())
         .await
         .unwrap();
     let base = format!("http://127.0.0.1:{}", running.addr.port());
-    let token = match (&running.inspector_login, vars.get("ACKBOT_INSPECT_TOKEN")) {
-        (_, Some(token)) => token.to_string(),
+    let configured = settings.edge.inspect_token.as_ref();
+    let token = match (&running.inspector_login, configured) {
+        (_, Some(token)) => token.expose_secret().to_string(),
         (Some(login), None) => login.split_once("?token=").unwrap().1.to_string(),
         (None, None) => String::new(),
     };
@@ -167,7 +173,7 @@ fn assert_no_secret(text: &str) {
 
 #[tokio::test]
 async fn the_page_and_its_files_come_from_the_binary_with_a_strict_policy() {
-    let h = harness("127.0.0.1:0", &[]).await;
+    let h = harness("127.0.0.1:0", |_| {}).await;
     for (path, kind) in [
         ("/_ackbot/", "text/html"),
         ("/_ackbot/app.js", "text/javascript"),
@@ -198,7 +204,7 @@ async fn the_page_and_its_files_come_from_the_binary_with_a_strict_policy() {
 
 #[tokio::test]
 async fn a_slash_command_shows_every_stage_with_its_reply_and_nothing_secret() {
-    let h = harness("127.0.0.1:0", &[]).await;
+    let h = harness("127.0.0.1:0", |_| {}).await;
     let id = h
         .post_slack("/echo <img src=x onerror=alert(1)>", SLACK_SECRET)
         .await;
@@ -246,7 +252,7 @@ async fn a_slash_command_shows_every_stage_with_its_reply_and_nothing_secret() {
 
 #[tokio::test]
 async fn a_tampered_request_is_shown_rejected_with_its_reason() {
-    let h = harness("127.0.0.1:0", &[]).await;
+    let h = harness("127.0.0.1:0", |_| {}).await;
     let id = h.post_slack("/echo hi", "not-the-signing-secret").await;
     let detail = h.wait_for(&id, finished).await;
     assert_eq!(detail["state"], "rejected");
@@ -264,7 +270,7 @@ async fn a_tampered_request_is_shown_rejected_with_its_reason() {
 
 #[tokio::test]
 async fn the_event_stream_says_hello_then_sends_each_change_and_ends_with_the_edge() {
-    let h = harness("127.0.0.1:0", &[]).await;
+    let h = harness("127.0.0.1:0", |_| {}).await;
     let mut stream = h.get("/_ackbot/events").await;
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
     let mut seen = String::new();
@@ -287,7 +293,7 @@ async fn the_event_stream_says_hello_then_sends_each_change_and_ends_with_the_ed
 
 #[tokio::test]
 async fn replay_runs_a_webhook_again_past_deduplication_marked_as_a_replay() {
-    let h = harness("127.0.0.1:0", &[]).await;
+    let h = harness("127.0.0.1:0", |_| {}).await;
     // LINE: the first delivery replies with the reply token; a replay cannot, so it pushes,
     // each replay under a retry key of its own.
     let body =
@@ -325,7 +331,7 @@ async fn replay_runs_a_webhook_again_past_deduplication_marked_as_a_replay() {
         .collect();
     assert_eq!(replies, 1, "{paths:?}");
     assert_eq!(pushes.len(), 2, "{paths:?}");
-    let key = |c: &&crate::standin::Recorded| {
+    let key = |c: &&ackbot_core::testing::Recorded| {
         (c.headers.iter())
             .find(|(n, _)| n == "x-line-retry-key")
             .map(|(_, v)| v.clone())
@@ -348,7 +354,7 @@ async fn replay_runs_a_webhook_again_past_deduplication_marked_as_a_replay() {
 
 #[tokio::test]
 async fn send_posts_a_signed_slack_command_and_line_text_through_the_edge() {
-    let h = harness("127.0.0.1:0", &[]).await;
+    let h = harness("127.0.0.1:0", |_| {}).await;
     for (platform, text, reply) in [
         ("slack", "/echo from the page", "from the page"),
         ("line", "echo from the page", "from the page"),
@@ -396,10 +402,10 @@ async fn send_posts_a_signed_slack_command_and_line_text_through_the_edge() {
 
 #[tokio::test]
 async fn a_webhook_refused_for_a_full_queue_ends_refused_not_pending() {
-    let h = harness(
-        "127.0.0.1:0",
-        &[("ACKBOT_WORKERS", "1"), ("ACKBOT_QUEUE_CAPACITY", "1")],
-    )
+    let h = harness("127.0.0.1:0", |edge| {
+        edge.workers = 1;
+        edge.queue_capacity = 1;
+    })
     .await;
     // One worker busy for a second, one Envelope waiting: the next is refused.
     let mut statuses = Vec::new();
@@ -420,7 +426,7 @@ async fn a_webhook_refused_for_a_full_queue_ends_refused_not_pending() {
 
 #[tokio::test]
 async fn actions_need_the_inspector_header_and_its_own_origin() {
-    let h = harness("127.0.0.1:0", &[]).await;
+    let h = harness("127.0.0.1:0", |_| {}).await;
     let send = serde_json::json!({"platform": "slack", "text": "/echo csrf"});
     let plain = h
         .http
@@ -475,7 +481,7 @@ fn no_redirects() -> reqwest::Client {
 
 #[tokio::test]
 async fn through_a_default_reverse_proxy_nothing_is_served_without_the_token() {
-    let h = harness("127.0.0.1:0", &[]).await;
+    let h = harness("127.0.0.1:0", |_| {}).await;
     let id = h.post_slack("/echo behind nginx", SLACK_SECRET).await;
     h.wait_for(&id, finished).await;
     // As nginx's `proxy_pass http://127.0.0.1:PORT;` forwards a request: `Host` is the upstream's
@@ -530,7 +536,7 @@ async fn through_a_default_reverse_proxy_nothing_is_served_without_the_token() {
 
 #[tokio::test]
 async fn the_printed_address_logs_the_browser_in_and_drops_the_token() {
-    let h = harness("127.0.0.1:0", &[]).await;
+    let h = harness("127.0.0.1:0", |_| {}).await;
     let login = h.running.inspector_login.clone().unwrap();
     assert!(
         login.starts_with(&format!("{}/_ackbot/?token=", h.base)),
@@ -587,7 +593,7 @@ async fn the_printed_address_logs_the_browser_in_and_drops_the_token() {
 
 #[tokio::test]
 async fn wrong_tokens_are_throttled() {
-    let h = harness("127.0.0.1:0", &[]).await;
+    let h = harness("127.0.0.1:0", |_| {}).await;
     let http = no_redirects();
     let login = |token: &str| {
         http.post(format!("{}/_ackbot/login", h.base))
@@ -612,13 +618,16 @@ async fn wrong_tokens_are_throttled() {
 
 #[tokio::test]
 async fn off_a_loopback_address_it_is_off_without_a_token_and_asks_for_it_with_one() {
-    let off = harness("0.0.0.0:0", &[]).await;
+    let off = harness("0.0.0.0:0", |_| {}).await;
     assert!(off.running.inspector_login.is_none());
     assert_eq!(off.get("/_ackbot/").await.status(), 404);
     assert_eq!(off.get("/_ackbot/events").await.status(), 404);
     off.stop().await;
 
-    let on = harness("0.0.0.0:0", &[("ACKBOT_INSPECT_TOKEN", INSPECT_TOKEN)]).await;
+    let on = harness("0.0.0.0:0", |edge| {
+        edge.inspect_token = Some(SecretString::from(INSPECT_TOKEN));
+    })
+    .await;
     let login = on.running.inspector_login.clone().unwrap();
     assert!(
         !login.contains(INSPECT_TOKEN),
@@ -664,7 +673,7 @@ async fn off_a_loopback_address_it_is_off_without_a_token_and_asks_for_it_with_o
     drop(bearer);
     on.stop().await;
 
-    let disabled = harness("127.0.0.1:0", &[("ACKBOT_INSPECT", "off")]).await;
+    let disabled = harness("127.0.0.1:0", |edge| edge.inspect = false).await;
     assert_eq!(disabled.get("/_ackbot/").await.status(), 404);
     disabled.stop().await;
 }

@@ -27,11 +27,11 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::{watch, OnceCell};
 
-use crate::config::Config;
+use crate::pool::{Queue, Refused};
 use crate::send::Signed;
-use crate::serve::pool::{Queue, Refused};
-use crate::standin::slack::SlackStandIn;
+use crate::{EdgeSettings, ServeSettings};
 pub(crate) use access::Access;
+use ackbot_slack::standin::SlackStandIn;
 use detail::Detail;
 use history::History;
 use login::{Actor, Reader};
@@ -63,11 +63,11 @@ pub(crate) struct Inspector {
 /// address unless `ACKBOT_INSPECT_TOKEN` is set), or `None` when it is off there (not on a
 /// loopback address and no `ACKBOT_INSPECT_TOKEN`, or `ACKBOT_INSPECT=off`): then nothing is
 /// recorded at all.
-pub(crate) fn access(config: &Config, addr: SocketAddr) -> Option<Access> {
-    if !config.edge.inspect {
+pub(crate) fn access(settings: &EdgeSettings, addr: SocketAddr) -> Option<Access> {
+    if !settings.inspect {
         return None;
     }
-    let access = Access::for_address(addr, config.edge.inspect_token.as_ref());
+    let access = Access::for_address(addr, settings.inspect_token.as_ref());
     if access.is_none() {
         tracing::info!(%addr, "the inspector is off on a non-loopback address: set ACKBOT_INSPECT_TOKEN to serve it there");
     }
@@ -79,7 +79,8 @@ impl Inspector {
     /// `history` its workers record into.
     pub(crate) fn new(
         access: Access,
-        config: &Config,
+        settings: &ServeSettings,
+        worker: &ackbot_core::Worker,
         addr: SocketAddr,
         history: Arc<History>,
         queue: Queue,
@@ -94,9 +95,11 @@ impl Inspector {
             access,
             queue,
             edge_url,
-            platforms: config.platforms(),
-            slack_secret: config.slack.as_ref().map(|s| s.signing_secret.clone()),
-            line_secret: config.line.as_ref().map(|l| l.channel_secret.clone()),
+            platforms: (worker.platforms().into_iter())
+                .map(|p| p.as_str())
+                .collect(),
+            slack_secret: settings.signing.slack.clone(),
+            line_secret: settings.signing.line.clone(),
             catcher: OnceCell::new(),
             client: reqwest::Client::new(),
             replays: AtomicU64::new(0),

@@ -1,6 +1,6 @@
 //! The edge in-process, as axum's own tests do it: `oneshot` requests, no socket.
 
-use std::collections::HashMap;
+use std::time::Duration;
 
 use ackbot_core::{now_ms, Bot, Envelope, Reply, SecretString};
 use ackbot_slack::{BlockSuggestion, Options, ViewResponse};
@@ -10,40 +10,58 @@ use axum::http::{Request, StatusCode};
 use tower::ServiceExt;
 
 use super::*;
-use crate::serve::pool::Queue;
+use crate::pool::Queue;
+use crate::test_support;
 
 const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
-fn config(vars: &[(&str, &str)]) -> Config {
-    let map: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Config::from_lookup(|name| map.get(name).cloned()).unwrap()
+/// Which platforms the edge's worker has, and the edge's settings.
+struct Setup {
+    slack: bool,
+    line: bool,
+    settings: ServeSettings,
 }
 
-fn slack_only() -> Config {
-    config(&[("SLACK_SIGNING_SECRET", SLACK_SECRET)])
+/// Slack, LINE or both, with the default settings changed by `edit`.
+fn setup(slack: bool, line: bool, edit: impl FnOnce(&mut ServeSettings)) -> Setup {
+    let mut settings = test_support::settings(|_| {}, Duration::from_millis(2500), None, None);
+    edit(&mut settings);
+    Setup {
+        slack,
+        line,
+        settings,
+    }
 }
 
-fn both() -> Config {
-    config(&[
-        ("SLACK_SIGNING_SECRET", SLACK_SECRET),
-        ("LINE_CHANNEL_SECRET", "line-secret"),
-        ("LINE_CHANNEL_ACCESS_TOKEN", "line-token"),
-    ])
+fn slack_only() -> Setup {
+    setup(true, false, |_| {})
+}
+
+fn both() -> Setup {
+    setup(true, true, |_| {})
 }
 
 /// The edge with a queue of `capacity` that nobody takes from, and the queue's far end.
-fn edge(config: &Config, capacity: usize) -> (axum::Router, Receiver<Envelope>) {
-    edge_with(config, capacity, Bot::new())
+fn edge(setup: &Setup, capacity: usize) -> (axum::Router, Receiver<Envelope>) {
+    edge_with(setup, capacity, Bot::new())
 }
 
 /// The edge of `bot`, whose front door answers the function-ack routes.
-fn edge_with(config: &Config, capacity: usize, bot: Bot) -> (axum::Router, Receiver<Envelope>) {
+fn edge_with(setup: &Setup, capacity: usize, bot: Bot) -> (axum::Router, Receiver<Envelope>) {
     let (queue, receiver) = Queue::bounded(capacity);
-    let front = crate::wiring::worker(bot.build().unwrap(), config).unwrap();
-    (app(queue, front, config), receiver)
+    let api_url = "http://127.0.0.1:9";
+    let slack = setup.slack.then_some(test_support::Platform {
+        secret: SLACK_SECRET,
+        token: "xoxb-test",
+        api_url,
+    });
+    let line = setup.line.then_some(test_support::Platform {
+        secret: "line-secret",
+        token: "line-token",
+        api_url,
+    });
+    let front = test_support::worker(bot.build().unwrap(), slack, line);
+    (app(queue, front, &setup.settings), receiver)
 }
 
 fn post(route: &str, body: impl Into<Body>) -> Request<Body> {
@@ -90,16 +108,12 @@ async fn acks_at_once_and_queues_the_exact_bytes() {
 
 #[tokio::test]
 async fn configured_status_and_slash_command_body() {
-    let config = config(&[
-        ("SLACK_SIGNING_SECRET", SLACK_SECRET),
-        ("ACKBOT_ACK_STATUS", "202"),
-        (
-            "ACKBOT_SLACK_COMMAND_ACK_BODY",
-            r#"{"response_type":"in_channel"}"#,
-        ),
+    let config = setup(true, false, |s| {
+        s.edge.ack_status = 202;
+        s.edge.slack_command_ack_body = r#"{"response_type":"in_channel"}"#.into();
         // The static acknowledgement is for gateway-ack routes.
-        ("ACKBOT_FUNCTION_ACK", "none"),
-    ]);
+        s.edge.function_ack_routes.clear();
+    });
     let (app, _queued) = edge(&config, 8);
     let response = app
         .clone()
@@ -289,10 +303,7 @@ fn submission(callback_id: &str) -> serde_json::Value {
 
 #[tokio::test]
 async fn a_view_handler_slower_than_the_deadline_is_acked_in_time_and_handed_on() {
-    let config = config(&[
-        ("SLACK_SIGNING_SECRET", SLACK_SECRET),
-        ("ACKBOT_ACK_DEADLINE_MS", "200"),
-    ]);
+    let config = setup(true, false, |s| s.ack_deadline = Duration::from_millis(200));
     let bot = Bot::new().view("slow", || async {
         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         ViewResponse::error("b", "too late to be seen")
@@ -371,10 +382,7 @@ async fn options_are_answered_in_the_ack_and_nothing_is_queued() {
 #[tokio::test]
 async fn the_function_ack_routes_follow_the_setting() {
     let body = r#"{"token":"x","challenge":"c","type":"url_verification"}"#;
-    let gateway = config(&[
-        ("SLACK_SIGNING_SECRET", SLACK_SECRET),
-        ("ACKBOT_FUNCTION_ACK", "none"),
-    ]);
+    let gateway = setup(true, false, |s| s.edge.function_ack_routes.clear());
     let (app, queued) = edge(&gateway, 8);
     let response = app
         .oneshot(signed_events_request(body, SLACK_SECRET))
@@ -387,11 +395,9 @@ async fn the_function_ack_routes_follow_the_setting() {
     );
     assert_eq!(queued.len(), 1, "and the worker gets it");
     // An unsigned post to a function-ack route is refused at the front, not queued.
-    let line = config(&[
-        ("LINE_CHANNEL_SECRET", "line-secret"),
-        ("LINE_CHANNEL_ACCESS_TOKEN", "line-token"),
-        ("ACKBOT_FUNCTION_ACK", "/line/webhook"),
-    ]);
+    let line = setup(false, true, |s| {
+        s.edge.function_ack_routes = vec!["/line/webhook".into()];
+    });
     let (app, queued) = edge(&line, 8);
     let response = app
         .oneshot(post("/line/webhook", r#"{"destination":"U1","events":[]}"#))

@@ -12,8 +12,8 @@ use std::time::Instant;
 
 use ackbot_core::{Envelope, Observation, Observer};
 
-use crate::serve::inspector::feed::{Change, Feed, Reader};
-use crate::serve::inspector::view::{self, Step, StepKind, Summary};
+use crate::inspector::feed::{Change, Feed, Reader};
+use crate::inspector::view::{self, Step, StepKind, Summary};
 
 /// How many webhooks the history keeps by default.
 pub(crate) const CAPACITY: usize = 500;
