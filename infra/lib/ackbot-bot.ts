@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -19,6 +19,9 @@ import { Bundling } from 'cargo-lambda-cdk/lib/bundling';
 import { Construct } from 'constructs';
 import { envelopeRequestTemplates } from './envelope-template';
 import { AckbotSettings, DEFAULT_SETTINGS, RouteAck, validateSettings } from './settings';
+
+/** The CloudWatch namespace of the metrics both functions write as embedded-metric-format lines. */
+export const METRIC_NAMESPACE = 'ackbot';
 
 /** The keys of the JSON secret the worker reads at cold start. */
 export const SECRET_KEYS = {
@@ -43,7 +46,8 @@ export interface AckbotBotProps {
    * The deployment settings (routes and their ack modes, worker, front door, API, secret, alarms,
    * idempotency). `resolveSettings(app.node.getAllContext())` builds them from the defaults and CDK
    * context; README.md ("Settings") documents every one of them. `stackName` is not used by the
-   * construct, only by the app that names its stack.
+   * construct, only by the app that names its stack; `botName` defaults to the name of the stack
+   * the bot is in.
    *
    * @default DEFAULT_SETTINGS
    */
@@ -117,11 +121,18 @@ export class AckbotBot extends Construct {
   readonly secret: secretsmanager.ISecret;
   /** The idempotency table; undefined when `idempotency.enabled` is false. */
   readonly idempotencyTable?: dynamodb.Table;
+  /**
+   * The bot's name (`botName`, else the stack's name): both functions' `ACKBOT_BOT_NAME`, the `Bot`
+   * dimension of their metrics and of the alarms on them.
+   */
+  readonly botName: string;
 
   constructor(scope: Construct, id: string, props: AckbotBotProps = {}) {
     super(scope, id);
     const settings = props.settings ?? DEFAULT_SETTINGS;
     validateSettings(settings);
+    this.botName = settings.botName ?? Stack.of(this).stackName;
+    this.refuseSameBotName();
 
     this.secret = this.platformSecret(settings);
 
@@ -274,9 +285,11 @@ export class AckbotBot extends Construct {
       reservedConcurrentExecutions: w.reservedConcurrency,
       environment: {
         ACKBOT_ROLE: 'worker',
+        ACKBOT_BOT_NAME: this.botName,
         ACKBOT_SECRET_ARN: this.secret.secretArn,
         ACKBOT_LOG_FORMAT: 'json',
         RUST_LOG: w.logLevel,
+        ACKBOT_HTTP_TIMEOUT_MS: String(w.httpTimeoutMs),
       },
     });
   }
@@ -310,11 +323,14 @@ export class AckbotBot extends Construct {
       reservedConcurrentExecutions: f.reservedConcurrency,
       environment: {
         ACKBOT_ROLE: 'front',
+        ACKBOT_BOT_NAME: this.botName,
         ACKBOT_WORKER_FUNCTION: this.worker.functionName,
         ACKBOT_SECRET_ARN: this.secret.secretArn,
         ACKBOT_LOG_FORMAT: 'json',
         RUST_LOG: f.logLevel,
         ACKBOT_ACK_DEADLINE_MS: String(f.ackDeadlineMs),
+        // One setting for both functions: the platforms' APIs answer both alike.
+        ACKBOT_HTTP_TIMEOUT_MS: String(settings.worker.httpTimeoutMs),
       },
     });
     this.grantSecretRead(settings, front);
@@ -448,13 +464,46 @@ export class AckbotBot extends Construct {
   }
 
   /**
+   * One of the metrics the functions write as embedded-metric-format lines (namespace `ackbot`,
+   * dimensions `Bot` = this bot's name and `Role` = `worker` or `front`): `Processed`, `Rejected`,
+   * `Duplicate` or `Failed`, a count. For alarms and dashboards of your own.
+   */
+  metric(metricName: 'Processed' | 'Rejected' | 'Duplicate' | 'Failed', role: 'worker' | 'front', props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      statistic: 'Sum',
+      ...props,
+      namespace: METRIC_NAMESPACE,
+      metricName,
+      dimensionsMap: { Bot: this.botName, Role: role },
+    });
+  }
+
+  /**
+   * Two bots of one name in one account and region would write into the same metrics and set off
+   * each other's alarms: refuse a second one in the same app (same name, same environment).
+   */
+  private refuseSameBotName(): void {
+    if (Token.isUnresolved(this.botName)) return; // a nested stack's name: unique by construction
+    const env = Stack.of(this).environment;
+    const same = this.node.root.node
+      .findAll()
+      .filter((c): c is AckbotBot => c instanceof AckbotBot && c !== this)
+      .find((other) => other.botName === this.botName && Stack.of(other).environment === env);
+    if (same) {
+      throw new Error(
+        `AckbotBot ${this.node.path}: the bot ${same.node.path} in the same environment has the name "${this.botName}" too; ` +
+          'their metrics and alarms would mix: give one of them another botName',
+      );
+    }
+  }
+
+  /**
    * A spike of refused requests, from the `Rejected` metric both functions write in CloudWatch's
-   * embedded metric format (namespace `ackbot`, dimension `Role`): someone is posting to the
-   * webhook URLs, or a secret was rotated on one side only.
+   * embedded metric format (namespace `ackbot`, dimensions `Bot` and `Role`): someone is posting to
+   * the webhook URLs, or a secret was rotated on one side only.
    */
   private rejectionAlarm(settings: AckbotSettings, period: Duration): cloudwatch.Alarm {
-    const rejected = (role: string) =>
-      new cloudwatch.Metric({ namespace: 'ackbot', metricName: 'Rejected', dimensionsMap: { Role: role }, period, statistic: 'Sum' });
+    const rejected = (role: 'worker' | 'front') => this.metric('Rejected', role, { period, statistic: 'Sum' });
     const metric = new cloudwatch.MathExpression({
       expression: 'FILL(worker, 0) + FILL(front, 0)',
       usingMetrics: { worker: rejected('worker'), front: rejected('front') },

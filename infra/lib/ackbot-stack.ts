@@ -42,6 +42,8 @@ export class AckbotStack extends Stack {
   readonly secret: secretsmanager.ISecret;
   /** The idempotency table; undefined when `idempotency.enabled` is false. */
   readonly idempotencyTable?: dynamodb.Table;
+  /** The bot's name (`botName`, else this stack's name): the `Bot` dimension of its metrics and alarms. */
+  readonly botName: string;
 
   constructor(scope: Construct, id: string, props: AckbotStackProps = {}) {
     super(scope, id, props);
@@ -58,5 +60,6 @@ export class AckbotStack extends Stack {
     this.deadLetterQueue = this.bot.deadLetterQueue;
     this.secret = this.bot.secret;
     this.idempotencyTable = this.bot.idempotencyTable;
+    this.botName = this.bot.botName;
   }
 }

@@ -3,12 +3,13 @@
  * secret, idempotency table, dead-letter queue and alarms) and `AckbotStack` (a stack holding one),
  * with the settings they take. README.md ("Use it in your own project") shows an app.
  */
-export { AckbotBot, SECRET_KEYS, enabledRoutes } from './ackbot-bot';
+export { AckbotBot, METRIC_NAMESPACE, SECRET_KEYS, enabledRoutes } from './ackbot-bot';
 export type { AckbotBotProps, WebhookRoute } from './ackbot-bot';
 export { AckbotStack } from './ackbot-stack';
 export type { AckbotStackProps } from './ackbot-stack';
 export {
   ACK_MODES,
+  BOT_NAME,
   CONTEXT_PREFIX,
   DEFAULT_SETTINGS,
   PREBUILT_ASSET_KEY,

@@ -79,6 +79,14 @@ export interface WorkerSettings {
   readonly logLevel: string;
   /** Reserved concurrency; undefined leaves the function on the account's unreserved pool. */
   readonly reservedConcurrency?: number;
+  /**
+   * `ACKBOT_HTTP_TIMEOUT_MS` of both functions: the timeout of one HTTP request to Slack's or LINE's
+   * API, in milliseconds (a whole number, 1–300000). A slower answer is retried like a network
+   * error, so one request may take at most half of `timeoutSeconds`: a request that times out leaves
+   * time for a retry as long and for recording the outcome, instead of Lambda ending the invocation
+   * in the middle of it.
+   */
+  readonly httpTimeoutMs: number;
 }
 
 /**
@@ -170,8 +178,15 @@ export interface IdempotencySettings {
 
 /** Everything a deployer can set. */
 export interface AckbotSettings {
-  /** CloudFormation stack name. */
+  /** CloudFormation stack name (read by the app, `bin/ackbot.ts`; the construct does not use it). */
   readonly stackName: string;
+  /**
+   * The bot's name, `ACKBOT_BOT_NAME` of both functions: the `Bot` dimension of the metrics they
+   * write (namespace `ackbot`, dimensions `Bot` and `Role`) and that the alarms watch, so two bots
+   * in one account and region keep their metrics apart. Letters, digits, `.`, `_` and `-`, at most
+   * 255 characters. Undefined: the name of the stack the bot is in.
+   */
+  readonly botName?: string;
   readonly slack: SlackSettings;
   readonly line: LineSettings;
   readonly worker: WorkerSettings;
@@ -195,6 +210,7 @@ export type DeepPartial<T> = {
  */
 export const DEFAULT_SETTINGS: AckbotSettings = {
   stackName: 'Ackbot',
+  botName: undefined,
   slack: {
     enabled: true,
     commands: { ack: 'gateway', status: 200 },
@@ -214,6 +230,7 @@ export const DEFAULT_SETTINGS: AckbotSettings = {
     logRetentionDays: 30,
     logLevel: 'info',
     reservedConcurrency: undefined,
+    httpTimeoutMs: 10000,
   },
   front: {
     memoryMb: 256,
@@ -258,6 +275,7 @@ const NON_SETTING_KEYS = new Set([SETTINGS_FILE_KEY, PREBUILT_ASSET_KEY]);
 
 /** Optional keys: their defaults are undefined, so their type is taken from here. */
 const OPTIONAL_LEAVES: Record<string, 'string' | 'number'> = {
+  botName: 'string',
   'worker.reservedConcurrency': 'number',
   'front.reservedConcurrency': 'number',
   'secret.existing': 'string',
@@ -345,9 +363,15 @@ export function resolveSettings(
 /** The CloudWatch Logs retention values AWS accepts, in days. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
+/** What a `botName` may be: a plain CloudWatch dimension value (a stack name always is one). */
+export const BOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
+
 /** Reject settings AWS or the platforms would refuse, at synth time rather than at deploy time. */
 export function validateSettings(s: AckbotSettings): void {
   const errors: string[] = [];
+  if (s.botName !== undefined && !BOT_NAME.test(s.botName)) {
+    errors.push(`botName may hold only letters, digits, ".", "_" and "-" (1–255 characters, starting with a letter or digit), got ${JSON.stringify(s.botName)}`);
+  }
   const routes: [string, RouteAck][] = [
     ['slack.commands', s.slack.commands],
     ['slack.interactions', s.slack.interactions],
@@ -376,6 +400,15 @@ export function validateSettings(s: AckbotSettings): void {
   if (!(w.timeoutSeconds >= 1 && w.timeoutSeconds <= 900)) errors.push('worker.timeoutSeconds must be 1–900');
   if (w.architecture !== 'x86_64' && w.architecture !== 'arm64') errors.push('worker.architecture must be x86_64 or arm64');
   if (!LOG_RETENTION_DAYS.includes(w.logRetentionDays)) errors.push(`worker.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  if (!(Number.isInteger(w.httpTimeoutMs) && w.httpTimeoutMs >= 1 && w.httpTimeoutMs <= 300000)) {
+    errors.push(`worker.httpTimeoutMs must be a whole number of milliseconds from 1 to 300000, got ${w.httpTimeoutMs}`);
+  } else if (w.httpTimeoutMs * 2 > w.timeoutSeconds * 1000) {
+    // A request that times out must leave the invocation time for a retry and for its outcome.
+    errors.push(
+      `worker.httpTimeoutMs must be at most half of worker.timeoutSeconds × 1000 (${(w.timeoutSeconds * 1000) / 2}), got ${w.httpTimeoutMs}: ` +
+        'lower it, or raise worker.timeoutSeconds',
+    );
+  }
   const f = s.front;
   if (!(f.memoryMb >= 128 && f.memoryMb <= 10240)) errors.push('front.memoryMb must be 128–10240');
   // API Gateway waits at most 29 s for an integration; a longer timeout could never be used.

@@ -1,10 +1,10 @@
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Bundling } from 'cargo-lambda-cdk/lib/bundling';
 import { AckbotBot, AckbotStack, DEFAULT_SETTINGS, mergeSettings } from '../lib';
-import { STAND_IN_ASSET, resources } from './helpers';
+import { STAND_IN_ASSET, resources, testApp } from './helpers';
 
 /** Someone else's bot package (only its path and name matter: no build runs). */
 const MYBOT_MANIFEST = path.join(__dirname, 'fixtures', 'mybot', 'Cargo.toml');
@@ -18,7 +18,7 @@ function stubBuild(): jest.SpyInstance {
 afterEach(() => jest.restoreAllMocks());
 
 describe('AckbotBot in a stack of yours', () => {
-  const stack = new Stack(new App(), 'MyStack');
+  const stack = new Stack(testApp(), 'MyStack');
   new AckbotBot(stack, 'Bot', { code: lambda.Code.fromAsset(STAND_IN_ASSET) });
   const template = Template.fromStack(stack);
 
@@ -48,7 +48,7 @@ describe('AckbotStack', () => {
   test('keeps the logical IDs and outputs it had before the construct (its bot has the id Default)', () => {
     // The `Ackbot` stack of bin/ackbot.ts as synthesized before AckbotBot existed. The deployment's
     // suffix is a hash of the RestApi's template, `aws:cdk:path` metadata included, so it is free.
-    const stack = new AckbotStack(new App(), 'Ackbot', { workerCode: lambda.Code.fromAsset(STAND_IN_ASSET) });
+    const stack = new AckbotStack(testApp(), 'Ackbot', { workerCode: lambda.Code.fromAsset(STAND_IN_ASSET) });
     const template = Template.fromStack(stack).toJSON();
     const ids = Object.keys(template.Resources).filter((id) => !/^WebhookApiDeployment5953494D[0-9a-f]{32}$/.test(id));
     expect(ids.sort()).toEqual([
@@ -78,7 +78,7 @@ describe('AckbotStack', () => {
   });
 
   test('its members are the bot\'s', () => {
-    const stack = new AckbotStack(new App(), 'Ackbot', { workerCode: lambda.Code.fromAsset(STAND_IN_ASSET) });
+    const stack = new AckbotStack(testApp(), 'Ackbot', { workerCode: lambda.Code.fromAsset(STAND_IN_ASSET) });
     expect(stack.bot.node.id).toBe('Default');
     expect([stack.api, stack.worker, stack.frontDoor, stack.deadLetterQueue, stack.secret, stack.idempotencyTable]).toEqual([
       stack.bot.api, stack.bot.worker, stack.bot.frontDoor, stack.bot.deadLetterQueue, stack.bot.secret, stack.bot.idempotencyTable,
@@ -89,7 +89,7 @@ describe('AckbotStack', () => {
 describe('the build: which binary, from which package', () => {
   test('manifestPath and binaryName choose the package and binary; one build serves both functions', () => {
     const build = stubBuild();
-    const stack = new Stack(new App(), 'MyStack');
+    const stack = new Stack(testApp(), 'MyStack');
     const bot = new AckbotBot(stack, 'Bot', { manifestPath: MYBOT_MANIFEST, binaryName: 'mybot' });
     expect(build).toHaveBeenCalledTimes(1);
     expect(build.mock.calls[0][0]).toEqual({
@@ -107,13 +107,13 @@ describe('the build: which binary, from which package', () => {
   test('the flags and the architecture follow the props and settings', () => {
     const build = stubBuild();
     const settings = mergeSettings(DEFAULT_SETTINGS, { worker: { architecture: 'arm64' } });
-    new AckbotBot(new Stack(new App(), 'MyStack'), 'Bot', { settings, manifestPath: MYBOT_MANIFEST, binaryName: 'mybot', cargoLambdaFlags: [] });
+    new AckbotBot(new Stack(testApp(), 'MyStack'), 'Bot', { settings, manifestPath: MYBOT_MANIFEST, binaryName: 'mybot', cargoLambdaFlags: [] });
     expect(build.mock.calls[0][0]).toMatchObject({ architecture: lambda.Architecture.ARM_64, cargoLambdaFlags: [] });
   });
 
   test('defaults: the ackbot binary of this repository\'s root package, Lambda roles only', () => {
     const build = stubBuild();
-    new AckbotBot(new Stack(new App(), 'MyStack'), 'Bot');
+    new AckbotBot(new Stack(testApp(), 'MyStack'), 'Bot');
     expect(build.mock.calls[0][0]).toMatchObject({
       manifestPath: path.resolve(__dirname, '..', '..', 'Cargo.toml'),
       binaryName: 'ackbot',
@@ -123,13 +123,13 @@ describe('the build: which binary, from which package', () => {
 
   test('AckbotStack passes the build props on to its bot', () => {
     const build = stubBuild();
-    new AckbotStack(new App(), 'MyBot', { manifestPath: MYBOT_MANIFEST, binaryName: 'mybot', cargoLambdaFlags: ['--features', 'x'] });
+    new AckbotStack(testApp(), 'MyBot', { manifestPath: MYBOT_MANIFEST, binaryName: 'mybot', cargoLambdaFlags: ['--features', 'x'] });
     expect(build.mock.calls[0][0]).toMatchObject({ manifestPath: MYBOT_MANIFEST, binaryName: 'mybot', cargoLambdaFlags: ['--features', 'x'] });
   });
 
   test('given code replaces the build', () => {
     const build = stubBuild();
-    new AckbotBot(new Stack(new App(), 'MyStack'), 'Bot', { code: lambda.Code.fromAsset(STAND_IN_ASSET), manifestPath: MYBOT_MANIFEST });
+    new AckbotBot(new Stack(testApp(), 'MyStack'), 'Bot', { code: lambda.Code.fromAsset(STAND_IN_ASSET), manifestPath: MYBOT_MANIFEST });
     expect(build).not.toHaveBeenCalled();
   });
 
@@ -148,7 +148,7 @@ describe('the build: which binary, from which package', () => {
   });
 
   test('a manifestPath that is not there is refused, naming the prop', () => {
-    expect(() => new AckbotBot(new Stack(new App(), 'MyStack'), 'Bot', { manifestPath: '/nowhere/Cargo.toml' })).toThrow(
+    expect(() => new AckbotBot(new Stack(testApp(), 'MyStack'), 'Bot', { manifestPath: '/nowhere/Cargo.toml' })).toThrow(
       /no Cargo.toml at \/nowhere\/Cargo.toml: pass manifestPath/,
     );
   });

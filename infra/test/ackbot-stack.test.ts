@@ -1,10 +1,12 @@
-import { App } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { AckbotBot } from '../lib/ackbot-bot';
 import { AckbotStack } from '../lib/ackbot-stack';
 import { BASE_CONTENT_TYPES } from '../lib/envelope-template';
-import { DEFAULT_SETTINGS } from '../lib/settings';
-import { logicalId, methodsByRoute, resources, roleStatements, synth } from './helpers';
+import { DEFAULT_SETTINGS, mergeSettings } from '../lib/settings';
+import { STAND_IN_ASSET, logicalId, methodsByRoute, resources, roleStatements, synth, testApp } from './helpers';
 
 const SLACK_ROUTES = ['/slack/commands', '/slack/interactions', '/slack/events'];
 const ALL_ROUTES = [...SLACK_ROUTES, '/line/webhook'];
@@ -266,7 +268,11 @@ describe('worker function', () => {
     expect(env.ACKBOT_SECRET_ARN.Ref).toMatch(/^PlatformSecret/);
     expect(env.ACKBOT_LOG_FORMAT).toBe('json');
     expect(env.ACKBOT_ROLE).toBe('worker');
+    expect(env.ACKBOT_BOT_NAME).toBe('Test'); // the stack's name
+    expect(env.ACKBOT_HTTP_TIMEOUT_MS).toBe('10000');
     expect(Object.keys(env).sort()).toEqual([
+      'ACKBOT_BOT_NAME',
+      'ACKBOT_HTTP_TIMEOUT_MS',
       'ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS',
       'ACKBOT_IDEMPOTENCY_TABLE',
       'ACKBOT_LOG_FORMAT',
@@ -314,6 +320,35 @@ describe('worker function', () => {
     expect(() => synth({ worker: { retryAttempts: 3 } })).toThrow(/retryAttempts/);
     expect(() => synth({ worker: { maxEventAgeSeconds: 30 } })).toThrow(/maxEventAgeSeconds/);
   });
+
+  test('worker.httpTimeoutMs is ACKBOT_HTTP_TIMEOUT_MS of both functions', () => {
+    const { template } = synth({ worker: { httpTimeoutMs: 2500 } });
+    const fns = resources(template, 'AWS::Lambda::Function');
+    expect(fns.map((f) => [f.Properties.Environment.Variables.ACKBOT_ROLE, f.Properties.Environment.Variables.ACKBOT_HTTP_TIMEOUT_MS]).sort()).toEqual([
+      ['front', '2500'],
+      ['worker', '2500'],
+    ]);
+    // Without a front door, the worker still gets it.
+    const gatewayOnly = resources(synth({ ...ALL_GATEWAY, worker: { httpTimeoutMs: 700 } }).template, 'AWS::Lambda::Function');
+    expect(gatewayOnly.map((f) => f.Properties.Environment.Variables.ACKBOT_HTTP_TIMEOUT_MS)).toEqual(['700']);
+  });
+
+  test('worker.httpTimeoutMs: a whole number 1–300000, at most half the worker\'s timeout', () => {
+    expect(() => synth({ worker: { httpTimeoutMs: 0 } })).toThrow(/worker\.httpTimeoutMs must be a whole number of milliseconds from 1 to 300000, got 0/);
+    expect(() => synth({ worker: { httpTimeoutMs: 1.5 } })).toThrow(/worker\.httpTimeoutMs must be a whole number/);
+    const longest = { timeoutSeconds: 900 };
+    const idempotency = { inProgressSeconds: 1000 }; // must outlive the worker's timeout
+    expect(() => synth({ worker: { ...longest, httpTimeoutMs: 300001 }, idempotency })).toThrow(/from 1 to 300000, got 300001/);
+    expect(() => synth({ worker: { ...longest, httpTimeoutMs: 300000 }, idempotency })).not.toThrow();
+    // The default worker timeout, 30 s, leaves room for requests of up to 15 s.
+    expect(() => synth({ worker: { httpTimeoutMs: 15001 } })).toThrow(
+      /worker\.httpTimeoutMs must be at most half of worker\.timeoutSeconds × 1000 \(15000\), got 15001/,
+    );
+    expect(() => synth({ worker: { httpTimeoutMs: 15000 } })).not.toThrow();
+    // A shorter worker timeout needs a shorter request timeout than the default 10 s.
+    expect(() => synth({ worker: { timeoutSeconds: 10 } })).toThrow(/worker\.httpTimeoutMs must be at most half .* \(5000\), got 10000/);
+    expect(() => synth({ worker: { timeoutSeconds: 10, httpTimeoutMs: 5000 } })).not.toThrow();
+  });
 });
 
 describe('front door function', () => {
@@ -327,11 +362,13 @@ describe('front door function', () => {
     const [secretId] = Object.keys(defaults.template.findResources('AWS::SecretsManager::Secret'));
     expect(p.Environment.Variables).toEqual({
       ACKBOT_ROLE: 'front',
+      ACKBOT_BOT_NAME: 'Test',
       ACKBOT_WORKER_FUNCTION: { Ref: workerId },
       ACKBOT_SECRET_ARN: { Ref: secretId },
       ACKBOT_LOG_FORMAT: 'json',
       RUST_LOG: 'info',
       ACKBOT_ACK_DEADLINE_MS: '2500',
+      ACKBOT_HTTP_TIMEOUT_MS: '10000',
     });
     // No credentials in the environment: they are read from the secret.
     expect(Object.keys(p.Environment.Variables).filter((k) => /^(SLACK|LINE)_/.test(k))).toEqual([]);
@@ -392,7 +429,7 @@ describe('code asset', () => {
   test('the cargo-lambda build is one asset too, used by both functions (bundling skipped here)', () => {
     // `aws:cdk:bundling-stacks: []` is what `cdk synth --exclusively` of another stack sets: the asset
     // is declared but not built, so this runs no cargo-lambda and stays fast.
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new AckbotStack(app, 'Cargo', { settings: DEFAULT_SETTINGS });
     const fns = resources(Template.fromStack(stack), 'AWS::Lambda::Function');
     expect(fns).toHaveLength(2);
@@ -655,6 +692,12 @@ describe('idempotency table', () => {
   });
 });
 
+/** The metrics (namespace, name, dimensions) the alarm with construct id `id` watches, e.g. "RejectedRequests". */
+function alarmMetrics(template: Template, id: string): Record<string, unknown>[] {
+  const alarm = template.toJSON().Resources[logicalId(template, 'AWS::CloudWatch::Alarm', id)].Properties;
+  return (alarm.Metrics as { MetricStat?: any }[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric);
+}
+
 describe('rejection spike alarm', () => {
   test('sums the Rejected metric of both roles from the embedded metric format lines', () => {
     const alarms = defaults.template.findResources('AWS::CloudWatch::Alarm');
@@ -665,13 +708,99 @@ describe('rejection spike alarm', () => {
     const metrics = alarm.Metrics as { Id: string; Expression?: string; MetricStat?: any }[];
     expect(metrics.find((m) => m.Expression)?.Expression).toBe('FILL(worker, 0) + FILL(front, 0)');
     const stats = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric);
+    // The functions' EMF dimension set is [["Bot","Role"]]: the alarm selects both, Bot = the stack's name.
     expect(stats).toEqual([
-      { Namespace: 'ackbot', MetricName: 'Rejected', Dimensions: [{ Name: 'Role', Value: 'worker' }] },
-      { Namespace: 'ackbot', MetricName: 'Rejected', Dimensions: [{ Name: 'Role', Value: 'front' }] },
+      { Namespace: 'ackbot', MetricName: 'Rejected', Dimensions: [{ Name: 'Bot', Value: 'Test' }, { Name: 'Role', Value: 'worker' }] },
+      { Namespace: 'ackbot', MetricName: 'Rejected', Dimensions: [{ Name: 'Bot', Value: 'Test' }, { Name: 'Role', Value: 'front' }] },
     ]);
     const { template } = synth({ alarms: { rejectedThreshold: 5 } });
     const other = template.findResources('AWS::CloudWatch::Alarm');
     const [otherId] = Object.keys(other).filter((k) => k.startsWith('RejectedRequests'));
     expect(other[otherId].Properties.Threshold).toBe(5);
+  });
+});
+
+describe('bot name', () => {
+  /** The stand-in code, one instance per stack (an asset belongs to one stack). */
+  const standIn = () => lambda.Code.fromAsset(STAND_IN_ASSET);
+  const envOf = (template: Template) =>
+    resources(template, 'AWS::Lambda::Function').map((f) => f.Properties.Environment.Variables);
+
+  test('botName is ACKBOT_BOT_NAME of both functions and the Bot dimension of the alarm', () => {
+    const { template, stack } = synth({ botName: 'support-bot' });
+    expect(stack.botName).toBe('support-bot');
+    expect(stack.bot.botName).toBe('support-bot');
+    expect(envOf(template).map((e) => [e.ACKBOT_ROLE, e.ACKBOT_BOT_NAME]).sort()).toEqual([
+      ['front', 'support-bot'],
+      ['worker', 'support-bot'],
+    ]);
+    for (const metric of alarmMetrics(template, 'RejectedRequests')) {
+      expect(metric).toMatchObject({ Namespace: 'ackbot', Dimensions: [{ Name: 'Bot', Value: 'support-bot' }, expect.objectContaining({ Name: 'Role' })] });
+    }
+  });
+
+  test('no alarm or metric in the ackbot namespace leaves out the Bot dimension', () => {
+    for (const { template } of [defaults, synth(ALL_GATEWAY)]) {
+      const inNamespace = JSON.stringify(template.toJSON()).match(/"Namespace":"ackbot"/g) ?? [];
+      const metrics = resources(template, 'AWS::CloudWatch::Alarm').flatMap((a) => [
+        ...(a.Properties.Namespace ? [a.Properties] : []),
+        ...(a.Properties.Metrics ?? []).filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric),
+      ]);
+      const ours = metrics.filter((m) => m.Namespace === 'ackbot');
+      expect(ours).toHaveLength(inNamespace.length);
+      expect(ours.length).toBeGreaterThan(0);
+      for (const m of ours) expect(m.Dimensions.map((d: { Name: string }) => d.Name)).toEqual(['Bot', 'Role']);
+    }
+  });
+
+  test('two bots in one app: their functions and alarms carry different Bot dimensions', () => {
+    const app = testApp();
+    const sales = new AckbotStack(app, 'SalesBot', { workerCode: standIn() });
+    const support = new AckbotStack(app, 'SupportBot', { workerCode: standIn() });
+    const dims = (stack: AckbotStack) => alarmMetrics(Template.fromStack(stack), 'RejectedRequests').map((m: any) => m.Dimensions);
+    expect(dims(sales)).toEqual([
+      [{ Name: 'Bot', Value: 'SalesBot' }, { Name: 'Role', Value: 'worker' }],
+      [{ Name: 'Bot', Value: 'SalesBot' }, { Name: 'Role', Value: 'front' }],
+    ]);
+    expect(dims(support)).toEqual([
+      [{ Name: 'Bot', Value: 'SupportBot' }, { Name: 'Role', Value: 'worker' }],
+      [{ Name: 'Bot', Value: 'SupportBot' }, { Name: 'Role', Value: 'front' }],
+    ]);
+    expect(envOf(Template.fromStack(sales)).map((e) => e.ACKBOT_BOT_NAME)).toEqual(['SalesBot', 'SalesBot']);
+    expect(envOf(Template.fromStack(support)).map((e) => e.ACKBOT_BOT_NAME)).toEqual(['SupportBot', 'SupportBot']);
+  });
+
+  test('two bots of one name in one environment are refused; in two regions they are fine', () => {
+    const settings = mergeSettings(DEFAULT_SETTINGS, { botName: 'shared' });
+    const app = testApp();
+    new AckbotStack(app, 'One', { workerCode: standIn(), settings });
+    expect(() => new AckbotStack(app, 'Two', { workerCode: standIn(), settings })).toThrow(
+      /the bot One\/Default in the same environment has the name "shared" too; their metrics and alarms would mix: give one of them another botName/,
+    );
+    // Two bots in one stack of yours would share the stack's name: the second needs a botName.
+    const stack = new Stack(testApp(), 'Mine');
+    new AckbotBot(stack, 'A', { code: standIn() });
+    expect(() => new AckbotBot(stack, 'B', { code: standIn() })).toThrow(/has the name "Mine" too/);
+    expect(() => new AckbotBot(stack, 'C', { code: standIn(), settings })).not.toThrow();
+    // CloudWatch metrics are regional: the same bot deployed to two regions does not mix.
+    const regions = testApp();
+    new AckbotStack(regions, 'East', { workerCode: standIn(), settings, env: { account: '123456789012', region: 'us-east-1' } });
+    expect(() => new AckbotStack(regions, 'West', { workerCode: standIn(), settings, env: { account: '123456789012', region: 'us-west-2' } })).not.toThrow();
+  });
+
+  test('a botName that is not a plain name is refused', () => {
+    expect(() => synth({ botName: '' })).toThrow(/botName may hold only letters, digits/);
+    expect(() => synth({ botName: 'my bot' })).toThrow(/botName may hold only letters, digits/);
+    expect(() => synth({ botName: 'x'.repeat(256) })).toThrow(/botName/);
+    expect(() => synth({ botName: 'support_bot.v2-prod' })).not.toThrow();
+  });
+
+  test('bot.metric: the functions\' EMF metrics, for alarms of your own', () => {
+    const { stack } = synth({ botName: 'support-bot' });
+    const metric = stack.bot.metric('Failed', 'worker');
+    expect(metric.namespace).toBe('ackbot');
+    expect(metric.metricName).toBe('Failed');
+    expect(metric.dimensions).toEqual({ Bot: 'support-bot', Role: 'worker' });
+    expect(metric.statistic).toBe('Sum');
   });
 });

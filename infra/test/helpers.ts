@@ -1,5 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AckbotStack } from '../lib/ackbot-stack';
@@ -8,9 +10,28 @@ import { AckbotSettings, DEFAULT_SETTINGS, DeepPartial, mergeSettings } from '..
 /** A directory holding a stand-in `bootstrap`, so synth never runs cargo-lambda in unit tests. */
 export const STAND_IN_ASSET = path.join(__dirname, 'fixtures', 'stand-in-asset');
 
+/** The cloud assembly directories of this test file's apps, removed when its tests are done. */
+const outdirs: string[] = [];
+
+// Registered once per test file (jest loads this module afresh for each), after all its tests:
+// apps made at a describe's top level are shared by the tests below them.
+afterAll(() => {
+  for (const dir of outdirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * An App for a test. Without an `outdir`, every `new App()` makes a `cdk.out*` directory in the
+ * system's temporary directory and leaves it there; this one gets its own, removed after the file.
+ */
+export function testApp(props: Omit<AppProps, 'outdir'> = {}): App {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ackbot-cdk-test-'));
+  outdirs.push(outdir);
+  return new App({ ...props, outdir });
+}
+
 /** Synthesize the stack with the given setting overrides and the stand-in worker code. */
 export function synth(overrides: DeepPartial<AckbotSettings> = {}): { stack: AckbotStack; template: Template } {
-  const app = new App();
+  const app = testApp();
   const settings = mergeSettings(DEFAULT_SETTINGS, overrides);
   const stack = new AckbotStack(app, 'Test', { settings, workerCode: lambda.Code.fromAsset(STAND_IN_ASSET) });
   return { stack, template: Template.fromStack(stack) };

@@ -85,16 +85,28 @@ describe('settings', () => {
     };
     const s = resolveSettings(
       {
-        ackbot: { worker: { memoryMb: 300, timeoutSeconds: 10 } },
+        ackbot: { worker: { memoryMb: 300, timeoutSeconds: 20 } },
         'ackbot:settingsFile': 'my.json',
         'ackbot:worker.logRetentionDays': '14',
       },
       (p) => files[p],
     );
     expect(s.worker.memoryMb).toBe(1024);
-    expect(s.worker.timeoutSeconds).toBe(10);
+    expect(s.worker.timeoutSeconds).toBe(20);
     expect(s.worker.logRetentionDays).toBe(14);
     expect(s.line.webhook.status).toBe(202);
+  });
+
+  test('worker.httpTimeoutMs (ACKBOT_HTTP_TIMEOUT_MS) and botName (ACKBOT_BOT_NAME) are settings like the rest', () => {
+    expect(DEFAULT_SETTINGS.worker.httpTimeoutMs).toBe(10000); // the Rust default
+    expect(DEFAULT_SETTINGS.botName).toBeUndefined(); // the stack's name
+    const s = resolveSettings({ 'ackbot:worker.httpTimeoutMs': '4000', 'ackbot:botName': 'support-bot' });
+    expect(s.worker.httpTimeoutMs).toBe(4000);
+    expect(s.botName).toBe('support-bot');
+    expect(resolveSettings({ ackbot: { botName: 'sales', worker: { httpTimeoutMs: 2000 } } })).toMatchObject({
+      botName: 'sales',
+      worker: { httpTimeoutMs: 2000, timeoutSeconds: 30 },
+    });
   });
 
   test('context keys that are not ackbot settings are ignored; unknown ackbot keys are errors', () => {
@@ -117,5 +129,10 @@ describe('settings', () => {
     expect(() => resolveSettings({ 'ackbot:front.timeoutSeconds': 'soon' })).toThrow(/front\.timeoutSeconds/);
     expect(() => resolveSettings({ 'ackbot:front.timeoutSeconds': '2' })).toThrow(/front\.ackDeadlineMs must be at least 100 and below/);
     expect(() => resolveSettings({ 'ackbot:front.ackDeadlineMs': '50' })).toThrow(/front\.ackDeadlineMs/);
+    expect(() => resolveSettings({ 'ackbot:worker.httpTimeoutMs': 'soon' })).toThrow(/worker\.httpTimeoutMs/);
+    expect(() => resolveSettings({ 'ackbot:worker.httpTimeoutMs': '0' })).toThrow(/worker\.httpTimeoutMs must be a whole number of milliseconds from 1 to 300000/);
+    expect(() => resolveSettings({ 'ackbot:worker.httpTimeoutMs': '20000' })).toThrow(/worker\.httpTimeoutMs must be at most half of worker\.timeoutSeconds/);
+    expect(() => resolveSettings({ 'ackbot:worker.httpTimeoutMs': '20000', 'ackbot:worker.timeoutSeconds': '40' })).not.toThrow();
+    expect(() => resolveSettings({ 'ackbot:botName': 'my bot' })).toThrow(/botName may hold only/);
   });
 });
