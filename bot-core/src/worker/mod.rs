@@ -2,6 +2,7 @@
 //! per Envelope.
 
 mod front;
+mod idempotency;
 mod metrics;
 mod observe;
 mod report;
@@ -11,33 +12,16 @@ pub use metrics::{emf, Counts, LogBudget, Metrics, Outcome as Counted};
 pub use observe::{observe_call, Call, Observation, Observer, Stage};
 pub use report::{Report, Status, WorkError};
 
+use idempotency::{Idempotency, Seen, Settle};
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::adapter::{Adapter, Inbound, Work};
-use crate::dedupe::Claim;
 use crate::{
     Clock, Command, DedupeStore, Delivery, Dispatched, Dispatcher, Envelope, Extensions, Kind,
-    MemoryDedupe, Outcome, Reply, SystemClock,
+    MemoryDedupe, Outcome, SystemClock,
 };
-
-/// The key that says reply `place` of the item keyed `key` was delivered.
-fn sent_key(key: &str, place: usize) -> String {
-    format!("{key}#sent{place}")
-}
-
-/// Why an item is not this delivery's to do.
-enum Seen {
-    Completed(String),
-    InProgress(String),
-    Failed(crate::BoxError),
-}
-
-#[derive(Clone, Copy, Debug)]
-enum Settle {
-    Complete,
-    Release,
-}
 
 /// Turns Envelopes into replies. Cheap to clone; share one between tasks.
 #[derive(Clone)]
@@ -45,7 +29,7 @@ pub struct Worker {
     dispatcher: Dispatcher,
     adapters: Vec<Arc<dyn Adapter>>,
     clock: Arc<dyn Clock>,
-    dedupe: Arc<dyn DedupeStore>,
+    keys: Idempotency,
     observers: Arc<[Observer]>,
     progress_after: Duration,
     metrics: Arc<Metrics>,
@@ -54,11 +38,15 @@ pub struct Worker {
 impl Worker {
     /// A worker for `dispatcher` with the system clock, an in-memory dedupe store and no adapters.
     pub fn new(dispatcher: Dispatcher) -> Self {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         Self {
             dispatcher,
             adapters: Vec::new(),
-            clock: Arc::new(SystemClock),
-            dedupe: Arc::new(MemoryDedupe::default()),
+            clock: Arc::clone(&clock),
+            keys: Idempotency {
+                store: Arc::new(MemoryDedupe::default()),
+                clock,
+            },
             observers: Arc::new([]),
             progress_after: Duration::from_secs(1),
             metrics: Arc::default(),
@@ -73,13 +61,14 @@ impl Worker {
 
     /// Replaces the clock.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.keys.clock = Arc::clone(&clock);
         self.clock = clock;
         self
     }
 
     /// Replaces the dedupe store.
     pub fn with_dedupe(mut self, dedupe: Arc<dyn DedupeStore>) -> Self {
-        self.dedupe = dedupe;
+        self.keys.store = dedupe;
         self
     }
 
@@ -195,7 +184,7 @@ impl Worker {
             extensions,
             ..
         } = work;
-        let claimed = match self.claim(&keys).await {
+        let claimed = match self.keys.claim(&keys).await {
             Ok(claimed) => claimed,
             Err(Seen::Completed(key)) => {
                 self.observe(envelope, Stage::Duplicate(key));
@@ -215,47 +204,10 @@ impl Worker {
             .await;
         match &result {
             // Let the platform's or Lambda's retry of this event try again.
-            Err(Status::Failed(_)) => self.settle(&claimed, Settle::Release).await,
-            _ => self.settle(&claimed, Settle::Complete).await,
+            Err(Status::Failed(_)) => self.keys.settle(&claimed, Settle::Release).await,
+            _ => self.keys.settle(&claimed, Settle::Complete).await,
         }
         result
-    }
-
-    /// Claims every key of an item; the keys it claimed, or why the item is not this
-    /// delivery's to do. A key seen completed makes the item a duplicate, and the keys just
-    /// claimed are completed with it, so that every identity of the item answers as done.
-    async fn claim(&self, keys: &[String]) -> Result<Vec<String>, Seen> {
-        let mut claimed = Vec::new();
-        for key in keys {
-            match self.dedupe.claim(key, self.clock.now_ms()).await {
-                Ok(Claim::Claimed) => claimed.push(key.clone()),
-                Ok(Claim::Completed) => {
-                    self.settle(&claimed, Settle::Complete).await;
-                    return Err(Seen::Completed(key.clone()));
-                }
-                Ok(Claim::InProgress) => {
-                    self.settle(&claimed, Settle::Release).await;
-                    return Err(Seen::InProgress(key.clone()));
-                }
-                Err(e) => {
-                    self.settle(&claimed, Settle::Release).await;
-                    return Err(Seen::Failed(e));
-                }
-            }
-        }
-        Ok(claimed)
-    }
-
-    async fn settle(&self, keys: &[String], settle: Settle) {
-        for key in keys {
-            let done = match settle {
-                Settle::Complete => self.dedupe.complete(key, self.clock.now_ms()).await,
-                Settle::Release => self.dedupe.release(key).await,
-            };
-            if let Err(e) = done {
-                tracing::warn!(key, error = %e, ?settle, "could not update the idempotency key");
-            }
-        }
     }
 
     async fn dispatch_and_deliver(
@@ -327,7 +279,7 @@ impl Worker {
             return Ok(());
         }
         let texts = dispatched.replies.iter().map(|r| r.text.clone()).collect();
-        let (places, replies) = self.not_yet_sent(item_key, dispatched.replies).await;
+        let (places, replies) = self.keys.not_yet_sent(item_key, dispatched.replies).await;
         if replies.is_empty() {
             tracing::info!(request_id = %envelope.request_id, "every reply went out on an earlier attempt");
         }
@@ -344,11 +296,8 @@ impl Worker {
             }
             Err(error) => {
                 if let Some(item_key) = item_key {
-                    let sent: Vec<String> = (error.delivered.iter())
-                        .filter_map(|&i| places.get(i))
-                        .map(|place| sent_key(item_key, *place))
-                        .collect();
-                    self.settle(&sent, Settle::Complete).await;
+                    let delivered = error.delivered.iter().filter_map(|&i| places.get(i));
+                    self.keys.sent(item_key, delivered.copied()).await;
                 }
                 let retryable = error.retryable;
                 let command = invocation.clone();
@@ -368,32 +317,6 @@ impl Worker {
                 Err(Status::Failed(error))
             }
         }
-    }
-
-    /// The replies an earlier attempt of this item did not deliver, with their places among all
-    /// of them. Progress is kept only for two replies or more (one is delivered or it is not),
-    /// as completed keys `{key}#sent{place}` written when a delivery fails part-way.
-    async fn not_yet_sent(
-        &self,
-        item_key: Option<&str>,
-        replies: Vec<Reply>,
-    ) -> (Vec<usize>, Vec<Reply>) {
-        let Some(item_key) = item_key.filter(|_| replies.len() > 1) else {
-            return ((0..replies.len()).collect(), replies);
-        };
-        let mut left = (Vec::new(), Vec::new());
-        for (place, reply) in replies.into_iter().enumerate() {
-            let key = sent_key(item_key, place);
-            match self.dedupe.claim(&key, self.clock.now_ms()).await {
-                Ok(Claim::Completed) => continue,
-                Ok(Claim::Claimed) => self.settle(&[key], Settle::Release).await,
-                Ok(Claim::InProgress) => {}
-                Err(e) => tracing::warn!(key, error = %e, "could not read a reply's progress"),
-            }
-            left.0.push(place);
-            left.1.push(reply);
-        }
-        left
     }
 
     fn adapter_for(&self, route: &str) -> Option<&Arc<dyn Adapter>> {
