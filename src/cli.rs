@@ -1,13 +1,17 @@
-//! The command line: `serve`, `demo`, `send`, `manifest`, `new`, `doctor` and `lambda`.
+//! The command line of `Bot::run`: `serve`, `demo`, `send`, `manifest`, `doctor` and `lambda`.
+//!
+//! A tool may add verbs of its own around these, as the `ackbot` tool adds `new`: flatten
+//! [`Verb`] into its own `clap` subcommands and hand the verb it parsed to
+//! [`Run::run_command`](crate::Run::run_command).
 
 use std::io::Write;
 use std::net::SocketAddr;
 
 use ackbot_core::Dispatcher;
+use ackbot_slack::manifest::ManifestOptions;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
-use crate::manifest::SlackManifestOptions;
 use crate::Error;
 
 /// Slack and LINE webhook bots that acknowledge at once and do the work afterwards.
@@ -18,8 +22,10 @@ struct Cli {
     command: Verb,
 }
 
+/// What the command line of a bot's binary can do.
 #[derive(Debug, Subcommand)]
-enum Verb {
+#[non_exhaustive]
+pub enum Verb {
     /// Run the local edge and its workers (the routes /slack/commands, /slack/interactions,
     /// /slack/events, /line/webhook and GET /healthz).
     Serve {
@@ -42,24 +48,16 @@ enum Verb {
     /// Sign and POST a realistic webhook to a running `ackbot serve`.
     #[cfg(feature = "dev")]
     Send {
+        /// The platform whose webhook to sign.
         #[command(subcommand)]
         platform: SendTo,
     },
     /// Print what a platform needs to call this bot, e.g. `ackbot manifest slack --base-url URL`
     /// for a Slack app manifest.
     Manifest {
+        /// The platform the manifest is for.
         #[command(subcommand)]
         platform: ManifestFor,
-    },
-    /// Create a new bot project in ./NAME: a Cargo package with the built-ins and a command of
-    /// its own, its tests, the CDK app that deploys it, a Makefile and a README. Nothing that
-    /// exists is overwritten.
-    New {
-        /// The bot's name: its folder, package, binary and (in PascalCase) stack, e.g. `mybot`.
-        name: String,
-        /// Use this local ackbot checkout instead of ackbot's git repository.
-        #[arg(long, value_name = "DIR")]
-        ackbot_path: Option<std::path::PathBuf>,
     },
     /// Check this bot's configuration (the environment and .env) and say what is wrong.
     ///
@@ -75,8 +73,10 @@ enum Verb {
     Lambda,
 }
 
+/// The platform `manifest` writes for.
 #[derive(Debug, Subcommand)]
-enum ManifestFor {
+#[non_exhaustive]
+pub enum ManifestFor {
     /// A Slack app manifest (YAML) for api.slack.com/apps → Create New App → From an app
     /// manifest: this bot's slash commands, event subscriptions, interactivity and bot scopes.
     ///
@@ -98,9 +98,11 @@ enum ManifestFor {
     },
 }
 
+/// The platform `send` signs for.
 #[cfg(feature = "dev")]
 #[derive(Debug, Subcommand)]
-enum SendTo {
+#[non_exhaustive]
+pub enum SendTo {
     /// A slash command, e.g. `ackbot send slack '/echo hi'`. Signed with SLACK_SIGNING_SECRET.
     Slack {
         /// The command as typed in Slack, e.g. `/echo hi`.
@@ -135,21 +137,19 @@ enum SendTo {
 
 /// Parses the command line and runs it with the bot's commands.
 pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
-    let cli = Cli::parse();
-    match cli.command {
+    run_verb(dispatcher, Cli::parse().command).await
+}
+
+/// Runs `verb` with the bot's commands.
+pub(crate) async fn run_verb(dispatcher: Dispatcher, verb: Verb) -> Result<(), Error> {
+    match verb {
         #[cfg(feature = "dev")]
-        Verb::Demo { inspect, addr } => crate::demo::run(dispatcher, addr, inspect).await,
+        Verb::Demo { inspect, addr } => {
+            crate::logging::init(crate::config::LogFormat::Text, "error");
+            Ok(ackbot_serve::demo::run(dispatcher, addr, inspect).await?)
+        }
         #[cfg(feature = "lambda")]
         Verb::Lambda => crate::lambda::run(dispatcher).await,
-        Verb::New { name, ackbot_path } => {
-            let source = match ackbot_path {
-                Some(dir) => crate::new::AckbotSource::Path(dir),
-                None => crate::new::AckbotSource::default_git(),
-            };
-            let created = crate::new::create(&std::env::current_dir()?, &name, &source)?;
-            println!("{created}");
-            Ok(())
-        }
         Verb::Doctor { offline } => match crate::doctor::run(offline).await? {
             true => Ok(()),
             // The report on stdout has said what is wrong; nothing to add on stderr.
@@ -163,17 +163,15 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
                     scope,
                 },
         } => {
-            let options = SlackManifestOptions {
-                base_url,
-                name,
-                scopes: scope,
-            };
-            let manifest = crate::manifest::slack(&dispatcher, &options)?;
+            let options = ManifestOptions::new(base_url)
+                .with_name(name)
+                .with_scopes(scope);
+            let manifest = ackbot_slack::manifest::build(&dispatcher, &options)?;
             for note in &manifest.notes {
                 eprintln!("ackbot manifest: {note}");
             }
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(manifest.yaml.as_bytes())?;
+            stdout.write_all(manifest.app.to_yaml().as_bytes())?;
             stdout.flush()?;
             Ok(())
         }
@@ -214,5 +212,17 @@ pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bots_own_command_line_has_no_new() {
+        let error = Cli::try_parse_from(["mybot", "new", "other"]).unwrap_err();
+        assert_eq!(error.kind(), clap::error::ErrorKind::InvalidSubcommand);
+        assert!(Cli::try_parse_from(["mybot", "doctor", "--offline"]).is_ok());
     }
 }

@@ -37,23 +37,14 @@ pub enum Error {
     #[cfg(feature = "dev")]
     #[error("send failed")]
     Send(#[from] ackbot_serve::SendError),
-    /// Some demo samples did not behave as expected.
+    /// The demo failed, or some of its samples did not behave as expected.
     #[cfg(feature = "dev")]
-    #[error("{failed} of {total} demo samples did not behave as expected")]
-    Demo {
-        /// How many misbehaved.
-        failed: usize,
-        /// How many there were.
-        total: usize,
-    },
+    #[error("the demo failed")]
+    Demo(#[from] ackbot_serve::demo::DemoError),
     /// `ackbot manifest` could not write a manifest Slack would take.
     #[cfg(feature = "serve")]
     #[error("no manifest")]
-    Manifest(#[from] crate::manifest::ManifestError),
-    /// `ackbot new` made nothing.
-    #[cfg(feature = "serve")]
-    #[error("no new project")]
-    New(#[from] crate::new::NewError),
+    Manifest(#[from] ackbot_slack::manifest::ManifestError),
     /// The bot was asked to run somewhere its features do not cover.
     #[error("{0}")]
     Unsupported(&'static str),

@@ -45,17 +45,11 @@ mod run;
 mod wiring;
 
 #[cfg(feature = "serve")]
-mod cli;
-#[cfg(feature = "dev")]
-mod demo;
+pub mod cli;
 #[cfg(feature = "serve")]
 mod doctor;
 #[cfg(feature = "lambda")]
 mod lambda;
-#[cfg(feature = "serve")]
-mod manifest;
-#[cfg(feature = "serve")]
-mod new;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -71,8 +65,6 @@ pub use ackbot_lambda::{DynamoDedupe, DynamoError, SecretsError};
 pub use ackbot_serve::SendError;
 pub use config::ConfigError;
 pub use error::Error;
-#[cfg(feature = "serve")]
-pub use new::NewError;
 pub use run::Run;
 
 /// The built-in commands (`echo`, `help`, `ping`, `wait`, `feedback`, the LINE welcome) to mount

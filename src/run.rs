@@ -14,6 +14,11 @@ pub trait Run {
     /// worker when `AWS_LAMBDA_RUNTIME_API` is set, else the command line (`serve`, `demo`,
     /// `send`, `lambda`) that the enabled features provide.
     fn run(self) -> impl Future<Output = Result<(), Error>>;
+
+    /// Builds the bot, then runs `verb` of its command line: for a tool that parsed its own
+    /// command line around [`cli::Verb`](crate::cli::Verb), as the `ackbot` tool does.
+    #[cfg(feature = "serve")]
+    fn run_command(self, verb: crate::cli::Verb) -> impl Future<Output = Result<(), Error>>;
 }
 
 impl Run for Bot {
@@ -21,6 +26,15 @@ impl Run for Bot {
         let dispatcher = self.build()?;
         let under_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
         run(dispatcher, under_lambda).await
+    }
+
+    #[cfg(feature = "serve")]
+    async fn run_command(self, verb: crate::cli::Verb) -> Result<(), Error> {
+        let dispatcher = self.build()?;
+        on_runtime(RuntimeFlavor::MultiThread, "ackbot", move || {
+            crate::cli::run_verb(dispatcher, verb)
+        })
+        .await
     }
 }
 

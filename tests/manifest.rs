@@ -3,6 +3,7 @@
 
 use std::process::{Command, Output};
 
+use ackbot::slack::manifest::{self, ManifestOptions};
 use serde_json::Value;
 
 const BASE: &str = "https://abc.execute-api.us-east-1.amazonaws.com/prod";
@@ -110,6 +111,35 @@ fn the_builtins_become_a_slack_app() {
     sorted.sort_unstable();
     sorted.dedup();
     assert_eq!(scopes, sorted, "sorted and without duplicates");
+}
+
+#[test]
+fn stdout_is_the_manifest_the_slack_adapter_builds_and_stderr_its_notes() {
+    let url = "http://localhost:3000";
+    let (printed, stderr) = manifest(&[
+        "--base-url",
+        url,
+        "--name",
+        "Dice: 1d6 #1",
+        "--scope",
+        "reactions:write",
+    ]);
+
+    let bot = ackbot::Bot::new().mount(ackbot::handlers::builtins());
+    let options = ManifestOptions::new(url)
+        .with_name("Dice: 1d6 #1")
+        .with_scopes(["reactions:write"]);
+    let built = manifest::build(&bot.build().unwrap(), &options).unwrap();
+    assert_eq!(printed, serde_json::to_value(&built.app).unwrap());
+
+    // The http warning, prefixed, one a line.
+    let expected: Vec<String> = built
+        .notes
+        .iter()
+        .map(|note| format!("ackbot manifest: {note}"))
+        .collect();
+    assert_eq!(stderr.lines().collect::<Vec<_>>(), expected);
+    assert_eq!(expected.len(), 1, "{expected:?}");
 }
 
 #[test]

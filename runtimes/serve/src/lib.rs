@@ -6,6 +6,8 @@
 //! With the `dev` feature it also serves the inspector (`GET /_ackbot/`, see [`inspector`]) and
 //! signs sample webhooks for a running edge ([`send`]).
 
+#[cfg(feature = "dev")]
+pub mod demo;
 mod edge;
 #[cfg(feature = "dev")]
 pub mod inspector;

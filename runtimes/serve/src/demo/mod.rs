@@ -1,5 +1,8 @@
 //! `ackbot demo`: the whole flow on loopback with no configuration — the edge, the workers,
 //! stand-ins of Slack's and LINE's APIs, and signed samples whose life is printed step by step.
+//! The samples are those the bot can answer (an `echo` sample only if it has `echo`, …), and
+//! each is judged by what it should come to in the platforms' terms (a reply, its own text
+//! echoed, an answer in the acknowledgement), never by the built-in commands' English.
 
 mod samples;
 mod verdict;
@@ -8,70 +11,77 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ackbot_core::{now_ms, Dispatcher, Observation, SecretString, Stage};
-
-use crate::config::{Config, EdgeSettings, LineSettings, LogFormat, SlackSettings};
-use crate::Error;
 use ackbot_core::testing::{Recorded, Recorder};
+use ackbot_core::{now_ms, Dispatcher, Observation, SecretString, Stage, Worker};
 use ackbot_line::standin::LineStandIn;
+use ackbot_line::{LineAdapter, LineConfig};
 use ackbot_slack::standin::SlackStandIn;
+use ackbot_slack::{SlackAdapter, SlackConfig};
 use samples::Sample;
 use verdict::Sent;
 
+use crate::{EdgeSettings, ServeError, ServeSettings, Signing};
+
 type Observations = Arc<Mutex<Vec<Observation>>>;
 
-/// Runs the demo on `addr` and fails unless every sample behaved as expected; with `inspect`, it
-/// then keeps the edge and its inspector running until Ctrl-C.
-pub(crate) async fn run(
-    dispatcher: Dispatcher,
-    addr: SocketAddr,
-    inspect: bool,
-) -> Result<(), Error> {
-    crate::logging::init(LogFormat::Text, "error");
-    let slack_api = SlackStandIn::start().await?;
-    let line_api = LineStandIn::start().await?;
+/// Why the demo failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DemoError {
+    /// Some samples did not behave as expected (each printed what it expected and what came).
+    #[error("{failed} of {total} demo samples did not behave as expected")]
+    Misbehaved {
+        /// How many misbehaved.
+        failed: usize,
+        /// How many ran.
+        total: usize,
+    },
+    /// A stand-in could not listen.
+    #[error("a stand-in of the platforms' APIs could not start")]
+    StandIn(#[source] std::io::Error),
+    /// The demo's own adapters refused their settings (a bug, not a setting of yours).
+    #[error("the demo's adapters cannot start: {0}")]
+    Adapter(String),
+    /// The edge could not start or stop.
+    #[error(transparent)]
+    Serve(#[from] ServeError),
+    /// A sample could not be sent to the edge.
+    #[error("cannot reach the demo's edge")]
+    Unreachable(#[source] reqwest::Error),
+}
+
+/// Runs the demo of `dispatcher` on `addr` and fails unless every sample behaved as expected;
+/// with `inspect`, it then keeps the edge and its inspector running until Ctrl-C.
+pub async fn run(dispatcher: Dispatcher, addr: SocketAddr, inspect: bool) -> Result<(), DemoError> {
+    let slack_api = SlackStandIn::start().await.map_err(DemoError::StandIn)?;
+    let line_api = LineStandIn::start().await.map_err(DemoError::StandIn)?;
     // Throwaway secrets: the demo signs and verifies like the platforms do, with keys of its own.
     let slack_secret = SecretString::from(format!("demo-slack-{:x}", now_ms()));
     let line_secret = SecretString::from(format!("demo-line-{:x}", now_ms()));
-    let config = Config {
-        slack: Some(SlackSettings {
-            signing_secret: slack_secret.clone(),
-            bot_token: Some(SecretString::from("xoxb-demo-token")),
-            api_url: slack_api.api_url(),
-        }),
-        line: Some(LineSettings {
-            channel_secret: line_secret.clone(),
-            access_token: SecretString::from("demo-line-access-token"),
-            api_url: line_api.api_url(),
-            reply_token_ttl_ms: ackbot_line::DEFAULT_REPLY_TOKEN_TTL_MS,
-        }),
-        log_format: LogFormat::Text,
-        ack_deadline: Duration::from_millis(2500),
-        http_timeout: ackbot_core::retry::DEFAULT_HTTP_TIMEOUT,
-        idempotency: Default::default(),
+    let settings = ServeSettings {
         edge: EdgeSettings {
             workers: 4,
             queue_capacity: 64,
-            ack_status: 200,
-            slack_command_ack_body: String::new(),
             drain_timeout: Duration::from_secs(10),
-            function_ack_routes: (ackbot_serve::DEFAULT_FUNCTION_ACK_ROUTES.iter())
-                .map(|r| r.to_string())
-                .collect(),
-            inspect: true,
-            inspect_token: None,
+            ..EdgeSettings::default()
+        },
+        ack_deadline: Duration::from_millis(2500),
+        signing: Signing {
+            slack: Some(slack_secret.clone()),
+            line: Some(line_secret.clone()),
         },
     };
+    let catalog = samples::Catalog::of(&dispatcher);
     let observations: Observations = Arc::default();
     let seen = observations.clone();
-    let worker = crate::wiring::worker(dispatcher, &config)?.with_observer(Arc::new(
-        move |o: &Observation| {
+    let worker = worker(dispatcher, &settings.signing, &slack_api, &line_api)?.with_observer(
+        Arc::new(move |o: &Observation| {
             seen.lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .push(o.clone())
-        },
-    ));
-    let edge = ackbot_serve::start(&config.serve_settings(), worker, addr).await?;
+        }),
+    );
+    let edge = crate::start(&settings, worker, addr).await?;
 
     println!("ackbot demo");
     println!(
@@ -100,17 +110,17 @@ pub(crate) async fn run(
         (
             "Slack",
             slack_api.recorder(),
-            samples::slack_samples(&slack_api, &slack_secret),
+            samples::slack_samples(&catalog, &slack_api, &slack_secret),
         ),
         (
             "Slack, the whole surface",
             slack_api.recorder(),
-            samples::slack_surface_samples(&slack_api, &slack_secret),
+            samples::slack_surface_samples(&catalog, &slack_api, &slack_secret),
         ),
         (
             "LINE",
             line_api.recorder(),
-            samples::line_samples(&line_secret),
+            samples::line_samples(&catalog, &line_secret),
         ),
     ] {
         println!("── {platform} ──────────────────────────────────────────────\n");
@@ -137,7 +147,7 @@ pub(crate) async fn run(
             println!("\nThe inspector shows each sample's life, live, with Replay and Send:");
             println!("inspector: {login}");
             println!("Open it in a browser; Ctrl-C stops the demo.");
-            edge.stop_after(ackbot_serve::shutdown_signal(), Duration::from_secs(5))
+            edge.stop_after(crate::shutdown_signal(), Duration::from_secs(5))
                 .await?;
         }
         (true, None) => {
@@ -151,14 +161,18 @@ pub(crate) async fn run(
     if passed == total {
         Ok(())
     } else {
-        Err(Error::Demo {
+        Err(DemoError::Misbehaved {
             failed: total - passed,
             total,
         })
     }
 }
 
-async fn send(client: &reqwest::Client, edge: SocketAddr, sample: Sample) -> Result<Sent, Error> {
+async fn send(
+    client: &reqwest::Client,
+    edge: SocketAddr,
+    sample: Sample,
+) -> Result<Sent, DemoError> {
     let mut request = client
         .post(format!("http://{edge}{}", sample.route))
         .body(sample.body.clone());
@@ -167,15 +181,9 @@ async fn send(client: &reqwest::Client, edge: SocketAddr, sample: Sample) -> Res
     }
     let started = Instant::now();
     let started_ms = now_ms();
-    let response = request
-        .send()
-        .await
-        .map_err(|source| crate::SendError::Unreachable {
-            to: format!("http://{edge}"),
-            source,
-        })?;
+    let response = request.send().await.map_err(DemoError::Unreachable)?;
     let ack_ms = started.elapsed().as_millis();
-    let request_id = ackbot_serve::send::request_id(&response);
+    let request_id = crate::send::request_id(&response);
     let ack_status = response.status().as_u16();
     let ack_body = response.text().await.unwrap_or_default();
     Ok(Sent {
@@ -186,6 +194,30 @@ async fn send(client: &reqwest::Client, edge: SocketAddr, sample: Sample) -> Res
         started_ms,
         sample,
     })
+}
+
+/// The worker of the demo: `dispatcher` with adapters whose APIs are the stand-ins (its
+/// `response_url`s on loopback, as `ackbot send`'s are), and the demo's throwaway secrets.
+fn worker(
+    dispatcher: Dispatcher,
+    signing: &Signing,
+    slack_api: &SlackStandIn,
+    line_api: &LineStandIn,
+) -> Result<Worker, DemoError> {
+    let secret = |s: &Option<SecretString>| s.clone().unwrap_or_default();
+    let slack = SlackConfig::new(secret(&signing.slack))
+        .with_bot_token("xoxb-demo-token")
+        .with_api_url(slack_api.api_url())
+        .with_loopback_response_urls(true);
+    let slack = SlackAdapter::new(slack).map_err(|e| DemoError::Adapter(e.to_string()))?;
+    let channel_secret =
+        ackbot_core::ExposeSecret::expose_secret(&secret(&signing.line)).to_string();
+    let line =
+        LineConfig::new(&channel_secret, "demo-line-access-token").with_api_url(line_api.api_url());
+    let line = LineAdapter::new(line).map_err(|e| DemoError::Adapter(e.to_string()))?;
+    Ok(Worker::new(dispatcher)
+        .with_adapter(Arc::new(slack))
+        .with_adapter(Arc::new(line)))
 }
 
 fn stages_of(observations: &Observations, request_id: &str) -> Vec<Observation> {
@@ -220,4 +252,30 @@ async fn settle_calls(recorder: &Recorder, sample: &Sample) -> Vec<Recorded> {
         .into_iter()
         .filter(|c| (sample.belongs)(c))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use ackbot_core::{cmd, Bot, NonEmpty, Reply, Text};
+
+    use super::*;
+
+    /// The demo judges a bot by what it registered, not by the built-ins' English: a bot with
+    /// its own `help` (in other words) and no other built-in passes it.
+    #[tokio::test]
+    async fn a_bot_with_its_own_help_and_no_builtins_passes_the_demo() {
+        async fn echo(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {
+            Reply::text(text)
+        }
+        async fn help() -> Reply {
+            Reply::text("I know two words: /echo, and /help itself (on LINE: echo, help).")
+        }
+        let bot = Bot::new()
+            .command(cmd("echo", echo).about("Echo"))
+            .command(cmd("help", help).about("Help"))
+            .build()
+            .unwrap();
+        let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        run(bot, addr, false).await.unwrap();
+    }
 }

@@ -73,15 +73,7 @@ pub(super) fn print_life(n: usize, s: &Sent, stages: &[Observation], calls: &[Re
             ),
         }
     }
-    let ok = s.ack_status == 200
-        && match &s.sample.expect {
-            Expect::Exactly(want) => mine.len() == 1 && reply_text(mine[0]) == *want,
-            Expect::Containing(want) => mine.len() == 1 && reply_text(mine[0]).contains(want),
-            Expect::Nothing => mine.is_empty() && calls.is_empty(),
-            Expect::Duplicate => duplicate && mine.is_empty() && calls.len() == 1,
-            Expect::Answered(want) => s.ack_body.contains(want) && calls.is_empty(),
-            Expect::Called(path) => mine.len() == 1 && mine[0].path == *path,
-        };
+    let ok = s.ack_status == 200 && s.sample.expect.met(s, duplicate, &mine, calls);
     if ok
         && matches!(
             s.sample.expect,
@@ -90,13 +82,71 @@ pub(super) fn print_life(n: usize, s: &Sent, stages: &[Observation], calls: &[Re
     {
         println!("   no API call, as it should be");
     }
-    let verdict = if ok {
-        "✓ as expected"
+    if ok {
+        println!("   ✓ as expected\n");
     } else {
-        "✗ NOT as expected"
-    };
-    println!("   {verdict}\n");
+        println!("   ✗ NOT as expected");
+        println!("     expected: {}", s.sample.expect.describe());
+        println!("     came:     {}\n", came(s, duplicate, &mine, calls));
+    }
     ok
+}
+
+impl Expect {
+    /// Whether the sample came to this: `mine` are the calls made after it was sent, `calls`
+    /// all that belong to it.
+    fn met(&self, s: &Sent, duplicate: bool, mine: &[&Recorded], calls: &[Recorded]) -> bool {
+        let one = mine.len() == 1;
+        match self {
+            Expect::Exactly(want) => one && reply_text(mine[0]) == *want,
+            Expect::Replied => one && !reply_text(mine[0]).is_empty(),
+            Expect::Naming(names) => {
+                one && names
+                    .iter()
+                    .all(|n| reply_text(mine[0]).contains(n.as_str()))
+            }
+            Expect::Nothing => mine.is_empty() && calls.is_empty(),
+            Expect::Duplicate => duplicate && mine.is_empty() && calls.len() == 1,
+            Expect::Answered(want) => s.ack_body.contains(want) && calls.is_empty(),
+            Expect::Called(path) => one && mine[0].path == *path,
+        }
+    }
+
+    /// What it expects, in a line.
+    fn describe(&self) -> String {
+        match self {
+            Expect::Exactly(want) => format!("an ack 200 and one reply, exactly {}", quote(want)),
+            Expect::Replied => "an ack 200 and one reply".into(),
+            Expect::Naming(names) => {
+                format!("an ack 200 and one reply naming {}", names.join(", "))
+            }
+            Expect::Nothing => "an ack 200 and no API call".into(),
+            Expect::Duplicate => "an ack 200, recognised as a duplicate, no second reply".into(),
+            Expect::Answered(want) => {
+                format!("an ack 200 whose body holds {want}, and no API call")
+            }
+            Expect::Called(path) => format!("an ack 200 and one call to {path}"),
+        }
+    }
+}
+
+/// What a sample came to, in a line: its ack, whether it was a duplicate, and its calls.
+fn came(s: &Sent, duplicate: bool, mine: &[&Recorded], calls: &[Recorded]) -> String {
+    let mut text = format!("an ack {}", s.ack_status);
+    if !s.ack_body.is_empty() {
+        text += &format!(" {}", s.ack_body);
+    }
+    if duplicate {
+        text += ", a duplicate";
+    }
+    let shown: Vec<String> = (mine.iter())
+        .map(|c| format!("{} {}", c.path, quote(&reply_text(c))))
+        .collect();
+    match shown.is_empty() {
+        true => text += &format!(", no call ({} before it)", calls.len()),
+        false => text += &format!(", {} call(s): {}", shown.len(), shown.join("; ")),
+    }
+    text
 }
 
 /// The text a stand-in call carried: Slack's `text`, or LINE's text messages joined.

@@ -1,17 +1,20 @@
 //! The signed samples the demo sends, each with what it should come to.
 
-use ackbot_core::{now_ms, SecretString};
+use ackbot_core::{now_ms, Dispatcher, Kind, Platform, SecretString};
 use serde_json::{json, Value};
 
 use ackbot_core::testing::Recorded;
 use ackbot_slack::standin::SlackStandIn;
 
-/// What a sample should come to.
+/// What a sample should come to, in the platforms' terms: never a built-in command's English,
+/// which a bot may replace.
 pub(super) enum Expect {
-    /// One reply with exactly this text.
+    /// One reply with exactly this text (the sample's own, echoed).
     Exactly(String),
-    /// One reply containing this text.
-    Containing(&'static str),
+    /// One reply, whatever its text.
+    Replied,
+    /// One reply that names each of these (the commands, as `help` lists them).
+    Naming(Vec<String>),
     /// No API call at all.
     Nothing,
     /// Recognised as a duplicate: no second reply.
@@ -20,6 +23,38 @@ pub(super) enum Expect {
     Answered(&'static str),
     /// One call to this Web API path (e.g. `/api/views.open`).
     Called(&'static str),
+}
+
+/// What the bot registered, so that only the samples it can answer are sent.
+pub(super) struct Catalog {
+    commands: Vec<String>,
+    views: Vec<String>,
+}
+
+impl Catalog {
+    /// The commands and modal views of `dispatcher`.
+    pub(super) fn of(dispatcher: &Dispatcher) -> Self {
+        Self {
+            commands: (dispatcher.catalog().iter())
+                .map(|c| c.name.clone())
+                .collect(),
+            views: (dispatcher.interactions())
+                .filter(|(kind, _)| *kind == Kind::View)
+                .map(|(_, id)| id.to_string())
+                .collect(),
+        }
+    }
+
+    fn has(&self, command: &str) -> bool {
+        self.commands.iter().any(|c| c == command)
+    }
+
+    /// Each command as typed on `platform`, for a `help` to name.
+    fn named(&self, platform: Platform) -> Vec<String> {
+        (self.commands.iter())
+            .map(|c| platform.invocation(c))
+            .collect()
+    }
 }
 
 /// Which stand-in calls belong to a sample.
@@ -39,7 +74,11 @@ pub(super) struct Sample {
 }
 
 /// The Slack samples: slash commands through the edge to the stand-in's `response_url`.
-pub(super) fn slack_samples(api: &SlackStandIn, secret: &SecretString) -> Vec<Sample> {
+pub(super) fn slack_samples(
+    catalog: &Catalog,
+    api: &SlackStandIn,
+    secret: &SecretString,
+) -> Vec<Sample> {
     let command = |id: &'static str, typed: &str, expect: Expect| {
         let body = ackbot_slack::sample::slash_command(typed, &api.response_url(id));
         let key = format!("/{id}/");
@@ -57,26 +96,35 @@ pub(super) fn slack_samples(api: &SlackStandIn, secret: &SecretString) -> Vec<Sa
     let mut tampered = command("tampered", "/echo signed text", Expect::Nothing);
     tampered.body = tampered.body.replace("signed", "changed");
     tampered.label = "Slack /echo whose body was changed after signing".into();
-    vec![
-        command(
-            "echo",
-            &format!("/echo {echo}"),
-            Expect::Exactly(echo.to_string()),
-        ),
-        command(
-            "help",
-            "/help",
-            Expect::Containing("/echo TEXT — Reply with TEXT exactly"),
-        ),
-        command("dance", "/dance", Expect::Containing("Try /help")),
-        command("wait", "/wait 2", Expect::Exactly("Waited 2 s.".into())),
-        tampered,
-    ]
+    let mut samples = Vec::new();
+    if catalog.has("echo") {
+        let typed = format!("/echo {echo}");
+        samples.push(command("echo", &typed, Expect::Exactly(echo.to_string())));
+    }
+    if catalog.has("help") {
+        let named = catalog.named(Platform::Slack);
+        samples.push(command("help", "/help", Expect::Naming(named)));
+    }
+    // A command nobody registered is answered (how is the bot's choice), never silently lost.
+    samples.push(command(
+        "dance",
+        "/dance-nobody-registered",
+        Expect::Replied,
+    ));
+    if catalog.has("wait") {
+        samples.push(command("wait", "/wait 2", Expect::Replied));
+    }
+    samples.push(tampered);
+    samples
 }
 
 /// The rest of Slack's surface, through the front door of the function-ack routes: the Events
 /// API's challenge, a mention answered in its thread, and the `feedback` modal's whole loop.
-pub(super) fn slack_surface_samples(api: &SlackStandIn, secret: &SecretString) -> Vec<Sample> {
+pub(super) fn slack_surface_samples(
+    catalog: &Catalog,
+    api: &SlackStandIn,
+    secret: &SecretString,
+) -> Vec<Sample> {
     let signed =
         |label: &str, route: &'static str, body: String, expect, belongs: Belongs| Sample {
             label: label.to_string(),
@@ -98,19 +146,15 @@ pub(super) fn slack_surface_samples(api: &SlackStandIn, secret: &SecretString) -
     let channel = "C2147483705";
     let submit =
         |text| ackbot_slack::sample::view_submission("feedback", "feedback", "text", text, channel);
-    let thanks = format!(
-        "Thanks <@{}>: Love the ack-then-work idea",
-        ackbot_slack::sample::USER_ID
-    );
-    vec![
-        signed(
-            "Slack Events API url_verification (the Request URL check)",
-            "/slack/events",
-            challenge.to_string(),
-            Expect::Answered("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"),
-            Box::new(|_| false),
-        ),
-        signed(
+    let mut samples = vec![signed(
+        "Slack Events API url_verification (the Request URL check)",
+        "/slack/events",
+        challenge.to_string(),
+        Expect::Answered("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"),
+        Box::new(|_| false),
+    )];
+    if catalog.has("echo") {
+        samples.push(signed(
             "Slack @mention “echo …” (Events API app_mention)",
             "/slack/events",
             ackbot_slack::sample::app_mention(
@@ -120,39 +164,44 @@ pub(super) fn slack_surface_samples(api: &SlackStandIn, secret: &SecretString) -
             ),
             Expect::Exactly(mention_text.into()),
             Box::new(move |c| c.body.to_string().contains(mention_text)),
-        ),
-        signed(
-            "Slack /feedback opens a modal (views.open with the command's trigger_id)",
-            "/slack/commands",
-            feedback,
-            Expect::Called("/api/views.open"),
-            Box::new(move |c| {
-                c.body.get("trigger_id").and_then(Value::as_str) == Some(&trigger_id)
-            }),
-        ),
-        signed(
-            "Slack feedback modal submitted with “ok” (too short)",
-            "/slack/interactions",
-            submit("ok"),
-            Expect::Answered(r#""response_action":"errors""#),
-            Box::new(|c| {
-                c.body.to_string().contains("Thanks <@") && c.body.to_string().contains(": ok")
-            }),
-        ),
-        signed(
-            "Slack feedback modal submitted",
-            "/slack/interactions",
-            submit("Love the ack-then-work idea"),
-            Expect::Exactly(thanks.clone()),
-            Box::new(move |c| {
-                c.path == "/api/chat.postMessage" && c.body.to_string().contains(&thanks)
-            }),
-        ),
-    ]
+        ));
+    }
+    // The built-in feedback modal's loop, when the bot has it: its ids are the built-in's.
+    if catalog.has("feedback") && catalog.views.iter().any(|v| v == "feedback") {
+        samples.extend([
+            signed(
+                "Slack /feedback opens a modal (views.open with the command's trigger_id)",
+                "/slack/commands",
+                feedback,
+                Expect::Called("/api/views.open"),
+                Box::new(move |c| {
+                    c.body.get("trigger_id").and_then(Value::as_str) == Some(&trigger_id)
+                }),
+            ),
+            signed(
+                "Slack feedback modal submitted with “ok” (too short)",
+                "/slack/interactions",
+                submit("ok"),
+                Expect::Answered(r#""response_action":"errors""#),
+                Box::new(|c| c.body.to_string().contains(": ok")),
+            ),
+            signed(
+                "Slack feedback modal submitted",
+                "/slack/interactions",
+                submit("Love the ack-then-work idea"),
+                Expect::Replied,
+                Box::new(|c| {
+                    c.path == "/api/chat.postMessage"
+                        && c.body.to_string().contains("Love the ack-then-work idea")
+                }),
+            ),
+        ]);
+    }
+    samples
 }
 
 /// The LINE samples: text messages, a redelivery, the console's Verify request and standby mode.
-pub(super) fn line_samples(secret: &SecretString) -> Vec<Sample> {
+pub(super) fn line_samples(catalog: &Catalog, secret: &SecretString) -> Vec<Sample> {
     let user = "U4af4980629a1b2c3d4e5f60718293a4b";
     let sample = |label: String, events: Value, expect: Expect, belongs: Belongs| {
         let body = ackbot_line::sample::webhook(events);
@@ -183,43 +232,35 @@ pub(super) fn line_samples(secret: &SecretString) -> Vec<Sample> {
     let echo = "こんにちは 🍣 LINE";
     let echo_id = ackbot_line::sample::webhook_event_id();
     let echo_token = format!("{:032x}", now_ms());
-    vec![
-        sample(
-            format!("LINE “echo {echo}”"),
-            text_event(
-                &format!("echo {echo}"),
-                &echo_token,
-                &echo_id,
-                false,
-                "active",
+    let mut samples = Vec::new();
+    if catalog.has("echo") {
+        let typed = format!("echo {echo}");
+        samples.extend([
+            sample(
+                format!("LINE “{typed}”"),
+                text_event(&typed, &echo_token, &echo_id, false, "active"),
+                Expect::Exactly(echo.into()),
+                by_token(echo_token.clone()),
             ),
-            Expect::Exactly(echo.into()),
-            by_token(echo_token.clone()),
-        ),
-        sample(
-            "LINE the same event again, redelivered (same webhookEventId)".into(),
-            text_event(
-                &format!("echo {echo}"),
-                &echo_token,
-                &echo_id,
-                true,
-                "active",
+            sample(
+                "LINE the same event again, redelivered (same webhookEventId)".into(),
+                text_event(&typed, &echo_token, &echo_id, true, "active"),
+                Expect::Duplicate,
+                by_token(echo_token),
             ),
-            Expect::Duplicate,
-            by_token(echo_token),
-        ),
-        sample(
+        ]);
+    }
+    if catalog.has("help") {
+        let token = "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5";
+        let event_id = ackbot_line::sample::webhook_event_id();
+        samples.push(sample(
             "LINE “/help”".into(),
-            text_event(
-                "/help",
-                "a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5",
-                &ackbot_line::sample::webhook_event_id(),
-                false,
-                "active",
-            ),
-            Expect::Containing("echo TEXT — Reply with TEXT exactly"),
-            by_token("a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5".into()),
-        ),
+            text_event("/help", token, &event_id, false, "active"),
+            Expect::Naming(catalog.named(Platform::Line)),
+            by_token(token.into()),
+        ));
+    }
+    samples.extend([
         sample(
             "LINE the console's Verify request (no events)".into(),
             json!([]),
@@ -238,7 +279,8 @@ pub(super) fn line_samples(secret: &SecretString) -> Vec<Sample> {
             Expect::Nothing,
             Box::new(|c| c.body.to_string().contains("should stay silent")),
         ),
-    ]
+    ]);
+    samples
 }
 
 fn slack_headers(secret: &SecretString, body: &str) -> Vec<(&'static str, String)> {

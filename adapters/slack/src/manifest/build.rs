@@ -1,0 +1,104 @@
+//! A bot's registrations, made a Slack app manifest: the routes below the base URL, the slash
+//! commands, the subscriptions and the scopes they need.
+
+use std::collections::BTreeSet;
+
+use ackbot_core::Dispatcher;
+
+use super::commands::slash_commands;
+use super::notes::Notes;
+use super::options::{app_name, base_url, extra_scopes};
+use super::subscriptions::Subscriptions;
+use super::{
+    AppHome, AppManifest, BotUser, DisplayInformation, EventSubscriptions, Features, Interactivity,
+    Manifest, ManifestError, ManifestOptions, Metadata, OauthConfig, Scopes, Settings,
+    SlashCommand,
+};
+use crate::{COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE};
+
+/// What every ackbot app asks for: to answer, and to read what it is sent by mention and in
+/// direct messages.
+const BASE_SCOPES: [&str; 3] = ["chat:write", "app_mentions:read", "im:history"];
+
+/// The Slack app manifest of the bot `dispatcher` runs, reachable at the options' base URL.
+pub fn build(
+    dispatcher: &Dispatcher,
+    options: &ManifestOptions,
+) -> Result<Manifest, ManifestError> {
+    let mut notes = Notes::default();
+    let base = base_url(&options.base_url, &mut notes)?;
+    let name = app_name(&options.name)?;
+    let catalog = dispatcher.catalog();
+    let slash_commands = slash_commands(catalog, &format!("{base}{COMMANDS_ROUTE}"), &mut notes)?;
+    let subscriptions = Subscriptions::of(dispatcher, &mut notes);
+
+    let mut scopes: BTreeSet<String> = BASE_SCOPES.map(String::from).into();
+    scopes.extend(subscriptions.scopes().map(String::from));
+    if !catalog.is_empty() || !subscriptions.shortcuts.is_empty() {
+        scopes.insert("commands".to_string());
+    }
+    scopes.extend(extra_scopes(&options.scopes)?);
+
+    let app = AppManifest {
+        metadata: Metadata {
+            major_version: 1,
+            minor_version: 1,
+        },
+        display_information: DisplayInformation { name: name.clone() },
+        features: features(name, slash_commands, &subscriptions),
+        oauth_config: OauthConfig {
+            scopes: Scopes { bot: scopes },
+        },
+        settings: settings(&base, &subscriptions),
+    };
+    Ok(Manifest {
+        app,
+        notes: notes.into_lines(),
+    })
+}
+
+fn features(
+    name: String,
+    slash_commands: Vec<SlashCommand>,
+    subscriptions: &Subscriptions,
+) -> Features {
+    Features {
+        app_home: AppHome {
+            // A handler of `app_home_opened` publishes the Home tab; without one it is blank.
+            home_tab_enabled: subscriptions.bot_events.contains("app_home_opened"),
+            // Direct messages are commands: the Messages tab must take them.
+            messages_tab_enabled: true,
+            messages_tab_read_only_enabled: false,
+        },
+        bot_user: BotUser {
+            display_name: name,
+            always_online: true,
+        },
+        shortcuts: Vec::new(),
+        slash_commands,
+    }
+}
+
+fn settings(base: &str, subscriptions: &Subscriptions) -> Settings {
+    let interactions_url = format!("{base}{INTERACTIONS_ROUTE}");
+    Settings {
+        event_subscriptions: EventSubscriptions {
+            request_url: format!("{base}{EVENTS_ROUTE}"),
+            bot_events: subscriptions
+                .bot_events
+                .iter()
+                .map(|e| e.to_string())
+                .collect(),
+        },
+        interactivity: Interactivity {
+            is_enabled: true,
+            message_menu_options_url: subscriptions
+                .options_menus
+                .then(|| interactions_url.clone()),
+            request_url: interactions_url,
+        },
+        org_deploy_enabled: false,
+        socket_mode_enabled: false,
+        token_rotation_enabled: false,
+    }
+}
