@@ -127,6 +127,7 @@ impl LineAdapter {
         let line = Line::new(
             Arc::clone(&self.client),
             event.webhook_event_id.clone(),
+            retry_key_seed.clone(),
             event.reply_token.clone(),
             reply_token_spent.clone(),
             event.source.clone(),

@@ -2,13 +2,15 @@
 //! the event's reply token and source.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use ackbot_core::{FromCommand, Request, UnavailableRejection};
 use reqwest::Method;
 use serde_json::Value;
 use uuid::Uuid;
+
+use ackbot_core::http::DATA_ANSWER_CAP;
 
 use crate::client::{Call, LineClient, PROFILE_ENDPOINT, PUSH_PATH};
 use crate::webhook::Source;
@@ -50,6 +52,10 @@ impl ReplyTokenSpent {
 /// What a handle knows of the event it was made for.
 struct EventContext {
     webhook_event_id: String,
+    /// What the handler's own retry keys derive from: the event's id (and, for a replay asked
+    /// for on purpose, the replay's), and how many such calls it made so far.
+    retry_key_seed: String,
+    retry_key_calls: AtomicUsize,
     reply_token: Option<String>,
     reply_token_spent: ReplyTokenSpent,
     source: Option<Source>,
@@ -82,6 +88,7 @@ impl Line {
     pub(crate) fn new(
         client: Arc<LineClient>,
         webhook_event_id: String,
+        retry_key_seed: String,
         reply_token: Option<String>,
         reply_token_spent: ReplyTokenSpent,
         source: Option<Source>,
@@ -91,6 +98,8 @@ impl Line {
             client,
             event: Arc::new(EventContext {
                 webhook_event_id,
+                retry_key_seed,
+                retry_key_calls: AtomicUsize::new(0),
                 reply_token,
                 reply_token_spent,
                 source,
@@ -164,16 +173,25 @@ impl Line {
         result
     }
 
-    /// `POST /v2/bot/message/push`: sends 1–5 messages to a user, group or room, with a fresh
-    /// `X-Line-Retry-Key` kept across its retries (so a retry never sends twice). Counts against
-    /// the monthly message quota.
+    /// `POST /v2/bot/message/push`: sends 1–5 messages to a user, group or room, with an
+    /// `X-Line-Retry-Key` kept across its retries and derived from the event and this call's
+    /// place among the handler's calls ([`handler_retry_key`](crate::handler_retry_key)), so
+    /// neither a retry of the request nor a Lambda retry of the whole event sends twice. Counts
+    /// against the monthly message quota.
     pub async fn push(
         &self,
         to: &str,
         messages: Vec<Value>,
     ) -> Result<Vec<SentMessage>, ReplyError> {
         check_messages(&messages)?;
-        self.client.push(to, &messages, Some(Uuid::new_v4())).await
+        let key = self.next_retry_key();
+        self.client.push(to, &messages, Some(key)).await
+    }
+
+    /// The retry key of the handler's next call that takes one.
+    fn next_retry_key(&self) -> Uuid {
+        let n = self.event.retry_key_calls.fetch_add(1, Ordering::SeqCst);
+        crate::handler_retry_key(&self.event.retry_key_seed, n)
     }
 
     /// `GET /v2/bot/profile/{userId}`: the profile of a user who is a friend of the bot.
@@ -191,9 +209,10 @@ impl Line {
             path: &path,
             body: None,
             retry_key: None,
+            cap: DATA_ANSWER_CAP,
         };
         let client = &self.client;
-        client.call(call).await?.json(|s| client.scrub(s)).await
+        client.call(call).await?.json(|s| client.scrub(s))
     }
 
     /// Calls any Messaging API endpoint: `method` on `path` (starting `/v2/` or `/v3/`, no
@@ -201,7 +220,8 @@ impl Line {
     ///
     /// The call has the retries of every other: 5xx, 429 and timeouts are tried again, so a
     /// `POST` LINE may have carried out is sent again; a `POST` to the push, multicast,
-    /// narrowcast or broadcast endpoint gets a fresh `X-Line-Retry-Key` to make that safe. A path
+    /// narrowcast or broadcast endpoint gets an `X-Line-Retry-Key` (derived as
+    /// [`push`](Self::push)'s are) to make that safe. A path
     /// with `..`, `?`, `#`, `%` or characters other than letters, digits, `/`, `-`, `_`, `.`
     /// and `~` is refused with [`ReplyError::InvalidRequest`] without a request. Endpoints of
     /// `api-data.line.me` (message content, rich menu images) are not reached this way.
@@ -214,17 +234,18 @@ impl Line {
         if let Err(why) = check_path(path) {
             return Err(self.refused(format!("the path {} {why}", self.shown(path))));
         }
-        let retry_key =
-            (method == Method::POST && RETRY_KEY_PATHS.contains(&path)).then(Uuid::new_v4);
+        let retry_key = (method == Method::POST && RETRY_KEY_PATHS.contains(&path))
+            .then(|| self.next_retry_key());
         let call = Call {
             method,
             endpoint: path,
             path,
             body,
             retry_key,
+            cap: DATA_ANSWER_CAP,
         };
         let client = &self.client;
-        client.call(call).await?.value(|s| client.scrub(s)).await
+        client.call(call).await?.value(|s| client.scrub(s))
     }
 
     /// A refused call, its reason without the token.

@@ -221,6 +221,17 @@ pub fn conversation_retry_key(webhook_event_id: &str, reply_index: usize, batch:
     )
 }
 
+/// The deterministic `X-Line-Retry-Key` of the `n`th push (or other retry-key call) a handler
+/// makes itself through [`Line`](crate::Line) for `webhook_event_id`: when a Lambda retry runs
+/// the handler again, its calls repeat in the same order with the same keys, and LINE answers
+/// the repeats 409 (delivered) instead of sending twice. Never equal to the delivery's keys.
+pub fn handler_retry_key(webhook_event_id: &str, n: usize) -> Uuid {
+    Uuid::new_v5(
+        &RETRY_KEY_NAMESPACE,
+        format!("{webhook_event_id}:handler:{n}").as_bytes(),
+    )
+}
+
 /// `seconds` as LINE's loading animation takes it: a multiple of 5 (rounded up) within 5..=60.
 pub fn loading_seconds(seconds: u32) -> u32 {
     seconds.div_ceil(5).saturating_mul(5).clamp(5, 60)

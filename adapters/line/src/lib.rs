@@ -46,7 +46,8 @@ pub use adapter::{LineAdapter, WEBHOOK_ROUTE};
 pub use api::Line;
 pub use config::{LineConfig, DEFAULT_API_URL, DEFAULT_REPLY_TOKEN_TTL_MS};
 pub use delivery::{
-    conversation_retry_key, loading_seconds, messages_for, retry_key, MAX_MESSAGES_PER_REQUEST,
+    conversation_retry_key, handler_retry_key, loading_seconds, messages_for, retry_key,
+    MAX_MESSAGES_PER_REQUEST,
 };
 pub use error::{ApiErrorDetail, ConfigError, ParseError, ReplyError, VerifyError};
 pub use models::{Profile, SentMessage};

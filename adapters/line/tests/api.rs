@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use ackbot_core::testing::RECEIVED_AT_MS;
 use ackbot_core::{cmd, Bot, Command, DispatchError, Outcome, Platform, Reply, Work};
 use ackbot_line::sample::{text_event, webhook};
-use ackbot_line::{retry_key, Line, Profile, ReplyError, SentMessage};
-use common::{adapter, one_work, TOKEN};
+use ackbot_line::{handler_retry_key, retry_key, Line, Profile, ReplyError, SentMessage};
+use common::{adapter, one_work, signed, TOKEN};
 use line_bot_sdk_rust::line_messaging_api::models::{PushMessageRequest, ReplyMessageRequest};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -323,7 +323,7 @@ async fn message_counts_outside_one_to_five_are_refused_without_a_request() {
 // --- push ------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn push_sends_to_the_id_with_a_fresh_retry_key_kept_across_retries() {
+async fn push_sends_to_the_id_with_a_retry_key_kept_across_retries() {
     let server = MockServer::start().await;
     mount_once(&server, "POST", PUSH, line_error(500, "Internal error")).await;
     mount(&server, "POST", PUSH, sent()).await;
@@ -347,7 +347,66 @@ async fn push_sends_to_the_id_with_a_fresh_retry_key_kept_across_retries() {
     let keys: Vec<Uuid> = pushes.iter().map(|r| retry_key_of(r).unwrap()).collect();
     assert_eq!(keys[0], keys[1], "a retry keeps its key");
     assert_ne!(keys[1], keys[2], "a new push has a new key");
-    assert_eq!(keys[0].get_version_num(), 4);
+    assert_eq!(keys[0], handler_retry_key(EVENT_ID, 0));
+    assert_eq!(keys[2], handler_retry_key(EVENT_ID, 1));
+}
+
+/// A Lambda retry runs the handler again on a fresh parse of the same event: its pushes repeat
+/// in the same order with the same keys (LINE answers them 409: delivered, not sent twice). Another
+/// event's pushes, and a replay asked for on purpose, have keys of their own.
+#[tokio::test]
+async fn a_handlers_pushes_have_the_same_keys_when_the_event_is_run_again() {
+    let server = MockServer::start().await;
+    mount(&server, "POST", PUSH, sent()).await;
+    let run = |body: String| {
+        let server = &server;
+        async move {
+            let line = line_of(&one_work(&adapter(&server.uri()), &body));
+            for text_ in ["first", "second"] {
+                line.push(GROUP_ID, vec![text(text_)]).await.unwrap();
+            }
+        }
+    };
+    run(text_body("who")).await;
+    run(text_body("who")).await;
+    let other = webhook(json!([text_event(
+        "who",
+        USER_ID,
+        REPLY_TOKEN,
+        "01OTHEREVENT",
+        false,
+        "active"
+    )]));
+    run(other).await;
+    let keys: Vec<Uuid> = (requests_to(&server, PUSH).await.iter())
+        .map(|r| retry_key_of(r).unwrap())
+        .collect();
+    assert_eq!(keys.len(), 6);
+    assert_eq!(
+        keys[0..2],
+        keys[2..4],
+        "the same event: the same keys, in order"
+    );
+    assert_ne!(keys[0], keys[1]);
+    assert!(
+        keys[4..6].iter().all(|k| !keys[0..2].contains(k)),
+        "another event's differ"
+    );
+    // A replay (the inspector's, on purpose) derives its keys from its own request id.
+    let mut envelope = signed(&text_body("who"));
+    envelope.replay_of = Some("req-1".into());
+    envelope.request_id = "req-1-r1".into();
+    let adapter = adapter(&server.uri());
+    let mut items = ackbot_core::Adapter::parse(&adapter, &envelope).unwrap();
+    let ackbot_core::Inbound::Work(work) = items.remove(0) else {
+        panic!("work")
+    };
+    line_of(&work)
+        .push(GROUP_ID, vec![text("replayed")])
+        .await
+        .unwrap();
+    let replayed = retry_key_of(requests_to(&server, PUSH).await.last().unwrap()).unwrap();
+    assert!(!keys.contains(&replayed), "a replay has keys of its own");
 }
 
 #[tokio::test]
