@@ -76,18 +76,20 @@ pub use ackbot_line as line;
 /// (`ViewResponse`, `Options`), typed interaction payloads and Slack's types.
 pub use ackbot_slack as slack;
 
+pub use ackbot_core::adapter::Envelope;
 pub use ackbot_core::{
     cmd, Answer, Args, ArgsRejection, Bot, BuildError, Command, CommandDef, Conversation,
-    ConversationKind, DispatchError, Envelope, HandlerError, Help, Invocation, NonEmpty, Platform,
-    Reply, State, Text, User, Visibility,
+    ConversationKind, DispatchError, Event, FromIncoming, HandlerError, Help, Incoming,
+    Interaction, InteractionKind, Invocation, Kind, MaybeEmpty, NonEmpty, Payload, Platform,
+    Rejection, Reply, Request, State, Text, UnavailableRejection, User, Visibility,
 };
 
 /// Everything a bot author needs in one `use`.
 pub mod prelude {
     pub use crate::Run;
     pub use ackbot_core::{
-        cmd, Args, ArgsRejection, Bot, Command, Conversation, ConversationKind, DispatchError,
-        HandlerError, Help, NonEmpty, Platform, Reply, State, Text, User, Visibility,
+        cmd, Args, ArgsRejection, Bot, Conversation, ConversationKind, DispatchError, HandlerError,
+        Help, Incoming, NonEmpty, Platform, Rejection, Reply, State, Text, User, Visibility,
     };
     pub use ackbot_line::Line;
     pub use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use ackbot_core::{DedupeStore, Dispatcher, ExposeSecret, MemoryDedupe, Worker};
+use ackbot_core::runtime::{DedupeStore, MemoryDedupe, Worker};
+use ackbot_core::{Dispatcher, ExposeSecret};
 use ackbot_line::{LineAdapter, LineConfig};
 use ackbot_slack::{SlackAdapter, SlackConfig};
 

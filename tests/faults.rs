@@ -22,7 +22,8 @@ mod standin;
 
 use std::time::Duration;
 
-use ackbot_core::{now_ms, SecretString};
+use ackbot_core::runtime::now_ms;
+use ackbot_core::SecretString;
 use common::runtime::{Answer, RuntimeApi};
 use common::Server;
 use futures::future::join_all;

@@ -7,7 +7,9 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ackbot_core::{now_ms, Envelope, SecretString};
+use ackbot_core::adapter::Envelope;
+use ackbot_core::runtime::now_ms;
+use ackbot_core::SecretString;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use ackbot::{DynamoDedupe, DynamoError};
-use ackbot_core::{now_ms, Claim, DedupeStore, Expiry};
+use ackbot_core::runtime::{now_ms, Claim, DedupeStore, Expiry};
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use ackbot_core::now_ms;
+use ackbot_core::runtime::now_ms;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use common::runtime::{Answer, RuntimeApi};

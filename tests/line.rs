@@ -361,7 +361,7 @@ async fn follow_event_reaches_its_handler() {
     let api = line_api(200, 200).await;
     let server = serve(&api, SECRET, &[]);
     let body = sample::webhook(json!([{
-        "type": "follow", "mode": "active", "timestamp": ackbot_core::now_ms(),
+        "type": "follow", "mode": "active", "timestamp": ackbot_core::runtime::now_ms(),
         "source": {"type": "user", "userId": USER}, "replyToken": "token-follow",
         "webhookEventId": sample::webhook_event_id(), "deliveryContext": {"isRedelivery": false},
         "follow": {"isUnblocked": false}

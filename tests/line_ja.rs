@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod line_ja;
 
-use ackbot::{Command, Platform};
+use ackbot::{Incoming, Platform};
 use ackbot_core::Dispatcher;
 
 fn bot() -> Dispatcher {
@@ -13,7 +13,7 @@ fn bot() -> Dispatcher {
 }
 
 async fn answer(typed: &str) -> String {
-    let done = bot().dispatch(Command::typed(Platform::Line, typed)).await;
+    let done = bot().dispatch(Incoming::typed(Platform::Line, typed)).await;
     assert_eq!(done.replies.len(), 1, "{typed}: {done:?}");
     done.replies[0].text.clone()
 }
@@ -73,7 +73,7 @@ async fn errors_are_answered_in_japanese() {
 #[tokio::test]
 async fn new_friends_are_welcomed_in_japanese() {
     for event in ["follow", "join"] {
-        let done = bot().dispatch(Command::event(Platform::Line, event)).await;
+        let done = bot().dispatch(Incoming::event(Platform::Line, event)).await;
         assert_japanese(&done.replies[0].text, &[]);
     }
 }

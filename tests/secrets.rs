@@ -8,7 +8,8 @@ mod common;
 
 use std::time::Duration;
 
-use ackbot_core::{now_ms, SecretString};
+use ackbot_core::runtime::now_ms;
+use ackbot_core::SecretString;
 use common::runtime::{Answer, RuntimeApi};
 use common::Server;
 use serde_json::{json, Value};

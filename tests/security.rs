@@ -16,7 +16,8 @@ mod common;
 
 use std::time::Duration;
 
-use ackbot_core::{now_ms, SecretString};
+use ackbot_core::runtime::now_ms;
+use ackbot_core::SecretString;
 use common::runtime::{Answer, RuntimeApi};
 use common::Server;
 use serde_json::{json, Value};
@@ -929,8 +930,8 @@ fn envelope(
     request_id: &str,
     body: &[u8],
     headers: &[(&str, String)],
-) -> ackbot_core::Envelope {
-    let mut envelope = ackbot_core::Envelope::new(route, received_at_ms, body.to_vec())
+) -> ackbot_core::adapter::Envelope {
+    let mut envelope = ackbot_core::adapter::Envelope::new(route, received_at_ms, body.to_vec())
         .with_request_id(request_id);
     envelope.source_ip = Some("203.0.113.7".into());
     for (name, value) in headers {
@@ -954,7 +955,7 @@ fn slack_headers(
 
 const SLACK_NAMES: (&str, &str) = ("X-Slack-Request-Timestamp", "X-Slack-Signature");
 
-fn to_json(envelope: ackbot_core::Envelope) -> String {
+fn to_json(envelope: ackbot_core::adapter::Envelope) -> String {
     String::from_utf8(envelope.to_json()).unwrap()
 }
 
@@ -1183,7 +1184,7 @@ async fn hostile_envelopes_to_the_lambda_worker() {
     for (n, row) in lambda_rows().into_iter().enumerate() {
         let request_id = format!("lambda-row-{n}");
         let json = (row.build)(&api, now_ms(), &request_id);
-        if let Ok(envelope) = ackbot_core::Envelope::from_json(json.as_bytes()) {
+        if let Ok(envelope) = ackbot_core::adapter::Envelope::from_json(json.as_bytes()) {
             let request = Request {
                 route: "/",
                 headers: envelope

@@ -5,7 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use ackbot_core::{now_ms, SecretString};
+use ackbot_core::runtime::now_ms;
+use ackbot_core::SecretString;
 use ackbot_slack::sample;
 use common::slack::{post_signed, serve, SECRET};
 use common::Server;

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use ackbot_core::now_ms;
+use ackbot_core::runtime::now_ms;
 use ackbot_slack::sample;
 use common::slack::{api, calls, post_signed, serve, wait_calls, SECRET};
 use serde_json::{json, Value};

@@ -141,7 +141,7 @@ async fn the_feedback_modal_opens_validates_and_thanks() {
 /// Reacts to a button with a reaction and an in-channel reply, through the Web API.
 async fn approve(
     slack: Slack,
-    ackbot::slack::Interaction(payload): ackbot::slack::Interaction,
+    payload: ackbot::slack::InteractionPayload,
 ) -> Result<Reply, HandlerError> {
     let channel = payload.channel.and_then(|c| c.id).unwrap_or_default();
     let value = (payload.actions.first()).and_then(|a| a.value.clone());

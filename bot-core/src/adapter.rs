@@ -1,8 +1,14 @@
-//! The seam between the worker and a platform: verify, parse, deliver.
+//! What a platform adapter implements and uses: the seam between the worker and a platform —
+//! verify an [`Envelope`], parse it into [`Inbound`] items, [`deliver`](Delivery::deliver) the
+//! replies — and the helpers adapters share (see also [`crate::http`] for their HTTP calls).
 
 use futures::future::BoxFuture;
 
-use crate::{Answer, BoxError, Command, Envelope, Extensions, Platform, Reply};
+pub use crate::envelope::{Envelope, Headers};
+pub use crate::error::SharedError;
+pub use crate::secret::is_blank;
+pub use crate::worker::{observe_call, Call};
+use crate::{Answer, BoxError, Extensions, Incoming, Platform, Reply};
 
 /// A platform adapter: checks an Envelope's signature, parses it into work, and knows how to send
 /// the replies back. Slack and LINE each implement it.
@@ -40,7 +46,7 @@ pub enum Inbound {
         /// What it answers, for the log.
         reason: String,
     },
-    /// A command or event to dispatch and answer.
+    /// A command, event or interaction to dispatch and answer.
     Work(Work),
 }
 
@@ -53,10 +59,10 @@ impl Inbound {
     }
 }
 
-/// A command to dispatch, with what the worker needs to deduplicate it and answer it.
+/// What came in, to dispatch, with what the worker needs to deduplicate it and answer it.
 pub struct Work {
-    /// The platform-neutral command or event.
-    pub command: Command,
+    /// What came in, in platform-neutral words.
+    pub incoming: Incoming,
     /// The platform's unique id for this delivery (LINE `webhookEventId`, Slack `event_id`); the
     /// same key is processed once.
     pub dedupe_key: Option<String>,
@@ -71,10 +77,10 @@ pub struct Work {
 }
 
 impl Work {
-    /// Work for `command` whose replies go through `delivery`, with no dedupe key.
-    pub fn new(command: Command, delivery: Box<dyn Delivery>) -> Self {
+    /// Work for `incoming` whose replies go through `delivery`, with no dedupe key.
+    pub fn new(incoming: Incoming, delivery: Box<dyn Delivery>) -> Self {
         Self {
-            command,
+            incoming,
             dedupe_key: None,
             dedupe_aliases: Vec::new(),
             delivery,

@@ -45,6 +45,13 @@ impl Output {
 
 /// What a handler may return: a [`Reply`], text, several replies, nothing, an [`Answer`] (or a
 /// type that becomes one, such as Slack's `ViewResponse`), a pair of those, or a `Result` of any.
+#[diagnostic::on_unimplemented(
+    message = "a handler cannot return `{Self}`",
+    label = "not something a handler may return",
+    note = "a handler returns `Reply`, `String`, `&'static str`, `()`, `Vec<Reply>`, `Option<_>`, \
+            an `Answer` (e.g. Slack's `ViewResponse`), a pair `(answer, reply)`, or a `Result` of \
+            one of these whose error becomes a `HandlerError`"
+)]
 pub trait IntoOutput {
     /// The replies and answer.
     fn into_output(self) -> Result<Output, HandlerError>;

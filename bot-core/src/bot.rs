@@ -8,7 +8,7 @@ use crate::cmd::{CommandDef, CommandInfo, ErrorHook};
 use crate::dispatch::{Dispatcher, Tables};
 use crate::extract::StateMap;
 use crate::handler::{BoxedHandler, Handler};
-use crate::{BuildError, DispatchError, Kind, Reply};
+use crate::{BuildError, DispatchError, InteractionKind, Reply};
 
 /// A bot's commands, event handlers, fallback, state and error hook.
 ///
@@ -27,7 +27,7 @@ use crate::{BuildError, DispatchError, Kind, Reply};
 pub struct Bot {
     commands: Vec<CommandDef>,
     events: Vec<(String, BoxedHandler)>,
-    interactions: Vec<((Kind, String), BoxedHandler)>,
+    interactions: Vec<((InteractionKind, String), BoxedHandler)>,
     fallback: Option<BoxedHandler>,
     state: StateMap,
     on_error: Option<ErrorHook>,
@@ -59,7 +59,7 @@ impl Bot {
     /// Registers `handler` for clicks on the block element whose `action_id` is `action_id`
     /// (Slack `block_actions`). Its replies go to the message's `response_url`.
     pub fn action<H: Handler<T>, T>(self, action_id: &str, handler: H) -> Self {
-        self.interaction(Kind::Action, action_id, handler)
+        self.interaction(InteractionKind::Action, action_id, handler)
     }
 
     /// Registers `handler` for the modal whose `callback_id` is `callback_id`: its submission
@@ -67,22 +67,27 @@ impl Bot {
     /// (`view_closed`). The handler runs before the acknowledgement and may answer in it: Slack's
     /// `ViewResponse` closes the modal, shows errors per block, updates it or pushes a new one.
     pub fn view<H: Handler<T>, T>(self, callback_id: &str, handler: H) -> Self {
-        self.interaction(Kind::View, callback_id, handler)
+        self.interaction(InteractionKind::View, callback_id, handler)
     }
 
     /// Registers `handler` for a select menu with external options whose `action_id` is
     /// `action_id` (Slack `block_suggestion`): it answers the options in the acknowledgement.
     pub fn options<H: Handler<T>, T>(self, action_id: &str, handler: H) -> Self {
-        self.interaction(Kind::Options, action_id, handler)
+        self.interaction(InteractionKind::Options, action_id, handler)
     }
 
     /// Registers `handler` for the global or message shortcut whose `callback_id` is
     /// `callback_id` (Slack `shortcut`, `message_action`).
     pub fn shortcut<H: Handler<T>, T>(self, callback_id: &str, handler: H) -> Self {
-        self.interaction(Kind::Shortcut, callback_id, handler)
+        self.interaction(InteractionKind::Shortcut, callback_id, handler)
     }
 
-    fn interaction<H: Handler<T>, T>(mut self, kind: Kind, id: &str, handler: H) -> Self {
+    fn interaction<H: Handler<T>, T>(
+        mut self,
+        kind: InteractionKind,
+        id: &str,
+        handler: H,
+    ) -> Self {
         let key = (kind, id.to_string());
         self.interactions.retain(|(k, _)| *k != key);
         self.interactions.push((key, BoxedHandler::new(handler)));

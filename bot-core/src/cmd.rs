@@ -55,7 +55,7 @@ pub struct CommandDef {
 pub fn cmd<H: Handler<T>, T>(name: &str, handler: H) -> CommandDef {
     CommandDef {
         info: CommandInfo {
-            name: crate::command::normalise_name(name),
+            name: crate::incoming::normalise_name(name),
             about: String::new(),
             usage: String::new(),
         },

@@ -11,7 +11,7 @@ use crate::answer::{Answer, Output};
 use crate::cmd::{CommandDef, CommandInfo, ErrorHook};
 use crate::extract::{Rejection, Request, StateMap};
 use crate::handler::{BoxedHandler, HandlerFailure};
-use crate::{Command, DispatchError, Extensions, Invocation, Kind, Reply};
+use crate::{DispatchError, Extensions, Incoming, InteractionKind, Invocation, Kind, Reply};
 
 /// A built [`Bot`](crate::Bot), cheap to clone and share between workers.
 #[derive(Clone)]
@@ -23,7 +23,7 @@ pub(crate) struct Tables {
     pub(crate) catalog: Arc<[CommandInfo]>,
     pub(crate) commands: Vec<CommandDef>,
     pub(crate) events: Vec<(String, BoxedHandler)>,
-    pub(crate) interactions: Vec<((Kind, String), BoxedHandler)>,
+    pub(crate) interactions: Vec<((InteractionKind, String), BoxedHandler)>,
     pub(crate) fallback: Option<BoxedHandler>,
     pub(crate) state: Arc<StateMap>,
     pub(crate) on_error: Option<ErrorHook>,
@@ -73,9 +73,9 @@ impl Dispatcher {
         &self.tables.catalog
     }
 
-    /// Whether `command` names a command marked slow.
-    pub fn is_slow(&self, command: &Command) -> bool {
-        command.kind == Kind::Command && self.command(&command.name).is_some_and(|c| c.slow)
+    /// Whether `incoming` is a command marked slow.
+    pub fn is_slow(&self, incoming: &Incoming) -> bool {
+        (incoming.as_command()).is_some_and(|c| self.command(&c.name).is_some_and(|def| def.slow))
     }
 
     /// The event types handlers registered for with `Bot::on`, in registration order.
@@ -84,66 +84,54 @@ impl Dispatcher {
     }
 
     /// The interactions handlers registered for: their kind and `action_id` or `callback_id`.
-    pub fn interactions(&self) -> impl Iterator<Item = (Kind, &str)> {
+    pub fn interactions(&self) -> impl Iterator<Item = (InteractionKind, &str)> {
         self.tables
             .interactions
             .iter()
             .map(|((kind, id), _)| (*kind, id.as_str()))
     }
 
-    /// Whether the bot has a `fallback` for free text.
-    pub fn has_fallback(&self) -> bool {
-        self.tables.fallback.is_some()
-    }
-
-    /// Runs the handler for `command` and returns its replies. Never fails: an unknown command, a
+    /// Runs the handler for `incoming` and returns its replies. Never fails: an unknown command, a
     /// rejected argument, a handler error or a panic is logged and answered by the error hooks.
-    pub async fn dispatch(&self, command: Command) -> Dispatched {
-        self.dispatch_with(command, Extensions::new()).await
+    pub async fn dispatch(&self, incoming: Incoming) -> Dispatched {
+        self.dispatch_with(incoming, Extensions::new()).await
     }
 
-    /// Like [`dispatch`](Self::dispatch), with the adapter's values for this command (its API
-    /// client, typed payload) for the extractors.
-    pub async fn dispatch_with(&self, mut command: Command, extensions: Extensions) -> Dispatched {
+    /// Like [`dispatch`](Self::dispatch), with the adapter's values for it (its API client, typed
+    /// payload) for the extractors.
+    pub async fn dispatch_with(&self, incoming: Incoming, extensions: Extensions) -> Dispatched {
         let invocation = Invocation {
-            platform: command.platform,
-            name: command.name.clone(),
+            platform: incoming.platform,
+            name: incoming.name().to_string(),
         };
-        let (handler, def) = match command.kind {
-            Kind::Event => match self.event(&command.name) {
-                Some(handler) => (handler, None),
+        let (handler, def, fallback) = match &incoming.kind {
+            Kind::Event(event) => match self.event(&event.event_type) {
+                Some(handler) => (handler, None, false),
                 None => return Dispatched::nothing(),
             },
             // An interaction without a handler of its own goes to an `on` handler of its payload
             // type (e.g. `block_actions`), if there is one.
-            Kind::Action | Kind::View | Kind::Options | Kind::Shortcut => {
-                let own = self
-                    .tables
-                    .interactions
-                    .iter()
-                    .find(|((kind, id), _)| *kind == command.kind && *id == command.name)
+            Kind::Interaction(interaction) => {
+                let own = (self.tables.interactions.iter())
+                    .find(|((kind, id), _)| *kind == interaction.kind && *id == interaction.id)
                     .map(|(_, handler)| handler);
-                match own.or_else(|| self.event(&command.text)) {
-                    Some(handler) => (handler, None),
+                match own.or_else(|| self.event(&interaction.payload_type)) {
+                    Some(handler) => (handler, None, false),
                     None => return Dispatched::nothing(),
                 }
             }
-            Kind::Command => match (self.command(&command.name), &self.tables.fallback) {
-                (Some(def), _) => (&def.handler, Some(def)),
-                (None, Some(fallback)) => {
-                    command.text = command.input.clone();
-                    (fallback, None)
-                }
+            Kind::Command(command) => match (self.command(&command.name), &self.tables.fallback) {
+                (Some(def), _) => (&def.handler, Some(def), false),
+                (None, Some(fallback)) => (fallback, None, true),
                 (None, None) => {
-                    let help = self
-                        .command("help")
-                        .map(|_| command.platform.invocation("help"));
+                    let help = (self.command("help")).map(|_| incoming.platform.invocation("help"));
                     return self.fail(None, DispatchError::UnknownCommand { invocation, help });
                 }
             },
         };
         let request = Request {
-            command,
+            incoming,
+            fallback,
             state: self.tables.state.clone(),
             catalog: self.tables.catalog.clone(),
             extensions,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 
 use crate::answer::{IntoOutput, Output};
-use crate::extract::{FromCommand, Rejection, Request, Requirements};
+use crate::extract::{FromIncoming, Rejection, Request, Requirements};
 use crate::HandlerError;
 
 /// Why a handler produced no replies of its own.
@@ -19,6 +19,14 @@ pub enum HandlerFailure {
 }
 
 /// An async function whose arguments are extractors. `T` is the tuple of argument types.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a handler",
+    label = "not a handler",
+    note = "a handler is an `async fn` (or a closure returning a future) that is `Clone + Send + \
+            Sync + 'static`, takes at most 6 arguments that each implement `FromIncoming` \
+            (extractors: `Text`, `Args<T>`, `State<T>`, `User`, …), and returns something that \
+            implements `IntoOutput` (`Reply`, `String`, `()`, `Vec<Reply>`, `Result<_, E>` …)"
+)]
 pub trait Handler<T>: Clone + Send + Sync + 'static {
     /// Extracts the arguments and runs the function.
     fn call(self, request: Request) -> BoxFuture<'static, Result<Output, HandlerFailure>>;
@@ -35,11 +43,11 @@ macro_rules! impl_handler {
             F: Fn($($ty,)*) -> Fut + Clone + Send + Sync + 'static,
             Fut: Future<Output = Out> + Send + 'static,
             Out: IntoOutput,
-            $($ty: FromCommand + Send + 'static,)*
+            $($ty: FromIncoming + Send + 'static,)*
         {
             fn call(self, request: Request) -> BoxFuture<'static, Result<Output, HandlerFailure>> {
                 $(
-                    let $ty = match $ty::from_command(&request) {
+                    let $ty = match $ty::from_incoming(&request) {
                         Ok(value) => value,
                         Err(e) => {
                             let rejection = e.into();

@@ -191,12 +191,12 @@ pub fn observe(
     outcome: Result<u16, String>,
     text: impl FnOnce() -> Option<String>,
 ) {
-    crate::observe_call(|| {
+    crate::adapter::observe_call(|| {
         let (status, error) = match outcome {
             Ok(status) => (Some(status), None),
             Err(error) => (None, Some(error)),
         };
-        crate::Call {
+        crate::adapter::Call {
             target: target(),
             status,
             error,
@@ -270,7 +270,9 @@ mod tests {
             .await;
         let timeout = Duration::from_secs(5);
         let client = client_builder(timeout).build().unwrap();
-        let answer = attempt(client.get(server.uri()), 1024, timeout).await.unwrap();
+        let answer = attempt(client.get(server.uri()), 1024, timeout)
+            .await
+            .unwrap();
         assert_eq!(answer.verdict(), Verdict::RateLimited);
         assert_eq!(answer.retry_after, Some(Duration::from_secs(7)));
         assert_eq!(answer.body.text(), "slow down");
@@ -288,17 +290,28 @@ mod tests {
             .await;
         let quick = Duration::from_millis(100);
         let client = client_builder(quick).build().unwrap();
-        let timed_out = attempt(client.get(slow.uri()), 1024, quick).await.unwrap_err();
+        let timed_out = attempt(client.get(slow.uri()), 1024, quick)
+            .await
+            .unwrap_err();
         assert!(timed_out.uncertain, "{timed_out:?}");
-        assert!(timed_out.reason.starts_with("timed out after 100 ms"), "{timed_out:?}");
+        assert!(
+            timed_out.reason.starts_with("timed out after 100 ms"),
+            "{timed_out:?}"
+        );
     }
 
     #[test]
     fn verdicts_redaction_and_shortening() {
         assert_eq!(Verdict::of(StatusCode::OK), Verdict::Success);
-        assert_eq!(Verdict::of(StatusCode::SERVICE_UNAVAILABLE), Verdict::ServerError);
+        assert_eq!(
+            Verdict::of(StatusCode::SERVICE_UNAVAILABLE),
+            Verdict::ServerError
+        );
         assert_eq!(Verdict::of(StatusCode::NOT_FOUND), Verdict::Refused);
-        let text = redact("token xoxb-1 in /hook/path".into(), &["xoxb-1", "/hook/path", "x"]);
+        let text = redact(
+            "token xoxb-1 in /hook/path".into(),
+            &["xoxb-1", "/hook/path", "x"],
+        );
         assert_eq!(text, "token [redacted] in [redacted]");
         assert_eq!(shorten("  ", 5), "(empty response)");
         assert_eq!(shorten("こんにちは世界", 5), "こんにちは…");

@@ -1,11 +1,14 @@
 //! Platform-neutral core of ackbot.
 //!
-//! An [`Envelope`] (what the edge received) goes to the [`Worker`], which verifies and parses it
-//! through a platform [`Adapter`], turns it into [`Command`]s, dispatches each to a handler
-//! registered on a [`Bot`], and delivers the handler's [`Reply`]s.
+//! Its root is what a bot author uses: a [`Bot`] of handlers — async functions whose arguments
+//! are extractors ([`Text`], [`Args`], [`State`], [`User`], …) and which return a [`Reply`] —
+//! and what they are handed: an [`Incoming`] command, event or interaction. Two modules serve the
+//! layers below a bot: [`adapter`], what a platform adapter implements and uses (verify, parse,
+//! deliver an [`Envelope`](adapter::Envelope)), and [`runtime`], what a runtime (Lambda, the local
+//! edge) drives (the [`Worker`](runtime::Worker), its idempotency store, its observations).
 //!
 //! ```
-//! use ackbot_core::{cmd, Bot, Command, NonEmpty, Platform, Reply, Text};
+//! use ackbot_core::{cmd, Bot, Incoming, NonEmpty, Platform, Reply, Text};
 //!
 //! /// Answers `echo TEXT` with TEXT.
 //! async fn echo(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {
@@ -17,9 +20,9 @@
 //!     .command(cmd("echo", echo).about("Reply with TEXT exactly").usage("TEXT"))
 //!     .build()
 //!     .expect("every handler has what it needs");
-//! let done = bot.dispatch(Command::typed(Platform::Slack, "echo hi")).await;
+//! let done = bot.dispatch(Incoming::typed(Platform::Slack, "echo hi")).await;
 //! assert_eq!(done.replies[0].text, "hi");
-//! let empty = bot.dispatch(Command::typed(Platform::Line, "echo")).await;
+//! let empty = bot.dispatch(Incoming::typed(Platform::Line, "echo")).await;
 //! assert_eq!(empty.replies[0].text, "Couldn't read the arguments of echo: this command needs arguments.\nUsage: echo TEXT");
 //! # });
 //! # fn tokio_test_block(f: impl std::future::Future<Output = ()>) {
@@ -27,12 +30,11 @@
 //! # }
 //! ```
 
-mod adapter;
+pub mod adapter;
 mod answer;
 mod bot;
 mod clock;
 mod cmd;
-mod command;
 mod dedupe;
 mod dispatch;
 mod dispatch_error;
@@ -42,35 +44,34 @@ mod extensions;
 mod extract;
 mod handler;
 pub mod http;
+mod incoming;
+mod payload;
 mod platform;
 mod reply;
 pub mod retry;
+pub mod runtime;
 mod secret;
 #[cfg(any(test, feature = "test-util"))]
 pub mod testing;
 mod worker;
 
-pub use adapter::{Adapter, Delivery, DeliveryError, Inbound, Work};
 pub use answer::{Answer, IntoOutput, Output};
 pub use bot::Bot;
-pub use clock::{now_ms, Clock, SystemClock};
 pub use cmd::{cmd, CommandDef, CommandInfo, ErrorHook};
-pub use command::{Command, Conversation, ConversationKind, Kind, User};
-pub use dedupe::{Claim, DedupeStore, Expiry, MemoryDedupe};
-pub use dispatch::{panic_message, Dispatched, Dispatcher, Outcome};
+pub use dispatch::{Dispatched, Dispatcher, Outcome};
 pub use dispatch_error::{DispatchError, Invocation};
-pub use envelope::{Envelope, Headers};
-pub use error::{chain, BoxError, BuildError, HandlerError, SharedError};
+pub use error::{chain, BoxError, BuildError, HandlerError};
 pub use extensions::Extensions;
 pub use extract::{
-    Args, ArgsRejection, FromCommand, Help, NonEmpty, Rejection, Request, Requirements, State,
-    StateRejection, Text, UnavailableRejection,
+    Args, ArgsRejection, FromIncoming, Help, MaybeEmpty, NonEmpty, Rejection, Request,
+    Requirements, State, StateRejection, Text, UnavailableRejection,
 };
 pub use handler::{Handler, HandlerFailure};
+pub use incoming::{
+    Command, Conversation, ConversationKind, Event, Incoming, Interaction, InteractionKind, Kind,
+    User,
+};
+pub use payload::Payload;
 pub use platform::Platform;
 pub use reply::{Reply, Visibility};
-pub use secret::{is_blank, ExposeSecret, SecretString};
-pub use worker::{
-    emf, observe_call, Call, Counted, Counts, FrontAnswer, LogBudget, Metrics, Observation,
-    Observer, Report, Stage, Status, WorkError, Worker,
-};
+pub use secret::{ExposeSecret, SecretString};

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use ackbot_core::{
-    cmd, Args, ArgsRejection, Bot, BuildError, Command, DispatchError, Dispatched, Dispatcher,
-    HandlerError, Help, NonEmpty, Outcome, Platform, Reply, State, Text, User,
+    cmd, Args, ArgsRejection, Bot, BuildError, DispatchError, Dispatched, Dispatcher, HandlerError,
+    Help, Incoming, NonEmpty, Outcome, Platform, Rejection, Reply, State, Text, User,
 };
 
 async fn echo(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {
@@ -56,8 +56,8 @@ fn built() -> Dispatcher {
     bot().build().expect("the bot has every state it needs")
 }
 
-fn slack(typed: &str) -> Command {
-    Command::typed(Platform::Slack, typed)
+fn slack(typed: &str) -> Incoming {
+    Incoming::typed(Platform::Slack, typed)
 }
 
 fn error(dispatched: &Dispatched) -> &DispatchError {
@@ -70,7 +70,7 @@ fn error(dispatched: &Dispatched) -> &DispatchError {
 #[tokio::test]
 async fn echo_replies_text_exactly() {
     let d = built()
-        .dispatch(Command::new(
+        .dispatch(Incoming::command(
             Platform::Slack,
             "echo",
             " こんにちは 👋 a+b%20 ",
@@ -158,7 +158,7 @@ async fn unknown_command_points_to_help() {
         "I don't know “/nope”. Try /help to see what I can do."
     );
     let line = built()
-        .dispatch(Command::typed(Platform::Line, "nope"))
+        .dispatch(Incoming::typed(Platform::Line, "nope"))
         .await;
     assert_eq!(
         line.replies[0].text,
@@ -180,7 +180,7 @@ async fn help_lists_registrations() {
     assert!(text.contains("• /add N — Add N to the base"), "{text}");
     assert!(text.contains("• /fail\n"), "{text}");
     let line = built()
-        .dispatch(Command::typed(Platform::Line, "help"))
+        .dispatch(Incoming::typed(Platform::Line, "help"))
         .await;
     assert!(line.replies[0]
         .text
@@ -225,10 +225,10 @@ async fn panic_is_caught_and_answered() {
 async fn events_reach_their_handlers_only() {
     let bot = built();
     let follow =
-        Command::event(Platform::Slack, "follow").with_user(User::new(Platform::Slack, "U9"));
+        Incoming::event(Platform::Slack, "follow").with_user(User::new(Platform::Slack, "U9"));
     assert_eq!(bot.dispatch(follow).await.replies[0].text, "welcome <@U9>");
     let d = bot
-        .dispatch(Command::event(Platform::Line, "unfollow"))
+        .dispatch(Incoming::event(Platform::Line, "unfollow"))
         .await;
     assert!(matches!(d.outcome, Outcome::NoHandler));
     assert!(d.replies.is_empty());
@@ -262,7 +262,7 @@ fn slow_commands_are_known() {
         .unwrap();
     assert!(bot.is_slow(&slack("wait 1")));
     assert!(!bot.is_slow(&slack("echo 1")));
-    assert!(!bot.is_slow(&Command::event(Platform::Line, "wait")));
+    assert!(!bot.is_slow(&Incoming::event(Platform::Line, "wait")));
 }
 
 #[tokio::test]
@@ -277,7 +277,7 @@ async fn on_error_replaces_every_answer() {
         }))
     };
     let bot = bot().on_error(japanese).build().unwrap();
-    let line = |typed: &str| Command::typed(Platform::Line, typed);
+    let line = |typed: &str| Incoming::typed(Platform::Line, typed);
     assert_eq!(
         bot.dispatch(line("おはよう")).await.replies[0].text,
         "「おはよう」というコマンドはありません。"
@@ -353,13 +353,13 @@ async fn fallback_answers_free_text_with_the_whole_message() {
     };
     let bot = bot().fallback(chat).build().unwrap();
     let d = bot
-        .dispatch(Command::typed(Platform::Line, "Hello there, ackbot"))
+        .dispatch(Incoming::typed(Platform::Line, "Hello there, ackbot"))
         .await;
     assert!(matches!(d.outcome, Outcome::Handled));
     assert_eq!(d.replies[0].text, "you said: Hello there, ackbot");
     // Commands still reach their handlers.
     assert_eq!(
-        bot.dispatch(Command::typed(Platform::Line, "echo hi"))
+        bot.dispatch(Incoming::typed(Platform::Line, "echo hi"))
             .await
             .replies[0]
             .text,
@@ -370,17 +370,15 @@ async fn fallback_answers_free_text_with_the_whole_message() {
 
 #[tokio::test]
 async fn a_handler_may_answer_its_own_rejection() {
-    async fn strict(args: Result<Args<u8>, ArgsRejection>) -> String {
+    async fn strict(args: Result<Args<u8>, Rejection>) -> String {
         match args {
             Ok(Args(n)) => format!("got {n}"),
+            Err(Rejection::Args(ArgsRejection::Invalid { input, .. })) => format!("no: {input}"),
             Err(rejection) => format!("no: {rejection}"),
         }
     }
     let bot = Bot::new().command(cmd("n", strict)).build().unwrap();
     let d = bot.dispatch(slack("n 300")).await;
     assert!(matches!(d.outcome, Outcome::Handled));
-    assert_eq!(
-        d.replies[0].text,
-        "no: `300` is not valid: number too large to fit in target type"
-    );
+    assert_eq!(d.replies[0].text, "no: 300");
 }

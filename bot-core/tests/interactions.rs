@@ -5,17 +5,18 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use ackbot_core::adapter::{Adapter, Delivery, DeliveryError, Envelope, Inbound, Work};
+use ackbot_core::runtime::Worker;
 use ackbot_core::testing::envelope;
 use ackbot_core::{
-    Adapter, Answer, Bot, BoxError, BuildError, Command, Delivery, DeliveryError, DispatchError,
-    Envelope, Extensions, FromCommand, Inbound, Kind, Outcome, Platform, Reply, Request, State,
-    UnavailableRejection, Work, Worker,
+    Answer, Bot, BoxError, BuildError, DispatchError, Extensions, FromIncoming, Incoming,
+    InteractionKind, Outcome, Platform, Reply, Request, State, UnavailableRejection,
 };
 use futures::future::BoxFuture;
 use serde_json::json;
 
-fn interaction(kind: Kind, id: &str, payload_type: &str) -> Command {
-    Command::interaction(Platform::Slack, kind, id, payload_type)
+fn interaction(kind: InteractionKind, id: &str, payload_type: &str) -> Incoming {
+    Incoming::interaction(Platform::Slack, kind, id, payload_type)
 }
 
 #[tokio::test]
@@ -31,11 +32,19 @@ async fn interactions_find_their_handler_by_kind_and_id() {
         .build()
         .unwrap();
     let done = bot
-        .dispatch(interaction(Kind::Action, "approve", "block_actions"))
+        .dispatch(interaction(
+            InteractionKind::Action,
+            "approve",
+            "block_actions",
+        ))
         .await;
     assert_eq!(done.replies, vec![Reply::text("approved")]);
     let done = bot
-        .dispatch(interaction(Kind::View, "survey", "view_submission"))
+        .dispatch(interaction(
+            InteractionKind::View,
+            "survey",
+            "view_submission",
+        ))
         .await;
     assert!(done.replies.is_empty());
     assert_eq!(
@@ -43,19 +52,27 @@ async fn interactions_find_their_handler_by_kind_and_id() {
         Some(Answer::json(json!({"response_action": "clear"})))
     );
     let done = bot
-        .dispatch(interaction(Kind::Shortcut, "new_ticket", "shortcut"))
+        .dispatch(interaction(
+            InteractionKind::Shortcut,
+            "new_ticket",
+            "shortcut",
+        ))
         .await;
     assert_eq!(done.replies[0].text, "ticket");
     // A kind is part of the key: an action named like the shortcut is not the shortcut.
     let done = bot
-        .dispatch(interaction(Kind::Action, "new_ticket", "block_actions"))
+        .dispatch(interaction(
+            InteractionKind::Action,
+            "new_ticket",
+            "block_actions",
+        ))
         .await;
     assert_eq!(
         done.replies[0].text, "some other button",
         "the payload type's `on` handler"
     );
     let done = bot
-        .dispatch(interaction(Kind::View, "unknown", "view_closed"))
+        .dispatch(interaction(InteractionKind::View, "unknown", "view_closed"))
         .await;
     assert!(matches!(done.outcome, Outcome::NoHandler));
     assert!(done.replies.is_empty() && done.answer.is_none());
@@ -73,12 +90,16 @@ async fn a_mounted_groups_interactions_come_along_and_state_is_checked() {
     ));
     let bot = Bot::new().state(7u8).mount(group).build().unwrap();
     let done = bot
-        .dispatch(interaction(Kind::View, "survey", "view_submission"))
+        .dispatch(interaction(
+            InteractionKind::View,
+            "survey",
+            "view_submission",
+        ))
         .await;
     assert_eq!(done.replies[0].text, "7");
     assert_eq!(
         bot.interactions().collect::<Vec<_>>(),
-        [(Kind::View, "survey")]
+        [(InteractionKind::View, "survey")]
     );
 }
 
@@ -86,10 +107,10 @@ async fn a_mounted_groups_interactions_come_along_and_state_is_checked() {
 #[derive(Clone)]
 struct Client(&'static str);
 
-impl FromCommand for Client {
+impl FromIncoming for Client {
     type Rejection = UnavailableRejection;
 
-    fn from_command(request: &Request) -> Result<Self, UnavailableRejection> {
+    fn from_incoming(request: &Request) -> Result<Self, UnavailableRejection> {
         request
             .extension::<Client>()
             .cloned()
@@ -109,10 +130,10 @@ async fn extensions_reach_the_extractors_and_their_absence_is_answered() {
         .unwrap();
     let with = Extensions::new().with(Client("the client"));
     let done = bot
-        .dispatch_with(Command::typed(Platform::Line, "who"), with)
+        .dispatch_with(Incoming::typed(Platform::Line, "who"), with)
         .await;
     assert_eq!(done.replies[0].text, "the client");
-    let done = bot.dispatch(Command::typed(Platform::Line, "who")).await;
+    let done = bot.dispatch(Incoming::typed(Platform::Line, "who")).await;
     let Outcome::Failed(error) = &done.outcome else {
         panic!("expected a failure")
     };
@@ -158,8 +179,8 @@ impl Adapter for Modals {
 
     fn parse(&self, envelope: &Envelope) -> Result<Vec<Inbound>, BoxError> {
         let kind = match envelope.body.as_slice() {
-            b"options" => Kind::Options,
-            _ => Kind::View,
+            b"options" => InteractionKind::Options,
+            _ => InteractionKind::View,
         };
         let command = interaction(kind, "survey", "view_submission");
         let delivery = Box::new(Recording(self.delivered.clone()));
@@ -188,7 +209,7 @@ fn modal_worker(runs: Arc<AtomicUsize>) -> (Worker, Arc<Mutex<Vec<Reply>>>) {
 
 fn signed(body: &str) -> Envelope {
     let mut e = envelope("/modals", body).with_header("signature", "ok");
-    e.received_at_ms = ackbot_core::now_ms();
+    e.received_at_ms = ackbot_core::runtime::now_ms();
     e
 }
 

@@ -3,11 +3,10 @@
 
 use std::sync::{Arc, Mutex};
 
+use ackbot_core::adapter::{Adapter, Delivery, DeliveryError, Envelope, Inbound, Work};
+use ackbot_core::runtime::{Status, Worker};
 use ackbot_core::testing::envelope;
-use ackbot_core::{
-    cmd, Adapter, Bot, BoxError, Command, Delivery, DeliveryError, Envelope, Inbound, Platform,
-    Reply, Status, Work, Worker,
-};
+use ackbot_core::{cmd, Bot, BoxError, Incoming, Platform, Reply};
 use futures::future::BoxFuture;
 
 /// Each call's replies, and how many of them to let through before failing (None: all).
@@ -46,7 +45,7 @@ impl Adapter for Platform1 {
         Ok(())
     }
     fn parse(&self, envelope: &Envelope) -> Result<Vec<Inbound>, BoxError> {
-        let command = Command::typed(Platform::Line, "three");
+        let command = Incoming::typed(Platform::Line, "three");
         let work = Work::new(command, Box::new(FlakyDelivery(self.0.clone())))
             .with_dedupe_key(Some(String::from_utf8(envelope.body.clone())?));
         Ok(vec![Inbound::Work(work)])

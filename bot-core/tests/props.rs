@@ -3,8 +3,8 @@
 //! received, and no input makes decoding panic. Bounded (256 cases each) so CI stays fast; the
 //! unbounded search is `make fuzz`.
 
+use ackbot_core::adapter::{Envelope, Headers};
 use ackbot_core::testing::mapping_template_json;
-use ackbot_core::{Envelope, Headers};
 use proptest::prelude::*;
 
 /// Characters that break naive JSON templates, mixed with any character at all.

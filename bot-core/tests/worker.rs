@@ -4,10 +4,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ackbot_core::adapter::{Call, DeliveryError};
+use ackbot_core::runtime::{Observation, Stage, Status, WorkError, Worker};
 use ackbot_core::testing::{Calls, Deliveries, FakeAdapter, FixedClock};
-use ackbot_core::{
-    cmd, Bot, Call, DeliveryError, Observation, Reply, Stage, Status, Text, WorkError, Worker,
-};
+use ackbot_core::{cmd, Bot, Reply, Text};
 
 type Stages = Arc<Mutex<Vec<Stage>>>;
 
@@ -41,7 +41,7 @@ fn setup(deliveries: Deliveries, progress: bool) -> (Worker, Arc<Calls>, Arc<Fix
     (worker, calls, clock, stages)
 }
 
-fn envelope(body: &str, signature: &str) -> ackbot_core::Envelope {
+fn envelope(body: &str, signature: &str) -> ackbot_core::adapter::Envelope {
     FakeAdapter::envelope(body, signature)
 }
 
@@ -133,7 +133,7 @@ async fn a_replay_runs_again_past_deduplication_and_leaves_no_key_behind() {
 #[tokio::test]
 async fn calls_made_while_processing_reach_the_observers_with_the_request_id() {
     async fn calling(Text(text): Text) -> Reply {
-        ackbot_core::observe_call(|| Call {
+        ackbot_core::adapter::observe_call(|| Call {
             target: "users.info slack.com".into(),
             status: Some(200),
             error: None,
@@ -167,7 +167,7 @@ async fn calls_made_while_processing_reach_the_observers_with_the_request_id() {
     };
     assert_eq!(call.text.as_deref(), Some("hi"));
     // Outside an Envelope's processing nobody is told, and the call is not even built.
-    ackbot_core::observe_call(|| panic!("built with nobody watching"));
+    ackbot_core::adapter::observe_call(|| panic!("built with nobody watching"));
 }
 
 #[tokio::test]
@@ -262,7 +262,7 @@ async fn lambda_running_the_same_envelope_twice_answers_once() {
 
 #[tokio::test]
 async fn an_event_another_delivery_is_working_on_is_left_to_it_and_retried_later() {
-    use ackbot_core::{Claim, Clock, DedupeStore, MemoryDedupe};
+    use ackbot_core::runtime::{Claim, Clock, DedupeStore, MemoryDedupe};
     let store = Arc::new(MemoryDedupe::default());
     let (worker, calls, clock, _) = setup(Deliveries::Succeed, false);
     let worker = worker.with_dedupe(store.clone());
@@ -283,7 +283,7 @@ async fn an_event_another_delivery_is_working_on_is_left_to_it_and_retried_later
     );
     assert!(calls.delivered().is_empty());
     // It died: once its claim expires, the retry does the work, once.
-    clock.advance(ackbot_core::Expiry::default().in_progress_ms);
+    clock.advance(ackbot_core::runtime::Expiry::default().in_progress_ms);
     let retried = worker.process(envelope("ev-7:echo hi", "ok")).await;
     assert_eq!(retried.replied, 1);
     let late = worker.process(envelope("ev-7:echo hi", "ok")).await;

@@ -2,7 +2,7 @@
 //! decodes to itself.
 #![no_main]
 
-use ackbot_core::Envelope;
+use ackbot_core::adapter::Envelope;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

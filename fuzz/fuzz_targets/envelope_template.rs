@@ -5,7 +5,7 @@
 #![no_main]
 
 use ackbot_core::testing::mapping_template_json;
-use ackbot_core::Envelope;
+use ackbot_core::adapter::Envelope;
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 

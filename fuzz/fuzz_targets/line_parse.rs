@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use ackbot_core::{Adapter, Envelope};
+use ackbot_core::adapter::{Adapter, Envelope};
 use ackbot_line::webhook::CallbackRequest;
 use ackbot_line::{LineAdapter, LineConfig, WEBHOOK_ROUTE};
 use libfuzzer_sys::fuzz_target;

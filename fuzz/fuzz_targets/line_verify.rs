@@ -2,7 +2,8 @@
 //! signed with any one configured secret verifies.
 #![no_main]
 
-use ackbot_core::{Headers, SecretString};
+use ackbot_core::adapter::Headers;
+use ackbot_core::SecretString;
 use ackbot_line::{sign, verify, SIGNATURE_HEADER};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;

@@ -1,10 +1,10 @@
-//! The Slack adapter's `parse` of each route (`ackbot_core::Adapter::parse`) on an Envelope with an
+//! The Slack adapter's `parse` of each route (`ackbot_core::adapter::Adapter::parse`) on an Envelope with an
 //! arbitrary body, raw and as an interaction's `payload` field: never a panic.
 #![no_main]
 
 use std::sync::OnceLock;
 
-use ackbot_core::{Adapter, Envelope};
+use ackbot_core::adapter::{Adapter, Envelope};
 use ackbot_slack::{SlackAdapter, SlackConfig, COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE};
 use libfuzzer_sys::fuzz_target;
 

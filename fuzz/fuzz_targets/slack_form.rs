@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use ackbot_core::{Adapter, Envelope, Inbound};
+use ackbot_core::adapter::{Adapter, Envelope, Inbound};
 use ackbot_slack::payload::SlashCommand;
 use ackbot_slack::{SlackAdapter, SlackConfig, COMMANDS_ROUTE};
 use libfuzzer_sys::fuzz_target;
@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         .parse(&Envelope::new(COMMANDS_ROUTE, 0, body))
         .expect("a form with a command parses");
     match &items[..] {
-        [Inbound::Work(work)] => assert_eq!(work.command.text, text),
+        [Inbound::Work(work)] => assert_eq!(work.incoming.as_command().unwrap().text, text),
         _ => panic!("one command expected"),
     }
 });

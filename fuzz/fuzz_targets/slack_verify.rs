@@ -2,7 +2,8 @@
 //! request signed with a usable secret and received within 300 s verifies.
 #![no_main]
 
-use ackbot_core::{Headers, SecretString};
+use ackbot_core::adapter::Headers;
+use ackbot_core::SecretString;
 use ackbot_slack::{sign, verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;

@@ -4,7 +4,7 @@
 //! an error under the input, any other closes the modal and posts the thanks to that channel. On
 //! LINE, `feedback TEXT` answers the same thanks at once.
 
-use ackbot_core::{cmd, Bot, Command, HandlerError, Platform, Reply, State, User};
+use ackbot_core::{cmd, Bot, HandlerError, Incoming, Platform, Reply, State, Text, User};
 use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
 use serde_json::{json, Value};
 
@@ -63,19 +63,20 @@ pub fn feedback_with(texts: FeedbackTexts) -> Bot {
 
 async fn command(
     State(texts): State<FeedbackTexts>,
-    command: Command,
+    incoming: Incoming,
+    Text(text): Text,
     slack: Option<Slack>,
     trigger: Option<TriggerId>,
 ) -> Result<Option<Reply>, HandlerError> {
-    let text = command.text.trim();
-    match (command.platform, slack, trigger) {
+    let text = text.trim();
+    match (incoming.platform, slack, trigger) {
         (Platform::Slack, Some(slack), Some(TriggerId(trigger_id))) => {
-            let view = modal(&texts, &command.conversation.id, text);
+            let view = modal(&texts, &incoming.conversation.id, text);
             slack.views_open(&trigger_id, &view).await?;
             Ok(None)
         }
         _ if !long_enough(text) => Ok(Some(Reply::text(&texts.too_short))),
-        _ => Ok(Some(Reply::text(thanks(&texts, &command.user, text)))),
+        _ => Ok(Some(Reply::text(thanks(&texts, &incoming.user, text)))),
     }
 }
 
@@ -139,17 +140,22 @@ fn thanks(texts: &FeedbackTexts, user: &User, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ackbot_core::Kind;
+    use ackbot_core::{InteractionKind, Payload};
 
-    fn submission(text: &str, channel: &str) -> Command {
+    fn submission(text: &str, channel: &str) -> Incoming {
         let raw = json!({
             "type": "view_submission", "user": {"id": "U1"},
             "view": {"callback_id": CALLBACK_ID, "private_metadata": channel,
                 "state": {"values": {BLOCK_ID: {ACTION_ID: {"type": "plain_text_input", "value": text}}}}}
         });
-        Command::interaction(Platform::Slack, Kind::View, CALLBACK_ID, "view_submission")
-            .with_user(User::new(Platform::Slack, "U1"))
-            .with_raw(raw)
+        Incoming::interaction(
+            Platform::Slack,
+            InteractionKind::View,
+            CALLBACK_ID,
+            "view_submission",
+        )
+        .with_user(User::new(Platform::Slack, "U1"))
+        .with_payload(Payload::from_value(&raw))
     }
 
     #[tokio::test]
@@ -184,11 +190,11 @@ mod tests {
         .unwrap();
         let user = User::new(Platform::Line, "U9").with_name("Ann");
         let done = bot
-            .dispatch(Command::typed(Platform::Line, "feedback よい").with_user(user.clone()))
+            .dispatch(Incoming::typed(Platform::Line, "feedback よい").with_user(user.clone()))
             .await;
         assert_eq!(done.replies[0].text, "Please write at least 3 characters.");
         let done = bot
-            .dispatch(Command::typed(Platform::Line, "feedback とてもよい").with_user(user))
+            .dispatch(Incoming::typed(Platform::Line, "feedback とてもよい").with_user(user))
             .await;
         assert_eq!(done.replies[0].text, "ありがとう Ann: とてもよい");
     }

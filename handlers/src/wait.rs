@@ -60,7 +60,7 @@ async fn sleep(Args(Seconds(seconds)): Args<Seconds>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ackbot_core::{Bot, Command, DispatchError, Outcome, Platform};
+    use ackbot_core::{Bot, DispatchError, Incoming, Outcome, Platform};
 
     #[test]
     fn parses_seconds() {
@@ -76,12 +76,12 @@ mod tests {
         let bot = Bot::new().command(wait()).build().unwrap();
         let start = tokio::time::Instant::now();
         let done = bot
-            .dispatch(Command::new(Platform::Slack, "wait", "5"))
+            .dispatch(Incoming::command(Platform::Slack, "wait", "5"))
             .await;
         assert_eq!(done.replies[0].text, "Waited 5 s.");
         assert_eq!(start.elapsed(), Duration::from_secs(5));
         let bad = bot
-            .dispatch(Command::new(Platform::Slack, "wait", "ages"))
+            .dispatch(Incoming::command(Platform::Slack, "wait", "ages"))
             .await;
         assert!(matches!(
             bad.outcome,

@@ -1,6 +1,6 @@
 //! The idempotency store's settings: where keys are kept and how long.
 
-use ackbot_core::Expiry;
+use ackbot_core::runtime::Expiry;
 
 use super::{number, ConfigError};
 

@@ -7,7 +7,8 @@ mod idempotency;
 
 use std::time::Duration;
 
-use ackbot_core::{is_blank, SecretString};
+use ackbot_core::adapter::is_blank;
+use ackbot_core::SecretString;
 
 #[cfg(feature = "serve")]
 pub(crate) use edge::EdgeSettings;

@@ -3,7 +3,7 @@
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use ackbot_core::Envelope;
+use ackbot_core::adapter::Envelope;
 
 use super::outcome::{Ack, ApiCall, Outcome};
 use super::{TestBot, LINE_CHANNEL_SECRET, SLACK_SIGNING_SECRET};

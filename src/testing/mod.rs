@@ -40,8 +40,9 @@ pub mod payload;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ackbot_core::runtime::{Observation, Worker};
 use ackbot_core::testing::FixedClock;
-use ackbot_core::{Bot, Observation, Worker};
+use ackbot_core::Bot;
 
 use crate::config::Config;
 use crate::Error;
@@ -126,7 +127,7 @@ impl TestBot {
 
     /// The kit's clock now, in ms since the epoch: when the next webhook is received.
     pub fn now_ms(&self) -> i64 {
-        ackbot_core::Clock::now_ms(self.clock.as_ref())
+        ackbot_core::runtime::Clock::now_ms(self.clock.as_ref())
     }
 
     /// Moves the clock forward, e.g. past a LINE reply token's life.

@@ -108,7 +108,7 @@ async fn next(State(shared): State<Shared>) -> Response {
     let Some((id, event)) = shared.events.lock().await.recv().await else {
         return StatusCode::GONE.into_response();
     };
-    let deadline = ackbot_core::now_ms() + 30_000;
+    let deadline = ackbot_core::runtime::now_ms() + 30_000;
     let mut headers = HeaderMap::new();
     headers.insert("lambda-runtime-aws-request-id", id.parse().unwrap());
     headers.insert(

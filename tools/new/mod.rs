@@ -312,7 +312,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!(
             "ackbot-new-{}-{}-{n}",
             std::process::id(),
-            ackbot_core::now_ms()
+            ackbot_core::runtime::now_ms()
         ));
         std::fs::create_dir_all(&dir).unwrap();
         dir

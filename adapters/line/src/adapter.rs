@@ -1,19 +1,19 @@
 //! The LINE [`Adapter`]: verifies `/line/webhook` Envelopes, parses their events into work, and
-//! gives each a [`Delivery`](ackbot_core::Delivery) that answers by reply token or push, and a
+//! gives each a [`Delivery`](ackbot_core::adapter::Delivery) that answers by reply token or push, and a
 //! [`Line`] handle for the handler.
 
 use std::sync::Arc;
 
-use ackbot_core::{
-    is_blank, Adapter, BoxError, Envelope, Extensions, Inbound, Platform, SecretString, Work,
-};
+use ackbot_core::adapter::{is_blank, Adapter, Envelope, Inbound, Work};
+use ackbot_core::Payload;
+use ackbot_core::{BoxError, Extensions, Platform, SecretString};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::api::ReplyTokenSpent;
 use crate::client::LineClient;
-use crate::command::{map_event, Mapped};
 use crate::delivery::LineDelivery;
+use crate::incoming::{map_event, Mapped};
 use crate::webhook::{Event, EventMode, Source};
 use crate::{verify, ConfigError, Line, LineConfig, ParseError};
 
@@ -28,10 +28,11 @@ pub struct LineAdapter {
     max_event_age_ms: i64,
 }
 
-/// The body with its events still raw, so each keeps its JSON and one bad event spoils no other.
+/// The body with its events still raw, so each keeps its JSON as received (the handlers'
+/// payload) and one bad event spoils no other.
 #[derive(Deserialize)]
 struct RawCallback {
-    events: Vec<Value>,
+    events: Vec<Box<RawValue>>,
 }
 
 impl LineAdapter {
@@ -87,8 +88,8 @@ impl LineAdapter {
             .collect())
     }
 
-    fn inbound(&self, raw: Value, received_at_ms: i64, replay: Option<&str>) -> Inbound {
-        let event = match Event::deserialize(&raw) {
+    fn inbound(&self, raw: Box<RawValue>, received_at_ms: i64, replay: Option<&str>) -> Inbound {
+        let event: Event = match serde_json::from_str(raw.get()) {
             Ok(event) => event,
             Err(e) => {
                 tracing::warn!(error = %e, "malformed LINE event: skipped");
@@ -110,8 +111,8 @@ impl LineAdapter {
                  idempotency store remembers"
             ));
         }
-        let command = match map_event(&event, raw) {
-            Mapped::Command(command) => command,
+        let incoming = match map_event(&event, Payload::raw(raw)) {
+            Mapped::Incoming(incoming) => incoming,
             Mapped::Skip(reason) => return Inbound::skip(reason),
         };
         let loading_chat_id = match (&event.source, &event.mode) {
@@ -149,7 +150,7 @@ impl LineAdapter {
         };
         let dedupe_key = Some(event.webhook_event_id).filter(|id| !id.is_empty());
         Inbound::Work(
-            Work::new(command, Box::new(delivery))
+            Work::new(incoming, Box::new(delivery))
                 .with_dedupe_key(dedupe_key)
                 .with_extensions(Extensions::new().with(line)),
         )

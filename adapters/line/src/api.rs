@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use ackbot_core::{FromCommand, Request, UnavailableRejection};
+use ackbot_core::{FromIncoming, Request, UnavailableRejection};
 use reqwest::Method;
 use serde_json::Value;
 use uuid::Uuid;
@@ -279,10 +279,10 @@ impl fmt::Debug for Line {
     }
 }
 
-impl FromCommand for Line {
+impl FromIncoming for Line {
     type Rejection = UnavailableRejection;
 
-    fn from_command(request: &Request) -> Result<Self, UnavailableRejection> {
+    fn from_incoming(request: &Request) -> Result<Self, UnavailableRejection> {
         request
             .extension::<Line>()
             .cloned()

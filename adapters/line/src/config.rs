@@ -50,7 +50,7 @@ impl LineConfig {
             retry: RetryPolicy::default(),
             reply_token_ttl_ms: DEFAULT_REPLY_TOKEN_TTL_MS,
             http_timeout: DEFAULT_HTTP_TIMEOUT,
-            max_event_age_ms: ackbot_core::Expiry::default().completed_ms,
+            max_event_age_ms: ackbot_core::runtime::Expiry::default().completed_ms,
         }
     }
 
@@ -79,7 +79,7 @@ impl LineConfig {
     }
 
     /// Sets the oldest event accepted: how long the idempotency store remembers a completed
-    /// event ([`Expiry::completed_ms`](ackbot_core::Expiry::completed_ms)), no longer.
+    /// event ([`Expiry::completed_ms`](ackbot_core::runtime::Expiry::completed_ms)), no longer.
     pub fn with_max_event_age_ms(mut self, max_age_ms: i64) -> Self {
         self.max_event_age_ms = max_age_ms;
         self

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use ackbot_core::{BoxError, Delivery, DeliveryError, Reply};
+use ackbot_core::adapter::{Delivery, DeliveryError};
+use ackbot_core::{BoxError, Reply};
 use futures::future::BoxFuture;
 use serde_json::{json, Value};
 use uuid::Uuid;

@@ -2,7 +2,7 @@
 //!
 //! [`LineAdapter`] takes the Envelopes of `/line/webhook`: it checks `x-line-signature` against
 //! the raw body ([`verify`]), parses the events ([`webhook`]), turns text messages and `/`
-//! postbacks into commands and every other event into an event command, and answers through the
+//! postbacks into commands and every other event into an event (`incoming.rs`), answers through the
 //! reply token while it is fresh, by push (with a deterministic `X-Line-Retry-Key`) otherwise,
 //! and never in standby mode. Handlers that take a [`Line`] argument call the Messaging API
 //! themselves: reply, push, profiles, any other endpoint.
@@ -11,7 +11,8 @@
 //! demo and `ackbot send`.
 //!
 //! ```
-//! use ackbot_core::{Adapter, Envelope, Inbound, SecretString};
+//! use ackbot_core::adapter::{Adapter, Envelope, Inbound};
+//! use ackbot_core::SecretString;
 //! use ackbot_line::{sign, LineAdapter, LineConfig, WEBHOOK_ROUTE};
 //!
 //! let adapter = LineAdapter::new(LineConfig::new("channel-secret", "access-token")).unwrap();
@@ -29,10 +30,10 @@
 mod adapter;
 mod api;
 mod client;
-mod command;
 mod config;
 mod delivery;
 mod error;
+mod incoming;
 mod models;
 #[cfg(feature = "test-util")]
 pub mod sample;

@@ -1,6 +1,7 @@
 //! The `x-line-signature` check: base64(HMAC-SHA256(channel secret, raw body)).
 
-use ackbot_core::{is_blank, ExposeSecret, Headers, SecretString};
+use ackbot_core::adapter::{is_blank, Headers};
+use ackbot_core::{ExposeSecret, SecretString};
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

@@ -5,8 +5,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use ackbot_core::adapter::Work;
 use ackbot_core::testing::RECEIVED_AT_MS;
-use ackbot_core::{cmd, Bot, Command, DispatchError, Outcome, Platform, Reply, Work};
+use ackbot_core::{cmd, Bot, DispatchError, Incoming, Outcome, Platform, Reply};
 use ackbot_line::sample::{text_event, webhook};
 use ackbot_line::{handler_retry_key, retry_key, Line, Profile, ReplyError, SentMessage};
 use common::{adapter, one_work, signed, TOKEN};
@@ -170,7 +171,7 @@ async fn a_handler_s_reply_makes_the_delivery_push() {
     }
     let bot = Bot::new().command(cmd("greet", greet)).build().unwrap();
     let work = work(&server, "greet");
-    let done = bot.dispatch_with(work.command, work.extensions).await;
+    let done = bot.dispatch_with(work.incoming, work.extensions).await;
     assert!(
         matches!(done.outcome, Outcome::Handled),
         "{:?}",
@@ -397,8 +398,8 @@ async fn a_handlers_pushes_have_the_same_keys_when_the_event_is_run_again() {
     envelope.replay_of = Some("req-1".into());
     envelope.request_id = "req-1-r1".into();
     let adapter = adapter(&server.uri());
-    let mut items = ackbot_core::Adapter::parse(&adapter, &envelope).unwrap();
-    let ackbot_core::Inbound::Work(work) = items.remove(0) else {
+    let mut items = ackbot_core::adapter::Adapter::parse(&adapter, &envelope).unwrap();
+    let ackbot_core::adapter::Inbound::Work(work) = items.remove(0) else {
         panic!("work")
     };
     line_of(&work)
@@ -842,7 +843,7 @@ async fn a_handler_takes_line_as_an_argument() {
     .await;
     let bot = Bot::new().command(cmd("who", who)).build().unwrap();
     let work = work(&server, "who");
-    let done = bot.dispatch_with(work.command, work.extensions).await;
+    let done = bot.dispatch_with(work.incoming, work.extensions).await;
     assert!(
         matches!(done.outcome, Outcome::Handled),
         "{:?}",
@@ -854,7 +855,7 @@ async fn a_handler_takes_line_as_an_argument() {
 #[tokio::test]
 async fn a_command_without_line_is_answered_unavailable() {
     let bot = Bot::new().command(cmd("who", who)).build().unwrap();
-    let done = bot.dispatch(Command::typed(Platform::Slack, "/who")).await;
+    let done = bot.dispatch(Incoming::typed(Platform::Slack, "/who")).await;
     match &done.outcome {
         Outcome::Failed(error) => assert!(
             matches!(

@@ -5,9 +5,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use ackbot_core::adapter::{DeliveryError, Work};
 use ackbot_core::retry::RetryPolicy;
 use ackbot_core::testing::RECEIVED_AT_MS;
-use ackbot_core::{DeliveryError, Reply, Work};
+use ackbot_core::Reply;
 use ackbot_line::{conversation_retry_key, retry_key, utf16_len, LineAdapter, ReplyError};
 use common::{adapter, one_work, TOKEN};
 use line_bot_sdk_rust::line_messaging_api::models::{

@@ -2,7 +2,8 @@
 
 mod common;
 
-use ackbot_core::{Adapter, ConversationKind, Inbound, Kind, Platform};
+use ackbot_core::adapter::{Adapter, Inbound};
+use ackbot_core::{ConversationKind, Platform};
 use common::{adapter, one_item, one_work, signed};
 use serde_json::Value;
 
@@ -11,7 +12,7 @@ const API: &str = "http://127.0.0.1:9";
 fn skip_reason(item: Inbound) -> String {
     match item {
         Inbound::Skip { reason } => reason,
-        Inbound::Work(w) => panic!("expected a skip, got work for {:?}", w.command.name),
+        Inbound::Work(w) => panic!("expected a skip, got work for {:?}", w.incoming.name()),
         Inbound::Answered { reason, .. } => panic!("expected a skip, got an answer: {reason}"),
     }
 }
@@ -26,17 +27,28 @@ fn verify_request_is_skipped() {
 fn text_message_is_a_command() {
     let body = include_str!("data/message_text_quoted.json");
     let work = one_work(&adapter(API), body);
-    let c = &work.command;
-    assert_eq!((c.platform, c.kind), (Platform::Line, Kind::Command));
-    assert_eq!(c.name, "echo");
-    assert_eq!(c.text, "こんにちは 🎉");
-    assert_eq!(c.input, "/echo こんにちは 🎉", "the message as typed");
+    let c = &work.incoming;
+    assert_eq!(c.platform, Platform::Line);
+    assert!(c.as_command().is_some(), "{:?}", c.kind);
+    assert_eq!(c.name(), "echo");
+    assert_eq!(c.as_command().unwrap().text, "こんにちは 🎉");
+    assert_eq!(
+        c.as_command().unwrap().input,
+        "/echo こんにちは 🎉",
+        "the message as typed"
+    );
     assert_eq!(c.user.platform, Platform::Line);
     assert_eq!(c.user.id, "U4af4980629...");
     assert_eq!(c.conversation.id, "U4af4980629...");
     assert_eq!(c.conversation.kind, ConversationKind::Direct);
     let whole: Value = serde_json::from_str(body).unwrap();
-    assert_eq!(c.raw, whole["events"][0]);
+    assert_eq!(c.payload.value(), whole["events"][0]);
+    // The event's JSON exactly as it came, not rebuilt: same spacing, same key order.
+    assert!(c
+        .payload
+        .json()
+        .starts_with("{\n      \"type\": \"message\""));
+    assert!(body.contains(c.payload.json()));
     assert_eq!(
         work.dedupe_key.as_deref(),
         Some("01H810YECXQQZ37VAXPF6H9E6U")
@@ -49,7 +61,10 @@ fn text_without_slash_is_a_command_too() {
     let body = include_str!("data/redelivery.json");
     let work = one_work(&adapter(API), body);
     assert_eq!(
-        (work.command.name.as_str(), work.command.text.as_str()),
+        (
+            work.incoming.name(),
+            work.incoming.as_command().unwrap().text.as_str()
+        ),
         ("echo", "again")
     );
 }
@@ -58,11 +73,14 @@ fn text_without_slash_is_a_command_too() {
 fn group_and_room_conversations() {
     let body = with_text(include_str!("data/message_text.json"), "/echo hi", None);
     let work = one_work(&adapter(API), &body);
-    assert_eq!(work.command.conversation.id, "Ca56f94637c...");
-    assert_eq!(work.command.conversation.kind, ConversationKind::Group);
-    assert_eq!(work.command.user.id, "U4af4980629...");
+    assert_eq!(work.incoming.conversation.id, "Ca56f94637c...");
+    assert_eq!(work.incoming.conversation.kind, ConversationKind::Group);
+    assert_eq!(work.incoming.user.id, "U4af4980629...");
     assert_eq!(
-        (work.command.name.as_str(), work.command.text.as_str()),
+        (
+            work.incoming.name(),
+            work.incoming.as_command().unwrap().text.as_str()
+        ),
         ("echo", "hi")
     );
     assert!(
@@ -71,8 +89,8 @@ fn group_and_room_conversations() {
     );
 
     let work = one_work(&adapter(API), include_str!("data/message_video.json"));
-    assert_eq!(work.command.conversation.id, "Ra8dbf4673c...");
-    assert_eq!(work.command.conversation.kind, ConversationKind::Room);
+    assert_eq!(work.incoming.conversation.id, "Ra8dbf4673c...");
+    assert_eq!(work.incoming.conversation.kind, ConversationKind::Room);
     assert!(
         !work.delivery.can_show_progress(),
         "no loading animation in rooms"
@@ -113,11 +131,15 @@ fn group_message_mentioning_the_bot_is_a_command() {
     );
     let work = one_work(&adapter(API), &body);
     assert_eq!(
-        (work.command.name.as_str(), work.command.text.as_str()),
+        (
+            work.incoming.name(),
+            work.incoming.as_command().unwrap().text.as_str()
+        ),
         ("echo", "こんにちは 🤖")
     );
     assert_eq!(
-        work.command.input, "echo こんにちは 🤖",
+        work.incoming.as_command().unwrap().input,
+        "echo こんにちは 🤖",
         "the message without the mention"
     );
     let other = serde_json::json!({"mentionees": [
@@ -142,27 +164,33 @@ fn non_text_messages_are_message_events() {
         include_str!("data/unknown_message.json"),
     ] {
         let work = one_work(&adapter(API), body);
-        assert_eq!(work.command.kind, Kind::Event);
-        assert_eq!(work.command.name, "message");
-        assert_eq!(work.command.raw["type"], "message");
-        assert!(work.command.raw["message"]["type"].is_string());
+        assert!(work.incoming.as_event().is_some());
+        assert_eq!(work.incoming.name(), "message");
+        assert_eq!(work.incoming.payload.value()["type"], "message");
+        assert!(work.incoming.payload.value()["message"]["type"].is_string());
     }
 }
 
 #[test]
 fn postbacks() {
     let work = one_work(&adapter(API), include_str!("data/postback_command.json"));
-    assert_eq!(work.command.kind, Kind::Command);
+    assert!(work.incoming.as_command().is_some());
     assert_eq!(
-        (work.command.name.as_str(), work.command.text.as_str()),
+        (
+            work.incoming.name(),
+            work.incoming.as_command().unwrap().text.as_str()
+        ),
         ("echo", "hi")
     );
-    assert_eq!(work.command.input, "/echo hi");
+    assert_eq!(work.incoming.as_command().unwrap().input, "/echo hi");
 
     let work = one_work(&adapter(API), include_str!("data/postback.json"));
-    assert_eq!(work.command.kind, Kind::Event);
-    assert_eq!(work.command.name, "postback");
-    assert_eq!(work.command.raw["postback"]["data"], "storeId=12345");
+    assert!(work.incoming.as_event().is_some());
+    assert_eq!(work.incoming.name(), "postback");
+    assert_eq!(
+        work.incoming.payload.value()["postback"]["data"],
+        "storeId=12345"
+    );
 }
 
 #[test]
@@ -191,9 +219,9 @@ fn other_events_are_named_by_their_type() {
     ];
     for (body, name) in cases {
         let work = one_work(&adapter(API), body);
-        assert_eq!(work.command.kind, Kind::Event, "{name}");
-        assert_eq!(work.command.name, name);
-        assert_eq!(work.command.raw["type"], name);
+        assert!(work.incoming.as_event().is_some(), "{name}");
+        assert_eq!(work.incoming.name(), name);
+        assert_eq!(work.incoming.payload.value()["type"], name);
         assert!(work.dedupe_key.is_some(), "{name}");
     }
 }
@@ -205,7 +233,7 @@ fn module_events_give_one_work_each() {
     let keys: Vec<_> = items
         .into_iter()
         .map(|item| match item {
-            Inbound::Work(w) => (w.command.name, w.dedupe_key.unwrap()),
+            Inbound::Work(w) => (w.incoming.name().to_string(), w.dedupe_key.unwrap()),
             Inbound::Skip { reason } | Inbound::Answered { reason, .. } => panic!("{reason}"),
         })
         .collect();
@@ -250,7 +278,7 @@ fn a_malformed_event_is_skipped_and_the_others_still_work() {
          "message":{"type":"text","id":"1","text":"ping","quoteToken":"q"}}]}"#;
     let items = adapter(API).parse(&signed(body)).unwrap();
     assert!(matches!(&items[0], Inbound::Skip { reason } if reason.contains("postback")));
-    assert!(matches!(&items[1], Inbound::Work(w) if w.command.name == "ping"));
+    assert!(matches!(&items[1], Inbound::Work(w) if w.incoming.name() == "ping"));
 }
 
 #[test]
@@ -295,7 +323,7 @@ fn config_errors_name_the_variable() {
 }
 
 /// A text event sent `age_ms` before the receipt time, signed.
-fn event_sent_before_receipt(age_ms: i64) -> ackbot_core::Envelope {
+fn event_sent_before_receipt(age_ms: i64) -> ackbot_core::adapter::Envelope {
     let body = serde_json::json!({"destination": "U1", "events": [{
         "type": "message", "mode": "active", "webhookEventId": format!("01H{age_ms}"),
         "timestamp": ackbot_core::testing::RECEIVED_AT_MS - age_ms,

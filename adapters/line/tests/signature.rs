@@ -2,7 +2,8 @@
 
 mod common;
 
-use ackbot_core::{Adapter, Headers, SecretString};
+use ackbot_core::adapter::{Adapter, Headers};
+use ackbot_core::SecretString;
 use ackbot_line::{sign, verify, VerifyError};
 
 fn headers(name: &str, value: &str) -> Headers {

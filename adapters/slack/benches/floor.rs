@@ -3,7 +3,7 @@
 // criterion_group! and criterion_main! generate undocumented items.
 #![allow(missing_docs)]
 
-use ackbot_core::{Adapter, Envelope};
+use ackbot_core::adapter::{Adapter, Envelope};
 use ackbot_slack::{sample, SlackAdapter, SlackConfig, COMMANDS_ROUTE};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use ackbot_core::{is_blank, Adapter, BoxError, Envelope, Inbound, Platform, SecretString};
+use ackbot_core::adapter::{is_blank, Adapter, Envelope, Inbound};
+use ackbot_core::{BoxError, Platform, SecretString};
 use sha2::{Digest, Sha256};
 
 use crate::client::SlackClient;
@@ -171,7 +172,7 @@ mod tests {
         let a = adapter();
         let command = envelope(COMMANDS_ROUTE, "command=%2Fecho&text=hi", 1, 0);
         assert!(
-            matches!(&a.parse(&command).unwrap()[..], [Inbound::Work(w)] if w.command.name == "echo")
+            matches!(&a.parse(&command).unwrap()[..], [Inbound::Work(w)] if w.incoming.name() == "echo")
         );
         let ssl = envelope(COMMANDS_ROUTE, "ssl_check=1", 1, 0);
         assert!(matches!(

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use ackbot_core::{Delivery, DeliveryError, Reply, Visibility};
+use ackbot_core::adapter::{Delivery, DeliveryError};
+use ackbot_core::{Reply, Visibility};
 use futures::future::BoxFuture;
 use serde_json::{json, Value};
 

@@ -1,8 +1,8 @@
-//! The Events API (`/slack/events`): a JSON `event_callback` becomes a [`Command`] — a mention or
+//! The Events API (`/slack/events`): a JSON `event_callback` becomes a [`Incoming`] — a mention or
 //! a direct message becomes a typed command, any other event an event command; Slack's check of
 //! the Request URL (`url_verification`) is answered with its challenge.
 
-use ackbot_core::{Answer, Command, Conversation, Platform, User};
+use ackbot_core::{Answer, Conversation, Incoming, Payload, Platform, User};
 use serde_json::Value;
 
 use crate::parsed::{conversation_kind, Parsed};
@@ -13,6 +13,11 @@ use crate::ParseError;
 /// Parses an Events API request body.
 pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
     let raw: Value = serde_json::from_slice(body).map_err(|e| ParseError::Json(e.to_string()))?;
+    // The body as received is the handlers' payload: read, not rebuilt from the value.
+    let payload = std::str::from_utf8(body)
+        .ok()
+        .and_then(|json| Payload::from_json(json).ok())
+        .unwrap_or_else(|| Payload::from_value(&raw));
     match EventsRequest::from_value(&raw)? {
         // Answered in the acknowledgement by the front door (or the local edge); the worker
         // has nothing to do.
@@ -24,7 +29,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
             None => Parsed::skip("url_verification without a challenge"),
         }]),
         EventsRequest::EventCallback(callback) => {
-            event_callback(*callback, raw).map(|item| vec![item])
+            event_callback(*callback, payload).map(|item| vec![item])
         }
         EventsRequest::Other(other) if other == "app_rate_limited" => {
             // Slack stops sending events for a while: say so loudly, it means lost events.
@@ -41,7 +46,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
     }
 }
 
-fn event_callback(callback: EventCallback, raw: Value) -> Result<Parsed, ParseError> {
+fn event_callback(callback: EventCallback, payload: Payload) -> Result<Parsed, ParseError> {
     let event = callback.event.ok_or(ParseError::MissingField("event"))?;
     let event_type = event
         .event_type
@@ -68,12 +73,12 @@ fn event_callback(callback: EventCallback, raw: Value) -> Result<Parsed, ParseEr
         "app_mention" => {
             // Answered in the mention's thread, or in a new thread under the mention.
             thread_ts = thread_ts.or(event.ts.as_deref());
-            Command::typed(Platform::Slack, after_leading_mention(&text))
+            Incoming::typed(Platform::Slack, after_leading_mention(&text))
         }
         "message" if event.channel_type.as_deref() == Some("im") => {
-            Command::typed(Platform::Slack, text.as_str())
+            Incoming::typed(Platform::Slack, text.as_str())
         }
-        other => Command::event(Platform::Slack, other),
+        other => Incoming::event(Platform::Slack, other),
     };
     let channel = event.channel_id().unwrap_or_default();
     let user_id = event.user_id().unwrap_or_default();
@@ -98,7 +103,7 @@ fn event_callback(callback: EventCallback, raw: Value) -> Result<Parsed, ParseEr
             command
                 .with_user(user)
                 .with_conversation(conversation)
-                .with_raw(raw),
+                .with_payload(payload),
         ),
         dedupe_key: callback.event_id,
         aliases,
@@ -131,13 +136,13 @@ fn after_leading_mention(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ackbot_core::{ConversationKind, Kind};
+    use ackbot_core::ConversationKind;
     use serde_json::json;
 
     const APP_MENTION: &str = include_str!("../tests/data/app_mention.json");
     const URL_VERIFICATION: &str = include_str!("../tests/data/url_verification.json");
 
-    fn work(body: &Value) -> (Command, Option<String>, ReplyTarget) {
+    fn work(body: &Value) -> (Incoming, Option<String>, ReplyTarget) {
         match parse(body.to_string().as_bytes()).unwrap().pop().unwrap() {
             Parsed::Work {
                 command,
@@ -179,7 +184,7 @@ mod tests {
             "type": "app_mention", "user": "U1", "channel": "C1", "ts": "1.0",
             "text": "<@U0BOT> echo a &lt;b&gt; &amp; c &amp;lt;"
         })));
-        assert_eq!(command.text, "a <b> & c &lt;");
+        assert_eq!(command.as_command().unwrap().text, "a <b> & c &lt;");
     }
 
     #[test]
@@ -201,17 +206,18 @@ mod tests {
     fn app_mention_fixture_becomes_the_mentioned_command() {
         let payload: Value = serde_json::from_str(APP_MENTION).unwrap();
         let (command, dedupe_key, target) = work(&payload);
-        assert_eq!(command.kind, Kind::Command);
-        assert_eq!(command.name, "echo");
-        assert_eq!(command.text, "こんにちは 👋 a+b");
+        assert!(command.as_command().is_some());
+        assert_eq!(command.name(), "echo");
+        assert_eq!(command.as_command().unwrap().text, "こんにちは 👋 a+b");
         assert_eq!(
-            command.input, "echo こんにちは 👋 a+b",
+            command.as_command().unwrap().input,
+            "echo こんにちは 👋 a+b",
             "the text without the mention"
         );
         assert_eq!(command.user.id, "U061F7AUR");
         assert_eq!(command.conversation.id, "C0LAN2Q65");
         assert_eq!(command.conversation.kind, ConversationKind::Group);
-        assert_eq!(command.raw["event"]["type"], "app_mention");
+        assert_eq!(command.payload.value()["event"]["type"], "app_mention");
         assert_eq!(dedupe_key.as_deref(), Some("Ev0LAN670R"));
         // Answered in a thread under the mention, ephemeral replies to its author.
         assert_eq!(
@@ -228,7 +234,10 @@ mod tests {
             "text": "<@U0BOT|ackbot>   ping", "ts": "2.0", "thread_ts": "1.0"
         }));
         let (command, _, target) = work(&payload);
-        assert_eq!((command.name.as_str(), command.text.as_str()), ("ping", ""));
+        assert_eq!(
+            (command.name(), command.as_command().unwrap().text.as_str()),
+            ("ping", "")
+        );
         assert_eq!(
             target,
             ReplyTarget::channel(Some("C1"), Some("1.0")).ephemeral_to(Some("U1"))
@@ -241,7 +250,7 @@ mod tests {
             "text": "echo hi <@U0BOT>"}));
         let (command, _, _) = work(&payload);
         assert_eq!(
-            (command.name.as_str(), command.text.as_str()),
+            (command.name(), command.as_command().unwrap().text.as_str()),
             ("echo", "hi <@U0BOT>")
         );
     }
@@ -253,9 +262,9 @@ mod tests {
             "text": "/Echo two  words"
         }));
         let (command, dedupe_key, target) = work(&payload);
-        assert_eq!(command.kind, Kind::Command);
+        assert!(command.as_command().is_some());
         assert_eq!(
-            (command.name.as_str(), command.text.as_str()),
+            (command.name(), command.as_command().unwrap().text.as_str()),
             ("echo", "two  words")
         );
         assert_eq!(command.conversation.kind, ConversationKind::Direct);
@@ -285,7 +294,7 @@ mod tests {
             "channel": "D1", "text": "echo with a file", "ts": "1.0"
         })));
         assert_eq!(
-            (command.name.as_str(), command.text.as_str()),
+            (command.name(), command.as_command().unwrap().text.as_str()),
             ("echo", "with a file")
         );
     }
@@ -297,8 +306,8 @@ mod tests {
             "item": {"type": "message", "channel": "C5", "ts": "1.1"}
         }));
         let (command, dedupe_key, target) = work(&payload);
-        assert_eq!(command.kind, Kind::Event);
-        assert_eq!(command.name, "reaction_added");
+        assert!(command.as_event().is_some());
+        assert_eq!(command.name(), "reaction_added");
         assert_eq!(command.user.id, "U1");
         assert_eq!(command.conversation.id, "C5");
         assert_eq!(dedupe_key.as_deref(), Some("Ev1"));
@@ -312,10 +321,7 @@ mod tests {
             json!({"type": "message", "channel_type": "channel",
             "user": "U1", "channel": "C1", "text": "echo hi"}),
         ));
-        assert_eq!(
-            (command.kind, command.name.as_str()),
-            (Kind::Event, "message")
-        );
+        assert_eq!(command.as_event().unwrap().event_type, "message");
     }
 
     #[test]
@@ -364,7 +370,7 @@ mod tests {
         // Wrong types for known fields are tolerated.
         let (command, dedupe_key, target) = work(&json!({"type": "event_callback", "event_id": 7,
             "event": {"type": "app_mention", "text": 5, "user": [], "channel": null}}));
-        assert_eq!(command.name, "");
+        assert_eq!(command.name(), "");
         assert_eq!(dedupe_key, None);
         assert!(matches!(target, ReplyTarget::Nowhere(_)));
     }

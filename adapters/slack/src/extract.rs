@@ -1,10 +1,10 @@
 //! What a handler can ask for on Slack: the Web API client, the `trigger_id`, and the typed
-//! payload of an interaction.
+//! payload of an interaction ([`InteractionPayload`] is an extractor too).
 
 use std::ops::Deref;
 use std::sync::Arc;
 
-use ackbot_core::{FromCommand, Kind, Request, UnavailableRejection};
+use ackbot_core::{FromIncoming, InteractionKind, Platform, Request, UnavailableRejection};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -44,10 +44,10 @@ impl Deref for Slack {
     }
 }
 
-impl FromCommand for Slack {
+impl FromIncoming for Slack {
     type Rejection = UnavailableRejection;
 
-    fn from_command(request: &Request) -> Result<Self, UnavailableRejection> {
+    fn from_incoming(request: &Request) -> Result<Self, UnavailableRejection> {
         request
             .extension::<Slack>()
             .cloned()
@@ -62,17 +62,21 @@ impl FromCommand for Slack {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TriggerId(pub String);
 
-impl FromCommand for TriggerId {
+impl FromIncoming for TriggerId {
     type Rejection = UnavailableRejection;
 
-    fn from_command(request: &Request) -> Result<Self, UnavailableRejection> {
-        request
-            .command
-            .raw
-            .get("trigger_id")
-            .and_then(Value::as_str)
+    fn from_incoming(request: &Request) -> Result<Self, UnavailableRejection> {
+        #[derive(Deserialize)]
+        struct Trigger {
+            trigger_id: Option<String>,
+        }
+        let incoming = &request.incoming;
+        (incoming.platform == Platform::Slack)
+            .then(|| incoming.payload.parse::<Trigger>().ok())
+            .flatten()
+            .and_then(|t| t.trigger_id)
             .filter(|id| !id.is_empty())
-            .map(|id| TriggerId(id.to_string()))
+            .map(TriggerId)
             .ok_or(UnavailableRejection {
                 what: "a Slack trigger_id",
             })
@@ -80,24 +84,28 @@ impl FromCommand for TriggerId {
 }
 
 /// The payload of any Slack interaction (block action, view submission, options request,
-/// shortcut), typed; `Command::raw` keeps the rest.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Interaction(pub InteractionPayload);
-
-impl FromCommand for Interaction {
+/// shortcut), typed; [`Incoming::payload`](ackbot_core::Incoming::payload) keeps the rest.
+impl FromIncoming for InteractionPayload {
     type Rejection = UnavailableRejection;
 
-    fn from_command(request: &Request) -> Result<Self, UnavailableRejection> {
-        let command = &request.command;
-        if !command.kind.is_interaction() || command.platform != ackbot_core::Platform::Slack {
+    fn from_incoming(request: &Request) -> Result<Self, UnavailableRejection> {
+        let incoming = &request.incoming;
+        if incoming.as_interaction().is_none() || incoming.platform != Platform::Slack {
             return Err(UnavailableRejection {
                 what: "a Slack interaction payload",
             });
         }
-        Ok(Interaction(
-            InteractionPayload::deserialize(&command.raw).unwrap_or_default(),
-        ))
+        // Every field is read leniently: a payload that parsed once always reads again.
+        Ok(incoming.payload.parse().unwrap_or_default())
     }
+}
+
+/// Whether `request` is an interaction of `kind`.
+fn is(request: &Request, kind: InteractionKind) -> bool {
+    request
+        .incoming
+        .as_interaction()
+        .is_some_and(|interaction| interaction.kind == kind)
 }
 
 /// A modal submitted (`view_submission`) or closed (`view_closed`), with its inputs' values and
@@ -131,22 +139,22 @@ impl ViewSubmission {
     }
 }
 
-impl FromCommand for ViewSubmission {
+impl FromIncoming for ViewSubmission {
     type Rejection = UnavailableRejection;
 
-    fn from_command(request: &Request) -> Result<Self, UnavailableRejection> {
+    fn from_incoming(request: &Request) -> Result<Self, UnavailableRejection> {
         let unavailable = UnavailableRejection {
             what: "a Slack view submission",
         };
-        if request.command.kind != Kind::View {
+        if !is(request, InteractionKind::View) {
             return Err(unavailable);
         }
-        let Interaction(payload) = Interaction::from_command(request)?;
+        let payload = InteractionPayload::from_incoming(request)?;
         let view = payload.view.clone().unwrap_or_default();
         Ok(ViewSubmission {
             closed: payload.payload_type.as_deref() == Some("view_closed"),
-            cleared: request.command.raw.get("is_cleared") == Some(&Value::Bool(true)),
-            user_id: request.command.user.id.clone(),
+            cleared: payload.is_cleared == Some(true),
+            user_id: request.incoming.user.id.clone(),
             callback_id: view.callback_id.unwrap_or_default(),
             private_metadata: view.private_metadata.unwrap_or_default(),
             payload,
@@ -165,16 +173,16 @@ pub struct BlockSuggestion {
     pub value: String,
 }
 
-impl FromCommand for BlockSuggestion {
+impl FromIncoming for BlockSuggestion {
     type Rejection = UnavailableRejection;
 
-    fn from_command(request: &Request) -> Result<Self, UnavailableRejection> {
-        if request.command.kind != Kind::Options {
+    fn from_incoming(request: &Request) -> Result<Self, UnavailableRejection> {
+        if !is(request, InteractionKind::Options) {
             return Err(UnavailableRejection {
                 what: "a Slack options request",
             });
         }
-        let Interaction(payload) = Interaction::from_command(request)?;
+        let payload = InteractionPayload::from_incoming(request)?;
         Ok(BlockSuggestion {
             action_id: payload.action_id.unwrap_or_default(),
             block_id: payload.block_id.unwrap_or_default(),

@@ -1,9 +1,9 @@
 //! Interactivity (`/slack/interactions`): a form body whose `payload` field holds JSON (button
-//! clicks, shortcuts, modal submissions, options requests) becomes an interaction [`Command`]
+//! clicks, shortcuts, modal submissions, options requests) becomes an interaction [`Incoming`]
 //! named by its `action_id` or `callback_id`; other payload types become event commands named
 //! after their `type`.
 
-use ackbot_core::{Command, Conversation, Kind, Platform, User};
+use ackbot_core::{Conversation, Incoming, InteractionKind, Payload, Platform, User};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -29,18 +29,18 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
         .as_deref()
         .ok_or(ParseError::MissingField("type"))?;
     let interaction = match kind {
-        "block_actions" => Some(Kind::Action),
-        "view_submission" | "view_closed" => Some(Kind::View),
-        "block_suggestion" => Some(Kind::Options),
-        "shortcut" | "message_action" => Some(Kind::Shortcut),
+        "block_actions" => Some(InteractionKind::Action),
+        "view_submission" | "view_closed" => Some(InteractionKind::View),
+        "block_suggestion" => Some(InteractionKind::Options),
+        "shortcut" | "message_action" => Some(InteractionKind::Shortcut),
         _ => None,
     };
     let command = match interaction {
         Some(interaction) => {
             let id = payload.handler_id().unwrap_or_default();
-            Command::interaction(Platform::Slack, interaction, id, kind)
+            Incoming::interaction(Platform::Slack, interaction, id, kind)
         }
-        None => Command::event(Platform::Slack, kind),
+        None => Incoming::event(Platform::Slack, kind),
     };
 
     let mut user = User::new(Platform::Slack, "");
@@ -66,14 +66,16 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
     let command = command
         .with_user(user)
         .with_conversation(conversation)
-        .with_raw(raw);
+        .with_payload(
+            Payload::from_json(json.into_owned()).unwrap_or_else(|_| Payload::from_value(&raw)),
+        );
     Ok(vec![Parsed::work(command, target)])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ackbot_core::{ConversationKind, Kind};
+    use ackbot_core::{ConversationKind, InteractionKind};
     use serde_json::json;
 
     const BLOCK_ACTIONS: &str = include_str!("../tests/data/block_actions.json");
@@ -85,7 +87,7 @@ mod tests {
             .into_bytes()
     }
 
-    fn work(payload: &Value) -> (Command, ReplyTarget) {
+    fn work(payload: &Value) -> (Incoming, ReplyTarget) {
         match parse(&form(&payload.to_string())).unwrap().pop().unwrap() {
             Parsed::Work {
                 command,
@@ -109,15 +111,24 @@ mod tests {
         else {
             panic!("expected one work item")
         };
-        assert_eq!(command.kind, Kind::Action);
-        assert_eq!(command.name, "approve");
-        assert_eq!(command.text, "block_actions");
+        assert_eq!(
+            command.as_interaction().map(|i| i.kind),
+            Some(InteractionKind::Action)
+        );
+        assert_eq!(command.name(), "approve");
+        assert_eq!(
+            command.as_interaction().unwrap().payload_type,
+            "block_actions"
+        );
         assert_eq!(command.user.id, "U0CA5");
         assert_eq!(command.user.name.as_deref(), Some("amy.mcdee"));
         assert_eq!(command.conversation.id, "C0CA5");
         assert_eq!(command.conversation.name.as_deref(), Some("general"));
         assert_eq!(command.conversation.kind, ConversationKind::Group);
-        assert_eq!(command.raw["actions"][0]["text"]["text"], "承認 ✅");
+        assert_eq!(
+            command.payload.value()["actions"][0]["text"]["text"],
+            "承認 ✅"
+        );
         assert_eq!(
             *target,
             ReplyTarget::ResponseUrl(
@@ -132,9 +143,10 @@ mod tests {
             "type": "shortcut", "callback_id": "new_ticket", "trigger_id": "1.2",
             "user": {"id": "U1", "username": "ann", "team_id": "T1"}
         }));
+        let interaction = command.as_interaction().unwrap();
         assert_eq!(
-            (command.kind, command.name.as_str()),
-            (Kind::Shortcut, "new_ticket")
+            (interaction.kind, interaction.id.as_str()),
+            (InteractionKind::Shortcut, "new_ticket")
         );
         assert_eq!(command.user.name.as_deref(), Some("ann"));
         assert_eq!(target, ReplyTarget::channel(Some("U1"), None));
@@ -148,7 +160,11 @@ mod tests {
             "response_urls": [{"block_id": "b", "action_id": "a", "channel_id": "C1",
                                "response_url": "https://hooks.slack.com/app/x"}]
         }));
-        assert_eq!((command.kind, command.name.as_str()), (Kind::View, "modal"));
+        let interaction = command.as_interaction().unwrap();
+        assert_eq!(
+            (interaction.kind, interaction.id.as_str()),
+            (InteractionKind::View, "modal")
+        );
         assert_eq!(command.invocation(), "view_submission modal");
         assert_eq!(
             target,

@@ -1,15 +1,17 @@
 //! Slack adapter for ackbot: verifies Slack's request signatures, turns slash commands, Events
-//! API callbacks and interactivity payloads into [`ackbot_core::Command`]s, and sends the replies
-//! to the `response_url` or with `chat.postMessage`, with bounded retries.
+//! API callbacks and interactivity payloads into [`ackbot_core::Incoming`]s, and sends the
+//! replies to the `response_url` or with `chat.postMessage`, with bounded retries.
 //!
-//! Where a slash command becomes a `Command`: `slash_command.rs`; an event: `events.rs`; a button
+//! Where a slash command becomes an `Incoming`: `slash_command.rs`; an event: `events.rs`; a button
 //! click or a modal: `interactions.rs`; the payloads as Slack sends them: [`payload`]; what
 //! handlers can ask for (the Web API, typed payloads): `extract.rs`; what they answer in the
 //! acknowledgement (`ViewResponse`, `Options`): `respond.rs`; the signature: `signature.rs`;
-//! where replies go: `target.rs` (and which `response_url`s are used: `response_url.rs`); sending them: `delivery.rs` and `client.rs`.
+//! where replies go: `target.rs` (and which `response_url`s are used: `response_url.rs`); sending
+//! them: `delivery.rs` and `client/`.
 //!
 //! ```
-//! use ackbot_core::{Headers, SecretString};
+//! use ackbot_core::adapter::Headers;
+//! use ackbot_core::SecretString;
 //! use ackbot_slack::{sign, verify, SlackAdapter, SlackConfig};
 //!
 //! let secret = SecretString::from("8f742231b10e8888abcd99yyyzzz85a5");
@@ -51,7 +53,9 @@ pub use client::SlackClient;
 pub use config::{SlackConfig, DEFAULT_API_URL};
 pub use delivery::RESPONSE_URL_MAX_USES;
 pub use error::{ConfigError, ParseError, ReplyError, VerifyError};
-pub use extract::{BlockSuggestion, Interaction, Slack, TriggerId, ViewSubmission};
+pub use extract::{BlockSuggestion, Slack, TriggerId, ViewSubmission};
+/// The payload of a Slack interaction, typed; an extractor in interaction handlers.
+pub use payload::InteractionPayload;
 pub use respond::{Options, ViewResponse, MAX_OPTIONS};
 pub use response_url::SLACK_HOOK_HOSTS;
 pub use signature::{sign, verify, MAX_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER};

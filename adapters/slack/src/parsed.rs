@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use ackbot_core::{Answer, Command, ConversationKind, Extensions, Inbound, Work};
+use ackbot_core::adapter::{Inbound, Work};
+use ackbot_core::{Answer, ConversationKind, Extensions, Incoming};
 
 use crate::client::SlackClient;
 use crate::delivery::SlackDelivery;
@@ -19,8 +20,8 @@ pub(crate) enum Parsed {
     Answered(Answer, &'static str),
     /// A command to dispatch and where its replies go.
     Work {
-        /// Boxed: a `Command` is large next to a skip reason.
-        command: Box<Command>,
+        /// Boxed: a `Incoming` is large next to a skip reason.
+        command: Box<Incoming>,
         dedupe_key: Option<String>,
         /// Further identities of the same thing (a message's channel and `ts`).
         aliases: Vec<String>,
@@ -34,7 +35,7 @@ impl Parsed {
     }
 
     /// Work for `command` whose replies go to `target`, with no dedupe key.
-    pub(crate) fn work(command: Command, target: ReplyTarget) -> Self {
+    pub(crate) fn work(command: Incoming, target: ReplyTarget) -> Self {
         Parsed::Work {
             command: Box::new(command),
             dedupe_key: None,

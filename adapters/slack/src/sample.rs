@@ -1,7 +1,8 @@
 //! Request bodies as Slack sends them, for tests and demos (feature `test-util`).
 
+use ackbot_core::adapter::Envelope;
 use ackbot_core::testing::{self, unique};
-use ackbot_core::{Envelope, SecretString};
+use ackbot_core::SecretString;
 use serde_json::json;
 
 /// The bot user that [`app_mention`] mentions.
@@ -59,7 +60,7 @@ pub fn app_mention(text: &str, channel: &str, event_id: &str) -> String {
     } else {
         format!("{mention} {text}")
     };
-    let seconds = ackbot_core::now_ms() / 1000;
+    let seconds = ackbot_core::runtime::now_ms() / 1000;
     let ts = format!("{seconds}.{:06}", unique() % 1_000_000);
     json!({
         "token": "ZZZZZZWSxiZZZ2yIvs3peJ",

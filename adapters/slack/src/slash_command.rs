@@ -1,6 +1,6 @@
-//! Slash commands (`/slack/commands`): a form body becomes a [`Command`].
+//! Slash commands (`/slack/commands`): a form body becomes a [`Incoming`].
 
-use ackbot_core::{Command, Conversation, Platform, User};
+use ackbot_core::{Conversation, Incoming, Payload, Platform, User};
 use serde_json::Value;
 
 use crate::parsed::{conversation_kind, Parsed};
@@ -37,21 +37,21 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
         ReplyTarget::channel(Some(channel_id), None),
     );
     let text = form.text.as_deref().unwrap_or_default();
-    let command = Command::new(Platform::Slack, name, text)
+    let command = Incoming::command(Platform::Slack, name, text)
         .with_user(user)
         .with_conversation(conversation)
-        .with_raw(Value::Object(fields));
+        .with_payload(Payload::from_value(&Value::Object(fields)));
     Ok(vec![Parsed::work(command, target)])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ackbot_core::{ConversationKind, Kind};
+    use ackbot_core::ConversationKind;
 
     const FIXTURE: &str = include_str!("../tests/data/slash_command.txt");
 
-    fn parse_one(body: &str) -> (Command, Option<String>, ReplyTarget) {
+    fn parse_one(body: &str) -> (Incoming, Option<String>, ReplyTarget) {
         match parse(body.as_bytes()).unwrap().pop().unwrap() {
             Parsed::Work {
                 command,
@@ -67,14 +67,14 @@ mod tests {
     fn fixture_becomes_a_command() {
         let (command, dedupe_key, target) = parse_one(FIXTURE);
         assert_eq!(command.platform, Platform::Slack);
-        assert_eq!(command.kind, Kind::Command);
-        assert_eq!(command.name, "webhook-collect");
-        assert_eq!(command.text, "");
+        assert!(command.as_command().is_some());
+        assert_eq!(command.name(), "webhook-collect");
+        assert_eq!(command.as_command().unwrap().text, "");
         assert_eq!(
             command.user,
             User::new(Platform::Slack, "U2CERLKJA").with_name("roadrunner")
         );
-        assert_eq!(command.input, "/webhook-collect");
+        assert_eq!(command.as_command().unwrap().input, "/webhook-collect");
         assert_eq!(
             command.conversation,
             Conversation {
@@ -83,9 +83,9 @@ mod tests {
                 kind: ConversationKind::Group
             }
         );
-        assert_eq!(command.raw["team_domain"], "testteamnow");
-        assert_eq!(command.raw["command"], "/webhook-collect");
-        assert_eq!(command.raw.as_object().unwrap().len(), 11);
+        assert_eq!(command.payload.value()["team_domain"], "testteamnow");
+        assert_eq!(command.payload.value()["command"], "/webhook-collect");
+        assert_eq!(command.payload.value().as_object().unwrap().len(), 11);
         assert_eq!(dedupe_key, None);
         assert_eq!(
             target,
@@ -102,9 +102,9 @@ mod tests {
         let body = "command=%2Fecho&text=%E3%81%93%E3%82%93%E3%81%AB%E3%81%A1%E3%81%AF+%F0%9F%91%8B+a%2Bb+100%25\
                     &user_id=U1&channel_id=C1&response_url=https%3A%2F%2Fhooks.slack.com%2Fx";
         let (command, _, _) = parse_one(body);
-        assert_eq!(command.name, "echo");
-        assert_eq!(command.text, "こんにちは 👋 a+b 100%");
-        assert_eq!(command.raw["text"], "こんにちは 👋 a+b 100%");
+        assert_eq!(command.name(), "echo");
+        assert_eq!(command.as_command().unwrap().text, "こんにちは 👋 a+b 100%");
+        assert_eq!(command.payload.value()["text"], "こんにちは 👋 a+b 100%");
     }
 
     #[test]
@@ -125,7 +125,7 @@ mod tests {
         assert!(matches!(&items[..], [Parsed::Skip(r)] if r == "ssl_check"));
         // Anything else mentioning ssl_check is an ordinary request.
         let (command, _, _) = parse_one("ssl_check=0&command=%2Fecho&text=ssl_check%3D1");
-        assert_eq!(command.text, "ssl_check=1");
+        assert_eq!(command.as_command().unwrap().text, "ssl_check=1");
         assert!(parse(b"ssl_check=11").is_err());
     }
 
@@ -163,7 +163,10 @@ mod tests {
         ];
         for (body, expected) in cases {
             let outcome = parse(body).map(|mut items| match items.pop() {
-                Some(Parsed::Work { command, .. }) => (command.name, command.text),
+                Some(Parsed::Work { command, .. }) => (
+                    command.name().to_string(),
+                    command.as_command().unwrap().text.clone(),
+                ),
                 other => panic!("expected work, got {other:?}"),
             });
             let expected = expected.map(|(name, text)| (name.to_string(), text.to_string()));

@@ -4,9 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use ackbot_core::adapter::Envelope;
 use ackbot_core::retry::RetryPolicy;
+use ackbot_core::runtime::{Status, Worker};
 use ackbot_core::testing::RECEIVED_AT_MS;
-use ackbot_core::{chain, cmd, Bot, Envelope, Reply, Status, Text, Worker};
+use ackbot_core::{chain, cmd, Bot, Reply, Text};
 use ackbot_slack::{sample, SlackAdapter, SlackConfig};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};

@@ -4,12 +4,13 @@
 
 use std::sync::{Arc, Mutex};
 
+use ackbot_core::adapter::{Adapter, Inbound, Work};
 use ackbot_core::{
-    cmd, Adapter, Answer, Bot, ConversationKind, DispatchError, Dispatched, Inbound, Kind, Outcome,
-    Reply, Text, Work,
+    cmd, Answer, Bot, ConversationKind, DispatchError, Dispatched, InteractionKind, Outcome, Reply,
+    Text,
 };
 use ackbot_slack::{
-    sample, BlockSuggestion, Interaction, Options, SlackAdapter, SlackConfig, TriggerId,
+    sample, BlockSuggestion, InteractionPayload, Options, SlackAdapter, SlackConfig, TriggerId,
     ViewResponse, ViewSubmission, COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE,
 };
 use serde_json::{json, Value};
@@ -101,7 +102,7 @@ fn describe(item: &Inbound) -> String {
     match item {
         Inbound::Skip { reason } => format!("Skip({reason})"),
         Inbound::Answered { answer, reason } => format!("Answered({reason}: {answer:?})"),
-        Inbound::Work(work) => format!("Work({:?})", work.command),
+        Inbound::Work(work) => format!("Work({:?})", work.incoming),
     }
 }
 
@@ -137,7 +138,7 @@ fn fixture(json: &str) -> Value {
 async fn dispatch(bot: Bot, work: Work) -> Dispatched {
     let dispatcher = bot.build().expect("the test bot builds");
     dispatcher
-        .dispatch_with(work.command, work.extensions)
+        .dispatch_with(work.incoming, work.extensions)
         .await
 }
 
@@ -228,7 +229,7 @@ fn interactions_are_keyed_by_their_signature_against_replays() {
             .unwrap()
             .to_string();
         let work = interaction(json);
-        assert!(work.command.kind.is_interaction(), "{name}");
+        assert!(work.incoming.as_interaction().is_some(), "{name}");
         // A hash of the signature, never the signature itself: keys are logged and shown.
         let digest = <sha2::Sha256 as sha2::Digest>::digest(signature.as_bytes());
         assert_eq!(
@@ -245,15 +246,24 @@ fn interactions_are_keyed_by_their_signature_against_replays() {
 #[tokio::test]
 async fn view_submission_reaches_the_views_handler_with_its_values() {
     let work = interaction(VIEW_SUBMISSION);
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::View);
-    assert_eq!(command.name, "feedback");
-    assert_eq!(command.text, "view_submission");
+    let command = &work.incoming;
+    assert_eq!(
+        command.as_interaction().map(|i| i.kind),
+        Some(InteractionKind::View)
+    );
+    assert_eq!(command.name(), "feedback");
+    assert_eq!(
+        command.as_interaction().unwrap().payload_type,
+        "view_submission"
+    );
     assert_eq!(command.invocation(), "view_submission feedback");
     assert_eq!(command.user.id, "U061F7AUR");
     assert_eq!(command.user.name.as_deref(), Some("ann.takahashi"));
-    assert_eq!(command.raw["view"]["id"], "V06A8L3KJ2Q");
-    assert_eq!(command.raw["view"]["app_installed_team_id"], "T061EG9R6");
+    assert_eq!(command.payload.value()["view"]["id"], "V06A8L3KJ2Q");
+    assert_eq!(
+        command.payload.value()["view"]["app_installed_team_id"],
+        "T061EG9R6"
+    );
 
     let seen = Seen::new();
     let bot = Bot::new().view("feedback", {
@@ -314,12 +324,18 @@ async fn view_submission_can_keep_the_modal_open_with_errors() {
 #[tokio::test]
 async fn view_closed_reaches_the_same_handler_marked_closed() {
     let work = interaction(VIEW_CLOSED);
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::View);
-    assert_eq!(command.name, "feedback");
-    assert_eq!(command.text, "view_closed");
+    let command = &work.incoming;
+    assert_eq!(
+        command.as_interaction().map(|i| i.kind),
+        Some(InteractionKind::View)
+    );
+    assert_eq!(command.name(), "feedback");
+    assert_eq!(
+        command.as_interaction().unwrap().payload_type,
+        "view_closed"
+    );
     assert_eq!(command.user.id, "U061F7AUR");
-    assert_eq!(command.raw["is_cleared"], false);
+    assert_eq!(command.payload.value()["is_cleared"], false);
 
     let seen = Seen::new();
     let bot = Bot::new().view("feedback", {
@@ -356,10 +372,16 @@ async fn view_closed_has_no_trigger_id() {
 #[tokio::test]
 async fn block_suggestion_asks_the_menus_handler_for_options() {
     let work = interaction(BLOCK_SUGGESTION);
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::Options);
-    assert_eq!(command.name, "team_select");
-    assert_eq!(command.text, "block_suggestion");
+    let command = &work.incoming;
+    assert_eq!(
+        command.as_interaction().map(|i| i.kind),
+        Some(InteractionKind::Options)
+    );
+    assert_eq!(command.name(), "team_select");
+    assert_eq!(
+        command.as_interaction().unwrap().payload_type,
+        "block_suggestion"
+    );
     assert_eq!(command.user.id, "U061F7AUR");
     // Asked from a modal: no channel.
     assert_eq!(command.conversation.id, "");
@@ -367,7 +389,7 @@ async fn block_suggestion_asks_the_menus_handler_for_options() {
     let seen = Seen::new();
     let bot = Bot::new().options("team_select", {
         let seen = seen.clone();
-        move |suggestion: BlockSuggestion, Interaction(payload): Interaction| {
+        move |suggestion: BlockSuggestion, payload: InteractionPayload| {
             let seen = seen.clone();
             async move {
                 let typed = suggestion.value.clone();
@@ -399,10 +421,13 @@ async fn block_suggestion_asks_the_menus_handler_for_options() {
 #[tokio::test]
 async fn global_shortcut_reaches_its_handler_with_a_trigger_id() {
     let work = interaction(SHORTCUT);
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::Shortcut);
-    assert_eq!(command.name, "new_ticket");
-    assert_eq!(command.text, "shortcut");
+    let command = &work.incoming;
+    assert_eq!(
+        command.as_interaction().map(|i| i.kind),
+        Some(InteractionKind::Shortcut)
+    );
+    assert_eq!(command.name(), "new_ticket");
+    assert_eq!(command.as_interaction().unwrap().payload_type, "shortcut");
     assert_eq!(command.user.id, "U061F7AUR");
     assert_eq!(command.user.name.as_deref(), Some("ann.takahashi"));
     // A global shortcut happens nowhere in particular.
@@ -411,7 +436,7 @@ async fn global_shortcut_reaches_its_handler_with_a_trigger_id() {
     let seen = Seen::new();
     let bot = Bot::new().shortcut("new_ticket", {
         let seen = seen.clone();
-        move |TriggerId(trigger): TriggerId, Interaction(payload): Interaction| {
+        move |TriggerId(trigger): TriggerId, payload: InteractionPayload| {
             let seen = seen.clone();
             async move { seen.put((trigger, payload)) }
         }
@@ -434,10 +459,16 @@ async fn global_shortcut_reaches_its_handler_with_a_trigger_id() {
 #[tokio::test]
 async fn message_shortcut_carries_the_message_and_its_channel() {
     let work = interaction(MESSAGE_ACTION);
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::Shortcut);
-    assert_eq!(command.name, "save_message");
-    assert_eq!(command.text, "message_action");
+    let command = &work.incoming;
+    assert_eq!(
+        command.as_interaction().map(|i| i.kind),
+        Some(InteractionKind::Shortcut)
+    );
+    assert_eq!(command.name(), "save_message");
+    assert_eq!(
+        command.as_interaction().unwrap().payload_type,
+        "message_action"
+    );
     assert_eq!(command.user.id, "U061F7AUR");
     assert_eq!(command.conversation.id, "C0LAN2Q65");
     assert_eq!(command.conversation.name.as_deref(), Some("general"));
@@ -446,7 +477,7 @@ async fn message_shortcut_carries_the_message_and_its_channel() {
     let seen = Seen::new();
     let bot = Bot::new().shortcut("save_message", {
         let seen = seen.clone();
-        move |Interaction(payload): Interaction, TriggerId(trigger): TriggerId| {
+        move |payload: InteractionPayload, TriggerId(trigger): TriggerId| {
             let seen = seen.clone();
             async move {
                 seen.put((payload, trigger));
@@ -478,19 +509,25 @@ async fn message_shortcut_carries_the_message_and_its_channel() {
 #[tokio::test]
 async fn button_in_a_modal_is_an_action_with_its_view() {
     let work = interaction(BLOCK_ACTIONS_IN_MODAL);
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::Action);
-    assert_eq!(command.name, "add_item");
-    assert_eq!(command.text, "block_actions");
+    let command = &work.incoming;
+    assert_eq!(
+        command.as_interaction().map(|i| i.kind),
+        Some(InteractionKind::Action)
+    );
+    assert_eq!(command.name(), "add_item");
+    assert_eq!(
+        command.as_interaction().unwrap().payload_type,
+        "block_actions"
+    );
     assert_eq!(command.user.id, "U061F7AUR");
     // In a modal: no channel, no response_url.
     assert_eq!(command.conversation.id, "");
-    assert_eq!(command.raw.get("response_url"), None);
+    assert_eq!(command.payload.value().get("response_url"), None);
 
     let seen = Seen::new();
     let bot = Bot::new().action("add_item", {
         let seen = seen.clone();
-        move |Interaction(payload): Interaction, TriggerId(trigger): TriggerId| {
+        move |payload: InteractionPayload, TriggerId(trigger): TriggerId| {
             let seen = seen.clone();
             async move { seen.put((payload, trigger)) }
         }
@@ -532,12 +569,15 @@ async fn button_in_a_modal_is_no_view_submission() {
 #[tokio::test]
 async fn button_in_a_message_reaches_its_action_or_the_payload_types_handler() {
     let work = interaction(BLOCK_ACTIONS);
-    assert_eq!(work.command.kind, Kind::Action);
-    assert_eq!(work.command.name, "approve");
-    assert_eq!(work.command.user.id, "U0CA5");
-    assert_eq!(work.command.conversation.id, "C0CA5");
+    assert_eq!(
+        work.incoming.as_interaction().map(|i| i.kind),
+        Some(InteractionKind::Action)
+    );
+    assert_eq!(work.incoming.name(), "approve");
+    assert_eq!(work.incoming.user.id, "U0CA5");
+    assert_eq!(work.incoming.conversation.id, "C0CA5");
 
-    let bot = Bot::new().action("approve", |Interaction(p): Interaction| async move {
+    let bot = Bot::new().action("approve", |p: InteractionPayload| async move {
         Reply::text(format!(
             "approved {}",
             p.actions[0].value.as_deref().unwrap()
@@ -586,16 +626,16 @@ fn url_verification_is_answered_with_its_challenge() {
 #[tokio::test]
 async fn direct_message_is_a_command_with_slacks_escapes_undone() {
     let work = work(event(MESSAGE_IM));
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::Command);
-    assert_eq!(command.name, "echo");
-    assert_eq!(command.text, "hi & bye");
-    assert_eq!(command.input, "echo hi & bye");
+    let command = &work.incoming;
+    assert!(command.as_command().is_some());
+    assert_eq!(command.name(), "echo");
+    assert_eq!(command.as_command().unwrap().text, "hi & bye");
+    assert_eq!(command.as_command().unwrap().input, "echo hi & bye");
     assert_eq!(command.user.id, "U061F7AUR");
     assert_eq!(command.conversation.id, "D0LAN2Q66");
     assert_eq!(command.conversation.kind, ConversationKind::Direct);
     assert_eq!(
-        command.raw["event"]["client_msg_id"],
+        command.payload.value()["event"]["client_msg_id"],
         "e1f3c9a4-2b7d-4c8e-9f10-3a5b7c9d1e2f"
     );
     assert_eq!(work.dedupe_key.as_deref(), Some("Ev06DMECHO01"));
@@ -631,23 +671,29 @@ fn bot_messages_are_skipped() {
 #[test]
 fn mention_is_a_command_without_the_mention() {
     let work = work(event(APP_MENTION));
-    assert_eq!(work.command.kind, Kind::Command);
-    assert_eq!(work.command.name, "echo");
-    assert_eq!(work.command.text, "こんにちは 👋 a+b");
+    assert!(work.incoming.as_command().is_some());
+    assert_eq!(work.incoming.name(), "echo");
+    assert_eq!(
+        work.incoming.as_command().unwrap().text,
+        "こんにちは 👋 a+b"
+    );
     assert_eq!(work.dedupe_key.as_deref(), Some("Ev0LAN670R"));
 }
 
 #[test]
 fn mention_in_a_thread_is_deduplicated_by_event_and_by_message() {
     let work = work(event(APP_MENTION_IN_THREAD));
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::Command);
-    assert_eq!(command.name, "echo");
-    assert_eq!(command.text, "in the thread <3");
+    let command = &work.incoming;
+    assert!(command.as_command().is_some());
+    assert_eq!(command.name(), "echo");
+    assert_eq!(command.as_command().unwrap().text, "in the thread <3");
     assert_eq!(command.user.id, "U061F7AUR");
     assert_eq!(command.conversation.id, "C0LAN2Q65");
     assert_eq!(command.conversation.kind, ConversationKind::Group);
-    assert_eq!(command.raw["event"]["thread_ts"], "1700000750.000400");
+    assert_eq!(
+        command.payload.value()["event"]["thread_ts"],
+        "1700000750.000400"
+    );
     assert_eq!(work.dedupe_key.as_deref(), Some("Ev06THREAD01"));
     assert!(!work.dedupe_aliases.is_empty());
     assert!(
@@ -669,9 +715,9 @@ fn mention_in_a_thread_is_deduplicated_by_event_and_by_message() {
 #[tokio::test]
 async fn reaction_added_is_an_event_in_the_items_channel() {
     let work = work(event(REACTION_ADDED));
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::Event);
-    assert_eq!(command.name, "reaction_added");
+    let command = &work.incoming;
+    assert!(command.as_event().is_some());
+    assert_eq!(command.name(), "reaction_added");
     assert_eq!(command.user.id, "U061F7AUR");
     assert_eq!(command.conversation.id, "C0LAN2Q65");
     assert_eq!(work.dedupe_key.as_deref(), Some("Ev06REACTN01"));
@@ -690,31 +736,31 @@ async fn reaction_added_is_an_event_in_the_items_channel() {
 #[test]
 fn member_joined_channel_is_an_event() {
     let work = work(event(MEMBER_JOINED_CHANNEL));
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::Event);
-    assert_eq!(command.name, "member_joined_channel");
+    let command = &work.incoming;
+    assert!(command.as_event().is_some());
+    assert_eq!(command.name(), "member_joined_channel");
     assert_eq!(command.user.id, "U0G9QF9C6");
     assert_eq!(command.conversation.id, "C0LAN2Q65");
     assert_eq!(command.conversation.kind, ConversationKind::Group);
-    assert_eq!(command.raw["event"]["inviter"], "U061F7AUR");
+    assert_eq!(command.payload.value()["event"]["inviter"], "U061F7AUR");
     assert_eq!(work.dedupe_key.as_deref(), Some("Ev06JOINED01"));
 }
 
 #[tokio::test]
 async fn app_home_opened_is_an_event_not_an_interaction() {
     let work = work(event(APP_HOME_OPENED));
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::Event);
-    assert_eq!(command.name, "app_home_opened");
+    let command = &work.incoming;
+    assert!(command.as_event().is_some());
+    assert_eq!(command.name(), "app_home_opened");
     assert_eq!(command.user.id, "U061F7AUR");
     assert_eq!(command.conversation.id, "D0LAN2Q66");
     assert_eq!(command.conversation.kind, ConversationKind::Direct);
-    assert_eq!(command.raw["event"]["tab"], "home");
-    assert_eq!(command.raw["event"]["view"]["type"], "home");
+    assert_eq!(command.payload.value()["event"]["tab"], "home");
+    assert_eq!(command.payload.value()["event"]["view"]["type"], "home");
     assert_eq!(work.dedupe_key.as_deref(), Some("Ev06HOMEOP01"));
 
     // Its `view` is no interaction payload: the typed extractor refuses it.
-    let bot = Bot::new().on("app_home_opened", |_: Interaction| async {});
+    let bot = Bot::new().on("app_home_opened", |_: InteractionPayload| async {});
     let dispatched = dispatch(bot, work).await;
     assert!(
         matches!(dispatched.outcome, Outcome::Failed(_)),
@@ -732,12 +778,15 @@ fn app_rate_limited_is_skipped() {
 #[tokio::test]
 async fn unknown_event_is_tolerated_as_an_event_of_its_type() {
     let work = work(event(UNKNOWN_EVENT));
-    let command = &work.command;
-    assert_eq!(command.kind, Kind::Event);
-    assert_eq!(command.name, "future_thing_happened");
+    let command = &work.incoming;
+    assert!(command.as_event().is_some());
+    assert_eq!(command.name(), "future_thing_happened");
     assert_eq!(command.user.id, "U061F7AUR");
     assert_eq!(command.conversation.id, "");
-    assert_eq!(command.raw["event"]["thing"]["id"], "Th06FUTURE1");
+    assert_eq!(
+        command.payload.value()["event"]["thing"]["id"],
+        "Th06FUTURE1"
+    );
     assert_eq!(work.dedupe_key.as_deref(), Some("Ev06FUTURE01"));
     // No `ts`, no channel: no alias.
     assert!(work.dedupe_aliases.is_empty(), "{:?}", work.dedupe_aliases);
@@ -756,20 +805,20 @@ async fn unknown_event_is_tolerated_as_an_event_of_its_type() {
 #[test]
 fn slash_command_fixture_is_a_command() {
     let work = work(one(COMMANDS_ROUTE, SLASH_COMMAND));
-    assert_eq!(work.command.kind, Kind::Command);
-    assert_eq!(work.command.name, "webhook-collect");
-    assert_eq!(work.command.text, "");
-    assert_eq!(work.command.user.id, "U2CERLKJA");
-    assert_eq!(work.command.conversation.id, "G8PSS9T3V");
+    assert!(work.incoming.as_command().is_some());
+    assert_eq!(work.incoming.name(), "webhook-collect");
+    assert_eq!(work.incoming.as_command().unwrap().text, "");
+    assert_eq!(work.incoming.user.id, "U2CERLKJA");
+    assert_eq!(work.incoming.conversation.id, "G8PSS9T3V");
 }
 
 /// The raw payload of a command, for event handlers in these tests.
 struct RawEvent(Value);
 
-impl ackbot_core::FromCommand for RawEvent {
+impl ackbot_core::FromIncoming for RawEvent {
     type Rejection = std::convert::Infallible;
 
-    fn from_command(request: &ackbot_core::Request) -> Result<Self, Self::Rejection> {
-        Ok(RawEvent(request.command.raw.clone()))
+    fn from_incoming(request: &ackbot_core::Request) -> Result<Self, Self::Rejection> {
+        Ok(RawEvent(request.incoming.payload.value()))
     }
 }

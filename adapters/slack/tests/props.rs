@@ -3,7 +3,8 @@
 //! nothing), and no body, header or JSON value makes parsing or verifying panic. Bounded (256
 //! cases each) so CI stays fast; the unbounded search is `make fuzz`.
 
-use ackbot_core::{Adapter, Envelope, Headers, Inbound, SecretString};
+use ackbot_core::adapter::{Adapter, Envelope, Headers, Inbound};
+use ackbot_core::SecretString;
 use ackbot_slack::payload::{EventsRequest, SlashCommand};
 use ackbot_slack::{
     sign, verify, SlackAdapter, SlackConfig, VerifyError, COMMANDS_ROUTE, EVENTS_ROUTE,
@@ -160,14 +161,14 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 /// The work items of a slash command body, parsed by the adapter.
-fn commands(body: &str) -> Vec<ackbot_core::Command> {
+fn commands(body: &str) -> Vec<ackbot_core::Incoming> {
     let envelope = Envelope::new(COMMANDS_ROUTE, 0, body);
     adapter()
         .parse(&envelope)
         .unwrap()
         .into_iter()
         .filter_map(|item| match item {
-            Inbound::Work(work) => Some(work.command),
+            Inbound::Work(work) => Some(work.incoming),
             _ => None,
         })
         .collect()
@@ -283,9 +284,9 @@ proptest! {
         prop_assert_eq!(parsed.command.as_deref(), Some(command.as_str()));
         let commands = commands(&body);
         prop_assert_eq!(commands.len(), 1);
-        prop_assert_eq!(&commands[0].text, &text);
-        prop_assert_eq!(&commands[0].name, &command[1..]);
-        prop_assert_eq!(commands[0].raw["text"].as_str(), Some(text.as_str()));
+        prop_assert_eq!(&commands[0].as_command().unwrap().text, &text);
+        prop_assert_eq!(commands[0].name(), &command[1..]);
+        prop_assert_eq!(&commands[0].payload.value()["text"], &Value::String(text.clone()));
     }
 
     #[test]

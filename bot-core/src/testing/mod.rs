@@ -17,10 +17,9 @@ use base64::{engine::general_purpose::STANDARD, Engine as _};
 
 use futures::future::BoxFuture;
 
-use crate::{
-    Adapter, BoxError, Clock, Command, Delivery, DeliveryError, Envelope, Inbound, Platform, Reply,
-    Work,
-};
+use crate::adapter::{Adapter, Delivery, DeliveryError, Envelope, Inbound, Work};
+use crate::runtime::Clock;
+use crate::{BoxError, Incoming, Platform, Reply};
 
 /// When test Envelopes are received: 2023-11-14T22:13:20Z.
 pub const RECEIVED_AT_MS: i64 = 1_700_000_000_000;
@@ -195,7 +194,7 @@ impl Adapter for FakeAdapter {
             progress: self.progress,
         });
         Ok(vec![Inbound::Work(
-            Work::new(Command::typed(Platform::Line, text), delivery).with_dedupe_key(key),
+            Work::new(Incoming::typed(Platform::Line, text), delivery).with_dedupe_key(key),
         )])
     }
 }

@@ -29,7 +29,7 @@ impl Recorded {
             path: path.into(),
             body,
             headers: headers.into_iter().collect(),
-            at_ms: crate::now_ms(),
+            at_ms: crate::runtime::now_ms(),
         }
     }
 }

@@ -8,11 +8,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::adapter::Envelope;
 use crate::adapter::Inbound;
 use crate::worker::metrics::Outcome;
 use crate::worker::report::REJECTIONS;
 use crate::worker::{Stage, Status, Worker};
-use crate::{Answer, Envelope, Kind};
+use crate::{Answer, Incoming, InteractionKind};
 
 /// The front door's HTTP answer, and the Envelope to hand on to the worker, if any.
 #[derive(Debug)]
@@ -72,7 +73,7 @@ impl Worker {
         let (request_id, route) = (envelope.request_id.as_str(), envelope.route.as_str());
         let reason = crate::chain(error.as_ref());
         self.metrics.record(Outcome::Rejected);
-        if let Some(suppressed) = REJECTIONS.admit(crate::now_ms()) {
+        if let Some(suppressed) = REJECTIONS.admit(crate::runtime::now_ms()) {
             match why {
                 Refusal::Signature => tracing::warn!(request_id, route, %reason, suppressed,
                     "rejected at the front door"),
@@ -126,15 +127,19 @@ impl Worker {
                 Inbound::Skip { reason } => {
                     tracing::debug!(request_id, route, %reason, "nothing to hand on");
                 }
-                Inbound::Work(work) if work.command.kind.answers_in_ack() => {
-                    let kind = work.command.kind;
-                    let invocation = work.command.invocation();
-                    let dispatch = self.dispatcher.dispatch_with(work.command, work.extensions);
+                Inbound::Work(work) if answers_in_ack(&work.incoming) => {
+                    // A menu's options exist only in the acknowledgement: nothing is left for the
+                    // worker to do with them.
+                    let options = is_options(&work.incoming);
+                    let invocation = work.incoming.invocation();
+                    let dispatch = self
+                        .dispatcher
+                        .dispatch_with(work.incoming, work.extensions);
                     let dispatch = tokio::time::timeout(deadline, dispatch);
                     match self.watching(&envelope, dispatch).await {
                         Ok(done) => {
                             answer = done.answer.unwrap_or_default();
-                            if !done.replies.is_empty() && kind != Kind::Options {
+                            if !done.replies.is_empty() && !options {
                                 envelope.answered_replies = Some(done.replies);
                                 forward = true;
                             }
@@ -144,7 +149,7 @@ impl Worker {
                                 deadline_ms = deadline.as_millis() as u64,
                                 "the handler is slower than the acknowledgement deadline: acknowledged \
                                  without its answer; the worker runs it again");
-                            forward = kind != Kind::Options;
+                            forward = !options;
                         }
                     }
                 }
@@ -167,4 +172,15 @@ impl Worker {
         }
         front
     }
+}
+
+/// Whether `incoming` is answered in the acknowledgement (a modal's `response_action`, a menu's
+/// options), so the front door runs its handler before it answers.
+fn answers_in_ack(incoming: &Incoming) -> bool {
+    (incoming.as_interaction()).is_some_and(|i| i.kind.answers_in_ack())
+}
+
+/// Whether `incoming` asks a menu for its options.
+pub(super) fn is_options(incoming: &Incoming) -> bool {
+    (incoming.as_interaction()).is_some_and(|i| i.kind == InteractionKind::Options)
 }

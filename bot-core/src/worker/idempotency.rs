@@ -7,7 +7,8 @@
 use std::sync::Arc;
 
 use crate::dedupe::Claim;
-use crate::{BoxError, Clock, DedupeStore, Reply};
+use crate::runtime::{Clock, DedupeStore};
+use crate::{BoxError, Reply};
 
 /// Why an item is not this delivery's to do.
 pub(super) enum Seen {

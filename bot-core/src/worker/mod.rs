@@ -18,10 +18,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::adapter::{Adapter, Inbound, Work};
-use crate::{
-    Clock, Command, DedupeStore, Delivery, Dispatched, Dispatcher, Envelope, Extensions, Kind,
-    MemoryDedupe, Outcome, SystemClock,
-};
+use crate::adapter::{Delivery, Envelope};
+use crate::runtime::{Clock, DedupeStore, MemoryDedupe, SystemClock};
+use crate::{Dispatched, Dispatcher, Extensions, Incoming, Outcome};
 
 /// Turns Envelopes into replies. Cheap to clone; share one between tasks.
 #[derive(Clone)]
@@ -179,7 +178,7 @@ impl Worker {
             keys.push(format!("gw:{}#{index}", envelope.request_id));
         }
         let Work {
-            command,
+            incoming,
             delivery,
             extensions,
             ..
@@ -200,7 +199,7 @@ impl Worker {
         };
         let item_key = keys.first().map(String::as_str);
         let result = self
-            .dispatch_and_deliver(envelope, command, delivery, extensions, item_key, report)
+            .dispatch_and_deliver(envelope, incoming, delivery, extensions, item_key, report)
             .await;
         match &result {
             // Let the platform's or Lambda's retry of this event try again.
@@ -213,16 +212,16 @@ impl Worker {
     async fn dispatch_and_deliver(
         &self,
         envelope: &Envelope,
-        command: Command,
+        incoming: Incoming,
         delivery: Box<dyn Delivery>,
         extensions: Extensions,
         item_key: Option<&str>,
         report: &mut Report,
     ) -> Result<(), Status> {
-        if command.kind == Kind::Options {
+        if front::is_options(&incoming) {
             // A menu's options exist only in the acknowledgement, which only the front door
             // (function ack) can give; behind a static one there is nobody left to tell.
-            tracing::warn!(request_id = %envelope.request_id, action_id = %command.name,
+            tracing::warn!(request_id = %envelope.request_id, action_id = %incoming.name(),
                 "options requested on a route acknowledged by the gateway: set the route to function ack");
             self.observe(
                 envelope,
@@ -231,8 +230,8 @@ impl Worker {
             report.skipped += 1;
             return Ok(());
         }
-        let invocation = command.invocation();
-        let slow = self.dispatcher.is_slow(&command);
+        let invocation = incoming.invocation();
+        let slow = self.dispatcher.is_slow(&incoming);
         let progress = delivery.can_show_progress();
         if progress && slow {
             show_progress(delivery.as_ref()).await;
@@ -240,7 +239,7 @@ impl Worker {
         let answered = envelope
             .answered_replies
             .clone()
-            .filter(|_| command.kind.answers_in_ack());
+            .filter(|_| (incoming.as_interaction()).is_some_and(|i| i.kind.answers_in_ack()));
         let dispatch = async {
             let started = std::time::Instant::now();
             let dispatched = match answered {
@@ -250,7 +249,7 @@ impl Worker {
                     answer: None,
                     outcome: Outcome::Handled,
                 },
-                None => self.dispatcher.dispatch_with(command, extensions).await,
+                None => self.dispatcher.dispatch_with(incoming, extensions).await,
             };
             (dispatched, started.elapsed())
         };

@@ -5,9 +5,10 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::adapter::SharedError;
 use crate::dispatch::Outcome;
+use crate::runtime::Clock;
 use crate::worker::report::{Status, WorkError};
-use crate::{Clock, SharedError};
 
 /// What happened to an Envelope, stage by stage.
 #[derive(Clone, Debug)]

@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
+use crate::adapter::{DeliveryError, Envelope, SharedError};
 use crate::error::chain;
 use crate::worker::metrics::{LogBudget, Metrics, Outcome};
-use crate::{BoxError, DeliveryError, Envelope, SharedError};
+use crate::BoxError;
 
 /// Why the work of an Envelope failed after it was verified and parsed.
 #[derive(Debug, thiserror::Error)]
@@ -149,7 +150,7 @@ impl Report {
                 tracing::warn!(route, request_id, outcome, "no adapter for this route")
             }
             Status::Rejected(_) | Status::Invalid(_) => {
-                if let Some(suppressed) = REJECTIONS.admit(crate::now_ms()) {
+                if let Some(suppressed) = REJECTIONS.admit(crate::runtime::now_ms()) {
                     tracing::warn!(
                         route, request_id, outcome, %reason, total_ms, suppressed,
                         "envelope dropped"

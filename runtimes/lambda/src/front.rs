@@ -6,8 +6,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use ackbot_core::adapter::{Envelope, Headers};
 use ackbot_core::http::{read_capped, DELIVERY_ANSWER_CAP};
-use ackbot_core::{Envelope, Headers, Worker};
+use ackbot_core::runtime::Worker;
 use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::{json, Value};

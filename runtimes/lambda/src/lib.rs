@@ -21,7 +21,8 @@ mod secrets;
 
 use std::time::Duration;
 
-use ackbot_core::{Envelope, Status, Worker};
+use ackbot_core::adapter::Envelope;
+use ackbot_core::runtime::{Status, Worker};
 use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 
 pub use aws::AwsError;
@@ -150,7 +151,7 @@ fn emit_metrics(worker: &Worker, settings: &LambdaSettings) {
     let (bot, role) = (&settings.bot_name, settings.role.name());
     if let Some(line) = worker
         .metrics()
-        .emf_if_due(ackbot_core::now_ms(), 1000, bot, role)
+        .emf_if_due(ackbot_core::runtime::now_ms(), 1000, bot, role)
     {
         println!("{line}");
     }

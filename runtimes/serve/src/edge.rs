@@ -4,7 +4,8 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use ackbot_core::{now_ms, Envelope, FrontAnswer, Headers, Worker};
+use ackbot_core::adapter::{Envelope, Headers};
+use ackbot_core::runtime::{now_ms, FrontAnswer, Worker};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use ackbot_core::{now_ms, Bot, Envelope, Reply, SecretString};
+use ackbot_core::adapter::Envelope;
+use ackbot_core::runtime::now_ms;
+use ackbot_core::{Bot, Reply, SecretString};
 use ackbot_slack::{BlockSuggestion, Options, ViewResponse};
 use async_channel::Receiver;
 use axum::body::Body;

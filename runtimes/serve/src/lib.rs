@@ -26,7 +26,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use ackbot_core::Worker;
+use ackbot_core::runtime::Worker;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
@@ -227,7 +227,8 @@ pub async fn shutdown_signal() {
 mod tests {
     use std::time::Instant;
 
-    use ackbot_core::{now_ms, Bot, Reply, SecretString};
+    use ackbot_core::runtime::now_ms;
+    use ackbot_core::{Bot, Reply, SecretString};
     use ackbot_slack::ViewResponse;
 
     use super::*;

@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 
-use ackbot_core::{Envelope, Worker};
+use ackbot_core::adapter::Envelope;
+use ackbot_core::runtime::Worker;
 use async_channel::{Receiver, Sender, TrySendError};
 use tokio::task::JoinHandle;
 
@@ -100,7 +101,7 @@ async fn work(worker: Worker, receiver: Receiver<Envelope>) {
         // place rather than in a task of its own: no allocation or wake-up per Envelope.
         let processing = std::panic::AssertUnwindSafe(worker.process(envelope));
         if let Err(panic) = futures::FutureExt::catch_unwind(processing).await {
-            let error = ackbot_core::panic_message(panic.as_ref());
+            let error = ackbot_core::runtime::panic_message(panic.as_ref());
             tracing::error!(request_id, error, "worker task failed: it panicked");
         }
     }

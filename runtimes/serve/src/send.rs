@@ -3,7 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use ackbot_core::{now_ms, ExposeSecret, SecretString};
+use ackbot_core::runtime::now_ms;
+use ackbot_core::{ExposeSecret, SecretString};
 use ackbot_slack::standin::SlackStandIn;
 
 /// Why `ackbot send` could not deliver its webhook, or saw no reply.

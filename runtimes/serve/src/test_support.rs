@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use ackbot_core::{Dispatcher, SecretString, Worker};
+use ackbot_core::runtime::Worker;
+use ackbot_core::{Dispatcher, SecretString};
 use ackbot_line::{LineAdapter, LineConfig};
 use ackbot_slack::{SlackAdapter, SlackConfig};
 

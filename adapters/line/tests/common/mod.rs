@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
+use ackbot_core::adapter::{Adapter, Envelope, Inbound, Work};
 use ackbot_core::retry::RetryPolicy;
 use ackbot_core::testing;
-use ackbot_core::{Adapter, Envelope, Inbound, Work};
 use ackbot_line::{LineAdapter, LineConfig};
 
 /// The channel secret the tests sign with.

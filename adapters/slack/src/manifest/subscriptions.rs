@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use ackbot_core::{Dispatcher, Kind};
+use ackbot_core::{Dispatcher, InteractionKind};
 
 use super::event_types::{scopes_of, CHANNEL_MESSAGES, INTERACTION_PAYLOADS, LINE_EVENTS};
 use super::notes::Notes;
@@ -35,8 +35,8 @@ impl Subscriptions {
         }
         for (kind, id) in dispatcher.interactions() {
             match kind {
-                Kind::Options => subscriptions.options_menus = true,
-                Kind::Shortcut => subscriptions.shortcuts.push(id.to_string()),
+                InteractionKind::Options => subscriptions.options_menus = true,
+                InteractionKind::Shortcut => subscriptions.shortcuts.push(id.to_string()),
                 _ => {}
             }
         }

@@ -89,7 +89,7 @@ pub struct EventCallback {
 }
 
 /// An event (`app_mention`, `message`, `reaction_added`, …): the fields ackbot reads, whatever
-/// the type. The rest stays in `Command::raw`.
+/// the type. The rest stays in `Incoming::payload`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct Event {

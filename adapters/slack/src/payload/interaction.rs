@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::{lenient, object, objects};
 
 /// An interactivity payload (`block_actions`, `shortcut`, `message_action`, `view_submission`,
-/// …): the fields ackbot reads, whatever the type. The rest stays in `Command::raw`.
+/// …): the fields ackbot reads, whatever the type. The rest stays in `Incoming::payload`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct InteractionPayload {
@@ -62,6 +62,9 @@ pub struct InteractionPayload {
     /// The message a message shortcut was used on, or the message of a block action.
     #[serde(deserialize_with = "lenient")]
     pub message: Option<serde_json::Value>,
+    /// For `view_closed`: whether the whole stack of modals was cleared, not just this one.
+    #[serde(deserialize_with = "lenient")]
+    pub is_cleared: Option<bool>,
 }
 
 impl InteractionPayload {

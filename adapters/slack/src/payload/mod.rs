@@ -3,7 +3,7 @@
 //!
 //! Every field is optional and read leniently: a field of an unexpected JSON type reads as
 //! absent, and types Slack adds later are kept by name, so an odd payload never fails a request.
-//! Fields not modelled here stay in [`Command::raw`](ackbot_core::Command::raw).
+//! Fields not modelled here stay in [`Incoming::payload`](ackbot_core::Incoming::payload).
 
 mod events;
 mod interaction;

@@ -59,7 +59,7 @@ pub struct SlashCommand {
 }
 
 impl SlashCommand {
-    /// Every field of a form body as a JSON object of strings (what `Command::raw` carries); of a
+    /// Every field of a form body as a JSON object of strings (what `Incoming::payload` carries); of a
     /// repeated name, the first value is kept. Bytes that are not UTF-8 become U+FFFD.
     pub fn form_fields(body: &[u8]) -> Map<String, Value> {
         let mut fields = Map::new();

@@ -122,7 +122,7 @@ fn opened(api: &Api, view: &Map<String, Value>, id: Option<&str>) -> Value {
     fields.extend(view.iter().map(|(k, v)| (k.clone(), v.clone())));
     fields.insert(
         "hash".into(),
-        format!("{}.{n:08x}", ackbot_core::now_ms() / 1000).into(),
+        format!("{}.{n:08x}", ackbot_core::runtime::now_ms() / 1000).into(),
     );
     json!({"ok": true, "view": answered})
 }

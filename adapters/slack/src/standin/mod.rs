@@ -49,7 +49,7 @@ impl Api {
     pub(super) fn ts(&self) -> String {
         format!(
             "{}.{:06}",
-            ackbot_core::now_ms() / 1000,
+            ackbot_core::runtime::now_ms() / 1000,
             self.next() % 1_000_000
         )
     }

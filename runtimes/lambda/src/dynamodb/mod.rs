@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use ackbot_core::http::{read_capped, DELIVERY_ANSWER_CAP};
 use ackbot_core::retry::{retry, Failure, RetryPolicy};
-use ackbot_core::{BoxError, Claim, DedupeStore, Expiry};
+use ackbot_core::runtime::{Claim, DedupeStore, Expiry};
+use ackbot_core::BoxError;
 use aws_smithy_runtime_api::client::identity::Identity;
 use serde_json::{json, Value};
 

@@ -11,8 +11,9 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use ackbot_core::runtime::{now_ms, Observation, Stage, Worker};
 use ackbot_core::testing::{Recorded, Recorder};
-use ackbot_core::{now_ms, Dispatcher, Observation, SecretString, Stage, Worker};
+use ackbot_core::{Dispatcher, SecretString};
 use ackbot_line::standin::LineStandIn;
 use ackbot_line::{LineAdapter, LineConfig};
 use ackbot_slack::standin::SlackStandIn;

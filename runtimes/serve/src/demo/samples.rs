@@ -1,6 +1,7 @@
 //! The signed samples the demo sends, each with what it should come to.
 
-use ackbot_core::{now_ms, Dispatcher, Kind, Platform, SecretString};
+use ackbot_core::runtime::now_ms;
+use ackbot_core::{Dispatcher, InteractionKind, Platform, SecretString};
 use serde_json::{json, Value};
 
 use ackbot_core::testing::Recorded;
@@ -39,7 +40,7 @@ impl Catalog {
                 .map(|c| c.name.clone())
                 .collect(),
             views: (dispatcher.interactions())
-                .filter(|(kind, _)| *kind == Kind::View)
+                .filter(|(kind, _)| *kind == InteractionKind::View)
                 .map(|(_, id)| id.to_string())
                 .collect(),
         }

@@ -1,6 +1,7 @@
 //! Each sample's life as the demo prints it, and the verdict on whether it behaved.
 
-use ackbot_core::{DispatchError, Observation, Outcome, Stage, Status};
+use ackbot_core::runtime::{Observation, Stage, Status};
+use ackbot_core::{DispatchError, Outcome};
 use serde_json::Value;
 
 use super::samples::{Expect, Sample};

@@ -1,7 +1,7 @@
 //! A webhook's detail view: its summary with its headers and body, every credential redacted on
 //! the server, before anything reaches the page.
 
-use ackbot_core::Envelope;
+use ackbot_core::adapter::Envelope;
 use serde::Serialize;
 use serde_json::Value;
 

@@ -10,7 +10,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use ackbot_core::{Envelope, Observation, Observer};
+use ackbot_core::adapter::Envelope;
+use ackbot_core::runtime::{Observation, Observer};
 
 use crate::inspector::feed::{Change, Feed, Reader};
 use crate::inspector::view::{self, Step, StepKind, Summary};

@@ -80,7 +80,7 @@ impl Inspector {
     pub(crate) fn new(
         access: Access,
         settings: &ServeSettings,
-        worker: &ackbot_core::Worker,
+        worker: &ackbot_core::runtime::Worker,
         addr: SocketAddr,
         history: Arc<History>,
         queue: Queue,

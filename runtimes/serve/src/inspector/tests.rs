@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use ackbot_core::{now_ms, Bot, Envelope, ExposeSecret, SecretString};
+use ackbot_core::adapter::Envelope;
+use ackbot_core::runtime::now_ms;
+use ackbot_core::{Bot, ExposeSecret, SecretString};
 use serde_json::Value;
 
 use super::assets::CONTENT_SECURITY_POLICY;
@@ -706,7 +708,7 @@ fn the_history_keeps_the_newest_within_its_count_and_its_budget() {
 
 #[tokio::test]
 async fn unsigned_floods_with_a_stalled_page_cost_at_most_the_budget() {
-    use ackbot_core::{Observation, Stage};
+    use ackbot_core::runtime::{Observation, Stage};
     let budget = 4 * 1024 * 1024;
     let history = History::new(500, budget);
     // A page that follows the feed and never reads.
@@ -720,11 +722,11 @@ async fn unsigned_floods_with_a_stalled_page_cost_at_most_the_budget() {
             envelope = envelope.with_header("x-padding", "h".repeat(370 * 1024));
         }
         history.received(&envelope);
-        let error: ackbot_core::SharedError =
+        let error: ackbot_core::adapter::SharedError =
             std::sync::Arc::new(std::io::Error::other(format!("no signature: {text}")));
         for stage in [
             Stage::Rejected(error.clone()),
-            Stage::Done(ackbot_core::Status::Rejected(error)),
+            Stage::Done(ackbot_core::runtime::Status::Rejected(error)),
         ] {
             history.observe(&Observation {
                 request_id: format!("u{i}"),

@@ -1,7 +1,9 @@
 //! What the inspector lists of a webhook: its summary and stages as the page's JSON, every text
 //! cut to a bound (the detail view, with headers and body, is in [`detail`](super::detail)).
 
-use ackbot_core::{Envelope, Outcome, Stage};
+use ackbot_core::adapter::Envelope;
+use ackbot_core::runtime::Stage;
+use ackbot_core::Outcome;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -49,7 +51,7 @@ impl Summary {
     pub(crate) fn new(envelope: &Envelope, what: Option<String>) -> Self {
         Self {
             id: envelope.request_id.clone(),
-            received_at_ms: ackbot_core::now_ms(),
+            received_at_ms: ackbot_core::runtime::now_ms(),
             platform: platform(&envelope.route),
             route: clip(&envelope.route, MAX_LABEL_CHARS),
             what: what.map(|w| clip(&w, MAX_LABEL_CHARS)),
@@ -182,8 +184,9 @@ pub(crate) fn clip(text: &str, max: usize) -> String {
 /// The step a worker's stage makes, updating the summary's state and `what` on the way. Every
 /// text is cut to [`MAX_TEXT_CHARS`] (the label to [`MAX_LABEL_CHARS`]).
 pub(crate) fn step(summary: &mut Summary, stage: &Stage) -> Option<StepKind> {
-    let chain =
-        |e: &ackbot_core::SharedError| clip(&ackbot_core::chain(e.as_ref()), MAX_TEXT_CHARS);
+    let chain = |e: &ackbot_core::adapter::SharedError| {
+        clip(&ackbot_core::chain(e.as_ref()), MAX_TEXT_CHARS)
+    };
     let text = |t: &str| clip(t, MAX_TEXT_CHARS);
     Some(match stage {
         Stage::Answered { status, .. } => StepKind::Answered { status: *status },

@@ -1,8 +1,7 @@
-//! Where a LINE event becomes a platform-neutral [`Command`]: text messages and `/` postbacks are
+//! Where a LINE event becomes a platform-neutral [`Incoming`]: text messages and `/` postbacks are
 //! commands, everything else an event named by its LINE type.
 
-use ackbot_core::{Command, Conversation, ConversationKind, Platform, User};
-use serde_json::Value;
+use ackbot_core::{Conversation, ConversationKind, Incoming, Payload, Platform, User};
 
 use crate::webhook::{Event, EventContent, EventMode, MessageContent, Source, TextMessageContent};
 
@@ -10,13 +9,14 @@ use crate::webhook::{Event, EventContent, EventMode, MessageContent, Source, Tex
 #[derive(Debug, PartialEq)]
 pub(crate) enum Mapped {
     /// A command or event to dispatch.
-    Command(Command),
+    Incoming(Incoming),
     /// Nothing to do, and why.
     Skip(String),
 }
 
-/// Maps a parsed event (and its raw JSON, kept for handlers) to a command, or says why not.
-pub(crate) fn map_event(event: &Event, raw: Value) -> Mapped {
+/// Maps a parsed event (and its JSON as received, kept for handlers) to what came in, or says
+/// why not.
+pub(crate) fn map_event(event: &Event, payload: Payload) -> Mapped {
     if let EventContent::Unknown(_) = event.content {
         tracing::warn!(event_type = %event.event_type, "unknown LINE event type: skipped");
         return Mapped::Skip(format!("unknown LINE event type `{}`", event.event_type));
@@ -37,27 +37,27 @@ pub(crate) fn map_event(event: &Event, raw: Value) -> Mapped {
             ));
         }
     }
-    let command = match &event.content {
+    let incoming = match &event.content {
         EventContent::Message(MessageContent::Text(text)) => match addressed(
             text,
             event.source.as_ref(),
         ) {
-            Some(typed) => Command::typed(Platform::Line, typed),
+            Some(typed) => Incoming::typed(Platform::Line, typed),
             None => return Mapped::Skip(
                 "group chatter: in groups and rooms a command starts with `/` or mentions the bot"
                     .into(),
             ),
         },
         EventContent::Postback(postback) if postback.data.starts_with('/') => {
-            Command::typed(Platform::Line, postback.data.as_str())
+            Incoming::typed(Platform::Line, postback.data.as_str())
         }
-        _ => Command::event(Platform::Line, event.event_type.as_str()),
+        _ => Incoming::event(Platform::Line, event.event_type.as_str()),
     };
-    Mapped::Command(
-        command
+    Mapped::Incoming(
+        incoming
             .with_user(user(event.source.as_ref()))
             .with_conversation(conversation(event.source.as_ref()))
-            .with_raw(raw),
+            .with_payload(payload),
     )
 }
 
