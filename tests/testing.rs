@@ -90,6 +90,40 @@ async fn a_mention_is_answered_in_its_thread() {
 }
 
 #[tokio::test]
+async fn an_event_reaches_its_handler_with_its_payload() {
+    /// Thanks whoever reacted, naming the reaction from the event's own JSON.
+    async fn thank(user: User, payload: ackbot::Payload) -> String {
+        let reaction = payload.value()["event"]["reaction"].clone();
+        format!("thanks for the {reaction} {}", user.mention())
+    }
+    let bot = TestBot::new(Bot::new().on("reaction_added", thank))
+        .await
+        .unwrap();
+    let out = bot
+        .slack_event(json!({
+            "type": "reaction_added", "user": payload::SLACK_USER_ID, "reaction": "tada",
+            "item": {"type": "message", "channel": payload::CHANNEL, "ts": "1700000000.000100"},
+            "event_ts": "1700000001.000200"
+        }))
+        .await;
+    assert_eq!(out.outcome(), "processed", "{out:?}");
+    assert_eq!(out.handlers(), ["reaction_added"]);
+    assert_eq!(
+        out.texts(),
+        [format!(
+            "thanks for the \"tada\" <@{}>",
+            payload::SLACK_USER_ID
+        )]
+    );
+    // The next delivery is a new event, not a duplicate of this one.
+    let again = bot
+        .slack_event(json!({"type": "reaction_added", "user": "U1", "reaction": "eyes"}))
+        .await;
+    assert_eq!(again.duplicates(), 0);
+    assert_eq!(again.handlers(), ["reaction_added"]);
+}
+
+#[tokio::test]
 async fn the_feedback_modal_opens_validates_and_thanks() {
     let bot = builtins().await;
     let opened = bot.slack_command("/feedback").await;

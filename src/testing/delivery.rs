@@ -5,7 +5,7 @@ use std::pin::Pin;
 
 use ackbot_core::adapter::Envelope;
 
-use super::outcome::{Ack, ApiCall, Outcome};
+use super::delivered::{Ack, ApiCall, Delivered};
 use super::{TestBot, LINE_CHANNEL_SECRET, SLACK_SIGNING_SECRET};
 
 /// How the webhook is signed.
@@ -19,7 +19,7 @@ enum Signing {
     Unsigned,
 }
 
-/// A webhook to deliver: `.await` it for the [`Outcome`]. Before that, [`unsigned`](Self::unsigned),
+/// A webhook to deliver: `.await` it for the [`Delivered`]. Before that, [`unsigned`](Self::unsigned),
 /// [`signed_with`](Self::signed_with), [`received_at`](Self::received_at) and
 /// [`header`](Self::header) change how it arrives.
 #[must_use = "a delivery does nothing until it is awaited"]
@@ -105,7 +105,7 @@ impl<'a> Delivery<'a> {
         envelope
     }
 
-    async fn deliver(self) -> Outcome {
+    async fn deliver(self) -> Delivered {
         let bot = self.bot;
         let _turn = bot.turn.lock().await;
         let envelope = self.envelope();
@@ -129,7 +129,7 @@ impl<'a> Delivery<'a> {
         };
         let calls: Vec<ApiCall> = bot.calls().into_iter().skip(before).collect();
         let stages = std::mem::take(&mut *bot.stages.lock().unwrap_or_else(|p| p.into_inner()));
-        Outcome::new(
+        Delivered::new(
             ack,
             report,
             calls,
@@ -139,8 +139,8 @@ impl<'a> Delivery<'a> {
 }
 
 impl<'a> IntoFuture for Delivery<'a> {
-    type Output = Outcome;
-    type IntoFuture = Pin<Box<dyn Future<Output = Outcome> + Send + 'a>>;
+    type Output = Delivered;
+    type IntoFuture = Pin<Box<dyn Future<Output = Delivered> + Send + 'a>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.deliver())

@@ -33,8 +33,8 @@
 //! The clock is fixed (at [`START_MS`]) and moves only when told ([`TestBot::advance`]), so
 //! signature freshness and the LINE reply token's age are the same on every run.
 
+mod delivered;
 mod delivery;
-mod outcome;
 pub mod payload;
 
 use std::sync::{Arc, Mutex};
@@ -49,8 +49,8 @@ use crate::Error;
 use ackbot_line::standin::LineStandIn;
 use ackbot_slack::standin::SlackStandIn;
 
+pub use delivered::{Ack, ApiCall, Delivered};
 pub use delivery::Delivery;
-pub use outcome::{Ack, ApiCall, Outcome};
 
 /// The Slack signing secret the kit signs with and the bot verifies with.
 pub const SLACK_SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";

@@ -64,11 +64,6 @@ impl LineAdapter {
         })
     }
 
-    /// Parses a webhook body received at `received_at_ms` into the work it asks for.
-    pub fn parse_body(&self, body: &[u8], received_at_ms: i64) -> Result<Vec<Inbound>, ParseError> {
-        self.parse_delivery(body, received_at_ms, None)
-    }
-
     /// Parses a webhook body; `replay` is the request id of a replay asked for on purpose, whose
     /// replies are pushed (the reply token worked once already) under retry keys of their own.
     fn parse_delivery(

@@ -6,6 +6,7 @@ use reqwest::Method;
 
 /// Why a [`LineConfig`](crate::LineConfig) cannot make an adapter.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// No channel secret, so no webhook could be verified.
     #[error(
@@ -35,6 +36,7 @@ pub enum ConfigError {
 
 /// Why a webhook's `x-line-signature` did not check out. Never holds a secret or a signature.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum VerifyError {
     /// No channel secret to check against; verification is never skipped.
     #[error("no LINE channel secret is configured, so the webhook cannot be verified")]
@@ -56,6 +58,7 @@ pub enum VerifyError {
 
 /// Why a verified webhook body could not be parsed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ParseError {
     /// The body is not a LINE webhook object (`{destination, events[]}`).
     #[error("the LINE webhook body is not a {{destination, events[]}} JSON object: {0}")]
@@ -76,6 +79,7 @@ pub struct ApiErrorDetail {
 /// Why a call to the LINE Messaging API failed: a reply or push, a profile, any other method.
 /// Never holds the channel access token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReplyError {
     /// LINE answered with an error status (after retries, for a 5xx).
     #[error(

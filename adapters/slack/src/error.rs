@@ -4,6 +4,7 @@ use std::time::Duration;
 
 /// Why a [`SlackAdapter`](crate::SlackAdapter) could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// The signing secret is empty or only white space.
     #[error(
@@ -21,6 +22,7 @@ pub enum ConfigError {
 
 /// Why a request did not pass Slack's signature check. Never carries a secret or a signature.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum VerifyError {
     /// The signing secret is empty, so no request can be trusted.
     #[error("the Slack signing secret is empty: refusing to verify")]
@@ -59,6 +61,7 @@ pub enum VerifyError {
 
 /// Why a verified Slack request could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ParseError {
     /// A field every payload of this kind carries is absent or empty.
     #[error("the Slack payload has no `{0}` field")]
@@ -76,6 +79,7 @@ pub enum ParseError {
 
 /// Why a reply could not be sent to Slack. Never carries a token or a `response_url`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReplyError {
     /// Slack refused the request: a non-2xx status, or `{"ok":false}` with HTTP 200.
     #[error("Slack answered HTTP {status}: {message}")]

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::adapter::Envelope;
 use crate::adapter::Inbound;
-use crate::worker::metrics::Outcome;
+use crate::worker::metrics::Counted;
 use crate::worker::report::REJECTIONS;
 use crate::worker::{Stage, Status, Worker};
 use crate::{Answer, Incoming, InteractionKind};
@@ -72,7 +72,7 @@ impl Worker {
     fn refuse(&self, envelope: &Envelope, error: crate::BoxError, why: Refusal) -> FrontAnswer {
         let (request_id, route) = (envelope.request_id.as_str(), envelope.route.as_str());
         let reason = crate::chain(error.as_ref());
-        self.metrics.record(Outcome::Rejected);
+        self.metrics.record(Counted::Rejected);
         if let Some(suppressed) = REJECTIONS.admit(crate::runtime::now_ms()) {
             match why {
                 Refusal::Signature => tracing::warn!(request_id, route, %reason, suppressed,
@@ -167,7 +167,7 @@ impl Worker {
         if forward {
             front.forward = Some(envelope);
         } else {
-            self.metrics.record(Outcome::Processed);
+            self.metrics.record(Counted::Processed);
             self.observe(&envelope, Stage::Done(Status::Processed));
         }
         front

@@ -32,7 +32,7 @@ pub struct Counts {
 
 /// The outcome of one Envelope or request, as counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Counted {
     /// Handled.
     Processed,
     /// Refused: bad signature, stale, unparsable.
@@ -45,12 +45,12 @@ pub enum Outcome {
 
 impl Metrics {
     /// Counts one `outcome`.
-    pub fn record(&self, outcome: Outcome) {
+    pub fn record(&self, outcome: Counted) {
         let counter = match outcome {
-            Outcome::Processed => &self.processed,
-            Outcome::Rejected => &self.rejected,
-            Outcome::Duplicate => &self.duplicate,
-            Outcome::Failed => &self.failed,
+            Counted::Processed => &self.processed,
+            Counted::Rejected => &self.rejected,
+            Counted::Duplicate => &self.duplicate,
+            Counted::Failed => &self.failed,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
@@ -169,10 +169,10 @@ mod tests {
     fn counts_are_flushed_as_one_emf_line_at_most_a_second() {
         let metrics = Metrics::default();
         for _ in 0..1000 {
-            metrics.record(Outcome::Rejected);
+            metrics.record(Counted::Rejected);
         }
-        metrics.record(Outcome::Processed);
-        metrics.record(Outcome::Duplicate);
+        metrics.record(Counted::Processed);
+        metrics.record(Counted::Duplicate);
         let line = metrics.emf_if_due(5_000, 1000, "mybot", "front").unwrap();
         let value: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(value["_aws"]["CloudWatchMetrics"][0]["Namespace"], "ackbot");
@@ -192,7 +192,7 @@ mod tests {
             ),
             (&json!(1000), &json!(1), &json!(1), &json!(0))
         );
-        metrics.record(Outcome::Failed);
+        metrics.record(Counted::Failed);
         assert_eq!(
             metrics.emf_if_due(5_500, 1000, "mybot", "front"),
             None,

@@ -8,7 +8,7 @@ mod observe;
 mod report;
 
 pub use front::FrontAnswer;
-pub use metrics::{emf, Counts, LogBudget, Metrics, Outcome as Counted};
+pub use metrics::{emf, Counted, Counts, LogBudget, Metrics};
 pub use observe::{observe_call, Call, Observation, Observer, Stage};
 pub use report::{Report, Status, WorkError};
 
@@ -30,9 +30,12 @@ pub struct Worker {
     clock: Arc<dyn Clock>,
     keys: Idempotency,
     observers: Arc<[Observer]>,
-    progress_after: Duration,
     metrics: Arc<Metrics>,
 }
+
+/// How long a handler may run before the worker shows progress where the platform can (LINE's
+/// loading animation): a quick answer shows none.
+const PROGRESS_AFTER: Duration = Duration::from_secs(1);
 
 impl Worker {
     /// A worker for `dispatcher` with the system clock, an in-memory dedupe store and no adapters.
@@ -47,7 +50,6 @@ impl Worker {
                 clock,
             },
             observers: Arc::new([]),
-            progress_after: Duration::from_secs(1),
             metrics: Arc::default(),
         }
     }
@@ -77,12 +79,6 @@ impl Worker {
         let mut observers = self.observers.to_vec();
         observers.push(observer);
         self.observers = observers.into();
-        self
-    }
-
-    /// How long a handler may run before the worker shows progress where the platform can.
-    pub fn with_progress_after(mut self, after: Duration) -> Self {
-        self.progress_after = after;
         self
     }
 
@@ -257,7 +253,7 @@ impl Worker {
             tokio::pin!(dispatch);
             tokio::select! {
                 done = &mut dispatch => done,
-                _ = tokio::time::sleep(self.progress_after) => {
+                _ = tokio::time::sleep(PROGRESS_AFTER) => {
                     show_progress(delivery.as_ref()).await;
                     dispatch.await
                 }

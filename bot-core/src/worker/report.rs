@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::adapter::{DeliveryError, Envelope, SharedError};
 use crate::error::chain;
-use crate::worker::metrics::{LogBudget, Metrics, Outcome};
+use crate::worker::metrics::{Counted, LogBudget, Metrics};
 use crate::BoxError;
 
 /// Why the work of an Envelope failed after it was verified and parsed.
@@ -113,16 +113,16 @@ impl Report {
     pub(crate) fn count(&self, metrics: &Metrics) {
         match &self.status {
             Status::Rejected(_) | Status::Invalid(_) | Status::NoRoute => {
-                metrics.record(Outcome::Rejected)
+                metrics.record(Counted::Rejected)
             }
-            Status::Failed(_) | Status::Undeliverable(_) => metrics.record(Outcome::Failed),
-            Status::InProgress(_) => metrics.record(Outcome::Duplicate),
+            Status::Failed(_) | Status::Undeliverable(_) => metrics.record(Counted::Failed),
+            Status::InProgress(_) => metrics.record(Counted::Duplicate),
             Status::Processed => {
                 for _ in 0..self.duplicates {
-                    metrics.record(Outcome::Duplicate);
+                    metrics.record(Counted::Duplicate);
                 }
                 if self.handled + self.skipped > 0 || self.duplicates == 0 {
-                    metrics.record(Outcome::Processed);
+                    metrics.record(Counted::Processed);
                 }
             }
         }

@@ -46,6 +46,7 @@ impl Event {
 
 /// The content of an event, by its `type`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum EventContent {
     /// `message`: a user sent a message.
     Message(MessageContent),
@@ -93,6 +94,7 @@ pub enum EventContent {
 
 /// Whether the channel is active (may reply) or on standby (another channel answers).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum EventMode {
     /// The channel is active: it may reply.
     Active,

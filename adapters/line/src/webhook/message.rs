@@ -7,6 +7,7 @@ use super::{parse_as, type_of};
 
 /// A message's content, by `message.type`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum MessageContent {
     /// A text message.
     Text(TextMessageContent),

@@ -7,6 +7,7 @@ use super::{parse_as, type_of};
 
 /// The source of an event (`source.type` user, group or room).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Source {
     /// A one-to-one chat with a user.
     User {

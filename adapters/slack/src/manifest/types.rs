@@ -99,6 +99,7 @@ pub struct Shortcut {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ShortcutKind {
     /// In the shortcuts menu and the search bar (a `shortcut` payload).
     Global,

@@ -9,6 +9,7 @@ use crate::ParseError;
 
 /// An Events API request body, by its `type`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum EventsRequest {
     /// `url_verification`: Slack checks the Request URL; the edge answers the challenge.
     UrlVerification(UrlVerification),

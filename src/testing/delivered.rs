@@ -93,7 +93,7 @@ impl ApiCall {
 
 /// What delivering one webhook produced.
 #[derive(Clone, Debug)]
-pub struct Outcome {
+pub struct Delivered {
     /// The computed ack, on the routes the front door answers.
     pub ack: Option<Ack>,
     /// Every API call made while the webhook was handled, in order.
@@ -105,7 +105,7 @@ pub struct Outcome {
     stages: Vec<Stage>,
 }
 
-impl Outcome {
+impl Delivered {
     pub(super) fn new(
         ack: Option<Ack>,
         report: Option<Report>,
