@@ -155,6 +155,22 @@ impl Server {
         assert!(status.success());
     }
 
+    /// Stops the server the way SIGTERM does and waits for its drain: every webhook it took has
+    /// been handled and its replies sent by the time this returns, so what was not sent never
+    /// will be. Panics unless the drain left nothing behind.
+    #[allow(dead_code)] // not every test binary drains
+    pub async fn drain(&mut self) {
+        self.terminate();
+        let status = self.wait_exit(Duration::from_secs(30)).await;
+        assert!(
+            status.is_some_and(|s| s.success()),
+            "serve did not stop cleanly: {status:?}"
+        );
+        let stopped = self.logs().into_iter().find(|l| l["message"] == "stopped");
+        let left = stopped.as_ref().and_then(|l| l["left"].as_u64());
+        assert_eq!(left, Some(0), "the drain left work behind: {stopped:?}");
+    }
+
     /// Waits for the process to exit.
     pub async fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
