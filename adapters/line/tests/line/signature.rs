@@ -1,7 +1,5 @@
 //! `x-line-signature`: the published vectors, every way a check fails, and secret rotation.
 
-mod common;
-
 use ackbot_core::adapter::{Adapter, Headers};
 use ackbot_core::SecretString;
 use ackbot_line::{sign, verify, VerifyError};
@@ -149,13 +147,13 @@ fn errors_never_show_a_secret_or_signature() {
 fn adapter_verifies_the_envelope_with_comma_separated_secrets() {
     use ackbot_line::{LineAdapter, LineConfig};
     let body = r#"{"destination":"U1","events":[]}"#;
-    let mut env = common::signed(body);
-    let rotating = LineConfig::new(&format!("older-secret,{}", common::SECRET), "token");
+    let mut env = crate::common::signed(body);
+    let rotating = LineConfig::new(&format!("older-secret,{}", crate::common::SECRET), "token");
     let adapter = LineAdapter::new(rotating).unwrap();
     assert!(adapter.verify(&env).is_ok());
 
     env.body = br#"{"destination":"U1","events":[{}]}"#.to_vec();
     let err = adapter.verify(&env).unwrap_err().to_string();
     assert!(err.contains("does not match"), "{err}");
-    assert!(!err.contains(common::SECRET));
+    assert!(!err.contains(crate::common::SECRET));
 }

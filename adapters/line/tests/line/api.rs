@@ -1,16 +1,14 @@
 //! The LINE Messaging API inside handlers (`ackbot_line::Line`): reply, push, profile and any
 //! endpoint, against a local stand-in of the API; the extractor through a built bot.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::{adapter, one_work, signed, TOKEN};
 use ackbot_core::adapter::Work;
 use ackbot_core::testing::RECEIVED_AT_MS;
 use ackbot_core::{cmd, Bot, DispatchError, Incoming, Outcome, Platform, Reply};
 use ackbot_line::sample::{text_event, webhook};
 use ackbot_line::{handler_retry_key, retry_key, Line, Profile, ReplyError, SentMessage};
-use common::{adapter, one_work, signed, TOKEN};
 use line_bot_sdk_rust::line_messaging_api::models::{PushMessageRequest, ReplyMessageRequest};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -25,7 +23,7 @@ const EVENT_ID: &str = "01H810YECXQQZ37VAXPF6H9E6U";
 const USER_ID: &str = "U4af4980629b1c5d0e3f2a7b8c9d0e1f2";
 const GROUP_ID: &str = "Ca56f94637c2f5e6a4c9f7e8d1b2a3c4d";
 const REPLY_TOKEN: &str = "0f3779fba3b349968c5d07db31eab56f";
-const UNFOLLOW: &str = include_str!("data/unfollow.json");
+const UNFOLLOW: &str = include_str!("../data/unfollow.json");
 
 const FRESH: i64 = RECEIVED_AT_MS + 1_000;
 
@@ -115,7 +113,7 @@ async fn the_handle_knows_the_event_s_token_and_source() {
     assert_eq!(line.push_target(), Some(USER_ID));
     assert_eq!((line.group_id(), line.room_id()), (None, None));
 
-    let join = one_work(&adapter(&server.uri()), include_str!("data/join.json"));
+    let join = one_work(&adapter(&server.uri()), include_str!("../data/join.json"));
     let line = line_of(&join);
     assert_eq!(line.group_id(), Some("C4af4980629..."));
     assert_eq!(line.push_target(), line.group_id());

@@ -7,10 +7,10 @@ use ackbot_slack::payload::{
 use ackbot_slack::ParseError;
 use serde_json::{json, Value};
 
-const SLASH_COMMAND: &str = include_str!("data/slash_command.txt");
-const APP_MENTION: &str = include_str!("data/app_mention.json");
-const URL_VERIFICATION: &str = include_str!("data/url_verification.json");
-const BLOCK_ACTIONS: &str = include_str!("data/block_actions.json");
+const SLASH_COMMAND: &str = include_str!("../data/slash_command.txt");
+const APP_MENTION: &str = include_str!("../data/app_mention.json");
+const URL_VERIFICATION: &str = include_str!("../data/url_verification.json");
+const BLOCK_ACTIONS: &str = include_str!("../data/block_actions.json");
 
 fn events(body: &Value) -> Result<EventsRequest, ParseError> {
     EventsRequest::from_value(body)

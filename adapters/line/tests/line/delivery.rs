@@ -1,16 +1,14 @@
 //! Replies through a local stand-in of the LINE API: reply vs push, retries, splitting, and the
 //! request bodies checked strictly against LINE's published schemas (line-bot-sdk-rust types).
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::{adapter, one_work, TOKEN};
 use ackbot_core::adapter::{DeliveryError, Work};
 use ackbot_core::retry::RetryPolicy;
 use ackbot_core::testing::RECEIVED_AT_MS;
 use ackbot_core::Reply;
 use ackbot_line::{conversation_retry_key, retry_key, utf16_len, LineAdapter, ReplyError};
-use common::{adapter, one_work, TOKEN};
 use line_bot_sdk_rust::line_messaging_api::models::{
     Message, PushMessageRequest, ReplyMessageRequest, ShowLoadingAnimationRequest,
 };
@@ -25,7 +23,7 @@ const REPLY: &str = "/v2/bot/message/reply";
 const PUSH: &str = "/v2/bot/message/push";
 const LOADING: &str = "/v2/bot/chat/loading/start";
 
-const USER_TEXT: &str = include_str!("data/message_text_quoted.json");
+const USER_TEXT: &str = include_str!("../data/message_text_quoted.json");
 const USER_EVENT_ID: &str = "01H810YECXQQZ37VAXPF6H9E6U";
 const USER_ID: &str = "U4af4980629...";
 const USER_REPLY_TOKEN: &str = "0f3779fba3b349968c5d07db31eab56f";
@@ -162,7 +160,8 @@ async fn token_age_is_judged_against_the_configured_ttl() {
     mount(&server, REPLY, ok()).await;
     mount(&server, PUSH, ok()).await;
     let adapter =
-        LineAdapter::new(common::config(&server.uri()).with_reply_token_ttl_ms(10_000)).unwrap();
+        LineAdapter::new(crate::common::config(&server.uri()).with_reply_token_ttl_ms(10_000))
+            .unwrap();
     let work = one_work(&adapter, USER_TEXT);
     work.delivery
         .deliver(vec![Reply::text("a")], RECEIVED_AT_MS + 9_999)
@@ -180,7 +179,7 @@ async fn token_age_is_judged_against_the_configured_ttl() {
 async fn redelivery_is_answered_by_push() {
     let server = MockServer::start().await;
     mount(&server, PUSH, ok()).await;
-    work(&server, include_str!("data/redelivery.json"))
+    work(&server, include_str!("../data/redelivery.json"))
         .delivery
         .deliver(vec![Reply::text("again")], FRESH)
         .await
@@ -201,9 +200,9 @@ async fn push_goes_to_the_group_or_room() {
     let server = MockServer::start().await;
     mount(&server, PUSH, ok()).await;
     // A group message is a command when it starts with `/`.
-    let group = include_str!("data/message_text.json")
+    let group = include_str!("../data/message_text.json")
         .replace("@All @example Good Morning!! (love)", "/echo hi all");
-    for body in [group.as_str(), include_str!("data/message_video.json")] {
+    for body in [group.as_str(), include_str!("../data/message_video.json")] {
         work(&server, body)
             .delivery
             .deliver(vec![Reply::text("hi all")], EXPIRED)
@@ -375,7 +374,7 @@ async fn an_answer_slower_than_the_configured_timeout_is_a_network_error() {
     let server = MockServer::start().await;
     mount(&server, PUSH, ok().set_delay(Duration::from_secs(2))).await;
     let adapter = LineAdapter::new(
-        common::config(&server.uri())
+        crate::common::config(&server.uri())
             .with_retry(RetryPolicy::fixed(2, Duration::from_millis(5)))
             .with_http_timeout(Duration::from_millis(200)),
     )
@@ -644,7 +643,7 @@ async fn loading_animation_in_one_to_one_chats() {
 #[tokio::test]
 async fn events_without_a_destination_cannot_be_pushed() {
     let server = MockServer::start().await;
-    let work = work(&server, include_str!("data/bot_suspended.json"));
+    let work = work(&server, include_str!("../data/bot_suspended.json"));
     assert!(!work.delivery.can_show_progress());
     let err = work
         .delivery
@@ -708,7 +707,7 @@ async fn timeouts_are_retried() {
         .await;
     mount(&server, PUSH, ok()).await;
     let adapter = LineAdapter::new(
-        common::config(&server.uri())
+        crate::common::config(&server.uri())
             .with_retry(RetryPolicy::fixed(3, Duration::from_millis(5)))
             .with_http_timeout(Duration::from_millis(200)),
     )

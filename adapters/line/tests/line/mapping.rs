@@ -1,10 +1,8 @@
 //! Webhook events to Inbound work: commands, events, skips, dedupe keys.
 
-mod common;
-
+use crate::common::{adapter, one_item, one_work, signed};
 use ackbot_core::adapter::{Adapter, Inbound};
 use ackbot_core::{ConversationKind, Platform};
-use common::{adapter, one_item, one_work, signed};
 use serde_json::Value;
 
 const API: &str = "http://127.0.0.1:9";
@@ -19,13 +17,13 @@ fn skip_reason(item: Inbound) -> String {
 
 #[test]
 fn verify_request_is_skipped() {
-    let reason = skip_reason(one_item(&adapter(API), include_str!("data/verify.json")));
+    let reason = skip_reason(one_item(&adapter(API), include_str!("../data/verify.json")));
     assert_eq!(reason, "verify");
 }
 
 #[test]
 fn text_message_is_a_command() {
-    let body = include_str!("data/message_text_quoted.json");
+    let body = include_str!("../data/message_text_quoted.json");
     let work = one_work(&adapter(API), body);
     let c = &work.incoming;
     assert_eq!(c.platform, Platform::Line);
@@ -58,7 +56,7 @@ fn text_message_is_a_command() {
 
 #[test]
 fn text_without_slash_is_a_command_too() {
-    let body = include_str!("data/redelivery.json");
+    let body = include_str!("../data/redelivery.json");
     let work = one_work(&adapter(API), body);
     assert_eq!(
         (
@@ -71,7 +69,7 @@ fn text_without_slash_is_a_command_too() {
 
 #[test]
 fn group_and_room_conversations() {
-    let body = with_text(include_str!("data/message_text.json"), "/echo hi", None);
+    let body = with_text(include_str!("../data/message_text.json"), "/echo hi", None);
     let work = one_work(&adapter(API), &body);
     assert_eq!(work.incoming.conversation.id, "Ca56f94637c...");
     assert_eq!(work.incoming.conversation.kind, ConversationKind::Group);
@@ -88,7 +86,7 @@ fn group_and_room_conversations() {
         "no loading animation in groups"
     );
 
-    let work = one_work(&adapter(API), include_str!("data/message_video.json"));
+    let work = one_work(&adapter(API), include_str!("../data/message_video.json"));
     assert_eq!(work.incoming.conversation.id, "Ra8dbf4673c...");
     assert_eq!(work.incoming.conversation.kind, ConversationKind::Room);
     assert!(
@@ -113,7 +111,7 @@ fn group_chatter_is_not_a_command() {
     // "@All @example Good Morning!! (love)": a conversation, not an order to the bot.
     let reason = skip_reason(one_item(
         &adapter(API),
-        include_str!("data/message_text.json"),
+        include_str!("../data/message_text.json"),
     ));
     assert!(reason.starts_with("group chatter"), "{reason}");
 }
@@ -125,7 +123,7 @@ fn group_message_mentioning_the_bot_is_a_command() {
         {"index": 0, "length": 7, "type": "user", "userId": "Ubot", "isSelf": true}
     ]});
     let body = with_text(
-        include_str!("data/message_text.json"),
+        include_str!("../data/message_text.json"),
         "@ackbot echo こんにちは 🤖",
         Some(mention),
     );
@@ -146,7 +144,7 @@ fn group_message_mentioning_the_bot_is_a_command() {
         {"index": 0, "length": 7, "type": "user", "userId": "Uann", "isSelf": false}
     ]});
     let body = with_text(
-        include_str!("data/message_text.json"),
+        include_str!("../data/message_text.json"),
         "@ann-ko echo hi",
         Some(other),
     );
@@ -156,12 +154,12 @@ fn group_message_mentioning_the_bot_is_a_command() {
 #[test]
 fn non_text_messages_are_message_events() {
     for body in [
-        include_str!("data/message_image.json"),
-        include_str!("data/message_audio.json"),
-        include_str!("data/message_file.json"),
-        include_str!("data/message_location.json"),
-        include_str!("data/message_sticker.json"),
-        include_str!("data/unknown_message.json"),
+        include_str!("../data/message_image.json"),
+        include_str!("../data/message_audio.json"),
+        include_str!("../data/message_file.json"),
+        include_str!("../data/message_location.json"),
+        include_str!("../data/message_sticker.json"),
+        include_str!("../data/unknown_message.json"),
     ] {
         let work = one_work(&adapter(API), body);
         assert!(work.incoming.as_event().is_some());
@@ -173,7 +171,7 @@ fn non_text_messages_are_message_events() {
 
 #[test]
 fn postbacks() {
-    let work = one_work(&adapter(API), include_str!("data/postback_command.json"));
+    let work = one_work(&adapter(API), include_str!("../data/postback_command.json"));
     assert!(work.incoming.as_command().is_some());
     assert_eq!(
         (
@@ -184,7 +182,7 @@ fn postbacks() {
     );
     assert_eq!(work.incoming.as_command().unwrap().input, "/echo hi");
 
-    let work = one_work(&adapter(API), include_str!("data/postback.json"));
+    let work = one_work(&adapter(API), include_str!("../data/postback.json"));
     assert!(work.incoming.as_event().is_some());
     assert_eq!(work.incoming.name(), "postback");
     assert_eq!(
@@ -196,26 +194,26 @@ fn postbacks() {
 #[test]
 fn other_events_are_named_by_their_type() {
     let cases = [
-        (include_str!("data/follow.json"), "follow"),
-        (include_str!("data/unfollow.json"), "unfollow"),
-        (include_str!("data/join.json"), "join"),
-        (include_str!("data/leave.json"), "leave"),
-        (include_str!("data/member_joined.json"), "memberJoined"),
-        (include_str!("data/member_left.json"), "memberLeft"),
-        (include_str!("data/unsend.json"), "unsend"),
-        (include_str!("data/message_edited.json"), "messageEdited"),
+        (include_str!("../data/follow.json"), "follow"),
+        (include_str!("../data/unfollow.json"), "unfollow"),
+        (include_str!("../data/join.json"), "join"),
+        (include_str!("../data/leave.json"), "leave"),
+        (include_str!("../data/member_joined.json"), "memberJoined"),
+        (include_str!("../data/member_left.json"), "memberLeft"),
+        (include_str!("../data/unsend.json"), "unsend"),
+        (include_str!("../data/message_edited.json"), "messageEdited"),
         (
-            include_str!("data/video_play_complete.json"),
+            include_str!("../data/video_play_complete.json"),
             "videoPlayComplete",
         ),
-        (include_str!("data/beacon.json"), "beacon"),
-        (include_str!("data/account_link.json"), "accountLink"),
-        (include_str!("data/membership.json"), "membership"),
-        (include_str!("data/activated.json"), "activated"),
-        (include_str!("data/deactivated.json"), "deactivated"),
-        (include_str!("data/bot_suspended.json"), "botSuspended"),
-        (include_str!("data/bot_resumed.json"), "botResumed"),
-        (include_str!("data/delivery.json"), "delivery"),
+        (include_str!("../data/beacon.json"), "beacon"),
+        (include_str!("../data/account_link.json"), "accountLink"),
+        (include_str!("../data/membership.json"), "membership"),
+        (include_str!("../data/activated.json"), "activated"),
+        (include_str!("../data/deactivated.json"), "deactivated"),
+        (include_str!("../data/bot_suspended.json"), "botSuspended"),
+        (include_str!("../data/bot_resumed.json"), "botResumed"),
+        (include_str!("../data/delivery.json"), "delivery"),
     ];
     for (body, name) in cases {
         let work = one_work(&adapter(API), body);
@@ -228,7 +226,7 @@ fn other_events_are_named_by_their_type() {
 
 #[test]
 fn module_events_give_one_work_each() {
-    let env = signed(include_str!("data/module.json"));
+    let env = signed(include_str!("../data/module.json"));
     let items = adapter(API).parse(&env).unwrap();
     let keys: Vec<_> = items
         .into_iter()
@@ -254,7 +252,10 @@ fn module_events_give_one_work_each() {
 
 #[test]
 fn standby_is_skipped() {
-    let reason = skip_reason(one_item(&adapter(API), include_str!("data/standby.json")));
+    let reason = skip_reason(one_item(
+        &adapter(API),
+        include_str!("../data/standby.json"),
+    ));
     assert!(reason.contains("standby"), "{reason}");
 }
 
@@ -262,7 +263,7 @@ fn standby_is_skipped() {
 fn unknown_event_type_is_skipped_with_its_name() {
     let reason = skip_reason(one_item(
         &adapter(API),
-        include_str!("data/unknown_event.json"),
+        include_str!("../data/unknown_event.json"),
     ));
     assert!(reason.contains("somethingNew"), "{reason}");
 }
@@ -339,7 +340,8 @@ fn an_event_older_than_the_idempotency_window_is_skipped() {
     // idempotency key is forgotten, would be answered again. The event's own timestamp says.
     const DAY_MS: i64 = 24 * 60 * 60 * 1000;
     let adapter =
-        ackbot_line::LineAdapter::new(ackbot_line::LineConfig::new(common::SECRET, "t")).unwrap();
+        ackbot_line::LineAdapter::new(ackbot_line::LineConfig::new(crate::common::SECRET, "t"))
+            .unwrap();
     let old = adapter
         .parse(&event_sent_before_receipt(3 * DAY_MS))
         .unwrap();
@@ -355,7 +357,8 @@ fn an_event_older_than_the_idempotency_window_is_skipped() {
         assert!(matches!(&items[..], [Inbound::Work(_)]), "{age_ms}");
     }
     // The window is the store's retention: a week-long store accepts the three-day-old event.
-    let week = ackbot_line::LineConfig::new(common::SECRET, "t").with_max_event_age_ms(7 * DAY_MS);
+    let week =
+        ackbot_line::LineConfig::new(crate::common::SECRET, "t").with_max_event_age_ms(7 * DAY_MS);
     let items = ackbot_line::LineAdapter::new(week)
         .unwrap()
         .parse(&event_sent_before_receipt(3 * DAY_MS))

@@ -20,29 +20,29 @@ const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const SIGNED_AT: i64 = 1_700_000_000;
 
 // Interactivity payloads: the JSON of the `payload` form field.
-const VIEW_SUBMISSION: &str = include_str!("data/view_submission.json");
-const VIEW_CLOSED: &str = include_str!("data/view_closed.json");
-const BLOCK_SUGGESTION: &str = include_str!("data/block_suggestion.json");
-const SHORTCUT: &str = include_str!("data/shortcut.json");
-const MESSAGE_ACTION: &str = include_str!("data/message_action.json");
-const BLOCK_ACTIONS: &str = include_str!("data/block_actions.json");
-const BLOCK_ACTIONS_IN_MODAL: &str = include_str!("data/block_actions_in_modal.json");
+const VIEW_SUBMISSION: &str = include_str!("../data/view_submission.json");
+const VIEW_CLOSED: &str = include_str!("../data/view_closed.json");
+const BLOCK_SUGGESTION: &str = include_str!("../data/block_suggestion.json");
+const SHORTCUT: &str = include_str!("../data/shortcut.json");
+const MESSAGE_ACTION: &str = include_str!("../data/message_action.json");
+const BLOCK_ACTIONS: &str = include_str!("../data/block_actions.json");
+const BLOCK_ACTIONS_IN_MODAL: &str = include_str!("../data/block_actions_in_modal.json");
 
 // Events API bodies.
-const URL_VERIFICATION: &str = include_str!("data/url_verification.json");
-const APP_MENTION: &str = include_str!("data/app_mention.json");
-const APP_MENTION_IN_THREAD: &str = include_str!("data/app_mention_in_thread.json");
-const MESSAGE_IM: &str = include_str!("data/message_im.json");
-const MESSAGE_CHANGED: &str = include_str!("data/message_changed.json");
-const BOT_MESSAGE: &str = include_str!("data/bot_message.json");
-const REACTION_ADDED: &str = include_str!("data/reaction_added.json");
-const MEMBER_JOINED_CHANNEL: &str = include_str!("data/member_joined_channel.json");
-const APP_HOME_OPENED: &str = include_str!("data/app_home_opened.json");
-const APP_RATE_LIMITED: &str = include_str!("data/app_rate_limited.json");
-const UNKNOWN_EVENT: &str = include_str!("data/unknown_event.json");
+const URL_VERIFICATION: &str = include_str!("../data/url_verification.json");
+const APP_MENTION: &str = include_str!("../data/app_mention.json");
+const APP_MENTION_IN_THREAD: &str = include_str!("../data/app_mention_in_thread.json");
+const MESSAGE_IM: &str = include_str!("../data/message_im.json");
+const MESSAGE_CHANGED: &str = include_str!("../data/message_changed.json");
+const BOT_MESSAGE: &str = include_str!("../data/bot_message.json");
+const REACTION_ADDED: &str = include_str!("../data/reaction_added.json");
+const MEMBER_JOINED_CHANNEL: &str = include_str!("../data/member_joined_channel.json");
+const APP_HOME_OPENED: &str = include_str!("../data/app_home_opened.json");
+const APP_RATE_LIMITED: &str = include_str!("../data/app_rate_limited.json");
+const UNKNOWN_EVENT: &str = include_str!("../data/unknown_event.json");
 
 // A slash command's form body.
-const SLASH_COMMAND: &str = include_str!("data/slash_command.txt");
+const SLASH_COMMAND: &str = include_str!("../data/slash_command.txt");
 
 const INTERACTIONS: &[(&str, &str)] = &[
     ("view_submission", VIEW_SUBMISSION),

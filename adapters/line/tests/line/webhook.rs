@@ -24,14 +24,14 @@ fn user(id: &str) -> Option<Source> {
 
 #[test]
 fn verify_request_has_no_events() {
-    let request = parse(include_str!("data/verify.json"));
+    let request = parse(include_str!("../data/verify.json"));
     assert_eq!(request.destination, "U0f2b1a8c9d3e4f5a6b7c8d9e0f1a2b3c");
     assert!(request.events.is_empty());
 }
 
 #[test]
 fn text_message_with_emojis_mention_and_quote_token() {
-    let event = only_event(include_str!("data/message_text.json"));
+    let event = only_event(include_str!("../data/message_text.json"));
     assert_eq!(event.event_type, "message");
     assert_eq!(event.mode, EventMode::Active);
     assert_eq!(event.webhook_event_id, "01H810YECXQQZ37VAXPF6H9E6T");
@@ -69,7 +69,7 @@ fn text_message_with_emojis_mention_and_quote_token() {
 
 #[test]
 fn text_message_quoting_another() {
-    let event = only_event(include_str!("data/message_text_quoted.json"));
+    let event = only_event(include_str!("../data/message_text_quoted.json"));
     let EventContent::Message(MessageContent::Text(text)) = &event.content else {
         panic!("not a text message");
     };
@@ -83,7 +83,7 @@ fn text_message_quoting_another() {
 
 #[test]
 fn image_message() {
-    let event = only_event(include_str!("data/message_image.json"));
+    let event = only_event(include_str!("../data/message_image.json"));
     let EventContent::Message(MessageContent::Image(image)) = &event.content else {
         panic!("not an image");
     };
@@ -96,7 +96,7 @@ fn image_message() {
 
 #[test]
 fn video_message_from_a_room() {
-    let event = only_event(include_str!("data/message_video.json"));
+    let event = only_event(include_str!("../data/message_video.json"));
     let EventContent::Message(MessageContent::Video(video)) = &event.content else {
         panic!("not a video");
     };
@@ -121,7 +121,7 @@ fn video_message_from_a_room() {
 
 #[test]
 fn audio_message() {
-    let event = only_event(include_str!("data/message_audio.json"));
+    let event = only_event(include_str!("../data/message_audio.json"));
     let EventContent::Message(MessageContent::Audio(audio)) = &event.content else {
         panic!("not audio");
     };
@@ -131,7 +131,7 @@ fn audio_message() {
 
 #[test]
 fn file_message() {
-    let event = only_event(include_str!("data/message_file.json"));
+    let event = only_event(include_str!("../data/message_file.json"));
     let EventContent::Message(MessageContent::File(file)) = &event.content else {
         panic!("not a file");
     };
@@ -143,7 +143,7 @@ fn file_message() {
 
 #[test]
 fn location_message() {
-    let event = only_event(include_str!("data/message_location.json"));
+    let event = only_event(include_str!("../data/message_location.json"));
     let EventContent::Message(MessageContent::Location(location)) = &event.content else {
         panic!("not a location");
     };
@@ -157,7 +157,7 @@ fn location_message() {
 
 #[test]
 fn sticker_message() {
-    let event = only_event(include_str!("data/message_sticker.json"));
+    let event = only_event(include_str!("../data/message_sticker.json"));
     let EventContent::Message(MessageContent::Sticker(sticker)) = &event.content else {
         panic!("not a sticker");
     };
@@ -173,7 +173,7 @@ fn sticker_message() {
 
 #[test]
 fn message_edited() {
-    let event = only_event(include_str!("data/message_edited.json"));
+    let event = only_event(include_str!("../data/message_edited.json"));
     assert_eq!(event.event_type, "messageEdited");
     let EventContent::MessageEdited(MessageContent::Text(text)) = &event.content else {
         panic!("not an edited text message: {:?}", event.content);
@@ -183,7 +183,7 @@ fn message_edited() {
 
 #[test]
 fn unsend() {
-    let event = only_event(include_str!("data/unsend.json"));
+    let event = only_event(include_str!("../data/unsend.json"));
     let EventContent::Unsend(unsend) = &event.content else {
         panic!("not unsend");
     };
@@ -193,7 +193,7 @@ fn unsend() {
 
 #[test]
 fn follow() {
-    let event = only_event(include_str!("data/follow.json"));
+    let event = only_event(include_str!("../data/follow.json"));
     let EventContent::Follow(follow) = &event.content else {
         panic!("not follow");
     };
@@ -209,28 +209,32 @@ fn follow() {
 fn unfollow_join_leave_deactivated_suspended_resumed_carry_no_content() {
     let cases = [
         (
-            include_str!("data/unfollow.json"),
+            include_str!("../data/unfollow.json"),
             "unfollow",
             EventContent::Unfollow,
         ),
-        (include_str!("data/join.json"), "join", EventContent::Join),
         (
-            include_str!("data/leave.json"),
+            include_str!("../data/join.json"),
+            "join",
+            EventContent::Join,
+        ),
+        (
+            include_str!("../data/leave.json"),
             "leave",
             EventContent::Leave,
         ),
         (
-            include_str!("data/deactivated.json"),
+            include_str!("../data/deactivated.json"),
             "deactivated",
             EventContent::Deactivated,
         ),
         (
-            include_str!("data/bot_suspended.json"),
+            include_str!("../data/bot_suspended.json"),
             "botSuspended",
             EventContent::BotSuspended,
         ),
         (
-            include_str!("data/bot_resumed.json"),
+            include_str!("../data/bot_resumed.json"),
             "botResumed",
             EventContent::BotResumed,
         ),
@@ -245,7 +249,7 @@ fn unfollow_join_leave_deactivated_suspended_resumed_carry_no_content() {
 
 #[test]
 fn join_comes_from_a_group_with_a_reply_token() {
-    let event = only_event(include_str!("data/join.json"));
+    let event = only_event(include_str!("../data/join.json"));
     assert_eq!(
         event.source,
         Some(Source::Group {
@@ -259,21 +263,21 @@ fn join_comes_from_a_group_with_a_reply_token() {
 #[test]
 fn bot_suspended_has_no_source() {
     assert_eq!(
-        only_event(include_str!("data/bot_suspended.json")).source,
+        only_event(include_str!("../data/bot_suspended.json")).source,
         None
     );
 }
 
 #[test]
 fn member_joined_and_left() {
-    let joined = only_event(include_str!("data/member_joined.json"));
+    let joined = only_event(include_str!("../data/member_joined.json"));
     let EventContent::MemberJoined(members) = &joined.content else {
         panic!("not memberJoined");
     };
     assert_eq!(members.members.len(), 2);
     assert_eq!(members.members[1], user("U91eeaf62d9...").unwrap());
 
-    let left = only_event(include_str!("data/member_left.json"));
+    let left = only_event(include_str!("../data/member_left.json"));
     let EventContent::MemberLeft(members) = &left.content else {
         panic!("not memberLeft");
     };
@@ -282,7 +286,7 @@ fn member_joined_and_left() {
 
 #[test]
 fn postback_with_params() {
-    let event = only_event(include_str!("data/postback.json"));
+    let event = only_event(include_str!("../data/postback.json"));
     let EventContent::Postback(postback) = &event.content else {
         panic!("not postback");
     };
@@ -292,7 +296,7 @@ fn postback_with_params() {
         json!("2017-12-25T01:00")
     );
 
-    let event = only_event(include_str!("data/postback_command.json"));
+    let event = only_event(include_str!("../data/postback_command.json"));
     let EventContent::Postback(postback) = &event.content else {
         panic!("not postback");
     };
@@ -305,7 +309,7 @@ fn postback_with_params() {
 
 #[test]
 fn video_play_complete() {
-    let event = only_event(include_str!("data/video_play_complete.json"));
+    let event = only_event(include_str!("../data/video_play_complete.json"));
     let EventContent::VideoPlayComplete(video) = &event.content else {
         panic!("not videoPlayComplete");
     };
@@ -314,7 +318,7 @@ fn video_play_complete() {
 
 #[test]
 fn beacon() {
-    let event = only_event(include_str!("data/beacon.json"));
+    let event = only_event(include_str!("../data/beacon.json"));
     let EventContent::Beacon(beacon) = &event.content else {
         panic!("not beacon");
     };
@@ -325,7 +329,7 @@ fn beacon() {
 
 #[test]
 fn account_link() {
-    let event = only_event(include_str!("data/account_link.json"));
+    let event = only_event(include_str!("../data/account_link.json"));
     let EventContent::AccountLink(link) = &event.content else {
         panic!("not accountLink");
     };
@@ -337,7 +341,7 @@ fn account_link() {
 
 #[test]
 fn membership() {
-    let event = only_event(include_str!("data/membership.json"));
+    let event = only_event(include_str!("../data/membership.json"));
     let EventContent::Membership(membership) = &event.content else {
         panic!("not membership");
     };
@@ -347,7 +351,7 @@ fn membership() {
 
 #[test]
 fn module_attached_and_detached() {
-    let request = parse(include_str!("data/module.json"));
+    let request = parse(include_str!("../data/module.json"));
     let [attached, detached] = &request.events[..] else {
         panic!("two module events");
     };
@@ -369,7 +373,7 @@ fn module_attached_and_detached() {
 
 #[test]
 fn activated() {
-    let event = only_event(include_str!("data/activated.json"));
+    let event = only_event(include_str!("../data/activated.json"));
     let EventContent::Activated(control) = &event.content else {
         panic!("not activated");
     };
@@ -378,7 +382,7 @@ fn activated() {
 
 #[test]
 fn delivery_completion() {
-    let event = only_event(include_str!("data/delivery.json"));
+    let event = only_event(include_str!("../data/delivery.json"));
     let EventContent::Delivery(delivery) = &event.content else {
         panic!("not delivery");
     };
@@ -387,17 +391,17 @@ fn delivery_completion() {
 
 #[test]
 fn standby_and_redelivery() {
-    let standby = only_event(include_str!("data/standby.json"));
+    let standby = only_event(include_str!("../data/standby.json"));
     assert_eq!(standby.mode, EventMode::Standby);
     assert_eq!(standby.reply_token, None);
-    let redelivered = only_event(include_str!("data/redelivery.json"));
+    let redelivered = only_event(include_str!("../data/redelivery.json"));
     assert!(redelivered.is_redelivery());
     assert!(redelivered.delivery_context.is_redelivery);
 }
 
 #[test]
 fn unknown_event_type_keeps_the_raw_event() {
-    let body = include_str!("data/unknown_event.json");
+    let body = include_str!("../data/unknown_event.json");
     let event = only_event(body);
     assert_eq!(event.event_type, "somethingNew");
     let EventContent::Unknown(raw) = &event.content else {
@@ -411,7 +415,7 @@ fn unknown_event_type_keeps_the_raw_event() {
 
 #[test]
 fn unknown_message_type_keeps_the_raw_message() {
-    let event = only_event(include_str!("data/unknown_message.json"));
+    let event = only_event(include_str!("../data/unknown_message.json"));
     let EventContent::Message(MessageContent::Unknown(raw)) = &event.content else {
         panic!("not an unknown message: {:?}", event.content);
     };
@@ -459,26 +463,26 @@ fn a_known_event_missing_a_required_field_is_an_error_naming_it() {
 #[test]
 fn every_documented_event_type_is_known() {
     let fixtures = [
-        include_str!("data/message_text.json"),
-        include_str!("data/message_edited.json"),
-        include_str!("data/unsend.json"),
-        include_str!("data/follow.json"),
-        include_str!("data/unfollow.json"),
-        include_str!("data/join.json"),
-        include_str!("data/leave.json"),
-        include_str!("data/member_joined.json"),
-        include_str!("data/member_left.json"),
-        include_str!("data/postback.json"),
-        include_str!("data/video_play_complete.json"),
-        include_str!("data/beacon.json"),
-        include_str!("data/account_link.json"),
-        include_str!("data/membership.json"),
-        include_str!("data/module.json"),
-        include_str!("data/activated.json"),
-        include_str!("data/deactivated.json"),
-        include_str!("data/bot_suspended.json"),
-        include_str!("data/bot_resumed.json"),
-        include_str!("data/delivery.json"),
+        include_str!("../data/message_text.json"),
+        include_str!("../data/message_edited.json"),
+        include_str!("../data/unsend.json"),
+        include_str!("../data/follow.json"),
+        include_str!("../data/unfollow.json"),
+        include_str!("../data/join.json"),
+        include_str!("../data/leave.json"),
+        include_str!("../data/member_joined.json"),
+        include_str!("../data/member_left.json"),
+        include_str!("../data/postback.json"),
+        include_str!("../data/video_play_complete.json"),
+        include_str!("../data/beacon.json"),
+        include_str!("../data/account_link.json"),
+        include_str!("../data/membership.json"),
+        include_str!("../data/module.json"),
+        include_str!("../data/activated.json"),
+        include_str!("../data/deactivated.json"),
+        include_str!("../data/bot_suspended.json"),
+        include_str!("../data/bot_resumed.json"),
+        include_str!("../data/delivery.json"),
     ];
     let mut seen: Vec<String> = fixtures
         .iter()

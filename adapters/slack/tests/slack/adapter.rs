@@ -93,7 +93,7 @@ async fn app_mention_is_answered_in_its_thread_once() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = include_str!("data/app_mention.json").as_bytes().to_vec();
+    let body = include_str!("../data/app_mention.json").as_bytes().to_vec();
     let w = worker(&server);
     let first = w.process(envelope("/slack/events", body.clone())).await;
     assert_eq!((first.status.label(), first.replied), ("processed", 1));
@@ -105,7 +105,7 @@ async fn app_mention_is_answered_in_its_thread_once() {
 #[tokio::test]
 async fn url_verification_needs_no_work() {
     let server = MockServer::start().await;
-    let body = include_str!("data/url_verification.json")
+    let body = include_str!("../data/url_verification.json")
         .as_bytes()
         .to_vec();
     let report = worker(&server)
@@ -127,8 +127,8 @@ async fn block_actions_reply_goes_to_the_payload_response_url() {
         .expect(1)
         .mount(&server)
         .await;
-    let payload =
-        include_str!("data/block_actions.json").replace("https://hooks.slack.com", &server.uri());
+    let payload = include_str!("../data/block_actions.json")
+        .replace("https://hooks.slack.com", &server.uri());
     let body = form_urlencoded::Serializer::new(String::new())
         .append_pair("payload", &payload)
         .finish();
@@ -171,7 +171,7 @@ async fn failed_delivery_fails_the_envelope_without_leaking_the_token() {
         .expect(2)
         .mount(&server)
         .await;
-    let body = include_str!("data/app_mention.json").as_bytes().to_vec();
+    let body = include_str!("../data/app_mention.json").as_bytes().to_vec();
     let report = worker(&server)
         .process(envelope("/slack/events", body))
         .await;

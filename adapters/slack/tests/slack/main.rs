@@ -1,0 +1,7 @@
+//! The Slack adapter's integration tests, in one binary: one link instead of one per file.
+
+mod adapter;
+mod client;
+mod fixtures;
+mod payload;
+mod props;

@@ -1,0 +1,8 @@
+//! The core's integration tests, in one binary: one link instead of one per file.
+
+mod dispatch;
+mod interactions;
+mod progress;
+mod props;
+mod ui;
+mod worker;
