@@ -4,11 +4,13 @@
 
 SHELL := /bin/bash
 CARGO ?= cargo
+# A clean build gains nothing from incremental compilation, and its caches fill the disk.
+export CARGO_INCREMENTAL ?= 0
 PYTHON ?= python3
 CONTRACT_VENV := infra/.venv
 LAMBDA_VENV := .venv-lambda
 
-.PHONY: demo test lint rust-test lambda-only demo-check infra-test contract-test new-project-test browser-test screenshot inspect synth deploy bench-lambda tools
+.PHONY: demo test lint rust-test test-bin lambda-only demo-check infra-test contract-test new-project-test browser-test screenshot inspect synth deploy bench-lambda tools
 
 ## demo: run the whole flow on loopback — edge, workers, stand-ins of Slack and LINE, signed samples
 demo:
@@ -24,7 +26,7 @@ tools:
 
 lint:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --features ackbot/testing -- -D warnings
 
 # tests/idempotency.rs runs the DynamoDB store against moto's server, which it starts itself.
 MOTO_VENV := .venv-moto
@@ -34,8 +36,15 @@ $(MOTO_VENV)/.installed:
 	$(MOTO_VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
 	touch $@
 
+# The Rust tests' build; its `ackbot` binary (the one the end-to-end tests run) is also the one
+# the demo, the contract test, the new project and the browser test use: one build, not two.
+TEST_BUILD := $(CARGO) test --workspace --features ackbot/testing
+ACKBOT_BIN := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/ackbot
 rust-test: $(MOTO_VENV)/.installed
-	MOTO_SERVER=$(CURDIR)/$(MOTO_VENV)/bin/moto_server $(CARGO) test --workspace --features ackbot/testing
+	MOTO_SERVER=$(CURDIR)/$(MOTO_VENV)/bin/moto_server $(TEST_BUILD)
+# Builds $(ACKBOT_BIN) (nothing to do after rust-test).
+test-bin:
+	$(TEST_BUILD) --no-run --quiet
 
 # A bot that only runs on Lambda: no axum, no command line, no stand-ins.
 lambda-only:
@@ -43,8 +52,8 @@ lambda-only:
 	$(CARGO) build -p ackbot --no-default-features --features lambda --bin ackbot
 
 # The demo fails (non-zero) when any sample does not behave as expected.
-demo-check:
-	$(CARGO) run --quiet --bin ackbot -- demo
+demo-check: test-bin
+	$(ACKBOT_BIN) demo
 
 infra/node_modules/.package-lock.json: infra/package-lock.json
 	cd infra && npm ci --no-audit --no-fund
@@ -57,14 +66,12 @@ $(CONTRACT_VENV)/.installed: infra/contract/requirements.txt
 	$(CONTRACT_VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/contract/requirements.txt
 	touch $@
 
-contract-test: $(CONTRACT_VENV)/.installed infra/node_modules/.package-lock.json
-	$(CARGO) build --bin ackbot
-	$(CONTRACT_VENV)/bin/python -m pytest infra/contract
+contract-test: $(CONTRACT_VENV)/.installed infra/node_modules/.package-lock.json test-bin
+	ACKBOT_BIN=$(ACKBOT_BIN) $(CONTRACT_VENV)/bin/python -m pytest infra/contract
 
 # `ackbot new mybot --ackbot-path .` into a temporary folder, then that project's own `make test`,
 # `make demo` and `make synth` with a stand-in asset; it shares this checkout's target directory.
-new-project-test: $(CONTRACT_VENV)/.installed
-	$(CARGO) build --bin ackbot
+new-project-test: $(CONTRACT_VENV)/.installed test-bin
 	$(CONTRACT_VENV)/bin/python -m pytest tests/e2e -v -s
 
 # The inspector (`ackbot serve`'s GET /_ackbot/) in Debian's headless Chromium, driven by Selenium
@@ -76,9 +83,8 @@ $(BROWSER_VENV)/.installed: tests/browser/requirements.txt
 	$(BROWSER_VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/browser/requirements.txt
 	touch $@
 
-browser-test: $(BROWSER_VENV)/.installed
+browser-test: $(BROWSER_VENV)/.installed test-bin
 	bash tests/browser/install-chromium.sh
-	$(CARGO) build --bin ackbot
 	SE_OFFLINE=true $(BROWSER_VENV)/bin/python -m pytest tests/browser -v
 
 ## screenshot: the browser test's screenshot of the inspector, copied to docs/ for the README
