@@ -78,10 +78,12 @@ pub use ackbot_slack as slack;
 
 pub use ackbot_core::adapter::Envelope;
 pub use ackbot_core::{
-    cmd, Answer, Args, ArgsRejection, Bot, BuildError, Command, CommandDef, Conversation,
-    ConversationKind, DispatchError, Event, FromIncoming, HandlerError, Help, Incoming,
-    Interaction, InteractionKind, Invocation, Kind, MaybeEmpty, NonEmpty, Payload, Platform,
-    Rejection, Reply, Request, State, Text, UnavailableRejection, User, Visibility,
+    cmd, Answer, Args, ArgsRejection, Bot, BuildError, Command, CommandDef, CommandInfo,
+    Conversation, ConversationKind, DispatchError, Dispatched, Dispatcher, ErrorHook, Event,
+    Extensions, FromIncoming, Handler, HandlerError, Help, Incoming, Interaction, InteractionKind,
+    IntoOutput, Invocation, Kind, MaybeEmpty, NonEmpty, Outcome, Output, Payload, Platform,
+    Rejection, Reply, Request, Requirements, State, StateRejection, Text, UnavailableRejection,
+    User, Visibility,
 };
 
 /// Everything a bot author needs in one `use`.
