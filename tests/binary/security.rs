@@ -12,14 +12,12 @@
 //! that never show a signature; `response_url`s that are not Slack's, redirect or never end;
 //! and `lambda_runtime` at TRACE.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::runtime::{Answer, RuntimeApi};
+use crate::common::Server;
 use ackbot_core::runtime::now_ms;
 use ackbot_core::SecretString;
-use common::runtime::{Answer, RuntimeApi};
-use common::Server;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -2,13 +2,11 @@
 //! challenge, mentions answered in their thread, retries and re-deliveries answered once, and the
 //! `feedback` modal's loop with its answers computed in the acknowledgement.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::slack::{api, calls, post_signed, serve, wait_calls, SECRET};
 use ackbot_core::runtime::now_ms;
 use ackbot_slack::sample;
-use common::slack::{api, calls, post_signed, serve, wait_calls, SECRET};
 use serde_json::{json, Value};
 
 fn mention(event_id: &str, ts: &str, thread_ts: Option<&str>, text: &str) -> String {

@@ -1,11 +1,9 @@
 //! `ackbot send` against a running `ackbot serve`: signed requests a real server accepts.
 
-mod common;
-
 use std::process::Command;
 use std::time::Duration;
 
-use common::{Server, TempDir};
+use crate::common::{Server, TempDir};
 use serde_json::{json, Value};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,13 +1,11 @@
 //! End to end: signed LINE webhooks through the real `ackbot serve`, with the Messaging API on a
 //! local stand-in (wiremock).
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::Server;
 use ackbot_core::SecretString;
 use ackbot_line::sample;
-use common::Server;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

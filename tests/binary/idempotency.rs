@@ -2,13 +2,14 @@
 //! each test starts on a free loopback port (`MOTO_SERVER`, installed by `make test`). First the
 //! store's own semantics; then the real binary as Lambda workers sharing one table.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::common::runtime::{Answer, RuntimeApi};
+use crate::common::slack::SECRET;
+use crate::common::Server;
 use ackbot::{DynamoDedupe, DynamoError};
 use ackbot_core::runtime::{now_ms, Claim, DedupeStore, Expiry};
 use aws_credential_types::Credentials;
@@ -16,9 +17,6 @@ use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettin
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use common::runtime::{Answer, RuntimeApi};
-use common::slack::SECRET;
-use common::Server;
 use serde_json::{json, Value};
 use wiremock::MockServer;
 
@@ -421,7 +419,7 @@ fn is_in_progress(answer: &Answer) -> bool {
 async fn two_workers_given_the_same_envelope_at_once_reply_once() {
     let moto = Moto::start().await;
     moto.create_table("shared").await;
-    let api = common::slack::api().await;
+    let api = crate::common::slack::api().await;
     let (_a, runtime_a) = worker(&moto, &api, "shared", &[]).await;
     let (_b, runtime_b) = worker(&moto, &api, "shared", &[]).await;
 
@@ -461,7 +459,7 @@ async fn two_workers_given_the_same_envelope_at_once_reply_once() {
 async fn a_claim_left_by_a_killed_worker_is_taken_up_after_its_expiry() {
     let moto = Moto::start().await;
     moto.create_table("abandoned").await;
-    let api = common::slack::api().await;
+    let api = crate::common::slack::api().await;
     let short = [("ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS", "1500")];
     let envelope = slash_envelope(&api, "killed", "/wait 3", "req-killed");
 
@@ -511,7 +509,7 @@ async fn a_claim_left_by_a_killed_worker_is_taken_up_after_its_expiry() {
 async fn a_completed_key_is_answered_as_a_duplicate() {
     let moto = Moto::start().await;
     moto.create_table("completed").await;
-    let api = common::slack::api().await;
+    let api = crate::common::slack::api().await;
     let envelope = slash_envelope(&api, "done", "/echo done", "req-done");
 
     let (_a, runtime_a) = worker(&moto, &api, "completed", &[]).await;

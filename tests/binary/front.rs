@@ -2,20 +2,18 @@
 //! (`ACKBOT_ROLE=front`), fed API Gateway proxy events by a Runtime API double, handing Envelopes
 //! to a stand-in of the Lambda API; and the worker, given such an Envelope, replying.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::common::runtime::{Answer, RuntimeApi};
+use crate::common::slack::{api, wait_calls, SECRET};
+use crate::common::Server;
 use ackbot_core::adapter::Envelope;
 use ackbot_core::runtime::now_ms;
 use ackbot_core::SecretString;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use common::runtime::{Answer, RuntimeApi};
-use common::slack::{api, wait_calls, SECRET};
-use common::Server;
 use serde_json::{json, Value};
 
 /// One `Invoke` the Lambda API stand-in received.
@@ -80,7 +78,7 @@ fn proxy_event(body: &str, secret: &str, request_id: &str, received_at_ms: i64) 
         body.as_bytes(),
     );
     let mut event: Value =
-        serde_json::from_str(include_str!("fixtures/apigw_proxy_slack_events.json")).unwrap();
+        serde_json::from_str(include_str!("../fixtures/apigw_proxy_slack_events.json")).unwrap();
     for (name, value) in [
         ("X-Slack-Request-Timestamp", &timestamp),
         ("X-Slack-Signature", &signature),

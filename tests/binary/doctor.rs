@@ -1,6 +1,5 @@
 //! `ackbot doctor` as a user runs it: the real binary in an empty directory with a cleared
 //! environment, against stand-ins of LINE's `GET /v2/bot/info` and Slack's `auth.test`.
-#![cfg(feature = "serve")]
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

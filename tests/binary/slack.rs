@@ -1,15 +1,13 @@
 //! End to end: signed Slack slash commands through the real `ackbot serve`, with `response_url` and
 //! the Web API on a local stand-in (wiremock).
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::slack::{post_signed, serve, SECRET};
+use crate::common::Server;
 use ackbot_core::runtime::now_ms;
 use ackbot_core::SecretString;
 use ackbot_slack::sample;
-use common::slack::{post_signed, serve, SECRET};
-use common::Server;
 use serde_json::{json, Value};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

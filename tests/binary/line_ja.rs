@@ -1,7 +1,7 @@
 //! The Japanese LINE example answers entirely in Japanese: commands, help, welcome, free text and
 //! every kind of error.
 
-#[path = "../examples/line_ja.rs"]
+#[path = "../../examples/line_ja.rs"]
 #[allow(dead_code)]
 mod line_ja;
 

@@ -16,16 +16,15 @@
 //! The cases of each table run at once: one `ackbot serve` with enough workers, and one Lambda
 //! sandbox per case on one Runtime API double, as Lambda runs concurrent invocations.
 
-mod common;
 #[path = "faults/standin.rs"]
 mod standin;
 
 use std::time::Duration;
 
+use crate::common::runtime::{Answer, RuntimeApi};
+use crate::common::Server;
 use ackbot_core::runtime::now_ms;
 use ackbot_core::SecretString;
-use common::runtime::{Answer, RuntimeApi};
-use common::Server;
 use futures::future::join_all;
 use serde_json::{json, Value};
 use standin::{Act, FaultyApi, Hit};
@@ -436,7 +435,7 @@ async fn post(server: &Server, route: &str, body: &str) -> String {
             .unwrap()
     } else {
         let now = now_ms() / 1000;
-        common::slack::post_signed(server, route, body, now, SLACK_SECRET, &[]).await
+        crate::common::slack::post_signed(server, route, body, now, SLACK_SECRET, &[]).await
     };
     assert_eq!(response.status(), 200, "acknowledged whatever follows");
     response

@@ -1,15 +1,13 @@
 //! End to end: the real `ackbot` binary as a Lambda function, fed Envelopes by a test double of the
 //! Lambda Runtime API, with Slack's API and Secrets Manager on local stand-ins.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::runtime::{Answer, RuntimeApi};
+use crate::common::Server;
 use ackbot_core::runtime::now_ms;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use common::runtime::{Answer, RuntimeApi};
-use common::Server;
 use serde_json::{json, Value};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -4,14 +4,12 @@
 //! and no log line (nor a Lambda error answer) may contain the signing secret, the bot token, the
 //! LINE channel secret or access token, or a signature computed over a tampered body.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::runtime::{Answer, RuntimeApi};
+use crate::common::Server;
 use ackbot_core::runtime::now_ms;
 use ackbot_core::SecretString;
-use common::runtime::{Answer, RuntimeApi};
-use common::Server;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
