@@ -1,13 +1,11 @@
 //! Checks of the values themselves: set or not, of the shape the platforms issue, usable URLs and
 //! settings. None prints a value: at most its length, or a Slack token's well-known prefix.
 
-use std::net::IpAddr;
-
+use ackbot_core::doctor::{self, is_lowercase_hex, padded, Finding, Lookup};
 use ackbot_core::SecretString;
-use reqwest::Url;
 
 use super::online::Target;
-use super::{Finding, Lookup, LINE_TOKEN, SLACK_TOKEN};
+use super::{LINE_TOKEN, SLACK_TOKEN};
 use crate::config::{Config, ConfigError, DEFAULT_LINE_API_URL, DEFAULT_SLACK_API_URL};
 
 const SLACK: &str = "Slack";
@@ -183,7 +181,7 @@ fn slack_bot_token(token: Option<&str>) -> Vec<Finding> {
         ),
     }];
     if value != raw {
-        findings.push(whitespace(SLACK_TOKEN, "SLACK_BOT_TOKEN"));
+        findings.push(padded(SLACK_TOKEN, "SLACK_BOT_TOKEN"));
     }
     findings
 }
@@ -342,26 +340,9 @@ fn line_access_token(token: Option<&str>) -> Vec<Finding> {
         false => Finding::ok(LINE_TOKEN, format!("set ({chars} characters)")),
     }];
     if value != raw {
-        findings.push(whitespace(LINE_TOKEN, "LINE_CHANNEL_ACCESS_TOKEN"));
+        findings.push(padded(LINE_TOKEN, "LINE_CHANNEL_ACCESS_TOKEN"));
     }
     findings
-}
-
-fn whitespace(subject: &'static str, name: &str) -> Finding {
-    Finding::warn(
-        subject,
-        format!(
-            "{name} has spaces or a line break around it, which ackbot sends as they are: \
-             remove them"
-        ),
-    )
-}
-
-fn is_lowercase_hex(value: &str, len: usize) -> bool {
-    value.len() == len
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Checks an API base URL variable; returns the URL to call (without a trailing `/`) unless it
@@ -372,59 +353,8 @@ fn api_url(
     subject: &'static str,
     default: &str,
 ) -> (Option<Finding>, Option<String>) {
-    let Some(value) = lookup(name).filter(|v| !v.trim().is_empty()) else {
-        return (None, Some(default.to_string()));
-    };
-    let value = value.trim().trim_end_matches('/');
-    let url = match Url::parse(value) {
-        Ok(url) => url,
-        Err(e) => {
-            let finding = Finding::problem(
-                subject,
-                format!("{name} is not a URL starting with https:// ({e}); unset it for {default}"),
-            );
-            return (Some(finding), None);
-        }
-    };
-    // A proxy's user name or password in the URL is not for the report.
-    let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    let shown = shown.as_str().trim_end_matches('/').to_string();
-    let host = url.host_str().unwrap_or_default();
-    let instead = match shown == default {
-        true => "the default".to_string(),
-        false => format!("instead of {default}"),
-    };
-    let finding = match url.scheme() {
-        "https" => Finding::ok(subject, format!("{shown} ({instead})")),
-        "http" if is_loopback(host) => Finding::ok(
-            subject,
-            format!("{shown} ({instead}; a local stand-in, over http://)"),
-        ),
-        "http" => Finding::warn(
-            subject,
-            format!(
-                "{name} is {shown}: over http:// the token travels unencrypted to {host}; use \
-                 https:// (http:// is for a stand-in on this machine)"
-            ),
-        ),
-        other => {
-            let finding = Finding::problem(
-                subject,
-                format!("{name} must be an https:// URL, not {other}: (unset it for {default})"),
-            );
-            return (Some(finding), None);
-        }
-    };
-    (Some(finding), Some(value.to_string()))
-}
-
-fn is_loopback(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host.to_ascii_lowercase().ends_with(".localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    let checked = doctor::api_url(lookup(name).as_deref(), name, subject, default);
+    (checked.finding, checked.usable)
 }
 
 /// The other settings, as `Config` reads them: each unusable one is a problem.
@@ -473,8 +403,9 @@ pub(super) fn settings(lookup: Lookup<'_>) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
+    use ackbot_core::doctor::Level;
+
     use super::super::tests::{line_about, report};
-    use super::super::Level;
     use super::*;
 
     fn levels(findings: &[Finding]) -> Vec<Level> {
@@ -630,43 +561,6 @@ mod tests {
         );
         assert!(line_about(&text, "LINE").contains("stays off"), "{text}");
         assert_eq!(d.warnings(), 2, "{text}");
-    }
-
-    #[test]
-    fn api_urls_must_be_http_and_https_outside_this_machine() {
-        let check = |value: &str| {
-            let lookup = |name: &str| (name == "LINE_API_URL").then(|| value.to_string());
-            api_url(&lookup, "LINE_API_URL", LINE_URL, DEFAULT_LINE_API_URL)
-        };
-        assert_eq!(
-            check("http://127.0.0.1:9/"),
-            (
-                Some(Finding::ok(
-                    LINE_URL,
-                    "http://127.0.0.1:9 (instead of https://api.line.me; a local stand-in, over http://)"
-                )),
-                Some("http://127.0.0.1:9".to_string())
-            )
-        );
-        let (f, url) = check("http://line.example.com");
-        assert_eq!(f.unwrap().level, Level::Warn);
-        assert!(url.is_some());
-        for loopback in ["http://localhost:3000", "http://[::1]:80/x"] {
-            assert_eq!(check(loopback).0.unwrap().level, Level::Ok, "{loopback}");
-        }
-        let (f, url) = check("api.line.me");
-        assert_eq!((f.unwrap().level, url), (Level::Problem, None));
-        let (f, url) = check("ftp://api.line.me");
-        assert_eq!((f.unwrap().level, url), (Level::Problem, None));
-        let (f, _) = check("https://user:pw-secret@proxy.example/line");
-        let f = f.unwrap();
-        assert!(!f.message.contains("pw-secret"), "{}", f.message);
-        assert_eq!(check(""), (None, Some(DEFAULT_LINE_API_URL.to_string())));
-        assert!(check("https://api.line.me/")
-            .0
-            .unwrap()
-            .message
-            .contains("the default"));
     }
 
     #[tokio::test]

@@ -11,9 +11,11 @@ use std::fmt;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::dotenv::{find_dotenv, unreadable};
 use std::time::Duration;
 
+use ackbot_core::doctor::{Finding, Level, Lookup};
+
+use crate::dotenv::{find_dotenv, unreadable};
 use crate::Error;
 
 /// How long each platform gets to answer the token check.
@@ -23,79 +25,13 @@ const ONLINE_TIMEOUT: Duration = Duration::from_secs(5);
 const SLACK_TOKEN: &str = "Slack bot token";
 const LINE_TOKEN: &str = "LINE channel access token";
 
-/// What a variable lookup looks like: the environment, or a test's map.
-type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
-
-/// How much a finding matters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Level {
-    /// Checked and fine.
-    Ok,
-    /// Worth knowing; nothing to do.
-    Info,
-    /// Works, but probably not as meant.
-    Warn,
-    /// ackbot will not start, or a platform will not work, until it is fixed.
-    Problem,
-}
-
-impl Level {
-    fn mark(self) -> &'static str {
-        match self {
-            Level::Ok => "✓",
-            Level::Info => "·",
-            Level::Warn => "!",
-            Level::Problem => "✗",
-        }
-    }
-}
-
-/// One thing doctor found: a line of the report.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Finding {
-    /// How much it matters.
-    pub level: Level,
-    /// What it is about, e.g. "Slack signing secret".
-    pub subject: &'static str,
-    /// What doctor found, in plain words; never a secret's value.
-    pub message: String,
-}
-
-impl Finding {
-    fn new(level: Level, subject: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            level,
-            subject,
-            message: message.into(),
-        }
-    }
-
-    fn ok(subject: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Level::Ok, subject, message)
-    }
-
-    fn info(subject: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Level::Info, subject, message)
-    }
-
-    fn warn(subject: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Level::Warn, subject, message)
-    }
-
-    fn problem(subject: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Level::Problem, subject, message)
-    }
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.level.mark(),
-            self.subject,
-            self.message
-        )
+/// The mark of a finding's level at the start of its line.
+fn mark(level: Level) -> &'static str {
+    match level {
+        Level::Ok => "✓",
+        Level::Info => "·",
+        Level::Warn => "!",
+        Level::Problem => "✗",
     }
 }
 
@@ -126,7 +62,12 @@ impl Diagnosis {
 impl fmt::Display for Diagnosis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for finding in &self.findings {
-            writeln!(f, "{finding}")?;
+            let Finding {
+                level,
+                subject,
+                message,
+            } = finding;
+            writeln!(f, "{} {subject}: {message}", mark(*level))?;
         }
         writeln!(
             f,

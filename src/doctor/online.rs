@@ -4,7 +4,9 @@
 use ackbot_core::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::{Finding, LINE_TOKEN, ONLINE_TIMEOUT, SLACK_TOKEN};
+use ackbot_core::doctor::Finding;
+
+use super::{LINE_TOKEN, ONLINE_TIMEOUT, SLACK_TOKEN};
 
 /// A platform's API and the token to show it.
 #[derive(Debug)]
@@ -219,7 +221,8 @@ mod tests {
     use wiremock::matchers::{header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
-    use super::super::Level;
+    use ackbot_core::doctor::Level;
+
     use super::*;
 
     const TOKEN: &str = "Distinctive-Token-Value";
