@@ -1,27 +1,19 @@
 //! Checks of the values themselves: set or not, of the shape the platforms issue, usable URLs and
-//! settings. None prints a value: at most its length, or a Slack token's well-known prefix.
+//! settings. None prints a value: at most its length.
 
-use ackbot_core::doctor::{self, is_lowercase_hex, padded, Finding, Lookup};
+use ackbot_core::doctor::{
+    self, is_lowercase_hex, padded, Finding, Lookup, PlatformChecks, TokenCheck,
+};
 use ackbot_core::SecretString;
 
-use super::online::Target;
-use super::{LINE_TOKEN, SLACK_TOKEN};
-use crate::config::{Config, ConfigError, DEFAULT_LINE_API_URL, DEFAULT_SLACK_API_URL};
+use super::LINE_TOKEN;
+use crate::config::{Config, ConfigError, DEFAULT_LINE_API_URL};
 
-const SLACK: &str = "Slack";
-const SLACK_SECRET: &str = "Slack signing secret";
-const SLACK_URL: &str = "Slack API URL";
 const LINE: &str = "LINE";
 const LINE_SECRET: &str = "LINE channel secret";
 const LINE_URL: &str = "LINE API URL";
 const SETTINGS: &str = "Other settings";
 
-/// Where a Slack app's Signing Secret is shown.
-const SLACK_SECRET_WHERE: &str =
-    "api.slack.com/apps → your app → Basic Information → App Credentials → Signing Secret";
-/// Where a Slack app's bot token is shown.
-const SLACK_TOKEN_WHERE: &str =
-    "the Bot User OAuth Token (xoxb-…) from api.slack.com/apps → your app → OAuth & Permissions";
 /// Where a LINE channel's secret is shown.
 const LINE_SECRET_WHERE: &str =
     "LINE Developers console → your channel → Basic settings → Channel secret";
@@ -29,172 +21,8 @@ const LINE_SECRET_WHERE: &str =
 const LINE_TOKEN_WHERE: &str =
     "LINE Developers console → your channel → Messaging API → Channel access token";
 
-/// Slack's token kinds by prefix, and what each is for.
-const SLACK_TOKEN_KINDS: [(&str, &str); 6] = [
-    ("xoxb-", "a bot token"),
-    (
-        "xoxp-",
-        "a user token: it acts as the person who installed the app, not as the bot",
-    ),
-    (
-        "xapp-",
-        "an app-level token, for Socket Mode connections: it cannot post messages",
-    ),
-    (
-        "xoxe.xoxb-",
-        "a bot token with token rotation on: it expires after 12 hours and ackbot does not renew it",
-    ),
-    ("xoxe.xoxp-", "a user token with token rotation on"),
-    (
-        "xoxe-",
-        "a refresh token, which only obtains new tokens",
-    ),
-];
-
-/// One platform's findings, and what to ask the platform about, if anything.
-pub(super) struct Platform {
-    /// Whether its secret is set: the platform is on, or ackbot refuses to start.
-    pub configured: bool,
-    /// What the values look like.
-    pub findings: Vec<Finding>,
-    /// The token to check online, when there is a usable one.
-    pub target: Option<Target>,
-}
-
-/// Slack: `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN`, `SLACK_API_URL`.
-pub(super) fn slack(lookup: Lookup<'_>) -> Platform {
-    let (url_finding, api_url) = api_url(lookup, "SLACK_API_URL", SLACK_URL, DEFAULT_SLACK_API_URL);
-    let token = lookup("SLACK_BOT_TOKEN");
-    let mut findings = Vec::new();
-    let Some(secret) = lookup("SLACK_SIGNING_SECRET") else {
-        findings.push(Finding::info(
-            SLACK,
-            "off (SLACK_SIGNING_SECRET is not set)",
-        ));
-        if token.as_deref().is_some_and(|t| !t.trim().is_empty()) {
-            findings.push(Finding::warn(
-                SLACK_TOKEN,
-                format!(
-                    "SLACK_BOT_TOKEN is set, but Slack stays off until SLACK_SIGNING_SECRET is \
-                     set too ({SLACK_SECRET_WHERE})"
-                ),
-            ));
-        }
-        findings.extend(url_finding);
-        return Platform {
-            configured: false,
-            findings,
-            target: None,
-        };
-    };
-    // The token last, next to what the platform says of it.
-    findings.extend(slack_signing_secret(&secret));
-    findings.extend(url_finding);
-    findings.extend(slack_bot_token(token.as_deref()));
-    let target = match (token.as_deref().map(str::trim), api_url) {
-        (Some(token), Some(api_url)) if token.starts_with("xoxb-") => Some(Target {
-            api_url,
-            token: SecretString::from(token.to_string()),
-        }),
-        _ => None,
-    };
-    Platform {
-        configured: true,
-        findings,
-        target,
-    }
-}
-
-fn slack_signing_secret(secret: &str) -> Vec<Finding> {
-    let value = secret.trim();
-    if value.is_empty() {
-        return vec![Finding::problem(
-            SLACK_SECRET,
-            format!(
-                "SLACK_SIGNING_SECRET is set but empty, so ackbot refuses to start: paste the \
-                 Signing Secret ({SLACK_SECRET_WHERE}), or unset it to turn Slack off"
-            ),
-        )];
-    }
-    let chars = value.chars().count();
-    let shape = if is_lowercase_hex(value, 32) {
-        None
-    } else if let Some((prefix, kind)) = slack_token_kind(value) {
-        Some(format!(
-            "SLACK_SIGNING_SECRET starts with {prefix}, so it is {kind}, not the Signing Secret \
-             ({SLACK_SECRET_WHERE})"
-        ))
-    } else if chars == 24 && value.chars().all(|c| c.is_ascii_alphanumeric()) {
-        Some(format!(
-            "SLACK_SIGNING_SECRET has 24 letters and digits, the shape of the Verification Token, \
-             which does not sign requests: use the Signing Secret, 32 characters of 0-9 and a-f \
-             ({SLACK_SECRET_WHERE})"
-        ))
-    } else {
-        Some(format!(
-            "SLACK_SIGNING_SECRET has {chars} characters, but a Slack Signing Secret is 32 \
-             characters of 0-9 and a-f: check it is not the Client Secret or the Verification \
-             Token shown beside it ({SLACK_SECRET_WHERE})"
-        ))
-    };
-    let mut findings = vec![match shape {
-        None => Finding::ok(SLACK_SECRET, format!("set ({chars} characters)")),
-        Some(warning) => Finding::warn(SLACK_SECRET, warning),
-    }];
-    // The verifier uses the secret as it is: a stray newline fails every signature.
-    if value != secret {
-        findings.push(Finding::problem(
-            SLACK_SECRET,
-            "SLACK_SIGNING_SECRET has spaces or a line break around it, so no request from Slack \
-             will pass the signature check: remove them",
-        ));
-    }
-    findings
-}
-
-fn slack_bot_token(token: Option<&str>) -> Vec<Finding> {
-    let Some(raw) = token.filter(|t| !t.trim().is_empty()) else {
-        let state = match token {
-            Some(_) => "SLACK_BOT_TOKEN is set but empty, so it counts as not set",
-            None => "SLACK_BOT_TOKEN is not set",
-        };
-        return vec![Finding::warn(
-            SLACK_TOKEN,
-            format!(
-                "{state}: slash commands still answer through their response_url, but replies \
-                 to mentions, direct messages and other events, and modals, need it: \
-                 {SLACK_TOKEN_WHERE}"
-            ),
-        )];
-    };
-    let value = raw.trim();
-    let chars = value.chars().count();
-    let mut findings = vec![match slack_token_kind(value) {
-        Some(("xoxb-", _)) => Finding::ok(SLACK_TOKEN, format!("set (xoxb-…, {chars} characters)")),
-        Some((prefix, kind)) => Finding::problem(
-            SLACK_TOKEN,
-            format!("SLACK_BOT_TOKEN starts with {prefix}, so it is {kind}; ackbot needs {SLACK_TOKEN_WHERE}"),
-        ),
-        None => Finding::problem(
-            SLACK_TOKEN,
-            format!("SLACK_BOT_TOKEN does not start with xoxb-; ackbot needs {SLACK_TOKEN_WHERE}"),
-        ),
-    }];
-    if value != raw {
-        findings.push(padded(SLACK_TOKEN, "SLACK_BOT_TOKEN"));
-    }
-    findings
-}
-
-/// The kind of Slack token `value` is by its prefix; the prefix is all of it that is shown.
-fn slack_token_kind(value: &str) -> Option<(&'static str, &'static str)> {
-    SLACK_TOKEN_KINDS
-        .into_iter()
-        .find(|(prefix, _)| value.starts_with(prefix))
-}
-
 /// LINE: `LINE_CHANNEL_SECRET`, `LINE_CHANNEL_ACCESS_TOKEN`, `LINE_API_URL`.
-pub(super) fn line(lookup: Lookup<'_>) -> Platform {
+pub(super) fn line(lookup: Lookup<'_>) -> PlatformChecks {
     let (url_finding, api_url) = api_url(lookup, "LINE_API_URL", LINE_URL, DEFAULT_LINE_API_URL);
     let token = lookup("LINE_CHANNEL_ACCESS_TOKEN");
     let mut findings = Vec::new();
@@ -210,26 +38,30 @@ pub(super) fn line(lookup: Lookup<'_>) -> Platform {
             None => Finding::info(LINE, "off (LINE_CHANNEL_SECRET is not set)"),
         });
         findings.extend(url_finding);
-        return Platform {
+        return PlatformChecks {
+            platform: LINE,
+            token_subject: LINE_TOKEN,
             configured: false,
             findings,
-            target: None,
+            token: None,
         };
     };
     findings.extend(line_channel_secrets(&secret));
     findings.extend(url_finding);
     findings.extend(line_access_token(token.as_deref()));
-    let target = match (token.as_deref().map(str::trim), api_url) {
-        (Some(token), Some(api_url)) if !token.is_empty() => Some(Target {
+    let token = match (token.as_deref().map(str::trim), api_url) {
+        (Some(token), Some(api_url)) if !token.is_empty() => Some(TokenCheck {
             api_url,
             token: SecretString::from(token.to_string()),
         }),
         _ => None,
     };
-    Platform {
+    PlatformChecks {
+        platform: LINE,
+        token_subject: LINE_TOKEN,
         configured: true,
         findings,
-        target,
+        token,
     }
 }
 
@@ -413,90 +245,6 @@ mod tests {
     }
 
     const SLACK_SECRET_OK: &str = "fa2c05deeef5a4077494e89f54394de0";
-
-    #[test]
-    fn a_slack_signing_secret_of_the_right_shape_shows_only_its_length() {
-        let f = slack_signing_secret(SLACK_SECRET_OK);
-        assert_eq!(f, [Finding::ok(SLACK_SECRET, "set (32 characters)")]);
-    }
-
-    #[test]
-    fn a_slack_signing_secret_of_another_shape_says_what_it_may_be() {
-        // The Verification Token from Slack's own documentation.
-        let f = slack_signing_secret("xyzz0WbapA4vBCDEFasx0q6G");
-        assert_eq!(levels(&f), [Level::Warn]);
-        assert!(
-            f[0].message.contains("Verification Token"),
-            "{}",
-            f[0].message
-        );
-        assert!(!f[0].message.contains("xyzz0Wbap"), "{}", f[0].message);
-
-        let f = slack_signing_secret("xoxb-12345-67890-secretpart");
-        assert!(
-            f[0].message.contains("starts with xoxb-"),
-            "{}",
-            f[0].message
-        );
-        assert!(!f[0].message.contains("secretpart"), "{}", f[0].message);
-
-        let f = slack_signing_secret("Zz-not-a-signing-secret");
-        assert!(
-            f[0].message.contains("has 23 characters"),
-            "{}",
-            f[0].message
-        );
-        assert!(f[0].message.contains("Client Secret"), "{}", f[0].message);
-        assert!(!f[0].message.contains("not-a-signing"), "{}", f[0].message);
-    }
-
-    #[test]
-    fn a_slack_signing_secret_with_a_newline_fails_every_signature() {
-        let f = slack_signing_secret(&format!("{SLACK_SECRET_OK}\n"));
-        assert_eq!(levels(&f), [Level::Ok, Level::Problem]);
-        assert!(f[1].message.contains("line break"), "{}", f[1].message);
-        assert_eq!(levels(&slack_signing_secret("  ")), [Level::Problem]);
-    }
-
-    #[test]
-    fn slack_token_kinds_are_told_apart() {
-        let ok = slack_bot_token(Some("xoxb-1-2-secretbits"));
-        assert_eq!(
-            ok,
-            [Finding::ok(SLACK_TOKEN, "set (xoxb-…, 19 characters)")]
-        );
-
-        let missing = slack_bot_token(None);
-        assert_eq!(levels(&missing), [Level::Warn]);
-        assert!(
-            missing[0].message.contains("modals"),
-            "{}",
-            missing[0].message
-        );
-        let blank = slack_bot_token(Some(" "));
-        assert!(
-            blank[0].message.contains("set but empty"),
-            "{}",
-            blank[0].message
-        );
-
-        for (token, says) in [
-            ("xoxp-1-2-secretbits", "a user token"),
-            ("xapp-1-A2-secretbits", "app-level token, for Socket Mode"),
-            ("xoxe.xoxb-1-secretbits", "rotation"),
-            ("secretbits", "does not start with xoxb-"),
-        ] {
-            let f = slack_bot_token(Some(token));
-            assert_eq!(levels(&f), [Level::Problem], "{token}");
-            assert!(f[0].message.contains(says), "{token}: {}", f[0].message);
-            assert!(
-                f[0].message.contains("OAuth & Permissions"),
-                "{}",
-                f[0].message
-            );
-            assert!(!f[0].message.contains("secretbits"), "{}", f[0].message);
-        }
-    }
 
     #[test]
     fn line_channel_secrets_are_checked_one_by_one() {

@@ -21,8 +21,7 @@ use crate::Error;
 /// How long each platform gets to answer the token check.
 const ONLINE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The subjects of the token checks, offline and online.
-const SLACK_TOKEN: &str = "Slack bot token";
+/// The subject of the LINE token's checks, offline and online.
 const LINE_TOKEN: &str = "LINE channel access token";
 
 /// The mark of a finding's level at the start of its line.
@@ -152,32 +151,31 @@ pub(crate) async fn diagnose(
         ));
     }
 
-    let slack = local::slack(lookup);
+    let slack = ackbot_slack::doctor::check(lookup);
     let line = local::line(lookup);
     let slack_check = async {
-        match (http, &slack.target) {
-            (Some(http), Some(target)) => Some(online::slack(http, target).await),
+        match (http, &slack.token) {
+            (Some(http), Some(token)) => {
+                Some(ackbot_slack::doctor::check_token(http, token, ONLINE_TIMEOUT).await)
+            }
             _ => None,
         }
     };
     let line_check = async {
-        match (http, &line.target) {
-            (Some(http), Some(target)) => Some(online::line(http, target).await),
+        match (http, &line.token) {
+            (Some(http), Some(token)) => Some(online::line(http, token).await),
             _ => None,
         }
     };
     let (slack_online, line_online) = tokio::join!(slack_check, line_check);
 
-    for (platform, online, subject, whom) in [
-        (&slack, slack_online, SLACK_TOKEN, "Slack"),
-        (&line, line_online, LINE_TOKEN, "LINE"),
-    ] {
+    for (platform, online) in [(&slack, slack_online), (&line, line_online)] {
         findings.extend(platform.findings.iter().cloned());
         match online {
             Some(finding) => findings.push(finding),
-            None if http.is_none() && platform.target.is_some() => findings.push(Finding::info(
-                subject,
-                format!("not checked with {whom} (--offline)"),
+            None if http.is_none() && platform.token.is_some() => findings.push(Finding::info(
+                platform.token_subject,
+                format!("not checked with {} (--offline)", platform.platform),
             )),
             None => {}
         }

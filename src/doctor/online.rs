@@ -1,21 +1,11 @@
-//! Asking the platforms whether the tokens work: LINE's `GET /v2/bot/info` and Slack's
-//! `auth.test`. A platform that cannot be asked is a warning, never a problem.
+//! Asking LINE whether the token works: `GET /v2/bot/info`. LINE that cannot be asked is a
+//! warning, never a problem.
 
-use ackbot_core::{ExposeSecret, SecretString};
+use ackbot_core::doctor::{Finding, TokenCheck};
+use ackbot_core::ExposeSecret;
 use serde::Deserialize;
 
-use ackbot_core::doctor::Finding;
-
-use super::{LINE_TOKEN, ONLINE_TIMEOUT, SLACK_TOKEN};
-
-/// A platform's API and the token to show it.
-#[derive(Debug)]
-pub(super) struct Target {
-    /// The API base URL, without a trailing `/`.
-    pub api_url: String,
-    /// The token, without spaces around it.
-    pub token: SecretString,
-}
+use super::{LINE_TOKEN, ONLINE_TIMEOUT};
 
 /// LINE's answer to `GET /v2/bot/info` (the fields doctor shows).
 #[derive(Deserialize)]
@@ -31,15 +21,6 @@ struct LineError {
     message: String,
 }
 
-/// Slack's answer to `auth.test`.
-#[derive(Deserialize)]
-struct AuthTest {
-    ok: bool,
-    error: Option<String>,
-    team: Option<String>,
-    user: Option<String>,
-}
-
 /// The answer's body as `T`, read up to a cap (a platform's answer here is a few hundred bytes).
 async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, ()> {
     let body = ackbot_core::http::read_capped(response, ackbot_core::http::DELIVERY_ANSWER_CAP)
@@ -49,7 +30,7 @@ async fn json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Re
 }
 
 /// Asks LINE who the channel access token belongs to.
-pub(super) async fn line(http: &reqwest::Client, target: &Target) -> Finding {
+pub(super) async fn line(http: &reqwest::Client, target: &TokenCheck) -> Finding {
     let response = match http
         .get(format!("{}/v2/bot/info", target.api_url))
         .bearer_auth(target.token.expose_secret())
@@ -98,89 +79,6 @@ pub(super) async fn line(http: &reqwest::Client, target: &Target) -> Finding {
     }
 }
 
-/// Asks Slack who the bot token belongs to.
-pub(super) async fn slack(http: &reqwest::Client, target: &Target) -> Finding {
-    let response = match http
-        .post(format!("{}/auth.test", target.api_url))
-        .bearer_auth(target.token.expose_secret())
-        .send()
-        .await
-    {
-        Ok(response) => response,
-        Err(e) => return unchecked(SLACK_TOKEN, "Slack", &e),
-    };
-    let status = response.status();
-    if status.as_u16() == 429 {
-        return Finding::warn(
-            SLACK_TOKEN,
-            "could not check: Slack is limiting requests (429); try again in a minute",
-        );
-    }
-    let not_the_web_api = "is SLACK_API_URL the Web API, https://slack.com/api?";
-    if !status.is_success() {
-        return Finding::warn(
-            SLACK_TOKEN,
-            format!("could not check: Slack answered {status} ({not_the_web_api})"),
-        );
-    }
-    match json::<AuthTest>(response).await {
-        Ok(AuthTest {
-            ok: true,
-            team,
-            user,
-            ..
-        }) => {
-            let who = match (user, team) {
-                (Some(user), Some(team)) => format!(": the bot user is “{user}” in “{team}”"),
-                (Some(user), None) => format!(": the bot user is “{user}”"),
-                _ => String::new(),
-            };
-            Finding::ok(SLACK_TOKEN, format!("Slack accepts it{who}"))
-        }
-        Ok(AuthTest { error, .. }) => {
-            let code = error.unwrap_or_default();
-            match refusal(&code) {
-                Some(why) => Finding::problem(SLACK_TOKEN, format!("{why} ({code})")),
-                None => Finding::warn(
-                    SLACK_TOKEN,
-                    format!("could not check: Slack answered `{code}`"),
-                ),
-            }
-        }
-        Err(_) => Finding::warn(
-            SLACK_TOKEN,
-            format!(
-                "could not check: Slack answered, but not as auth.test does ({not_the_web_api})"
-            ),
-        ),
-    }
-}
-
-/// What `auth.test`'s error code says about the token; `None` when it says nothing about it.
-fn refusal(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "invalid_auth" => {
-            "Slack does not accept this token: it is mistyped, or not current (was the app \
-             reinstalled?); copy the Bot User OAuth Token again from OAuth & Permissions"
-        }
-        "token_revoked" => {
-            "Slack says the token was revoked (the app was uninstalled, or its tokens were \
-             regenerated): reinstall the app and copy the new Bot User OAuth Token from OAuth & \
-             Permissions"
-        }
-        "not_authed" => "Slack saw no token in the request",
-        "token_expired" => {
-            "Slack says the token expired: the app has token rotation on, and ackbot needs a \
-             token that does not expire; turn rotation off in OAuth & Permissions"
-        }
-        "account_inactive" => {
-            "Slack says the token belongs to a deactivated bot user or a closed workspace"
-        }
-        "not_allowed_token_type" => "Slack does not take this kind of token here",
-        _ => return None,
-    })
-}
-
 /// The platform could not be asked: say why, as a warning.
 fn unchecked(subject: &'static str, platform: &str, error: &reqwest::Error) -> Finding {
     let reason = if error.is_timeout() {
@@ -223,12 +121,14 @@ mod tests {
 
     use ackbot_core::doctor::Level;
 
+    use ackbot_core::SecretString;
+
     use super::*;
 
     const TOKEN: &str = "Distinctive-Token-Value";
 
-    fn target(server: &MockServer) -> Target {
-        Target {
+    fn target(server: &MockServer) -> TokenCheck {
+        TokenCheck {
             api_url: server.uri(),
             token: SecretString::from(TOKEN),
         }
@@ -303,82 +203,6 @@ mod tests {
         assert!(
             f.message
                 .contains("500 Internal Server Error: Internal error"),
-            "{}",
-            f.message
-        );
-    }
-
-    #[tokio::test]
-    async fn slack_names_the_bot_and_workspace() {
-        let body = json!({"ok": true, "url": "https://acme.slack.com/", "team": "Acme",
-                          "user": "ackbot", "team_id": "T1", "user_id": "U1", "bot_id": "B1"});
-        let server = answering(
-            "POST",
-            "/auth.test",
-            ResponseTemplate::new(200).set_body_json(body),
-        )
-        .await;
-        let f = slack(&http(), &target(&server)).await;
-        assert_eq!(
-            f,
-            Finding::ok(
-                SLACK_TOKEN,
-                "Slack accepts it: the bot user is “ackbot” in “Acme”"
-            )
-        );
-    }
-
-    #[tokio::test]
-    async fn slack_refusals_are_explained() {
-        for (code, says) in [
-            ("invalid_auth", "does not accept this token"),
-            ("token_revoked", "revoked"),
-            ("not_authed", "no token"),
-        ] {
-            let server = answering(
-                "POST",
-                "/auth.test",
-                ResponseTemplate::new(200).set_body_json(json!({"ok": false, "error": code})),
-            )
-            .await;
-            let f = slack(&http(), &target(&server)).await;
-            assert_eq!(f.level, Level::Problem, "{code}");
-            assert!(f.message.contains(says), "{code}: {}", f.message);
-            assert!(f.message.ends_with(&format!("({code})")), "{}", f.message);
-        }
-        let server = answering(
-            "POST",
-            "/auth.test",
-            ResponseTemplate::new(200).set_body_json(json!({"ok": false, "error": "fatal_error"})),
-        )
-        .await;
-        let f = slack(&http(), &target(&server)).await;
-        assert_eq!(f.level, Level::Warn, "{}", f.message);
-    }
-
-    #[tokio::test]
-    async fn an_unreachable_api_is_a_warning() {
-        // A port that was free a moment ago: nothing listens there.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let target = Target {
-            api_url: format!("http://127.0.0.1:{port}"),
-            token: SecretString::from(TOKEN),
-        };
-        let f = slack(&http(), &target).await;
-        assert_eq!(f.level, Level::Warn);
-        assert!(
-            f.message.starts_with(&format!(
-                "could not check with Slack: cannot connect to 127.0.0.1:{port} ("
-            )),
-            "{}",
-            f.message
-        );
-        assert!(
-            f.message.ends_with("(offline? use --offline to skip this)"),
             "{}",
             f.message
         );
