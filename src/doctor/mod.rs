@@ -1,28 +1,26 @@
 //! `ackbot doctor`: checks a bot's configuration and says what is wrong in plain words.
 //!
-//! It reads what `ackbot serve` reads (the environment, then a `.env` file), looks at the shape of
-//! each value without ever printing one, and, unless `--offline`, asks LINE and Slack whether the
-//! tokens work.
+//! It reads what `ackbot serve` reads (the environment, then a `.env` file), has each platform's
+//! adapter look at the shape of its values without ever printing one (`ackbot_slack::doctor`,
+//! `ackbot_line::doctor`) and, unless `--offline`, ask the platform whether the token works;
+//! the other settings are checked here ([`settings`]), the report rendered and its exit status
+//! told.
 
-mod local;
-mod online;
+mod settings;
 
 use std::fmt;
+use std::future::Future;
 use std::io::Write;
 use std::path::PathBuf;
-
 use std::time::Duration;
 
-use ackbot_core::doctor::{Finding, Level, Lookup};
+use ackbot_core::doctor::{Finding, Level, Lookup, PlatformChecks, TokenCheck};
 
 use crate::dotenv::{find_dotenv, unreadable};
 use crate::Error;
 
 /// How long each platform gets to answer the token check.
 const ONLINE_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// The subject of the LINE token's checks, offline and online.
-const LINE_TOKEN: &str = "LINE channel access token";
 
 /// The mark of a finding's level at the start of its line.
 fn mark(level: Level) -> &'static str {
@@ -152,23 +150,11 @@ pub(crate) async fn diagnose(
     }
 
     let slack = ackbot_slack::doctor::check(lookup);
-    let line = local::line(lookup);
-    let slack_check = async {
-        match (http, &slack.token) {
-            (Some(http), Some(token)) => {
-                Some(ackbot_slack::doctor::check_token(http, token, ONLINE_TIMEOUT).await)
-            }
-            _ => None,
-        }
-    };
-    let line_check = async {
-        match (http, &line.token) {
-            (Some(http), Some(token)) => Some(online::line(http, token).await),
-            _ => None,
-        }
-    };
-    let (slack_online, line_online) = tokio::join!(slack_check, line_check);
-
+    let line = ackbot_line::doctor::check(lookup);
+    let (slack_online, line_online) = tokio::join!(
+        ask(http, &slack, ackbot_slack::doctor::check_token),
+        ask(http, &line, ackbot_line::doctor::check_token),
+    );
     for (platform, online) in [(&slack, slack_online), (&line, line_online)] {
         findings.extend(platform.findings.iter().cloned());
         match online {
@@ -193,8 +179,21 @@ pub(crate) async fn diagnose(
             None => Finding::problem("Platforms", nothing),
         });
     }
-    findings.extend(local::settings(lookup));
+    findings.extend(settings::check(lookup));
     Diagnosis { findings }
+}
+
+/// What the platform says of the token `checks` found, asked with `check_token` through `http`;
+/// `None` when there is no token to show it, or no `http` (`--offline`).
+async fn ask<'a, F: Future<Output = Finding>>(
+    http: Option<&'a reqwest::Client>,
+    checks: &'a PlatformChecks,
+    check_token: impl FnOnce(&'a reqwest::Client, &'a TokenCheck, Duration) -> F,
+) -> Option<Finding> {
+    match (http, &checks.token) {
+        (Some(http), Some(token)) => Some(check_token(http, token, ONLINE_TIMEOUT).await),
+        _ => None,
+    }
 }
 
 /// Runs `ackbot doctor` on this process's environment and `.env`, printing the report to stdout.
@@ -354,5 +353,49 @@ mod tests {
         );
         assert_eq!(variable_name("8f742231b10e8888abcd99a1b2c3d4e5"), None);
         assert_eq!(variable_name("xoxb-secret-stuff=1"), None);
+    }
+
+    #[tokio::test]
+    async fn a_token_without_its_secret_is_a_warning() {
+        let (d, text) = report(&[
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+            ("LINE_CHANNEL_ACCESS_TOKEN", "t"),
+        ])
+        .await;
+        assert!(
+            line_about(&text, "Slack bot token").contains("stays off"),
+            "{text}"
+        );
+        assert!(line_about(&text, "LINE").contains("stays off"), "{text}");
+        assert_eq!(d.warnings(), 2, "{text}");
+    }
+
+    #[tokio::test]
+    async fn no_secret_value_reaches_the_report() {
+        let secrets = [
+            ("SLACK_SIGNING_SECRET", "S1GN1NG-Distinctive-Value"),
+            ("SLACK_BOT_TOKEN", "xoxp-Distinctive-User-Token"),
+            (
+                "LINE_CHANNEL_SECRET",
+                "L1NE-Distinctive-Secret,0123456789abcdef0123456789abcdef",
+            ),
+            (
+                "LINE_CHANNEL_ACCESS_TOKEN",
+                " L1NE-Distinctive-Access-Token ",
+            ),
+        ];
+        let (_, text) = report(&secrets).await;
+        for needle in ["Distinctive", "S1GN", "L1NE", "0123456789abcdef"] {
+            assert!(!text.contains(needle), "{needle} leaked:\n{text}");
+        }
+        let (_, text) = report(&[
+            ("SLACK_SIGNING_SECRET", "fa2c05deeef5a4077494e89f54394de0"),
+            ("SLACK_BOT_TOKEN", "xoxb-Distinctive-Bot-Token"),
+        ])
+        .await;
+        assert!(
+            !text.contains("fa2c05") && !text.contains("Distinctive"),
+            "{text}"
+        );
     }
 }

@@ -7,8 +7,8 @@
 //! handlers can ask for (the Web API, typed payloads): `extract.rs`; what they answer in the
 //! acknowledgement (`ViewResponse`, `Options`): `respond.rs`; the signature: `signature.rs`;
 //! where replies go: `target.rs` (and which `response_url`s are used: `response_url.rs`); sending
-//! them: `delivery.rs` and `client/`. Feature `manifest` adds the app manifest ([`manifest`]);
-//! `doctor` the checks of Slack's variables and token for `ackbot doctor` ([`doctor`]).
+//! them: `delivery.rs` and `client/`. Feature `manifest` adds the app manifest (module `manifest`);
+//! `doctor` the checks of Slack's variables and token for `ackbot doctor` (module `doctor`).
 //!
 //! ```
 //! use ackbot_core::adapter::Headers;
