@@ -133,6 +133,11 @@ pub struct NoAnswer {
     pub uncertain: bool,
     /// Whether the request could not even be built (a retry cannot help).
     pub malformed: bool,
+    /// Whether it ran out of time (`reason` then says how long it waited).
+    pub timed_out: bool,
+    /// The innermost cause alone, e.g. `Connection refused (os error 111)`: for a message that
+    /// says the rest in its own words.
+    pub cause: String,
 }
 
 impl NoAnswer {
@@ -140,6 +145,7 @@ impl NoAnswer {
         let timed_out = error.is_timeout();
         let (connect, malformed) = (error.is_connect(), error.is_builder());
         let error = error.without_url();
+        let cause = innermost(&error);
         let mut reason = crate::chain(&error);
         if timed_out {
             reason = format!("timed out after {} ms ({reason})", timeout.as_millis());
@@ -151,8 +157,19 @@ impl NoAnswer {
             reason,
             uncertain: reading || !(connect || malformed),
             malformed,
+            timed_out,
+            cause,
         }
     }
+}
+
+/// The innermost of `error`'s causes, or `error` itself when it has none.
+fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 /// Sends `request` once and reads its answer, its body up to `cap` bytes; `timeout` is the
@@ -282,6 +299,11 @@ mod tests {
             .unwrap_err();
         assert!(!refused.uncertain && !refused.malformed, "{refused:?}");
         assert!(!refused.reason.contains("secret-path"), "{refused:?}");
+        assert!(!refused.timed_out, "{refused:?}");
+        assert!(
+            refused.reason.ends_with(&refused.cause) && refused.cause.len() < refused.reason.len(),
+            "{refused:?}"
+        );
         // An answer slower than the timeout: uncertain, and the reason says how long it waited.
         let slow = wiremock::MockServer::start().await;
         wiremock::Mock::given(wiremock::matchers::any())
@@ -293,7 +315,7 @@ mod tests {
         let timed_out = attempt(client.get(slow.uri()), 1024, quick)
             .await
             .unwrap_err();
-        assert!(timed_out.uncertain, "{timed_out:?}");
+        assert!(timed_out.uncertain && timed_out.timed_out, "{timed_out:?}");
         assert!(
             timed_out.reason.starts_with("timed out after 100 ms"),
             "{timed_out:?}"

@@ -6,6 +6,8 @@
 //! layers below a bot: [`adapter`], what a platform adapter implements and uses (verify, parse,
 //! deliver an [`Envelope`](adapter::Envelope)), and [`runtime`], what a runtime (Lambda, the local
 //! edge) drives (the [`Worker`](runtime::Worker), its idempotency store, its observations).
+//! [`http`] is the one HTTP attempt every outbound client makes, and [`doctor`] the words in
+//! which each adapter reports a configuration check.
 //!
 //! ```
 //! use ackbot_core::{cmd, Bot, Incoming, NonEmpty, Platform, Reply, Text};
@@ -38,6 +40,7 @@ mod cmd;
 mod dedupe;
 mod dispatch;
 mod dispatch_error;
+pub mod doctor;
 mod envelope;
 mod error;
 mod extensions;

@@ -1,101 +1,34 @@
 //! `ackbot doctor`: checks a bot's configuration and says what is wrong in plain words.
 //!
-//! It reads what `ackbot serve` reads (the environment, then a `.env` file), looks at the shape of
-//! each value without ever printing one, and, unless `--offline`, asks LINE and Slack whether the
-//! tokens work.
+//! It reads what `ackbot serve` reads (the environment, then a `.env` file), has each platform's
+//! adapter look at the shape of its values without ever printing one (`ackbot_slack::doctor`,
+//! `ackbot_line::doctor`) and, unless `--offline`, ask the platform whether the token works;
+//! the other settings are checked here ([`settings`]), the report rendered and its exit status
+//! told.
 
-mod local;
-mod online;
+mod settings;
 
 use std::fmt;
+use std::future::Future;
 use std::io::Write;
 use std::path::PathBuf;
-
-use crate::dotenv::{find_dotenv, unreadable};
 use std::time::Duration;
 
+use ackbot_core::doctor::{Finding, Level, Lookup, PlatformChecks, TokenCheck};
+
+use crate::dotenv::{find_dotenv, unreadable};
 use crate::Error;
 
 /// How long each platform gets to answer the token check.
 const ONLINE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The subjects of the token checks, offline and online.
-const SLACK_TOKEN: &str = "Slack bot token";
-const LINE_TOKEN: &str = "LINE channel access token";
-
-/// What a variable lookup looks like: the environment, or a test's map.
-type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
-
-/// How much a finding matters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Level {
-    /// Checked and fine.
-    Ok,
-    /// Worth knowing; nothing to do.
-    Info,
-    /// Works, but probably not as meant.
-    Warn,
-    /// ackbot will not start, or a platform will not work, until it is fixed.
-    Problem,
-}
-
-impl Level {
-    fn mark(self) -> &'static str {
-        match self {
-            Level::Ok => "✓",
-            Level::Info => "·",
-            Level::Warn => "!",
-            Level::Problem => "✗",
-        }
-    }
-}
-
-/// One thing doctor found: a line of the report.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Finding {
-    /// How much it matters.
-    pub level: Level,
-    /// What it is about, e.g. "Slack signing secret".
-    pub subject: &'static str,
-    /// What doctor found, in plain words; never a secret's value.
-    pub message: String,
-}
-
-impl Finding {
-    fn new(level: Level, subject: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            level,
-            subject,
-            message: message.into(),
-        }
-    }
-
-    fn ok(subject: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Level::Ok, subject, message)
-    }
-
-    fn info(subject: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Level::Info, subject, message)
-    }
-
-    fn warn(subject: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Level::Warn, subject, message)
-    }
-
-    fn problem(subject: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Level::Problem, subject, message)
-    }
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.level.mark(),
-            self.subject,
-            self.message
-        )
+/// The mark of a finding's level at the start of its line.
+fn mark(level: Level) -> &'static str {
+    match level {
+        Level::Ok => "✓",
+        Level::Info => "·",
+        Level::Warn => "!",
+        Level::Problem => "✗",
     }
 }
 
@@ -126,7 +59,12 @@ impl Diagnosis {
 impl fmt::Display for Diagnosis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for finding in &self.findings {
-            writeln!(f, "{finding}")?;
+            let Finding {
+                level,
+                subject,
+                message,
+            } = finding;
+            writeln!(f, "{} {subject}: {message}", mark(*level))?;
         }
         writeln!(
             f,
@@ -211,32 +149,19 @@ pub(crate) async fn diagnose(
         ));
     }
 
-    let slack = local::slack(lookup);
-    let line = local::line(lookup);
-    let slack_check = async {
-        match (http, &slack.target) {
-            (Some(http), Some(target)) => Some(online::slack(http, target).await),
-            _ => None,
-        }
-    };
-    let line_check = async {
-        match (http, &line.target) {
-            (Some(http), Some(target)) => Some(online::line(http, target).await),
-            _ => None,
-        }
-    };
-    let (slack_online, line_online) = tokio::join!(slack_check, line_check);
-
-    for (platform, online, subject, whom) in [
-        (&slack, slack_online, SLACK_TOKEN, "Slack"),
-        (&line, line_online, LINE_TOKEN, "LINE"),
-    ] {
+    let slack = ackbot_slack::doctor::check(lookup);
+    let line = ackbot_line::doctor::check(lookup);
+    let (slack_online, line_online) = tokio::join!(
+        ask(http, &slack, ackbot_slack::doctor::check_token),
+        ask(http, &line, ackbot_line::doctor::check_token),
+    );
+    for (platform, online) in [(&slack, slack_online), (&line, line_online)] {
         findings.extend(platform.findings.iter().cloned());
         match online {
             Some(finding) => findings.push(finding),
-            None if http.is_none() && platform.target.is_some() => findings.push(Finding::info(
-                subject,
-                format!("not checked with {whom} (--offline)"),
+            None if http.is_none() && platform.token.is_some() => findings.push(Finding::info(
+                platform.token_subject,
+                format!("not checked with {} (--offline)", platform.platform),
             )),
             None => {}
         }
@@ -254,8 +179,21 @@ pub(crate) async fn diagnose(
             None => Finding::problem("Platforms", nothing),
         });
     }
-    findings.extend(local::settings(lookup));
+    findings.extend(settings::check(lookup));
     Diagnosis { findings }
+}
+
+/// What the platform says of the token `checks` found, asked with `check_token` through `http`;
+/// `None` when there is no token to show it, or no `http` (`--offline`).
+async fn ask<'a, F: Future<Output = Finding>>(
+    http: Option<&'a reqwest::Client>,
+    checks: &'a PlatformChecks,
+    check_token: impl FnOnce(&'a reqwest::Client, &'a TokenCheck, Duration) -> F,
+) -> Option<Finding> {
+    match (http, &checks.token) {
+        (Some(http), Some(token)) => Some(check_token(http, token, ONLINE_TIMEOUT).await),
+        _ => None,
+    }
 }
 
 /// Runs `ackbot doctor` on this process's environment and `.env`, printing the report to stdout.
@@ -415,5 +353,49 @@ mod tests {
         );
         assert_eq!(variable_name("8f742231b10e8888abcd99a1b2c3d4e5"), None);
         assert_eq!(variable_name("xoxb-secret-stuff=1"), None);
+    }
+
+    #[tokio::test]
+    async fn a_token_without_its_secret_is_a_warning() {
+        let (d, text) = report(&[
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+            ("LINE_CHANNEL_ACCESS_TOKEN", "t"),
+        ])
+        .await;
+        assert!(
+            line_about(&text, "Slack bot token").contains("stays off"),
+            "{text}"
+        );
+        assert!(line_about(&text, "LINE").contains("stays off"), "{text}");
+        assert_eq!(d.warnings(), 2, "{text}");
+    }
+
+    #[tokio::test]
+    async fn no_secret_value_reaches_the_report() {
+        let secrets = [
+            ("SLACK_SIGNING_SECRET", "S1GN1NG-Distinctive-Value"),
+            ("SLACK_BOT_TOKEN", "xoxp-Distinctive-User-Token"),
+            (
+                "LINE_CHANNEL_SECRET",
+                "L1NE-Distinctive-Secret,0123456789abcdef0123456789abcdef",
+            ),
+            (
+                "LINE_CHANNEL_ACCESS_TOKEN",
+                " L1NE-Distinctive-Access-Token ",
+            ),
+        ];
+        let (_, text) = report(&secrets).await;
+        for needle in ["Distinctive", "S1GN", "L1NE", "0123456789abcdef"] {
+            assert!(!text.contains(needle), "{needle} leaked:\n{text}");
+        }
+        let (_, text) = report(&[
+            ("SLACK_SIGNING_SECRET", "fa2c05deeef5a4077494e89f54394de0"),
+            ("SLACK_BOT_TOKEN", "xoxb-Distinctive-Bot-Token"),
+        ])
+        .await;
+        assert!(
+            !text.contains("fa2c05") && !text.contains("Distinctive"),
+            "{text}"
+        );
     }
 }

@@ -39,10 +39,7 @@ impl LineConfig {
     /// rotating) and `LINE_CHANNEL_ACCESS_TOKEN`, with the default URL, retries and token TTL.
     pub fn new(channel_secret: &str, access_token: impl Into<SecretString>) -> Self {
         Self {
-            channel_secrets: channel_secret
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
+            channel_secrets: split_secrets(channel_secret)
                 .map(SecretString::from)
                 .collect(),
             access_token: access_token.into(),
@@ -84,6 +81,15 @@ impl LineConfig {
         self.max_event_age_ms = max_age_ms;
         self
     }
+}
+
+/// The secrets in `LINE_CHANNEL_SECRET`: comma-separated while rotating, spaces around each
+/// ignored, empty ones skipped.
+pub(crate) fn split_secrets(channel_secret: &str) -> impl Iterator<Item = &str> {
+    channel_secret
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

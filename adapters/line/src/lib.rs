@@ -8,7 +8,8 @@
 //! themselves: reply, push, profiles, any other endpoint.
 //!
 //! Feature `test-util` adds the module `sample`: realistic webhook bodies for tests, the
-//! demo and `ackbot send`.
+//! demo and `ackbot send`; `doctor` the checks of LINE's variables and token for
+//! `ackbot doctor` (module `doctor`).
 //!
 //! ```
 //! use ackbot_core::adapter::{Adapter, Envelope, Inbound};
@@ -32,6 +33,8 @@ mod api;
 mod client;
 mod config;
 mod delivery;
+#[cfg(feature = "doctor")]
+pub mod doctor;
 mod error;
 mod incoming;
 mod models;

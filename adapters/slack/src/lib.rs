@@ -7,7 +7,8 @@
 //! handlers can ask for (the Web API, typed payloads): `extract.rs`; what they answer in the
 //! acknowledgement (`ViewResponse`, `Options`): `respond.rs`; the signature: `signature.rs`;
 //! where replies go: `target.rs` (and which `response_url`s are used: `response_url.rs`); sending
-//! them: `delivery.rs` and `client/`.
+//! them: `delivery.rs` and `client/`. Feature `manifest` adds the app manifest (module `manifest`);
+//! `doctor` the checks of Slack's variables and token for `ackbot doctor` (module `doctor`).
 //!
 //! ```
 //! use ackbot_core::adapter::Headers;
@@ -30,6 +31,8 @@ mod adapter;
 mod client;
 mod config;
 mod delivery;
+#[cfg(feature = "doctor")]
+pub mod doctor;
 mod error;
 mod events;
 mod extract;

@@ -86,9 +86,10 @@ impl AttemptError {
 
 /// LINE's error body: `{message, details[{message, property}]}`.
 #[derive(Deserialize)]
-struct ErrorBody {
+pub(crate) struct ErrorBody {
+    /// What went wrong, in LINE's words (empty when LINE said nothing).
     #[serde(default)]
-    message: String,
+    pub(crate) message: String,
     #[serde(default)]
     details: Vec<ApiErrorDetail>,
 }

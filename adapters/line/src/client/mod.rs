@@ -18,6 +18,8 @@ use uuid::Uuid;
 
 pub(crate) use answered::Answered;
 use judge::AttemptError;
+#[cfg(feature = "doctor")]
+pub(crate) use judge::ErrorBody;
 
 use crate::{ConfigError, LineConfig, ReplyError, SentMessage};
 
