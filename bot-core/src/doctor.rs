@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::http::NoAnswer;
+use crate::http::NoResponse;
 use crate::SecretString;
 
 /// How a check reads a variable: the environment, or a test's map.
@@ -205,7 +205,7 @@ pub fn unanswered(
     subject: &'static str,
     platform: &str,
     api_url: &str,
-    no_answer: &NoAnswer,
+    no_answer: &NoResponse,
     timeout: Duration,
 ) -> Finding {
     let reason = if no_answer.timed_out {
@@ -309,8 +309,8 @@ mod tests {
             .starts_with("LINE_CHANNEL_ACCESS_TOKEN has spaces"));
     }
 
-    fn no_answer(uncertain: bool, timed_out: bool) -> NoAnswer {
-        NoAnswer {
+    fn no_answer(uncertain: bool, timed_out: bool) -> NoResponse {
+        NoResponse {
             reason: "error sending request: tcp connect error: Connection refused".into(),
             uncertain,
             malformed: false,

@@ -5,7 +5,7 @@
 //! without the URL and told apart as certain (nothing was sent) or uncertain (it may have been
 //! carried out); the status classified; credentials redacted; the call shown to the Envelope's
 //! observers. Each platform keeps only its own rules (Slack's `ok: false`, LINE's 409 and monthly
-//! quota, DynamoDB's error codes), judged from an [`Answer`].
+//! quota, DynamoDB's error codes), judged from a [`Response`].
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -16,11 +16,11 @@ use crate::retry::parse_retry_after;
 
 /// The cap on an answer to a delivery (a `response_url`, a LINE reply or push, an AWS call):
 /// the platforms answer these with a few hundred bytes.
-pub const DELIVERY_ANSWER_CAP: usize = 64 * 1024;
+pub const DELIVERY_RESPONSE_CAP: usize = 64 * 1024;
 
 /// The cap on an answer that carries data a handler asked for (a Slack Web API method, a LINE
 /// call): paginated answers stay well under it.
-pub const DATA_ANSWER_CAP: usize = 4 * 1024 * 1024;
+pub const DATA_RESPONSE_CAP: usize = 4 * 1024 * 1024;
 
 /// A client builder with ackbot's user agent, `timeout` per request, no redirects followed and
 /// no `Referer` sent.
@@ -80,7 +80,7 @@ pub async fn read_capped(
 
 /// What a server answered to one attempt.
 #[derive(Debug)]
-pub struct Answer {
+pub struct Response {
     /// The status.
     pub status: StatusCode,
     /// The headers.
@@ -91,7 +91,7 @@ pub struct Answer {
     pub body: Capped,
 }
 
-impl Answer {
+impl Response {
     /// How the status alone classifies the answer, before a platform's own rules.
     pub fn verdict(&self) -> Verdict {
         Verdict::of(self.status)
@@ -125,7 +125,7 @@ impl Verdict {
 
 /// Why an attempt got no answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NoAnswer {
+pub struct NoResponse {
     /// What went wrong, with its causes, never the URL; a timeout says how long it waited.
     pub reason: String,
     /// Whether the request may have reached the server and been carried out (a timeout, a
@@ -140,7 +140,7 @@ pub struct NoAnswer {
     pub cause: String,
 }
 
-impl NoAnswer {
+impl NoResponse {
     fn of(error: reqwest::Error, timeout: Duration, reading: bool) -> Self {
         let timed_out = error.is_timeout();
         let (connect, malformed) = (error.is_connect(), error.is_builder());
@@ -178,11 +178,11 @@ pub async fn attempt(
     request: reqwest::RequestBuilder,
     cap: usize,
     timeout: Duration,
-) -> Result<Answer, NoAnswer> {
+) -> Result<Response, NoResponse> {
     let response = request
         .send()
         .await
-        .map_err(|e| NoAnswer::of(e, timeout, false))?;
+        .map_err(|e| NoResponse::of(e, timeout, false))?;
     let status = response.status();
     let headers = response.headers().clone();
     let retry_after = (headers.get(RETRY_AFTER))
@@ -190,8 +190,8 @@ pub async fn attempt(
         .and_then(|v| parse_retry_after(v, SystemTime::now()));
     let body = read_capped(response, cap)
         .await
-        .map_err(|e| NoAnswer::of(e, timeout, true))?;
-    Ok(Answer {
+        .map_err(|e| NoResponse::of(e, timeout, true))?;
+    Ok(Response {
         status,
         headers,
         retry_after,

@@ -6,6 +6,6 @@ pub use crate::clock::{now_ms, Clock, SystemClock};
 pub use crate::dedupe::{Claim, DedupeStore, Expiry, MemoryDedupe};
 pub use crate::dispatch::panic_message;
 pub use crate::worker::{
-    emf, Counted, Counts, FrontAnswer, LogBudget, Metrics, Observation, Observer, Report, Stage,
-    Status, WorkError, Worker,
+    emf, Ack, Counted, Counts, LogBudget, Metrics, Observation, Observer, Report, Stage, Status,
+    WorkError, Worker,
 };

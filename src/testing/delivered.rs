@@ -6,8 +6,9 @@ use serde_json::Value;
 
 use ackbot_core::testing::Recorded;
 
-/// The answer the platform got at once, where the front door computed one (Slack events and
-/// interactions; slash commands and LINE get the gateway's static ack).
+/// The front door's [`Ack`](ackbot_core::runtime::Ack) as text: what the platform got at once,
+/// where the front door computed it (Slack events and interactions; slash commands and LINE get
+/// the gateway's static ack).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ack {
     /// The HTTP status: 200, or 401 for a bad signature, 400 for a body that does not parse.

@@ -3,13 +3,13 @@
 
 #[path = "../../examples/line_ja.rs"]
 #[allow(dead_code)]
-mod line_ja;
+mod example;
 
 use ackbot::{Incoming, Platform};
 use ackbot_core::Dispatcher;
 
 fn bot() -> Dispatcher {
-    line_ja::bot().build().expect("the example builds")
+    example::bot().build().expect("the example builds")
 }
 
 async fn answer(typed: &str) -> String {

@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::Value;
 use uuid::Uuid;
 
-use ackbot_core::http::DATA_ANSWER_CAP;
+use ackbot_core::http::DATA_RESPONSE_CAP;
 
 use crate::client::{Call, LineClient, PROFILE_ENDPOINT, PUSH_PATH};
 use crate::webhook::Source;
@@ -209,7 +209,7 @@ impl Line {
             path: &path,
             body: None,
             retry_key: None,
-            cap: DATA_ANSWER_CAP,
+            cap: DATA_RESPONSE_CAP,
         };
         let client = &self.client;
         client.call(call).await?.json(|s| client.scrub(s))
@@ -242,7 +242,7 @@ impl Line {
             path,
             body,
             retry_key,
-            cap: DATA_ANSWER_CAP,
+            cap: DATA_RESPONSE_CAP,
         };
         let client = &self.client;
         client.call(call).await?.value(|s| client.scrub(s))

@@ -15,9 +15,10 @@ use crate::worker::report::REJECTIONS;
 use crate::worker::{Stage, Status, Worker};
 use crate::{Answer, Incoming, InteractionKind};
 
-/// The front door's HTTP answer, and the Envelope to hand on to the worker, if any.
+/// The front door's acknowledgement of a webhook (status, body), and the Envelope to hand on to
+/// the worker, if any.
 #[derive(Debug)]
-pub struct FrontAnswer {
+pub struct Ack {
     /// The HTTP status.
     pub status: u16,
     /// The `Content-Type` of `body`.
@@ -29,7 +30,7 @@ pub struct FrontAnswer {
     pub forward: Option<Envelope>,
 }
 
-impl FrontAnswer {
+impl Ack {
     fn text(status: u16, text: &str) -> Self {
         Self {
             status,
@@ -69,7 +70,7 @@ enum Refusal {
 impl Worker {
     /// Refuses `envelope` without handing it on: counted, logged within the budget, observed,
     /// and answered 401 or 400.
-    fn refuse(&self, envelope: &Envelope, error: crate::BoxError, why: Refusal) -> FrontAnswer {
+    fn refuse(&self, envelope: &Envelope, error: crate::BoxError, why: Refusal) -> Ack {
         let (request_id, route) = (envelope.request_id.as_str(), envelope.route.as_str());
         let reason = crate::chain(error.as_ref());
         self.metrics.record(Counted::Rejected);
@@ -86,12 +87,12 @@ impl Worker {
             Refusal::Signature => (
                 Stage::Rejected(Arc::clone(&error)),
                 Status::Rejected(error),
-                FrontAnswer::text(401, "signature check failed\n"),
+                Ack::text(401, "signature check failed\n"),
             ),
             Refusal::Payload => (
                 Stage::Invalid(Arc::clone(&error)),
                 Status::Invalid(error),
-                FrontAnswer::text(400, "invalid payload\n"),
+                Ack::text(400, "invalid payload\n"),
             ),
         };
         self.observe(envelope, stage);
@@ -103,11 +104,11 @@ impl Worker {
     /// computed answer when there is one, else an empty `200`. A handler that runs longer than
     /// `deadline` is abandoned for the plain acknowledgement (and a warning), and the worker runs
     /// it again from the forwarded Envelope.
-    pub async fn front(&self, mut envelope: Envelope, deadline: Duration) -> FrontAnswer {
+    pub async fn front(&self, mut envelope: Envelope, deadline: Duration) -> Ack {
         let request_id = envelope.request_id.clone();
         let route = envelope.route.clone();
         let Some(adapter) = self.adapter_for(&route).cloned() else {
-            return FrontAnswer::text(404, "not found: this route is not configured\n");
+            return Ack::text(404, "not found: this route is not configured\n");
         };
         if let Err(e) = adapter.verify(&envelope) {
             return self.refuse(&envelope, e, Refusal::Signature);
@@ -156,7 +157,7 @@ impl Worker {
                 Inbound::Work(_) => forward = true,
             }
         }
-        let mut front = FrontAnswer::answer(answer);
+        let mut front = Ack::answer(answer);
         self.observe(
             &envelope,
             Stage::Answered {

@@ -7,7 +7,7 @@ mod metrics;
 mod observe;
 mod report;
 
-pub use front::FrontAnswer;
+pub use front::Ack;
 pub use metrics::{emf, Counted, Counts, LogBudget, Metrics};
 pub use observe::{observe_call, Call, Observation, Observer, Stage};
 pub use report::{Report, Status, WorkError};

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use ackbot_core::adapter::{Envelope, Headers};
-use ackbot_core::http::{read_capped, DELIVERY_ANSWER_CAP};
+use ackbot_core::http::{read_capped, DELIVERY_RESPONSE_CAP};
 use ackbot_core::runtime::Worker;
 use base64::Engine as _;
 use serde::Deserialize;
@@ -173,7 +173,7 @@ impl WorkerInvoker {
         if status.as_u16() == 202 {
             return Ok(());
         }
-        let message = match read_capped(response, DELIVERY_ANSWER_CAP).await {
+        let message = match read_capped(response, DELIVERY_RESPONSE_CAP).await {
             Ok(body) => body.text(),
             Err(_) => String::new(),
         };

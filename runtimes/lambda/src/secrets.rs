@@ -15,7 +15,7 @@ use crate::aws::{AwsError, SignedPost};
 /// How long the read of the secret may take.
 const SECRETS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// The cap on Secrets Manager's answer: a secret holds at most 64 KiB, which JSON may escape.
-const SECRET_ANSWER_CAP: usize = 256 * 1024;
+const SECRET_RESPONSE_CAP: usize = 256 * 1024;
 
 /// The keys the JSON secret may hold.
 pub const SECRET_KEYS: [&str; 4] = [
@@ -110,7 +110,7 @@ pub async fn read(
         .map_err(SecretsError::Client)?;
     let response = request.send(&http, &identity).await?;
     let status = response.status();
-    let body = read_capped(response, SECRET_ANSWER_CAP)
+    let body = read_capped(response, SECRET_RESPONSE_CAP)
         .await
         .map_err(|e| SecretsError::Unreadable(e.without_url()))?;
     let text = body.text();

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use ackbot_core::adapter::{Envelope, Headers};
-use ackbot_core::runtime::{now_ms, FrontAnswer, Worker};
+use ackbot_core::runtime::{now_ms, Ack, Worker};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
@@ -214,8 +214,8 @@ fn busy(route: &str, request_id: &str, refused: Refused) -> Response {
 }
 
 /// The front door's answer, after queueing what it hands on to the workers.
-fn front_door(edge: &Edge, route: &str, request_id: &str, answer: FrontAnswer) -> Response {
-    let FrontAnswer {
+fn front_door(edge: &Edge, route: &str, request_id: &str, answer: Ack) -> Response {
+    let Ack {
         status,
         content_type,
         body,

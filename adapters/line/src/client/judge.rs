@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use ackbot_core::http::{Answer, Verdict};
+use ackbot_core::http::{Response, Verdict};
 use ackbot_core::retry::Failure;
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
@@ -99,9 +99,9 @@ impl LineClient {
     pub(super) fn judge(
         &self,
         endpoint: &str,
-        answer: Answer,
+        answer: Response,
         idempotent: bool,
-    ) -> Result<Answer, Failure<AttemptError>> {
+    ) -> Result<Response, Failure<AttemptError>> {
         let status = answer.status;
         if answer.verdict() == Verdict::Success {
             return Ok(answer);
@@ -145,7 +145,7 @@ impl LineClient {
     }
 
     /// LINE's error message and details, with the token scrubbed should LINE ever echo it.
-    fn error_body(&self, answer: &Answer) -> (String, Vec<ApiErrorDetail>) {
+    fn error_body(&self, answer: &Response) -> (String, Vec<ApiErrorDetail>) {
         let status = answer.status;
         let text = answer.body.text();
         let (message, details) = match serde_json::from_str::<ErrorBody>(&text) {

@@ -3,23 +3,23 @@
 //! [`ackbot_core::http`]; LINE's own rules (a 409 for an accepted retry key, the monthly quota's
 //! 429, a reply token spent by an uncertain attempt) are in [`judge`].
 
-mod answered;
 mod judge;
+mod success;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use ackbot_core::http::{self, DELIVERY_ANSWER_CAP};
+use ackbot_core::http::{self, DELIVERY_RESPONSE_CAP};
 use ackbot_core::retry::{retry, Failure, RetryPolicy};
 use ackbot_core::{ExposeSecret, SecretString};
 use reqwest::Method;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-pub(crate) use answered::Answered;
 use judge::AttemptError;
 #[cfg(feature = "doctor")]
 pub(crate) use judge::ErrorBody;
+pub(crate) use success::Success;
 
 use crate::{ConfigError, LineConfig, ReplyError, SentMessage};
 
@@ -70,7 +70,7 @@ impl<'a> Call<'a> {
             path,
             body: Some(body),
             retry_key: None,
-            cap: DELIVERY_ANSWER_CAP,
+            cap: DELIVERY_RESPONSE_CAP,
         }
     }
 
@@ -149,7 +149,7 @@ impl LineClient {
     }
 
     /// Makes `call` with the client's retry policy.
-    pub(crate) async fn call(&self, call: Call<'_>) -> Result<Answered, ReplyError> {
+    pub(crate) async fn call(&self, call: Call<'_>) -> Result<Success, ReplyError> {
         self.send(&self.retry, call).await
     }
 
@@ -163,7 +163,7 @@ impl LineClient {
         }
     }
 
-    async fn send(&self, policy: &RetryPolicy, call: Call<'_>) -> Result<Answered, ReplyError> {
+    async fn send(&self, policy: &RetryPolicy, call: Call<'_>) -> Result<Success, ReplyError> {
         let url = format!("{}{}", self.api_url, call.path);
         let endpoint = self.scrub(call.endpoint.to_string());
         let endpoint = endpoint.as_str();
@@ -212,8 +212,8 @@ impl LineClient {
         .await;
         let endpoint = endpoint.to_string();
         match result {
-            Ok(answer) => Ok(Answered {
-                answer,
+            Ok(response) => Ok(Success {
+                response,
                 method: call.method.clone(),
                 endpoint,
             }),

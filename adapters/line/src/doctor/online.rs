@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use ackbot_core::doctor::{self, Finding, TokenCheck};
-use ackbot_core::http::{self, Answer, Verdict, DELIVERY_ANSWER_CAP};
+use ackbot_core::http::{self, Response, Verdict, DELIVERY_RESPONSE_CAP};
 use ackbot_core::ExposeSecret;
 use reqwest::StatusCode;
 use serde::Deserialize;
@@ -31,7 +31,7 @@ pub async fn check_token(http: &reqwest::Client, check: &TokenCheck, timeout: Du
     let request = (http.get(format!("{}{BOT_INFO_PATH}", check.api_url)))
         .bearer_auth(token)
         .timeout(timeout);
-    match http::attempt(request, DELIVERY_ANSWER_CAP, timeout).await {
+    match http::attempt(request, DELIVERY_RESPONSE_CAP, timeout).await {
         Ok(answer) => {
             let Finding {
                 level,
@@ -46,7 +46,7 @@ pub async fn check_token(http: &reqwest::Client, check: &TokenCheck, timeout: Du
 }
 
 /// What LINE's answer says of the token.
-fn judge(answer: &Answer) -> Finding {
+fn judge(answer: &Response) -> Finding {
     let status = answer.status;
     match answer.verdict() {
         Verdict::Success => match serde_json::from_slice::<BotInfo>(&answer.body.bytes) {

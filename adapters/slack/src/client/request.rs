@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use ackbot_core::http::{self, Answer, Verdict, DATA_ANSWER_CAP, DELIVERY_ANSWER_CAP};
+use ackbot_core::http::{self, Response, Verdict, DATA_RESPONSE_CAP, DELIVERY_RESPONSE_CAP};
 use ackbot_core::retry::Failure;
 use ackbot_core::{ExposeSecret, SecretString};
 use reqwest::Url;
@@ -39,8 +39,8 @@ impl Endpoint<'_> {
     /// The most of an answer read: a `response_url` answers `ok`; a method may return data.
     fn cap(&self) -> usize {
         match self {
-            Endpoint::ResponseUrl => DELIVERY_ANSWER_CAP,
-            Endpoint::WebApi(_) => DATA_ANSWER_CAP,
+            Endpoint::ResponseUrl => DELIVERY_RESPONSE_CAP,
+            Endpoint::WebApi(_) => DATA_RESPONSE_CAP,
         }
     }
 }
@@ -127,7 +127,7 @@ impl Request<'_> {
     }
 
     /// Slack's answer judged: its status first, then (in a 2xx) its `ok`.
-    fn judge(&self, answer: &Answer) -> Result<Value, Failure<ReplyError>> {
+    fn judge(&self, answer: &Response) -> Result<Value, Failure<ReplyError>> {
         let (status, retry_after) = (answer.status.as_u16(), answer.retry_after);
         if answer.body.truncated && self.endpoint != Endpoint::ResponseUrl {
             let cap = self.endpoint.cap();

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use ackbot_core::doctor::{self, Finding, TokenCheck};
-use ackbot_core::http::{self, Answer, Verdict, DELIVERY_ANSWER_CAP};
+use ackbot_core::http::{self, Response, Verdict, DELIVERY_RESPONSE_CAP};
 use ackbot_core::ExposeSecret;
 use serde::Deserialize;
 
@@ -27,7 +27,7 @@ pub async fn check_token(http: &reqwest::Client, check: &TokenCheck, timeout: Du
     let request = (http.post(format!("{}/auth.test", check.api_url)))
         .bearer_auth(token)
         .timeout(timeout);
-    match http::attempt(request, DELIVERY_ANSWER_CAP, timeout).await {
+    match http::attempt(request, DELIVERY_RESPONSE_CAP, timeout).await {
         Ok(answer) => {
             let Finding {
                 level,
@@ -42,7 +42,7 @@ pub async fn check_token(http: &reqwest::Client, check: &TokenCheck, timeout: Du
 }
 
 /// What Slack's answer says of the token.
-fn judge(answer: &Answer) -> Finding {
+fn judge(answer: &Response) -> Finding {
     let status = answer.status;
     let not_the_web_api = "is SLACK_API_URL the Web API, https://slack.com/api?";
     match answer.verdict() {

@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use ackbot_core::http::{read_capped, DELIVERY_ANSWER_CAP};
+use ackbot_core::http::{read_capped, DELIVERY_RESPONSE_CAP};
 use ackbot_core::retry::{retry, Failure, RetryPolicy};
 use ackbot_core::runtime::{Claim, DedupeStore, Expiry};
 use ackbot_core::BoxError;
@@ -245,7 +245,7 @@ impl DynamoDedupe {
                 e => Failure::Permanent(e.into()),
             })?;
         let status = response.status().as_u16();
-        let body = read_capped(response, DELIVERY_ANSWER_CAP)
+        let body = read_capped(response, DELIVERY_RESPONSE_CAP)
             .await
             .map_err(|e| {
                 Failure::transient(DynamoError::Unreadable {
@@ -254,7 +254,7 @@ impl DynamoDedupe {
                 })
             })?;
         if body.truncated {
-            let why = format!("an answer larger than {DELIVERY_ANSWER_CAP} bytes");
+            let why = format!("an answer larger than {DELIVERY_RESPONSE_CAP} bytes");
             return Err(Failure::Permanent(unexpected(operation, why)));
         }
         let text = String::from_utf8_lossy(&body.bytes);

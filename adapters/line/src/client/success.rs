@@ -1,6 +1,6 @@
-//! What a successful call answered, read into the reply's `sentMessages` or a handler's JSON.
+//! What a successful call got back, read into the reply's `sentMessages` or a handler's JSON.
 
-use ackbot_core::http::Answer;
+use ackbot_core::http::Response;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -8,18 +8,18 @@ use serde_json::Value;
 
 use crate::{ReplyError, SentMessage};
 
-/// What a successful call answered: its status and body, read up to the call's cap.
-pub(crate) struct Answered {
-    pub(super) answer: Answer,
+/// What a successful call got back: its status and body, read up to the call's cap.
+pub(crate) struct Success {
+    pub(super) response: Response,
     pub(super) method: Method,
     pub(super) endpoint: String,
 }
 
-impl Answered {
+impl Success {
     /// The body as text; an error if it went on past the call's cap.
     pub(crate) fn text(self) -> Result<(u16, String), ReplyError> {
-        let status = self.answer.status.as_u16();
-        let body = self.answer.body;
+        let status = self.response.status.as_u16();
+        let body = self.response.body;
         match body.truncated {
             true => Err(ReplyError::InvalidResponse {
                 method: self.method,
