@@ -75,7 +75,7 @@ fn dedupe(settings: &IdempotencySettings) -> Result<Arc<dyn DedupeStore>, Config
         let store = ackbot_lambda::DynamoDedupe::from_env(table, env).map_err(|source| {
             ConfigError::Idempotency {
                 table: table.clone(),
-                source,
+                source: Box::new(source),
             }
         })?;
         Ok(Arc::new(store.with_expiry(settings.expiry)))

@@ -80,9 +80,9 @@ pub enum ConfigError {
     Idempotency {
         /// The table (`ACKBOT_IDEMPOTENCY_TABLE`).
         table: String,
-        /// Why not.
+        /// Why not (boxed: AWS's errors are large, and this one is rare).
         #[source]
-        source: ackbot_lambda::DynamoError,
+        source: Box<ackbot_lambda::DynamoError>,
     },
     /// The idempotency table is set in a build without DynamoDB.
     #[cfg(not(feature = "lambda"))]

@@ -7,13 +7,13 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use ackbot_core::adapter::{Envelope, Headers};
-use ackbot_core::http::{read_capped, DELIVERY_RESPONSE_CAP};
+use ackbot_core::http::DELIVERY_RESPONSE_CAP;
 use ackbot_core::runtime::Worker;
 use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::aws::{AwsError, SignedPost};
+use crate::aws::{AwsClient, AwsError, Call};
 
 /// The fields of API Gateway's REST API proxy event the front door reads.
 #[derive(Debug, Default, Deserialize)]
@@ -88,25 +88,22 @@ impl ProxyEvent {
 /// Why the Envelope could not be handed to the worker.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum HandOnError {
-    /// The signed `Invoke` could not be sent.
-    #[error(transparent)]
+    /// The signed `Invoke` failed: not sent, or refused.
+    #[error("the Invoke of the worker failed")]
     Aws(#[from] AwsError),
-    /// Lambda refused it.
-    #[error("Lambda answered {status} to the Invoke of the worker: {message}")]
-    Refused {
+    /// Lambda answered, but not that it queued the event.
+    #[error("Lambda answered {status} to the Invoke of the worker, not 202 (queued)")]
+    NotQueued {
         /// The HTTP status.
         status: u16,
-        /// The start of Lambda's error body.
-        message: String,
     },
 }
 
 /// Hands Envelopes to the worker function with `Invoke` (`X-Amz-Invocation-Type: Event`).
 pub(crate) struct WorkerInvoker {
-    http: reqwest::Client,
-    url: String,
-    region: String,
-    identity: aws_smithy_runtime_api::client::identity::Identity,
+    lambda: AwsClient,
+    /// `/2015-03-31/functions/<function>/invocations`.
+    path: String,
 }
 
 impl WorkerInvoker {
@@ -125,27 +122,18 @@ impl WorkerInvoker {
             .map(str::to_string)
             .or_else(|| env("AWS_REGION"))
             .ok_or(missing("the front door needs AWS_REGION"))?;
-        let endpoint = crate::aws::endpoint(
-            &env,
-            "LAMBDA",
-            format!("https://lambda.{region}.amazonaws.com"),
-        );
+        let lambda =
+            AwsClient::from_env(&env, "lambda", ("LAMBDA", "lambda"), region).map_err(|e| {
+                crate::LambdaError::FrontDoor(match e {
+                    AwsError::NoCredentials => "the front door needs Lambda's AWS credentials",
+                    _ => "the front door cannot build its Lambda client",
+                })
+            })?;
         // A name or an ARN is one path segment: its `:` are escaped as the AWS SDKs do.
         let function: String = form_urlencoded::byte_serialize(function.as_bytes()).collect();
-        let identity = crate::aws::credentials(&env).map_err(|e| {
-            crate::LambdaError::FrontDoor(match e {
-                AwsError::NoCredentials => "the front door needs Lambda's AWS credentials",
-                _ => "the front door cannot sign requests",
-            })
-        })?;
-        let http = ackbot_core::http::client_builder(Duration::from_secs(2))
-            .build()
-            .map_err(crate::LambdaError::Client)?;
         Ok(Self {
-            http,
-            url: format!("{endpoint}/2015-03-31/functions/{function}/invocations"),
-            region,
-            identity,
+            lambda,
+            path: format!("/2015-03-31/functions/{function}/invocations"),
         })
     }
 
@@ -156,31 +144,22 @@ impl WorkerInvoker {
         envelope: &Envelope,
         timeout: Duration,
     ) -> Result<(), HandOnError> {
-        let headers = [
-            ("content-type", "application/json"),
-            ("x-amz-invocation-type", "Event"),
-        ];
-        let request = SignedPost {
-            service: "lambda",
-            region: &self.region,
-            url: &self.url,
-            headers: &headers,
-            body: envelope.to_json(),
-            timeout: Some(timeout),
-        };
-        let response = request.send(&self.http, &self.identity).await?;
-        let status = response.status();
-        if status.as_u16() == 202 {
-            return Ok(());
+        let response = (self.lambda)
+            .post(Call {
+                path: &self.path,
+                headers: &[
+                    ("content-type", "application/json"),
+                    ("x-amz-invocation-type", "Event"),
+                ],
+                body: envelope.to_json(),
+                timeout,
+                cap: DELIVERY_RESPONSE_CAP,
+            })
+            .await?;
+        match response.status.as_u16() {
+            202 => Ok(()),
+            status => Err(HandOnError::NotQueued { status }),
         }
-        let message = match read_capped(response, DELIVERY_RESPONSE_CAP).await {
-            Ok(body) => body.text(),
-            Err(_) => String::new(),
-        };
-        Err(HandOnError::Refused {
-            status: status.as_u16(),
-            message: message.chars().take(300).collect(),
-        })
     }
 }
 
@@ -292,9 +271,8 @@ mod tests {
             .map(str::to_string)
         };
         let invoker = WorkerInvoker::from_env(env).unwrap();
-        assert_eq!(invoker.region, "eu-west-1");
         assert_eq!(
-            invoker.url,
+            format!("{}{}", invoker.lambda.endpoint(), invoker.path),
             "https://lambda.eu-west-1.amazonaws.com/2015-03-31/functions/\
              arn%3Aaws%3Alambda%3Aeu-west-1%3A123456789012%3Afunction%3Aw/invocations"
         );

@@ -80,9 +80,6 @@ pub enum LambdaError {
     /// The front door is missing what it needs to hand Envelopes on.
     #[error("{0}")]
     FrontDoor(&'static str),
-    /// The HTTP client could not be built.
-    #[error("could not build the HTTP client")]
-    Client(#[source] reqwest::Error),
 }
 
 /// Runs `worker` in its role on `lambda_runtime` until the runtime stops it.

@@ -8,9 +8,7 @@
 
 use std::collections::HashMap;
 
-use ackbot_core::http::read_capped;
-
-use crate::aws::{AwsError, SignedPost};
+use crate::aws::{AwsClient, AwsError, Call};
 
 /// How long the read of the secret may take.
 const SECRETS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -32,24 +30,10 @@ pub enum SecretsError {
     /// Neither the ARN nor `AWS_REGION` names a region.
     #[error("no region in the ARN and AWS_REGION is unset")]
     NoRegion,
-    /// The signed request could not be sent.
+    /// The call failed: no credentials, the network, or Secrets Manager refused it (AWS's error
+    /// answers name the error and never echo the secret).
     #[error(transparent)]
     Aws(#[from] AwsError),
-    /// The HTTP client could not be built.
-    #[error("could not build the HTTP client for Secrets Manager")]
-    Client(#[source] reqwest::Error),
-    /// The answer could not be read.
-    #[error("Secrets Manager's answer could not be read")]
-    Unreadable(#[source] reqwest::Error),
-    /// Secrets Manager refused the request; AWS error bodies name the error type and message and
-    /// never echo the secret.
-    #[error("Secrets Manager answered {status}: {message}")]
-    Refused {
-        /// The HTTP status.
-        status: u16,
-        /// The start of AWS's error body.
-        message: String,
-    },
     /// The answer is not GetSecretValue's JSON.
     #[error("Secrets Manager's answer is not JSON")]
     BadAnswer(#[source] serde_json::Error),
@@ -85,47 +69,33 @@ pub async fn read(
         .map(str::to_string)
         .or_else(|| env("AWS_REGION"))
         .ok_or(SecretsError::NoRegion)?;
-    let endpoint = crate::aws::endpoint(
+    let aws = AwsClient::from_env(
         &env,
-        "SECRETS_MANAGER",
-        format!("https://secretsmanager.{region}.amazonaws.com"),
-    );
-    let endpoint = format!("{endpoint}/");
-    let identity = crate::aws::credentials(&env)?;
-    let body = serde_json::json!({ "SecretId": arn }).to_string();
-    let headers = [
-        ("content-type", "application/x-amz-json-1.1"),
-        ("x-amz-target", "secretsmanager.GetSecretValue"),
-    ];
-    let request = SignedPost {
-        service: "secretsmanager",
-        region: &region,
-        url: &endpoint,
-        headers: &headers,
-        body: body.into_bytes(),
-        timeout: None,
-    };
-    let http = ackbot_core::http::client_builder(SECRETS_TIMEOUT)
-        .build()
-        .map_err(SecretsError::Client)?;
-    let response = request.send(&http, &identity).await?;
-    let status = response.status();
-    let body = read_capped(response, SECRET_RESPONSE_CAP)
-        .await
-        .map_err(|e| SecretsError::Unreadable(e.without_url()))?;
-    let text = body.text();
-    if !status.is_success() {
-        return Err(SecretsError::Refused {
-            status: status.as_u16(),
-            message: text.chars().take(300).collect(),
-        });
-    }
+        "secretsmanager",
+        ("SECRETS_MANAGER", "secretsmanager"),
+        region,
+    )?;
+    let response = aws
+        .post(Call {
+            path: "/",
+            headers: &[
+                ("content-type", "application/x-amz-json-1.1"),
+                ("x-amz-target", "secretsmanager.GetSecretValue"),
+            ],
+            body: serde_json::json!({ "SecretId": arn })
+                .to_string()
+                .into_bytes(),
+            timeout: SECRETS_TIMEOUT,
+            cap: SECRET_RESPONSE_CAP,
+        })
+        .await?;
     #[derive(serde::Deserialize)]
     struct GetSecretValue {
         #[serde(rename = "SecretString")]
         secret_string: Option<String>,
     }
-    let answer: GetSecretValue = serde_json::from_str(&text).map_err(SecretsError::BadAnswer)?;
+    let answer: GetSecretValue =
+        serde_json::from_slice(&response.body.bytes).map_err(SecretsError::BadAnswer)?;
     parse(&answer.secret_string.ok_or(SecretsError::Binary)?)
 }
 

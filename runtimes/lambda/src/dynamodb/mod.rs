@@ -11,14 +11,13 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use ackbot_core::http::{read_capped, DELIVERY_RESPONSE_CAP};
+use ackbot_core::http::DELIVERY_RESPONSE_CAP;
 use ackbot_core::retry::{retry, Failure, RetryPolicy};
 use ackbot_core::runtime::{Claim, DedupeStore, Expiry};
 use ackbot_core::BoxError;
-use aws_smithy_runtime_api::client::identity::Identity;
 use serde_json::{json, Value};
 
-use crate::aws::{AwsError, SignedPost};
+use crate::aws::{AwsClient, AwsError, Call};
 
 mod error;
 pub use error::DynamoError;
@@ -52,27 +51,16 @@ const CLAIM_CONDITION: &str = "attribute_not_exists(#id) OR #expiration < :now_s
 /// `expiration` is the table's TTL attribute, in epoch seconds: DynamoDB deletes completed keys,
 /// and the keys of claims nobody completed or released, some time after it. Throttling, 5xx and
 /// network failures are retried a few times with backoff, each attempt within its own timeout.
+#[derive(Debug)]
 pub struct DynamoDedupe {
     table: String,
-    url: String,
-    region: String,
-    identity: Identity,
-    http: reqwest::Client,
+    dynamodb: AwsClient,
     expiry: Expiry,
-    timeout: Duration,
     retry: RetryPolicy,
 }
 
-impl std::fmt::Debug for DynamoDedupe {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DynamoDedupe")
-            .field("table", &self.table)
-            .field("url", &self.url)
-            .field("region", &self.region)
-            .field("expiry", &self.expiry)
-            .finish_non_exhaustive()
-    }
-}
+/// How long each request may take.
+const TIMEOUT: Duration = Duration::from_secs(2);
 
 impl DynamoDedupe {
     /// A store in `table`, with the region (`AWS_REGION`), the credentials (`AWS_ACCESS_KEY_ID`,
@@ -86,22 +74,10 @@ impl DynamoDedupe {
         let region = env("AWS_REGION")
             .filter(|r| !r.trim().is_empty())
             .ok_or(DynamoError::NoRegion)?;
-        let endpoint = crate::aws::endpoint(
-            &env,
-            "DYNAMODB",
-            format!("https://dynamodb.{region}.amazonaws.com"),
-        );
-        let identity = crate::aws::credentials(&env)?;
         Ok(Self {
             table: table.into(),
-            url: format!("{endpoint}/"),
-            region,
-            identity,
-            http: ackbot_core::http::client_builder(Duration::from_secs(10))
-                .build()
-                .map_err(|e| DynamoError::Client(e.without_url()))?,
+            dynamodb: AwsClient::from_env(&env, "dynamodb", ("DYNAMODB", "dynamodb"), region)?,
             expiry: Expiry::default(),
-            timeout: Duration::from_secs(2),
             retry: RetryPolicy {
                 max_attempts: 3,
                 base_delay: Duration::from_millis(50),
@@ -114,12 +90,6 @@ impl DynamoDedupe {
     /// Replaces how long claims last (default [`Expiry::default`]).
     pub fn with_expiry(mut self, expiry: Expiry) -> Self {
         self.expiry = expiry;
-        self
-    }
-
-    /// Replaces the time each request may take (default 2 s).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
         self
     }
 
@@ -225,76 +195,53 @@ impl DynamoDedupe {
         target: &str,
         body: Vec<u8>,
     ) -> Result<Answer, Failure<DynamoError>> {
-        let headers = [
-            ("content-type", "application/x-amz-json-1.0"),
-            ("x-amz-target", target),
-        ];
-        let request = SignedPost {
-            service: "dynamodb",
-            region: &self.region,
-            url: &self.url,
-            headers: &headers,
+        let call = Call {
+            path: "/",
+            headers: &[
+                ("content-type", "application/x-amz-json-1.0"),
+                ("x-amz-target", target),
+            ],
             body,
-            timeout: Some(self.timeout),
+            timeout: TIMEOUT,
+            cap: DELIVERY_RESPONSE_CAP,
         };
-        let response = request
-            .send(&self.http, &self.identity)
-            .await
-            .map_err(|e| match e {
-                AwsError::Unreachable { .. } => Failure::transient(e.into()),
-                e => Failure::Permanent(e.into()),
-            })?;
-        let status = response.status().as_u16();
-        let body = read_capped(response, DELIVERY_RESPONSE_CAP)
-            .await
-            .map_err(|e| {
-                Failure::transient(DynamoError::Unreadable {
-                    operation,
-                    source: e.without_url(),
-                })
-            })?;
-        if body.truncated {
-            let why = format!("an answer larger than {DELIVERY_RESPONSE_CAP} bytes");
-            return Err(Failure::Permanent(unexpected(operation, why)));
-        }
-        let text = String::from_utf8_lossy(&body.bytes);
-        let answer = || -> Result<Value, DynamoError> {
-            match text.trim() {
-                "" => Ok(Value::Null),
-                text => serde_json::from_str(text)
-                    .map_err(|e| unexpected(operation, format!("not JSON ({e})"))),
-            }
+        let response = (self.dynamodb.send(call).await).map_err(|e| failure(operation, e))?;
+        let json = || match String::from_utf8_lossy(&response.body.bytes).trim() {
+            "" => Ok(Value::Null),
+            text => serde_json::from_str(text)
+                .map_err(|e| Failure::Permanent(unexpected(operation, format!("not JSON ({e})")))),
         };
-        if (200..300).contains(&status) {
-            return answer().map(Answer::Done).map_err(Failure::Permanent);
+        if response.status.is_success() {
+            return json().map(Answer::Done);
         }
-        let answer = answer().unwrap_or(Value::Null);
-        let code = error_code(&answer);
-        if code == "ConditionalCheckFailedException" {
-            return Ok(Answer::ConditionFailed(answer));
+        let refused = AwsError::refused("dynamodb", &response);
+        match refused.code() {
+            // The condition's answer carries the item that failed it.
+            Some("ConditionalCheckFailedException") => {
+                Ok(Answer::ConditionFailed(json().unwrap_or(Value::Null)))
+            }
+            Some("ResourceNotFoundException") => {
+                let table = self.table.clone();
+                Err(Failure::Permanent(DynamoError::TableNotFound { table }))
+            }
+            _ => Err(failure(operation, refused)),
         }
-        Err(match code.as_str() {
-            "ProvisionedThroughputExceededException"
-            | "ThrottlingException"
-            | "RequestLimitExceeded" => {
-                Failure::transient(DynamoError::Throttled { operation, code })
-            }
-            "ResourceNotFoundException" => Failure::Permanent(DynamoError::TableNotFound {
-                table: self.table.clone(),
-            }),
-            _ => {
-                let refused = DynamoError::Refused {
-                    operation,
-                    status,
-                    code,
-                    message: error_message(&answer),
-                };
-                match status >= 500 {
-                    true => Failure::transient(refused),
-                    false => Failure::Permanent(refused),
-                }
-            }
-        })
+    }
+}
+
+/// A failed call, worth another attempt when AWS says so (throttled, 5xx, no answer).
+fn failure(operation: &'static str, error: AwsError) -> Failure<DynamoError> {
+    let (transient, retry_after) = match &error {
+        AwsError::Refused { retry_after, .. } => (error.is_transient(), *retry_after),
+        _ => (error.is_transient(), None),
+    };
+    let error = DynamoError::Call {
+        operation,
+        source: error,
+    };
+    match transient {
+        true => Failure::Transient { error, retry_after },
+        false => Failure::Permanent(error),
     }
 }
 
@@ -331,28 +278,6 @@ fn held(item: &Value, token: &str) -> Result<Claim, String> {
         Some(other) => Err(format!("the item's status is `{other}`")),
         None => Err("the item has no status".into()),
     }
-}
-
-/// AWS's error code: `__type` is `com.amazonaws.dynamodb.v20120810#Code` (or just the code).
-fn error_code(answer: &Value) -> String {
-    let kind = answer["__type"].as_str().unwrap_or("UnknownError");
-    kind.rsplit('#').next().unwrap_or(kind).to_string()
-}
-
-/// The first line of AWS's message, short: a signature mismatch's message goes on with the
-/// canonical request, whose headers hold the session token.
-fn error_message(answer: &Value) -> String {
-    let message = answer["message"]
-        .as_str()
-        .or_else(|| answer["Message"].as_str())
-        .unwrap_or_default();
-    message
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect()
 }
 
 fn unexpected(operation: &'static str, reason: String) -> DynamoError {
@@ -569,7 +494,8 @@ mod tests {
             .await;
         let err = store(&server).claim_key("k", 1).await.unwrap_err();
         assert!(
-            matches!(err, DynamoError::Throttled { code, .. } if code == "ThrottlingException")
+            matches!(&err, DynamoError::Call { source, .. } if source.code() == Some("ThrottlingException")),
+            "{err}"
         );
         assert_eq!(server.received_requests().await.unwrap().len(), 3);
     }
@@ -619,7 +545,13 @@ mod tests {
             .await;
         let err = store(&server).release_key("k").await.unwrap_err();
         assert!(
-            matches!(err, DynamoError::Refused { status: 500, .. }),
+            matches!(
+                err,
+                DynamoError::Call {
+                    source: AwsError::Refused { status: 500, .. },
+                    ..
+                }
+            ),
             "{err}"
         );
         assert_eq!(server.received_requests().await.unwrap().len(), 3);
@@ -639,7 +571,13 @@ mod tests {
             .with_retry(RetryPolicy::fixed(2, Duration::from_millis(1)));
         let err = gone.claim_key("k", 1).await.unwrap_err();
         assert!(
-            matches!(err, DynamoError::Aws(AwsError::Unreachable { .. })),
+            matches!(
+                err,
+                DynamoError::Call {
+                    source: AwsError::Unreachable { .. },
+                    ..
+                }
+            ),
             "{err}"
         );
     }

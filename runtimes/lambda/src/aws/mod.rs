@@ -1,0 +1,242 @@
+//! One AWS JSON client, shared by Secrets Manager, Lambda `Invoke` and the DynamoDB store: each
+//! request SigV4-signed (`sign.rs`) and sent through the one HTTP attempt of every ackbot client
+//! (`ackbot_core::http::attempt`: its answer read up to a cap, `Retry-After`, a network failure
+//! described without the URL and told certain or uncertain), and AWS's error answer read in one
+//! place (`error.rs`). No AWS SDK: a larger binary and a slower cold start. Credentials and region
+//! come from the variables Lambda sets; `AWS_ENDPOINT_URL_<SERVICE>` (or `AWS_ENDPOINT_URL`)
+//! overrides the endpoint, as in the AWS SDKs, so tests point it at a local stand-in.
+
+mod error;
+mod sign;
+
+use std::time::Duration;
+
+use ackbot_core::http::{self, Response};
+use aws_smithy_runtime_api::client::identity::Identity;
+
+pub use error::AwsError;
+
+/// One AWS service's API in one region, signed with Lambda's credentials.
+pub(crate) struct AwsClient {
+    /// The service's signing name, e.g. `dynamodb`.
+    service: &'static str,
+    region: String,
+    /// The service's endpoint, without a trailing slash.
+    endpoint: String,
+    identity: Identity,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for AwsClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AwsClient")
+            .field("service", &self.service)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request to one of the service's operations.
+pub(crate) struct Call<'a> {
+    /// The path after the endpoint, e.g. `/` or `/2015-03-31/functions/f/invocations`.
+    pub path: &'a str,
+    /// The headers to sign and send, e.g. `x-amz-target`.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The JSON body.
+    pub body: Vec<u8>,
+    /// How long the attempt may take.
+    pub timeout: Duration,
+    /// The most of the answer read.
+    pub cap: usize,
+}
+
+impl AwsClient {
+    /// The client of `service` (its signing name) in `region`, at `AWS_ENDPOINT_URL_<variable>`,
+    /// else `AWS_ENDPOINT_URL`, else `https://<host>.<region>.amazonaws.com`, with the
+    /// credentials in `env`.
+    pub(crate) fn from_env(
+        env: &impl Fn(&str) -> Option<String>,
+        service: &'static str,
+        (variable, host): (&str, &str),
+        region: String,
+    ) -> Result<Self, AwsError> {
+        let endpoint = env(&format!("AWS_ENDPOINT_URL_{variable}"))
+            .or_else(|| env("AWS_ENDPOINT_URL"))
+            .unwrap_or_else(|| format!("https://{host}.{region}.amazonaws.com"))
+            .trim_end_matches('/')
+            .to_string();
+        let identity = sign::credentials(env)?;
+        // Each call sets its own timeout; this one only bounds a call that forgot to.
+        let http = http::client_builder(Duration::from_secs(30))
+            .build()
+            .map_err(|e| AwsError::Client(e.without_url()))?;
+        Ok(Self {
+            service,
+            region,
+            endpoint,
+            identity,
+            http,
+        })
+    }
+
+    /// The service's endpoint (the region's, or the one the environment names).
+    #[cfg(test)]
+    pub(crate) fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// Signs `call` as a `POST`, sends it once, and reads the answer: a 2xx response, or AWS's
+    /// refusal read into [`AwsError::Refused`] (its code, the first line of its message, its
+    /// `Retry-After`).
+    pub(crate) async fn post(&self, call: Call<'_>) -> Result<Response, AwsError> {
+        let response = self.send(call).await?;
+        match response.status.is_success() {
+            true => Ok(response),
+            false => Err(AwsError::refused(self.service, &response)),
+        }
+    }
+
+    /// Signs `call` as a `POST`, sends it once, and reads the answer, whatever its status (for
+    /// a service whose refusals carry data, as DynamoDB's failed condition carries the item).
+    pub(crate) async fn send(&self, call: Call<'_>) -> Result<Response, AwsError> {
+        let url = format!("{}{}", self.endpoint, call.path);
+        let signed = sign::headers(
+            (self.service, &self.region),
+            &self.identity,
+            &url,
+            call.headers,
+            &call.body,
+        )?;
+        let mut request = self.http.post(&url).timeout(call.timeout);
+        for (name, value) in call.headers.iter().copied() {
+            request = request.header(name, value);
+        }
+        for (name, value) in &signed {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let service = self.service;
+        let response = http::attempt(request.body(call.body), call.cap, call.timeout)
+            .await
+            .map_err(|no_response| AwsError::Unreachable {
+                service,
+                no_response,
+            })?;
+        if response.body.truncated {
+            return Err(AwsError::TooLarge {
+                service,
+                cap: call.cap,
+            });
+        }
+        Ok(response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiremock::matchers::{header, header_regex, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    const SESSION: &str = "IQoJb3JpZ2luX2VjEJrSESSION";
+
+    fn client(endpoint: &str) -> AwsClient {
+        let env = |name: &str| match name {
+            "AWS_ACCESS_KEY_ID" => Some("AKIDEXAMPLE".to_string()),
+            "AWS_SECRET_ACCESS_KEY" => Some("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_string()),
+            "AWS_SESSION_TOKEN" => Some(SESSION.to_string()),
+            "AWS_ENDPOINT_URL_DYNAMODB" => Some(format!("{endpoint}/")),
+            _ => None,
+        };
+        AwsClient::from_env(
+            &env,
+            "dynamodb",
+            ("DYNAMODB", "dynamodb"),
+            "eu-west-1".into(),
+        )
+        .unwrap()
+    }
+
+    fn call(body: &str, cap: usize) -> Call<'static> {
+        Call {
+            path: "/",
+            headers: &[
+                ("content-type", "application/x-amz-json-1.0"),
+                ("x-amz-target", "DynamoDB_20120810.GetItem"),
+            ],
+            body: body.as_bytes().to_vec(),
+            timeout: Duration::from_secs(2),
+            cap,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_call_is_signed_for_its_service_and_region_with_its_headers() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/"))
+            .and(header("x-amz-target", "DynamoDB_20120810.GetItem"))
+            .and(header("x-amz-security-token", SESSION))
+            .and(header_regex(
+                "authorization",
+                "^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/[0-9]{8}/eu-west-1/dynamodb/aws4_request, \
+                 SignedHeaders=[a-z0-9;-]*x-amz-target[a-z0-9;-]*, Signature=[0-9a-f]{64}$",
+            ))
+            .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"Item":{}}"#))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let response = client(&server.uri()).post(call("{}", 1024)).await.unwrap();
+        assert_eq!(response.body.text(), r#"{"Item":{}}"#);
+    }
+
+    #[tokio::test]
+    async fn refusals_carry_the_code_and_retry_after_and_a_long_answer_is_not_read() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(400)
+                    .insert_header("retry-after", "3")
+                    .set_body_string(r#"{"__type":"x#ThrottlingException","message":"slow down"}"#),
+            )
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(5000)))
+            .mount(&server)
+            .await;
+        let aws = client(&server.uri());
+        let refused = aws.post(call("{}", 1024)).await.unwrap_err();
+        assert!(refused.is_transient(), "{refused}");
+        assert!(
+            matches!(&refused, AwsError::Refused { status: 400, code, retry_after: Some(after), .. }
+                if code == "ThrottlingException" && *after == Duration::from_secs(3)),
+            "{refused:?}"
+        );
+        let long = aws.post(call("{}", 1024)).await.unwrap_err();
+        assert!(
+            matches!(long, AwsError::TooLarge { cap: 1024, .. }),
+            "{long:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn no_answer_is_told_apart_and_names_no_url_or_credential() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let uri = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
+        let aws = client(&uri);
+        let error = aws.post(call("{}", 1024)).await.unwrap_err();
+        let text = ackbot_core::chain(&error);
+        assert!(text.starts_with("dynamodb could not be reached"), "{text}");
+        assert!(error.is_transient());
+        for secret in [SESSION, "wJalrXUtnFEMI", &uri] {
+            assert!(!text.contains(secret), "{text}");
+            assert!(!format!("{error:?}").contains(secret), "{error:?}");
+        }
+        for secret in [SESSION, "wJalrXUtnFEMI"] {
+            assert!(!format!("{aws:?}").contains(secret), "{aws:?}");
+        }
+    }
+}
