@@ -3,8 +3,8 @@
 //! Run it like the `ackbot` binary: `cargo run --example dice -- serve` (or `-- demo`).
 
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use ackbot::prelude::*;
 

@@ -75,7 +75,7 @@ async fn main() -> Result<(), ackbot::Error> {
 #[cfg(all(test, feature = "testing"))]
 mod tests {
     use super::*;
-    use ackbot::testing::{payload, TestBot};
+    use ackbot::testing::{TestBot, payload};
 
     fn greetings() -> Greetings {
         Greetings(HashMap::from([

@@ -11,8 +11,8 @@ use ackbot_core::Dispatcher;
 use ackbot_slack::manifest::ManifestOptions;
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
 use crate::Error;
+use crate::config::Config;
 
 /// Slack and LINE webhook bots that acknowledge at once and do the work afterwards.
 #[derive(Debug, Parser)]

@@ -4,8 +4,8 @@
 use ackbot_core::Dispatcher;
 use ackbot_lambda::{LambdaSettings, Role};
 
-use crate::config::{Config, ConfigError, LogFormat};
 use crate::Error;
+use crate::config::{Config, ConfigError, LogFormat};
 
 /// Runs the bot as a Lambda function until the runtime stops it.
 pub(crate) async fn run(dispatcher: Dispatcher) -> Result<(), Error> {

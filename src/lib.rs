@@ -78,20 +78,20 @@ pub use ackbot_slack as slack;
 
 pub use ackbot_core::adapter::Envelope;
 pub use ackbot_core::{
-    cmd, Answer, Args, ArgsRejection, Bot, BuildError, Command, CommandDef, CommandInfo,
-    Conversation, ConversationKind, DispatchError, Dispatched, Dispatcher, ErrorHook, Event,
-    Extensions, FromIncoming, Handler, HandlerError, Help, Incoming, Interaction, InteractionKind,
-    IntoOutput, Invocation, Kind, MaybeEmpty, NonEmpty, Outcome, Output, Payload, Platform,
-    Rejection, Reply, Request, Requirements, State, StateRejection, Text, UnavailableRejection,
-    User, Visibility,
+    Answer, Args, ArgsRejection, Bot, BuildError, Command, CommandDef, CommandInfo, Conversation,
+    ConversationKind, DispatchError, Dispatched, Dispatcher, ErrorHook, Event, Extensions,
+    FromIncoming, Handler, HandlerError, Help, Incoming, Interaction, InteractionKind, IntoOutput,
+    Invocation, Kind, MaybeEmpty, NonEmpty, Outcome, Output, Payload, Platform, Rejection, Reply,
+    Request, Requirements, State, StateRejection, Text, UnavailableRejection, User, Visibility,
+    cmd,
 };
 
 /// Everything a bot author needs in one `use`.
 pub mod prelude {
     pub use crate::Run;
     pub use ackbot_core::{
-        cmd, Args, ArgsRejection, Bot, Conversation, ConversationKind, DispatchError, HandlerError,
-        Help, Incoming, NonEmpty, Platform, Rejection, Reply, State, Text, User, Visibility,
+        Args, ArgsRejection, Bot, Conversation, ConversationKind, DispatchError, HandlerError,
+        Help, Incoming, NonEmpty, Platform, Rejection, Reply, State, Text, User, Visibility, cmd,
     };
     pub use ackbot_line::Line;
     pub use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};

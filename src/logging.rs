@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use tracing::Metadata;
-use tracing_subscriber::filter::{filter_fn, LevelFilter, Targets};
+use tracing_subscriber::filter::{LevelFilter, Targets, filter_fn};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 

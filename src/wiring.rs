@@ -8,8 +8,8 @@ use ackbot_core::{Dispatcher, ExposeSecret};
 use ackbot_line::{LineAdapter, LineConfig};
 use ackbot_slack::{SlackAdapter, SlackConfig};
 
-use crate::config::{Config, ConfigError, IdempotencySettings};
 use crate::Error;
+use crate::config::{Config, ConfigError, IdempotencySettings};
 
 /// The keys an in-memory store holds at most, as `MemoryDedupe::default()`.
 const MEMORY_KEYS: usize = 100_000;

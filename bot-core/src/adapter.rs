@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 pub use crate::envelope::{Envelope, Headers};
 pub use crate::error::SharedError;
 pub use crate::secret::is_blank;
-pub use crate::worker::{observe_call, Call};
+pub use crate::worker::{Call, observe_call};
 use crate::{Answer, BoxError, Extensions, Incoming, Platform, Reply};
 
 /// A platform adapter: checks an Envelope's signature, parses it into work, and knows how to send
@@ -175,7 +175,7 @@ pub trait Delivery: Send + Sync {
     /// Sends `replies`; `now_ms` is the worker's clock, for judging reply-token freshness. On
     /// failure, says which of them went out ([`DeliveryError::delivered`]).
     fn deliver(&self, replies: Vec<Reply>, now_ms: i64)
-        -> BoxFuture<'_, Result<(), DeliveryError>>;
+    -> BoxFuture<'_, Result<(), DeliveryError>>;
 
     /// Whether this conversation can show that the bot is working (LINE's loading animation in
     /// one-to-one chats).

@@ -146,7 +146,7 @@ impl Dispatcher {
                     replies,
                     answer,
                     outcome: Outcome::Handled,
-                }
+                };
             }
             Ok(Err(HandlerFailure::Rejected(Rejection::Args(rejection)))) => {
                 let usage = def.map_or_else(

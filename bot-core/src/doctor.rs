@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::http::NoResponse;
 use crate::SecretString;
+use crate::http::NoResponse;
 
 /// How a check reads a variable: the environment, or a test's map.
 pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -133,7 +133,7 @@ pub fn api_url(value: Option<&str>, name: &str, subject: &'static str, default: 
             return unusable(Finding::problem(
                 subject,
                 format!("{name} is not a URL starting with https:// ({e}); unset it for {default}"),
-            ))
+            ));
         }
     };
     // A proxy's user name or password in the URL is not for the report.
@@ -163,7 +163,7 @@ pub fn api_url(value: Option<&str>, name: &str, subject: &'static str, default: 
             return unusable(Finding::problem(
                 subject,
                 format!("{name} must be an https:// URL, not {other}: (unset it for {default})"),
-            ))
+            ));
         }
     };
     ApiUrl {
@@ -290,11 +290,13 @@ mod tests {
                 usable: Some(DEFAULT.to_string())
             }
         );
-        assert!(check("https://api.line.me/")
-            .0
-            .unwrap()
-            .message
-            .contains("the default"));
+        assert!(
+            check("https://api.line.me/")
+                .0
+                .unwrap()
+                .message
+                .contains("the default")
+        );
     }
 
     #[test]
@@ -304,9 +306,10 @@ mod tests {
         assert!(!is_lowercase_hex("0123456789abcdef", 32));
         let f = padded("LINE channel access token", "LINE_CHANNEL_ACCESS_TOKEN");
         assert_eq!(f.level, Level::Warn);
-        assert!(f
-            .message
-            .starts_with("LINE_CHANNEL_ACCESS_TOKEN has spaces"));
+        assert!(
+            f.message
+                .starts_with("LINE_CHANNEL_ACCESS_TOKEN has spaces")
+        );
     }
 
     fn no_answer(uncertain: bool, timed_out: bool) -> NoResponse {

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
+use crate::HandlerError;
 use crate::answer::{IntoOutput, Output};
 use crate::extract::{FromIncoming, Rejection, Request, Requirements};
-use crate::HandlerError;
 
 /// Why a handler produced no replies of its own.
 #[derive(Debug)]

@@ -60,10 +60,10 @@ mod worker;
 
 pub use answer::{Answer, IntoOutput, Output};
 pub use bot::Bot;
-pub use cmd::{cmd, CommandDef, CommandInfo, ErrorHook};
+pub use cmd::{CommandDef, CommandInfo, ErrorHook, cmd};
 pub use dispatch::{Dispatched, Dispatcher, Outcome};
 pub use dispatch_error::{DispatchError, Invocation};
-pub use error::{chain, BoxError, BuildError, HandlerError};
+pub use error::{BoxError, BuildError, HandlerError, chain};
 pub use extensions::Extensions;
 pub use extract::{
     Args, ArgsRejection, FromIncoming, Help, MaybeEmpty, NonEmpty, Rejection, Request,

@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// The platform's own JSON of what came in — a LINE event, a Slack event callback or interaction
 /// payload, a slash command's fields — for anything ackbot does not model. It is kept as the

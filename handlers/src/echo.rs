@@ -1,4 +1,4 @@
-use ackbot_core::{cmd, CommandDef, NonEmpty, Reply, Text};
+use ackbot_core::{CommandDef, NonEmpty, Reply, Text, cmd};
 
 /// `echo TEXT`: replies with TEXT exactly as typed. Without TEXT, the user gets the usage.
 pub fn echo() -> CommandDef {

@@ -4,9 +4,9 @@
 //! an error under the input, any other closes the modal and posts the thanks to that channel. On
 //! LINE, `feedback TEXT` answers the same thanks at once.
 
-use ackbot_core::{cmd, Bot, HandlerError, Incoming, Platform, Reply, State, Text, User};
+use ackbot_core::{Bot, HandlerError, Incoming, Platform, Reply, State, Text, User, cmd};
 use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// The modal's `callback_id`.
 pub const CALLBACK_ID: &str = "feedback";

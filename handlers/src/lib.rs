@@ -22,10 +22,10 @@ mod wait;
 mod welcome;
 
 pub use echo::echo;
-pub use feedback::{feedback, feedback_with, FeedbackTexts};
+pub use feedback::{FeedbackTexts, feedback, feedback_with};
 pub use help::help;
 pub use ping::ping;
-pub use wait::{wait, Seconds, SecondsError};
+pub use wait::{Seconds, SecondsError, wait};
 pub use welcome::welcome;
 
 use ackbot_core::Bot;

@@ -1,4 +1,4 @@
-use ackbot_core::{cmd, CommandDef};
+use ackbot_core::{CommandDef, cmd};
 
 /// `ping`: answers `pong`.
 pub fn ping() -> CommandDef {

@@ -2,7 +2,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use ackbot_core::{cmd, Args, CommandDef};
+use ackbot_core::{Args, CommandDef, cmd};
 
 /// A number of seconds from 0 to 60, as `wait` takes it.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -2,7 +2,7 @@
 //! handler tests look like.
 
 use ackbot::prelude::*;
-use ackbot::testing::{payload, TestBot};
+use ackbot::testing::{TestBot, payload};
 
 async fn bot() -> TestBot {
     TestBot::new(Bot::new().mount(ackbot_handlers::builtins()))

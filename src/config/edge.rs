@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use ackbot_core::{ExposeSecret, SecretString};
-pub(crate) use ackbot_serve::EdgeSettings;
 use ackbot_serve::DEFAULT_FUNCTION_ACK_ROUTES;
+pub(crate) use ackbot_serve::EdgeSettings;
 
-use super::{number, required_secret, ConfigError};
+use super::{ConfigError, number, required_secret};
 
 /// Every webhook route ackbot serves.
 const WEBHOOK_ROUTES: [&str; 4] = [

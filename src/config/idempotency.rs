@@ -2,7 +2,7 @@
 
 use ackbot_core::runtime::Expiry;
 
-use super::{number, ConfigError};
+use super::{ConfigError, number};
 
 /// The shortest time completed keys are kept: Slack's window for a signed request's replay.
 const MIN_TTL_SECS: usize = 300;
@@ -99,10 +99,12 @@ mod tests {
         ])
         .unwrap_err();
         assert!(error.to_string().contains("IN_PROGRESS_MS"), "{error}");
-        assert!(config(&[("ACKBOT_IDEMPOTENCY_TABLE", "")])
-            .unwrap()
-            .idempotency
-            .table
-            .is_none());
+        assert!(
+            config(&[("ACKBOT_IDEMPOTENCY_TABLE", "")])
+                .unwrap()
+                .idempotency
+                .table
+                .is_none()
+        );
     }
 }

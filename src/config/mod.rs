@@ -7,8 +7,8 @@ mod idempotency;
 
 use std::time::Duration;
 
-use ackbot_core::adapter::is_blank;
 use ackbot_core::SecretString;
+use ackbot_core::adapter::is_blank;
 
 #[cfg(feature = "serve")]
 pub(crate) use edge::EdgeSettings;
@@ -155,14 +155,14 @@ impl Config {
     /// Reads the configuration from the process environment, after loading `.env` if present.
     pub fn from_env() -> Result<Self, ConfigError> {
         // A missing .env is normal; a malformed one is worth saying.
-        if let Err(e) = dotenvy::dotenv() {
-            if !e.not_found() {
-                let file = crate::dotenv::find_dotenv();
-                return Err(ConfigError::DotEnv(crate::dotenv::unreadable(
-                    &e,
-                    file.as_deref(),
-                )));
-            }
+        if let Err(e) = dotenvy::dotenv()
+            && !e.not_found()
+        {
+            let file = crate::dotenv::find_dotenv();
+            return Err(ConfigError::DotEnv(crate::dotenv::unreadable(
+                &e,
+                file.as_deref(),
+            )));
         }
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -219,7 +219,7 @@ impl Config {
                     name: "ACKBOT_LOG_FORMAT",
                     value: other.to_string(),
                     expected: "`text` or `json`",
-                })
+                });
             }
         };
         let ack_deadline_ms = number(&lookup, "ACKBOT_ACK_DEADLINE_MS", 2500)?;

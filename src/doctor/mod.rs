@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use ackbot_core::doctor::{Finding, Level, Lookup, PlatformChecks, TokenCheck};
 
-use crate::dotenv::{find_dotenv, unreadable};
 use crate::Error;
+use crate::dotenv::{find_dotenv, unreadable};
 
 /// How long each platform gets to answer the token check.
 const ONLINE_TIMEOUT: Duration = Duration::from_secs(5);

@@ -1,7 +1,7 @@
 //! What one delivery produced: the computed ack, how the worker ended, and the API calls made.
 
-use ackbot_core::runtime::{Report, Stage, Status};
 use ackbot_core::Platform;
+use ackbot_core::runtime::{Report, Stage, Status};
 use serde_json::Value;
 
 use ackbot_core::testing::Recorded;

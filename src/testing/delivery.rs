@@ -6,7 +6,7 @@ use std::pin::Pin;
 use ackbot_core::adapter::Envelope;
 
 use super::delivered::{Ack, ApiCall, Delivered};
-use super::{TestBot, LINE_CHANNEL_SECRET, SLACK_SIGNING_SECRET};
+use super::{LINE_CHANNEL_SECRET, SLACK_SIGNING_SECRET, TestBot};
 
 /// How the webhook is signed.
 #[derive(Clone, Debug)]

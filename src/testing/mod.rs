@@ -40,12 +40,12 @@ pub mod payload;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ackbot_core::Bot;
 use ackbot_core::runtime::{Observation, Worker};
 use ackbot_core::testing::FixedClock;
-use ackbot_core::Bot;
 
-use crate::config::Config;
 use crate::Error;
+use crate::config::Config;
 use ackbot_line::standin::LineStandIn;
 use ackbot_slack::standin::SlackStandIn;
 

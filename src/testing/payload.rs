@@ -1,7 +1,7 @@
 //! Payloads shaped as Slack and LINE send them, for [`TestBot`](super::TestBot)'s deliveries.
 
 use ackbot_core::testing::unique;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// The Slack channel the kit's commands, mentions and actions come from.
 pub const CHANNEL: &str = "C2147483705";

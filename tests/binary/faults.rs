@@ -21,12 +21,12 @@ mod standin;
 
 use std::time::Duration;
 
-use crate::common::runtime::{Answer, RuntimeApi};
 use crate::common::Server;
-use ackbot_core::runtime::now_ms;
+use crate::common::runtime::{Answer, RuntimeApi};
 use ackbot_core::SecretString;
+use ackbot_core::runtime::now_ms;
 use futures::future::join_all;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use standin::{Act, FaultyApi, Hit};
 
 const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";

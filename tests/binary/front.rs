@@ -5,16 +5,16 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::runtime::{Answer, RuntimeApi};
-use crate::common::slack::{api, wait_calls, SECRET};
 use crate::common::Server;
+use crate::common::runtime::{Answer, RuntimeApi};
+use crate::common::slack::{SECRET, api, wait_calls};
+use ackbot_core::SecretString;
 use ackbot_core::adapter::Envelope;
 use ackbot_core::runtime::now_ms;
-use ackbot_core::SecretString;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// One `Invoke` the Lambda API stand-in received.
 #[derive(Clone, Debug)]
@@ -163,9 +163,11 @@ async fn the_front_door_answers_the_challenge_itself() {
         .map(|m| m["Rejected"].as_u64().unwrap())
         .sum();
     assert_eq!(rejected, 52, "every refusal counted: {metrics:?}");
-    assert!(metrics
-        .iter()
-        .all(|m| m["Role"] == "front" && m["Bot"] == "ackbot"));
+    assert!(
+        metrics
+            .iter()
+            .all(|m| m["Role"] == "front" && m["Bot"] == "ackbot")
+    );
     assert_eq!(
         metrics[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"],
         "ackbot"

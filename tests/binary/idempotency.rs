@@ -7,17 +7,17 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::common::Server;
 use crate::common::runtime::{Answer, RuntimeApi};
 use crate::common::slack::SECRET;
-use crate::common::Server;
 use ackbot::{DynamoDedupe, DynamoError};
-use ackbot_core::runtime::{now_ms, Claim, DedupeStore, Expiry};
+use ackbot_core::runtime::{Claim, DedupeStore, Expiry, now_ms};
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use wiremock::MockServer;
 
 const REGION: &str = "us-east-1";
@@ -330,9 +330,11 @@ async fn simultaneous_claims_have_one_winner() {
     let claims = claims.join_all().await;
     let won = claims.iter().filter(|c| **c == Claim::Claimed).count();
     assert_eq!(won, 1, "{claims:?}");
-    assert!(claims
-        .iter()
-        .all(|c| matches!(c, Claim::Claimed | Claim::InProgress)));
+    assert!(
+        claims
+            .iter()
+            .all(|c| matches!(c, Claim::Claimed | Claim::InProgress))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

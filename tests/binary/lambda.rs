@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
-use crate::common::runtime::{Answer, RuntimeApi};
 use crate::common::Server;
+use crate::common::runtime::{Answer, RuntimeApi};
 use ackbot_core::runtime::now_ms;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -125,10 +125,12 @@ async fn processes_envelopes_and_reports_outcomes() {
     // Malformed events are answered, and the worker keeps running.
     let junk =
         runtime.invoke(r#"{"route":"/slack/commands","received_at_ms":1,"body":"%%%"}"#.into());
-    assert!(runtime
-        .answer(&junk, Duration::from_secs(10))
-        .await
-        .is_some());
+    assert!(
+        runtime
+            .answer(&junk, Duration::from_secs(10))
+            .await
+            .is_some()
+    );
     let after = runtime.invoke(slash_envelope(&api, "after", "/ping", SECRET, now_ms()));
     assert!(matches!(
         runtime.answer(&after, Duration::from_secs(10)).await,

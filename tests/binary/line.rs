@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::common::Server;
 use ackbot_core::SecretString;
 use ackbot_line::sample;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

@@ -6,11 +6,11 @@
 
 use std::time::Duration;
 
-use crate::common::runtime::{Answer, RuntimeApi};
 use crate::common::Server;
-use ackbot_core::runtime::now_ms;
+use crate::common::runtime::{Answer, RuntimeApi};
 use ackbot_core::SecretString;
-use serde_json::{json, Value};
+use ackbot_core::runtime::now_ms;
+use serde_json::{Value, json};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 

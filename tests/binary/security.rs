@@ -14,11 +14,11 @@
 
 use std::time::Duration;
 
-use crate::common::runtime::{Answer, RuntimeApi};
 use crate::common::Server;
-use ackbot_core::runtime::now_ms;
+use crate::common::runtime::{Answer, RuntimeApi};
 use ackbot_core::SecretString;
-use serde_json::{json, Value};
+use ackbot_core::runtime::now_ms;
+use serde_json::{Value, json};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -507,9 +507,11 @@ fn serve_rows() -> Vec<Row> {
             "empty X-Slack-Signature",
             Rejected("is not a `v0=` signature"),
             move |api, now| {
-                vec![Request::slack(C, cmd(api, "r3"), now)
-                    .without("X-Slack-Signature")
-                    .header("X-Slack-Signature", "")]
+                vec![
+                    Request::slack(C, cmd(api, "r3"), now)
+                        .without("X-Slack-Signature")
+                        .header("X-Slack-Signature", ""),
+                ]
             },
         ),
         row(
@@ -518,18 +520,22 @@ fn serve_rows() -> Vec<Row> {
             move |api, now| {
                 let request = Request::slack(C, cmd(api, "r4"), now);
                 let valid = request.get("X-Slack-Signature").unwrap().to_string();
-                vec![request
-                    .without("X-Slack-Signature")
-                    .header("X-Slack-Signature", format!("v0={}", "0".repeat(64)))
-                    .header("X-Slack-Signature", valid)]
+                vec![
+                    request
+                        .without("X-Slack-Signature")
+                        .header("X-Slack-Signature", format!("v0={}", "0".repeat(64)))
+                        .header("X-Slack-Signature", valid),
+                ]
             },
         ),
         row(
             "two X-Slack-Signature headers, the valid one first",
             Rejected("X-Slack-Signature"),
             move |api, now| {
-                vec![Request::slack(C, cmd(api, "r5"), now)
-                    .header("X-Slack-Signature", format!("v0={}", "0".repeat(64)))]
+                vec![
+                    Request::slack(C, cmd(api, "r5"), now)
+                        .header("X-Slack-Signature", format!("v0={}", "0".repeat(64))),
+                ]
             },
         ),
         row(
@@ -541,9 +547,11 @@ fn serve_rows() -> Vec<Row> {
                     .get("X-Slack-Signature")
                     .unwrap()
                     .replacen("v0=", "v1=", 1);
-                vec![request
-                    .without("X-Slack-Signature")
-                    .header("X-Slack-Signature", v1)]
+                vec![
+                    request
+                        .without("X-Slack-Signature")
+                        .header("X-Slack-Signature", v1),
+                ]
             },
         ),
         // The edge's receive time is whole seconds after `now`: 302 s stays beyond 300 s either
@@ -571,9 +579,11 @@ fn serve_rows() -> Vec<Row> {
             move |api, now| {
                 let request = Request::slack(C, cmd(api, "r10"), now);
                 let forged = ackbot_slack::sign(&SecretString::from("guessed"), now, &request.body);
-                vec![request
-                    .without("X-Slack-Signature")
-                    .header("X-Slack-Signature", forged)]
+                vec![
+                    request
+                        .without("X-Slack-Signature")
+                        .header("X-Slack-Signature", forged),
+                ]
             },
         ),
         row(
@@ -642,9 +652,11 @@ fn serve_rows() -> Vec<Row> {
             Rejected("missing X-Slack-Request-Timestamp"),
             move |api, now| {
                 let body = format!("ssl_check=1&{}", cmd(api, "r14"));
-                vec![Request::slack(C, body, now)
-                    .without("X-Slack-Signature")
-                    .without("X-Slack-Request-Timestamp")]
+                vec![
+                    Request::slack(C, body, now)
+                        .without("X-Slack-Signature")
+                        .without("X-Slack-Request-Timestamp"),
+                ]
             },
         ),
         row(
@@ -697,49 +709,61 @@ fn serve_rows() -> Vec<Row> {
             "X-SLACK-SIGNATURE, X-SLACK-REQUEST-TIMESTAMP in upper case (control)",
             Answered,
             move |api, now| {
-                vec![Request::slack(C, cmd(api, "r15"), now)
-                    .rename("X-Slack-Signature", "X-SLACK-SIGNATURE")
-                    .rename("X-Slack-Request-Timestamp", "X-SLACK-REQUEST-TIMESTAMP")]
+                vec![
+                    Request::slack(C, cmd(api, "r15"), now)
+                        .rename("X-Slack-Signature", "X-SLACK-SIGNATURE")
+                        .rename("X-Slack-Request-Timestamp", "X-SLACK-REQUEST-TIMESTAMP"),
+                ]
             },
         ),
         row(
             "x-LiNe-SiGnAtUrE in odd case (control)",
             Answered,
             |_, _| {
-                vec![Request::line(L, line_text("echo odd case"))
-                    .rename("X-Line-Signature", "x-LiNe-SiGnAtUrE")]
+                vec![
+                    Request::line(L, line_text("echo odd case"))
+                        .rename("X-Line-Signature", "x-LiNe-SiGnAtUrE"),
+                ]
             },
         ),
         row(
             "look-alike X-Slack-Signature-V2 only",
             Rejected("missing X-Slack-Signature"),
             move |api, now| {
-                vec![Request::slack(C, cmd(api, "r16"), now)
-                    .rename("X-Slack-Signature", "X-Slack-Signature-V2")]
+                vec![
+                    Request::slack(C, cmd(api, "r16"), now)
+                        .rename("X-Slack-Signature", "X-Slack-Signature-V2"),
+                ]
             },
         ),
         row(
             "look-alike X_Slack_Signature only",
             Rejected("missing X-Slack-Signature"),
             move |api, now| {
-                vec![Request::slack(C, cmd(api, "r17"), now)
-                    .rename("X-Slack-Signature", "X_Slack_Signature")]
+                vec![
+                    Request::slack(C, cmd(api, "r17"), now)
+                        .rename("X-Slack-Signature", "X_Slack_Signature"),
+                ]
             },
         ),
         row(
             "look-alike x-line-signature2 only",
             Rejected("no x-line-signature header"),
             |_, _| {
-                vec![Request::line(L, line_text("echo hi"))
-                    .rename("X-Line-Signature", "x-line-signature2")]
+                vec![
+                    Request::line(L, line_text("echo hi"))
+                        .rename("X-Line-Signature", "x-line-signature2"),
+                ]
             },
         ),
         row(
             "look-alike x_line_signature only",
             Rejected("no x-line-signature header"),
             |_, _| {
-                vec![Request::line(L, line_text("echo hi"))
-                    .rename("X-Line-Signature", "x_line_signature")]
+                vec![
+                    Request::line(L, line_text("echo hi"))
+                        .rename("X-Line-Signature", "x_line_signature"),
+                ]
             },
         ),
         row(
@@ -748,9 +772,11 @@ fn serve_rows() -> Vec<Row> {
             |_, _| {
                 let body = line_text("echo hi");
                 let forged = line_signature("guessed", body.as_bytes());
-                vec![Request::line(L, body)
-                    .without("X-Line-Signature")
-                    .header("X-Line-Signature", forged)]
+                vec![
+                    Request::line(L, body)
+                        .without("X-Line-Signature")
+                        .header("X-Line-Signature", forged),
+                ]
             },
         ),
         row(
@@ -779,9 +805,11 @@ fn serve_rows() -> Vec<Row> {
             |_, _| {
                 let body = line_text("echo hi");
                 let confused = line_signature(SLACK_SECRET, body.as_bytes());
-                vec![Request::line(L, body)
-                    .without("X-Line-Signature")
-                    .header("X-Line-Signature", confused)]
+                vec![
+                    Request::line(L, body)
+                        .without("X-Line-Signature")
+                        .header("X-Line-Signature", confused),
+                ]
             },
         ),
         row(
@@ -810,9 +838,11 @@ fn serve_rows() -> Vec<Row> {
                     .get("X-Slack-Signature")
                     .unwrap()
                     .replacen("v0=", "v1=", 1);
-                vec![request
-                    .without("X-Slack-Signature")
-                    .header("X-Slack-Signature", v1)]
+                vec![
+                    request
+                        .without("X-Slack-Signature")
+                        .header("X-Slack-Signature", v1),
+                ]
             },
         ),
     ]
@@ -1257,7 +1287,13 @@ async fn hostile_envelopes_to_the_lambda_worker() {
                     .first()
                     .map(|l| field(l, "error").unwrap_or_else(|| l.to_string()))
                     .unwrap_or_default();
-                (ok, format!("{answer_kind} {answer_text}; log: {shown}; {replies} replies; {} log lines", about.len()))
+                (
+                    ok,
+                    format!(
+                        "{answer_kind} {answer_text}; log: {shown}; {replies} replies; {} log lines",
+                        about.len()
+                    ),
+                )
             }
             expect => {
                 let outcome = field(&line, "outcome").unwrap_or_default();
@@ -1274,7 +1310,14 @@ async fn hostile_envelopes_to_the_lambda_worker() {
                         }
                         _ => outcome == "processed" && replies >= 1,
                     };
-                (ok, format!("{answer_kind} {answer_text}, {outcome}{}{reason}; {replies} replies; {} log lines", if reason.is_empty() { "" } else { ": " }, lines.len()))
+                (
+                    ok,
+                    format!(
+                        "{answer_kind} {answer_text}, {outcome}{}{reason}; {replies} replies; {} log lines",
+                        if reason.is_empty() { "" } else { ": " },
+                        lines.len()
+                    ),
+                )
             }
         };
         if !ok {

@@ -3,12 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::slack::{post_signed, serve, SECRET};
 use crate::common::Server;
-use ackbot_core::runtime::now_ms;
+use crate::common::slack::{SECRET, post_signed, serve};
 use ackbot_core::SecretString;
+use ackbot_core::runtime::now_ms;
 use ackbot_slack::sample;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -103,9 +103,11 @@ async fn a_replayed_valid_command_is_answered_once() {
     let body = sample::slash_command("/echo only once", &response_url(&api, "replay"));
     let now = now_ms() / 1000;
     let (first, _, _) = post(&server, &body, now, SECRET).await;
-    assert!(reply(&api, "replay", Duration::from_secs(10))
-        .await
-        .is_some());
+    assert!(
+        reply(&api, "replay", Duration::from_secs(10))
+            .await
+            .is_some()
+    );
     // The same bytes and signature, seconds later: inside the 5-minute window, but a replay.
     let (again, request_id, _) = post(&server, &body, now, SECRET).await;
     assert_eq!((first, again), (200, 200));
@@ -301,12 +303,16 @@ async fn full_queue_answers_503() {
     let (status, _, _) = command(&server, &api, "busy3", "/echo dropped?").await;
     assert_eq!(status, 503);
     // Nothing accepted is lost: both accepted commands are answered.
-    assert!(reply(&api, "busy1", Duration::from_secs(10))
-        .await
-        .is_some());
-    assert!(reply(&api, "busy2", Duration::from_secs(10))
-        .await
-        .is_some());
+    assert!(
+        reply(&api, "busy1", Duration::from_secs(10))
+            .await
+            .is_some()
+    );
+    assert!(
+        reply(&api, "busy2", Duration::from_secs(10))
+            .await
+            .is_some()
+    );
 }
 
 #[tokio::test]

@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
-use crate::common::slack::{api, calls, post_signed, serve, wait_calls, SECRET};
+use crate::common::slack::{SECRET, api, calls, post_signed, serve, wait_calls};
 use ackbot_core::runtime::now_ms;
 use ackbot_slack::sample;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn mention(event_id: &str, ts: &str, thread_ts: Option<&str>, text: &str) -> String {
     let mut event = json!({"type": "app_mention", "user": "U1", "text": text, "ts": ts,

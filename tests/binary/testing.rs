@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use ackbot::prelude::*;
-use ackbot::testing::{payload, TestBot, START_MS};
+use ackbot::testing::{START_MS, TestBot, payload};
 use serde_json::json;
 
 async fn builtins() -> TestBot {

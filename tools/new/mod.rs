@@ -90,7 +90,9 @@ pub enum NewError {
     #[error("{0} already exists: choose another name or remove it (nothing was overwritten)")]
     Exists(PathBuf),
     /// `--ackbot-path` is not an ackbot checkout.
-    #[error("{0} is not an ackbot checkout (no Cargo.toml with the `ackbot` package and infra/package.json)")]
+    #[error(
+        "{0} is not an ackbot checkout (no Cargo.toml with the `ackbot` package and infra/package.json)"
+    )]
     NotACheckout(PathBuf),
     /// A file could not be written.
     #[error("cannot write {path}")]
@@ -167,15 +169,15 @@ pub(crate) fn create(
     }
     // A local checkout's lock: the versions ackbot is tested with, already in the registry cache,
     // so the first build works offline. Cargo prunes what the bot does not use.
-    if let AckbotSource::Path(checkout) = &source {
-        if let Ok(lock) = std::fs::read(checkout.join("Cargo.lock")) {
-            write(
-                &dir.join("Cargo.lock"),
-                &String::from_utf8_lossy(&lock),
-                false,
-            )?;
-            files.push("Cargo.lock");
-        }
+    if let AckbotSource::Path(checkout) = &source
+        && let Ok(lock) = std::fs::read(checkout.join("Cargo.lock"))
+    {
+        write(
+            &dir.join("Cargo.lock"),
+            &String::from_utf8_lossy(&lock),
+            false,
+        )?;
+        files.push("Cargo.lock");
     }
     Ok(Created {
         dir,

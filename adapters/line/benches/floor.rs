@@ -4,8 +4,8 @@
 #![allow(missing_docs)]
 
 use ackbot_core::adapter::{Adapter, Envelope};
-use ackbot_line::{sample, LineAdapter, LineConfig};
-use criterion::{criterion_group, criterion_main, Criterion};
+use ackbot_line::{LineAdapter, LineConfig, sample};
+use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 const SECRET: &str = "8c570fa6dd201bb328f1c1eac23a96d8";

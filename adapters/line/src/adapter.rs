@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use ackbot_core::adapter::{is_blank, Adapter, Envelope, Inbound, Work};
 use ackbot_core::Payload;
+use ackbot_core::adapter::{Adapter, Envelope, Inbound, Work, is_blank};
 use ackbot_core::{BoxError, Extensions, Platform, SecretString};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -13,9 +13,9 @@ use serde_json::value::RawValue;
 use crate::api::ReplyTokenSpent;
 use crate::client::LineClient;
 use crate::delivery::LineDelivery;
-use crate::incoming::{map_event, Mapped};
+use crate::incoming::{Mapped, map_event};
 use crate::webhook::{Event, EventMode, Source};
-use crate::{verify, ConfigError, Line, LineConfig, ParseError};
+use crate::{ConfigError, Line, LineConfig, ParseError, verify};
 
 /// The edge route LINE posts webhooks to.
 pub const WEBHOOK_ROUTE: &str = "/line/webhook";

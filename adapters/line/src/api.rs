@@ -2,8 +2,8 @@
 //! the event's reply token and source.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use ackbot_core::{FromIncoming, Request, UnavailableRejection};
 use reqwest::Method;
@@ -14,7 +14,7 @@ use ackbot_core::http::DATA_RESPONSE_CAP;
 
 use crate::client::{Call, LineClient, PROFILE_ENDPOINT, PUSH_PATH};
 use crate::webhook::Source;
-use crate::{Profile, ReplyError, SentMessage, MAX_MESSAGES_PER_REQUEST};
+use crate::{MAX_MESSAGES_PER_REQUEST, Profile, ReplyError, SentMessage};
 
 /// The longest path [`Line::call`] takes, and the longest id put into a path.
 const MAX_PATH_CHARS: usize = 300;
@@ -165,10 +165,10 @@ impl Line {
             return Err(ReplyError::ReplyTokenUsed);
         }
         let result = self.client.reply(token, &messages).await;
-        if let Err(e) = &result {
-            if refused_without_using_the_token(e) {
-                spent.restore();
-            }
+        if let Err(e) = &result
+            && refused_without_using_the_token(e)
+        {
+            spent.restore();
         }
         result
     }
@@ -341,7 +341,9 @@ fn check_path(path: &str) -> Result<(), &'static str> {
     let allowed =
         |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~');
     if !path.bytes().all(allowed) {
-        return Err("has characters other than letters, digits, `/`, `-`, `_`, `.` and `~` (no query, fragment or escapes)");
+        return Err(
+            "has characters other than letters, digits, `/`, `-`, `_`, `.` and `~` (no query, fragment or escapes)",
+        );
     }
     Ok(())
 }

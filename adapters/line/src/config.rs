@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use ackbot_core::retry::{RetryPolicy, DEFAULT_HTTP_TIMEOUT};
 use ackbot_core::SecretString;
+use ackbot_core::retry::{DEFAULT_HTTP_TIMEOUT, RetryPolicy};
 
 /// The LINE API's production base URL.
 pub const DEFAULT_API_URL: &str = "https://api.line.me";

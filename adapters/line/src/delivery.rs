@@ -6,13 +6,13 @@ use std::sync::Arc;
 use ackbot_core::adapter::{Delivery, DeliveryError};
 use ackbot_core::{BoxError, Reply};
 use futures::future::BoxFuture;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::ReplyError;
 use crate::api::ReplyTokenSpent;
 use crate::client::LineClient;
-use crate::split::{split_text, MAX_TEXT_UTF16};
-use crate::ReplyError;
+use crate::split::{MAX_TEXT_UTF16, split_text};
 
 /// The most messages one reply or push request may carry.
 pub const MAX_MESSAGES_PER_REQUEST: usize = 5;

@@ -27,7 +27,7 @@ pub(crate) fn map_event(event: &Event, payload: Payload) -> Mapped {
             return Mapped::Skip(format!(
                 "{} event in standby mode: another channel answers",
                 event.event_type
-            ))
+            ));
         }
         EventMode::Other(mode) => {
             tracing::warn!(mode = %mode, "unknown LINE event mode: skipped");

@@ -48,12 +48,12 @@ pub mod webhook;
 
 pub use adapter::{LineAdapter, WEBHOOK_ROUTE};
 pub use api::Line;
-pub use config::{LineConfig, DEFAULT_API_URL, DEFAULT_REPLY_TOKEN_TTL_MS};
+pub use config::{DEFAULT_API_URL, DEFAULT_REPLY_TOKEN_TTL_MS, LineConfig};
 pub use delivery::{
-    conversation_retry_key, handler_retry_key, loading_seconds, messages_for, retry_key,
-    MAX_MESSAGES_PER_REQUEST,
+    MAX_MESSAGES_PER_REQUEST, conversation_retry_key, handler_retry_key, loading_seconds,
+    messages_for, retry_key,
 };
 pub use error::{ApiErrorDetail, ConfigError, ParseError, ReplyError, VerifyError};
 pub use models::{Profile, SentMessage};
-pub use signature::{sign, verify, SIGNATURE_HEADER};
-pub use split::{split_text, utf16_len, MAX_TEXT_UTF16};
+pub use signature::{SIGNATURE_HEADER, sign, verify};
+pub use split::{MAX_TEXT_UTF16, split_text, utf16_len};

@@ -1,11 +1,11 @@
 //! Realistic LINE webhook bodies, shaped as LINE sends them, for tests, the demo and
 //! `ackbot send` (feature `test-util`). Sign them with [`sign`](crate::sign) before posting.
 
+use ackbot_core::SecretString;
 use ackbot_core::adapter::Envelope;
 use ackbot_core::runtime::now_ms;
 use ackbot_core::testing::{self, unique};
-use ackbot_core::SecretString;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// The bot user id the sample bodies are addressed to (`destination`).
 const DESTINATION: &str = "U0123456789abcdef0123456789abcdef";

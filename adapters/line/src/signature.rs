@@ -1,8 +1,8 @@
 //! The `x-line-signature` check: base64(HMAC-SHA256(channel secret, raw body)).
 
-use ackbot_core::adapter::{is_blank, Headers};
+use ackbot_core::adapter::{Headers, is_blank};
 use ackbot_core::{ExposeSecret, SecretString};
-use base64::{engine::general_purpose::STANDARD, Engine as _};
+use base64::{Engine as _, engine::general_purpose::STANDARD};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 

@@ -4,8 +4,8 @@
 #![allow(missing_docs)]
 
 use ackbot_core::adapter::{Adapter, Envelope};
-use ackbot_slack::{sample, SlackAdapter, SlackConfig, COMMANDS_ROUTE};
-use criterion::{criterion_group, criterion_main, Criterion};
+use ackbot_slack::{COMMANDS_ROUTE, SlackAdapter, SlackConfig, sample};
+use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";

@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use ackbot_core::adapter::{is_blank, Adapter, Envelope, Inbound};
+use ackbot_core::adapter::{Adapter, Envelope, Inbound, is_blank};
 use ackbot_core::{BoxError, Platform, SecretString};
 use sha2::{Digest, Sha256};
 
 use crate::client::SlackClient;
 use crate::parsed::Parsed;
-use crate::{events, interactions, slash_command};
 use crate::{ConfigError, ParseError, SlackConfig};
+use crate::{events, interactions, slash_command};
 
 /// The route slash commands are posted to.
 pub const COMMANDS_ROUTE: &str = "/slack/commands";

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use ackbot_core::retry::{RetryPolicy, DEFAULT_HTTP_TIMEOUT};
 use ackbot_core::SecretString;
+use ackbot_core::retry::{DEFAULT_HTTP_TIMEOUT, RetryPolicy};
 
 /// The Web API base URL used when none is configured.
 pub const DEFAULT_API_URL: &str = "https://slack.com/api";

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use ackbot_core::adapter::{Delivery, DeliveryError};
 use ackbot_core::{Reply, Visibility};
 use futures::future::BoxFuture;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
+use crate::ReplyError;
 use crate::client::SlackClient;
 use crate::target::ReplyTarget;
-use crate::ReplyError;
 
 /// How many times one `response_url` may be used.
 pub const RESPONSE_URL_MAX_USES: usize = 5;

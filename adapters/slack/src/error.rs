@@ -179,11 +179,15 @@ mod tests {
 
     #[test]
     fn messages_name_the_variable_to_set() {
-        assert!(ConfigError::EmptySigningSecret
-            .to_string()
-            .contains("SLACK_SIGNING_SECRET"));
-        assert!(ReplyError::MissingToken
-            .to_string()
-            .contains("SLACK_BOT_TOKEN"));
+        assert!(
+            ConfigError::EmptySigningSecret
+                .to_string()
+                .contains("SLACK_SIGNING_SECRET")
+        );
+        assert!(
+            ReplyError::MissingToken
+                .to_string()
+                .contains("SLACK_BOT_TOKEN")
+        );
     }
 }

@@ -5,10 +5,10 @@
 use ackbot_core::{Answer, Conversation, Incoming, Payload, Platform, User};
 use serde_json::Value;
 
-use crate::parsed::{conversation_kind, Parsed};
+use crate::ParseError;
+use crate::parsed::{Parsed, conversation_kind};
 use crate::payload::{EventCallback, EventsRequest};
 use crate::target::ReplyTarget;
-use crate::ParseError;
 
 /// Parses an Events API request body.
 pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
@@ -68,7 +68,7 @@ fn event_callback(callback: EventCallback, payload: Payload) -> Result<Parsed, P
                     .as_deref()
                     .is_some_and(|s| !USER_MESSAGE_SUBTYPES.contains(&s)) =>
         {
-            return Ok(Parsed::skip("message from a bot or with a subtype"))
+            return Ok(Parsed::skip("message from a bot or with a subtype"));
         }
         "app_mention" => {
             // Answered in the mention's thread, or in a new thread under the mention.
@@ -125,10 +125,10 @@ fn unescape(text: &str) -> String {
 /// that follows it; the text itself without one.
 fn after_leading_mention(text: &str) -> &str {
     let trimmed = text.trim_start();
-    if let Some(rest) = trimmed.strip_prefix("<@") {
-        if let Some(end) = rest.find('>') {
-            return rest[end + 1..].trim_start();
-        }
+    if let Some(rest) = trimmed.strip_prefix("<@")
+        && let Some(end) = rest.find('>')
+    {
+        return rest[end + 1..].trim_start();
     }
     text
 }

@@ -7,10 +7,10 @@ use ackbot_core::{Conversation, Incoming, InteractionKind, Payload, Platform, Us
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::parsed::{conversation_kind, Parsed};
+use crate::ParseError;
+use crate::parsed::{Parsed, conversation_kind};
 use crate::payload::InteractionPayload;
 use crate::target::ReplyTarget;
-use crate::ParseError;
 
 /// Parses an interactivity request body.
 pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
@@ -105,9 +105,11 @@ mod tests {
     #[test]
     fn block_actions_fixture_replies_to_its_response_url() {
         let items = parse(&form(BLOCK_ACTIONS)).unwrap();
-        let [Parsed::Work {
-            command, target, ..
-        }] = &items[..]
+        let [
+            Parsed::Work {
+                command, target, ..
+            },
+        ] = &items[..]
         else {
             panic!("expected one work item")
         };

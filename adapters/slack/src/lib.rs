@@ -51,14 +51,14 @@ mod slash_command;
 pub mod standin;
 mod target;
 
-pub use adapter::{SlackAdapter, COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, ROUTES};
+pub use adapter::{COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, ROUTES, SlackAdapter};
 pub use client::SlackClient;
-pub use config::{SlackConfig, DEFAULT_API_URL};
+pub use config::{DEFAULT_API_URL, SlackConfig};
 pub use delivery::RESPONSE_URL_MAX_USES;
 pub use error::{ConfigError, ParseError, ReplyError, VerifyError};
 pub use extract::{BlockSuggestion, Slack, TriggerId, ViewSubmission};
 /// The payload of a Slack interaction, typed; an extractor in interaction handlers.
 pub use payload::InteractionPayload;
-pub use respond::{Options, ViewResponse, MAX_OPTIONS};
+pub use respond::{MAX_OPTIONS, Options, ViewResponse};
 pub use response_url::SLACK_HOOK_HOSTS;
-pub use signature::{sign, verify, MAX_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+pub use signature::{MAX_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verify};

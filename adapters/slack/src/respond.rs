@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use ackbot_core::{Answer, HandlerError, IntoOutput, Output};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// How a modal's submission is answered (Slack `response_action`).
 #[derive(Clone, Debug, PartialEq)]

@@ -1,8 +1,8 @@
 //! Request bodies as Slack sends them, for tests and demos (feature `test-util`).
 
+use ackbot_core::SecretString;
 use ackbot_core::adapter::Envelope;
 use ackbot_core::testing::{self, unique};
-use ackbot_core::SecretString;
 use serde_json::json;
 
 /// The bot user that [`app_mention`] mentions.

@@ -1,6 +1,6 @@
 //! Slack's request signature: `v0=` + hex(HMAC-SHA256(secret, `v0:{timestamp}:{body}`)).
 
-use ackbot_core::adapter::{is_blank, Headers};
+use ackbot_core::adapter::{Headers, is_blank};
 use ackbot_core::{ExposeSecret, SecretString};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

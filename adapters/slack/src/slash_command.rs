@@ -3,10 +3,10 @@
 use ackbot_core::{Conversation, Incoming, Payload, Platform, User};
 use serde_json::Value;
 
-use crate::parsed::{conversation_kind, Parsed};
+use crate::ParseError;
+use crate::parsed::{Parsed, conversation_kind};
 use crate::payload::SlashCommand;
 use crate::target::ReplyTarget;
-use crate::ParseError;
 
 /// Parses a slash command's `application/x-www-form-urlencoded` body.
 pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {

@@ -62,10 +62,9 @@ impl ReplyTarget {
             user: slot,
             ..
         } = &mut self
+            && !channel.starts_with('D')
         {
-            if !channel.starts_with('D') {
-                *slot = user.filter(|u| !u.is_empty()).map(str::to_string);
-            }
+            *slot = user.filter(|u| !u.is_empty()).map(str::to_string);
         }
         self
     }

@@ -4,7 +4,7 @@ mod rejection;
 
 pub use rejection::{ArgsRejection, Rejection, StateRejection, UnavailableRejection};
 
-use std::any::{type_name, Any, TypeId};
+use std::any::{Any, TypeId, type_name};
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::str::FromStr;

@@ -1,7 +1,7 @@
 //! An HTTP server that answers with a body that never ends, for tests of the clients' caps.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// An HTTP server on a loopback port that answers every request with `status_line` (e.g.
 /// `HTTP/1.1 200 OK`) and a chunked body of 64 KiB chunks that goes on until the client hangs

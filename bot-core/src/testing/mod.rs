@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use base64::{engine::general_purpose::STANDARD, Engine as _};
+use base64::{Engine as _, engine::general_purpose::STANDARD};
 
 use futures::future::BoxFuture;
 
@@ -143,7 +143,7 @@ impl Delivery for FakeDelivery {
             match self.deliveries {
                 Deliveries::FailRetryable => return Err(DeliveryError::retryable("platform down")),
                 Deliveries::FailPermanently => {
-                    return Err(DeliveryError::permanent("HTTP 400: invalid_payload"))
+                    return Err(DeliveryError::permanent("HTTP 400: invalid_payload"));
                 }
                 Deliveries::Succeed => {}
             }

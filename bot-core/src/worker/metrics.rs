@@ -1,8 +1,8 @@
 //! Outcome counts — processed, rejected, duplicate, failed — for a metric, and a budget that
 //! keeps a flood of rejected requests from flooding the logs.
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use serde_json::json;
 

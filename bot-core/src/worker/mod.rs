@@ -8,8 +8,8 @@ mod observe;
 mod report;
 
 pub use front::Ack;
-pub use metrics::{emf, Counted, Counts, LogBudget, Metrics};
-pub use observe::{observe_call, Call, Observation, Observer, Stage};
+pub use metrics::{Counted, Counts, LogBudget, Metrics, emf};
+pub use observe::{Call, Observation, Observer, Stage, observe_call};
 pub use report::{Report, Status, WorkError};
 
 use idempotency::{Idempotency, Seen, Settle};

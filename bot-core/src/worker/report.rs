@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
+use crate::BoxError;
 use crate::adapter::{DeliveryError, Envelope, SharedError};
 use crate::error::chain;
 use crate::worker::metrics::{Counted, LogBudget, Metrics};
-use crate::BoxError;
 
 /// Why the work of an Envelope failed after it was verified and parsed.
 #[derive(Debug, thiserror::Error)]

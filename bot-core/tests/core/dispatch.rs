@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use ackbot_core::{
-    cmd, Args, ArgsRejection, Bot, BuildError, DispatchError, Dispatched, Dispatcher, HandlerError,
-    Help, Incoming, NonEmpty, Outcome, Platform, Rejection, Reply, State, Text, User,
+    Args, ArgsRejection, Bot, BuildError, DispatchError, Dispatched, Dispatcher, HandlerError,
+    Help, Incoming, NonEmpty, Outcome, Platform, Rejection, Reply, State, Text, User, cmd,
 };
 
 async fn echo(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {
@@ -182,9 +182,11 @@ async fn help_lists_registrations() {
     let line = built()
         .dispatch(Incoming::typed(Platform::Line, "help"))
         .await;
-    assert!(line.replies[0]
-        .text
-        .contains("• echo TEXT — Reply with TEXT exactly"));
+    assert!(
+        line.replies[0]
+            .text
+            .contains("• echo TEXT — Reply with TEXT exactly")
+    );
 }
 
 #[tokio::test]

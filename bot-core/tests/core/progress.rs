@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use ackbot_core::adapter::{Adapter, Delivery, DeliveryError, Envelope, Inbound, Work};
 use ackbot_core::runtime::{Status, Worker};
 use ackbot_core::testing::envelope;
-use ackbot_core::{cmd, Bot, BoxError, Incoming, Platform, Reply};
+use ackbot_core::{Bot, BoxError, Incoming, Platform, Reply, cmd};
 use futures::future::BoxFuture;
 
 /// Each call's replies, and how many of them to let through before failing (None: all).

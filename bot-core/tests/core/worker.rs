@@ -7,7 +7,7 @@ use std::time::Duration;
 use ackbot_core::adapter::{Call, DeliveryError};
 use ackbot_core::runtime::{Observation, Stage, Status, WorkError, Worker};
 use ackbot_core::testing::{Calls, Deliveries, FakeAdapter, FixedClock};
-use ackbot_core::{cmd, Bot, Reply, Text};
+use ackbot_core::{Bot, Reply, Text, cmd};
 
 type Stages = Arc<Mutex<Vec<Stage>>>;
 
@@ -120,11 +120,13 @@ async fn a_replay_runs_again_past_deduplication_and_leaves_no_key_behind() {
         assert_eq!((again.duplicates, again.replied), (0, 1));
     }
     assert_eq!(calls.delivered().len(), 3);
-    assert!(!stages
-        .lock()
-        .unwrap()
-        .iter()
-        .any(|s| matches!(s, Stage::Duplicate(_))));
+    assert!(
+        !stages
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|s| matches!(s, Stage::Duplicate(_)))
+    );
     // The platform's own redelivery is still a duplicate: the replays wrote no keys.
     let redelivered = worker.process(original).await;
     assert_eq!((redelivered.duplicates, redelivered.replied), (1, 0));
@@ -200,11 +202,13 @@ async fn a_failed_delivery_fails_the_envelope_and_frees_its_event_id() {
         report.status.reason().as_deref(),
         Some("reply to echo not delivered: platform down")
     );
-    assert!(stages
-        .lock()
-        .unwrap()
-        .iter()
-        .any(|s| matches!(s, Stage::DeliveryFailed { .. })));
+    assert!(
+        stages
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|s| matches!(s, Stage::DeliveryFailed { .. }))
+    );
     // The retry of the same event is not mistaken for a duplicate.
     let retry = failing.process(envelope("ev2:echo hi", "ok")).await;
     assert_eq!(retry.duplicates, 0);

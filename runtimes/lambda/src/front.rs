@@ -11,7 +11,7 @@ use ackbot_core::http::DELIVERY_RESPONSE_CAP;
 use ackbot_core::runtime::Worker;
 use base64::Engine as _;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::aws::{AwsClient, AwsError, Call};
 

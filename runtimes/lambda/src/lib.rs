@@ -23,11 +23,11 @@ use std::time::Duration;
 
 use ackbot_core::adapter::Envelope;
 use ackbot_core::runtime::{Status, Worker};
-use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
+use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
 
 pub use aws::AwsError;
 pub use dynamodb::{DynamoDedupe, DynamoError};
-pub use secrets::{read as read_secret, SecretsError, SECRET_KEYS};
+pub use secrets::{SECRET_KEYS, SecretsError, read as read_secret};
 
 /// Which role the function plays (`ACKBOT_ROLE`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,20 +1,20 @@
 //! The local edge: an axum app that acknowledges each webhook at once and queues its Envelope.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use ackbot_core::adapter::{Envelope, Headers};
-use ackbot_core::runtime::{now_ms, Ack, Worker};
+use ackbot_core::runtime::{Ack, Worker, now_ms};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
-use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 #[cfg(feature = "dev")]
-use crate::inspector::{history::History, Inspector};
+use crate::inspector::{Inspector, history::History};
 use crate::pool::{Queue, Refused};
 use crate::{EdgeSettings, ServeSettings};
 
@@ -221,10 +221,10 @@ fn front_door(edge: &Edge, route: &str, request_id: &str, answer: Ack) -> Respon
         body,
         forward,
     } = answer;
-    if let Some(envelope) = forward {
-        if let Err(refused) = edge.queue.try_enqueue(envelope) {
-            return busy(route, request_id, refused);
-        }
+    if let Some(envelope) = forward
+        && let Err(refused) = edge.queue.try_enqueue(envelope)
+    {
+        return busy(route, request_id, refused);
     }
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);

@@ -181,9 +181,11 @@ async fn bodies_over_the_limit_get_413_and_are_not_queued() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(text(response)
-        .await
-        .contains("body larger than 1048576 bytes"));
+    assert!(
+        text(response)
+            .await
+            .contains("body larger than 1048576 bytes")
+    );
     // A body that declares no length and streams past the limit is refused too.
     let chunks = futures::stream::iter(
         (0..20).map(|_| Ok::<_, std::io::Error>(vec![b'a'; MAX_BODY_BYTES / 16])),

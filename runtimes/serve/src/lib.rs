@@ -20,7 +20,7 @@ mod test_support;
 
 #[cfg(feature = "dev")]
 pub use send::SendError;
-pub use settings::{EdgeSettings, ServeSettings, Signing, DEFAULT_FUNCTION_ACK_ROUTES};
+pub use settings::{DEFAULT_FUNCTION_ACK_ROUTES, EdgeSettings, ServeSettings, Signing};
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -81,7 +81,7 @@ pub async fn start(
     #[cfg(feature = "dev")]
     let (worker, inspected) = match inspector::access(&settings.edge, addr) {
         Some(access) => {
-            use inspector::history::{History, BUDGET, CAPACITY};
+            use inspector::history::{BUDGET, CAPACITY, History};
             let history = std::sync::Arc::new(History::new(CAPACITY, BUDGET));
             (
                 worker.with_observer(history.observer()),
@@ -139,7 +139,9 @@ pub async fn start(
     });
     let platforms: Vec<&str> = (front_platforms.iter()).map(|p| p.as_str()).collect();
     if platforms.is_empty() {
-        tracing::warn!("no platform is configured (set SLACK_SIGNING_SECRET or LINE_CHANNEL_SECRET): every webhook route answers 404");
+        tracing::warn!(
+            "no platform is configured (set SLACK_SIGNING_SECRET or LINE_CHANNEL_SECRET): every webhook route answers 404"
+        );
     }
     tracing::info!(%addr, ?platforms, workers = edge_settings.workers, queue = edge_settings.queue_capacity, "listening on http://{addr}");
     Ok(Running {

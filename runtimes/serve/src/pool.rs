@@ -110,8 +110,8 @@ async fn work(worker: Worker, receiver: Receiver<Envelope>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ackbot_core::testing::{envelope, Deliveries, FakeAdapter};
-    use ackbot_core::{cmd, Bot, Text};
+    use ackbot_core::testing::{Deliveries, FakeAdapter, envelope};
+    use ackbot_core::{Bot, Text, cmd};
     use std::sync::Arc;
 
     async fn echo(Text(text): Text) -> String {

@@ -38,7 +38,9 @@ pub enum SendError {
         body: String,
     },
     /// No reply arrived at the loopback `response_url` in time.
-    #[error("no reply within {seconds} s (is `ackbot serve` running with the same SLACK_SIGNING_SECRET? its log says why)")]
+    #[error(
+        "no reply within {seconds} s (is `ackbot serve` running with the same SLACK_SIGNING_SECRET? its log says why)"
+    )]
     NoReply {
         /// How long `send` waited.
         seconds: u64,

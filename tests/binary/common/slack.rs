@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use ackbot_core::SecretString;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ackbot_core::http::{self, DELIVERY_RESPONSE_CAP};
-use ackbot_core::retry::{retry, Failure, RetryPolicy};
+use ackbot_core::retry::{Failure, RetryPolicy, retry};
 use ackbot_core::{ExposeSecret, SecretString};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use judge::AttemptError;
@@ -183,7 +183,8 @@ impl LineClient {
             async move {
                 let started = Instant::now();
                 let answer = http::attempt(request, call.cap, self.timeout).await;
-                let judged = match answer {
+
+                match answer {
                     Ok(answer) => {
                         let status = answer.status;
                         uncertain.fetch_or(status.is_server_error(), Ordering::Relaxed);
@@ -205,8 +206,7 @@ impl LineClient {
                             false => Failure::transient(error),
                         })
                     }
-                };
-                judged
+                }
             }
         })
         .await;

@@ -2,8 +2,8 @@
 
 use ackbot_core::http::Response;
 use reqwest::Method;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::{ReplyError, SentMessage};

@@ -18,15 +18,15 @@
 
 mod online;
 
-use ackbot_core::doctor::{
-    self, is_lowercase_hex, padded, Finding, Lookup, PlatformChecks, TokenCheck,
-};
 use ackbot_core::SecretString;
+use ackbot_core::doctor::{
+    self, Finding, Lookup, PlatformChecks, TokenCheck, is_lowercase_hex, padded,
+};
 
 pub use online::check_token;
 
-use crate::config::split_secrets;
 use crate::DEFAULT_API_URL;
+use crate::config::split_secrets;
 
 const PLATFORM: &str = "LINE";
 const SECRET: &str = "LINE channel secret";
@@ -163,7 +163,7 @@ fn access_token(token: Option<&str>) -> Vec<Finding> {
                     "LINE_CHANNEL_ACCESS_TOKEN is not set, and LINE needs it to reply, so ackbot \
                      refuses to start: issue a long-lived token ({TOKEN_WHERE}) and set it"
                 ),
-            )]
+            )];
         }
         Some(t) if t.trim().is_empty() => {
             return vec![Finding::problem(
@@ -172,7 +172,7 @@ fn access_token(token: Option<&str>) -> Vec<Finding> {
                     "LINE_CHANNEL_ACCESS_TOKEN is set but empty, so ackbot refuses to start: \
                      issue a long-lived token ({TOKEN_WHERE}) and set it"
                 ),
-            )]
+            )];
         }
         Some(t) => t,
     };
@@ -198,8 +198,8 @@ fn access_token(token: Option<&str>) -> Vec<Finding> {
 mod tests {
     use std::collections::HashMap;
 
-    use ackbot_core::doctor::Level;
     use ackbot_core::ExposeSecret;
+    use ackbot_core::doctor::Level;
 
     use super::*;
 

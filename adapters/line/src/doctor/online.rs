@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use ackbot_core::doctor::{self, Finding, TokenCheck};
-use ackbot_core::http::{self, Response, Verdict, DELIVERY_RESPONSE_CAP};
 use ackbot_core::ExposeSecret;
+use ackbot_core::doctor::{self, Finding, TokenCheck};
+use ackbot_core::http::{self, DELIVERY_RESPONSE_CAP, Response, Verdict};
 use reqwest::StatusCode;
 use serde::Deserialize;
 
@@ -88,8 +88,8 @@ fn judge(answer: &Response) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use ackbot_core::doctor::Level;
     use ackbot_core::SecretString;
+    use ackbot_core::doctor::Level;
     use serde_json::json;
     use wiremock::matchers::{header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};

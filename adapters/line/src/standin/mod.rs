@@ -9,12 +9,12 @@ use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Json;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use ackbot_core::testing::{Recorded, Recorder};
 
@@ -101,7 +101,11 @@ fn authorize(headers: &HeaderMap) -> Result<(), Response> {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("Bearer ") && v.len() > 7);
     if !authed {
-        return Err(error(StatusCode::UNAUTHORIZED, "Authentication failed. Confirm that the access token in the authorization header is valid.", json!([])));
+        return Err(error(
+            StatusCode::UNAUTHORIZED,
+            "Authentication failed. Confirm that the access token in the authorization header is valid.",
+            json!([]),
+        ));
     }
     Ok(())
 }
@@ -122,14 +126,14 @@ fn check_messages(body: &Value) -> Result<(), Response> {
         ));
     }
     for (i, m) in messages.iter().enumerate() {
-        if let Some(text) = m.get("text").and_then(Value::as_str) {
-            if text.encode_utf16().count() > 5000 {
-                return Err(error(
-                    StatusCode::BAD_REQUEST,
-                    "The request body has 1 error(s)",
-                    json!([{"message": "Length must be between 0 and 5000", "property": format!("messages[{i}].text")}]),
-                ));
-            }
+        if let Some(text) = m.get("text").and_then(Value::as_str)
+            && text.encode_utf16().count() > 5000
+        {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                "The request body has 1 error(s)",
+                json!([{"message": "Length must be between 0 and 5000", "property": format!("messages[{i}].text")}]),
+            ));
         }
     }
     Ok(())
@@ -188,24 +192,22 @@ async fn push(State(api): State<Api>, headers: HeaderMap, body: String) -> Respo
     if let Some(key) = headers
         .get("x-line-retry-key")
         .and_then(|v| v.to_str().ok())
-    {
-        if !api
+        && !api
             .accepted_retry_keys
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(key.to_string())
-        {
-            let mut response = error(
-                StatusCode::CONFLICT,
-                "The retry key is already accepted",
-                json!([]),
-            );
-            response.headers_mut().insert(
-                "x-line-accepted-request-id",
-                HeaderValue::from_static("a1b2c3d4-0000-4000-8000-standin"),
-            );
-            return response;
-        }
+    {
+        let mut response = error(
+            StatusCode::CONFLICT,
+            "The retry key is already accepted",
+            json!([]),
+        );
+        response.headers_mut().insert(
+            "x-line-accepted-request-id",
+            HeaderValue::from_static("a1b2c3d4-0000-4000-8000-standin"),
+        );
+        return response;
     }
     let count = body["messages"].as_array().map_or(0, Vec::len);
     Json(sent(count)).into_response()
@@ -318,10 +320,12 @@ mod tests {
         let stand_in = LineStandIn::start().await.unwrap();
         let (status, body) = get_profile(&stand_in, "U1", None).await;
         assert_eq!(status, 401);
-        assert!(body["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("Authentication failed"));
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Authentication failed")
+        );
         assert_eq!(
             stand_in.recorder().calls().len(),
             1,

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::{field, parse_as, type_of, MessageContent, Source};
+use super::{MessageContent, Source, field, parse_as, type_of};
 
 /// A webhook event: `type`, `source`, `timestamp`, `mode`, `webhookEventId`, `deliveryContext`,
 /// `replyToken`, and the content of its type.

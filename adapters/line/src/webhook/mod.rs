@@ -7,8 +7,8 @@ mod event;
 mod message;
 mod source;
 
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub use event::{

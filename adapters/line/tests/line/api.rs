@@ -3,15 +3,15 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{adapter, one_work, signed, TOKEN};
+use crate::common::{TOKEN, adapter, one_work, signed};
 use ackbot_core::adapter::Work;
 use ackbot_core::testing::RECEIVED_AT_MS;
-use ackbot_core::{cmd, Bot, DispatchError, Incoming, Outcome, Platform, Reply};
+use ackbot_core::{Bot, DispatchError, Incoming, Outcome, Platform, Reply, cmd};
 use ackbot_line::sample::{text_event, webhook};
-use ackbot_line::{handler_retry_key, retry_key, Line, Profile, ReplyError, SentMessage};
+use ackbot_line::{Line, Profile, ReplyError, SentMessage, handler_retry_key, retry_key};
 use line_bot_sdk_rust::line_messaging_api::models::{PushMessageRequest, ReplyMessageRequest};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use uuid::Uuid;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

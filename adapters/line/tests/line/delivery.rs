@@ -3,18 +3,18 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{adapter, one_work, TOKEN};
+use crate::common::{TOKEN, adapter, one_work};
+use ackbot_core::Reply;
 use ackbot_core::adapter::{DeliveryError, Work};
 use ackbot_core::retry::RetryPolicy;
 use ackbot_core::testing::RECEIVED_AT_MS;
-use ackbot_core::Reply;
-use ackbot_line::{conversation_retry_key, retry_key, utf16_len, LineAdapter, ReplyError};
+use ackbot_line::{LineAdapter, ReplyError, conversation_retry_key, retry_key, utf16_len};
 use line_bot_sdk_rust::line_messaging_api::models::{
     Message, PushMessageRequest, ReplyMessageRequest, ShowLoadingAnimationRequest,
 };
-use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
 use uuid::Uuid;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

@@ -42,10 +42,11 @@ fn text_message_is_a_command() {
     let whole: Value = serde_json::from_str(body).unwrap();
     assert_eq!(c.payload.value(), whole["events"][0]);
     // The event's JSON exactly as it came, not rebuilt: same spacing, same key order.
-    assert!(c
-        .payload
-        .json()
-        .starts_with("{\n      \"type\": \"message\""));
+    assert!(
+        c.payload
+            .json()
+            .starts_with("{\n      \"type\": \"message\"")
+    );
     assert!(body.contains(c.payload.json()));
     assert_eq!(
         work.dedupe_key.as_deref(),

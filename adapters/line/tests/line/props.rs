@@ -3,11 +3,11 @@
 //! case), and no body, header or event makes verifying or parsing panic. Bounded (256 cases each)
 //! so CI stays fast; the unbounded search is `make fuzz`.
 
-use ackbot_core::adapter::{Adapter, Envelope, Headers, Inbound};
 use ackbot_core::SecretString;
+use ackbot_core::adapter::{Adapter, Envelope, Headers, Inbound};
 use ackbot_line::webhook::CallbackRequest;
 use ackbot_line::{
-    sign, verify, LineAdapter, LineConfig, VerifyError, SIGNATURE_HEADER, WEBHOOK_ROUTE,
+    LineAdapter, LineConfig, SIGNATURE_HEADER, VerifyError, WEBHOOK_ROUTE, sign, verify,
 };
 use proptest::prelude::*;
 use serde_json::Value;

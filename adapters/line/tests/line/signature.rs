@@ -1,8 +1,8 @@
 //! `x-line-signature`: the published vectors, every way a check fails, and secret rotation.
 
-use ackbot_core::adapter::{Adapter, Headers};
 use ackbot_core::SecretString;
-use ackbot_line::{sign, verify, VerifyError};
+use ackbot_core::adapter::{Adapter, Headers};
+use ackbot_line::{VerifyError, sign, verify};
 
 fn headers(name: &str, value: &str) -> Headers {
     Headers::from_iter([(name, value)])

@@ -4,7 +4,7 @@
 use ackbot_core::Reply;
 use serde_json::{Map, Value};
 
-use super::{message, SlackClient};
+use super::{SlackClient, message};
 use crate::ReplyError;
 
 impl SlackClient {

@@ -8,7 +8,7 @@ mod request;
 use std::time::Duration;
 
 use ackbot_core::adapter::is_blank;
-use ackbot_core::retry::{retry, GaveUp, RetryPolicy};
+use ackbot_core::retry::{GaveUp, RetryPolicy, retry};
 use ackbot_core::{ExposeSecret, Reply, SecretString, Visibility};
 use reqwest::Url;
 use serde_json::{Map, Value};

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use ackbot_core::http::{self, Response, Verdict, DATA_RESPONSE_CAP, DELIVERY_RESPONSE_CAP};
+use ackbot_core::http::{self, DATA_RESPONSE_CAP, DELIVERY_RESPONSE_CAP, Response, Verdict};
 use ackbot_core::retry::Failure;
 use ackbot_core::{ExposeSecret, SecretString};
 use reqwest::Url;

@@ -17,10 +17,10 @@
 
 mod online;
 
-use ackbot_core::doctor::{
-    self, is_lowercase_hex, padded, Finding, Lookup, PlatformChecks, TokenCheck,
-};
 use ackbot_core::SecretString;
+use ackbot_core::doctor::{
+    self, Finding, Lookup, PlatformChecks, TokenCheck, is_lowercase_hex, padded,
+};
 
 pub use online::check_token;
 
@@ -200,8 +200,8 @@ fn token_kind(value: &str) -> Option<(&'static str, &'static str)> {
 mod tests {
     use std::collections::HashMap;
 
-    use ackbot_core::doctor::Level;
     use ackbot_core::ExposeSecret;
+    use ackbot_core::doctor::Level;
 
     use super::*;
 

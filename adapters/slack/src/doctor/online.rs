@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use ackbot_core::doctor::{self, Finding, TokenCheck};
-use ackbot_core::http::{self, Response, Verdict, DELIVERY_RESPONSE_CAP};
 use ackbot_core::ExposeSecret;
+use ackbot_core::doctor::{self, Finding, TokenCheck};
+use ackbot_core::http::{self, DELIVERY_RESPONSE_CAP, Response, Verdict};
 use serde::Deserialize;
 
 use super::{PLATFORM, TOKEN};
@@ -51,13 +51,13 @@ fn judge(answer: &Response) -> Finding {
             return Finding::warn(
                 TOKEN,
                 "could not check: Slack is limiting requests (429); try again in a minute",
-            )
+            );
         }
         Verdict::ServerError | Verdict::Refused => {
             return Finding::warn(
                 TOKEN,
                 format!("could not check: Slack answered {status} ({not_the_web_api})"),
-            )
+            );
         }
     }
     match serde_json::from_slice(&answer.body.bytes) {
@@ -117,8 +117,8 @@ fn refusal(code: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use ackbot_core::doctor::Level;
     use ackbot_core::SecretString;
+    use ackbot_core::doctor::Level;
     use serde_json::json;
     use wiremock::matchers::{header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};

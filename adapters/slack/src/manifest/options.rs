@@ -1,8 +1,8 @@
 //! What the manifest was asked for — where the edge is, the app's name, further scopes — and the
 //! checks that Slack would take each.
 
-use super::notes::Notes;
 use super::ManifestError;
+use super::notes::Notes;
 
 /// Slack's limit on an app's name.
 const MAX_APP_NAME_CHARS: usize = 35;
@@ -63,12 +63,12 @@ pub(super) fn base_url(raw: &str, notes: &mut Notes) -> Result<String, ManifestE
                 "Slack sends requests only to https URLs (http is accepted for localhost and \
                  127.0.0.1, to try things out)"
                     .to_string(),
-            ))
+            ));
         }
         other => {
             return Err(fail(format!(
                 "its scheme is `{other}`; give an absolute https URL such as {EXAMPLE_BASE_URL}"
-            )))
+            )));
         }
     }
     if host.is_empty() {

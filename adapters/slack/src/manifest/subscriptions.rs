@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use ackbot_core::{Dispatcher, InteractionKind};
 
-use super::event_types::{scopes_of, CHANNEL_MESSAGES, INTERACTION_PAYLOADS, LINE_EVENTS};
+use super::event_types::{CHANNEL_MESSAGES, INTERACTION_PAYLOADS, LINE_EVENTS, scopes_of};
 use super::notes::Notes;
 
 /// Commands come by mention and in direct messages, whatever else the bot registered.

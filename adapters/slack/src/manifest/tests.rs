@@ -1,7 +1,7 @@
 //! Whole manifests from bots' registrations, written as YAML and read back as Slack would.
 
-use ackbot_core::{cmd, Bot, Reply};
-use serde_json::{json, Value};
+use ackbot_core::{Bot, Reply, cmd};
+use serde_json::{Value, json};
 
 use super::*;
 
@@ -225,9 +225,11 @@ fn a_message_handler_subscribes_to_channel_messages() {
 #[test]
 fn options_menus_get_the_options_url_and_shortcuts_the_commands_scope() {
     let (m, _) = manifest(Bot::new().action("approve", ok), &options());
-    assert!(m["settings"]["interactivity"]
-        .get("message_menu_options_url")
-        .is_none());
+    assert!(
+        m["settings"]["interactivity"]
+            .get("message_menu_options_url")
+            .is_none()
+    );
     assert!(!strings(&m["oauth_config"]["scopes"]["bot"]).contains(&"commands"));
 
     for bot in [

@@ -1,8 +1,8 @@
 //! The Web API methods the stand-in answers, each as Slack documents it.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
-use super::{failed, has_content, invalid_arguments, text_arg, Api};
+use super::{Api, failed, has_content, invalid_arguments, text_arg};
 
 pub(super) fn chat_post_message(api: &Api, args: &Map<String, Value>) -> Value {
     let Some(channel) = text_arg(args, "channel") else {

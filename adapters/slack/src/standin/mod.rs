@@ -8,14 +8,14 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Json;
 use reqwest::Url;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use ackbot_core::testing::{Recorded, Recorder};
 

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
 use crate::{ReplyError, SlackClient, SlackConfig};
-use ackbot_core::retry::RetryPolicy;
 use ackbot_core::Reply;
+use ackbot_core::retry::RetryPolicy;
 
 use super::*;
 
@@ -68,9 +68,11 @@ async fn messages_are_posted_updated_and_whispered() {
         .chat_post_ephemeral("C1", "U1", None, &Reply::text("psst"))
         .await
         .unwrap();
-    assert!(whispered["message_ts"]
-        .as_str()
-        .is_some_and(|t| t.contains('.')));
+    assert!(
+        whispered["message_ts"]
+            .as_str()
+            .is_some_and(|t| t.contains('.'))
+    );
 
     assert_eq!(
         bodies(&standin, "/api/chat.update"),
@@ -81,9 +83,10 @@ async fn messages_are_posted_updated_and_whispered() {
         [json!({"channel": "C1", "user": "U1", "text": "psst"})]
     );
     let call = &standin.recorder().calls()[0];
-    assert!(call
-        .headers
-        .contains(&("authorization".into(), "Bearer xoxb-standin-test".into())));
+    assert!(
+        call.headers
+            .contains(&("authorization".into(), "Bearer xoxb-standin-test".into()))
+    );
 }
 
 #[tokio::test]
@@ -99,15 +102,21 @@ async fn message_methods_refuse_what_slack_refuses() {
                 .to_string()
         }
     };
-    assert!(refused(json!({"user": "U1", "text": "x"}))
-        .await
-        .contains("channel_not_found"));
-    assert!(refused(json!({"channel": "C1", "text": "x"}))
-        .await
-        .contains("user_not_found"));
-    assert!(refused(json!({"channel": "C1", "user": "U1"}))
-        .await
-        .contains("no_text"));
+    assert!(
+        refused(json!({"user": "U1", "text": "x"}))
+            .await
+            .contains("channel_not_found")
+    );
+    assert!(
+        refused(json!({"channel": "C1", "text": "x"}))
+            .await
+            .contains("user_not_found")
+    );
+    assert!(
+        refused(json!({"channel": "C1", "user": "U1"}))
+            .await
+            .contains("no_text")
+    );
     let error = c
         .call("chat.update", &json!({"channel": "C1", "text": "x"}))
         .await

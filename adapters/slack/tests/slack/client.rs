@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use ackbot_core::retry::RetryPolicy;
 use ackbot_core::Reply;
+use ackbot_core::retry::RetryPolicy;
 use ackbot_slack::{ConfigError, ReplyError, SlackClient, SlackConfig};
 use serde_json::json;
 use wiremock::matchers::{body_json, body_string, header, method, path};

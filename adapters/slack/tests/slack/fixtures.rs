@@ -6,14 +6,14 @@ use std::sync::{Arc, Mutex};
 
 use ackbot_core::adapter::{Adapter, Inbound, Work};
 use ackbot_core::{
-    cmd, Answer, Bot, ConversationKind, DispatchError, Dispatched, InteractionKind, Outcome, Reply,
-    Text,
+    Answer, Bot, ConversationKind, DispatchError, Dispatched, InteractionKind, Outcome, Reply,
+    Text, cmd,
 };
 use ackbot_slack::{
-    sample, BlockSuggestion, InteractionPayload, Options, SlackAdapter, SlackConfig, TriggerId,
-    ViewResponse, ViewSubmission, COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE,
+    BlockSuggestion, COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, InteractionPayload, Options,
+    SlackAdapter, SlackConfig, TriggerId, ViewResponse, ViewSubmission, sample,
 };
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 /// When the fixtures are signed (and received): 2023-11-14T22:13:20Z.

@@ -1,11 +1,11 @@
 //! The public payload models against Slack's own examples, and their tolerance of odd shapes.
 
+use ackbot_slack::ParseError;
 use ackbot_slack::payload::{
     ChannelRef, EventChannel, EventUser, EventsRequest, InteractionPayload, SlashCommand,
     UrlVerification, UserRef,
 };
-use ackbot_slack::ParseError;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const SLASH_COMMAND: &str = include_str!("../data/slash_command.txt");
 const APP_MENTION: &str = include_str!("../data/app_mention.json");

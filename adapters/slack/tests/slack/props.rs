@@ -3,12 +3,12 @@
 //! nothing), and no body, header or JSON value makes parsing or verifying panic. Bounded (256
 //! cases each) so CI stays fast; the unbounded search is `make fuzz`.
 
-use ackbot_core::adapter::{Adapter, Envelope, Headers, Inbound};
 use ackbot_core::SecretString;
+use ackbot_core::adapter::{Adapter, Envelope, Headers, Inbound};
 use ackbot_slack::payload::{EventsRequest, SlashCommand};
 use ackbot_slack::{
-    sign, verify, SlackAdapter, SlackConfig, VerifyError, COMMANDS_ROUTE, EVENTS_ROUTE,
-    INTERACTIONS_ROUTE, MAX_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER,
+    COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, MAX_SKEW_SECS, SIGNATURE_HEADER,
+    SlackAdapter, SlackConfig, TIMESTAMP_HEADER, VerifyError, sign, verify,
 };
 use proptest::prelude::*;
 use serde_json::{Map, Value};

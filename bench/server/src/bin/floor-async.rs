@@ -3,7 +3,7 @@
 //! yardstick between the floor-worker (no framework at all) and ackbot (`bench/compare/run.py`,
 //! implementation `floor-async`). No signature check, no parser, no logging, no retries.
 
-use lambda_runtime::{service_fn, LambdaEvent};
+use lambda_runtime::{LambdaEvent, service_fn};
 
 #[path = "../floor.rs"]
 #[allow(dead_code)] // `header` is the blocking worker's

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use ackbot_core::http::{NoResponse, Response, Verdict};
 use ackbot_core::BoxError;
+use ackbot_core::http::{NoResponse, Response, Verdict};
 use serde_json::Value;
 
 /// Why a signed request failed. Never carries a credential or a signature: AWS's message is cut
@@ -119,8 +119,8 @@ const THROTTLED: [&str; 4] = [
 mod tests {
     use super::*;
     use ackbot_core::http::Capped;
-    use reqwest::header::HeaderMap;
     use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
 
     fn response(status: u16, body: &str) -> Response {
         Response {

@@ -11,11 +11,11 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use ackbot_core::http::DELIVERY_RESPONSE_CAP;
-use ackbot_core::retry::{retry, Failure, RetryPolicy};
-use ackbot_core::runtime::{Claim, DedupeStore, Expiry};
 use ackbot_core::BoxError;
-use serde_json::{json, Value};
+use ackbot_core::http::DELIVERY_RESPONSE_CAP;
+use ackbot_core::retry::{Failure, RetryPolicy, retry};
+use ackbot_core::runtime::{Claim, DedupeStore, Expiry};
+use serde_json::{Value, json};
 
 use crate::aws::{AwsClient, AwsError, Call};
 
@@ -153,7 +153,7 @@ impl DynamoDedupe {
                         _ => return Ok(Claim::InProgress),
                     },
                     Answer::ConditionFailed(_) => {
-                        return Err(unexpected("GetItem", "a condition failure".into()))
+                        return Err(unexpected("GetItem", "a condition failure".into()));
                     }
                 }
             }

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ackbot_core::runtime::{now_ms, Observation, Stage, Worker};
+use ackbot_core::runtime::{Observation, Stage, Worker, now_ms};
 use ackbot_core::testing::{Recorded, Recorder};
 use ackbot_core::{Dispatcher, SecretString};
 use ackbot_line::standin::LineStandIn;
@@ -257,7 +257,7 @@ async fn settle_calls(recorder: &Recorder, sample: &Sample) -> Vec<Recorded> {
 
 #[cfg(test)]
 mod tests {
-    use ackbot_core::{cmd, Bot, NonEmpty, Reply, Text};
+    use ackbot_core::{Bot, NonEmpty, Reply, Text, cmd};
 
     use super::*;
 

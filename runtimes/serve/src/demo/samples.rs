@@ -2,7 +2,7 @@
 
 use ackbot_core::runtime::now_ms;
 use ackbot_core::{Dispatcher, InteractionKind, Platform, SecretString};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use ackbot_core::testing::Recorded;
 use ackbot_slack::standin::SlackStandIn;

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use ackbot_core::{ExposeSecret, SecretString};
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 

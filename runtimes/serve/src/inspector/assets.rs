@@ -1,7 +1,7 @@
 //! The page's files, compiled into the binary (nothing is fetched at run time), and the security
 //! headers of every inspector answer.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 const PAGE: &str = include_str!("assets/index.html");

@@ -109,11 +109,11 @@ fn redact_json(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, value) in map.iter_mut() {
-                if SECRET_FIELDS.contains(&key.as_str()) {
-                    if let Value::String(text) = value {
-                        *text = redact_value(key, text);
-                        continue;
-                    }
+                if SECRET_FIELDS.contains(&key.as_str())
+                    && let Value::String(text) = value
+                {
+                    *text = redact_value(key, text);
+                    continue;
                 }
                 redact_json(value);
             }
@@ -125,12 +125,11 @@ fn redact_json(value: &mut Value) {
 
 /// A credential's stand-in: a URL keeps its scheme and host (where the reply goes), nothing else.
 fn redact_value(name: &str, value: &str) -> String {
-    if name == "response_url" {
-        if let Ok(url) = reqwest::Url::parse(value) {
-            if let Some(host) = url.host_str() {
-                return format!("{}://{host}/{REDACTED}", url.scheme());
-            }
-        }
+    if name == "response_url"
+        && let Ok(url) = reqwest::Url::parse(value)
+        && let Some(host) = url.host_str()
+    {
+        return format!("{}://{host}/{REDACTED}", url.scheme());
     }
     REDACTED.to_string()
 }

@@ -7,12 +7,12 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
-use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::access::{self, Denied};
-use super::{assets, error, Inspector, PREFIX};
+use super::{Inspector, PREFIX, assets, error};
 
 /// A request allowed to read the inspector.
 pub(super) struct Reader;

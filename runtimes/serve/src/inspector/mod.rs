@@ -13,19 +13,19 @@ mod throttle;
 mod view;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use ackbot_core::SecretString;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
-use tokio::sync::{watch, OnceCell};
+use tokio::sync::{OnceCell, watch};
 
 use crate::pool::{Queue, Refused};
 use crate::send::Signed;

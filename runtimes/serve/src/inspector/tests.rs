@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::assets::CONTENT_SECURITY_POLICY;
 use super::history::History;
-use crate::{start, test_support, EdgeSettings, Running};
+use crate::{EdgeSettings, Running, start, test_support};
 use ackbot_line::standin::LineStandIn;
 use ackbot_slack::standin::SlackStandIn;
 
@@ -224,14 +224,18 @@ async fn a_slash_command_shows_every_stage_with_its_reply_and_nothing_secret() {
     let call = &stages[3];
     assert_eq!(call["status"], 200);
     assert_eq!(call["text"], "<img src=x onerror=alert(1)>");
-    assert!(call["target"]
-        .as_str()
-        .unwrap()
-        .starts_with("response_url 127.0.0.1:"));
+    assert!(
+        call["target"]
+            .as_str()
+            .unwrap()
+            .starts_with("response_url 127.0.0.1:")
+    );
     assert!(call["ms"].as_f64().unwrap() > 0.0);
-    assert!(stages
-        .windows(2)
-        .all(|w| w[0]["at_ms"].as_f64() <= w[1]["at_ms"].as_f64()));
+    assert!(
+        stages
+            .windows(2)
+            .all(|w| w[0]["at_ms"].as_f64() <= w[1]["at_ms"].as_f64())
+    );
     // Headers and body are shown with their credentials redacted.
     let headers: HashMap<String, String> =
         serde_json::from_value::<Vec<(String, String)>>(detail["headers"].clone())
@@ -343,9 +347,11 @@ async fn replay_runs_a_webhook_again_past_deduplication_marked_as_a_replay() {
         key(&pushes[1]),
         "each replay has its own retry key"
     );
-    assert!(pushes
-        .iter()
-        .all(|p| p.body["messages"][0]["text"] == "again"));
+    assert!(
+        pushes
+            .iter()
+            .all(|p| p.body["messages"][0]["text"] == "again")
+    );
     // The original is listed once, each replay after it.
     let mut hello = h.get("/_ackbot/events").await;
     let first = String::from_utf8(hello.chunk().await.unwrap().unwrap().to_vec()).unwrap();

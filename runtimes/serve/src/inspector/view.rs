@@ -1,9 +1,9 @@
 //! What the inspector lists of a webhook: its summary and stages as the page's JSON, every text
 //! cut to a bound (the detail view, with headers and body, is in [`detail`](super::detail)).
 
+use ackbot_core::Outcome;
 use ackbot_core::adapter::Envelope;
 use ackbot_core::runtime::Stage;
-use ackbot_core::Outcome;
 use serde::Serialize;
 use serde_json::Value;
 
