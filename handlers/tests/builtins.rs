@@ -75,20 +75,49 @@ async fn feedback_on_line_thanks_at_once_or_asks_for_more() {
 }
 
 #[tokio::test]
-async fn feedback_on_slack_refuses_a_short_submission_in_the_modal() {
+async fn feedback_on_slack_opens_a_modal_refuses_a_short_submission_and_thanks() {
     let bot = bot().await;
     let opened = bot.slack_command("/feedback").await;
-    let view = &opened.call("views.open").expect("a modal").body["view"];
-    let metadata = view["private_metadata"].as_str().unwrap();
+    let open = opened.call("views.open").expect("the modal is opened");
+    assert!(open.body["trigger_id"].is_string());
+    assert_eq!(open.body["view"]["callback_id"], "feedback");
+    let metadata = open.body["view"]["private_metadata"].as_str().unwrap();
+
     let short = bot
         .slack_interaction(payload::view_submission(
             "feedback",
-            &[("feedback", "text", "ok")],
+            &[("feedback", "text", "no")],
             metadata,
         ))
         .await;
-    let answer = short.ack.and_then(|a| a.json()).expect("errors in the ack");
-    assert_eq!(answer["response_action"], "errors");
+    let errors = short
+        .ack
+        .as_ref()
+        .and_then(|a| a.json())
+        .expect("errors in the ack");
+    assert_eq!(errors["response_action"], "errors");
+    assert!(errors["errors"]["feedback"].is_string(), "{errors}");
+    assert!(
+        short.texts().is_empty(),
+        "nothing is posted for a refused submission"
+    );
+
+    let good = bot
+        .slack_interaction(payload::view_submission(
+            "feedback",
+            &[("feedback", "text", "Lovely bot")],
+            metadata,
+        ))
+        .await;
+    assert_eq!(
+        good.ack.as_ref().map(|a| (a.status, a.body.as_str())),
+        Some((200, ""))
+    );
+    let thanks = good.text().expect("a thank-you is posted");
+    assert!(
+        thanks.contains("Lovely bot") && thanks.contains(payload::SLACK_USER_ID),
+        "{thanks}"
+    );
 }
 
 #[tokio::test]

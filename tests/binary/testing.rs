@@ -123,55 +123,6 @@ async fn an_event_reaches_its_handler_with_its_payload() {
     assert_eq!(again.handlers(), ["reaction_added"]);
 }
 
-#[tokio::test]
-async fn the_feedback_modal_opens_validates_and_thanks() {
-    let bot = builtins().await;
-    let opened = bot.slack_command("/feedback").await;
-    let open = opened.call("views.open").expect("the modal is opened");
-    assert!(open.body["trigger_id"].is_string());
-    assert_eq!(open.body["view"]["callback_id"], "feedback");
-    let metadata = open.body["view"]["private_metadata"]
-        .as_str()
-        .unwrap()
-        .to_string();
-
-    let short = bot
-        .slack_interaction(payload::view_submission(
-            "feedback",
-            &[("feedback", "text", "no")],
-            &metadata,
-        ))
-        .await;
-    let errors = short
-        .ack
-        .as_ref()
-        .and_then(|a| a.json())
-        .expect("a JSON answer");
-    assert_eq!(errors["response_action"], "errors");
-    assert!(errors["errors"]["feedback"].is_string(), "{errors}");
-    assert!(
-        short.texts().is_empty(),
-        "nothing is posted for a refused submission"
-    );
-
-    let good = bot
-        .slack_interaction(payload::view_submission(
-            "feedback",
-            &[("feedback", "text", "Lovely bot")],
-            &metadata,
-        ))
-        .await;
-    assert_eq!(
-        good.ack.as_ref().map(|a| (a.status, a.body.as_str())),
-        Some((200, ""))
-    );
-    let thanks = good.text().expect("a thank-you is posted");
-    assert!(
-        thanks.contains("Lovely bot") && thanks.contains(payload::SLACK_USER_ID),
-        "{thanks}"
-    );
-}
-
 /// Reacts to a button with a reaction and an in-channel reply, through the Web API.
 async fn approve(
     slack: Slack,
