@@ -38,10 +38,15 @@ $(MOTO_VENV)/.installed:
 
 # The Rust tests' build; its `ackbot` binary (the one the end-to-end tests run) is also the one
 # the demo, the contract test, the new project and the browser test use: one build, not two.
-TEST_BUILD := $(CARGO) test --workspace --features ackbot/testing
+# Every target with tests (unit, integration, the `tenant` example's), then the doctests; the
+# other examples and the bench server have none, and clippy has compiled them.
+TEST_SCOPE := --workspace --exclude ackbot-bench-server --features ackbot/testing
+TEST_BUILD := $(CARGO) test $(TEST_SCOPE) --tests
 ACKBOT_BIN := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/ackbot
+# Four test threads on two cores: the end-to-end tests mostly wait on the processes they start.
 rust-test: $(MOTO_VENV)/.installed
-	MOTO_SERVER=$(CURDIR)/$(MOTO_VENV)/bin/moto_server $(TEST_BUILD)
+	MOTO_SERVER=$(CURDIR)/$(MOTO_VENV)/bin/moto_server RUST_TEST_THREADS=4 $(TEST_BUILD)
+	$(CARGO) test $(TEST_SCOPE) --doc
 # Builds $(ACKBOT_BIN) (nothing to do after rust-test).
 test-bin:
 	$(TEST_BUILD) --no-run --quiet

@@ -1,6 +1,6 @@
 //! What a platform adapter implements and uses: the seam between the worker and a platform —
 //! verify an [`Envelope`], parse it into [`Inbound`] items, [`deliver`](Delivery::deliver) the
-//! replies — and the helpers adapters share (see also [`crate::http`] for their HTTP calls).
+//! replies — and the helpers adapters share (see also `ackbot_core::http`, feature `http`, for their HTTP calls).
 
 use futures::future::BoxFuture;
 

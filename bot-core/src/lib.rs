@@ -40,12 +40,14 @@ mod cmd;
 mod dedupe;
 mod dispatch;
 mod dispatch_error;
+#[cfg(feature = "http")]
 pub mod doctor;
 mod envelope;
 mod error;
 mod extensions;
 mod extract;
 mod handler;
+#[cfg(feature = "http")]
 pub mod http;
 mod incoming;
 mod payload;

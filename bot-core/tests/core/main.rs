@@ -4,5 +4,4 @@ mod dispatch;
 mod interactions;
 mod progress;
 mod props;
-mod ui;
 mod worker;
