@@ -196,6 +196,7 @@ impl DynamoDedupe {
         body: Vec<u8>,
     ) -> Result<Answer, Failure<DynamoError>> {
         let call = Call {
+            operation,
             path: "/",
             headers: &[
                 ("content-type", "application/x-amz-json-1.0"),
