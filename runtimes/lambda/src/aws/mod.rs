@@ -90,14 +90,20 @@ impl AwsClient {
     }
 
     /// Signs `call` as a `POST`, sends it once, and reads the answer: a 2xx response, or AWS's
-    /// refusal read into [`AwsError::Refused`] (its code, the first line of its message, its
-    /// `Retry-After`).
+    /// refusal read into [`AwsError::Refused`] (its code, the first line of its message without a
+    /// credential or a signature, its `Retry-After`).
     pub(crate) async fn post(&self, call: Call<'_>) -> Result<Response, AwsError> {
         let response = self.send(call).await?;
         match response.status.is_success() {
             true => Ok(response),
-            false => Err(AwsError::refused(self.service, &response)),
+            false => Err(self.refused(&response)),
         }
+    }
+
+    /// AWS's refusal in `response`, read as [`AwsError::refused`] reads it, without this client's
+    /// credentials (for a caller of [`send`](Self::send) that has its own rules for some codes).
+    pub(crate) fn refused(&self, response: &Response) -> AwsError {
+        AwsError::refused(self.service, response, &sign::secrets(&self.identity))
     }
 
     /// Signs `call` as a `POST`, sends it once, and reads the answer, whatever its status (for
@@ -233,6 +239,48 @@ mod tests {
             matches!(long, AwsError::TooLarge { cap: 1024, .. }),
             "{long:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_refusal_quoting_the_request_names_no_credential_or_signature() {
+        let server = MockServer::start().await;
+        // As a refusal of a malformed `Authorization` header does: the header quoted back.
+        Mock::given(method("POST"))
+            .respond_with(|request: &wiremock::Request| {
+                let quoted = |name: &str| request.headers[name].to_str().unwrap().to_string();
+                let authorization = quoted("authorization");
+                let signature = authorization.rsplit("Signature=").next().unwrap();
+                let message = format!(
+                    "Signature={signature} X-Amz-Security-Token={} Authorization={authorization}",
+                    quoted("x-amz-security-token"),
+                );
+                let body = serde_json::json!({
+                    "__type": "IncompleteSignatureException",
+                    "message": message,
+                });
+                ResponseTemplate::new(400).set_body_string(body.to_string())
+            })
+            .mount(&server)
+            .await;
+        let error = client(&server.uri())
+            .post(call("{}", 1024))
+            .await
+            .unwrap_err();
+        let requests = server.received_requests().await.unwrap();
+        let authorization = requests[0].headers["authorization"].to_str().unwrap();
+        let signature = authorization.rsplit("Signature=").next().unwrap();
+        assert_eq!(signature.len(), 64, "{authorization}");
+        let text = ackbot_core::chain(&error);
+        assert_eq!(error.code(), Some("IncompleteSignatureException"), "{text}");
+        assert!(
+            text.contains("Signature=[redacted] X-Amz-Security-Token=[redacted]")
+                && text.contains("Credential=[redacted]/"),
+            "{text}"
+        );
+        for secret in [SESSION, "AKIDEXAMPLE", signature] {
+            assert!(!text.contains(secret), "{text}");
+            assert!(!format!("{error:?}").contains(secret), "{error:?}");
+        }
     }
 
     /// The HTTP calls a worker with observers shows them while it processes `body` with
