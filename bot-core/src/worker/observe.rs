@@ -1,5 +1,5 @@
 //! What observers (such as `ackbot demo` and the inspector) see of an Envelope's life, stage by
-//! stage, including each HTTP call a platform client makes while the Envelope is processed.
+//! stage, including each HTTP call a client makes while the Envelope is processed.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -40,7 +40,8 @@ pub enum Stage {
         /// How long the handler ran.
         took: Duration,
     },
-    /// A platform client made an HTTP call (a reply, or an API call of a handler).
+    /// A client made an HTTP call (a reply, an API call of a handler, or a call of the dedupe
+    /// store, such as DynamoDB's).
     Call(Call),
     /// The replies were delivered.
     Replied {
@@ -74,11 +75,11 @@ pub struct Observation {
 /// A callback that sees every stage of every Envelope.
 pub type Observer = Arc<dyn Fn(&Observation) + Send + Sync>;
 
-/// One HTTP call to a platform's API, as its client saw it: one per attempt.
+/// One HTTP call to a platform's (or AWS's) API, as its client saw it: one per attempt.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
     /// What was called, without credentials: e.g. `chat.postMessage slack.com` or
-    /// `POST /v2/bot/message/reply`.
+    /// `POST /v2/bot/message/reply` or `PutItem dynamodb`.
     pub target: String,
     /// The HTTP status, when a response came back.
     pub status: Option<u16>,

@@ -146,6 +146,7 @@ impl WorkerInvoker {
     ) -> Result<(), HandOnError> {
         let response = (self.lambda)
             .post(Call {
+                operation: "Invoke",
                 path: &self.path,
                 headers: &[
                     ("content-type", "application/json"),

@@ -77,6 +77,7 @@ pub async fn read(
     )?;
     let response = aws
         .post(Call {
+            operation: "GetSecretValue",
             path: "/",
             headers: &[
                 ("content-type", "application/x-amz-json-1.1"),

@@ -24,6 +24,16 @@ pub(super) fn credentials(env: &impl Fn(&str) -> Option<String>) -> Result<Ident
     .into())
 }
 
+/// The credentials in `identity`, to keep out of what AWS's answers quote back.
+pub(super) fn secrets(identity: &Identity) -> Vec<&str> {
+    let Some(credentials) = identity.data::<Credentials>() else {
+        return Vec::new();
+    };
+    let mut secrets = vec![credentials.access_key_id(), credentials.secret_access_key()];
+    secrets.extend(credentials.session_token());
+    secrets
+}
+
 /// The headers that sign `POST url` with `headers` and `body` for `(service, region)`, now.
 pub(super) fn headers(
     (service, region): (&'static str, &str),

@@ -196,6 +196,7 @@ impl DynamoDedupe {
         body: Vec<u8>,
     ) -> Result<Answer, Failure<DynamoError>> {
         let call = Call {
+            operation,
             path: "/",
             headers: &[
                 ("content-type", "application/x-amz-json-1.0"),
@@ -214,7 +215,7 @@ impl DynamoDedupe {
         if response.status.is_success() {
             return json().map(Answer::Done);
         }
-        let refused = AwsError::refused("dynamodb", &response);
+        let refused = self.dynamodb.refused(&response);
         match refused.code() {
             // The condition's answer carries the item that failed it.
             Some("ConditionalCheckFailedException") => {
@@ -533,6 +534,21 @@ mod tests {
             assert!(!text.contains(credential), "{text}");
             assert!(!format!("{err:?}").contains(credential));
         }
+
+        // A malformed `Authorization` header's refusal quotes it on its first line.
+        let server = MockServer::start().await;
+        let message =
+            format!("Authorization=AWS4-HMAC-SHA256 Credential={KEY_ID}/20260101, {SESSION}");
+        Mock::given(method("POST"))
+            .respond_with(aws_error(400, "IncompleteSignatureException", &message))
+            .mount(&server)
+            .await;
+        let err = store(&server).release_key("k").await.unwrap_err();
+        let text = ackbot_core::chain(&err);
+        assert!(
+            text.contains("Credential=[redacted]/20260101, [redacted]"),
+            "{text}"
+        );
         assert!(!format!("{:?}", store(&server)).contains(SECRET_KEY));
     }
 
