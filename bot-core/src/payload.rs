@@ -30,6 +30,12 @@ impl Payload {
         RawValue::from_string(json.into()).map(Self::raw)
     }
 
+    /// The JSON bytes `json` (a webhook's body), kept exactly as received; an error if they are
+    /// not JSON.
+    pub fn from_slice(json: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(json).map(Self::raw)
+    }
+
     /// A payload the adapter built as a value (a slash command's form fields).
     pub fn from_value(value: &Value) -> Self {
         // A Value always serialises (its keys are strings), so `none` is never reached.
@@ -85,6 +91,11 @@ mod tests {
         assert_eq!(Payload::none().value(), Value::Null);
         assert_eq!(Payload::from_json(" [1] ").unwrap().json(), "[1]");
         assert!(Payload::from_json("{").is_err());
+        assert_eq!(
+            Payload::from_slice(b"{\"a\": 1}").unwrap().json(),
+            "{\"a\": 1}"
+        );
+        assert!(Payload::from_slice(b"{\"a\": \"\xff\"}").is_err());
         let built = Payload::from_value(&serde_json::json!({"command": "/echo"}));
         assert_eq!(built.value()["command"], "/echo");
         assert_eq!(format!("{built:?}"), "Payload(19 bytes)");

@@ -12,12 +12,10 @@ use crate::target::ReplyTarget;
 
 /// Parses an Events API request body.
 pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
-    let raw: Value = serde_json::from_slice(body).map_err(|e| ParseError::Json(e.to_string()))?;
-    // The body as received is the handlers' payload: read, not rebuilt from the value.
-    let payload = std::str::from_utf8(body)
-        .ok()
-        .and_then(|json| Payload::from_json(json).ok())
-        .unwrap_or_else(|| Payload::from_value(&raw));
+    // The body as received is the handlers' payload; the value is read from it.
+    let json_error = |e: serde_json::Error| ParseError::Json(e.to_string());
+    let payload = Payload::from_slice(body).map_err(json_error)?;
+    let raw: Value = payload.parse().map_err(json_error)?;
     match EventsRequest::from_value(&raw)? {
         // Answered in the acknowledgement by the front door (or the local edge); the worker
         // has nothing to do.

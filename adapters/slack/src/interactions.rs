@@ -18,7 +18,10 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
         .find(|(name, _)| name == "payload")
         .map(|(_, value)| value)
         .ok_or(ParseError::MissingField("payload"))?;
-    let raw: Value = serde_json::from_str(&json).map_err(|e| ParseError::Json(e.to_string()))?;
+    // The field as received is the handlers' payload; the value is read from it.
+    let json_error = |e: serde_json::Error| ParseError::Json(e.to_string());
+    let payload_json = Payload::from_json(json.into_owned()).map_err(json_error)?;
+    let raw: Value = payload_json.parse().map_err(json_error)?;
     if !raw.is_object() {
         return Err(ParseError::NotAnObject);
     }
@@ -66,9 +69,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
     let command = command
         .with_user(user)
         .with_conversation(conversation)
-        .with_payload(
-            Payload::from_json(json.into_owned()).unwrap_or_else(|_| Payload::from_value(&raw)),
-        );
+        .with_payload(payload_json);
     Ok(vec![Parsed::work(command, target)])
 }
 

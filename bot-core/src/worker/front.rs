@@ -177,7 +177,7 @@ impl Worker {
 
 /// Whether `incoming` is answered in the acknowledgement (a modal's `response_action`, a menu's
 /// options), so the front door runs its handler before it answers.
-fn answers_in_ack(incoming: &Incoming) -> bool {
+pub(super) fn answers_in_ack(incoming: &Incoming) -> bool {
     (incoming.as_interaction()).is_some_and(|i| i.kind.answers_in_ack())
 }
 

@@ -235,7 +235,7 @@ impl Worker {
         let answered = envelope
             .answered_replies
             .clone()
-            .filter(|_| (incoming.as_interaction()).is_some_and(|i| i.kind.answers_in_ack()));
+            .filter(|_| front::answers_in_ack(&incoming));
         let dispatch = async {
             let started = std::time::Instant::now();
             let dispatched = match answered {

@@ -232,9 +232,10 @@ impl DynamoDedupe {
 
 /// A failed call, worth another attempt when AWS says so (throttled, 5xx, no answer).
 fn failure(operation: &'static str, error: AwsError) -> Failure<DynamoError> {
-    let (transient, retry_after) = match &error {
-        AwsError::Refused { retry_after, .. } => (error.is_transient(), *retry_after),
-        _ => (error.is_transient(), None),
+    let transient = error.is_transient();
+    let retry_after = match &error {
+        AwsError::Refused { retry_after, .. } => *retry_after,
+        _ => None,
     };
     let error = DynamoError::Call {
         operation,
