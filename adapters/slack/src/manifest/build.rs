@@ -31,12 +31,7 @@ pub fn build(
     let catalog = dispatcher.catalog();
     let slash_commands = slash_commands(catalog, &format!("{base}{COMMANDS_ROUTE}"), &mut notes)?;
     let subscriptions = Subscriptions::of(dispatcher, &mut notes);
-
-    let mut scopes: BTreeSet<String> = BASE_SCOPES.map(String::from).into();
-    scopes.extend(subscriptions.scopes().map(String::from));
-    if !catalog.is_empty() || !subscriptions.shortcuts.is_empty() {
-        scopes.insert("commands".to_string());
-    }
+    let mut scopes = needed_scopes(dispatcher, &subscriptions);
     scopes.extend(extra_scopes(&options.scopes)?);
 
     let app = AppManifest {
@@ -55,6 +50,28 @@ pub fn build(
         app,
         notes: notes.into_lines(),
     })
+}
+
+/// The bot scopes `dispatcher`'s registrations need, and `extra` ones (blank ones skipped), as
+/// the manifest asks for them: what Slack's OAuth install asks for too.
+pub fn bot_scopes<S: AsRef<str>>(
+    dispatcher: &Dispatcher,
+    extra: &[S],
+) -> Result<BTreeSet<String>, ManifestError> {
+    let subscriptions = Subscriptions::of(dispatcher, &mut Notes::default());
+    let mut scopes = needed_scopes(dispatcher, &subscriptions);
+    let extra: Vec<String> = extra.iter().map(|s| s.as_ref().to_string()).collect();
+    scopes.extend(extra_scopes(&extra)?);
+    Ok(scopes)
+}
+
+fn needed_scopes(dispatcher: &Dispatcher, subscriptions: &Subscriptions) -> BTreeSet<String> {
+    let mut scopes: BTreeSet<String> = BASE_SCOPES.map(String::from).into();
+    scopes.extend(subscriptions.scopes().map(String::from));
+    if !dispatcher.catalog().is_empty() || !subscriptions.shortcuts.is_empty() {
+        scopes.insert("commands".to_string());
+    }
+    scopes
 }
 
 fn features(

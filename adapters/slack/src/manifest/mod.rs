@@ -32,7 +32,7 @@ mod options;
 mod subscriptions;
 mod types;
 
-pub use build::build;
+pub use build::{bot_scopes, build};
 pub use error::ManifestError;
 pub use options::ManifestOptions;
 pub use types::{
