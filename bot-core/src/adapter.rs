@@ -6,6 +6,7 @@ use futures::future::BoxFuture;
 
 pub use crate::envelope::{Envelope, Headers};
 pub use crate::error::SharedError;
+pub use crate::page::{Page, PageRequest};
 pub use crate::secret::is_blank;
 pub use crate::worker::{Call, observe_call};
 use crate::{Answer, BoxError, Extensions, Incoming, Platform, Reply};
@@ -25,6 +26,27 @@ pub trait Adapter: Send + Sync {
 
     /// Parses a verified Envelope into the work it asks for.
     fn parse(&self, envelope: &Envelope) -> Result<Vec<Inbound>, BoxError>;
+
+    /// Looks up what `work` needs before its handler runs, once it is known not to be a
+    /// duplicate: on Slack in many workspaces, the installation of the workspace it came from
+    /// and its token. An error is one a later attempt may get past (a store that did not
+    /// answer): the worker lets the Envelope be tried again. The default has nothing to look up.
+    fn authorize<'a>(&'a self, work: &'a mut Work) -> BoxFuture<'a, Result<(), BoxError>> {
+        let _ = work;
+        Box::pin(async { Ok(()) })
+    }
+
+    /// The routes of the pages a browser may `GET` from this adapter (Slack's install link and
+    /// OAuth redirect in distribution mode); none by default.
+    fn pages(&self) -> &[&'static str] {
+        &[]
+    }
+
+    /// Answers a browser's `GET` of one of [`pages`](Self::pages).
+    fn page<'a>(&'a self, request: &'a PageRequest) -> BoxFuture<'a, Page> {
+        let _ = request;
+        Box::pin(async { Page::not_found() })
+    }
 }
 
 /// One item of a verified webhook.

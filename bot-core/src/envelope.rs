@@ -105,6 +105,14 @@ impl Headers {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of the header `name`, in the order received, compared case-insensitively.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.0
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     /// How many times the header `name` was sent, compared case-insensitively: a signature
     /// header sent twice is refused, since proxies disagree on which copy counts.
     pub fn count(&self, name: &str) -> usize {

@@ -50,6 +50,7 @@ mod handler;
 #[cfg(feature = "http")]
 pub mod http;
 mod incoming;
+mod page;
 mod payload;
 mod platform;
 mod reply;

@@ -32,6 +32,14 @@ impl Recorded {
             at_ms: crate::runtime::now_ms(),
         }
     }
+
+    /// The first value of the header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// The calls a stand-in received, shared with whoever waits for them.

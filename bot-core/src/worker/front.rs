@@ -128,14 +128,22 @@ impl Worker {
                 Inbound::Skip { reason } => {
                     tracing::debug!(request_id, route, %reason, "nothing to hand on");
                 }
-                Inbound::Work(work) if answers_in_ack(&work.incoming) => {
+                Inbound::Work(mut work) if answers_in_ack(&work.incoming) => {
                     // A menu's options exist only in the acknowledgement: nothing is left for the
                     // worker to do with them.
                     let options = is_options(&work.incoming);
                     let invocation = work.incoming.invocation();
-                    let dispatch = self
-                        .dispatcher
-                        .dispatch_with(work.incoming, work.extensions);
+                    let (adapter, request_id) = (adapter.as_ref(), request_id.as_str());
+                    let dispatch = async move {
+                        if let Err(e) = adapter.authorize(&mut work).await {
+                            // The handler still answers; its own Web API calls say what is missing.
+                            tracing::warn!(request_id, error = %crate::chain(e.as_ref()),
+                                "could not authorize the work at the front door");
+                        }
+                        self.dispatcher
+                            .dispatch_with(work.incoming, work.extensions)
+                            .await
+                    };
                     let dispatch = tokio::time::timeout(deadline, dispatch);
                     match self.watching(&envelope, dispatch).await {
                         Ok(done) => {

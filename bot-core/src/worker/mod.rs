@@ -17,7 +17,7 @@ use idempotency::{Idempotency, Seen, Settle};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::adapter::{Adapter, Inbound, Work};
+use crate::adapter::{Adapter, Inbound, Page, PageRequest, Work};
 use crate::adapter::{Delivery, Envelope};
 use crate::runtime::{Clock, DedupeStore, MemoryDedupe, SystemClock};
 use crate::{Dispatched, Dispatcher, Extensions, Incoming, Outcome};
@@ -146,7 +146,10 @@ impl Worker {
                     report.skipped += 1;
                 }
                 Inbound::Work(work) => {
-                    if let Err(status) = self.work(envelope, index, work, &mut report).await {
+                    if let Err(status) = self
+                        .work(adapter.as_ref(), envelope, index, work, &mut report)
+                        .await
+                    {
                         // A retryable failure wins: the whole Envelope should be tried again.
                         if !report.should_retry() {
                             report.status = status;
@@ -160,9 +163,10 @@ impl Worker {
 
     async fn work(
         &self,
+        adapter: &dyn Adapter,
         envelope: &Envelope,
         index: usize,
-        work: Work,
+        mut work: Work,
         report: &mut Report,
     ) -> Result<(), Status> {
         let mut keys: Vec<String> = work.dedupe_keys().map(str::to_string).collect();
@@ -173,12 +177,6 @@ impl Worker {
             // Lambda may run the same Envelope more than once even without an error.
             keys.push(format!("gw:{}#{index}", envelope.request_id));
         }
-        let Work {
-            incoming,
-            delivery,
-            extensions,
-            ..
-        } = work;
         let claimed = match self.keys.claim(&keys).await {
             Ok(claimed) => claimed,
             Err(Seen::Completed(key)) => {
@@ -194,9 +192,25 @@ impl Worker {
             Err(Seen::Failed(e)) => return Err(Status::Failed(Arc::new(WorkError::Dedupe(e)))),
         };
         let item_key = keys.first().map(String::as_str);
-        let result = self
-            .dispatch_and_deliver(envelope, incoming, delivery, extensions, item_key, report)
-            .await;
+        let result = match adapter.authorize(&mut work).await {
+            Ok(()) => {
+                let Work {
+                    incoming,
+                    delivery,
+                    extensions,
+                    ..
+                } = work;
+                self.dispatch_and_deliver(
+                    envelope, incoming, delivery, extensions, item_key, report,
+                )
+                .await
+            }
+            Err(e) => {
+                tracing::warn!(request_id = %envelope.request_id, error = %crate::chain(e.as_ref()),
+                    "could not authorize the work: the Envelope will be tried again");
+                Err(Status::Failed(Arc::new(WorkError::Authorize(e))))
+            }
+        };
         match &result {
             // Let the platform's or Lambda's retry of this event try again.
             Err(Status::Failed(_)) => self.keys.settle(&claimed, Settle::Release).await,
@@ -312,6 +326,21 @@ impl Worker {
                 Err(Status::Failed(error))
             }
         }
+    }
+
+    /// The routes of every adapter's pages (`GET`), e.g. Slack's `/slack/install`.
+    pub fn pages(&self) -> Vec<&'static str> {
+        self.adapters
+            .iter()
+            .flat_map(|a| a.pages().iter().copied())
+            .collect()
+    }
+
+    /// Answers a browser's `GET` of an adapter's page; `None` when no adapter serves the route.
+    pub async fn page(&self, request: &PageRequest) -> Option<Page> {
+        let route = request.route.as_str();
+        let adapter = self.adapters.iter().find(|a| a.pages().contains(&route))?;
+        Some(adapter.page(request).await)
     }
 
     fn adapter_for(&self, route: &str) -> Option<&Arc<dyn Adapter>> {

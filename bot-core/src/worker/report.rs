@@ -13,6 +13,10 @@ pub enum WorkError {
     /// The dedupe store could not be asked whether the event was seen before.
     #[error("the dedupe store failed")]
     Dedupe(#[source] BoxError),
+    /// What the work needs before its handler runs (a workspace's installation) could not be
+    /// looked up.
+    #[error("could not authorize the work")]
+    Authorize(#[source] BoxError),
     /// The platform did not take a command's replies.
     #[error("reply to {command} not delivered")]
     Delivery {
