@@ -3,12 +3,15 @@
 
 use std::sync::Arc;
 
-use ackbot_core::adapter::{Adapter, Envelope, Inbound, is_blank};
+use ackbot_core::adapter::{Adapter, Envelope, Inbound, Page, PageRequest, Work, is_blank};
 use ackbot_core::{BoxError, Platform, SecretString};
+use futures::future::BoxFuture;
 use sha2::{Digest, Sha256};
 
 use crate::client::SlackClient;
+use crate::oauth::{INSTALL_ROUTE, OAUTH_REDIRECT_ROUTE};
 use crate::parsed::Parsed;
+use crate::tenancy::Tenancy;
 use crate::{ConfigError, ParseError, SlackConfig};
 use crate::{events, interactions, slash_command};
 
@@ -26,7 +29,12 @@ pub const ROUTES: &[&str] = &[COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE];
 pub struct SlackAdapter {
     signing_secret: SecretString,
     client: Arc<SlackClient>,
+    /// Distribution mode: the install flow and each workspace's token.
+    tenancy: Option<Tenancy>,
 }
+
+/// The pages of distribution mode.
+const PAGES: &[&str] = &[INSTALL_ROUTE, OAUTH_REDIRECT_ROUTE];
 
 impl SlackAdapter {
     /// Builds the adapter; refuses a blank signing secret or an invalid API URL.
@@ -35,9 +43,13 @@ impl SlackAdapter {
             return Err(ConfigError::EmptySigningSecret);
         }
         let client = Arc::new(SlackClient::new(&config)?);
+        let tenancy = (config.distribution)
+            .map(|d| Tenancy::new(d, &client, &config.api_url))
+            .transpose()?;
         Ok(Self {
             signing_secret: config.signing_secret,
             client,
+            tenancy,
         })
     }
 
@@ -85,8 +97,33 @@ impl Adapter for SlackAdapter {
         Ok(items
             .into_iter()
             .map(|item| item.with_replay_key(replay_key.as_deref()))
-            .map(|item| item.into_inbound(&self.client))
+            .map(|item| item.into_inbound(&self.client, self.tenancy.is_some()))
             .collect())
+    }
+
+    fn authorize<'a>(&'a self, work: &'a mut Work) -> BoxFuture<'a, Result<(), BoxError>> {
+        Box::pin(async move {
+            match &self.tenancy {
+                Some(tenancy) => tenancy.authorize(work).await,
+                None => Ok(()),
+            }
+        })
+    }
+
+    fn pages(&self) -> &[&'static str] {
+        match self.tenancy {
+            Some(_) => PAGES,
+            None => &[],
+        }
+    }
+
+    fn page<'a>(&'a self, request: &'a PageRequest) -> BoxFuture<'a, Page> {
+        Box::pin(async move {
+            match &self.tenancy {
+                Some(tenancy) => tenancy.flow.page(request).await,
+                None => Page::not_found(),
+            }
+        })
     }
 }
 

@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 use ackbot_core::SecretString;
+
+use crate::oauth::Distribution;
 use ackbot_core::retry::{DEFAULT_HTTP_TIMEOUT, RetryPolicy};
 
 /// The Web API base URL used when none is configured.
@@ -27,6 +29,8 @@ pub struct SlackConfig {
     /// `ackbot serve` on 127.0.0.1, where `ackbot send` and the inspector listen for replies).
     /// Otherwise only Slack's own (`https://hooks.slack.com/…`) and the API host's are used.
     pub loopback_response_urls: bool,
+    /// Distribution mode (many workspaces, OAuth install): tokens come from installations.
+    pub distribution: Option<Distribution>,
 }
 
 impl SlackConfig {
@@ -39,6 +43,7 @@ impl SlackConfig {
             retry: RetryPolicy::default(),
             http_timeout: DEFAULT_HTTP_TIMEOUT,
             loopback_response_urls: false,
+            distribution: None,
         }
     }
 
@@ -63,6 +68,13 @@ impl SlackConfig {
     /// Sets the timeout of one HTTP request to Slack.
     pub fn with_http_timeout(mut self, timeout: Duration) -> Self {
         self.http_timeout = timeout;
+        self
+    }
+
+    /// Turns distribution mode on: the app is installed in many workspaces with Slack's OAuth,
+    /// and each request's Web API calls carry its workspace's token.
+    pub fn with_distribution(mut self, distribution: Distribution) -> Self {
+        self.distribution = Some(distribution);
         self
     }
 

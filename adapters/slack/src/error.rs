@@ -18,6 +18,9 @@ pub enum ConfigError {
     /// The HTTP client could not be built.
     #[error("could not build the HTTP client for Slack: {0}")]
     HttpClient(String),
+    /// Distribution mode's settings cannot be used.
+    #[error("distribution mode: {0}")]
+    Distribution(String),
 }
 
 /// Why a request did not pass Slack's signature check. Never carries a secret or a signature.
@@ -106,6 +109,10 @@ pub enum ReplyError {
          OAuth & Permissions page"
     )]
     MissingToken,
+    /// Distribution mode: the workspace the request came from has no usable installation (not
+    /// installed, uninstalled, or waiting for a re-install), so no Web API call is made.
+    #[error("no Web API call for this request: {0}")]
+    NotInstalled(String),
     /// A call refused before any request: not a Web API method name, or not a JSON object body.
     #[error("not sent to Slack: {0}")]
     InvalidCall(String),
@@ -126,7 +133,9 @@ impl ReplyError {
         match self {
             ReplyError::Api { status, message } => *status >= 500 || message == "ratelimited",
             ReplyError::RateLimited { .. } | ReplyError::Network(_) => true,
-            ReplyError::MissingToken | ReplyError::InvalidCall(_) => false,
+            ReplyError::MissingToken | ReplyError::NotInstalled(_) | ReplyError::InvalidCall(_) => {
+                false
+            }
             ReplyError::GaveUp { last, .. } => last.is_retryable(),
         }
     }

@@ -39,6 +39,7 @@ mod extract;
 mod interactions;
 #[cfg(feature = "manifest")]
 pub mod manifest;
+pub mod oauth;
 mod parsed;
 pub mod payload;
 mod respond;
@@ -50,6 +51,7 @@ mod slash_command;
 #[cfg(feature = "standin")]
 pub mod standin;
 mod target;
+mod tenancy;
 
 pub use adapter::{COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, ROUTES, SlackAdapter};
 pub use client::SlackClient;

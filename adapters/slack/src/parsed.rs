@@ -9,6 +9,7 @@ use ackbot_core::{Answer, ConversationKind, Extensions, Incoming};
 use crate::client::SlackClient;
 use crate::delivery::SlackDelivery;
 use crate::extract::Slack;
+use crate::oauth::{Grant, Workspace};
 use crate::target::ReplyTarget;
 
 /// One parsed item of a Slack request.
@@ -52,7 +53,9 @@ impl Parsed {
         self
     }
 
-    pub(crate) fn into_inbound(self, client: &Arc<SlackClient>) -> Inbound {
+    /// The item as the worker takes it; in distribution mode its client carries the token of
+    /// the workspace it came from, set by the adapter's `authorize`.
+    pub(crate) fn into_inbound(self, client: &Arc<SlackClient>, distribution: bool) -> Inbound {
         match self {
             Parsed::Skip(reason) => Inbound::skip(reason),
             Parsed::Answered(answer, reason) => Inbound::Answered {
@@ -65,8 +68,18 @@ impl Parsed {
                 aliases,
                 target,
             } => {
+                let mut extensions = Extensions::new();
+                let client = match distribution {
+                    true => {
+                        let payload = command.payload.parse().unwrap_or_default();
+                        let grant = Arc::new(Grant::pending(Workspace::of(&payload)));
+                        extensions.insert(Arc::clone(&grant));
+                        Arc::new(client.for_request(grant))
+                    }
+                    false => Arc::clone(client),
+                };
                 let delivery = Box::new(SlackDelivery::new(client.clone(), target));
-                let extensions = Extensions::new().with(Slack::new(client.clone()));
+                extensions.insert(Slack::new(client));
                 let mut work = Work::new(*command, delivery)
                     .with_dedupe_key(dedupe_key)
                     .with_extensions(extensions);

@@ -5,6 +5,7 @@
 mod methods;
 mod request;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ackbot_core::adapter::is_blank;
@@ -16,6 +17,7 @@ use serde_json::{Map, Value};
 pub(crate) use request::host_of;
 use request::{Body, Endpoint, Request};
 
+use crate::oauth::Grant;
 use crate::response_url::ResponseUrls;
 use crate::{ConfigError, ReplyError, SlackConfig};
 
@@ -27,10 +29,19 @@ const MAX_METHOD_CHARS: usize = 100;
 pub struct SlackClient {
     http: reqwest::Client,
     api_url: String,
-    bot_token: Option<SecretString>,
+    credential: Credential,
     retry: RetryPolicy,
     timeout: Duration,
     response_urls: ResponseUrls,
+}
+
+/// Which bot token the Web API calls carry.
+#[derive(Clone, Debug)]
+enum Credential {
+    /// `SLACK_BOT_TOKEN`, or none.
+    Bot(Option<SecretString>),
+    /// Distribution mode: the token of the installation a request came from.
+    Installation(Arc<Grant>),
 }
 
 impl SlackClient {
@@ -50,10 +61,51 @@ impl SlackClient {
             http,
             response_urls: ResponseUrls::new(&api_url, config.loopback_response_urls),
             api_url,
-            bot_token,
+            credential: Credential::Bot(bot_token),
             retry: config.retry.clone(),
             timeout: config.http_timeout,
         })
+    }
+
+    /// The same client (and connection pool) for one request in distribution mode: its Web
+    /// API calls carry the token `grant` is given before the handler runs.
+    pub(crate) fn for_request(&self, grant: Arc<Grant>) -> Self {
+        Self {
+            credential: Credential::Installation(grant),
+            ..self.clone()
+        }
+    }
+
+    /// The bot token the Web API calls carry, or why there is none.
+    fn token(&self) -> Result<&SecretString, ReplyError> {
+        match &self.credential {
+            Credential::Bot(token) => token.as_ref().ok_or(ReplyError::MissingToken),
+            Credential::Installation(grant) => grant.token().map_err(ReplyError::NotInstalled),
+        }
+    }
+
+    /// Calls `oauth.v2.access` with `fields` (the client's id and secret among them) once, with
+    /// no bearer token and no retry: a code, or a rotating refresh token, is good for one
+    /// exchange, so a second attempt could only be refused.
+    pub(crate) async fn oauth_v2_access(
+        &self,
+        fields: &[(&str, &str)],
+    ) -> Result<Value, ReplyError> {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let url = format!("{}/oauth.v2.access", self.api_url);
+        let request = Request {
+            endpoint: Endpoint::WebApi("oauth.v2.access"),
+            url: &url,
+            token: None,
+            body: Body::Form(body),
+        };
+        let bytes = request.body.bytes();
+        request
+            .attempt(&self.http, bytes, self.timeout)
+            .await
+            .map_err(|failure| failure.error().clone())
     }
 
     /// Posts `reply` to a slash command's or interaction's `response_url`: one of Slack's
@@ -133,7 +185,7 @@ impl SlackClient {
                 self.redact_method(method)
             )));
         }
-        let token = self.bot_token.as_ref().ok_or(ReplyError::MissingToken)?;
+        let token = self.token()?;
         let url = format!("{}/{method}", self.api_url);
         let request = Request {
             endpoint: Endpoint::WebApi(method),
@@ -148,7 +200,7 @@ impl SlackClient {
     /// escaped.
     fn redact_method(&self, method: &str) -> String {
         let mut shown = method.to_string();
-        if let Some(token) = &self.bot_token {
+        if let Ok(token) = self.token() {
             shown = shown.replace(token.expose_secret(), "[redacted]");
         }
         let shown: String = shown.chars().take(MAX_METHOD_CHARS).collect();

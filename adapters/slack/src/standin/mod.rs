@@ -1,7 +1,7 @@
 //! A stand-in of Slack's `response_url` endpoint and of the Web API methods handlers call:
 //! `chat.postMessage`, `chat.postEphemeral`, `chat.update`, `views.open`, `views.update`,
 //! `views.push`, `reactions.add` and `users.info`, with Slack's documented answers (HTTP 200 with
-//! `{"ok": false, "error": "…"}` on failure).
+//! `{"ok": false, "error": "…"}` on failure); and of Slack's OAuth v2 install (`oauth.rs`).
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -13,13 +13,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use reqwest::Url;
 use serde_json::{Map, Value, json};
 
 use ackbot_core::testing::{Recorded, Recorder};
 
 mod methods;
+mod oauth;
 use methods::{
     chat_post_ephemeral, chat_post_message, chat_update, reactions_add, users_info, views_open,
     views_update,
@@ -29,6 +30,7 @@ use methods::{
 pub struct SlackStandIn {
     addr: SocketAddr,
     recorder: Recorder,
+    installs: oauth::Installs,
 }
 
 /// What the Web API handlers share: the recorder, a counter for message `ts`s and view ids,
@@ -38,6 +40,7 @@ pub(super) struct Api {
     recorder: Recorder,
     serial: Arc<AtomicU64>,
     reactions: Arc<Mutex<HashSet<(String, String, String)>>>,
+    installs: oauth::Installs,
 }
 
 impl Api {
@@ -61,15 +64,20 @@ impl SlackStandIn {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let api = Api::default();
-        let recorder = api.recorder.clone();
+        let (recorder, installs) = (api.recorder.clone(), api.installs.clone());
         let app = axum::Router::new()
+            .route("/oauth/v2/authorize", get(oauth::authorize))
             .route("/commands/{team}/{id}/{token}", post(response_url))
             .route("/api/{method}", post(web_api).get(web_api))
             .with_state(api);
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Ok(Self { addr, recorder })
+        Ok(Self {
+            addr,
+            recorder,
+            installs,
+        })
     }
 
     /// The Web API base URL to use as `SLACK_API_URL`.
@@ -85,6 +93,17 @@ impl SlackStandIn {
     /// What the stand-in received.
     pub fn recorder(&self) -> &Recorder {
         &self.recorder
+    }
+
+    /// Turns token rotation on for installs from now: tokens expire `expires_in` seconds after
+    /// they are issued, and come with a refresh token that can be spent once.
+    pub fn rotate_tokens(&self, expires_in: i64) {
+        self.installs.rotate(expires_in);
+    }
+
+    /// How many refresh tokens were spent.
+    pub fn refreshes(&self) -> usize {
+        self.installs.refreshes()
     }
 }
 
@@ -149,6 +168,12 @@ async fn web_api(
             return Json(failed("invalid_json"));
         }
     };
+    if method == "oauth.v2.access" {
+        let recorded = Value::Object(oauth::redacted(args.clone()));
+        api.recorder
+            .record(Recorded::now(path, named(&headers), recorded));
+        return Json(oauth::access(&api, &args));
+    }
     api.recorder.record(Recorded::now(
         path,
         named(&headers),

@@ -3,5 +3,6 @@
 mod adapter;
 mod client;
 mod fixtures;
+mod oauth;
 mod payload;
 mod props;
