@@ -73,6 +73,15 @@ impl Dispatcher {
         &self.tables.catalog
     }
 
+    /// The state of type `T` the bot was given with [`Bot::state`](crate::Bot::state): how a
+    /// runtime finds the hooks a bot brings (Slack's own `authorize`).
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.tables
+            .state
+            .get(&std::any::TypeId::of::<T>())?
+            .downcast_ref()
+    }
+
     /// Whether `incoming` is a command marked slow.
     pub fn is_slow(&self, incoming: &Incoming) -> bool {
         (incoming.as_command()).is_some_and(|c| self.command(&c.name).is_some_and(|def| def.slow))

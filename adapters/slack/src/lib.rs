@@ -7,7 +7,7 @@
 //! handlers can ask for (the Web API, typed payloads): `extract.rs`; what they answer in the
 //! acknowledgement (`ViewResponse`, `Options`): `respond.rs`; the signature: `signature.rs`;
 //! where replies go: `target.rs` (and which `response_url`s are used: `response_url.rs`); sending
-//! them: `delivery.rs` and `client/`. Feature `manifest` adds the app manifest (module `manifest`);
+//! them: `delivery.rs` and `client/`. The app manifest and the scopes a bot needs: module `manifest` (its YAML behind feature `manifest`);
 //! `doctor` the checks of Slack's variables and token for `ackbot doctor` (module `doctor`).
 //!
 //! ```
@@ -37,7 +37,6 @@ mod error;
 mod events;
 mod extract;
 mod interactions;
-#[cfg(feature = "manifest")]
 pub mod manifest;
 pub mod oauth;
 mod parsed;

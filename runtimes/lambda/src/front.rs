@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use ackbot_core::adapter::{Envelope, Headers};
+use ackbot_core::adapter::{Envelope, Headers, Page, PageRequest};
 use ackbot_core::http::DELIVERY_RESPONSE_CAP;
 use ackbot_core::runtime::Worker;
 use base64::Engine as _;
@@ -29,6 +29,12 @@ pub(crate) struct ProxyEvent {
     body: Option<String>,
     is_base64_encoded: bool,
     request_context: RequestContext,
+    /// `GET` for a page (Slack's install link, its OAuth redirect), `POST` for a webhook.
+    http_method: Option<String>,
+    /// The query, decoded, with its repeats.
+    multi_value_query_string_parameters: Option<HashMap<String, Vec<String>>>,
+    /// The query, decoded, a value a name.
+    query_string_parameters: Option<HashMap<String, String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -47,8 +53,54 @@ struct Identity {
 }
 
 impl ProxyEvent {
+    /// The browser's `GET` of a page, when this event is one.
+    pub(crate) fn page_request(&self) -> Option<PageRequest> {
+        if !self
+            .http_method
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("GET"))
+        {
+            return None;
+        }
+        let mut request = PageRequest {
+            route: (self.resource.clone().or(self.path.clone())).unwrap_or_default(),
+            request_id: self.request_context.request_id.clone(),
+            ..PageRequest::default()
+        };
+        match (
+            &self.multi_value_query_string_parameters,
+            &self.query_string_parameters,
+        ) {
+            (Some(multi), _) if !multi.is_empty() => {
+                for (name, values) in multi {
+                    request
+                        .query
+                        .extend(values.iter().map(|v| (name.clone(), v.clone())));
+                }
+            }
+            (_, Some(single)) => request.query.extend(single.clone()),
+            _ => {}
+        }
+        for (name, value) in self.header_pairs() {
+            request.headers.append(name, value);
+        }
+        Some(request)
+    }
+
+    /// Every header with its repeats, from `multiValueHeaders` when the gateway sent them.
+    fn header_pairs(&self) -> Vec<(String, String)> {
+        match (&self.multi_value_headers, &self.headers) {
+            (Some(multi), _) if !multi.is_empty() => (multi.iter())
+                .flat_map(|(name, values)| values.iter().map(|v| (name.clone(), v.clone())))
+                .collect(),
+            (_, Some(single)) => single.clone().into_iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The Envelope of the request, as the gateway's mapping template would have built it.
     pub(crate) fn into_envelope(self) -> Result<Envelope, base64::DecodeError> {
+        let pairs = self.header_pairs();
         let body = self.body.unwrap_or_default();
         let body = if self.is_base64_encoded {
             base64::engine::general_purpose::STANDARD.decode(body.as_bytes())?
@@ -56,20 +108,8 @@ impl ProxyEvent {
             body.into_bytes()
         };
         let mut headers = Headers::new();
-        match (self.multi_value_headers, self.headers) {
-            (Some(multi), _) if !multi.is_empty() => {
-                for (name, values) in multi {
-                    for value in values {
-                        headers.append(name.clone(), value);
-                    }
-                }
-            }
-            (_, Some(single)) => {
-                for (name, value) in single {
-                    headers.append(name, value);
-                }
-            }
-            _ => {}
+        for (name, value) in pairs {
+            headers.append(name, value);
         }
         let context = self.request_context;
         Ok(Envelope {
@@ -178,6 +218,17 @@ pub(crate) async fn answer(
     deadline: Duration,
     event: ProxyEvent,
 ) -> Result<Value, HandOnError> {
+    if let Some(request) = event.page_request() {
+        return Ok(match worker.page(&request).await {
+            Some(page) => page_response(page),
+            None => proxy_response(
+                404,
+                "text/plain; charset=utf-8",
+                &request.request_id,
+                "not found\n",
+            ),
+        });
+    }
     let envelope = match event.into_envelope() {
         Ok(envelope) => envelope,
         Err(e) => {
@@ -207,6 +258,24 @@ pub(crate) async fn answer(
         &request_id,
         &answer.body_text(),
     ))
+}
+
+/// A page as API Gateway's proxy response: its headers in `multiValueHeaders`, where a
+/// `Set-Cookie` may repeat.
+fn page_response(page: Page) -> Value {
+    let mut headers: serde_json::Map<String, Value> = serde_json::Map::new();
+    for (name, value) in page.headers {
+        let values = headers.entry(name).or_insert_with(|| json!([]));
+        if let Some(values) = values.as_array_mut() {
+            values.push(Value::String(value));
+        }
+    }
+    json!({
+        "statusCode": page.status,
+        "multiValueHeaders": headers,
+        "body": page.body,
+        "isBase64Encoded": false,
+    })
 }
 
 fn proxy_response(status: u16, content_type: &str, request_id: &str, body: &str) -> Value {
@@ -243,6 +312,43 @@ mod tests {
         assert_eq!(
             envelope.body,
             b"{\"type\":\"url_verification\",\"challenge\":\"c\"}"
+        );
+    }
+
+    #[test]
+    fn a_get_is_a_page_request_with_its_query_and_cookies() {
+        let event: ProxyEvent = serde_json::from_value(json!({
+            "resource": "/slack/oauth_redirect", "path": "/slack/oauth_redirect", "httpMethod": "GET",
+            "multiValueHeaders": {"Cookie": ["a=1; ackbot-slack-oauth-state=s1"]},
+            "queryStringParameters": {"code": "c+1", "state": "s1"},
+            "multiValueQueryStringParameters": {"code": ["c+1"], "state": ["s1"]},
+            "requestContext": {"requestId": "req-2"}
+        }))
+        .unwrap();
+        let request = event.page_request().unwrap();
+        assert_eq!(request.route, "/slack/oauth_redirect");
+        assert_eq!(
+            (request.param("code"), request.param("state")),
+            (Some("c+1"), Some("s1"))
+        );
+        assert_eq!(request.cookie("ackbot-slack-oauth-state"), Some("s1"));
+        assert_eq!(request.request_id, "req-2");
+        let post: ProxyEvent = serde_json::from_value(json!({"httpMethod": "POST"})).unwrap();
+        assert!(post.page_request().is_none());
+        let page = Page {
+            status: 302,
+            headers: vec![
+                ("location".into(), "https://x".into()),
+                ("set-cookie".into(), "a=1".into()),
+                ("set-cookie".into(), "b=2".into()),
+            ],
+            body: "moved".into(),
+        };
+        let answer = page_response(page);
+        assert_eq!(answer["statusCode"], 302);
+        assert_eq!(
+            answer["multiValueHeaders"]["set-cookie"],
+            json!(["a=1", "b=2"])
         );
     }
 

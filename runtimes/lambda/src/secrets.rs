@@ -16,9 +16,11 @@ const SECRETS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 const SECRET_RESPONSE_CAP: usize = 256 * 1024;
 
 /// The keys the JSON secret may hold.
-pub const SECRET_KEYS: [&str; 4] = [
+pub const SECRET_KEYS: [&str; 6] = [
     "SLACK_SIGNING_SECRET",
     "SLACK_BOT_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
     "LINE_CHANNEL_SECRET",
     "LINE_CHANNEL_ACCESS_TOKEN",
 ];

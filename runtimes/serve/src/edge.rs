@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use ackbot_core::adapter::{Envelope, Headers};
+use ackbot_core::adapter::{Envelope, Headers, PageRequest};
 use ackbot_core::runtime::{Ack, Worker, now_ms};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
@@ -62,7 +62,7 @@ fn router(
     settings: &ServeSettings,
     inspector: Option<Arc<Inspector>>,
 ) -> axum::Router {
-    let routes = front.routes();
+    let (routes, pages) = (front.routes(), front.pages());
     let platforms = (front.platforms().into_iter())
         .map(|p| p.as_str())
         .collect();
@@ -79,6 +79,12 @@ fn router(
         history: inspector.as_ref().map(|i| i.history()),
     });
     let mut router = axum::Router::new().route("/healthz", get(healthz));
+    for route in pages {
+        router = router.route(
+            route,
+            get(move |edge: State<Arc<Edge>>, parts: Parts| page(edge, route, parts)),
+        );
+    }
     for route in routes {
         router = router.route(
             route,
@@ -192,6 +198,37 @@ async fn webhook(
     #[cfg(feature = "dev")]
     if let Some(history) = &edge.history {
         history.acked(&request_id, response.status().as_u16());
+    }
+    response
+}
+
+/// A browser's `GET` of an adapter's page (Slack's install link and OAuth redirect): answered
+/// by the adapter, as the Lambda front door answers it. The query (an OAuth code) is not logged.
+async fn page(State(edge): State<Arc<Edge>>, route: &'static str, parts: Parts) -> Response {
+    let mut request = PageRequest::new(route, parts.uri.query().unwrap_or_default());
+    request.request_id = format!(
+        "{:x}-{:04x}",
+        now_ms(),
+        edge.next_id.fetch_add(1, Ordering::Relaxed) & 0xffff
+    );
+    for (name, value) in &parts.headers {
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        request.headers.append(name.as_str(), value);
+    }
+    let Some(page) = edge.front.page(&request).await else {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    };
+    tracing::info!(route, request_id = %request.request_id, status = page.status, "page");
+    let mut response = Response::new(Body::from(page.body));
+    *response.status_mut() = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
+    let headers = response.headers_mut();
+    for (name, value) in page.headers {
+        if let (Ok(name), Ok(value)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            headers.append(name, value);
+        }
     }
     response
 }

@@ -11,6 +11,7 @@ pub mod demo;
 mod edge;
 #[cfg(feature = "dev")]
 pub mod inspector;
+pub mod installations;
 mod pool;
 #[cfg(feature = "dev")]
 pub mod send;

@@ -182,7 +182,8 @@ pub struct Interactivity {
 impl AppManifest {
     /// The manifest as a YAML document, block style. Strings are quoted where a YAML 1.2 reader
     /// would take them for something else (`null`, `1e3`, `- x`); words only YAML 1.1 takes for
-    /// booleans (`yes`, `on`) stay plain.
+    /// booleans (`yes`, `on`) stay plain. Feature `manifest`.
+    #[cfg(feature = "manifest")]
     pub fn to_yaml(&self) -> String {
         serde_yaml_ng::to_string(self)
             .expect("a manifest is string-keyed maps, sequences and scalars, which YAML holds")

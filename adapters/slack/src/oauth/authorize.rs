@@ -45,6 +45,11 @@ pub trait Authorize: Send + Sync {
     ) -> BoxFuture<'a, Result<Option<Authorized>, BoxError>>;
 }
 
+/// A bot's own [`Authorize`], given as its state so that `Bot::run` uses it in distribution mode:
+/// `Bot::new().state(AuthorizeWith(Arc::new(MyTokens)))`.
+#[derive(Clone)]
+pub struct AuthorizeWith(pub Arc<dyn Authorize>);
+
 /// The default [`Authorize`]: the installation store, with token rotation.
 pub struct StoreAuthorizer {
     store: Arc<dyn InstallationStore>,

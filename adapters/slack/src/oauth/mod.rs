@@ -32,7 +32,7 @@ use std::sync::Arc;
 use ackbot_core::SecretString;
 use ackbot_core::runtime::{Clock, SystemClock};
 
-pub use authorize::{Authorize, Authorized, REFRESH_BEFORE_MS, StoreAuthorizer};
+pub use authorize::{Authorize, AuthorizeWith, Authorized, REFRESH_BEFORE_MS, StoreAuthorizer};
 pub(crate) use authorize::{Revoked, forget};
 pub use client::OAuthClient;
 pub(crate) use grant::Grant;
