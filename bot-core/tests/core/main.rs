@@ -1,5 +1,6 @@
 //! The core's integration tests, in one binary: one link instead of one per file.
 
+mod authorize;
 mod dispatch;
 mod interactions;
 mod progress;
