@@ -1,6 +1,7 @@
 //! The durable idempotency store: [`DynamoDedupe`] keeps the keys of [`DedupeStore`] in a DynamoDB
 //! table, so that every worker — and Lambda's retry of an event, landing on a fresh execution
-//! environment — sees the same claims.
+//! environment — sees the same claims. Slack's installations and OAuth states are kept the same
+//! way, in a table of their own ([`DynamoInstallations`]).
 //!
 //! One SigV4-signed request per operation over DynamoDB's JSON API (`POST /`,
 //! `x-amz-target: DynamoDB_20120810.<Operation>`), as the Secrets Manager read does: no AWS SDK.
@@ -20,7 +21,9 @@ use serde_json::{Value, json};
 use crate::aws::{AwsClient, AwsError, Call};
 
 mod error;
+mod installations;
 pub use error::DynamoError;
+pub use installations::{DynamoInstallations, InstallationsError};
 
 /// `status` of a key whose work is under way.
 const IN_PROGRESS: &str = "INPROGRESS";
