@@ -16,9 +16,9 @@ const INSTALLATION: &str = "installation#";
 const STATE: &str = "state#";
 
 /// An [`InstallationStore`] in a DynamoDB table (partition key `id` of type S, TTL attribute
-/// `expiration`), each method one conditional request — `GetItem`, `PutItem`, `UpdateItem` or
-/// `DeleteItem`, nothing else — so that two workers cannot both win a lease, a replacement or a
-/// state:
+/// `expiration`), each method one request — `GetItem`, `PutItem`, `UpdateItem` or `DeleteItem`,
+/// nothing else — and each change that may lose a race a conditional one, so that two workers
+/// cannot both win a lease, a replacement or a state:
 ///
 /// - an installation is the item `installation#<key>` (`installation#team:T1`,
 ///   `installation#enterprise:E1`): `record` (S, [`InstallationRecord::to_json`], the tokens
