@@ -12,6 +12,8 @@ mod front;
 #[cfg(all(feature = "lambda", feature = "dev"))]
 mod idempotency;
 #[cfg(all(feature = "lambda", feature = "dev"))]
+mod installations;
+#[cfg(all(feature = "lambda", feature = "dev"))]
 mod lambda;
 #[cfg(feature = "dev")]
 mod line;

@@ -11,8 +11,9 @@
 //! working on right now (`ackbot.InProgress`), so that it is not lost if that one dies.
 //!
 //! It also holds the one signed AWS client ackbot has (`aws`): Secrets Manager ([`read_secret`]),
-//! Lambda `Invoke` (the front door's hand-on) and the DynamoDB idempotency store
-//! ([`DynamoDedupe`]), with no AWS SDK.
+//! Lambda `Invoke` (the front door's hand-on), the DynamoDB idempotency store
+//! ([`DynamoDedupe`]) and Slack's installations in DynamoDB ([`DynamoInstallations`]), with no
+//! AWS SDK.
 
 mod aws;
 mod dynamodb;
@@ -26,7 +27,7 @@ use ackbot_core::runtime::{Status, Worker};
 use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
 
 pub use aws::AwsError;
-pub use dynamodb::{DynamoDedupe, DynamoError};
+pub use dynamodb::{DynamoDedupe, DynamoError, DynamoInstallations, InstallationsError};
 pub use secrets::{SECRET_KEYS, SecretsError, read as read_secret};
 
 /// Which role the function plays (`ACKBOT_ROLE`).

@@ -1,6 +1,7 @@
 //! The durable idempotency store: [`DynamoDedupe`] keeps the keys of [`DedupeStore`] in a DynamoDB
 //! table, so that every worker — and Lambda's retry of an event, landing on a fresh execution
-//! environment — sees the same claims.
+//! environment — sees the same claims. Slack's installations and OAuth states are kept the same
+//! way, in a table of their own ([`DynamoInstallations`]).
 //!
 //! One SigV4-signed request per operation over DynamoDB's JSON API (`POST /`,
 //! `x-amz-target: DynamoDB_20120810.<Operation>`), as the Secrets Manager read does: no AWS SDK.
@@ -20,7 +21,9 @@ use serde_json::{Value, json};
 use crate::aws::{AwsClient, AwsError, Call};
 
 mod error;
+mod installations;
 pub use error::DynamoError;
+pub use installations::{DynamoInstallations, InstallationsError};
 
 /// `status` of a key whose work is under way.
 const IN_PROGRESS: &str = "INPROGRESS";
@@ -53,9 +56,16 @@ const CLAIM_CONDITION: &str = "attribute_not_exists(#id) OR #expiration < :now_s
 /// network failures are retried a few times with backoff, each attempt within its own timeout.
 #[derive(Debug)]
 pub struct DynamoDedupe {
-    table: String,
-    dynamodb: AwsClient,
+    table: Table,
     expiry: Expiry,
+}
+
+/// A table and the signed client that calls it, for every store kept in DynamoDB: each call
+/// retried as [`Table::call`] says.
+#[derive(Debug)]
+struct Table {
+    name: String,
+    dynamodb: AwsClient,
     retry: RetryPolicy,
 }
 
@@ -71,19 +81,9 @@ impl DynamoDedupe {
         table: impl Into<String>,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, DynamoError> {
-        let region = env("AWS_REGION")
-            .filter(|r| !r.trim().is_empty())
-            .ok_or(DynamoError::NoRegion)?;
         Ok(Self {
-            table: table.into(),
-            dynamodb: AwsClient::from_env(&env, "dynamodb", ("DYNAMODB", "dynamodb"), region)?,
+            table: Table::from_env(table.into(), env)?,
             expiry: Expiry::default(),
-            retry: RetryPolicy {
-                max_attempts: 3,
-                base_delay: Duration::from_millis(50),
-                max_delay: Duration::from_millis(400),
-                max_retry_after: Duration::from_secs(1),
-            },
         })
     }
 
@@ -96,13 +96,13 @@ impl DynamoDedupe {
     /// Replaces the retries of throttled, failed (5xx) and unsent requests (default 3 attempts
     /// from 50 ms apart).
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.table.retry = policy;
         self
     }
 
     /// The table's name.
     pub fn table(&self) -> &str {
-        &self.table
+        &self.table.name
     }
 
     async fn claim_key(&self, key: &str, now_ms: i64) -> Result<Claim, DynamoError> {
@@ -110,7 +110,7 @@ impl DynamoDedupe {
         // that a first attempt (whose answer was lost) wrote.
         let token = claim_token();
         let request = json!({
-            "TableName": self.table,
+            "TableName": self.table.name,
             "Item": {
                 "id": {"S": key},
                 "status": {"S": IN_PROGRESS},
@@ -132,7 +132,7 @@ impl DynamoDedupe {
             },
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         });
-        let answer = match self.call("PutItem", &request).await? {
+        let answer = match self.table.call("PutItem", &request).await? {
             Answer::Done(_) => return Ok(Claim::Claimed),
             Answer::ConditionFailed(answer) => answer,
         };
@@ -142,11 +142,11 @@ impl DynamoDedupe {
             // read the item, as Powertools does.
             _ => {
                 let request = json!({
-                    "TableName": self.table,
+                    "TableName": self.table.name,
                     "Key": {"id": {"S": key}},
                     "ConsistentRead": true,
                 });
-                match self.call("GetItem", &request).await? {
+                match self.table.call("GetItem", &request).await? {
                     Answer::Done(answer) => match answer.get("Item") {
                         Some(item) if item.is_object() => item.clone(),
                         // Released in between: let the retry claim it.
@@ -163,19 +163,39 @@ impl DynamoDedupe {
 
     async fn complete_key(&self, key: &str, now_ms: i64) -> Result<(), DynamoError> {
         let request = json!({
-            "TableName": self.table,
+            "TableName": self.table.name,
             "Item": {
                 "id": {"S": key},
                 "status": {"S": COMPLETED},
                 "expiration": {"N": epoch_seconds(now_ms + self.expiry.completed_ms).to_string()},
             },
         });
-        self.call("PutItem", &request).await.map(drop)
+        self.table.call("PutItem", &request).await.map(drop)
     }
 
     async fn release_key(&self, key: &str) -> Result<(), DynamoError> {
-        let request = json!({"TableName": self.table, "Key": {"id": {"S": key}}});
-        self.call("DeleteItem", &request).await.map(drop)
+        let request = json!({"TableName": self.table.name, "Key": {"id": {"S": key}}});
+        self.table.call("DeleteItem", &request).await.map(drop)
+    }
+}
+
+impl Table {
+    /// The table `name`, in the region (`AWS_REGION`) with the credentials and the endpoint
+    /// read through `env`, retried 3 times from 50 ms apart.
+    fn from_env(name: String, env: impl Fn(&str) -> Option<String>) -> Result<Self, DynamoError> {
+        let region = env("AWS_REGION")
+            .filter(|r| !r.trim().is_empty())
+            .ok_or(DynamoError::NoRegion)?;
+        Ok(Self {
+            name,
+            dynamodb: AwsClient::from_env(&env, "dynamodb", ("DYNAMODB", "dynamodb"), region)?,
+            retry: RetryPolicy {
+                max_attempts: 3,
+                base_delay: Duration::from_millis(50),
+                max_delay: Duration::from_millis(400),
+                max_retry_after: Duration::from_secs(1),
+            },
+        })
     }
 
     /// Calls `operation` with `request`, retrying what another attempt may get past.
@@ -222,7 +242,7 @@ impl DynamoDedupe {
                 Ok(Answer::ConditionFailed(json().unwrap_or(Value::Null)))
             }
             Some("ResourceNotFoundException") => {
-                let table = self.table.clone();
+                let table = self.name.clone();
                 Err(Failure::Permanent(DynamoError::TableNotFound { table }))
             }
             _ => Err(failure(operation, refused)),
