@@ -6,19 +6,31 @@ use std::sync::Arc;
 use ackbot_core::runtime::{DedupeStore, MemoryDedupe, Worker};
 use ackbot_core::{Dispatcher, ExposeSecret};
 use ackbot_line::{LineAdapter, LineConfig};
+use ackbot_slack::oauth::{AuthorizeWith, Distribution, InstallationStore, StoreError};
 use ackbot_slack::{SlackAdapter, SlackConfig};
 
 use crate::Error;
-use crate::config::{Config, ConfigError, IdempotencySettings};
+use crate::config::{Config, ConfigError, DistributionSettings, IdempotencySettings};
 
 /// The keys an in-memory store holds at most, as `MemoryDedupe::default()`.
 const MEMORY_KEYS: usize = 100_000;
 
 /// A worker for `dispatcher` with an adapter for every configured platform, and the idempotency
 /// store the configuration names.
-#[cfg(any(feature = "lambda", feature = "dev"))]
+#[cfg(feature = "lambda")]
 pub(crate) fn worker(dispatcher: Dispatcher, config: &Config) -> Result<Worker, Error> {
-    build(dispatcher, config, false)
+    build(dispatcher, config, false, None)
+}
+
+/// A worker as [`worker`] builds it, whose Slack installations (distribution mode) are kept in
+/// `installations`: the test kit's memory.
+#[cfg(feature = "testing")]
+pub(crate) fn worker_with_installations(
+    dispatcher: Dispatcher,
+    config: &Config,
+    installations: Arc<dyn InstallationStore>,
+) -> Result<Worker, Error> {
+    build(dispatcher, config, false, Some(installations))
 }
 
 /// The worker of an edge listening on `addr`: on a loopback address (a developer's machine) it
@@ -30,24 +42,38 @@ pub(crate) fn local_worker(
     config: &Config,
     addr: std::net::SocketAddr,
 ) -> Result<Worker, Error> {
-    build(dispatcher, config, addr.ip().is_loopback())
+    build(dispatcher, config, addr.ip().is_loopback(), None)
 }
 
 fn build(
     dispatcher: Dispatcher,
     config: &Config,
     loopback_response_urls: bool,
+    installations: Option<Arc<dyn InstallationStore>>,
 ) -> Result<Worker, Error> {
-    let mut worker = Worker::new(dispatcher).with_dedupe(dedupe(&config.idempotency)?);
-    if let Some(slack) = &config.slack {
-        let mut settings = SlackConfig::new(slack.signing_secret.clone())
-            .with_api_url(&slack.api_url)
-            .with_http_timeout(config.http_timeout)
-            .with_loopback_response_urls(loopback_response_urls);
-        if let Some(token) = &slack.bot_token {
-            settings = settings.with_bot_token(token.clone());
+    let slack = match &config.slack {
+        Some(slack) => {
+            let mut settings = SlackConfig::new(slack.signing_secret.clone())
+                .with_api_url(&slack.api_url)
+                .with_http_timeout(config.http_timeout)
+                .with_loopback_response_urls(loopback_response_urls);
+            if let Some(token) = &slack.bot_token {
+                settings = settings.with_bot_token(token.clone());
+            }
+            if let Some(d) = &slack.distribution {
+                let store = match installations {
+                    Some(store) => store,
+                    None => self::installations(d)?,
+                };
+                settings = settings.with_distribution(distribution(&dispatcher, d, store)?);
+            }
+            Some(Arc::new(SlackAdapter::new(settings)?))
         }
-        worker = worker.with_adapter(Arc::new(SlackAdapter::new(settings)?));
+        None => None,
+    };
+    let mut worker = Worker::new(dispatcher).with_dedupe(dedupe(&config.idempotency)?);
+    if let Some(slack) = slack {
+        worker = worker.with_adapter(slack);
     }
     if let Some(line) = &config.line {
         let settings = LineConfig::new(
@@ -61,6 +87,66 @@ fn build(
         worker = worker.with_adapter(Arc::new(LineAdapter::new(settings)?));
     }
     Ok(worker)
+}
+
+/// Distribution mode: the scopes the bot's registrations need and `SLACK_SCOPES`, the
+/// installation store, and the bot's own `authorize` if it brought one (`AuthorizeWith`).
+fn distribution(
+    dispatcher: &Dispatcher,
+    d: &DistributionSettings,
+    store: Arc<dyn InstallationStore>,
+) -> Result<Distribution, ConfigError> {
+    let scopes = ackbot_slack::manifest::bot_scopes(dispatcher, &d.scopes).map_err(|e| {
+        ConfigError::Invalid {
+            name: "SLACK_SCOPES",
+            value: e.to_string(),
+            expected: "Slack scopes, comma-separated (e.g. reactions:write,users:read)",
+        }
+    })?;
+    let mut distribution = Distribution::new(
+        d.client_id.clone(),
+        d.client_secret.clone(),
+        d.public_url.clone(),
+        store,
+    )
+    .with_scopes(scopes)
+    .with_user_scopes(d.user_scopes.iter().cloned());
+    if let Some(url) = &d.success_url {
+        distribution = distribution.with_success_url(url.clone());
+    }
+    if let Some(AuthorizeWith(authorize)) = dispatcher.state::<AuthorizeWith>() {
+        distribution = distribution.with_authorize(authorize.clone());
+    }
+    Ok(distribution)
+}
+
+/// The installation store: the DynamoDB table when one is named (`ACKBOT_INSTALLATION_TABLE`),
+/// else a file in `ACKBOT_DATA_DIR`.
+fn installations(d: &DistributionSettings) -> Result<Arc<dyn InstallationStore>, ConfigError> {
+    if let Some(table) = &d.table {
+        #[cfg(feature = "lambda")]
+        {
+            let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+            let store = ackbot_lambda::DynamoInstallations::from_env(table, env)
+                .map_err(|e| ConfigError::Installations(StoreError::new(e)))?;
+            return Ok(Arc::new(store));
+        }
+        #[cfg(not(feature = "lambda"))]
+        return Err(ConfigError::Installations(StoreError::new(format!(
+            "ACKBOT_INSTALLATION_TABLE ({table}) is set, but this build has no DynamoDB client: \
+             enable ackbot's `lambda` feature, or unset it to keep installations on disk"
+        ))));
+    }
+    #[cfg(feature = "serve")]
+    {
+        let store = ackbot_serve::installations::LocalInstallations::open(&d.data_dir)
+            .map_err(ConfigError::Installations)?;
+        Ok(Arc::new(store))
+    }
+    #[cfg(not(feature = "serve"))]
+    Err(ConfigError::Installations(StoreError::new(
+        "distribution mode needs ACKBOT_INSTALLATION_TABLE in a build without `serve`",
+    )))
 }
 
 /// The DynamoDB table when one is named (credentials, region and endpoint from the environment,

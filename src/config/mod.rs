@@ -1,6 +1,7 @@
 //! Configuration from the environment (and a `.env` file), as DESIGN.md lists it: the platforms
 //! here, the idempotency store in [`idempotency`], the local edge in [`edge`].
 
+mod distribution;
 #[cfg(feature = "serve")]
 mod edge;
 mod idempotency;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use ackbot_core::SecretString;
 use ackbot_core::adapter::is_blank;
 
+pub(crate) use distribution::DistributionSettings;
 #[cfg(feature = "serve")]
 pub(crate) use edge::EdgeSettings;
 pub(crate) use idempotency::IdempotencySettings;
@@ -84,6 +86,9 @@ pub enum ConfigError {
         #[source]
         source: Box<ackbot_lambda::DynamoError>,
     },
+    /// The installation store cannot be opened.
+    #[error("cannot use the installation store")]
+    Installations(#[source] ackbot_slack::oauth::StoreError),
     /// The idempotency table is set in a build without DynamoDB.
     #[cfg(not(feature = "lambda"))]
     #[error(
@@ -102,6 +107,8 @@ pub(crate) struct SlackSettings {
     pub bot_token: Option<SecretString>,
     /// `SLACK_API_URL`.
     pub api_url: String,
+    /// Distribution mode, when `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` are set.
+    pub distribution: Option<DistributionSettings>,
 }
 
 /// LINE settings; present when `LINE_CHANNEL_SECRET` is set.
@@ -191,6 +198,7 @@ impl Config {
                     .filter(|t| !t.trim().is_empty())
                     .map(SecretString::from),
                 api_url: url(&lookup, "SLACK_API_URL", DEFAULT_SLACK_API_URL),
+                distribution: DistributionSettings::from_lookup(&lookup)?,
             }),
         };
         let line = match lookup("LINE_CHANNEL_SECRET") {

@@ -36,8 +36,17 @@ pub struct ApiCall {
     pub method: String,
     /// The JSON body sent.
     pub body: Value,
+    /// The bearer token it carried (the stand-ins' tokens, e.g. `xoxb-T1-standin-3` for a
+    /// workspace the kit installed); `None` for a `response_url`.
+    pub token: Option<String>,
     /// When it arrived, ms since the epoch (the real clock, for ordering).
     pub(crate) at_ms: i64,
+}
+
+/// The bearer token of `call`, if it carried one.
+fn bearer(call: &Recorded) -> Option<String> {
+    let value = call.header("authorization")?;
+    value.strip_prefix("Bearer ").map(|t| t.trim().to_string())
 }
 
 impl ApiCall {
@@ -49,6 +58,7 @@ impl ApiCall {
         Self {
             platform: Platform::Slack,
             method,
+            token: bearer(&call),
             body: call.body,
             at_ms: call.at_ms,
         }
@@ -57,6 +67,7 @@ impl ApiCall {
     pub(super) fn line(call: Recorded) -> Self {
         Self {
             platform: Platform::Line,
+            token: bearer(&call),
             method: call.path,
             body: call.body,
             at_ms: call.at_ms,

@@ -64,6 +64,12 @@ impl<'a> Delivery<'a> {
         self
     }
 
+    /// Has it come from the Slack workspace `team` (e.g. `T2`): its payload's team ids say so.
+    pub fn from_team(mut self, team: &str) -> Self {
+        self.body = super::payload::from_team(self.route, &self.body, team);
+        self
+    }
+
     /// Adds a request header, e.g. `X-Slack-Retry-Num`.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_string(), value.to_string()));

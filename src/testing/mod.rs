@@ -41,12 +41,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ackbot_core::Bot;
+use ackbot_core::adapter::PageRequest;
 use ackbot_core::runtime::{Observation, Worker};
 use ackbot_core::testing::FixedClock;
 
 use crate::Error;
 use crate::config::Config;
 use ackbot_line::standin::LineStandIn;
+use ackbot_slack::oauth::MemoryInstallations;
 use ackbot_slack::standin::SlackStandIn;
 
 pub use delivered::{Ack, ApiCall, Delivered};
@@ -60,6 +62,12 @@ pub const SLACK_BOT_TOKEN: &str = "xoxb-test-bot-token";
 pub const LINE_CHANNEL_SECRET: &str = "8c570fa6dd201bb328f1c1eac23a96d8";
 /// The LINE channel access token the bot calls the (stand-in) Messaging API with.
 pub const LINE_CHANNEL_ACCESS_TOKEN: &str = "test-channel-access-token";
+/// The app's client id in [`TestBot::in_workspaces`].
+pub const SLACK_CLIENT_ID: &str = "1111111111.2222222222222";
+/// The app's client secret in [`TestBot::in_workspaces`].
+pub const SLACK_CLIENT_SECRET: &str = "00112233445566778899aabbccddeeff";
+/// Where the bot is reached in [`TestBot::in_workspaces`] (its OAuth redirect's base).
+pub const PUBLIC_URL: &str = "https://bot.ackbot.test";
 /// Where the kit's clock starts: 2023-11-14T22:13:20Z, in ms since the epoch.
 pub const START_MS: i64 = ackbot_core::testing::RECEIVED_AT_MS;
 
@@ -87,6 +95,29 @@ impl TestBot {
     /// e.g. `[("ACKBOT_LINE_REPLY_TOKEN_TTL_MS", "1000")]`. The secrets, tokens and API URLs are
     /// the kit's own.
     pub async fn with_env(bot: Bot, env: &[(&str, &str)]) -> Result<Self, Error> {
+        Self::build(bot, env, false).await
+    }
+
+    /// As [`new`](Self::new), with Slack in distribution mode (many workspaces): no workspace
+    /// has the app until [`install`](Self::install) installs it, and each request's Web API
+    /// calls carry its own workspace's token. Installations live in memory.
+    ///
+    /// ```no_run
+    /// # use ackbot::prelude::*;
+    /// # use ackbot::testing::TestBot;
+    /// # async fn doc(bot: Bot) -> Result<(), ackbot::Error> {
+    /// let bot = TestBot::in_workspaces(bot).await?;
+    /// bot.install("T1").await.unwrap();
+    /// bot.install("T2").await.unwrap();
+    /// let from_t2 = bot.slack_mention("echo hi").from_team("T2").await;
+    /// assert!(from_t2.messages()[0].token.as_deref().unwrap().starts_with("xoxb-T2-"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn in_workspaces(bot: Bot) -> Result<Self, Error> {
+        Self::build(bot, &[], true).await
+    }
+
+    async fn build(bot: Bot, env: &[(&str, &str)], workspaces: bool) -> Result<Self, Error> {
         let dispatcher = bot.build()?;
         let slack = SlackStandIn::start().await?;
         let line = LineStandIn::start().await?;
@@ -94,7 +125,10 @@ impl TestBot {
         let config = Config::from_lookup(|name| {
             let own = match name {
                 "SLACK_SIGNING_SECRET" => Some(SLACK_SIGNING_SECRET),
-                "SLACK_BOT_TOKEN" => Some(SLACK_BOT_TOKEN),
+                "SLACK_BOT_TOKEN" if !workspaces => Some(SLACK_BOT_TOKEN),
+                "SLACK_CLIENT_ID" if workspaces => Some(SLACK_CLIENT_ID),
+                "SLACK_CLIENT_SECRET" if workspaces => Some(SLACK_CLIENT_SECRET),
+                "ACKBOT_PUBLIC_URL" if workspaces => Some(PUBLIC_URL),
                 "SLACK_API_URL" => Some(slack_api.as_str()),
                 "LINE_CHANNEL_SECRET" => Some(LINE_CHANNEL_SECRET),
                 "LINE_CHANNEL_ACCESS_TOKEN" => Some(LINE_CHANNEL_ACCESS_TOKEN),
@@ -107,7 +141,8 @@ impl TestBot {
         let clock = Arc::new(FixedClock::at(START_MS));
         let stages = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&stages);
-        let worker = crate::wiring::worker(dispatcher, &config)?
+        let installations = Arc::new(MemoryInstallations::new());
+        let worker = crate::wiring::worker_with_installations(dispatcher, &config, installations)?
             .with_clock(clock.clone())
             .with_observer(Arc::new(move |o: &Observation| {
                 seen.lock()
@@ -123,6 +158,49 @@ impl TestBot {
             line,
             turn: tokio::sync::Mutex::new(()),
         })
+    }
+
+    /// Installs the app in the workspace `team` (e.g. `T1`) the way a browser does: the
+    /// install link, the stand-in's authorize page approving it, the OAuth redirect. `Err`
+    /// carries the page that refused it (distribution mode is off unless the kit was built
+    /// with [`in_workspaces`](Self::in_workspaces)).
+    pub async fn install(&self, team: &str) -> Result<(), String> {
+        let start = PageRequest::new(ackbot_slack::oauth::INSTALL_ROUTE, "");
+        let page = self
+            .worker
+            .page(&start)
+            .await
+            .ok_or("distribution mode is off")?;
+        let (Some(location), Some(cookie)) = (page.header("location"), page.header("set-cookie"))
+        else {
+            return Err(page.body);
+        };
+        let browser = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| e.to_string())?;
+        let approved = (browser.get(format!("{location}&team={team}")).send().await)
+            .map_err(|e| e.to_string())?;
+        let back = approved
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok());
+        let query = back
+            .and_then(|b| b.split_once('?'))
+            .map(|(_, q)| q)
+            .unwrap_or_default();
+        let mut redirect = PageRequest::new(ackbot_slack::oauth::OAUTH_REDIRECT_ROUTE, query);
+        let state_cookie = cookie.split(';').next().unwrap_or_default();
+        redirect.headers.append("Cookie", state_cookie);
+        let page = self
+            .worker
+            .page(&redirect)
+            .await
+            .ok_or("distribution mode is off")?;
+        match page.status {
+            200 => Ok(()),
+            _ => Err(page.body),
+        }
     }
 
     /// The kit's clock now, in ms since the epoch: when the next webhook is received.

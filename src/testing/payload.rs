@@ -135,3 +135,54 @@ pub fn line_event(mut event: Value, now_ms: i64) -> Value {
     }
     event
 }
+
+/// `body`, as received on `route`, from the Slack workspace `team`: its team ids replaced.
+pub(super) fn from_team(route: &str, body: &str, team: &str) -> String {
+    let form = |body: &str| -> Vec<(String, String)> {
+        form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect()
+    };
+    let encode = |fields: Vec<(String, String)>| {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish()
+    };
+    match route {
+        ackbot_slack::EVENTS_ROUTE => {
+            let Ok(mut json) = serde_json::from_str::<Value>(body) else {
+                return body.to_string();
+            };
+            json["team_id"] = json!(team);
+            if let Some(authorizations) = json["authorizations"].as_array_mut() {
+                for authorization in authorizations {
+                    authorization["team_id"] = json!(team);
+                }
+            }
+            json.to_string()
+        }
+        ackbot_slack::COMMANDS_ROUTE => encode(
+            (form(body).into_iter())
+                .map(|(k, v)| match k.as_str() {
+                    "team_id" => (k, team.to_string()),
+                    _ => (k, v),
+                })
+                .collect(),
+        ),
+        ackbot_slack::INTERACTIONS_ROUTE => encode(
+            (form(body).into_iter())
+                .map(
+                    |(k, v)| match (k.as_str(), serde_json::from_str::<Value>(&v)) {
+                        ("payload", Ok(mut payload)) => {
+                            payload["team"]["id"] = json!(team);
+                            payload["user"]["team_id"] = json!(team);
+                            (k, payload.to_string())
+                        }
+                        _ => (k, v),
+                    },
+                )
+                .collect(),
+        ),
+        _ => body.to_string(),
+    }
+}

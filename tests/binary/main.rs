@@ -3,6 +3,8 @@
 //! of one per file. Each module needs the features its binary runs with.
 
 mod common;
+#[cfg(feature = "dev")]
+mod distribution;
 #[cfg(feature = "serve")]
 mod doctor;
 #[cfg(all(feature = "lambda", feature = "dev"))]

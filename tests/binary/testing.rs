@@ -249,3 +249,59 @@ async fn a_bot_that_cannot_build_says_why() {
 fn bot_core_chain(err: &ackbot::Error) -> String {
     format!("{err:?}")
 }
+
+/// Says which workspace installed the app, and where the bot user is.
+async fn whoami(installation: ackbot::slack::oauth::Installation) -> String {
+    format!(
+        "{} {}",
+        installation.team_id.unwrap_or_default(),
+        installation.bot_user_id
+    )
+}
+
+#[tokio::test]
+async fn in_many_workspaces_each_request_carries_its_own_workspace_token() {
+    let bot = Bot::new()
+        .mount(ackbot::handlers::builtins())
+        .command(cmd("whoami", whoami));
+    let bot = TestBot::in_workspaces(bot).await.unwrap();
+    bot.install("T1").await.unwrap();
+    bot.install("T2").await.unwrap();
+    for team in ["T1", "T2"] {
+        let out = bot.slack_mention("echo hi").from_team(team).await;
+        assert_eq!(out.texts(), ["hi"], "{out:?}");
+        let token = out.messages()[0].token.clone().unwrap();
+        assert!(token.starts_with(&format!("xoxb-{team}-")), "{token}");
+        let who = bot.slack_command("/whoami").from_team(team).await;
+        assert_eq!(who.texts(), [format!("{team} UB{team}")]);
+    }
+    // A workspace that never installed the app: no Web API call, and the handler's extractor
+    // says what is missing; a slash command's response_url needs no token and still answers.
+    let stranger = bot.slack_mention("echo hi").from_team("T9").await;
+    assert!(stranger.messages().is_empty(), "{stranger:?}");
+    assert!(
+        stranger
+            .failure()
+            .unwrap()
+            .contains("T9 has no installation"),
+        "{stranger:?}"
+    );
+    let who = bot.slack_command("/whoami").from_team("T9").await;
+    assert_eq!(
+        who.call("response_url").map(|c| c.token.clone()),
+        Some(None)
+    );
+    assert!(who.texts()[0].contains("not available"), "{who:?}");
+    assert_eq!(who.handlers(), ["/whoami"]);
+}
+
+#[tokio::test]
+async fn the_kit_without_many_workspaces_has_no_install() {
+    let bot = builtins().await;
+    assert!(bot.install("T1").await.is_err());
+    let out = bot.slack_mention("echo hi").await;
+    assert_eq!(
+        out.messages()[0].token.as_deref(),
+        Some(ackbot::testing::SLACK_BOT_TOKEN)
+    );
+}

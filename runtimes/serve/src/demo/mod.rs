@@ -4,6 +4,7 @@
 //! each is judged by what it should come to in the platforms' terms (a reply, its own text
 //! echoed, an answer in the acknowledgement), never by the built-in commands' English.
 
+mod install;
 mod samples;
 mod verdict;
 
@@ -75,6 +76,7 @@ pub async fn run(dispatcher: Dispatcher, addr: SocketAddr, inspect: bool) -> Res
     let catalog = samples::Catalog::of(&dispatcher);
     let observations: Observations = Arc::default();
     let seen = observations.clone();
+    let many = catalog.has("echo").then(|| dispatcher.clone());
     let worker = worker(dispatcher, &settings.signing, &slack_api, &line_api)?.with_observer(
         Arc::new(move |o: &Observation| {
             seen.lock()
@@ -141,6 +143,11 @@ pub async fn run(dispatcher: Dispatcher, addr: SocketAddr, inspect: bool) -> Res
             let stages = stages_of(&observations, &s.request_id);
             passed += usize::from(verdict::print_life(total, s, &stages, &calls));
         }
+    }
+    if let Some(dispatcher) = many {
+        let (installed, steps) = install::run(dispatcher, &slack_api, total).await?;
+        passed += installed;
+        total += steps;
     }
     println!("{passed} of {total} samples behaved as expected.");
     match (inspect, &edge.inspector_login) {

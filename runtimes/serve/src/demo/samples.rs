@@ -46,7 +46,7 @@ impl Catalog {
         }
     }
 
-    fn has(&self, command: &str) -> bool {
+    pub(super) fn has(&self, command: &str) -> bool {
         self.commands.iter().any(|c| c == command)
     }
 
