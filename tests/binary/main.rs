@@ -5,6 +5,8 @@
 mod common;
 #[cfg(feature = "dev")]
 mod distribution;
+#[cfg(all(feature = "lambda", feature = "dev"))]
+mod distribution_lambda;
 #[cfg(feature = "serve")]
 mod doctor;
 #[cfg(all(feature = "lambda", feature = "dev"))]

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod lambda_api;
 pub mod moto;
 pub mod runtime;
 pub mod slack;
