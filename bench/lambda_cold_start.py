@@ -14,12 +14,15 @@
 4. With `--idempotency-table`, the worker keeps its idempotency keys in a DynamoDB table: moto's
    server (bench/moto_local.py, from `.venv-moto`) runs on loopback with the table, and every
    cold start claims and completes the Envelope's keys there.
+5. With `--installation-table`, Slack runs in distribution mode: the slash command's workspace
+   (T0001) is installed in a DynamoDB table on moto, and every cold start reads its installation
+   (one consistent GetItem) before the handler runs.
 
 The report is printed and written to bench/results/lambda.json. Standard library only (plus
 cargo-lambda); the doubles come from infra/contract/lambda_harness.py.
 
     python3 bench/lambda_cold_start.py [--runs 10] [--skip-build] [--bootstrap PATH] [--role front]
-                                       [--idempotency-table]
+                                       [--idempotency-table] [--installation-table]
 """
 
 from __future__ import annotations
@@ -299,6 +302,26 @@ def cold_start_front(bootstrap: Path, memory_mb: int, env: dict[str, str] | None
             front.stop()
 
 
+def distribution_env(table: str) -> dict[str, str]:
+    """Slack's distribution mode, its installations in `table`."""
+    return {"SLACK_CLIENT_ID": "1234567890.1234567890123", "SLACK_CLIENT_SECRET": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+            "ACKBOT_PUBLIC_URL": "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod",
+            "ACKBOT_INSTALLATION_TABLE": table}
+
+
+def install(moto, table: str, team: str) -> None:
+    """The installation of `team` as ackbot stores it (ackbot_slack::oauth::InstallationRecord)."""
+    record = {"installation": {"app_id": "A0BENCH", "team_id": team, "team_name": "Bench", "bot_user_id": "U0BENCH",
+                               "bot_scopes": ["chat:write", "commands"], "user_id": "U0INSTALLER",
+                               "installed_at_ms": now_ms()},
+              "bot": {"token": "xoxb-bench-token", "refresh_token": None, "expires_at_ms": None},
+              "user": None, "needs_reinstall": False}
+    status, answer = moto.call("PutItem", {"TableName": table, "Item": {
+        "id": {"S": f"installation#team:{team}"}, "record": {"S": json.dumps(record)}, "version": {"N": "1"}}})
+    if status != 200:
+        raise RuntimeError(f"PutItem: {status} {answer}")
+
+
 def summary(values: list[float]) -> dict:
     return {"min": round(min(values), 2), "median": round(statistics.median(values), 2), "max": round(max(values), 2)}
 
@@ -319,13 +342,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure the worker (default) or the function-ack front door")
     parser.add_argument("--idempotency-table", action="store_true",
                         help="keep idempotency keys in a DynamoDB table on moto's server (from .venv-moto)")
+    parser.add_argument("--installation-table", action="store_true",
+                        help="Slack in distribution mode: the workspace's installation in a DynamoDB table on moto")
     parser.add_argument("--out", type=Path, help="default bench/results/lambda.json (lambda-front.json for --role "
-                        "front; -idempotency before .json with --idempotency-table)")
+                        "front; -idempotency or -installations before .json with a table)")
     args = parser.parse_args(argv)
     front = args.role == "front"
     if args.out is None:
         name = "lambda-front" if front else "lambda"
-        suffix = "-idempotency" if args.idempotency_table else ""
+        suffix = "-idempotency" if args.idempotency_table else "-installations" if args.installation_table else ""
         args.out = REPO / "bench" / "results" / f"{name}{suffix}.json"
 
     build_s, builder = None, None
@@ -357,6 +382,16 @@ def main(argv: list[str] | None = None) -> int:
             keys = moto.count("ackbot-idempotency") - 50
             if not front and keys < 2 * args.runs:
                 raise RuntimeError(f"only {keys} idempotency keys in the table after {args.runs} cold starts")
+    elif args.installation_table:
+        from moto_local import Moto  # bench/, beside this script
+
+        with Moto() as moto:
+            moto.create_table("ackbot-installations")
+            install(moto, "ackbot-installations", "T0001")
+            env = {**moto.env(), **distribution_env("ackbot-installations")}
+            log(f"measuring {args.runs} cold starts of {bootstrap} as the {args.role}, the installation in "
+                f"DynamoDB (moto at {moto.url})")
+            runs = [measure(bootstrap, args.memory_mb, env) for _ in range(args.runs)]
     else:
         log(f"measuring {args.runs} cold starts of {bootstrap} as the {args.role}")
         runs = [measure(bootstrap, args.memory_mb) for _ in range(args.runs)]
@@ -372,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         "features": args.features or "default",
         "role": args.role,
         "idempotency_table": args.idempotency_table,
+        "installation_table": args.installation_table,
         "moto_put_item_ms": round(moto_put_ms, 2) if moto_put_ms is not None else None,
         "build_seconds": round(build_s, 1) if build_s is not None else None,
         "bootstrap": str(bootstrap),

@@ -60,7 +60,9 @@ pub mod testing;
 pub struct ReadmeDoctests;
 
 #[cfg(feature = "lambda")]
-pub use ackbot_lambda::{DynamoDedupe, DynamoError, SecretsError};
+pub use ackbot_lambda::{
+    DynamoDedupe, DynamoError, DynamoInstallations, InstallationsError, SecretsError,
+};
 #[cfg(feature = "dev")]
 pub use ackbot_serve::SendError;
 pub use config::ConfigError;
@@ -73,7 +75,8 @@ pub use ackbot_handlers as handlers;
 /// The LINE adapter: the `Line` extractor (the Messaging API in handlers) and LINE's types.
 pub use ackbot_line as line;
 /// The Slack adapter: the `Slack` extractor (the Web API in handlers), modal and menu answers
-/// (`ViewResponse`, `Options`), typed interaction payloads and Slack's types.
+/// (`ViewResponse`, `Options`), typed interaction payloads and Slack's types; `slack::oauth`,
+/// many workspaces (the `Installation` extractor, a bot's own `Authorize`).
 pub use ackbot_slack as slack;
 
 pub use ackbot_core::adapter::Envelope;
