@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::common::slack::{SECRET, post_signed};
+use crate::common::slack::{SECRET, exchanges, post_signed, token_of_reply};
 use crate::common::{Server, TempDir};
 use ackbot_core::runtime::now_ms;
 use ackbot_slack::sample;
@@ -100,43 +100,25 @@ async fn mention(server: &Server, team: &str, text: &str) -> String {
         .to_string()
 }
 
-/// What the inspector shows of the request `id`.
+/// What the inspector shows of the request `id`, once its reply went out.
 async fn inspected(server: &Server, id: &str) -> String {
     let login = server.inspector_login().await;
     let token = login.split_once("?token=").unwrap().1.to_string();
-    let answer = reqwest::Client::new()
-        .get(format!("{}/_ackbot/api/webhooks/{id}", server.url))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 200);
-    answer.text().await.unwrap()
-}
-
-/// The token the reply saying `text` was sent with.
-async fn token_of_reply(standin: &SlackStandIn, text: &str) -> String {
-    let call = standin
-        .recorder()
-        .wait_for(
-            |c| c.path.starts_with("/api/chat.post") && c.body["text"] == text,
-            Duration::from_secs(10),
-        )
-        .await
-        .unwrap_or_else(|| panic!("no reply saying {text}"));
-    call.header("authorization")
-        .unwrap()
-        .trim_start_matches("Bearer ")
-        .to_string()
-}
-
-fn exchanges(standin: &SlackStandIn) -> usize {
-    standin
-        .recorder()
-        .calls()
-        .iter()
-        .filter(|c| c.path == "/api/oauth.v2.access")
-        .count()
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let answer = reqwest::Client::new()
+            .get(format!("{}/_ackbot/api/webhooks/{id}", server.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        let shown = answer.text().await.unwrap();
+        if shown.contains("\"replied\"") || std::time::Instant::now() > deadline {
+            return shown;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use crate::common::Server;
 use crate::common::lambda_api::LambdaApi;
 use crate::common::moto::Moto;
 use crate::common::runtime::{Answer, RuntimeApi};
-use crate::common::slack::SECRET;
+use crate::common::slack::{SECRET, exchanges, token_of_reply};
 use ackbot_core::SecretString;
 use ackbot_core::runtime::now_ms;
 use ackbot_slack::sample;
@@ -133,32 +133,6 @@ impl Deployment {
         assert_eq!(invokes.len(), before + 1, "handed on");
         String::from_utf8(invokes[before].body.clone()).unwrap()
     }
-
-    /// The token the reply saying `text` carried.
-    async fn token_of_reply(&self, text: &str) -> String {
-        let call = self
-            .standin
-            .recorder()
-            .wait_for(
-                |c| c.path.starts_with("/api/chat.post") && c.body["text"] == text,
-                Duration::from_secs(20),
-            )
-            .await
-            .unwrap_or_else(|| panic!("no reply saying {text}"));
-        call.header("authorization")
-            .unwrap()
-            .trim_start_matches("Bearer ")
-            .to_string()
-    }
-
-    fn exchanges(&self) -> usize {
-        self.standin
-            .recorder()
-            .calls()
-            .iter()
-            .filter(|c| c.path == "/api/oauth.v2.access")
-            .count()
-    }
 }
 
 /// What every function of the deployment gets, as the stack sets it.
@@ -232,13 +206,25 @@ async fn installs_through_the_front_door_answer_each_workspace_with_its_own_toke
     let (worker, _server) = d.worker().await;
     process(&worker, d.mention("T1", "one").await).await;
     process(&worker, d.mention("T2", "two").await).await;
-    assert!(d.token_of_reply("one").await.starts_with("xoxb-T1-"));
-    assert!(d.token_of_reply("two").await.starts_with("xoxb-T2-"));
+    assert!(
+        token_of_reply(&d.standin, "one")
+            .await
+            .starts_with("xoxb-T1-")
+    );
+    assert!(
+        token_of_reply(&d.standin, "two")
+            .await
+            .starts_with("xoxb-T2-")
+    );
 
     // A fresh container finds them in the table.
     let (fresh, fresh_server) = d.worker().await;
     process(&fresh, d.mention("T2", "fresh").await).await;
-    assert!(d.token_of_reply("fresh").await.starts_with("xoxb-T2-"));
+    assert!(
+        token_of_reply(&d.standin, "fresh")
+            .await
+            .starts_with("xoxb-T2-")
+    );
 
     // Uninstalled: the item goes, and T2's mentions make no Web API call.
     let uninstalled = json!({"type": "event_callback", "team_id": "T2", "event_id": "EvGone",
@@ -252,7 +238,11 @@ async fn installs_through_the_front_door_answer_each_workspace_with_its_own_toke
     assert!(item.get("record").is_none(), "deleted: {item}");
     process(&fresh, d.mention("T2", "gone").await).await;
     process(&fresh, d.mention("T1", "here").await).await;
-    assert!(d.token_of_reply("here").await.starts_with("xoxb-T1-"));
+    assert!(
+        token_of_reply(&d.standin, "here")
+            .await
+            .starts_with("xoxb-T1-")
+    );
     assert!(
         !d.standin
             .recorder()
@@ -289,7 +279,11 @@ async fn two_workers_needing_a_refresh_at_once_spend_the_refresh_token_once() {
     tokio::join!(process(&a, first), process(&b, second));
     assert_eq!(d.standin.refreshes(), 1, "the refresh token was spent once");
     for text in ["left", "right"] {
-        assert!(d.token_of_reply(text).await.starts_with("xoxe.xoxb-T1-"));
+        assert!(
+            token_of_reply(&d.standin, text)
+                .await
+                .starts_with("xoxe.xoxb-T1-")
+        );
     }
     let item = d.moto.item(TABLE, "installation#team:T1").await.unwrap();
     assert_eq!(
@@ -321,7 +315,7 @@ async fn every_csrf_case_at_the_front_door_is_refused_with_no_exchange() {
             .await;
         assert_eq!(answer["statusCode"], 400, "{case}: {answer}");
     }
-    assert_eq!(d.exchanges(), 0);
+    assert_eq!(exchanges(&d.standin), 0);
     let answer = d
         .front(get("/slack/oauth_redirect", query.clone(), Some(&cookie)))
         .await;
@@ -331,7 +325,7 @@ async fn every_csrf_case_at_the_front_door_is_refused_with_no_exchange() {
         .front(get("/slack/oauth_redirect", query, Some(&cookie)))
         .await;
     assert_eq!(again["statusCode"], 400);
-    assert_eq!(d.exchanges(), 1);
+    assert_eq!(exchanges(&d.standin), 1);
     let items = d.moto.items(TABLE).await;
     let text = serde_json::to_string(&items).unwrap();
     assert!(!text.contains(&state), "states are stored hashed");

@@ -100,3 +100,28 @@ pub async fn wait_calls(api: &MockServer, method: &str, count: usize) -> Vec<Val
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The bearer token of the stand-in's reply saying `text` (waiting for it).
+pub async fn token_of_reply(standin: &ackbot_slack::standin::SlackStandIn, text: &str) -> String {
+    let call = standin
+        .recorder()
+        .wait_for(
+            |c| c.path.starts_with("/api/chat.post") && c.body["text"] == text,
+            Duration::from_secs(20),
+        )
+        .await
+        .unwrap_or_else(|| panic!("no reply saying {text}"));
+    let token = call
+        .header("authorization")
+        .expect("a Web API call carries a token");
+    token.trim_start_matches("Bearer ").to_string()
+}
+
+/// How many `oauth.v2.access` calls (exchanges and refreshes) the stand-in received.
+pub fn exchanges(standin: &ackbot_slack::standin::SlackStandIn) -> usize {
+    let calls = standin.recorder().calls();
+    calls
+        .iter()
+        .filter(|c| c.path == "/api/oauth.v2.access")
+        .count()
+}

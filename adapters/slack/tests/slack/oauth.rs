@@ -8,7 +8,7 @@ use ackbot_core::runtime::Clock;
 use ackbot_core::testing::FixedClock;
 use ackbot_core::{ExposeSecret, Reply};
 use ackbot_slack::oauth::{
-    Distribution, InstallationKey, InstallationStore, MemoryInstallations, STATE_COOKIE,
+    Distribution, InstallationKey, InstallationStore, MemoryInstallations, STATE_COOKIE, Stored,
 };
 use ackbot_slack::standin::SlackStandIn;
 use ackbot_slack::{EVENTS_ROUTE, SlackAdapter, SlackConfig, sample};
@@ -118,6 +118,12 @@ async fn install(s: &Setup, team: &str) {
     );
 }
 
+/// The installation of `team` in the store.
+async fn stored(s: &Setup, team: &str) -> Option<Stored> {
+    let key = InstallationKey::Team(team.into());
+    s.store.find(&key).await.unwrap()
+}
+
 fn exchanges(s: &Setup) -> usize {
     s.standin
         .recorder()
@@ -164,12 +170,7 @@ async fn two_workspaces_install_and_each_request_uses_its_own_token() {
     }
     install(&s, "T1").await;
     install(&s, "T2").await;
-    let stored = s
-        .store
-        .find(&InstallationKey::Team("T1".into()))
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = stored(&s, "T1").await.unwrap();
     assert_eq!(stored.record.installation.bot_user_id, "UBT1");
     assert_eq!(
         stored
@@ -288,13 +289,7 @@ async fn every_forged_missing_reused_or_expired_state_is_refused_without_an_exch
     let late = s.adapter.page(&redirect(&query, Some(&state))).await;
     assert_eq!(late.status, 400, "{}", late.body);
     assert_eq!(exchanges(&s), 1);
-    assert!(
-        s.store
-            .find(&InstallationKey::Team("T2".into()))
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(stored(&s, "T2").await.is_none());
 }
 
 #[tokio::test]
@@ -326,13 +321,7 @@ async fn a_cancelled_install_or_a_refused_code_stores_nothing() {
         .await;
     assert!(!reflected.body.contains("<script>"), "{}", reflected.body);
     assert!(reflected.header("location").is_none());
-    assert!(
-        s.store
-            .find(&InstallationKey::Team("T0001".into()))
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(stored(&s, "T0001").await.is_none());
 }
 
 #[tokio::test]
@@ -340,12 +329,8 @@ async fn a_rotating_token_is_refreshed_once_for_two_workers_at_once() {
     let s = setup().await;
     s.standin.rotate_tokens(43_200);
     install(&s, "T1").await;
-    let key = InstallationKey::Team("T1".into());
-    let first = s
-        .store
-        .find(&key)
+    let first = stored(&s, "T1")
         .await
-        .unwrap()
         .unwrap()
         .record
         .bot
@@ -365,11 +350,8 @@ async fn a_rotating_token_is_refreshed_once_for_two_workers_at_once() {
     s.clock.advance(11 * 60 * 60 * 1000);
     let (a, b) = futures::join!(mention(&s, "T1"), mention(&s, "T1"));
     assert_eq!(s.standin.refreshes(), 1, "the refresh token was spent once");
-    let renewed = s
-        .store
-        .find(&key)
+    let renewed = stored(&s, "T1")
         .await
-        .unwrap()
         .unwrap()
         .record
         .bot
@@ -400,25 +382,17 @@ async fn a_refused_refresh_token_marks_the_installation_for_a_reinstall() {
     s.standin.rotate_tokens(43_200);
     install(&s, "T1").await;
     let key = InstallationKey::Team("T1".into());
-    let mut stored = s.store.find(&key).await.unwrap().unwrap();
-    stored.record.bot.refresh_token = Some("xoxe-1-stale".to_string().into());
+    let mut stale = stored(&s, "T1").await.unwrap();
+    stale.record.bot.refresh_token = Some("xoxe-1-stale".to_string().into());
     assert!(
         s.store
-            .replace(&key, stored.version, &stored.record)
+            .replace(&key, stale.version, &stale.record)
             .await
             .unwrap()
     );
     s.clock.advance(13 * 60 * 60 * 1000);
     let work = mention(&s, "T1").await;
-    assert!(
-        s.store
-            .find(&key)
-            .await
-            .unwrap()
-            .unwrap()
-            .record
-            .needs_reinstall
-    );
+    assert!(stored(&s, "T1").await.unwrap().record.needs_reinstall);
     let error = work
         .delivery
         .deliver(vec![Reply::text("x")], 0)
@@ -427,15 +401,7 @@ async fn a_refused_refresh_token_marks_the_installation_for_a_reinstall() {
     assert!(error.to_string().contains("no installation"), "{error}");
     // A new install mends it.
     install(&s, "T1").await;
-    assert!(
-        !s.store
-            .find(&key)
-            .await
-            .unwrap()
-            .unwrap()
-            .record
-            .needs_reinstall
-    );
+    assert!(!stored(&s, "T1").await.unwrap().record.needs_reinstall);
 }
 
 #[tokio::test]
@@ -456,12 +422,7 @@ async fn app_uninstalled_and_tokens_revoked_change_the_store() {
         panic!()
     };
     s.adapter.authorize(&mut work).await.unwrap();
-    let t2 = s
-        .store
-        .find(&InstallationKey::Team("T2".into()))
-        .await
-        .unwrap()
-        .unwrap();
+    let t2 = stored(&s, "T2").await.unwrap();
     assert!(
         t2.record.user.is_none(),
         "the user's token is gone, the bot's stays"
@@ -471,18 +432,6 @@ async fn app_uninstalled_and_tokens_revoked_change_the_store() {
         panic!()
     };
     s.adapter.authorize(&mut work).await.unwrap();
-    assert!(
-        s.store
-            .find(&InstallationKey::Team("T1".into()))
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(
-        s.store
-            .find(&InstallationKey::Team("T2".into()))
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(stored(&s, "T1").await.is_none());
+    assert!(stored(&s, "T2").await.is_some());
 }
