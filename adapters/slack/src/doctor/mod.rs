@@ -1,6 +1,8 @@
 //! `ackbot doctor`'s checks of Slack's variables (feature `doctor`): the shape of
 //! `SLACK_SIGNING_SECRET` and `SLACK_BOT_TOKEN`, a usable `SLACK_API_URL` ([`check`]), and
-//! whether Slack accepts the token (`auth.test`, [`check_token`]). No finding prints a value: at
+//! whether Slack accepts the token (`auth.test`, [`check_token`]); in distribution mode the
+//! client id and secret, `ACKBOT_PUBLIC_URL` and the scopes instead of the token
+//! (`distribution.rs`). No finding prints a value: at
 //! most its length, or a token's well-known prefix.
 //!
 //! ```
@@ -15,6 +17,7 @@
 //! assert!(checks.token.is_none());
 //! ```
 
+mod distribution;
 mod online;
 
 use ackbot_core::SecretString;
@@ -92,9 +95,14 @@ pub fn check(lookup: Lookup<'_>) -> PlatformChecks {
         return checks;
     };
     checks.configured = true;
-    // The token last, next to what Slack says of it.
     checks.findings.extend(signing_secret(&secret));
     checks.findings.extend(url.finding);
+    if let Some(findings) = distribution::check(lookup) {
+        // Many workspaces: no one token to show Slack.
+        checks.findings.extend(findings);
+        return checks;
+    }
+    // The token last, next to what Slack says of it.
     checks.findings.extend(bot_token(token.as_deref()));
     checks.token = match (token.as_deref().map(str::trim), url.usable) {
         (Some(token), Some(api_url)) if token.starts_with("xoxb-") => Some(TokenCheck {
