@@ -5,6 +5,7 @@
  */
 export { AckbotBot, METRIC_NAMESPACE, SECRET_KEYS, enabledRoutes } from './ackbot-bot';
 export type { AckbotBotProps, WebhookRoute } from './ackbot-bot';
+export type { BotMetricName, BotRole } from './alarms';
 export { AckbotStack } from './ackbot-stack';
 export type { AckbotStackProps } from './ackbot-stack';
 export {
