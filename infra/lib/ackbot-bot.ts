@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BotMetricName, BotRole, addAlarms, botMetric } from './alarms';
+import { addSlackDistribution, distributionOn } from './distribution';
 import { cargoLambdaCode, frontDoorFunction, workerFunction } from './functions';
 import { idempotencyStore } from './idempotency';
 import { addWebhookRoutes, enabledRoutes, webhookApi } from './routes';
@@ -16,6 +17,7 @@ import { AckbotSettings, DEFAULT_SETTINGS, validateSettings } from './settings';
 
 // The construct's pieces live in files of their own; these were always exported from here.
 export { METRIC_NAMESPACE } from './alarms';
+export { INSTALLATION_TABLE_ACTIONS, INSTALL_ROUTES } from './distribution';
 export { enabledRoutes } from './routes';
 export type { WebhookRoute } from './routes';
 export { SECRET_KEYS } from './secret';
@@ -89,7 +91,10 @@ export class AckbotBot extends Construct {
   readonly api: apigateway.RestApi;
   /** The worker: processes every Envelope asynchronously. */
   readonly worker: lambda.Function;
-  /** The front door; undefined when every enabled route is acked by the gateway. */
+  /**
+   * The front door; undefined when every enabled route is acked by the gateway and Slack's
+   * distribution mode is off.
+   */
   readonly frontDoor?: lambda.Function;
   /** Where the worker's failed Envelopes land after Lambda's retries. */
   readonly deadLetterQueue: sqs.Queue;
@@ -97,6 +102,11 @@ export class AckbotBot extends Construct {
   readonly secret: secretsmanager.ISecret;
   /** The idempotency table; undefined when `idempotency.enabled` is false. */
   readonly idempotencyTable?: dynamodb.Table;
+  /**
+   * The table of Slack installations and OAuth states (retained on stack deletion); undefined
+   * unless `slack.distribution` is on.
+   */
+  readonly installationTable?: dynamodb.Table;
   /**
    * The bot's name (`botName`, else the stack's name): both functions' `ACKBOT_BOT_NAME`, the `Bot`
    * dimension of their metrics and of the alarms on them.
@@ -132,10 +142,14 @@ export class AckbotBot extends Construct {
     this.api = webhookApi(this, settings);
 
     const routes = enabledRoutes(settings);
-    if (routes.some((route) => route.ack.ack === 'function')) {
+    // The install routes of distribution mode are answered by the front door too.
+    if (routes.some((route) => route.ack.ack === 'function') || distributionOn(settings)) {
       this.frontDoor = frontDoorFunction(this, inputs, this.worker);
     }
     addWebhookRoutes(this, this.api, routes, { worker: this.worker, frontDoor: this.frontDoor }, settings);
+    if (this.frontDoor && distributionOn(settings)) {
+      this.installationTable = addSlackDistribution(this, settings, { api: this.api, worker: this.worker, frontDoor: this.frontDoor });
+    }
 
     if (settings.alarms.enabled) {
       addAlarms(this, settings, { botName: this.botName, worker: this.worker, frontDoor: this.frontDoor, deadLetterQueue: this.deadLetterQueue });

@@ -6,9 +6,14 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AckbotSettings } from './settings';
 
-/** The keys of the JSON secret the worker reads at cold start. */
+/**
+ * The keys of the JSON secret the functions read at cold start: Slack's, LINE's, and the Slack
+ * app's client credentials in distribution mode (where the runtime ignores `SLACK_BOT_TOKEN`: each
+ * workspace's token is in the installation table).
+ */
 export const SECRET_KEYS = {
   slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
+  slackDistribution: ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET'],
   line: ['LINE_CHANNEL_SECRET', 'LINE_CHANNEL_ACCESS_TOKEN'],
 } as const;
 
@@ -33,9 +38,12 @@ export function platformSecret(scope: Construct, settings: AckbotSettings): secr
     });
   }
   // Created with the keys present and empty: no credential is ever in the template. The worker
-  // treats an empty value as "not configured".
+  // treats an empty value as "not configured". A change of the keys (a platform or distribution
+  // mode turned on or off) changes the secret's value in the template, and CloudFormation writes
+  // it: the values put in since are replaced by the empty skeleton (README.md, "Settings").
   const skeleton: Record<string, string> = {};
   if (settings.slack.enabled) for (const k of SECRET_KEYS.slack) skeleton[k] = '';
+  if (settings.slack.enabled && settings.slack.distribution === true) for (const k of SECRET_KEYS.slackDistribution) skeleton[k] = '';
   if (settings.line.enabled) for (const k of SECRET_KEYS.line) skeleton[k] = '';
   return new secretsmanager.Secret(scope, 'PlatformSecret', {
     description: 'ackbot platform credentials (JSON): fill with aws secretsmanager put-secret-value',

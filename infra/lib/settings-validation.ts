@@ -41,6 +41,7 @@ export function validateSettings(s: AckbotSettings): void {
     }
   }
   if (!s.slack.enabled && !s.line.enabled) errors.push('enable at least one platform (slack.enabled or line.enabled)');
+  errors.push(...distributionErrors(s));
   const w = s.worker;
   if (!Number.isInteger(w.retryAttempts) || w.retryAttempts < 0 || w.retryAttempts > 2) errors.push('worker.retryAttempts must be 0, 1 or 2');
   if (!(w.maxEventAgeSeconds >= 60 && w.maxEventAgeSeconds <= 21600)) errors.push('worker.maxEventAgeSeconds must be 60–21600');
@@ -77,4 +78,54 @@ export function validateSettings(s: AckbotSettings): void {
   }
   if (!(s.alarms.rejectedThreshold >= 0)) errors.push('alarms.rejectedThreshold must be 0 or more');
   if (errors.length > 0) throw new Error(`invalid ackbot settings:\n  ${errors.join('\n  ')}`);
+}
+
+/** A Slack scope's shape: `chat:write`, `users:read.email`, `identity.basic`, `commands`. */
+const SLACK_SCOPE = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
+
+/** A key ARN (not an alias: an IAM grant on an alias ARN does not cover the key). */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]+$/;
+
+/** The distribution-mode settings: their shapes, and none of them without `slack.distribution`. */
+function distributionErrors(s: AckbotSettings): string[] {
+  const errors: string[] = [];
+  const slack = s.slack;
+  if (slack.distribution !== undefined && typeof slack.distribution !== 'boolean') errors.push(`slack.distribution must be true or false, got ${JSON.stringify(slack.distribution)}`);
+  if (slack.distribution && !slack.enabled) errors.push('slack.distribution needs slack.enabled (the install routes are Slack routes)');
+  const optional: [string, string | undefined][] = [
+    ['slack.scopes', slack.scopes],
+    ['slack.userScopes', slack.userScopes],
+    ['slack.oauthSuccessUrl', slack.oauthSuccessUrl],
+    ['slack.installationKmsKeyArn', slack.installationKmsKeyArn],
+  ];
+  for (const [name, value] of optional) {
+    if (value === undefined) continue;
+    if (typeof value !== 'string') errors.push(`${name} must be a string, got ${JSON.stringify(value)}`);
+    else if (!slack.distribution) errors.push(`${name} is for distribution mode only (set slack.distribution=true, or drop ${name})`);
+  }
+  for (const [name, value] of optional.slice(0, 2)) {
+    if (typeof value !== 'string') continue;
+    const scopes = value.split(',').map((scope) => scope.trim());
+    if (scopes.every((scope) => scope === '') || scopes.some((scope) => scope !== '' && !SLACK_SCOPE.test(scope))) {
+      errors.push(`${name} must be Slack scopes separated by commas (e.g. reactions:write,users:read), got ${JSON.stringify(value)}`);
+    }
+  }
+  if (typeof slack.oauthSuccessUrl === 'string' && !isHttpsUrl(slack.oauthSuccessUrl)) {
+    errors.push(`slack.oauthSuccessUrl must be an absolute https URL, got ${JSON.stringify(slack.oauthSuccessUrl)}`);
+  }
+  if (typeof slack.installationKmsKeyArn === 'string' && !KMS_KEY_ARN.test(slack.installationKmsKeyArn)) {
+    errors.push(`slack.installationKmsKeyArn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), got ${JSON.stringify(slack.installationKmsKeyArn)}`);
+  }
+  return errors;
+}
+
+/** An absolute https URL with a host and nothing to trim. */
+function isHttpsUrl(raw: string): boolean {
+  if (raw.trim() !== raw) return false;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'https:' && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }

@@ -47,13 +47,33 @@ export interface RouteAck {
   readonly body?: string;
 }
 
-/** Slack's three webhook routes. */
+/** Slack's three webhook routes, and its OAuth install in many workspaces. */
 export interface SlackSettings {
   /** Creates `/slack/commands`, `/slack/interactions` and `/slack/events`. */
   readonly enabled: boolean;
   readonly commands: RouteAck;
   readonly interactions: RouteAck;
   readonly events: RouteAck;
+  /**
+   * Distribution mode: Slack's OAuth install in many workspaces. Adds `GET /slack/install` and
+   * `GET /slack/oauth_redirect`, answered by the front door (then always created); a DynamoDB table
+   * of installations and OAuth states (`ACKBOT_INSTALLATION_TABLE`, kept when the stack is deleted);
+   * `ACKBOT_PUBLIC_URL` (the stage's URL) on both functions; and `SLACK_CLIENT_ID` and
+   * `SLACK_CLIENT_SECRET` in a created secret. Needs `enabled`. Optional (undefined is off), so
+   * settings written out in full before it existed still compile.
+   */
+  readonly distribution?: boolean;
+  /** `SLACK_SCOPES` (distribution mode): bot scopes beyond those the registrations need, comma-separated. */
+  readonly scopes?: string;
+  /** `SLACK_USER_SCOPES` (distribution mode): user scopes the install asks for, comma-separated. */
+  readonly userScopes?: string;
+  /** `ACKBOT_OAUTH_SUCCESS_URL` (distribution mode): where a finished install sends the browser, https; undefined: a page of the bot's. */
+  readonly oauthSuccessUrl?: string;
+  /**
+   * ARN of a customer-managed KMS key for the installation table (distribution mode; both functions
+   * may use it through DynamoDB). Undefined: the AWS-managed key `aws/dynamodb`.
+   */
+  readonly installationKmsKeyArn?: string;
 }
 
 /** LINE's webhook route. */
@@ -93,7 +113,8 @@ export interface WorkerSettings {
 
 /**
  * The front door Lambda that answers the `function`-mode routes synchronously. It is created only
- * when at least one enabled route is in function mode; it runs the worker's binary and architecture.
+ * when at least one enabled route is in function mode or `slack.distribution` is on (it answers the
+ * install routes); it runs the worker's binary and architecture.
  */
 export interface FrontDoorSettings {
   /** Memory in MB (also scales CPU, so it shortens cold starts and signature checks). */
@@ -218,6 +239,11 @@ export const DEFAULT_SETTINGS: AckbotSettings = {
     commands: { ack: 'gateway', status: 200 },
     interactions: { ack: 'function', status: 200 },
     events: { ack: 'function', status: 200 },
+    distribution: false,
+    scopes: undefined,
+    userScopes: undefined,
+    oauthSuccessUrl: undefined,
+    installationKmsKeyArn: undefined,
   },
   line: {
     enabled: true,
@@ -286,6 +312,10 @@ const OPTIONAL_LEAVES: Record<string, 'string' | 'number'> = {
   'slack.commands.body': 'string',
   'slack.interactions.body': 'string',
   'slack.events.body': 'string',
+  'slack.scopes': 'string',
+  'slack.userScopes': 'string',
+  'slack.oauthSuccessUrl': 'string',
+  'slack.installationKmsKeyArn': 'string',
   'line.webhook.body': 'string',
 };
 
