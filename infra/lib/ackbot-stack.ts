@@ -34,7 +34,7 @@ export class AckbotStack extends Stack {
   readonly api: apigateway.RestApi;
   /** The worker: processes every Envelope asynchronously. */
   readonly worker: lambda.Function;
-  /** The front door; undefined when every enabled route is acked by the gateway. */
+  /** The front door; undefined when every enabled route is acked by the gateway and distribution mode is off. */
   readonly frontDoor?: lambda.Function;
   /** Where the worker's failed Envelopes land after Lambda's retries. */
   readonly deadLetterQueue: sqs.Queue;
@@ -42,6 +42,8 @@ export class AckbotStack extends Stack {
   readonly secret: secretsmanager.ISecret;
   /** The idempotency table; undefined when `idempotency.enabled` is false. */
   readonly idempotencyTable?: dynamodb.Table;
+  /** The table of Slack installations; undefined unless `slack.distribution` is on. */
+  readonly installationTable?: dynamodb.Table;
   /** The bot's name (`botName`, else this stack's name): the `Bot` dimension of its metrics and alarms. */
   readonly botName: string;
 
@@ -60,6 +62,7 @@ export class AckbotStack extends Stack {
     this.deadLetterQueue = this.bot.deadLetterQueue;
     this.secret = this.bot.secret;
     this.idempotencyTable = this.bot.idempotencyTable;
+    this.installationTable = this.bot.installationTable;
     this.botName = this.bot.botName;
   }
 }

@@ -3,8 +3,9 @@
  * secret, idempotency table, dead-letter queue and alarms) and `AckbotStack` (a stack holding one),
  * with the settings they take. README.md ("Use it in your own project") shows an app.
  */
-export { AckbotBot, METRIC_NAMESPACE, SECRET_KEYS, enabledRoutes } from './ackbot-bot';
+export { AckbotBot, INSTALLATION_TABLE_ACTIONS, INSTALL_ROUTES, METRIC_NAMESPACE, SECRET_KEYS, enabledRoutes } from './ackbot-bot';
 export type { AckbotBotProps, WebhookRoute } from './ackbot-bot';
+export type { BotMetricName, BotRole } from './alarms';
 export { AckbotStack } from './ackbot-stack';
 export type { AckbotStackProps } from './ackbot-stack';
 export {

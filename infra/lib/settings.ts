@@ -13,6 +13,11 @@
  * See README.md ("Settings") for the full list.
  */
 
+import { validateSettings } from './settings-validation';
+
+// The checks live in settings-validation.ts; these were always exported from here.
+export { ACK_MODES, BOT_NAME, validateSettings } from './settings-validation';
+
 /** HTTP status the gateway answers a webhook with. The platforms document 200; 202 is the pattern's classic answer. */
 export type AckStatus = 200 | 202;
 
@@ -26,9 +31,6 @@ export type AckStatus = 200 | 202;
  *   `block_suggestion` options), and hands the Envelope to the worker with an async Invoke.
  */
 export type AckMode = 'gateway' | 'function';
-
-/** The acknowledgement modes, for validation. */
-export const ACK_MODES: readonly AckMode[] = ['gateway', 'function'];
 
 /** How one route acknowledges a webhook before any work is done. */
 export interface RouteAck {
@@ -45,13 +47,33 @@ export interface RouteAck {
   readonly body?: string;
 }
 
-/** Slack's three webhook routes. */
+/** Slack's three webhook routes, and its OAuth install in many workspaces. */
 export interface SlackSettings {
   /** Creates `/slack/commands`, `/slack/interactions` and `/slack/events`. */
   readonly enabled: boolean;
   readonly commands: RouteAck;
   readonly interactions: RouteAck;
   readonly events: RouteAck;
+  /**
+   * Distribution mode: Slack's OAuth install in many workspaces. Adds `GET /slack/install` and
+   * `GET /slack/oauth_redirect`, answered by the front door (then always created); a DynamoDB table
+   * of installations and OAuth states (`ACKBOT_INSTALLATION_TABLE`, kept when the stack is deleted);
+   * `ACKBOT_PUBLIC_URL` (the stage's URL) on both functions; and `SLACK_CLIENT_ID` and
+   * `SLACK_CLIENT_SECRET` in a created secret. Needs `enabled`. Optional (undefined is off), so
+   * settings written out in full before it existed still compile.
+   */
+  readonly distribution?: boolean;
+  /** `SLACK_SCOPES` (distribution mode): bot scopes beyond those the registrations need, comma-separated. */
+  readonly scopes?: string;
+  /** `SLACK_USER_SCOPES` (distribution mode): user scopes the install asks for, comma-separated. */
+  readonly userScopes?: string;
+  /** `ACKBOT_OAUTH_SUCCESS_URL` (distribution mode): where a finished install sends the browser, https; undefined: a page of the bot's. */
+  readonly oauthSuccessUrl?: string;
+  /**
+   * ARN of a customer-managed KMS key for the installation table (distribution mode; both functions
+   * may use it through DynamoDB). Undefined: the AWS-managed key `aws/dynamodb`.
+   */
+  readonly installationKmsKeyArn?: string;
 }
 
 /** LINE's webhook route. */
@@ -91,7 +113,8 @@ export interface WorkerSettings {
 
 /**
  * The front door Lambda that answers the `function`-mode routes synchronously. It is created only
- * when at least one enabled route is in function mode; it runs the worker's binary and architecture.
+ * when at least one enabled route is in function mode or `slack.distribution` is on (it answers the
+ * install routes); it runs the worker's binary and architecture.
  */
 export interface FrontDoorSettings {
   /** Memory in MB (also scales CPU, so it shortens cold starts and signature checks). */
@@ -216,6 +239,11 @@ export const DEFAULT_SETTINGS: AckbotSettings = {
     commands: { ack: 'gateway', status: 200 },
     interactions: { ack: 'function', status: 200 },
     events: { ack: 'function', status: 200 },
+    distribution: false,
+    scopes: undefined,
+    userScopes: undefined,
+    oauthSuccessUrl: undefined,
+    installationKmsKeyArn: undefined,
   },
   line: {
     enabled: true,
@@ -284,6 +312,10 @@ const OPTIONAL_LEAVES: Record<string, 'string' | 'number'> = {
   'slack.commands.body': 'string',
   'slack.interactions.body': 'string',
   'slack.events.body': 'string',
+  'slack.scopes': 'string',
+  'slack.userScopes': 'string',
+  'slack.oauthSuccessUrl': 'string',
+  'slack.installationKmsKeyArn': 'string',
   'line.webhook.body': 'string',
 };
 
@@ -358,75 +390,4 @@ export function resolveSettings(
   }
   validateSettings(settings);
   return settings;
-}
-
-/** The CloudWatch Logs retention values AWS accepts, in days. */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
-/** What a `botName` may be: a plain CloudWatch dimension value (a stack name always is one). */
-export const BOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
-
-/** Reject settings AWS or the platforms would refuse, at synth time rather than at deploy time. */
-export function validateSettings(s: AckbotSettings): void {
-  const errors: string[] = [];
-  if (s.botName !== undefined && !BOT_NAME.test(s.botName)) {
-    errors.push(`botName may hold only letters, digits, ".", "_" and "-" (1–255 characters, starting with a letter or digit), got ${JSON.stringify(s.botName)}`);
-  }
-  const routes: [string, RouteAck][] = [
-    ['slack.commands', s.slack.commands],
-    ['slack.interactions', s.slack.interactions],
-    ['slack.events', s.slack.events],
-    ['line.webhook', s.line.webhook],
-  ];
-  for (const [name, ack] of routes) {
-    if (!ACK_MODES.includes(ack.ack)) errors.push(`${name}.ack must be ${ACK_MODES.join(' or ')}, got ${ack.ack}`);
-    if (ack.status !== 200 && ack.status !== 202) errors.push(`${name}.status must be 200 or 202, got ${ack.status}`);
-    if (ack.ack === 'function' && ack.body !== undefined) {
-      errors.push(`${name}.body is for gateway acks only: on a function route the front door computes the answer (set ${name}.ack=gateway, or drop the body)`);
-    } else if (ack.body !== undefined) {
-      try {
-        JSON.parse(ack.body);
-      } catch {
-        errors.push(`${name}.body must be valid JSON, got ${ack.body}`);
-      }
-      if (/[$#]/.test(ack.body)) errors.push(`${name}.body must not contain "$" or "#" (it is a VTL template)`);
-    }
-  }
-  if (!s.slack.enabled && !s.line.enabled) errors.push('enable at least one platform (slack.enabled or line.enabled)');
-  const w = s.worker;
-  if (!Number.isInteger(w.retryAttempts) || w.retryAttempts < 0 || w.retryAttempts > 2) errors.push('worker.retryAttempts must be 0, 1 or 2');
-  if (!(w.maxEventAgeSeconds >= 60 && w.maxEventAgeSeconds <= 21600)) errors.push('worker.maxEventAgeSeconds must be 60–21600');
-  if (!(w.memoryMb >= 128 && w.memoryMb <= 10240)) errors.push('worker.memoryMb must be 128–10240');
-  if (!(w.timeoutSeconds >= 1 && w.timeoutSeconds <= 900)) errors.push('worker.timeoutSeconds must be 1–900');
-  if (w.architecture !== 'x86_64' && w.architecture !== 'arm64') errors.push('worker.architecture must be x86_64 or arm64');
-  if (!LOG_RETENTION_DAYS.includes(w.logRetentionDays)) errors.push(`worker.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
-  if (!(Number.isInteger(w.httpTimeoutMs) && w.httpTimeoutMs >= 1 && w.httpTimeoutMs <= 300000)) {
-    errors.push(`worker.httpTimeoutMs must be a whole number of milliseconds from 1 to 300000, got ${w.httpTimeoutMs}`);
-  } else if (w.httpTimeoutMs * 2 > w.timeoutSeconds * 1000) {
-    // A request that times out must leave the invocation time for a retry and for its outcome.
-    errors.push(
-      `worker.httpTimeoutMs must be at most half of worker.timeoutSeconds × 1000 (${(w.timeoutSeconds * 1000) / 2}), got ${w.httpTimeoutMs}: ` +
-        'lower it, or raise worker.timeoutSeconds',
-    );
-  }
-  const f = s.front;
-  if (!(f.memoryMb >= 128 && f.memoryMb <= 10240)) errors.push('front.memoryMb must be 128–10240');
-  // API Gateway waits at most 29 s for an integration; a longer timeout could never be used.
-  if (!(f.timeoutSeconds >= 1 && f.timeoutSeconds <= 29)) errors.push('front.timeoutSeconds must be 1–29 (the API Gateway integration limit)');
-  if (!(f.ackDeadlineMs >= 100 && f.ackDeadlineMs < f.timeoutSeconds * 1000)) {
-    errors.push(`front.ackDeadlineMs must be at least 100 and below front.timeoutSeconds × 1000 (${f.timeoutSeconds * 1000}), got ${f.ackDeadlineMs}`);
-  }
-  if (!LOG_RETENTION_DAYS.includes(f.logRetentionDays)) errors.push(`front.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
-  if (f.reservedConcurrency !== undefined && !(Number.isInteger(f.reservedConcurrency) && f.reservedConcurrency >= 1)) {
-    // 0 would throttle every request of the function routes.
-    errors.push('front.reservedConcurrency must be a whole number of at least 1');
-  }
-  if (!(s.api.throttlingRateLimit > 0) || !(s.api.throttlingBurstLimit > 0)) errors.push('api throttling limits must be positive');
-  if (s.api.endpointType !== 'REGIONAL' && s.api.endpointType !== 'EDGE') errors.push('api.endpointType must be REGIONAL or EDGE');
-  if (!/^[A-Za-z0-9_]+$/.test(s.api.stageName)) errors.push('api.stageName may hold only letters, digits and _');
-  if (s.idempotency.enabled && !(s.idempotency.inProgressSeconds > w.timeoutSeconds)) {
-    errors.push('idempotency.inProgressSeconds must exceed worker.timeoutSeconds (a claim must outlive the work)');
-  }
-  if (!(s.alarms.rejectedThreshold >= 0)) errors.push('alarms.rejectedThreshold must be 0 or more');
-  if (errors.length > 0) throw new Error(`invalid ackbot settings:\n  ${errors.join('\n  ')}`);
 }

@@ -1,0 +1,131 @@
+/**
+ * The checks of `validateSettings`: settings AWS or the platforms would refuse, found at synth time
+ * rather than at deploy time.
+ */
+
+import type { AckMode, AckbotSettings, RouteAck } from './settings';
+
+/** The acknowledgement modes, for validation. */
+export const ACK_MODES: readonly AckMode[] = ['gateway', 'function'];
+
+/** The CloudWatch Logs retention values AWS accepts, in days. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** What a `botName` may be: a plain CloudWatch dimension value (a stack name always is one). */
+export const BOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
+
+/** Reject settings AWS or the platforms would refuse, at synth time rather than at deploy time. */
+export function validateSettings(s: AckbotSettings): void {
+  const errors: string[] = [];
+  if (s.botName !== undefined && !BOT_NAME.test(s.botName)) {
+    errors.push(`botName may hold only letters, digits, ".", "_" and "-" (1–255 characters, starting with a letter or digit), got ${JSON.stringify(s.botName)}`);
+  }
+  const routes: [string, RouteAck][] = [
+    ['slack.commands', s.slack.commands],
+    ['slack.interactions', s.slack.interactions],
+    ['slack.events', s.slack.events],
+    ['line.webhook', s.line.webhook],
+  ];
+  for (const [name, ack] of routes) {
+    if (!ACK_MODES.includes(ack.ack)) errors.push(`${name}.ack must be ${ACK_MODES.join(' or ')}, got ${ack.ack}`);
+    if (ack.status !== 200 && ack.status !== 202) errors.push(`${name}.status must be 200 or 202, got ${ack.status}`);
+    if (ack.ack === 'function' && ack.body !== undefined) {
+      errors.push(`${name}.body is for gateway acks only: on a function route the front door computes the answer (set ${name}.ack=gateway, or drop the body)`);
+    } else if (ack.body !== undefined) {
+      try {
+        JSON.parse(ack.body);
+      } catch {
+        errors.push(`${name}.body must be valid JSON, got ${ack.body}`);
+      }
+      if (/[$#]/.test(ack.body)) errors.push(`${name}.body must not contain "$" or "#" (it is a VTL template)`);
+    }
+  }
+  if (!s.slack.enabled && !s.line.enabled) errors.push('enable at least one platform (slack.enabled or line.enabled)');
+  errors.push(...distributionErrors(s));
+  const w = s.worker;
+  if (!Number.isInteger(w.retryAttempts) || w.retryAttempts < 0 || w.retryAttempts > 2) errors.push('worker.retryAttempts must be 0, 1 or 2');
+  if (!(w.maxEventAgeSeconds >= 60 && w.maxEventAgeSeconds <= 21600)) errors.push('worker.maxEventAgeSeconds must be 60–21600');
+  if (!(w.memoryMb >= 128 && w.memoryMb <= 10240)) errors.push('worker.memoryMb must be 128–10240');
+  if (!(w.timeoutSeconds >= 1 && w.timeoutSeconds <= 900)) errors.push('worker.timeoutSeconds must be 1–900');
+  if (w.architecture !== 'x86_64' && w.architecture !== 'arm64') errors.push('worker.architecture must be x86_64 or arm64');
+  if (!LOG_RETENTION_DAYS.includes(w.logRetentionDays)) errors.push(`worker.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  if (!(Number.isInteger(w.httpTimeoutMs) && w.httpTimeoutMs >= 1 && w.httpTimeoutMs <= 300000)) {
+    errors.push(`worker.httpTimeoutMs must be a whole number of milliseconds from 1 to 300000, got ${w.httpTimeoutMs}`);
+  } else if (w.httpTimeoutMs * 2 > w.timeoutSeconds * 1000) {
+    // A request that times out must leave the invocation time for a retry and for its outcome.
+    errors.push(
+      `worker.httpTimeoutMs must be at most half of worker.timeoutSeconds × 1000 (${(w.timeoutSeconds * 1000) / 2}), got ${w.httpTimeoutMs}: ` +
+        'lower it, or raise worker.timeoutSeconds',
+    );
+  }
+  const f = s.front;
+  if (!(f.memoryMb >= 128 && f.memoryMb <= 10240)) errors.push('front.memoryMb must be 128–10240');
+  // API Gateway waits at most 29 s for an integration; a longer timeout could never be used.
+  if (!(f.timeoutSeconds >= 1 && f.timeoutSeconds <= 29)) errors.push('front.timeoutSeconds must be 1–29 (the API Gateway integration limit)');
+  if (!(f.ackDeadlineMs >= 100 && f.ackDeadlineMs < f.timeoutSeconds * 1000)) {
+    errors.push(`front.ackDeadlineMs must be at least 100 and below front.timeoutSeconds × 1000 (${f.timeoutSeconds * 1000}), got ${f.ackDeadlineMs}`);
+  }
+  if (!LOG_RETENTION_DAYS.includes(f.logRetentionDays)) errors.push(`front.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  if (f.reservedConcurrency !== undefined && !(Number.isInteger(f.reservedConcurrency) && f.reservedConcurrency >= 1)) {
+    // 0 would throttle every request of the function routes.
+    errors.push('front.reservedConcurrency must be a whole number of at least 1');
+  }
+  if (!(s.api.throttlingRateLimit > 0) || !(s.api.throttlingBurstLimit > 0)) errors.push('api throttling limits must be positive');
+  if (s.api.endpointType !== 'REGIONAL' && s.api.endpointType !== 'EDGE') errors.push('api.endpointType must be REGIONAL or EDGE');
+  if (!/^[A-Za-z0-9_]+$/.test(s.api.stageName)) errors.push('api.stageName may hold only letters, digits and _');
+  if (s.idempotency.enabled && !(s.idempotency.inProgressSeconds > w.timeoutSeconds)) {
+    errors.push('idempotency.inProgressSeconds must exceed worker.timeoutSeconds (a claim must outlive the work)');
+  }
+  if (!(s.alarms.rejectedThreshold >= 0)) errors.push('alarms.rejectedThreshold must be 0 or more');
+  if (errors.length > 0) throw new Error(`invalid ackbot settings:\n  ${errors.join('\n  ')}`);
+}
+
+/** A Slack scope's shape: `chat:write`, `users:read.email`, `identity.basic`, `commands`. */
+const SLACK_SCOPE = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
+
+/** A key ARN (not an alias: an IAM grant on an alias ARN does not cover the key). */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]+$/;
+
+/** The distribution-mode settings: their shapes, and none of them without `slack.distribution`. */
+function distributionErrors(s: AckbotSettings): string[] {
+  const errors: string[] = [];
+  const slack = s.slack;
+  if (slack.distribution !== undefined && typeof slack.distribution !== 'boolean') errors.push(`slack.distribution must be true or false, got ${JSON.stringify(slack.distribution)}`);
+  if (slack.distribution && !slack.enabled) errors.push('slack.distribution needs slack.enabled (the install routes are Slack routes)');
+  const optional: [string, string | undefined][] = [
+    ['slack.scopes', slack.scopes],
+    ['slack.userScopes', slack.userScopes],
+    ['slack.oauthSuccessUrl', slack.oauthSuccessUrl],
+    ['slack.installationKmsKeyArn', slack.installationKmsKeyArn],
+  ];
+  for (const [name, value] of optional) {
+    if (value === undefined) continue;
+    if (typeof value !== 'string') errors.push(`${name} must be a string, got ${JSON.stringify(value)}`);
+    else if (!slack.distribution) errors.push(`${name} is for distribution mode only (set slack.distribution=true, or drop ${name})`);
+  }
+  for (const [name, value] of optional.slice(0, 2)) {
+    if (typeof value !== 'string') continue;
+    const scopes = value.split(',').map((scope) => scope.trim());
+    if (scopes.every((scope) => scope === '') || scopes.some((scope) => scope !== '' && !SLACK_SCOPE.test(scope))) {
+      errors.push(`${name} must be Slack scopes separated by commas (e.g. reactions:write,users:read), got ${JSON.stringify(value)}`);
+    }
+  }
+  if (typeof slack.oauthSuccessUrl === 'string' && !isHttpsUrl(slack.oauthSuccessUrl)) {
+    errors.push(`slack.oauthSuccessUrl must be an absolute https URL, got ${JSON.stringify(slack.oauthSuccessUrl)}`);
+  }
+  if (typeof slack.installationKmsKeyArn === 'string' && !KMS_KEY_ARN.test(slack.installationKmsKeyArn)) {
+    errors.push(`slack.installationKmsKeyArn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), got ${JSON.stringify(slack.installationKmsKeyArn)}`);
+  }
+  return errors;
+}
+
+/** An absolute https URL with a host and nothing to trim. */
+function isHttpsUrl(raw: string): boolean {
+  if (raw.trim() !== raw) return false;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'https:' && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
