@@ -95,6 +95,12 @@ pub enum ManifestFor {
         /// (repeat it, or separate scopes with commas).
         #[arg(long = "scope", value_name = "SCOPE", value_delimiter = ',')]
         scope: Vec<String>,
+        /// For an app installed in many workspaces: adds the OAuth redirect URL
+        /// (BASE/slack/oauth_redirect), SLACK_SCOPES and SLACK_USER_SCOPES, and the
+        /// app_uninstalled and tokens_revoked events. On by itself when SLACK_CLIENT_ID and
+        /// SLACK_CLIENT_SECRET are set.
+        #[arg(long)]
+        distribution: bool,
     },
 }
 
@@ -161,11 +167,13 @@ pub(crate) async fn run_verb(dispatcher: Dispatcher, verb: Verb) -> Result<(), E
                     base_url,
                     name,
                     scope,
+                    distribution,
                 },
         } => {
             let options = ManifestOptions::new(base_url)
                 .with_name(name)
                 .with_scopes(scope);
+            let options = distribution_options(options, distribution);
             let manifest = ackbot_slack::manifest::build(&dispatcher, &options)?;
             for note in &manifest.notes {
                 eprintln!("ackbot manifest: {note}");
@@ -213,6 +221,27 @@ pub(crate) async fn run_verb(dispatcher: Dispatcher, verb: Verb) -> Result<(), E
             }
         }
     }
+}
+
+/// The manifest's options in distribution mode — asked for with `--distribution`, or on when
+/// the environment (or `.env`) sets `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` — with the
+/// scopes the install asks for (`SLACK_SCOPES`, `SLACK_USER_SCOPES`).
+fn distribution_options(options: ManifestOptions, asked: bool) -> ManifestOptions {
+    let _ = dotenvy::dotenv();
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let on = asked || (env("SLACK_CLIENT_ID").is_some() && env("SLACK_CLIENT_SECRET").is_some());
+    if !on {
+        return options;
+    }
+    let list = |name: &str| -> Vec<String> {
+        (env(name).unwrap_or_default().split(','))
+            .map(str::to_string)
+            .collect()
+    };
+    options
+        .with_distribution(true)
+        .with_scopes(list("SLACK_SCOPES"))
+        .with_user_scopes(list("SLACK_USER_SCOPES"))
 }
 
 #[cfg(test)]

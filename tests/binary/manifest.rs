@@ -12,7 +12,7 @@ fn ackbot(args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_ackbot"));
     // Nothing may turn the binary into the Lambda worker or feed it configuration.
     for (name, _) in std::env::vars() {
-        if name.starts_with("AWS_") || name.starts_with("ACKBOT_") {
+        if name.starts_with("AWS_") || name.starts_with("ACKBOT_") || name.starts_with("SLACK_") {
             command.env_remove(name);
         }
     }
@@ -227,4 +227,40 @@ fn the_base_url_is_required() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(stderr.contains("--base-url"), "{stderr}");
+}
+
+#[test]
+fn distribution_mode_adds_the_redirect_url_by_flag_or_by_the_client_variables() {
+    let redirect = |m: &Value| {
+        m["oauth_config"]
+            .get("redirect_urls")
+            .map(|r| strings(r).join(","))
+    };
+    let (plain, _) = manifest(&["--base-url", BASE]);
+    assert_eq!(redirect(&plain), None);
+    let (flagged, stderr) = manifest(&["--base-url", BASE, "--distribution"]);
+    assert_eq!(
+        redirect(&flagged).as_deref(),
+        Some(format!("{BASE}/slack/oauth_redirect").as_str())
+    );
+    assert!(stderr.contains("/slack/install"), "{stderr}");
+    let out = Command::new(env!("CARGO_BIN_EXE_ackbot"))
+        .args(["manifest", "slack", "--base-url", BASE])
+        .env("SLACK_CLIENT_ID", "1234567890.1234567890123")
+        .env("SLACK_CLIENT_SECRET", "0f1e2d3c4b5a69788796a5b4c3d2e1f0")
+        .env("SLACK_USER_SCOPES", "search:read")
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let detected: Value = serde_yaml_ng::from_slice(&out.stdout).unwrap();
+    assert_eq!(redirect(&detected), redirect(&flagged));
+    assert_eq!(
+        strings(&detected["oauth_config"]["scopes"]["user"]),
+        ["search:read"]
+    );
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!text.contains("0f1e2d3c4b5a69788796a5b4c3d2e1f0"));
 }

@@ -14,11 +14,16 @@ use super::{
     Manifest, ManifestError, ManifestOptions, Metadata, OauthConfig, Scopes, Settings,
     SlashCommand,
 };
+use crate::oauth::OAUTH_REDIRECT_ROUTE;
 use crate::{COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE};
 
 /// What every ackbot app asks for: to answer, and to read what it is sent by mention and in
 /// direct messages.
 const BASE_SCOPES: [&str; 3] = ["chat:write", "app_mentions:read", "im:history"];
+
+/// The events distribution mode subscribes to, whatever the bot registered: an uninstall and
+/// revoked tokens change its installations.
+const DISTRIBUTION_EVENTS: [&str; 2] = ["app_uninstalled", "tokens_revoked"];
 
 /// The Slack app manifest of the bot `dispatcher` runs, reachable at the options' base URL.
 pub fn build(
@@ -30,9 +35,19 @@ pub fn build(
     let name = app_name(&options.name)?;
     let catalog = dispatcher.catalog();
     let slash_commands = slash_commands(catalog, &format!("{base}{COMMANDS_ROUTE}"), &mut notes)?;
-    let subscriptions = Subscriptions::of(dispatcher, &mut notes);
+    let mut subscriptions = Subscriptions::of(dispatcher, &mut notes);
     let mut scopes = needed_scopes(dispatcher, &subscriptions);
     scopes.extend(extra_scopes(&options.scopes)?);
+    let user_scopes = extra_scopes(&options.user_scopes)?.into_iter().collect();
+    let redirect_urls = match options.distribution {
+        true => {
+            // Installations are kept by these two (they need no scope).
+            subscriptions.bot_events.extend(DISTRIBUTION_EVENTS);
+            notes.distribution(&base);
+            vec![format!("{base}{OAUTH_REDIRECT_ROUTE}")]
+        }
+        false => Vec::new(),
+    };
 
     let app = AppManifest {
         metadata: Metadata {
@@ -42,7 +57,11 @@ pub fn build(
         display_information: DisplayInformation { name: name.clone() },
         features: features(name, slash_commands, &subscriptions),
         oauth_config: OauthConfig {
-            scopes: Scopes { bot: scopes },
+            redirect_urls,
+            scopes: Scopes {
+                bot: scopes,
+                user: user_scopes,
+            },
         },
         settings: settings(&base, &subscriptions),
     };

@@ -68,4 +68,13 @@ impl Notes {
             callback_ids.join(", ")
         ));
     }
+
+    /// Distribution mode: where installs start.
+    pub(super) fn distribution(&mut self, base: &str) {
+        self.0.push(format!(
+            "distribution mode: install the app with {base}/slack/install (not from Slack's \
+             page), once the manifest's redirect URL is saved; for other organisations, turn on \
+             Manage Distribution → public distribution"
+        ));
+    }
 }

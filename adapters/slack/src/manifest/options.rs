@@ -15,6 +15,8 @@ pub struct ManifestOptions {
     pub(super) base_url: String,
     pub(super) name: String,
     pub(super) scopes: Vec<String>,
+    pub(super) user_scopes: Vec<String>,
+    pub(super) distribution: bool,
 }
 
 impl ManifestOptions {
@@ -25,6 +27,8 @@ impl ManifestOptions {
             base_url: base_url.into(),
             name: "ackbot".to_string(),
             scopes: Vec::new(),
+            user_scopes: Vec::new(),
+            distribution: false,
         }
     }
 
@@ -38,6 +42,25 @@ impl ManifestOptions {
     /// blank ones are skipped.
     pub fn with_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
         self.scopes.extend(scopes.into_iter().map(Into::into));
+        self
+    }
+}
+
+impl ManifestOptions {
+    /// For an app installed in many workspaces (distribution mode): the OAuth redirect URL
+    /// (`/slack/oauth_redirect` below the base URL), and the `app_uninstalled` and
+    /// `tokens_revoked` events ackbot keeps its installations by.
+    pub fn with_distribution(mut self, distribution: bool) -> Self {
+        self.distribution = distribution;
+        self
+    }
+
+    /// User scopes the install asks for (distribution mode); blank ones are skipped.
+    pub fn with_user_scopes<S: Into<String>>(
+        mut self,
+        scopes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.user_scopes.extend(scopes.into_iter().map(Into::into));
         self
     }
 }

@@ -1,5 +1,7 @@
 //! Whole manifests from bots' registrations, written as YAML and read back as Slack would.
 
+use std::collections::BTreeSet;
+
 use ackbot_core::{Bot, Reply, cmd};
 use serde_json::{Value, json};
 
@@ -361,4 +363,51 @@ fn texts_read_back_exactly() {
             serde_yaml_ng::from_str(&yaml).unwrap_or_else(|e| panic!("{yaml}: {e}"));
         assert_eq!(back, app, "{yaml}");
     }
+}
+
+#[test]
+fn distribution_adds_the_redirect_url_the_user_scopes_and_the_uninstall_events() {
+    let bot = || Bot::new().command(cmd("ok", ok));
+    let (plain, _) = manifest(bot(), &options());
+    assert!(
+        plain["oauth_config"].get("redirect_urls").is_none(),
+        "{plain}"
+    );
+    assert!(
+        plain["oauth_config"]["scopes"].get("user").is_none(),
+        "{plain}"
+    );
+    let many = ManifestOptions::new("https://e.com/prod/")
+        .with_distribution(true)
+        .with_user_scopes(["search:read", " "]);
+    let (m, notes) = manifest(bot(), &many);
+    assert_eq!(
+        strings(&m["oauth_config"]["redirect_urls"]),
+        ["https://e.com/prod/slack/oauth_redirect"]
+    );
+    assert_eq!(
+        strings(&m["oauth_config"]["scopes"]["user"]),
+        ["search:read"]
+    );
+    let events = strings(&m["settings"]["event_subscriptions"]["bot_events"]);
+    assert!(
+        events.contains(&"app_uninstalled") && events.contains(&"tokens_revoked"),
+        "{events:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("https://e.com/prod/slack/install")),
+        "{notes:?}"
+    );
+    // The install asks for exactly the bot scopes the manifest lists.
+    let dispatcher = bot().build().unwrap();
+    let scopes = bot_scopes(&dispatcher, &["reactions:write"]).unwrap();
+    let (with_extra, _) = manifest(bot(), &options().with_scopes(["reactions:write"]));
+    let listed: BTreeSet<String> = strings(&with_extra["oauth_config"]["scopes"]["bot"])
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(scopes, listed);
+    assert!(bot_scopes(&dispatcher, &["Not A Scope"]).is_err());
 }

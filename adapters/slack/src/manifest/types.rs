@@ -128,6 +128,10 @@ pub struct SlashCommand {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(test, derive(serde::Deserialize), serde(deny_unknown_fields))]
 pub struct OauthConfig {
+    /// Where Slack may send the browser after an install (distribution mode: the edge's
+    /// `/slack/oauth_redirect`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirect_urls: Vec<String>,
     /// The scopes the app asks for at install.
     pub scopes: Scopes,
 }
@@ -138,6 +142,9 @@ pub struct OauthConfig {
 pub struct Scopes {
     /// The bot token's scopes, sorted and each once.
     pub bot: BTreeSet<String>,
+    /// The installing user's token's scopes (distribution mode, `SLACK_USER_SCOPES`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub user: BTreeSet<String>,
 }
 
 /// `settings`.
