@@ -264,3 +264,46 @@ fn the_dotenv_file_is_read_as_serve_reads_it() {
         "{out}"
     );
 }
+
+#[tokio::test]
+async fn distribution_mode_checks_the_client_and_the_public_url_and_asks_slack_nothing() {
+    const CLIENT_SECRET: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    let slack = MockServer::start().await;
+    let api_url = format!("{}/api", slack.uri());
+    let mut env = vec![
+        ("SLACK_SIGNING_SECRET", SLACK_SECRET),
+        ("SLACK_API_URL", api_url.as_str()),
+        ("SLACK_CLIENT_ID", "1234567890.1234567890123"),
+        ("SLACK_CLIENT_SECRET", CLIENT_SECRET),
+        ("ACKBOT_PUBLIC_URL", "https://bots.example.com/prod"),
+    ];
+    let good = doctor(&[], &env);
+    assert!(good.success, "{}", good.stdout);
+    assert!(
+        good.stdout
+            .contains("https://bots.example.com/prod/slack/oauth_redirect"),
+        "{}",
+        good.stdout
+    );
+    assert!(!good.stdout.contains(CLIENT_SECRET), "{}", good.stdout);
+    assert!(
+        !good.stdout.contains("SLACK_BOT_TOKEN is not set"),
+        "{}",
+        good.stdout
+    );
+    let asked = slack.received_requests().await.unwrap_or_default();
+    assert!(
+        asked.is_empty(),
+        "no single token to ask Slack about: {asked:?}"
+    );
+    env[4].1 = "http://bots.example.com/prod";
+    let plain_http = doctor(&["--offline"], &env);
+    assert!(!plain_http.success);
+    assert!(
+        plain_http
+            .stdout
+            .contains("ACKBOT_PUBLIC_URL must be an absolute https URL"),
+        "{}",
+        plain_http.stdout
+    );
+}
