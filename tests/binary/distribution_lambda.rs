@@ -30,7 +30,7 @@ struct Deployment {
     standin: SlackStandIn,
     lambda_api: LambdaApi,
     front_runtime: RuntimeApi,
-    _front: Server,
+    front_door: Server,
 }
 
 impl Deployment {
@@ -50,7 +50,7 @@ impl Deployment {
             standin,
             lambda_api,
             front_runtime,
-            _front: front,
+            front_door: front,
         }
     }
 
@@ -203,7 +203,7 @@ async fn installs_through_the_front_door_answer_each_workspace_with_its_own_toke
     let d = Deployment::start().await;
     d.install("T1").await;
     d.install("T2").await;
-    let (worker, _server) = d.worker().await;
+    let (worker, server) = d.worker().await;
     process(&worker, d.mention("T1", "one").await).await;
     process(&worker, d.mention("T2", "two").await).await;
     assert!(
@@ -260,6 +260,16 @@ async fn installs_through_the_front_door_answer_each_workspace_with_its_own_toke
         warned.is_some(),
         "the worker names the team it cannot answer"
     );
+
+    // No client secret, code or token in any function's log.
+    let mut logs = d.front_door.logs();
+    logs.extend(server.logs());
+    logs.extend(fresh_server.logs());
+    let text = serde_json::to_string(&logs).unwrap();
+    assert!(text.contains("\"installed\""), "the installs are logged: {text}");
+    for secret in [CLIENT_SECRET, "standin-code-", "xoxb-T1-", "xoxb-T2-"] {
+        assert!(!text.contains(secret), "{secret} in a log");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

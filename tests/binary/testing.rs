@@ -305,3 +305,48 @@ async fn the_kit_without_many_workspaces_has_no_install() {
         Some(ackbot::testing::SLACK_BOT_TOKEN)
     );
 }
+
+/// Tokens kept elsewhere: every workspace's token is made up from its id.
+struct ElsewhereTokens;
+
+impl ackbot::slack::oauth::Authorize for ElsewhereTokens {
+    fn authorize<'a>(
+        &'a self,
+        workspace: &'a ackbot::slack::oauth::Workspace,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Option<ackbot::slack::oauth::Authorized>, ackbot::BoxError>,
+    > {
+        Box::pin(async move {
+            let Some(team) = workspace.team_id.clone() else {
+                return Ok(None);
+            };
+            Ok(Some(ackbot::slack::oauth::Authorized {
+                installation: ackbot::slack::oauth::Installation {
+                    team_id: Some(team.clone()),
+                    bot_user_id: "UELSEWHERE".into(),
+                    ..Default::default()
+                },
+                bot_token: format!("xoxb-elsewhere-{team}").into(),
+            }))
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_bot_that_keeps_its_tokens_elsewhere_brings_its_own_authorize() {
+    let bot = Bot::new()
+        .mount(ackbot::handlers::builtins())
+        .command(cmd("whoami", whoami))
+        .state(ackbot::slack::oauth::AuthorizeWith(std::sync::Arc::new(
+            ElsewhereTokens,
+        )));
+    let bot = TestBot::in_workspaces(bot).await.unwrap();
+    let out = bot.slack_mention("echo hi").from_team("T5").await;
+    assert_eq!(
+        out.messages()[0].token.as_deref(),
+        Some("xoxb-elsewhere-T5")
+    );
+    let who = bot.slack_command("/whoami").from_team("T5").await;
+    assert_eq!(who.texts(), ["T5 UELSEWHERE"]);
+}
