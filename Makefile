@@ -107,12 +107,13 @@ $(LAMBDA_VENV)/.installed:
 
 ## synth: build the Lambda binary with cargo-lambda and synthesize the CDK stack (offline)
 synth: $(LAMBDA_VENV)/.installed infra/node_modules/.package-lock.json
-	cd infra && PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" npx cdk synth --quiet
+	cd infra && PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" npx cdk synth --quiet $(CDK_ARGS)
 	@echo "synthesized: infra/cdk.out/"
 
-## deploy: build and deploy the stack (needs AWS credentials and a bootstrapped account)
+## deploy: build and deploy the stack (needs AWS credentials and a bootstrapped account);
+## settings as CDK_ARGS="-c ackbot:slack.distribution=true" (synth takes them too)
 deploy: $(LAMBDA_VENV)/.installed infra/node_modules/.package-lock.json
-	cd infra && PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" npx cdk deploy
+	cd infra && PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" npx cdk deploy $(CDK_ARGS)
 
 ## bench-lambda: artifact size, GLIBC check and cold start of the Lambda binary (a benchmark)
 bench-lambda: $(LAMBDA_VENV)/.installed
