@@ -3,8 +3,9 @@
 
 use crate::adapter::Headers;
 
-/// A browser's `GET` of one of an adapter's pages.
-#[derive(Clone, Debug, Default)]
+/// A browser's `GET` of one of an adapter's pages. Its `Debug` names the query's parameters and
+/// the headers, never their values (an OAuth code, a state).
+#[derive(Clone, Default)]
 pub struct PageRequest {
     /// The route, e.g. `/slack/install`.
     pub route: String,
@@ -44,6 +45,18 @@ impl PageRequest {
             .filter_map(|pair| pair.trim().split_once('='))
             .find(|(key, _)| *key == name)
             .map(|(_, value)| value.trim_matches('"'))
+    }
+}
+
+impl std::fmt::Debug for PageRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.query.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("PageRequest")
+            .field("route", &self.route)
+            .field("query", &names)
+            .field("headers", &self.headers)
+            .field("request_id", &self.request_id)
+            .finish()
     }
 }
 
@@ -94,5 +107,7 @@ mod tests {
         assert_eq!(request.cookie("ackbot-oauth-state"), Some("xyz"));
         assert_eq!(request.cookie("other"), Some("1"));
         assert_eq!(request.cookie("missing"), None);
+        let shown = format!("{request:?}");
+        assert!(shown.contains("code") && !shown.contains("a+b") && !shown.contains("xyz"), "{shown}");
     }
 }
