@@ -108,6 +108,9 @@ mod tests {
         assert_eq!(request.cookie("other"), Some("1"));
         assert_eq!(request.cookie("missing"), None);
         let shown = format!("{request:?}");
-        assert!(shown.contains("code") && !shown.contains("a+b") && !shown.contains("xyz"), "{shown}");
+        assert!(
+            shown.contains("code") && !shown.contains("a+b") && !shown.contains("xyz"),
+            "{shown}"
+        );
     }
 }

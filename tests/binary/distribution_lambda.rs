@@ -266,7 +266,10 @@ async fn installs_through_the_front_door_answer_each_workspace_with_its_own_toke
     logs.extend(server.logs());
     logs.extend(fresh_server.logs());
     let text = serde_json::to_string(&logs).unwrap();
-    assert!(text.contains("\"installed\""), "the installs are logged: {text}");
+    assert!(
+        text.contains("\"installed\""),
+        "the installs are logged: {text}"
+    );
     for secret in [CLIENT_SECRET, "standin-code-", "xoxb-T1-", "xoxb-T2-"] {
         assert!(!text.contains(secret), "{secret} in a log");
     }
