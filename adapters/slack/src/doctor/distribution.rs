@@ -32,6 +32,14 @@ pub(super) fn check(lookup: Lookup<'_>) -> Option<Vec<Finding>> {
     )];
     findings.push(client_id(id.trim()));
     findings.push(client_secret(secret.trim()));
+    if set("SLACK_SIGNING_SECRET").is_some_and(|s| s.trim() == secret.trim()) {
+        findings.push(Finding::problem(
+            SUBJECT,
+            format!(
+                "SLACK_CLIENT_SECRET is the same as SLACK_SIGNING_SECRET: they are two different                  values, shown one under the other ({CREDENTIALS_WHERE})"
+            ),
+        ));
+    }
     findings.push(public_url(set("ACKBOT_PUBLIC_URL").as_deref()));
     if let Some(url) = set("ACKBOT_OAUTH_SUCCESS_URL")
         && !is_https(url.trim())
@@ -169,6 +177,20 @@ mod tests {
         assert!(problems(&half)[0].contains("only one of"), "{half:?}");
         let half = run(&[("SLACK_CLIENT_SECRET", SECRET)]).unwrap();
         assert!(!format!("{half:?}").contains(SECRET));
+    }
+
+    #[test]
+    fn the_signing_secret_pasted_as_the_client_secret_is_a_problem() {
+        let f = run(&[
+            ("SLACK_SIGNING_SECRET", SECRET),
+            ("SLACK_CLIENT_ID", "1.2"),
+            ("SLACK_CLIENT_SECRET", SECRET),
+            ("ACKBOT_PUBLIC_URL", "https://bots.example.com"),
+        ])
+        .unwrap();
+        assert_eq!(problems(&f).len(), 1, "{f:?}");
+        assert!(problems(&f)[0].contains("same as SLACK_SIGNING_SECRET"));
+        assert!(!format!("{f:?}").contains(SECRET));
     }
 
     #[test]

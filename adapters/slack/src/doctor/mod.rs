@@ -91,6 +91,14 @@ pub fn check(lookup: Lookup<'_>) -> PlatformChecks {
                 ),
             ));
         }
+        if lookup("SLACK_CLIENT_ID").is_some() || lookup("SLACK_CLIENT_SECRET").is_some() {
+            checks.findings.push(Finding::warn(
+                PLATFORM,
+                format!(
+                    "SLACK_CLIENT_ID or SLACK_CLIENT_SECRET is set, but Slack stays off until                      SLACK_SIGNING_SECRET is set too ({SECRET_WHERE})"
+                ),
+            ));
+        }
         checks.findings.extend(url.finding);
         return checks;
     };
@@ -341,5 +349,8 @@ mod tests {
             )]
         );
         assert_eq!((off.platform, off.token_subject), ("Slack", TOKEN));
+        let client_only = checked(&[("SLACK_CLIENT_ID", "1.2")]);
+        assert_eq!(levels(&client_only.findings), [Level::Info, Level::Warn]);
+        assert!(client_only.findings[1].message.contains("stays off"));
     }
 }
