@@ -85,8 +85,8 @@ pub use ackbot_core::{
     Conversation, ConversationKind, DispatchError, Dispatched, Dispatcher, ErrorHook, Event,
     Extensions, FromIncoming, Handler, HandlerError, Help, Incoming, Interaction, InteractionKind,
     IntoOutput, Invocation, Kind, MaybeEmpty, NonEmpty, Outcome, Output, Payload, Platform,
-    Rejection, Reply, Request, Requirements, State, StateRejection, Text, UnavailableRejection,
-    User, Visibility, cmd,
+    Rejection, Reply, Request, Requirements, State, StateRejection, Stream, StreamError, Text,
+    UnavailableRejection, User, Visibility, cmd,
 };
 
 /// Everything a bot author needs in one `use`.
@@ -94,7 +94,8 @@ pub mod prelude {
     pub use crate::Run;
     pub use ackbot_core::{
         Args, ArgsRejection, Bot, Conversation, ConversationKind, DispatchError, HandlerError,
-        Help, Incoming, NonEmpty, Platform, Rejection, Reply, State, Text, User, Visibility, cmd,
+        Help, Incoming, NonEmpty, Platform, Rejection, Reply, State, Stream, Text, User,
+        Visibility, cmd,
     };
     pub use ackbot_line::Line;
     pub use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};

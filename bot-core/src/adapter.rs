@@ -8,6 +8,7 @@ pub use crate::envelope::{Envelope, Headers};
 pub use crate::error::SharedError;
 pub use crate::page::{Page, PageRequest};
 pub use crate::secret::is_blank;
+pub use crate::stream::StreamSink;
 pub use crate::worker::{Call, observe_call};
 use crate::{Answer, BoxError, Extensions, Incoming, Platform, Reply};
 
@@ -96,6 +97,9 @@ pub struct Work {
     /// The adapter's values for the handler's extractors: the platform's API client, the typed
     /// payload.
     pub extensions: Extensions,
+    /// Where a handler's [`Stream`](crate::Stream) goes live, on a platform that shows a message
+    /// growing; `None` gathers it into one reply.
+    pub stream: Option<Box<dyn StreamSink>>,
 }
 
 impl Work {
@@ -107,7 +111,14 @@ impl Work {
             dedupe_aliases: Vec::new(),
             delivery,
             extensions: Extensions::new(),
+            stream: None,
         }
+    }
+
+    /// Has a handler's stream go live through `sink`.
+    pub fn with_stream(mut self, sink: Box<dyn StreamSink>) -> Self {
+        self.stream = Some(sink);
+        self
     }
 
     /// Sets the dedupe key.

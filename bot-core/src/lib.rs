@@ -57,6 +57,7 @@ mod reply;
 pub mod retry;
 pub mod runtime;
 mod secret;
+mod stream;
 #[cfg(any(test, feature = "test-util"))]
 pub mod testing;
 mod worker;
@@ -81,3 +82,4 @@ pub use payload::Payload;
 pub use platform::Platform;
 pub use reply::{Reply, Visibility};
 pub use secret::{ExposeSecret, SecretString};
+pub use stream::{Stream, StreamEnd, StreamError};

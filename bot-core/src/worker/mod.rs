@@ -5,6 +5,7 @@ mod front;
 mod idempotency;
 mod metrics;
 mod observe;
+mod progress;
 mod report;
 
 pub use front::Ack;
@@ -15,12 +16,11 @@ pub use report::{Report, Status, WorkError};
 use idempotency::{Idempotency, Seen, Settle};
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::adapter::{Adapter, Inbound, Page, PageRequest, Work};
 use crate::adapter::{Delivery, Envelope};
 use crate::runtime::{Clock, DedupeStore, MemoryDedupe, SystemClock};
-use crate::{Dispatched, Dispatcher, Extensions, Incoming, Outcome};
+use crate::{Dispatched, Dispatcher, Extensions, Incoming, Outcome, Stream, StreamEnd};
 
 /// Turns Envelopes into replies. Cheap to clone; share one between tasks.
 #[derive(Clone)]
@@ -32,10 +32,6 @@ pub struct Worker {
     observers: Arc<[Observer]>,
     metrics: Arc<Metrics>,
 }
-
-/// How long a handler may run before the worker shows progress where the platform can (LINE's
-/// loading animation): a quick answer shows none.
-const PROGRESS_AFTER: Duration = Duration::from_secs(1);
 
 impl Worker {
     /// A worker for `dispatcher` with the system clock, an in-memory dedupe store and no adapters.
@@ -197,9 +193,11 @@ impl Worker {
                 let Work {
                     incoming,
                     delivery,
-                    extensions,
+                    mut extensions,
+                    stream,
                     ..
                 } = work;
+                extensions.insert(Stream::new(stream));
                 self.dispatch_and_deliver(
                     envelope, incoming, delivery, extensions, item_key, report,
                 )
@@ -242,10 +240,7 @@ impl Worker {
         }
         let invocation = incoming.invocation();
         let slow = self.dispatcher.is_slow(&incoming);
-        let progress = delivery.can_show_progress();
-        if progress && slow {
-            show_progress(delivery.as_ref()).await;
-        }
+        let stream = extensions.get::<Stream>().cloned();
         let answered = envelope
             .answered_replies
             .clone()
@@ -263,18 +258,21 @@ impl Worker {
             };
             (dispatched, started.elapsed())
         };
-        let (dispatched, took) = if progress && !slow {
-            tokio::pin!(dispatch);
-            tokio::select! {
-                done = &mut dispatch => done,
-                _ = tokio::time::sleep(PROGRESS_AFTER) => {
-                    show_progress(delivery.as_ref()).await;
-                    dispatch.await
-                }
+        let (mut dispatched, took) =
+            progress::with_progress(delivery.as_ref(), slow, dispatch).await;
+        if let Some(stream) = stream {
+            // The end of a stream is always sent, also after a failure or a panic.
+            let end = match dispatched.outcome {
+                Outcome::Failed(_) => StreamEnd::Failed,
+                _ => StreamEnd::Finished,
+            };
+            match stream.end(end).await {
+                Ok(Some(gathered)) => dispatched.replies.insert(0, gathered),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(request_id = %envelope.request_id,
+                    error = %crate::chain(e.as_ref()), "could not end the stream"),
             }
-        } else {
-            dispatch.await
-        };
+        }
         report.handled += 1;
         self.observe(
             envelope,
@@ -369,11 +367,5 @@ impl Worker {
         for observer in self.observers.iter() {
             observer(&observation);
         }
-    }
-}
-
-async fn show_progress(delivery: &dyn Delivery) {
-    if let Err(e) = delivery.show_progress(60).await {
-        tracing::warn!(error = %e, "could not show progress");
     }
 }

@@ -5,4 +5,5 @@ mod dispatch;
 mod interactions;
 mod progress;
 mod props;
+mod stream;
 mod worker;

@@ -248,6 +248,13 @@ async fn progress_is_shown_for_slow_commands_and_long_handlers_only() {
         2,
         "a handler running past a second shows it"
     );
+    // A long answer (a streamed one takes minutes) keeps it shown: again every 50 s.
+    worker.process(envelope("nap 120000", "ok")).await;
+    assert_eq!(
+        calls.progress_shown(),
+        2 + 3,
+        "shown after 1 s, 51 s and 101 s of a two-minute handler"
+    );
     let (no_progress, calls, _, _) = setup(Deliveries::Succeed, false);
     no_progress.process(envelope("slow 10", "ok")).await;
     assert_eq!(calls.progress_shown(), 0, "not where the platform cannot");

@@ -1,0 +1,170 @@
+//! A handler's `Stream` in the worker: live through a sink in batches, or gathered into one reply;
+//! its end always sent, with a note after a failure or a panic.
+
+use std::sync::{Arc, Mutex};
+
+use ackbot_core::adapter::{Adapter, Envelope, Inbound, StreamSink};
+use ackbot_core::runtime::{Status, Worker};
+use ackbot_core::testing::{Calls, Deliveries, FakeAdapter};
+use ackbot_core::{Bot, BoxError, HandlerError, Platform, Stream, StreamEnd, Text, cmd};
+use futures::future::BoxFuture;
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+/// A sink that records `append:TEXT` and `finish:NOTE`, sending every 5 characters.
+struct Recording(Log);
+
+impl StreamSink for Recording {
+    fn append(&self, text: String) -> BoxFuture<'_, Result<(), BoxError>> {
+        self.0.lock().unwrap().push(format!("append:{text}"));
+        Box::pin(async { Ok(()) })
+    }
+    fn finish(&self, note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("finish:{}", note.unwrap_or_default()));
+        Box::pin(async { Ok(()) })
+    }
+    fn batch_chars(&self) -> usize {
+        5
+    }
+}
+
+/// The fake platform, its work streaming live into a [`Recording`] when `live`.
+struct Streaming {
+    inner: FakeAdapter,
+    live: bool,
+    log: Log,
+}
+
+impl Adapter for Streaming {
+    fn platform(&self) -> Platform {
+        self.inner.platform()
+    }
+    fn routes(&self) -> &'static [&'static str] {
+        self.inner.routes()
+    }
+    fn verify(&self, envelope: &Envelope) -> Result<(), BoxError> {
+        self.inner.verify(envelope)
+    }
+    fn parse(&self, envelope: &Envelope) -> Result<Vec<Inbound>, BoxError> {
+        let mut items = self.inner.parse(envelope)?;
+        for item in &mut items {
+            if let (Inbound::Work(work), true) = (item, self.live) {
+                work.stream = Some(Box::new(Recording(self.log.clone())));
+            }
+        }
+        Ok(items)
+    }
+}
+
+/// Writes each word of its text, then fails if the last word is `fail`, panics on `panic`.
+async fn words(Text(text): Text, stream: Stream) -> Result<(), HandlerError> {
+    for word in text.split(' ') {
+        match word {
+            "fail" => return Err(HandlerError::msg("the model went away")),
+            "panic" => panic!("the model broke"),
+            word => stream.write(format!("{word} ")).await?,
+        }
+    }
+    Ok(())
+}
+
+fn setup(live: bool) -> (Worker, Log, Arc<Calls>) {
+    let inner = FakeAdapter::new(Deliveries::Succeed, false);
+    let calls = inner.calls();
+    let log: Log = Arc::default();
+    let adapter = Streaming {
+        inner,
+        live,
+        log: log.clone(),
+    };
+    let bot = Bot::new().command(cmd("words", words)).build().unwrap();
+    (Worker::new(bot).with_adapter(Arc::new(adapter)), log, calls)
+}
+
+fn delivered(calls: &Calls) -> Vec<String> {
+    calls
+        .delivered()
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_live_stream_goes_out_in_batches_and_ends() {
+    let (worker, log, calls) = setup(true);
+    let report = worker
+        .process(FakeAdapter::envelope("words one two three", "ok"))
+        .await;
+    assert!(
+        matches!(report.status, Status::Processed),
+        "{:?}",
+        report.status
+    );
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["append:one two ", "append:three ", "finish:"]
+    );
+    assert!(delivered(&calls).is_empty(), "nothing else to send");
+}
+
+#[tokio::test]
+async fn a_failure_or_a_panic_still_ends_the_stream_with_a_note() {
+    for (text, kind) in [("words a b fail", "error"), ("words a b panic", "panic")] {
+        let (worker, log, calls) = setup(true);
+        worker.process(FakeAdapter::envelope(text, "ok")).await;
+        let log = log.lock().unwrap().clone();
+        assert_eq!(
+            log,
+            ["append:a b ", "finish:(stopped: something went wrong)"],
+            "{kind}"
+        );
+        // The error hook's reply goes out too.
+        assert_eq!(delivered(&calls).len(), 1, "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_sink_the_stream_is_gathered_into_the_first_reply() {
+    let (worker, log, calls) = setup(false);
+    worker
+        .process(FakeAdapter::envelope("words one two three", "ok"))
+        .await;
+    assert!(log.lock().unwrap().is_empty());
+    assert_eq!(delivered(&calls), ["one two three "]);
+    let (worker, _, calls) = setup(false);
+    worker
+        .process(FakeAdapter::envelope("words a fail", "ok"))
+        .await;
+    let sent = delivered(&calls);
+    assert_eq!(sent[0], "a \n(stopped: something went wrong)", "{sent:?}");
+}
+
+#[tokio::test]
+async fn a_stream_nobody_wrote_sends_nothing_and_an_ended_one_takes_no_more() {
+    let (worker, log, calls) = setup(true);
+    worker
+        .process(FakeAdapter::envelope("words fail", "ok"))
+        .await;
+    assert!(log.lock().unwrap().is_empty(), "no message was started");
+    assert_eq!(delivered(&calls).len(), 1, "only the error hook's reply");
+    let stream = Stream::new(None);
+    stream.write("x").await.unwrap();
+    assert!(
+        stream
+            .end(StreamEnd::TimedOut)
+            .await
+            .unwrap()
+            .unwrap()
+            .text
+            .ends_with("(stopped: out of time)")
+    );
+    assert!(stream.write("y").await.is_err());
+    assert_eq!(
+        stream.end(StreamEnd::Finished).await.unwrap(),
+        None,
+        "ended once"
+    );
+}
