@@ -74,14 +74,18 @@ impl ApiCall {
         }
     }
 
-    /// Whether it sent messages: a `response_url` post or `chat.*` on Slack, a reply or push on LINE.
+    /// Whether it sent messages: a `response_url` post or `chat.*` (a streamed message's start)
+    /// on Slack, a reply or push on LINE.
     pub fn is_message(&self) -> bool {
         match self.platform {
             Platform::Slack => {
                 self.method == "response_url"
                     || matches!(
                         self.method.as_str(),
-                        "chat.postMessage" | "chat.postEphemeral" | "chat.update"
+                        "chat.postMessage"
+                            | "chat.postEphemeral"
+                            | "chat.update"
+                            | "chat.startStream"
                     )
             }
             Platform::Line => self.method.starts_with("/v2/bot/message/"),
@@ -132,9 +136,32 @@ impl Delivered {
         }
     }
 
-    /// The texts of every message sent, in order.
+    /// The texts of every message sent, in order; a streamed Slack message (`chat.startStream`,
+    /// `appendStream`…, `stopStream`) as one text.
     pub fn texts(&self) -> Vec<String> {
-        self.calls.iter().flat_map(ApiCall::texts).collect()
+        let mut texts = Vec::new();
+        let mut streamed: Option<String> = None;
+        for call in &self.calls {
+            let piece = call.body.get("markdown_text").and_then(Value::as_str);
+            match (call.platform, call.method.as_str()) {
+                (Platform::Slack, "chat.startStream") => {
+                    texts.extend(streamed.take());
+                    streamed = Some(piece.unwrap_or_default().to_string());
+                }
+                (Platform::Slack, "chat.appendStream" | "chat.stopStream") => {
+                    let text = streamed.get_or_insert_with(String::new);
+                    if let Some(piece) = piece {
+                        text.push_str(piece);
+                    }
+                    if call.method == "chat.stopStream" {
+                        texts.extend(streamed.take());
+                    }
+                }
+                _ => texts.extend(call.texts()),
+            }
+        }
+        texts.extend(streamed);
+        texts
     }
 
     /// The first message's text, if any was sent.

@@ -350,3 +350,103 @@ async fn a_bot_that_keeps_its_tokens_elsewhere_brings_its_own_authorize() {
     let who = bot.slack_command("/whoami").from_team("T5").await;
     assert_eq!(who.texts(), ["T5 UELSEWHERE"]);
 }
+
+/// Streams its text word by word (200 words of `lorem`), failing halfway when asked to.
+async fn tell(Text(text): Text, stream: Stream) -> Result<(), HandlerError> {
+    let fail = text.trim() == "fail";
+    for n in 0..200 {
+        if fail && n == 100 {
+            return Err(HandlerError::msg("the model went away"));
+        }
+        stream.write(format!("lorem{n} ")).await?;
+    }
+    Ok(())
+}
+
+fn story() -> String {
+    (0..200).map(|n| format!("lorem{n} ")).collect()
+}
+
+#[tokio::test]
+async fn a_stream_grows_in_a_mentions_thread_and_in_a_dm_on_slack() {
+    let bot = TestBot::new(Bot::new().command(cmd("tell", tell)))
+        .await
+        .unwrap();
+    let out = bot.slack_mention("tell").await;
+    let methods: Vec<&str> = out.calls.iter().map(|c| c.method.as_str()).collect();
+    assert_eq!(methods.first(), Some(&"chat.startStream"), "{methods:?}");
+    assert_eq!(methods.last(), Some(&"chat.stopStream"), "{methods:?}");
+    let appends = methods
+        .iter()
+        .filter(|m| **m == "chat.appendStream")
+        .count();
+    // 1,690 characters sent each time 256 have gathered: a start, five appends, and the rest
+    // in a last one before the stop.
+    assert_eq!(story().len(), 1_690);
+    assert_eq!(appends, 6, "{methods:?}");
+    let start = out.call("chat.startStream").unwrap();
+    assert_eq!(start.body["channel"], payload::CHANNEL);
+    assert!(start.body["thread_ts"].is_string(), "{}", start.body);
+    assert_eq!(
+        start.body["recipient_user_id"], "U061F7AUR",
+        "in a channel: its user"
+    );
+    assert_eq!(out.texts(), [story()]);
+    assert_eq!(out.outcome(), "processed");
+
+    let dm = bot
+        .slack_event(
+            json!({"type": "message", "channel_type": "im", "channel": "D0001",
+            "user": "U1", "text": "tell", "ts": "1700000000.000100"}),
+        )
+        .await;
+    let start = dm.call("chat.startStream").expect("streamed in the DM");
+    assert_eq!(start.body["thread_ts"], "1700000000.000100");
+    assert!(
+        start.body.get("recipient_user_id").is_none(),
+        "a DM needs no recipient"
+    );
+    assert_eq!(dm.texts(), [story()]);
+}
+
+#[tokio::test]
+async fn a_failing_stream_still_ends_with_a_note_and_a_slash_command_gathers_it() {
+    let bot = TestBot::new(Bot::new().command(cmd("tell", tell)))
+        .await
+        .unwrap();
+    let out = bot.slack_mention("tell fail").await;
+    let stop = out.call("chat.stopStream").expect("the end is always sent");
+    assert!(
+        stop.body["markdown_text"]
+            .as_str()
+            .unwrap()
+            .contains("stopped"),
+        "{}",
+        stop.body
+    );
+    assert_eq!(out.outcome(), "processed");
+    // A slash command has no thread: the whole text, once, at its response_url.
+    let command = bot.slack_command("/tell").await;
+    assert!(command.call("chat.startStream").is_none());
+    assert_eq!(command.texts(), [story()]);
+}
+
+#[tokio::test]
+async fn on_line_a_stream_is_gathered_into_the_reply() {
+    let bot = TestBot::new(Bot::new().command(cmd("tell", tell)))
+        .await
+        .unwrap();
+    let out = bot.line_text("tell").await;
+    assert_eq!(out.texts(), [story()]);
+    assert!(
+        out.call("/v2/bot/message/reply").is_some(),
+        "{:?}",
+        out.calls
+    );
+    let failed = bot.line_text("tell fail").await;
+    assert!(
+        failed.texts()[0].ends_with("(stopped: something went wrong)"),
+        "{:?}",
+        failed.texts()
+    );
+}

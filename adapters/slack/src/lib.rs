@@ -49,11 +49,12 @@ mod signature;
 mod slash_command;
 #[cfg(feature = "standin")]
 pub mod standin;
+mod stream;
 mod target;
 mod tenancy;
 
 pub use adapter::{COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, ROUTES, SlackAdapter};
-pub use client::SlackClient;
+pub use client::{MAX_STREAM_CHARS, SlackClient, StreamPlace};
 pub use config::{DEFAULT_API_URL, SlackConfig};
 pub use delivery::RESPONSE_URL_MAX_USES;
 pub use error::{ConfigError, ParseError, ReplyError, VerifyError};

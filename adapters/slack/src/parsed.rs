@@ -5,11 +5,13 @@ use std::sync::Arc;
 
 use ackbot_core::adapter::{Inbound, Work};
 use ackbot_core::{Answer, ConversationKind, Extensions, Incoming};
+use serde_json::Value;
 
 use crate::client::SlackClient;
 use crate::delivery::SlackDelivery;
 use crate::extract::Slack;
 use crate::oauth::{Grant, Workspace};
+use crate::stream::SlackStream;
 use crate::target::ReplyTarget;
 
 /// One parsed item of a Slack request.
@@ -69,20 +71,28 @@ impl Parsed {
                 target,
             } => {
                 let mut extensions = Extensions::new();
+                let in_channel = matches!(target, ReplyTarget::Channel { .. });
+                let payload: Value = match distribution || in_channel {
+                    true => command.payload.parse().unwrap_or_default(),
+                    false => Value::Null,
+                };
                 let client = match distribution {
                     true => {
-                        let payload = command.payload.parse().unwrap_or_default();
                         let grant = Arc::new(Grant::pending(Workspace::of(&payload)));
                         extensions.insert(Arc::clone(&grant));
                         Arc::new(client.for_request(grant))
                     }
                     false => Arc::clone(client),
                 };
+                let stream = SlackStream::for_event(&client, &target, &payload);
                 let delivery = Box::new(SlackDelivery::new(client.clone(), target));
                 extensions.insert(Slack::new(client));
                 let mut work = Work::new(*command, delivery)
                     .with_dedupe_key(dedupe_key)
                     .with_extensions(extensions);
+                if let Some(stream) = stream {
+                    work = work.with_stream(Box::new(stream));
+                }
                 for alias in aliases {
                     work = work.with_dedupe_alias(alias);
                 }

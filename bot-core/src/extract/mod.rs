@@ -103,7 +103,7 @@ impl Requirements {
     message = "`{Self}` cannot be a handler's argument: it does not implement `FromIncoming`",
     label = "not an extractor",
     note = "a handler's arguments are extractors: `Text`, `Args<T>`, `NonEmpty<T>`, `State<T>`, \
-            `User`, `Conversation`, `Platform`, `Incoming`, `Command`, `Help`, an adapter's \
+            `User`, `Conversation`, `Platform`, `Incoming`, `Command`, `Help`, `Stream`, an adapter's \
             (`Slack`, `Line`), or a type of your own that implements `FromIncoming`"
 )]
 pub trait FromIncoming: Sized {

@@ -4,6 +4,7 @@
 
 mod methods;
 mod request;
+mod stream;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use serde_json::{Map, Value};
 
 pub(crate) use request::host_of;
 use request::{Body, Endpoint, Request};
+pub use stream::{MAX_STREAM_CHARS, StreamPlace};
 
 use crate::oauth::Grant;
 use crate::response_url::ResponseUrls;

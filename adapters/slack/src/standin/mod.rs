@@ -1,6 +1,6 @@
 //! A stand-in of Slack's `response_url` endpoint and of the Web API methods handlers call:
 //! `chat.postMessage`, `chat.postEphemeral`, `chat.update`, `views.open`, `views.update`,
-//! `views.push`, `reactions.add` and `users.info`, with Slack's documented answers (HTTP 200 with
+//! `views.push`, `reactions.add`, `users.info` and the streamed messages (`stream.rs`), with Slack's documented answers (HTTP 200 with
 //! `{"ok": false, "error": "…"}` on failure); and of Slack's OAuth v2 install (`oauth.rs`).
 
 use std::collections::HashSet;
@@ -21,6 +21,7 @@ use ackbot_core::testing::{Recorded, Recorder};
 
 mod methods;
 mod oauth;
+mod stream;
 use methods::{
     chat_post_ephemeral, chat_post_message, chat_update, reactions_add, users_info, views_open,
     views_update,
@@ -41,6 +42,7 @@ pub(super) struct Api {
     serial: Arc<AtomicU64>,
     reactions: Arc<Mutex<HashSet<(String, String, String)>>>,
     installs: oauth::Installs,
+    streams: stream::Streams,
 }
 
 impl Api {
@@ -191,6 +193,9 @@ async fn web_api(
         "views.update" => views_update(&api, &args),
         "reactions.add" => reactions_add(&api, &args),
         "users.info" => users_info(&args),
+        "chat.startStream" => stream::start(&api, &args),
+        "chat.appendStream" => stream::append(&api, &args),
+        "chat.stopStream" => stream::stop(&api, &args),
         _ => json!({"ok": false, "error": "unknown_method", "req_method": method}),
     };
     Json(answer)
