@@ -82,6 +82,7 @@ fn build(
         )
         .with_api_url(&line.api_url)
         .with_reply_token_ttl_ms(line.reply_token_ttl_ms)
+        .with_mark_as_read(line.mark_as_read)
         .with_max_event_age_ms(config.idempotency.expiry.completed_ms)
         .with_http_timeout(config.http_timeout);
         worker = worker.with_adapter(Arc::new(LineAdapter::new(settings)?));

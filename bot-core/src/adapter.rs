@@ -210,6 +210,12 @@ pub trait Delivery: Send + Sync {
     fn deliver(&self, replies: Vec<Reply>, now_ms: i64)
     -> BoxFuture<'_, Result<(), DeliveryError>>;
 
+    /// Called once as the handler starts (not for a duplicate): LINE marks the message read
+    /// here when asked to (`ACKBOT_LINE_MARK_AS_READ=on`). A failure is the adapter's to log.
+    fn handler_starting(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
+
     /// Whether this conversation can show that the bot is working (LINE's loading animation in
     /// one-to-one chats).
     fn can_show_progress(&self) -> bool {

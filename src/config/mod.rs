@@ -123,6 +123,8 @@ pub(crate) struct LineSettings {
     /// `ACKBOT_LINE_REPLY_TOKEN_TTL_MS`: how long after receipt the reply token is still used
     /// (default 50,000, inside LINE's one minute); later replies are pushed.
     pub reply_token_ttl_ms: i64,
+    /// `ACKBOT_LINE_MARK_AS_READ`: `on` marks each message read when its handler starts.
+    pub mark_as_read: bool,
 }
 
 /// How logs are written.
@@ -213,6 +215,7 @@ impl Config {
                     api_url: url(&lookup, "LINE_API_URL", DEFAULT_LINE_API_URL),
                     reply_token_ttl_ms: number(&lookup, "ACKBOT_LINE_REPLY_TOKEN_TTL_MS", 50_000)?
                         as i64,
+                    mark_as_read: switch(&lookup, "ACKBOT_LINE_MARK_AS_READ")?,
                 })
             }
         };
@@ -277,6 +280,22 @@ fn url(lookup: &impl Fn(&str) -> Option<String>, name: &str, default: &str) -> S
         .unwrap_or_else(|| default.to_string())
         .trim_end_matches('/')
         .to_string()
+}
+
+/// An `on`/`off` setting (also `true`/`false`, `1`/`0`), off when unset.
+fn switch(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<bool, ConfigError> {
+    match lookup(name).as_deref().map(str::trim) {
+        None | Some("") | Some("off") | Some("false") | Some("0") => Ok(false),
+        Some("on") | Some("true") | Some("1") => Ok(true),
+        Some(other) => Err(ConfigError::Invalid {
+            name,
+            value: other.to_string(),
+            expected: "`on` or `off`",
+        }),
+    }
 }
 
 fn number(
@@ -376,6 +395,24 @@ mod tests {
             let err = config(&[("ACKBOT_HTTP_TIMEOUT_MS", bad)]).unwrap_err();
             assert!(err.to_string().contains("ACKBOT_HTTP_TIMEOUT_MS"), "{err}");
         }
+    }
+
+    #[test]
+    fn line_read_receipts_are_a_switch() {
+        let line = [
+            ("LINE_CHANNEL_SECRET", "s"),
+            ("LINE_CHANNEL_ACCESS_TOKEN", "t"),
+        ];
+        assert!(!config(&line).unwrap().line.unwrap().mark_as_read);
+        let on = [line[0], line[1], ("ACKBOT_LINE_MARK_AS_READ", "on")];
+        assert!(config(&on).unwrap().line.unwrap().mark_as_read);
+        let bad = [line[0], line[1], ("ACKBOT_LINE_MARK_AS_READ", "yes please")];
+        assert!(
+            config(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("ACKBOT_LINE_MARK_AS_READ")
+        );
     }
 
     #[test]

@@ -450,3 +450,30 @@ async fn on_line_a_stream_is_gathered_into_the_reply() {
         failed.texts()
     );
 }
+
+#[tokio::test]
+async fn line_read_receipts_mark_the_message_read_when_its_handler_starts() {
+    let bot = Bot::new().mount(ackbot::handlers::builtins());
+    let on = TestBot::with_env(bot, &[("ACKBOT_LINE_MARK_AS_READ", "on")])
+        .await
+        .unwrap();
+    let out = on.line_text("echo hi").await;
+    let methods: Vec<&str> = out.calls.iter().map(|c| c.method.as_str()).collect();
+    assert_eq!(
+        methods,
+        ["/v2/bot/chat/markAsRead", "/v2/bot/message/reply"]
+    );
+    let token = &out.calls[0].body["markAsReadToken"];
+    assert!(
+        token.as_str().is_some_and(|t| t.starts_with("30yhdy232Rm")),
+        "{token}"
+    );
+    let off = TestBot::new(Bot::new().mount(ackbot::handlers::builtins()))
+        .await
+        .unwrap();
+    let out = off.line_text("echo hi").await;
+    assert!(
+        out.call("/v2/bot/chat/markAsRead").is_none(),
+        "off by default"
+    );
+}

@@ -26,6 +26,7 @@ pub struct LineAdapter {
     client: Arc<LineClient>,
     reply_token_ttl_ms: i64,
     max_event_age_ms: i64,
+    mark_as_read: bool,
 }
 
 /// The body with its events still raw, so each keeps its JSON as received (the handlers'
@@ -60,6 +61,7 @@ impl LineAdapter {
             channel_secrets,
             client: Arc::new(LineClient::new(&config)?),
             reply_token_ttl_ms: config.reply_token_ttl_ms,
+            mark_as_read: config.mark_as_read,
             max_event_age_ms: config.max_event_age_ms,
         })
     }
@@ -142,6 +144,10 @@ impl LineAdapter {
                 .map(str::to_string),
             loading_chat_id,
             webhook_event_id: retry_key_seed,
+            mark_as_read_token: (event.message())
+                .and_then(|m| m.mark_as_read_token())
+                .filter(|_| self.mark_as_read)
+                .map(str::to_string),
         };
         let dedupe_key = Some(event.webhook_event_id).filter(|id| !id.is_empty());
         Inbound::Work(

@@ -32,6 +32,9 @@ pub struct LineConfig {
     /// signature has no timestamp, so an older signed event could be sent again once its key is
     /// forgotten; it is skipped instead, and the store keeps keys at least this long.
     pub max_event_age_ms: i64,
+    /// Whether a message is marked read (`POST /v2/bot/chat/markAsRead`) when its handler
+    /// starts (`ACKBOT_LINE_MARK_AS_READ=on`); the channel's read mode must be manual.
+    pub mark_as_read: bool,
 }
 
 impl LineConfig {
@@ -48,7 +51,14 @@ impl LineConfig {
             reply_token_ttl_ms: DEFAULT_REPLY_TOKEN_TTL_MS,
             http_timeout: DEFAULT_HTTP_TIMEOUT,
             max_event_age_ms: ackbot_core::runtime::Expiry::default().completed_ms,
+            mark_as_read: false,
         }
+    }
+
+    /// Marks each message read when its handler starts (or not).
+    pub fn with_mark_as_read(mut self, on: bool) -> Self {
+        self.mark_as_read = on;
+        self
     }
 
     /// Sets the API base URL (`LINE_API_URL`), e.g. a local stand-in of the API.

@@ -38,6 +38,8 @@ pub(crate) struct LineDelivery {
     pub(crate) push_to: Option<String>,
     /// The user of a one-to-one chat, where the loading animation can be shown.
     pub(crate) loading_chat_id: Option<String>,
+    /// The message's `markAsReadToken`, when read receipts are on.
+    pub(crate) mark_as_read_token: Option<String>,
     /// The event's `webhookEventId`, the seed of the push retry keys.
     pub(crate) webhook_event_id: String,
 }
@@ -170,6 +172,16 @@ impl Delivery for LineDelivery {
                 let retryable = e.is_retryable();
                 DeliveryError::new(e, retryable).after(sent)
             })
+        })
+    }
+
+    fn handler_starting(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            if let Some(token) = &self.mark_as_read_token
+                && let Err(e) = self.client.mark_as_read(token).await
+            {
+                tracing::warn!(error = %e, "could not mark the message read");
+            }
         })
     }
 

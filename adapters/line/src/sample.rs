@@ -55,6 +55,7 @@ pub fn text_event(
             "type": "text",
             "id": format!("{}", 468_789_577_898_262_530u64 + id),
             "quoteToken": format!("q3Plxr4AgKd{id:x}"),
+            "markAsReadToken": format!("30yhdy232Rm{id:x}"),
             "text": text
         },
         "webhookEventId": event_id,

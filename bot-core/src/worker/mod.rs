@@ -241,6 +241,7 @@ impl Worker {
         let invocation = incoming.invocation();
         let slow = self.dispatcher.is_slow(&incoming);
         let stream = extensions.get::<Stream>().cloned();
+        delivery.handler_starting().await;
         let answered = envelope
             .answered_replies
             .clone()

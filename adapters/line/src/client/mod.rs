@@ -29,6 +29,8 @@ pub(crate) const REPLY_PATH: &str = "/v2/bot/message/reply";
 pub(crate) const PUSH_PATH: &str = "/v2/bot/message/push";
 /// `POST /v2/bot/chat/loading/start`.
 pub(crate) const LOADING_PATH: &str = "/v2/bot/chat/loading/start";
+/// `POST /v2/bot/chat/markAsRead`.
+pub(crate) const MARK_AS_READ_PATH: &str = "/v2/bot/chat/markAsRead";
 /// `GET /v2/bot/profile/{userId}`, as errors name it.
 pub(crate) const PROFILE_ENDPOINT: &str = "/v2/bot/profile/{userId}";
 
@@ -144,6 +146,19 @@ impl LineClient {
             ..self.retry.clone()
         };
         self.send(&once, Call::post(LOADING_PATH, &body))
+            .await
+            .map(drop)
+    }
+
+    /// `POST /v2/bot/chat/markAsRead`: marks the message of `token` (and the ones before it)
+    /// read. One attempt: a read receipt is not worth a retry.
+    pub(crate) async fn mark_as_read(&self, token: &str) -> Result<(), ReplyError> {
+        let body = json!({ "markAsReadToken": token });
+        let once = RetryPolicy {
+            max_attempts: 1,
+            ..self.retry.clone()
+        };
+        self.send(&once, Call::post(MARK_AS_READ_PATH, &body))
             .await
             .map(drop)
     }

@@ -52,6 +52,7 @@ impl LineStandIn {
             .route("/v2/bot/message/reply", post(reply))
             .route("/v2/bot/message/push", post(push))
             .route("/v2/bot/chat/loading/start", post(loading))
+            .route("/v2/bot/chat/markAsRead", post(mark_as_read))
             .route("/v2/bot/profile/{user_id}", get(profile))
             .with_state(api);
         tokio::spawn(async move {
@@ -233,6 +234,22 @@ async fn loading(State(api): State<Api>, headers: HeaderMap, body: String) -> Re
         );
     }
     (StatusCode::ACCEPTED, Json(json!({}))).into_response()
+}
+
+/// `POST /v2/bot/chat/markAsRead`: 200 `{}` for a `markAsReadToken`, 400 without one.
+async fn mark_as_read(State(api): State<Api>, headers: HeaderMap, body: String) -> Response {
+    let body = match admit(&api, "/v2/bot/chat/markAsRead", &headers, &body) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    match body.get("markAsReadToken").and_then(Value::as_str) {
+        Some(token) if !token.is_empty() => Json(json!({})).into_response(),
+        _ => error(
+            StatusCode::BAD_REQUEST,
+            "An invalid markAsReadToken is specified.",
+            json!([]),
+        ),
+    }
 }
 
 /// `GET /v2/bot/profile/{userId}`: a plausible profile for a user ID (`U…`), 404 for anything

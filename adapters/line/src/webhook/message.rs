@@ -42,6 +42,23 @@ impl MessageContent {
         }
     }
 
+    /// The token that marks this message (and the ones before it) read, `markAsReadToken`.
+    pub fn mark_as_read_token(&self) -> Option<&str> {
+        let token = match self {
+            MessageContent::Text(m) => &m.mark_as_read_token,
+            MessageContent::Image(m) => &m.mark_as_read_token,
+            MessageContent::Video(m) => &m.mark_as_read_token,
+            MessageContent::Audio(m) => &m.mark_as_read_token,
+            MessageContent::File(m) => &m.mark_as_read_token,
+            MessageContent::Location(m) => &m.mark_as_read_token,
+            MessageContent::Sticker(m) => &m.mark_as_read_token,
+            MessageContent::Unknown(raw) => {
+                return raw.get("markAsReadToken").and_then(Value::as_str);
+            }
+        };
+        token.as_deref()
+    }
+
     /// The message ID (usable to fetch media content).
     pub fn id(&self) -> &str {
         match self {
