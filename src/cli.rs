@@ -152,6 +152,8 @@ pub(crate) async fn run_verb(dispatcher: Dispatcher, verb: Verb) -> Result<(), E
         #[cfg(feature = "dev")]
         Verb::Demo { inspect, addr } => {
             crate::logging::init(crate::config::LogFormat::Text, "error");
+            // The assistant answers from a stand-in of a model, as the platforms' APIs are.
+            let _model = demo_model(&dispatcher).await?;
             Ok(ackbot_serve::demo::run(dispatcher, addr, inspect).await?)
         }
         #[cfg(feature = "lambda")]
@@ -242,6 +244,28 @@ fn distribution_options(options: ManifestOptions, asked: bool) -> ManifestOption
         .with_distribution(true)
         .with_scopes(list("SLACK_SCOPES"))
         .with_user_scopes(list("SLACK_USER_SCOPES"))
+}
+
+/// For the demo: a stand-in of a chat-completions endpoint, given to the bot's assistant (if it
+/// has one and no model yet), kept running as long as it is held.
+#[cfg(feature = "dev")]
+async fn demo_model(
+    dispatcher: &ackbot_core::Dispatcher,
+) -> Result<Option<ackbot_handlers::standin::ModelStandIn>, Error> {
+    let Some(assistant) = dispatcher.state::<ackbot_handlers::Assistant>() else {
+        return Ok(None);
+    };
+    let standin = ackbot_handlers::standin::ModelStandIn::start().await?;
+    let model = ackbot_handlers::Model::new(ackbot_handlers::ModelConfig {
+        url: standin.url(),
+        api_key: "demo-model-key".to_string().into(),
+        model: ackbot_handlers::standin::MODEL.into(),
+        system_prompt: None,
+        timeout: std::time::Duration::from_secs(30),
+    })
+    .map_err(|e| std::io::Error::other(e.to_string()))?;
+    assistant.configure(model);
+    Ok(Some(standin))
 }
 
 #[cfg(test)]

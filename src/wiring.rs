@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use ackbot_core::runtime::{DedupeStore, MemoryDedupe, Worker};
 use ackbot_core::{Dispatcher, ExposeSecret};
+use ackbot_handlers::{Assistant, Model};
 use ackbot_line::{LineAdapter, LineConfig};
 use ackbot_slack::oauth::{AuthorizeWith, Distribution, InstallationStore, StoreError};
 use ackbot_slack::{SlackAdapter, SlackConfig};
@@ -71,6 +72,14 @@ fn build(
         }
         None => None,
     };
+    if let (Some(assistant), Some(llm)) = (dispatcher.state::<Assistant>(), &config.llm) {
+        let model = Model::new(llm.clone()).map_err(|e| ConfigError::Invalid {
+            name: "ACKBOT_LLM_URL",
+            value: e.to_string(),
+            expected: "a model endpoint ackbot can build a client for",
+        })?;
+        assistant.configure(model);
+    }
     let mut worker = Worker::new(dispatcher).with_dedupe(dedupe(&config.idempotency)?);
     if let Some(slack) = slack {
         worker = worker.with_adapter(slack);

@@ -40,7 +40,10 @@ enum ToolVerb {
 
 #[tokio::main(flavor = "current_thread")] // the quickest cold start; `serve` still uses every core
 async fn main() -> ExitCode {
-    let bot = Bot::new().mount(ackbot::handlers::builtins());
+    // `ask` answers once ACKBOT_LLM_URL and ACKBOT_LLM_MODEL name a model, and says so until then.
+    let bot = Bot::new()
+        .mount(ackbot::handlers::builtins())
+        .mount(ackbot::handlers::assistant());
     // Under Lambda there is no command line: the bot runs as the runtime tells it.
     #[cfg(feature = "serve")]
     let result = match std::env::var_os("AWS_LAMBDA_RUNTIME_API") {

@@ -14,6 +14,7 @@
 //! assert_eq!(names, ["help", "ping", "wait", "feedback", "echo"]);
 //! ```
 
+mod assistant;
 mod echo;
 mod feedback;
 mod help;
@@ -21,6 +22,9 @@ mod ping;
 mod wait;
 mod welcome;
 
+#[cfg(feature = "standin")]
+pub use assistant::standin;
+pub use assistant::{Assistant, Model, ModelConfig, ModelError, ask, assistant};
 pub use echo::echo;
 pub use feedback::{FeedbackTexts, feedback, feedback_with};
 pub use help::help;

@@ -5,6 +5,7 @@ mod distribution;
 #[cfg(feature = "serve")]
 mod edge;
 mod idempotency;
+mod llm;
 
 use std::time::Duration;
 
@@ -155,6 +156,8 @@ pub(crate) struct Config {
     pub http_timeout: Duration,
     /// Where idempotency keys are kept, and how long a claim holds.
     pub idempotency: IdempotencySettings,
+    /// The assistant's model (`ACKBOT_LLM_*`), when configured.
+    pub llm: Option<ackbot_handlers::ModelConfig>,
     /// How the local edge acknowledges and queues.
     #[cfg(feature = "serve")]
     pub edge: EdgeSettings,
@@ -260,6 +263,7 @@ impl Config {
             ack_deadline: Duration::from_millis(ack_deadline_ms as u64),
             http_timeout: Duration::from_millis(http_timeout_ms as u64),
             idempotency: IdempotencySettings::from_lookup(&lookup)?,
+            llm: llm::from_lookup(&lookup)?,
             #[cfg(feature = "serve")]
             edge: edge::edge_settings(&lookup)?,
         })

@@ -2,6 +2,8 @@
 //! double, `send`, `doctor`, `manifest` — and the test kit, in one binary: one link instead
 //! of one per file. Each module needs the features its binary runs with.
 
+#[cfg(feature = "testing")]
+mod assistant;
 mod common;
 #[cfg(feature = "dev")]
 mod distribution;

@@ -125,7 +125,10 @@ fn stdout_is_the_manifest_the_slack_adapter_builds_and_stderr_its_notes() {
         "reactions:write",
     ]);
 
-    let bot = ackbot::Bot::new().mount(ackbot::handlers::builtins());
+    // The tool's bot: the built-ins and the assistant.
+    let bot = ackbot::Bot::new()
+        .mount(ackbot::handlers::builtins())
+        .mount(ackbot::handlers::assistant());
     let options = ManifestOptions::new(url)
         .with_name("Dice: 1d6 #1")
         .with_scopes(["reactions:write"]);

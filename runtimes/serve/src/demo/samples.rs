@@ -7,6 +7,9 @@ use serde_json::{Value, json};
 use ackbot_core::testing::Recorded;
 use ackbot_slack::standin::SlackStandIn;
 
+/// The channel the `ask` sample is asked in, so that its stream's calls are told apart.
+const ASK_CHANNEL: &str = "C0DEMOASK";
+
 /// What a sample should come to, in the platforms' terms: never a built-in command's English,
 /// which a bot may replace.
 pub(super) enum Expect {
@@ -24,6 +27,8 @@ pub(super) enum Expect {
     Answered(&'static str),
     /// One call to this Web API path (e.g. `/api/views.open`).
     Called(&'static str),
+    /// A streamed message: `chat.startStream`, `chat.appendStream`…, `chat.stopStream`.
+    Streamed,
 }
 
 /// What the bot registered, so that only the samples it can answer are sent.
@@ -165,6 +170,21 @@ pub(super) fn slack_surface_samples(
             ),
             Expect::Exactly(mention_text.into()),
             Box::new(move |c| c.body.to_string().contains(mention_text)),
+        ));
+    }
+    // The assistant, when the bot has it: its answer (from the model's stand-in) streamed in
+    // the mention's thread.
+    if catalog.has("ask") {
+        samples.push(signed(
+            "Slack @mention “ask …” streamed from the model (chat.startStream → appendStream → stopStream)",
+            "/slack/events",
+            ackbot_slack::sample::app_mention(
+                "ask what does the asynchronous pattern buy us?",
+                ASK_CHANNEL,
+                &format!("Ev{:010X}", now_ms() + 1),
+            ),
+            Expect::Streamed,
+            Box::new(|c| c.body.get("channel").and_then(Value::as_str) == Some(ASK_CHANNEL)),
         ));
     }
     // The built-in feedback modal's loop, when the bot has it: its ids are the built-in's.

@@ -110,6 +110,15 @@ impl Expect {
             Expect::Duplicate => duplicate && mine.is_empty() && calls.len() == 1,
             Expect::Answered(want) => s.ack_body.contains(want) && calls.is_empty(),
             Expect::Called(path) => one && mine[0].path == *path,
+            Expect::Streamed => {
+                let paths: Vec<&str> = mine.iter().map(|c| c.path.as_str()).collect();
+                paths.len() >= 2
+                    && paths[0] == "/api/chat.startStream"
+                    && paths[paths.len() - 1] == "/api/chat.stopStream"
+                    && paths[1..paths.len() - 1]
+                        .iter()
+                        .all(|p| *p == "/api/chat.appendStream")
+            }
         }
     }
 
@@ -127,6 +136,10 @@ impl Expect {
                 format!("an ack 200 whose body holds {want}, and no API call")
             }
             Expect::Called(path) => format!("an ack 200 and one call to {path}"),
+            Expect::Streamed => {
+                "an ack 200 and a streamed message: chat.startStream, appendStream…, stopStream"
+                    .into()
+            }
         }
     }
 }
@@ -152,7 +165,11 @@ fn came(s: &Sent, duplicate: bool, mine: &[&Recorded], calls: &[Recorded]) -> St
 
 /// The text a stand-in call carried: Slack's `text`, or LINE's text messages joined.
 fn reply_text(call: &Recorded) -> String {
-    if let Some(text) = call.body.get("text").and_then(Value::as_str) {
+    let text = call
+        .body
+        .get("text")
+        .or_else(|| call.body.get("markdown_text"));
+    if let Some(text) = text.and_then(Value::as_str) {
         return text.to_string();
     }
     call.body

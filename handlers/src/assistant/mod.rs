@@ -1,0 +1,83 @@
+//! `ask QUESTION`: the question goes to an OpenAI-compatible chat-completions endpoint
+//! (`ACKBOT_LLM_URL`, `ACKBOT_LLM_API_KEY`, `ACKBOT_LLM_MODEL`, `ACKBOT_LLM_SYSTEM_PROMPT`), and
+//! the answer streams back as it is written ([`Stream`]): on Slack in the thread of the mention or
+//! DM that asked, on LINE behind the loading animation. The model's client: `model.rs`; a
+//! stand-in of the endpoint (feature `standin`): `standin.rs`.
+
+mod model;
+#[cfg(feature = "standin")]
+pub mod standin;
+
+use std::sync::{Arc, OnceLock};
+
+use ackbot_core::{Bot, CommandDef, HandlerError, NonEmpty, Reply, State, Stream, Text, cmd};
+
+pub use model::{Model, ModelConfig, ModelError};
+
+/// The words `ask` says when the model does not answer in full.
+const APOLOGY: &str = "Sorry: the answer broke off. Please ask again in a moment.";
+
+/// The assistant's model. The group [`assistant`] holds one, empty; the runtime that reads the
+/// configuration gives it its model ([`configure`](Self::configure)). Cheap to clone.
+#[derive(Clone, Default)]
+pub struct Assistant {
+    model: Arc<OnceLock<Model>>,
+}
+
+impl Assistant {
+    /// Gives the assistant its model; `false` when it already had one.
+    pub fn configure(&self, model: Model) -> bool {
+        self.model.set(model).is_ok()
+    }
+
+    /// The model, when configured.
+    pub fn model(&self) -> Option<&Model> {
+        self.model.get()
+    }
+}
+
+/// The assistant as a group to mount: `ask QUESTION`, with an [`Assistant`] the runtime
+/// configures from `ACKBOT_LLM_*`; without one, `ask` says it is not configured.
+pub fn assistant() -> Bot {
+    Bot::new().state(Assistant::default()).command(ask())
+}
+
+/// `ask QUESTION`: the model's answer, streamed.
+pub fn ask() -> CommandDef {
+    cmd("ask", answer)
+        .about("Ask the AI assistant; the answer appears as it is written")
+        .usage("QUESTION")
+        .slow()
+}
+
+async fn answer(
+    NonEmpty(Text(question)): NonEmpty<Text>,
+    State(assistant): State<Assistant>,
+    stream: Stream,
+) -> Result<Vec<Reply>, HandlerError> {
+    let Some(model) = assistant.model() else {
+        return Ok(vec![Reply::text(
+            "The assistant is not configured: set ACKBOT_LLM_URL, ACKBOT_LLM_MODEL and \
+             ACKBOT_LLM_API_KEY.",
+        )]);
+    };
+    let asked = model
+        .ask(&question, |piece| {
+            let stream = stream.clone();
+            async move {
+                // An ended stream takes nothing more; the answer's end is what is lost.
+                let _ = stream.write(piece).await;
+            }
+        })
+        .await;
+    if let Err(error) = asked {
+        tracing::error!(error = %error, chars = stream.text().chars().count(),
+            "the model's answer stopped short");
+        let apology = match stream.is_used() {
+            true => format!("\n\n{APOLOGY}"),
+            false => APOLOGY.to_string(),
+        };
+        stream.write(apology).await?;
+    }
+    Ok(Vec::new())
+}

@@ -1,0 +1,162 @@
+//! A stand-in of an OpenAI-compatible chat-completions endpoint on loopback (feature
+//! `standin`): `POST /v1/chat/completions` with `stream: true` answers `text/event-stream` as
+//! OpenAI documents it — `chat.completion.chunk`s (a first with the role, one a word, a last with
+//! `finish_reason: "stop"`) and `data: [DONE]`. The answer is made from the question; a question
+//! containing `[fail]` gets a 500 error answer, `[break]` a stream that breaks off halfway,
+//! `[slow]` a pause of a second between words.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use ackbot_core::testing::{Recorded, Recorder};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use futures::StreamExt;
+use serde_json::{Value, json};
+
+/// The model the stand-in says it is.
+pub const MODEL: &str = "standin-model";
+
+/// A running stand-in of a chat-completions endpoint.
+pub struct ModelStandIn {
+    addr: SocketAddr,
+    recorder: Recorder,
+}
+
+impl ModelStandIn {
+    /// Starts it on a free loopback port.
+    pub async fn start() -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let recorder = Recorder::default();
+        let app = axum::Router::new()
+            .route("/v1/chat/completions", post(completions))
+            .with_state(recorder.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Self { addr, recorder })
+    }
+
+    /// The base URL to use as `ACKBOT_LLM_URL` (ending in `/v1`).
+    pub fn url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// The requests received.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+
+    /// The answer the stand-in streams for `question`.
+    pub fn answer_to(question: &str) -> String {
+        answer_words(question).concat()
+    }
+}
+
+/// The answer to `question`, word by word (each with its space).
+fn answer_words(question: &str) -> Vec<String> {
+    let mut words: Vec<String> = ["You", "asked:"].map(String::from).to_vec();
+    words.extend(question.split_whitespace().map(str::to_string));
+    words.extend(
+        "— and here is a considered answer, written one word at a time."
+            .split(' ')
+            .map(str::to_string),
+    );
+    let last = words.len() - 1;
+    (words.into_iter().enumerate())
+        .map(|(i, w)| if i == last { w } else { format!("{w} ") })
+        .collect()
+}
+
+async fn completions(
+    State(recorder): State<Recorder>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let named = headers.iter().map(|(n, v)| {
+        (
+            n.as_str().to_string(),
+            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+        )
+    });
+    let request: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    recorder.record(Recorded::now(
+        "/v1/chat/completions",
+        named,
+        request.clone(),
+    ));
+    let error = |status: StatusCode, message: &str, kind: &str| {
+        let body =
+            json!({"error": {"message": message, "type": kind, "param": null, "code": null}});
+        (status, Json(body)).into_response()
+    };
+    if !headers
+        .get(header::AUTHORIZATION)
+        .is_some_and(|v| v.as_bytes().starts_with(b"Bearer "))
+    {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "You didn't provide an API key.",
+            "invalid_request_error",
+        );
+    }
+    let question = (request["messages"].as_array().and_then(|m| m.last()))
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    if request["model"].as_str().is_none() || question.is_empty() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "'messages' and 'model' are required",
+            "invalid_request_error",
+        );
+    }
+    if question.contains("[fail]") {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The server had an error while processing your request.",
+            "server_error",
+        );
+    }
+    let words = answer_words(&question);
+    let (slow, broken) = (question.contains("[slow]"), question.contains("[break]"));
+    let take = if broken { words.len() / 2 } else { words.len() };
+    let model = request["model"].as_str().unwrap_or(MODEL).to_string();
+    let chunk = move |delta: Value, finish: Value| {
+        let chunk = json!({"id": "chatcmpl-standin", "object": "chat.completion.chunk",
+            "created": 1_700_000_000, "model": model, "system_fingerprint": null,
+            "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish}]});
+        format!("data: {chunk}\n\n")
+    };
+    let mut events = vec![chunk(
+        json!({"role": "assistant", "content": ""}),
+        Value::Null,
+    )];
+    events.extend(
+        words
+            .into_iter()
+            .take(take)
+            .map(|w| chunk(json!({"content": w}), Value::Null)),
+    );
+    if !broken {
+        events.push(chunk(json!({}), json!("stop")));
+        events.push("data: [DONE]\n\n".to_string());
+    }
+    let body = futures::stream::iter(events).then(move |event| async move {
+        if slow {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        Ok::<_, std::convert::Infallible>(event)
+    });
+    let mut response = Response::new(Body::from_stream(body));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        "text/event-stream".parse().expect("a header value"),
+    );
+    response
+}

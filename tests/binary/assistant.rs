@@ -1,0 +1,101 @@
+//! `ask`, the built-in assistant, with the kit and a stand-in of an OpenAI-compatible
+//! chat-completions endpoint: the answer streamed in a mention's thread, on LINE behind the
+//! loading animation and as the reply, an apology when the model fails, breaks off or is too
+//! slow, and a plain word when no model is configured.
+
+use ackbot::handlers::standin::{MODEL, ModelStandIn};
+use ackbot::prelude::*;
+use ackbot::testing::TestBot;
+
+const KEY: &str = "sk-standin-key-never-shown";
+
+async fn assistant(model: &ModelStandIn, extra: &[(&str, &str)]) -> TestBot {
+    let url = model.url();
+    let mut env = vec![
+        ("ACKBOT_LLM_URL", url.as_str()),
+        ("ACKBOT_LLM_MODEL", MODEL),
+        ("ACKBOT_LLM_API_KEY", KEY),
+        ("ACKBOT_LLM_SYSTEM_PROMPT", "Answer briefly."),
+    ];
+    env.extend_from_slice(extra);
+    TestBot::with_env(Bot::new().mount(ackbot::handlers::assistant()), &env)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_mention_is_answered_by_the_model_streamed_in_its_thread() {
+    let model = ModelStandIn::start().await.unwrap();
+    let bot = assistant(&model, &[]).await;
+    let out = bot.slack_mention("ask what is a webhook?").await;
+    assert_eq!(out.texts(), [ModelStandIn::answer_to("what is a webhook?")]);
+    assert!(out.call("chat.startStream").is_some() && out.call("chat.stopStream").is_some());
+    let asked = model.recorder().calls();
+    let request = &asked[0];
+    assert_eq!(request.body["model"], MODEL);
+    assert_eq!(request.body["stream"], true);
+    assert_eq!(request.body["messages"][0]["role"], "system");
+    assert_eq!(request.body["messages"][1]["content"], "what is a webhook?");
+    assert_eq!(
+        request.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert!(!format!("{:?}", out).contains(KEY));
+}
+
+#[tokio::test]
+async fn on_line_the_answer_comes_whole_after_the_loading_animation() {
+    let model = ModelStandIn::start().await.unwrap();
+    let bot = assistant(&model, &[]).await;
+    let out = bot.line_text("ask what is LINE?").await;
+    let methods: Vec<&str> = out.calls.iter().map(|c| c.method.as_str()).collect();
+    assert_eq!(
+        methods,
+        ["/v2/bot/chat/loading/start", "/v2/bot/message/reply"],
+        "`ask` is slow: loading first"
+    );
+    assert_eq!(out.texts(), [ModelStandIn::answer_to("what is LINE?")]);
+}
+
+#[tokio::test]
+async fn a_failing_broken_or_slow_model_ends_the_answer_with_an_apology() {
+    let model = ModelStandIn::start().await.unwrap();
+    let bot = assistant(&model, &[("ACKBOT_LLM_TIMEOUT_SECS", "2")]).await;
+    let failed = bot.slack_mention("ask [fail] anything").await;
+    assert_eq!(failed.texts().len(), 1, "{:?}", failed.texts());
+    assert!(
+        failed.texts()[0].starts_with("Sorry: the answer broke off"),
+        "{:?}",
+        failed.texts()
+    );
+    let broken = bot
+        .slack_mention("ask [break] a long question with many words")
+        .await;
+    let text = &broken.texts()[0];
+    assert!(
+        text.starts_with("You asked:") && text.ends_with("Please ask again in a moment."),
+        "{text}"
+    );
+    assert_eq!(broken.outcome(), "processed");
+    let slow = bot.line_text("ask [slow] please").await;
+    assert!(
+        slow.texts()[0].contains("Sorry: the answer broke off"),
+        "{:?}",
+        slow.texts()
+    );
+}
+
+#[tokio::test]
+async fn without_a_model_ask_says_it_is_not_configured() {
+    let bot = TestBot::new(Bot::new().mount(ackbot::handlers::assistant()))
+        .await
+        .unwrap();
+    let out = bot.slack_command("/ask hello").await;
+    assert!(
+        out.texts()[0].contains("not configured"),
+        "{:?}",
+        out.texts()
+    );
+    let empty = bot.slack_command("/ask").await;
+    assert_eq!(empty.outcome(), "processed");
+}
