@@ -31,6 +31,13 @@ lint:
 # tests/idempotency.rs runs the DynamoDB store against moto's server, which it starts itself.
 MOTO_VENV := .venv-moto
 
+# tests/binary/assistant.rs checks the model's stand-in with OpenAI's own Python client.
+OPENAI_VENV := .venv-openai
+$(OPENAI_VENV)/.installed:
+	$(PYTHON) -m venv $(OPENAI_VENV)
+	$(OPENAI_VENV)/bin/pip install --quiet --disable-pip-version-check 'openai==3.51.0'
+	touch $@
+
 $(MOTO_VENV)/.installed:
 	$(PYTHON) -m venv $(MOTO_VENV)
 	$(MOTO_VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
@@ -44,8 +51,8 @@ TEST_SCOPE := --workspace --exclude ackbot-bench-server --features ackbot/testin
 TEST_BUILD := $(CARGO) test $(TEST_SCOPE) --tests
 ACKBOT_BIN := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/debug/ackbot
 # Four test threads on two cores: the end-to-end tests mostly wait on the processes they start.
-rust-test: $(MOTO_VENV)/.installed
-	MOTO_SERVER=$(CURDIR)/$(MOTO_VENV)/bin/moto_server RUST_TEST_THREADS=4 $(TEST_BUILD)
+rust-test: $(MOTO_VENV)/.installed $(OPENAI_VENV)/.installed
+	MOTO_SERVER=$(CURDIR)/$(MOTO_VENV)/bin/moto_server OPENAI_PYTHON=$(CURDIR)/$(OPENAI_VENV)/bin/python RUST_TEST_THREADS=4 $(TEST_BUILD)
 	$(CARGO) test $(TEST_SCOPE) --doc
 # Builds $(ACKBOT_BIN) (nothing to do after rust-test).
 test-bin:

@@ -99,3 +99,58 @@ async fn without_a_model_ask_says_it_is_not_configured() {
     let empty = bot.slack_command("/ask").await;
     assert_eq!(empty.outcome(), "processed");
 }
+
+/// OpenAI's own Python client (`OPENAI_PYTHON`, else the one `make test` installs in
+/// `.venv-openai/`) reads the stand-in's stream, and its error, as it reads OpenAI's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openais_own_client_reads_the_stand_in_as_it_reads_openai() {
+    let model = ModelStandIn::start().await.unwrap();
+    let python = std::env::var_os("OPENAI_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-openai/bin/python")
+        });
+    assert!(
+        python.is_file(),
+        "no Python with the openai package at {}: run `make test` (or `make .venv-openai/.installed`), \
+         or point OPENAI_PYTHON at one",
+        python.display()
+    );
+    let script = r#"
+import sys, openai
+client = openai.OpenAI(base_url=sys.argv[1], api_key="sk-standin", max_retries=0)
+stream = client.chat.completions.create(model="standin-model", stream=True,
+    messages=[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "what is a webhook?"}])
+pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
+print("ANSWER " + "".join(pieces))
+try:
+    client.chat.completions.create(model="standin-model", stream=True,
+        messages=[{"role": "user", "content": "[fail] now"}])
+except openai.InternalServerError as e:
+    print("ERROR", e.status_code, e.body["message"])
+"#;
+    let url = model.url();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .args(["-c", script, &url])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut lines = stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("ANSWER {}", ModelStandIn::answer_to("what is a webhook?")).as_str())
+    );
+    assert_eq!(
+        lines.next(),
+        Some("ERROR 500 The server had an error while processing your request.")
+    );
+}
