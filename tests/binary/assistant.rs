@@ -154,3 +154,65 @@ except openai.InternalServerError as e:
         Some("ERROR 500 The server had an error while processing your request.")
     );
 }
+
+/// Greets a new assistant thread with suggested prompts and a title.
+async fn greet(
+    thread: ackbot::slack::AssistantThread,
+    slack: ackbot::slack::Slack,
+) -> Result<(), HandlerError> {
+    use ackbot::slack::SuggestedPrompt;
+    let prompts = [SuggestedPrompt {
+        title: "Explain".into(),
+        message: "ask what is the asynchronous pattern?".into(),
+    }];
+    slack
+        .assistant_threads_set_suggested_prompts(&thread, &prompts, Some("Try"))
+        .await?;
+    slack
+        .assistant_threads_set_title(&thread, "A new question")
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn in_an_assistant_thread_the_status_shows_until_the_answer_streams() {
+    let model = ModelStandIn::start().await.unwrap();
+    let url = model.url();
+    let bot = Bot::new()
+        .mount(ackbot::handlers::assistant())
+        .on("assistant_thread_started", greet);
+    let env = [
+        ("ACKBOT_LLM_URL", url.as_str()),
+        ("ACKBOT_LLM_MODEL", MODEL),
+        ("ACKBOT_LLM_API_KEY", KEY),
+    ];
+    let bot = TestBot::with_env(bot, &env).await.unwrap();
+    let started = bot
+        .slack_event(serde_json::json!({"type": "assistant_thread_started",
+            "assistant_thread": {"user_id": "U1", "channel_id": "D0ASSIST", "thread_ts": "1729999327.187299",
+                "context": {"channel_id": "C0VIEWED", "team_id": "T0001"}}}))
+        .await;
+    let methods: Vec<&str> = started.calls.iter().map(|c| c.method.as_str()).collect();
+    assert_eq!(
+        methods,
+        [
+            "assistant.threads.setSuggestedPrompts",
+            "assistant.threads.setTitle"
+        ]
+    );
+    assert_eq!(started.calls[0].body["prompts"][0]["title"], "Explain");
+    let asked = bot
+        .slack_event(serde_json::json!({"type": "message", "channel_type": "im", "channel": "D0ASSIST",
+            "user": "U1", "text": "ask why stream?", "thread_ts": "1729999327.187299", "ts": "1729999400.000100"}))
+        .await;
+    let methods: Vec<&str> = asked.calls.iter().map(|c| c.method.as_str()).collect();
+    assert_eq!(
+        methods.first(),
+        Some(&"assistant.threads.setStatus"),
+        "{methods:?}"
+    );
+    assert_eq!(asked.calls[0].body["status"], "is thinking…");
+    assert_eq!(methods[1], "chat.startStream", "{methods:?}");
+    assert_eq!(asked.calls[1].body["thread_ts"], "1729999327.187299");
+    assert_eq!(asked.texts(), [ModelStandIn::answer_to("why stream?")]);
+}

@@ -28,6 +28,7 @@
 //! ```
 
 mod adapter;
+mod assistant;
 mod client;
 mod config;
 mod delivery;
@@ -54,6 +55,7 @@ mod target;
 mod tenancy;
 
 pub use adapter::{COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, ROUTES, SlackAdapter};
+pub use assistant::{AssistantContext, AssistantThread, SuggestedPrompt};
 pub use client::{MAX_STREAM_CHARS, SlackClient, StreamPlace};
 pub use config::{DEFAULT_API_URL, SlackConfig};
 pub use delivery::RESPONSE_URL_MAX_USES;

@@ -1,7 +1,8 @@
 //! `ask QUESTION`: the question goes to an OpenAI-compatible chat-completions endpoint
 //! (`ACKBOT_LLM_URL`, `ACKBOT_LLM_API_KEY`, `ACKBOT_LLM_MODEL`, `ACKBOT_LLM_SYSTEM_PROMPT`), and
 //! the answer streams back as it is written ([`Stream`]): on Slack in the thread of the mention or
-//! DM that asked, on LINE behind the loading animation. The model's client: `model.rs`; a
+//! DM that asked (in an assistant thread with the status "is thinking…" until it starts), on LINE
+//! behind the loading animation. The model's client: `model.rs`; a
 //! stand-in of the endpoint (feature `standin`): `standin.rs`.
 
 mod model;
@@ -11,8 +12,12 @@ pub mod standin;
 use std::sync::{Arc, OnceLock};
 
 use ackbot_core::{Bot, CommandDef, HandlerError, NonEmpty, Reply, State, Stream, Text, cmd};
+use ackbot_slack::{AssistantThread, Slack};
 
 pub use model::{Model, ModelConfig, ModelError};
+
+/// The assistant thread's status while the model thinks.
+const THINKING: &str = "is thinking…";
 
 /// The words `ask` says when the model does not answer in full.
 const APOLOGY: &str = "Sorry: the answer broke off. Please ask again in a moment.";
@@ -54,6 +59,8 @@ async fn answer(
     NonEmpty(Text(question)): NonEmpty<Text>,
     State(assistant): State<Assistant>,
     stream: Stream,
+    thread: Option<AssistantThread>,
+    slack: Option<Slack>,
 ) -> Result<Vec<Reply>, HandlerError> {
     let Some(model) = assistant.model() else {
         return Ok(vec![Reply::text(
@@ -61,6 +68,12 @@ async fn answer(
              ACKBOT_LLM_API_KEY.",
         )]);
     };
+    if let (Some(thread), Some(slack)) = (&thread, &slack) {
+        // Shown until the answer's first words are posted.
+        if let Err(e) = slack.assistant_threads_set_status(thread, THINKING).await {
+            tracing::warn!(error = %e, "could not set the assistant thread's status");
+        }
+    }
     let asked = model
         .ask(&question, |piece| {
             let stream = stream.clone();

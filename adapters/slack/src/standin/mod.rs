@@ -196,6 +196,7 @@ async fn web_api(
         "chat.startStream" => stream::start(&api, &args),
         "chat.appendStream" => stream::append(&api, &args),
         "chat.stopStream" => stream::stop(&api, &args),
+        m if m.starts_with("assistant.threads.") => stream::assistant(m, &args),
         _ => json!({"ok": false, "error": "unknown_method", "req_method": method}),
     };
     Json(answer)

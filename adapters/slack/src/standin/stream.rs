@@ -90,3 +90,28 @@ fn markdown(args: &Map<String, Value>, required: bool) -> Result<(), &'static st
         _ => Ok(()),
     }
 }
+
+/// `assistant.threads.setStatus`, `setSuggestedPrompts` and `setTitle`: a thread named by
+/// `channel_id` and `thread_ts`, and what each sets.
+pub(super) fn assistant(method: &str, args: &Map<String, Value>) -> Value {
+    if text_arg(args, "channel_id").is_none() || text_arg(args, "thread_ts").is_none() {
+        return super::invalid_arguments("missing required field: channel_id or thread_ts");
+    }
+    let ok = match method {
+        "assistant.threads.setStatus" => args.get("status").is_some_and(Value::is_string),
+        "assistant.threads.setTitle" => text_arg(args, "title").is_some(),
+        _ => args
+            .get("prompts")
+            .and_then(Value::as_array)
+            .is_some_and(|prompts| {
+                (1..=4).contains(&prompts.len())
+                    && prompts
+                        .iter()
+                        .all(|p| p["title"].is_string() && p["message"].is_string())
+            }),
+    };
+    match ok {
+        true => json!({"ok": true}),
+        false => failed("invalid_arguments"),
+    }
+}
