@@ -216,3 +216,83 @@ async fn in_an_assistant_thread_the_status_shows_until_the_answer_streams() {
     assert_eq!(asked.calls[1].body["thread_ts"], "1729999327.187299");
     assert_eq!(asked.texts(), [ModelStandIn::answer_to("why stream?")]);
 }
+
+/// The real binary, as `ackbot serve` and as the Lambda worker, answers `ask` from the model's
+/// stand-in: the answer streamed in the mention's thread, at Slack's stand-in.
+#[cfg(feature = "lambda")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_end_to_end_through_serve_and_the_lambda_worker() {
+    use crate::common::Server;
+    use crate::common::runtime::{Answer, RuntimeApi};
+    use crate::common::slack::{SECRET, post_signed};
+    use ackbot_core::runtime::now_ms;
+    use ackbot_slack::standin::SlackStandIn;
+    use std::time::Duration;
+
+    let model = ModelStandIn::start().await.unwrap();
+    let slack = SlackStandIn::start().await.unwrap();
+    let (model_url, api_url) = (model.url(), slack.api_url());
+    let env = [
+        ("SLACK_SIGNING_SECRET", SECRET),
+        ("SLACK_BOT_TOKEN", "xoxb-e2e-token"),
+        ("SLACK_API_URL", api_url.as_str()),
+        ("ACKBOT_LLM_URL", model_url.as_str()),
+        ("ACKBOT_LLM_MODEL", MODEL),
+        ("ACKBOT_LLM_API_KEY", KEY),
+    ];
+    let streamed = |text: &'static str| {
+        let recorder = slack.recorder().clone();
+        async move {
+            let stop = recorder
+                .wait_for(
+                    |c| c.path == "/api/chat.stopStream",
+                    Duration::from_secs(20),
+                )
+                .await
+                .expect("the stream ended");
+            let calls = recorder.calls();
+            let start = calls
+                .iter()
+                .find(|c| c.path == "/api/chat.startStream")
+                .unwrap();
+            let mut answer: String = start.body["markdown_text"].as_str().unwrap().to_string();
+            for call in calls
+                .iter()
+                .filter(|c| c.path == "/api/chat.appendStream" && c.body["ts"] == stop.body["ts"])
+            {
+                answer.push_str(call.body["markdown_text"].as_str().unwrap());
+            }
+            assert_eq!(answer, ModelStandIn::answer_to(text));
+            recorder.clear();
+        }
+    };
+
+    let server = Server::start(&env);
+    let body = ackbot_slack::sample::app_mention("ask how does serve do it?", "C1", "EvServe1");
+    let answer = post_signed(
+        &server,
+        "/slack/events",
+        &body,
+        now_ms() / 1000,
+        SECRET,
+        &[],
+    )
+    .await;
+    assert_eq!(answer.status(), 200);
+    streamed("how does serve do it?").await;
+    let logs = serde_json::to_string(&server.logs()).unwrap();
+    assert!(!logs.contains(KEY), "the model's key is never logged");
+
+    let runtime = RuntimeApi::start().await;
+    let worker = Server::lambda(&runtime.addr.to_string(), &env);
+    let body = ackbot_slack::sample::app_mention("ask and the worker?", "C1", "EvLambda1");
+    let envelope =
+        ackbot_slack::sample::signed_envelope("/slack/events", &body, SECRET, now_ms() / 1000);
+    let id = runtime.invoke(String::from_utf8(envelope.to_json()).unwrap());
+    assert!(matches!(
+        runtime.answer(&id, Duration::from_secs(20)).await,
+        Some(Answer::Success(_))
+    ));
+    streamed("and the worker?").await;
+    assert!(!serde_json::to_string(&worker.logs()).unwrap().contains(KEY));
+}

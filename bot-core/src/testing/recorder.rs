@@ -59,6 +59,11 @@ impl Recorder {
         self.arrived.notify_waiters();
     }
 
+    /// Forgets every call so far.
+    pub fn clear(&self) {
+        self.calls.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     /// Every call so far.
     pub fn calls(&self) -> Vec<Recorded> {
         self.calls.lock().unwrap_or_else(|p| p.into_inner()).clone()
