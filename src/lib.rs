@@ -84,7 +84,7 @@ pub use ackbot_core::{
     Answer, Args, ArgsRejection, Bot, BoxError, BuildError, Command, CommandDef, CommandInfo,
     Conversation, ConversationKind, DispatchError, Dispatched, Dispatcher, ErrorHook, Event,
     Extensions, FromIncoming, Handler, HandlerError, Help, Incoming, Interaction, InteractionKind,
-    IntoOutput, Invocation, Kind, MaybeEmpty, NonEmpty, Outcome, Output, Payload, Platform,
+    IntoOutput, Invocation, Kind, Later, MaybeEmpty, NonEmpty, Outcome, Output, Payload, Platform,
     Rejection, Reply, Request, Requirements, State, StateRejection, Stream, StreamError, Text,
     UnavailableRejection, User, Visibility, cmd,
 };

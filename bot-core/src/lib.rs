@@ -50,6 +50,7 @@ mod handler;
 #[cfg(feature = "http")]
 pub mod http;
 mod incoming;
+mod later;
 mod page;
 mod payload;
 mod platform;
@@ -78,6 +79,7 @@ pub use incoming::{
     Command, Conversation, ConversationKind, Event, Incoming, Interaction, InteractionKind, Kind,
     User,
 };
+pub use later::Later;
 pub use payload::Payload;
 pub use platform::Platform;
 pub use reply::{Reply, Visibility};

@@ -477,3 +477,81 @@ async fn line_read_receipts_mark_the_message_read_when_its_handler_starts() {
         "off by default"
     );
 }
+
+/// How many times the slow part of [`file_ticket`] ran.
+static FILED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Validates the modal at once (and slowly when the title says `slow`); files the ticket later.
+async fn file_ticket(
+    view: ackbot::slack::ViewSubmission,
+    later: ackbot::Later,
+) -> ackbot::slack::ViewResponse {
+    let title = view.value("title", "text").unwrap_or_default().to_string();
+    if title.len() < 3 {
+        return ackbot::slack::ViewResponse::error("title", "Say a little more");
+    }
+    if title.contains("slow") {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    later.run(async move {
+        FILED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        vec![Reply::text(format!("Filed: {title}"))]
+    });
+    ackbot::slack::ViewResponse::close()
+}
+
+#[tokio::test]
+async fn a_modal_is_answered_at_once_and_its_slow_part_runs_once_even_past_the_deadline() {
+    let bot = Bot::new().view("ticket", file_ticket);
+    let bot = TestBot::with_env(bot, &[("ACKBOT_ACK_DEADLINE_MS", "100")])
+        .await
+        .unwrap();
+    let short = bot
+        .slack_interaction(payload::view_submission(
+            "ticket",
+            &[("title", "text", "no")],
+            "",
+        ))
+        .await;
+    assert_eq!(
+        short.ack.unwrap().json().unwrap()["response_action"],
+        "errors"
+    );
+    assert_eq!(
+        FILED.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "refused: nothing filed"
+    );
+
+    let good = bot
+        .slack_interaction(payload::view_submission(
+            "ticket",
+            &[("title", "text", "Printer")],
+            "",
+        ))
+        .await;
+    let ack = good.ack.as_ref().unwrap();
+    assert_eq!((ack.status, ack.body.as_str()), (200, ""), "closed at once");
+    assert_eq!(
+        FILED.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "filed once, by the worker"
+    );
+    assert_eq!(good.texts(), ["Filed: Printer"]);
+
+    // Validation slower than the deadline: the plain ack, and the worker still files it once.
+    let slow = bot
+        .slack_interaction(payload::view_submission(
+            "ticket",
+            &[("title", "text", "slow one")],
+            "",
+        ))
+        .await;
+    assert_eq!(slow.ack.as_ref().unwrap().body, "");
+    assert_eq!(
+        FILED.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "once more, not twice"
+    );
+    assert_eq!(slow.texts(), ["Filed: slow one"]);
+}

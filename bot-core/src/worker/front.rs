@@ -13,7 +13,7 @@ use crate::adapter::Inbound;
 use crate::worker::metrics::Counted;
 use crate::worker::report::REJECTIONS;
 use crate::worker::{Stage, Status, Worker};
-use crate::{Answer, Incoming, InteractionKind};
+use crate::{Answer, Incoming, InteractionKind, Later};
 
 /// The front door's acknowledgement of a webhook (status, body), and the Envelope to hand on to
 /// the worker, if any.
@@ -134,6 +134,9 @@ impl Worker {
                     let options = is_options(&work.incoming);
                     let invocation = work.incoming.invocation();
                     let (adapter, request_id) = (adapter.as_ref(), request_id.as_str());
+                    // The slow part is the worker's: never run here, so never twice.
+                    let later = Later::in_the_worker();
+                    work.extensions.insert(later.clone());
                     let dispatch = async move {
                         if let Err(e) = adapter.authorize(&mut work).await {
                             // The handler still answers; its own Web API calls say what is missing.
@@ -146,6 +149,11 @@ impl Worker {
                     };
                     let dispatch = tokio::time::timeout(deadline, dispatch);
                     match self.watching(&envelope, dispatch).await {
+                        Ok(done) if later.is_requested() => {
+                            // The worker runs the handler again, and its slow part, once.
+                            answer = done.answer.unwrap_or_default();
+                            forward = !options;
+                        }
                         Ok(done) => {
                             answer = done.answer.unwrap_or_default();
                             if !done.replies.is_empty() && !options {

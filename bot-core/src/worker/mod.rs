@@ -20,7 +20,7 @@ use std::sync::Arc;
 use crate::adapter::{Adapter, Inbound, Page, PageRequest, Work};
 use crate::adapter::{Delivery, Envelope};
 use crate::runtime::{Clock, DedupeStore, MemoryDedupe, SystemClock};
-use crate::{Dispatched, Dispatcher, Extensions, Incoming, Outcome, Stream, StreamEnd};
+use crate::{Dispatched, Dispatcher, Extensions, Incoming, Later, Outcome, Stream, StreamEnd};
 
 /// Turns Envelopes into replies. Cheap to clone; share one between tasks.
 #[derive(Clone)]
@@ -198,6 +198,7 @@ impl Worker {
                     ..
                 } = work;
                 extensions.insert(Stream::new(stream));
+                extensions.insert(Later::here());
                 self.dispatch_and_deliver(
                     envelope, incoming, delivery, extensions, item_key, report,
                 )
@@ -241,6 +242,7 @@ impl Worker {
         let invocation = incoming.invocation();
         let slow = self.dispatcher.is_slow(&incoming);
         let stream = extensions.get::<Stream>().cloned();
+        let later = extensions.get::<Later>().cloned();
         delivery.handler_starting().await;
         let answered = envelope
             .answered_replies
@@ -261,6 +263,11 @@ impl Worker {
         };
         let (mut dispatched, took) =
             progress::with_progress(delivery.as_ref(), slow, dispatch).await;
+        if let Some(later) = later {
+            // The work the handler left for after its answer: once, here.
+            let replies = later.finish().await;
+            dispatched.replies.extend(replies);
+        }
         if let Some(stream) = stream {
             // The end of a stream is always sent, also after a failure or a panic.
             let end = match dispatched.outcome {
