@@ -82,11 +82,11 @@ pub use ackbot_slack as slack;
 pub use ackbot_core::adapter::Envelope;
 pub use ackbot_core::{
     Answer, Args, ArgsRejection, Bot, BoxError, BuildError, Command, CommandDef, CommandInfo,
-    Conversation, ConversationKind, DispatchError, Dispatched, Dispatcher, ErrorHook, Event,
-    Extensions, FromIncoming, Handler, HandlerError, Help, Incoming, Interaction, InteractionKind,
-    IntoOutput, Invocation, Kind, Later, MaybeEmpty, NonEmpty, Outcome, Output, Payload, Platform,
-    Rejection, Reply, Request, Requirements, State, StateRejection, Stream, StreamError, Text,
-    UnavailableRejection, User, Visibility, cmd,
+    Conversation, ConversationKind, Deadline, DispatchError, Dispatched, Dispatcher, ErrorHook,
+    Event, Extensions, FromIncoming, Handler, HandlerError, Help, Incoming, Interaction,
+    InteractionKind, IntoOutput, Invocation, Kind, Later, MaybeEmpty, NonEmpty, Outcome, Output,
+    Payload, Platform, Rejection, Reply, Request, Requirements, State, StateRejection, Stream,
+    StreamError, Text, UnavailableRejection, User, Visibility, cmd,
 };
 
 /// Everything a bot author needs in one `use`.

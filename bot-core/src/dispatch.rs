@@ -138,6 +138,7 @@ impl Dispatcher {
                 }
             },
         };
+        let stop_at = (extensions.get::<crate::Deadline>()).and_then(|d| d.stop_at());
         let request = Request {
             incoming,
             fallback,
@@ -146,7 +147,16 @@ impl Dispatcher {
             extensions,
         };
         let result = match std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(request))) {
-            Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
+            Ok(future) => {
+                let running = AssertUnwindSafe(future).catch_unwind();
+                match stop_at {
+                    Some(at) => match tokio::time::timeout_at(at.into(), running).await {
+                        Ok(done) => done,
+                        Err(_) => return self.fail(def, DispatchError::TimedOut { invocation }),
+                    },
+                    None => running.await,
+                }
+            }
             Err(panic) => Err(panic),
         };
         let error = match result {

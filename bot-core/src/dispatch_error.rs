@@ -71,6 +71,12 @@ pub enum DispatchError {
         /// The panic's message.
         message: String,
     },
+    /// The handler was stopped at its [`Deadline`](crate::Deadline) (under Lambda, shortly
+    /// before the function's own time runs out).
+    TimedOut {
+        /// The command.
+        invocation: Invocation,
+    },
 }
 
 impl DispatchError {
@@ -82,7 +88,8 @@ impl DispatchError {
             | DispatchError::MissingState { invocation, .. }
             | DispatchError::Unavailable { invocation, .. }
             | DispatchError::Handler { invocation, .. }
-            | DispatchError::Panic { invocation, .. } => invocation,
+            | DispatchError::Panic { invocation, .. }
+            | DispatchError::TimedOut { invocation } => invocation,
         }
     }
 
@@ -123,6 +130,9 @@ impl DispatchError {
             DispatchError::Panic { invocation, .. } => {
                 format!("Sorry, {invocation} failed unexpectedly. The error has been logged.")
             }
+            DispatchError::TimedOut { invocation } => {
+                format!("Sorry, {invocation} took too long and was stopped.")
+            }
         })
     }
 
@@ -147,6 +157,9 @@ impl DispatchError {
             DispatchError::Panic { message, .. } => {
                 tracing::error!(%command, panic = %message, "handler panicked")
             }
+            DispatchError::TimedOut { .. } => {
+                tracing::error!(%command, "handler stopped at its deadline")
+            }
         }
     }
 }
@@ -170,6 +183,7 @@ impl fmt::Display for DispatchError {
             }
             DispatchError::Handler { error, .. } => write!(f, "{invocation} failed: {error}"),
             DispatchError::Panic { message, .. } => write!(f, "{invocation} panicked: {message}"),
+            DispatchError::TimedOut { .. } => write!(f, "{invocation} ran out of time"),
         }
     }
 }

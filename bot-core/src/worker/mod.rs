@@ -20,7 +20,10 @@ use std::sync::Arc;
 use crate::adapter::{Adapter, Inbound, Page, PageRequest, Work};
 use crate::adapter::{Delivery, Envelope};
 use crate::runtime::{Clock, DedupeStore, MemoryDedupe, SystemClock};
-use crate::{Dispatched, Dispatcher, Extensions, Incoming, Later, Outcome, Stream, StreamEnd};
+use crate::{
+    Deadline, DispatchError, Dispatched, Dispatcher, Extensions, Incoming, Later, Outcome, Stream,
+    StreamEnd,
+};
 
 /// Turns Envelopes into replies. Cheap to clone; share one between tasks.
 #[derive(Clone)]
@@ -103,8 +106,16 @@ impl Worker {
 
     /// Processes one Envelope to the end and logs one line about it.
     pub async fn process(&self, envelope: Envelope) -> Report {
+        self.process_until(envelope, Deadline::none()).await
+    }
+
+    /// [`process`](Self::process), with its handlers stopped before `deadline` (Lambda's): a
+    /// stream is ended, and the replies sent, before the function's time runs out.
+    pub async fn process_until(&self, envelope: Envelope, deadline: Deadline) -> Report {
         let started = self.clock.now_ms();
-        let report = self.watching(&envelope, self.run(&envelope)).await;
+        let report = self
+            .watching(&envelope, self.run(&envelope, deadline))
+            .await;
         report.count(&self.metrics);
         self.observe(&envelope, Stage::Done(report.status.clone()));
         let total_ms = self.clock.now_ms() - started;
@@ -112,7 +123,7 @@ impl Worker {
         report
     }
 
-    async fn run(&self, envelope: &Envelope) -> Report {
+    async fn run(&self, envelope: &Envelope, deadline: Deadline) -> Report {
         let mut report = Report::new();
         let Some(adapter) = self.adapter_for(&envelope.route) else {
             report.status = Status::NoRoute;
@@ -141,7 +152,8 @@ impl Worker {
                     self.observe(envelope, Stage::Skipped(reason));
                     report.skipped += 1;
                 }
-                Inbound::Work(work) => {
+                Inbound::Work(mut work) => {
+                    work.extensions.insert(deadline);
                     if let Err(status) = self
                         .work(adapter.as_ref(), envelope, index, work, &mut report)
                         .await
@@ -270,7 +282,10 @@ impl Worker {
         }
         if let Some(stream) = stream {
             // The end of a stream is always sent, also after a failure or a panic.
-            let end = match dispatched.outcome {
+            let end = match &dispatched.outcome {
+                Outcome::Failed(e) if matches!(**e, DispatchError::TimedOut { .. }) => {
+                    StreamEnd::TimedOut
+                }
                 Outcome::Failed(_) => StreamEnd::Failed,
                 _ => StreamEnd::Finished,
             };

@@ -168,3 +168,44 @@ async fn a_stream_nobody_wrote_sends_nothing_and_an_ended_one_takes_no_more() {
         "ended once"
     );
 }
+
+/// Writes a word, then dawdles far past any deadline.
+async fn dawdle(stream: Stream) -> Result<(), HandlerError> {
+    stream.write("a ").await?;
+    tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+    stream.write("b").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_handler_is_stopped_before_its_deadline_and_its_stream_ended() {
+    let inner = FakeAdapter::new(Deliveries::Succeed, false);
+    let calls = inner.calls();
+    let log: Log = Arc::default();
+    let adapter = Streaming {
+        inner,
+        live: true,
+        log: log.clone(),
+    };
+    let bot = Bot::new().command(cmd("dawdle", dawdle)).build().unwrap();
+    let worker = Worker::new(bot).with_adapter(Arc::new(adapter));
+    // Lambda's deadline 2.3 s away: the handler is stopped 2 s before it.
+    let deadline = ackbot_core::Deadline::at(
+        std::time::Instant::now() + std::time::Duration::from_millis(2_300),
+    );
+    let started = std::time::Instant::now();
+    worker
+        .process_until(FakeAdapter::envelope("dawdle", "ok"), deadline)
+        .await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["append:a ", "finish:(stopped: out of time)"]
+    );
+    let sent = delivered(&calls);
+    assert_eq!(sent, ["Sorry, dawdle took too long and was stopped."]);
+}

@@ -22,6 +22,7 @@ mod secrets;
 
 use std::time::Duration;
 
+use ackbot_core::Deadline;
 use ackbot_core::adapter::Envelope;
 use ackbot_core::runtime::{Status, Worker};
 use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
@@ -117,7 +118,10 @@ async fn run_worker(worker: Worker, settings: LambdaSettings) -> Result<(), Lamb
     let handler = service_fn(move |event: LambdaEvent<Envelope>| {
         let (worker, settings) = (worker.clone(), settings.clone());
         async move {
-            let report = worker.process(event.payload).await;
+            // Stopped before Lambda's own deadline, so that a stream ends and replies go out.
+            let now = ackbot_core::runtime::now_ms();
+            let deadline = Deadline::at_epoch_ms(event.context.deadline as i64, now);
+            let report = worker.process_until(event.payload, deadline).await;
             emit_metrics(&worker, &settings);
             match &report.status {
                 Status::Failed(error) => Err(Diagnostic {
