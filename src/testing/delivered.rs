@@ -74,6 +74,11 @@ impl ApiCall {
         }
     }
 
+    /// When it arrived at the stand-in, in ms since the epoch (the real clock).
+    pub fn at_ms(&self) -> i64 {
+        self.at_ms
+    }
+
     /// Whether it sent messages: a `response_url` post or `chat.*` (a streamed message's start)
     /// on Slack, a reply or push on LINE.
     pub fn is_message(&self) -> bool {

@@ -555,3 +555,24 @@ async fn a_modal_is_answered_at_once_and_its_slow_part_runs_once_even_past_the_d
     );
     assert_eq!(slow.texts(), ["Filed: slow one"]);
 }
+
+#[tokio::test]
+async fn a_burst_to_one_channel_is_paced_about_a_message_a_second() {
+    async fn three() -> Vec<Reply> {
+        ["one", "two", "three"]
+            .map(|t| Reply::text(t).in_channel())
+            .to_vec()
+    }
+    let bot = TestBot::new(Bot::new().command(cmd("three", three)))
+        .await
+        .unwrap();
+    let out = bot.slack_mention("three").await;
+    let posts: Vec<i64> = (out.calls.iter())
+        .filter(|c| c.method == "chat.postMessage")
+        .map(|c| c.at_ms())
+        .collect();
+    assert_eq!(posts.len(), 3, "{:?}", out.calls);
+    for pair in posts.windows(2) {
+        assert!(pair[1] - pair[0] >= 950, "{posts:?}");
+    }
+}

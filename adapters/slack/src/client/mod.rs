@@ -3,6 +3,7 @@
 //! `ratelimited` and network failures, and no credential in any error or log line.
 
 mod methods;
+mod pace;
 mod request;
 mod stream;
 
@@ -35,6 +36,8 @@ pub struct SlackClient {
     retry: RetryPolicy,
     timeout: Duration,
     response_urls: ResponseUrls,
+    /// The process's pacing of Web API calls, per workspace, method and channel.
+    pacer: pace::Pacer,
 }
 
 /// Which bot token the Web API calls carry.
@@ -66,6 +69,7 @@ impl SlackClient {
             credential: Credential::Bot(bot_token),
             retry: config.retry.clone(),
             timeout: config.http_timeout,
+            pacer: pace::Pacer::default(),
         })
     }
 
@@ -188,6 +192,10 @@ impl SlackClient {
             )));
         }
         let token = self.token()?;
+        let channel = body.channel();
+        self.pacer
+            .turn(self.workspace(), method, channel.as_deref())
+            .await;
         let url = format!("{}/{method}", self.api_url);
         let request = Request {
             endpoint: Endpoint::WebApi(method),
@@ -196,6 +204,17 @@ impl SlackClient {
             body,
         };
         self.send(request).await
+    }
+
+    /// The workspace the calls are made in, for pacing and the log: the request's in
+    /// distribution mode, else the one workspace (unnamed).
+    fn workspace(&self) -> &str {
+        match &self.credential {
+            Credential::Installation(grant) => {
+                grant.workspace.team_id.as_deref().unwrap_or_default()
+            }
+            Credential::Bot(_) => "",
+        }
     }
 
     /// A rejected method name for an error message: without the token, shortened, quoted and
@@ -215,13 +234,17 @@ impl SlackClient {
         let body = request.body.bytes();
         let host = host_of(request.url);
         let endpoint = request.endpoint.name();
+        let channel = request.body.channel().unwrap_or_default();
+        let workspace = self.workspace();
         let result = retry(&self.retry, |attempt| {
-            let (request, body, host) = (&request, body.clone(), host.as_str());
+            let (request, body, host, channel) =
+                (&request, body.clone(), host.as_str(), channel.as_str());
             async move {
                 let outcome = request.attempt(&self.http, body, self.timeout).await;
                 if let Err(failure) = &outcome {
                     let error = failure.error();
-                    tracing::warn!(endpoint, host, attempt, error = %error, "Slack call attempt failed");
+                    tracing::warn!(endpoint, workspace, channel, host, attempt, error = %error,
+                        "Slack call attempt failed");
                 }
                 outcome
             }

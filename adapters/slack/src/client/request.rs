@@ -68,6 +68,18 @@ impl Body {
         }
     }
 
+    /// The `channel` (or `channel_id`) it names, for pacing and the log.
+    pub(super) fn channel(&self) -> Option<String> {
+        match self {
+            Body::Json(value) => (value.get("channel").or_else(|| value.get("channel_id")))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            Body::Form(text) => form_urlencoded::parse(text.as_bytes())
+                .find(|(name, _)| name == "channel")
+                .map(|(_, value)| value.into_owned()),
+        }
+    }
+
     /// The message text it carries, for the observers.
     fn text(&self) -> Option<String> {
         match self {
