@@ -141,26 +141,23 @@ impl LineClient {
     /// Tried once: it is cosmetic, and the worker waits for it before the handler runs.
     pub(crate) async fn show_loading(&self, chat_id: &str, seconds: u32) -> Result<(), ReplyError> {
         let body = json!({ "chatId": chat_id, "loadingSeconds": seconds });
-        let once = RetryPolicy {
-            max_attempts: 1,
-            ..self.retry.clone()
-        };
-        self.send(&once, Call::post(LOADING_PATH, &body))
-            .await
-            .map(drop)
+        self.post_once(LOADING_PATH, &body).await
     }
 
     /// `POST /v2/bot/chat/markAsRead`: marks the message of `token` (and the ones before it)
     /// read. One attempt: a read receipt is not worth a retry.
     pub(crate) async fn mark_as_read(&self, token: &str) -> Result<(), ReplyError> {
         let body = json!({ "markAsReadToken": token });
+        self.post_once(MARK_AS_READ_PATH, &body).await
+    }
+
+    /// Posts `body` to `path`, one attempt only.
+    async fn post_once(&self, path: &str, body: &serde_json::Value) -> Result<(), ReplyError> {
         let once = RetryPolicy {
             max_attempts: 1,
             ..self.retry.clone()
         };
-        self.send(&once, Call::post(MARK_AS_READ_PATH, &body))
-            .await
-            .map(drop)
+        self.send(&once, Call::post(path, body)).await.map(drop)
     }
 
     /// Makes `call` with the client's retry policy.
