@@ -168,7 +168,10 @@ impl Server {
             status.is_some_and(|s| s.success()),
             "serve did not stop cleanly: {status:?}"
         );
-        let stopped = self.logs().into_iter().find(|l| l["message"] == "stopped");
+        // The process has exited; the thread reading its output may still be on the last lines.
+        let stopped = self
+            .wait_for_log(|l| l["message"] == "stopped", Duration::from_secs(5))
+            .await;
         let left = stopped.as_ref().and_then(|l| l["left"].as_u64());
         assert_eq!(left, Some(0), "the drain left work behind: {stopped:?}");
     }
