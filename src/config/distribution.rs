@@ -95,11 +95,9 @@ fn web_url(name: &'static str, raw: &str) -> Result<String, ConfigError> {
         value: raw.to_string(),
         expected: "an absolute https URL (http only on localhost or 127.0.0.1)",
     };
-    let url = reqwest::Url::parse(raw.trim()).map_err(|_| invalid())?;
-    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-    match (url.scheme(), loopback) {
-        ("https", _) | ("http", true) => Ok(raw.trim().trim_end_matches('/').to_string()),
-        _ => Err(invalid()),
+    match ackbot_slack::oauth::is_public_url(raw) {
+        true => Ok(raw.trim().trim_end_matches('/').to_string()),
+        false => Err(invalid()),
     }
 }
 

@@ -4,6 +4,9 @@
 
 use ackbot_core::doctor::{Finding, Lookup, is_lowercase_hex};
 
+use crate::manifest::is_scope;
+use crate::oauth::is_public_url;
+
 const SUBJECT: &str = "Slack distribution";
 const CREDENTIALS_WHERE: &str =
     "api.slack.com/apps → your app → Basic Information → App Credentials";
@@ -42,7 +45,7 @@ pub(super) fn check(lookup: Lookup<'_>) -> Option<Vec<Finding>> {
     }
     findings.push(public_url(set("ACKBOT_PUBLIC_URL").as_deref()));
     if let Some(url) = set("ACKBOT_OAUTH_SUCCESS_URL")
-        && !is_https(url.trim())
+        && !is_public_url(url.trim())
     {
         findings.push(Finding::problem(
             SUBJECT,
@@ -115,7 +118,7 @@ fn public_url(url: Option<&str>) -> Finding {
                 "ACKBOT_PUBLIC_URL is not set: the OAuth redirect_uri is built from it, {EXAMPLE}"
             ),
         ),
-        Some(url) if is_https(url) => Finding::ok(
+        Some(url) if is_public_url(url) => Finding::ok(
             SUBJECT,
             format!(
                 "redirect_uri {}/slack/oauth_redirect",
@@ -130,22 +133,6 @@ fn public_url(url: Option<&str>) -> Finding {
             ),
         ),
     }
-}
-
-fn is_https(url: &str) -> bool {
-    match reqwest::Url::parse(url) {
-        Ok(u) => {
-            let loopback = matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-            u.scheme() == "https" || (u.scheme() == "http" && loopback)
-        }
-        Err(_) => false,
-    }
-}
-
-fn is_scope(scope: &str) -> bool {
-    scope
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ":._-".contains(c))
 }
 
 #[cfg(test)]

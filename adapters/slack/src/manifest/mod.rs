@@ -34,7 +34,7 @@ mod types;
 
 pub use build::{bot_scopes, build};
 pub use error::ManifestError;
-pub use options::ManifestOptions;
+pub use options::{ManifestOptions, is_scope};
 pub use types::{
     AppHome, AppManifest, BotUser, DisplayInformation, EventSubscriptions, Features, Interactivity,
     Metadata, OauthConfig, Scopes, Settings, Shortcut, ShortcutKind, SlashCommand,

@@ -134,11 +134,6 @@ pub(super) fn app_name(raw: &str) -> Result<String, ManifestError> {
 
 /// The further scopes, trimmed and without blank ones, if each is written like a scope.
 pub(super) fn extra_scopes(raw: &[String]) -> Result<Vec<String>, ManifestError> {
-    let is_scope = |scope: &str| {
-        scope
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ":._-".contains(c))
-    };
     raw.iter()
         .map(|scope| scope.trim())
         .filter(|scope| !scope.is_empty())
@@ -149,6 +144,14 @@ pub(super) fn extra_scopes(raw: &[String]) -> Result<Vec<String>, ManifestError>
             }),
         })
         .collect()
+}
+
+/// Whether `scope` has the shape of a Slack scope: lowercase words with `:`, `.`, `_` or `-`
+/// (`chat:write`, `metadata.message:read`).
+pub fn is_scope(scope: &str) -> bool {
+    scope
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ":._-".contains(c))
 }
 
 #[cfg(test)]

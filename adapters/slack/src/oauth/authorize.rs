@@ -12,7 +12,7 @@ use futures::future::BoxFuture;
 
 use super::{
     Installation, InstallationKey, InstallationRecord, InstallationStore, OAuthClient, Stored,
-    Token, Workspace,
+    Workspace,
 };
 use crate::ReplyError;
 
@@ -237,15 +237,4 @@ pub(crate) enum Revoked {
         bot: Vec<String>,
         users: Vec<String>,
     },
-}
-
-/// A token from a refresh's answer: see `Token`.
-pub(crate) fn token_of(answer: &serde_json::Value, now_ms: i64) -> Option<Token> {
-    let text = |name: &str| answer.get(name).and_then(serde_json::Value::as_str);
-    Some(Token {
-        token: text("access_token")?.to_string().into(),
-        refresh_token: text("refresh_token").map(|r| r.to_string().into()),
-        expires_at_ms: (answer.get("expires_in").and_then(serde_json::Value::as_i64))
-            .map(|secs| now_ms + secs * 1000),
-    })
 }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use ackbot_core::runtime::Clock;
 use ackbot_core::{ExposeSecret, SecretString};
 
-use super::authorize::token_of;
 use super::{InstallationRecord, Token};
 use crate::ReplyError;
 use crate::client::SlackClient;
@@ -74,7 +73,7 @@ impl OAuthClient {
                 ("refresh_token", refresh_token.expose_secret()),
             ])
             .await?;
-        token_of(&answer, self.clock.now_ms()).ok_or_else(|| ReplyError::Api {
+        Token::from_answer(&answer, self.clock.now_ms()).ok_or_else(|| ReplyError::Api {
             status: 200,
             message: "oauth.v2.access answered without an access_token".into(),
         })

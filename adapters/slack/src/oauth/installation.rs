@@ -103,6 +103,18 @@ pub struct Token {
 }
 
 impl Token {
+    /// The token in an `oauth.v2.access` answer (or its `authed_user`) given at `now_ms`:
+    /// `access_token`, and with rotation on `refresh_token` and `expires_in`.
+    pub(crate) fn from_answer(answer: &Value, now_ms: i64) -> Option<Self> {
+        let text = |name: &str| answer.get(name).and_then(Value::as_str).map(str::to_string);
+        Some(Self {
+            token: text("access_token")?.into(),
+            refresh_token: text("refresh_token").map(Into::into),
+            expires_at_ms: (answer.get("expires_in").and_then(Value::as_i64))
+                .map(|secs| now_ms + secs * 1000),
+        })
+    }
+
     /// A token that does not expire.
     pub fn new(token: impl Into<SecretString>) -> Self {
         Self {
@@ -203,16 +215,6 @@ impl InstallationRecord {
                 })
                 .unwrap_or_default()
         };
-        let expires = |v: &Value| {
-            (v.get("expires_in").and_then(Value::as_i64)).map(|secs| now_ms + secs * 1000)
-        };
-        let token = |v: &Value| {
-            Some(Token {
-                token: text(v, "access_token")?.into(),
-                refresh_token: text(v, "refresh_token").map(Into::into),
-                expires_at_ms: expires(v),
-            })
-        };
         let team = answer.get("team").filter(|t| !t.is_null());
         let enterprise = answer.get("enterprise").filter(|e| !e.is_null());
         let authed_user = answer.get("authed_user").cloned().unwrap_or(Value::Null);
@@ -231,8 +233,8 @@ impl InstallationRecord {
         };
         let has_place = installation.team_id.is_some() || installation.enterprise_id.is_some();
         Some(Self {
-            bot: token(answer).filter(|_| has_place)?,
-            user: token(&authed_user),
+            bot: Token::from_answer(answer, now_ms).filter(|_| has_place)?,
+            user: Token::from_answer(&authed_user, now_ms),
             installation,
             needs_reinstall: false,
         })

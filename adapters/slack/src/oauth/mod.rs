@@ -137,6 +137,16 @@ impl Distribution {
     }
 }
 
+/// Whether `url` is one a browser may be sent to and Slack may redirect to: an absolute https
+/// URL, or http on a loopback host (a laptop). `ACKBOT_PUBLIC_URL` and `ACKBOT_OAUTH_SUCCESS_URL`
+/// must be.
+pub fn is_public_url(url: &str) -> bool {
+    reqwest::Url::parse(url.trim()).is_ok_and(|u| {
+        let loopback = matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+        u.scheme() == "https" || (u.scheme() == "http" && loopback)
+    })
+}
+
 /// Slack's authorize page for an API at `api_url`: Slack's own for `https://slack.com/api`,
 /// else the same host's `/oauth/v2/authorize` (a stand-in's).
 pub(crate) fn authorize_url(api_url: &str) -> String {
