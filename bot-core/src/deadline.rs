@@ -1,5 +1,8 @@
 //! The time a handler has: under Lambda, until shortly before the function's own time runs out,
-//! so that its stream is ended and its replies sent before Lambda cuts it off; elsewhere none.
+//! so that its stream is ended and its replies sent before Lambda cuts it off; under `serve`, a
+//! limit of its own. The worker also sets it as the current task's deadline
+//! ([`Deadline::current`]), which the API clients read: a retry never waits past it, and one
+//! request never outlasts it.
 
 use std::time::{Duration, Instant};
 
@@ -38,11 +41,48 @@ impl Deadline {
         self.at.map(|at| at.checked_sub(MARGIN).unwrap_or(at))
     }
 
+    /// A deadline `limit` from now.
+    pub fn after(limit: Duration) -> Self {
+        Self::at(Instant::now() + limit)
+    }
+
+    /// The time left before the deadline itself (the worker's, not the handler's), if any.
+    pub fn left(&self) -> Option<Duration> {
+        self.at
+            .map(|at| at.saturating_duration_since(Instant::now()))
+    }
+
+    /// Whether waiting `wait` still leaves [`MARGIN`] of the deadline's time for what comes after
+    /// (a retry's attempt, the stream's end, the replies). Always true without a deadline.
+    pub fn allows(&self, wait: Duration) -> bool {
+        self.left().is_none_or(|left| wait + MARGIN <= left)
+    }
+
+    /// `timeout`, or the time left if that is shorter: one request never outlasts the deadline.
+    pub fn cap(&self, timeout: Duration) -> Duration {
+        self.left().map_or(timeout, |left| left.min(timeout))
+    }
+
+    /// The deadline of the work this task is doing, set by the worker ([`scope`](Self::scope));
+    /// none outside it.
+    pub fn current() -> Self {
+        CURRENT.try_with(|d| *d).unwrap_or_default()
+    }
+
+    /// Runs `work` with this as its [`current`](Self::current) deadline.
+    pub async fn scope<F: Future>(self, work: F) -> F::Output {
+        CURRENT.scope(self, work).await
+    }
+
     /// The handler's time left, if it has a deadline.
     pub fn remaining(&self) -> Option<Duration> {
         self.stop_at()
             .map(|at| at.saturating_duration_since(Instant::now()))
     }
+}
+
+tokio::task_local! {
+    static CURRENT: Deadline;
 }
 
 impl FromIncoming for Deadline {

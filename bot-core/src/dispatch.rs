@@ -208,6 +208,15 @@ impl Dispatcher {
         self.tables.commands.iter().find(|c| c.info.name == name)
     }
 
+    /// The work a handler left for later (see [`Later`](crate::Later)) ran out of time: answered
+    /// as a handler that did, after the replies it had already given.
+    pub(crate) fn later_timed_out(&self, invocation: Invocation, before: Vec<Reply>) -> Dispatched {
+        let def = self.command(&invocation.name);
+        let mut failed = self.fail(def, DispatchError::TimedOut { invocation });
+        failed.replies.splice(0..0, before);
+        failed
+    }
+
     /// Logs the error and answers it with the command's hook, the bot's, or ackbot's default.
     fn fail(&self, def: Option<&CommandDef>, error: DispatchError) -> Dispatched {
         error.log();

@@ -173,12 +173,19 @@ fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// Sends `request` once and reads its answer, its body up to `cap` bytes; `timeout` is the
-/// request's, named in the reason when it runs out.
+/// request's, named in the reason when it runs out — shortened to the time left before the
+/// [current deadline](crate::Deadline::current), if that is less.
 pub async fn attempt(
     request: reqwest::RequestBuilder,
     cap: usize,
     timeout: Duration,
 ) -> Result<Response, NoResponse> {
+    // One request never outlasts the work's deadline.
+    let capped = crate::Deadline::current().cap(timeout);
+    let (request, timeout) = match capped < timeout {
+        true => (request.timeout(capped), capped),
+        false => (request, timeout),
+    };
     let response = request
         .send()
         .await
@@ -320,6 +327,19 @@ mod tests {
             timed_out.reason.starts_with("timed out after 100 ms"),
             "{timed_out:?}"
         );
+        // Under a deadline 300 ms away, a request allowed 5 s gives up when the deadline comes.
+        let client = client_builder(timeout).build().unwrap();
+        let deadline = crate::Deadline::after(Duration::from_millis(300));
+        let cut = deadline
+            .scope(attempt(client.get(slow.uri()), 1024, timeout))
+            .await
+            .unwrap_err();
+        assert!(cut.timed_out, "{cut:?}");
+        let waited: u64 = (cut.reason.strip_prefix("timed out after "))
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or_else(|| panic!("{cut:?}"));
+        assert!((200..=300).contains(&waited), "{cut:?}");
     }
 
     #[test]

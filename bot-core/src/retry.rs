@@ -6,6 +6,8 @@ use std::time::{Duration, SystemTime};
 
 use backon::{ExponentialBuilder, Retryable};
 
+use crate::Deadline;
+
 /// The timeout of one HTTP request to a platform's API, unless configured
 /// (`ACKBOT_HTTP_TIMEOUT_MS`).
 pub const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -128,7 +130,8 @@ pub struct GaveUp<E> {
 
 /// Runs `attempt` (given its number, 1 for the first) until it succeeds, fails for good, or the
 /// policy's attempts run out. A `Retry-After` replaces the backoff; one longer than the policy
-/// allows ends the retries at once.
+/// allows ends the retries at once, and so does a wait the [current deadline](Deadline::current)
+/// does not [allow](Deadline::allows).
 pub async fn retry<T, E, F, Fut>(policy: &RetryPolicy, mut attempt: F) -> Result<T, GaveUp<E>>
 where
     F: FnMut(u32) -> Fut,
@@ -143,13 +146,25 @@ where
     .when(Failure::is_transient)
     .adjust(|failure, backoff| {
         let backoff = backoff?; // `None`: the attempts ran out.
-        match failure {
+        let wait = match failure {
             Failure::Transient {
                 retry_after: Some(after),
                 ..
-            } => (*after <= policy.max_retry_after).then_some(*after),
-            _ => Some(backoff),
+            } => (*after <= policy.max_retry_after).then_some(*after)?,
+            _ => backoff,
+        };
+        // A wait that would outlive the work's deadline ends the retries: the Envelope's own
+        // retry comes later, in an invocation with time of its own.
+        let deadline = Deadline::current();
+        if !deadline.allows(wait) {
+            tracing::info!(
+                wait_ms = wait.as_millis() as u64,
+                left_ms = deadline.left().unwrap_or_default().as_millis() as u64,
+                "not retrying: the wait would outlive the deadline"
+            );
+            return None;
         }
+        Some(wait)
     })
     .notify(|_, wait| tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying"))
     .await;

@@ -18,7 +18,7 @@ const WEBHOOK_ROUTES: [&str; 4] = [
 
 /// The local edge's settings from `lookup`: `ACKBOT_WORKERS`, `ACKBOT_QUEUE_CAPACITY`,
 /// `ACKBOT_ACK_STATUS`, `ACKBOT_SLACK_COMMAND_ACK_BODY`, `ACKBOT_DRAIN_TIMEOUT_SECS`,
-/// `ACKBOT_FUNCTION_ACK`, `ACKBOT_INSPECT`, `ACKBOT_INSPECT_TOKEN` (see [`EdgeSettings`]).
+/// `ACKBOT_WORKER_TIMEOUT_SECS`, `ACKBOT_FUNCTION_ACK`, `ACKBOT_INSPECT`, `ACKBOT_INSPECT_TOKEN` (see [`EdgeSettings`]).
 pub(super) fn edge_settings(
     lookup: &impl Fn(&str) -> Option<String>,
 ) -> Result<EdgeSettings, ConfigError> {
@@ -39,11 +39,25 @@ pub(super) fn edge_settings(
             drain_timeout: Duration::from_secs(
                 number(lookup, "ACKBOT_DRAIN_TIMEOUT_SECS", 60)? as u64
             ),
+            worker_timeout: worker_timeout(lookup)?,
             function_ack_routes: function_ack_routes(lookup)?,
             inspect: switch(lookup, "ACKBOT_INSPECT", true)?,
             inspect_token: inspect_token(lookup)?,
         })
     }
+}
+
+/// `ACKBOT_WORKER_TIMEOUT_SECS`: 3 to 86,400 seconds (a handler is stopped 2 s before it).
+fn worker_timeout(lookup: &impl Fn(&str) -> Option<String>) -> Result<Duration, ConfigError> {
+    let seconds = number(lookup, "ACKBOT_WORKER_TIMEOUT_SECS", 900)?;
+    if !(3..=86_400).contains(&seconds) {
+        return Err(ConfigError::Invalid {
+            name: "ACKBOT_WORKER_TIMEOUT_SECS",
+            value: seconds.to_string(),
+            expected: "seconds from 3 to 86400 (a handler is stopped 2 s before the limit)",
+        });
+    }
+    Ok(Duration::from_secs(seconds as u64))
 }
 
 /// The fewest characters `ACKBOT_INSPECT_TOKEN` may have: it guards Replay, which sends real

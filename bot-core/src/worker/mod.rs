@@ -1,6 +1,7 @@
 //! The worker: Envelope → verify → parse → deduplicate → dispatch → deliver, with one log line
 //! per Envelope.
 
+mod after;
 mod front;
 mod idempotency;
 mod metrics;
@@ -20,10 +21,8 @@ use std::sync::Arc;
 use crate::adapter::{Adapter, Inbound, Page, PageRequest, Work};
 use crate::adapter::{Delivery, Envelope};
 use crate::runtime::{Clock, DedupeStore, MemoryDedupe, SystemClock};
-use crate::{
-    Deadline, DispatchError, Dispatched, Dispatcher, Extensions, Incoming, Later, Outcome, Stream,
-    StreamEnd,
-};
+use crate::{Deadline, Dispatched, Dispatcher, Extensions, Incoming, Later, Outcome, Stream};
+use after::After;
 
 /// Turns Envelopes into replies. Cheap to clone; share one between tasks.
 #[derive(Clone)]
@@ -113,8 +112,8 @@ impl Worker {
     /// stream is ended, and the replies sent, before the function's time runs out.
     pub async fn process_until(&self, envelope: Envelope, deadline: Deadline) -> Report {
         let started = self.clock.now_ms();
-        let report = self
-            .watching(&envelope, self.run(&envelope, deadline))
+        let report = deadline
+            .scope(self.watching(&envelope, self.run(&envelope, deadline)))
             .await;
         report.count(&self.metrics);
         self.observe(&envelope, Stage::Done(report.status.clone()));
@@ -253,8 +252,12 @@ impl Worker {
         }
         let invocation = incoming.invocation();
         let slow = self.dispatcher.is_slow(&incoming);
-        let stream = extensions.get::<Stream>().cloned();
-        let later = extensions.get::<Later>().cloned();
+        let (stream, later) = (extensions.get().cloned(), extensions.get().cloned());
+        let named = crate::Invocation {
+            platform: incoming.platform,
+            name: incoming.name().to_string(),
+        };
+        let deadline = extensions.get::<Deadline>().copied().unwrap_or_default();
         delivery.handler_starting().await;
         let answered = envelope
             .answered_replies
@@ -275,27 +278,17 @@ impl Worker {
         };
         let (mut dispatched, took) =
             progress::with_progress(delivery.as_ref(), slow, dispatch).await;
-        if let Some(later) = later {
-            // The work the handler left for after its answer: once, here.
-            let replies = later.finish().await;
-            dispatched.replies.extend(replies);
-        }
-        if let Some(stream) = stream {
-            // The end of a stream is always sent, also after a failure or a panic.
-            let end = match &dispatched.outcome {
-                Outcome::Failed(e) if matches!(**e, DispatchError::TimedOut { .. }) => {
-                    StreamEnd::TimedOut
-                }
-                Outcome::Failed(_) => StreamEnd::Failed,
-                _ => StreamEnd::Finished,
-            };
-            match stream.end(end).await {
-                Ok(Some(gathered)) => dispatched.replies.insert(0, gathered),
-                Ok(None) => {}
-                Err(e) => tracing::warn!(request_id = %envelope.request_id,
-                    error = %crate::chain(e.as_ref()), "could not end the stream"),
-            }
-        }
+        self.after_handler(
+            envelope,
+            &mut dispatched,
+            After {
+                later,
+                stream,
+                named,
+                deadline,
+            },
+        )
+        .await;
         report.handled += 1;
         self.observe(
             envelope,

@@ -96,7 +96,12 @@ pub async fn start(
     let front = worker.clone();
     let front_platforms = front.platforms();
     let edge_settings = &settings.edge;
-    let pool = Pool::start(worker, edge_settings.workers, edge_settings.queue_capacity);
+    let pool = Pool::start(
+        worker,
+        edge_settings.workers,
+        edge_settings.queue_capacity,
+        edge_settings.worker_timeout,
+    );
     #[cfg(feature = "dev")]
     let (app, inspector_login) = match inspected {
         Some((access, history)) => {

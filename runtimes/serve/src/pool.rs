@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use ackbot_core::Deadline;
 use ackbot_core::adapter::Envelope;
 use ackbot_core::runtime::Worker;
 use async_channel::{Receiver, Sender, TrySendError};
@@ -56,11 +57,17 @@ pub(crate) struct Pool {
 }
 
 impl Pool {
-    /// Starts `workers` tasks behind a queue of `capacity` slots.
-    pub(crate) fn start(worker: Worker, workers: usize, capacity: usize) -> Self {
+    /// Starts `workers` tasks behind a queue of `capacity` slots; each Envelope's work may take
+    /// `timeout` (see [`Deadline`]).
+    pub(crate) fn start(
+        worker: Worker,
+        workers: usize,
+        capacity: usize,
+        timeout: Duration,
+    ) -> Self {
         let (sender, receiver) = async_channel::bounded(capacity.max(1));
         let tasks = (0..workers.max(1))
-            .map(|_| tokio::spawn(work(worker.clone(), receiver.clone())))
+            .map(|_| tokio::spawn(work(worker.clone(), receiver.clone(), timeout)))
             .collect();
         Self {
             queue: Queue { sender },
@@ -94,12 +101,13 @@ impl Pool {
 }
 
 /// One worker task: takes Envelopes until the queue is closed and empty.
-async fn work(worker: Worker, receiver: Receiver<Envelope>) {
+async fn work(worker: Worker, receiver: Receiver<Envelope>, timeout: Duration) {
     while let Ok(envelope) = receiver.recv().await {
         let request_id = envelope.request_id.clone();
         // A panic outside the handlers (adapter, delivery) must not stop this task. Caught in
         // place rather than in a task of its own: no allocation or wake-up per Envelope.
-        let processing = std::panic::AssertUnwindSafe(worker.process(envelope));
+        let processing =
+            std::panic::AssertUnwindSafe(worker.process_until(envelope, Deadline::after(timeout)));
         if let Err(panic) = futures::FutureExt::catch_unwind(processing).await {
             let error = ackbot_core::runtime::panic_message(panic.as_ref());
             tracing::error!(request_id, error, "worker task failed: it panicked");
@@ -131,7 +139,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn refuses_when_full_and_after_close_and_drains_what_it_took() {
         let (worker, adapter) = worker();
-        let pool = Pool::start(worker, 1, 2);
+        let pool = Pool::start(worker, 1, 2, Duration::from_secs(60));
         let queue = pool.queue();
         let mut accepted = 0;
         for i in 0..200 {

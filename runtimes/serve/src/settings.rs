@@ -46,6 +46,10 @@ pub struct EdgeSettings {
     pub slack_command_ack_body: String,
     /// `ACKBOT_DRAIN_TIMEOUT_SECS`: how long `serve` waits for queued work on shutdown (default 60).
     pub drain_timeout: Duration,
+    /// `ACKBOT_WORKER_TIMEOUT_SECS`: the time one Envelope's work may take, as a Lambda worker's
+    /// timeout (default 900, the most Lambda allows). A handler is stopped 2 s before it (its
+    /// stream ended with a note, its error answered), and retries never wait past it.
+    pub worker_timeout: Duration,
     /// `ACKBOT_FUNCTION_ACK`: the routes acknowledged by the front door, which verifies them and
     /// may answer from the request (default [`DEFAULT_FUNCTION_ACK_ROUTES`], as the stack deploys
     /// them). The others get the static acknowledgement.
@@ -67,6 +71,7 @@ impl Default for EdgeSettings {
             ack_status: 200,
             slack_command_ack_body: String::new(),
             drain_timeout: Duration::from_secs(60),
+            worker_timeout: Duration::from_secs(900),
             function_ack_routes: DEFAULT_FUNCTION_ACK_ROUTES
                 .iter()
                 .map(|r| r.to_string())
