@@ -163,4 +163,19 @@ mod tests {
             .inspect_token;
         assert!(token.is_some_and(|t| !format!("{t:?}").contains("t0ken")));
     }
+
+    #[test]
+    fn a_webhooks_work_gets_fifteen_minutes_unless_told_otherwise() {
+        let timeout = |vars: &[(&str, &str)]| config(vars).map(|c| c.edge.worker_timeout);
+        assert_eq!(timeout(&[]).unwrap().as_secs(), 900);
+        let set = [("ACKBOT_WORKER_TIMEOUT_SECS", "150")];
+        assert_eq!(timeout(&set).unwrap().as_secs(), 150);
+        for wrong in ["2", "86401", "soon"] {
+            let error = timeout(&[("ACKBOT_WORKER_TIMEOUT_SECS", wrong)]).unwrap_err();
+            assert!(
+                error.to_string().contains("ACKBOT_WORKER_TIMEOUT_SECS"),
+                "{error}"
+            );
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 #[cfg(feature = "testing")]
 mod assistant;
+mod assistant_e2e;
 mod common;
 #[cfg(feature = "dev")]
 mod distribution;

@@ -3,7 +3,8 @@
 //! OpenAI documents it — `chat.completion.chunk`s (a first with the role, one a word, a last with
 //! `finish_reason: "stop"`) and `data: [DONE]`. The answer is made from the question; a question
 //! containing `[fail]` gets a 500 error answer, `[break]` a stream that breaks off halfway,
-//! `[slow]` a pause of a second between words.
+//! `[slow]` a pause of a second between words, `[late]` a pause of two seconds before the first
+//! (a model that thinks first).
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -125,6 +126,7 @@ async fn completions(
     }
     let words = answer_words(&question);
     let (slow, broken) = (question.contains("[slow]"), question.contains("[break]"));
+    let late = question.contains("[late]");
     let take = if broken { words.len() / 2 } else { words.len() };
     let model = request["model"].as_str().unwrap_or(MODEL).to_string();
     let chunk = move |delta: Value, finish: Value| {
@@ -147,12 +149,15 @@ async fn completions(
         events.push(chunk(json!({}), json!("stop")));
         events.push("data: [DONE]\n\n".to_string());
     }
-    let body = futures::stream::iter(events).then(move |event| async move {
-        if slow {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
-        Ok::<_, std::convert::Infallible>(event)
-    });
+    let body =
+        futures::stream::iter(events.into_iter().enumerate()).then(move |(i, event)| async move {
+            if slow {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            } else if late && i == 1 {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            Ok::<_, std::convert::Infallible>(event)
+        });
     let mut response = Response::new(Body::from_stream(body));
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -20,9 +20,12 @@ pub enum Answer {
     Error(serde_json::Value),
 }
 
+/// One queued invocation: its id, its event, and how long the function has for it.
+type Event = (String, String, Duration);
+
 #[derive(Clone)]
 struct Shared {
-    events: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<(String, String)>>>,
+    events: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Event>>>,
     answers: Arc<Mutex<HashMap<String, Answer>>>,
     first_poll: Arc<Mutex<Option<Instant>>>,
     init_errors: Arc<Mutex<Vec<serde_json::Value>>>,
@@ -31,7 +34,7 @@ struct Shared {
 /// A running Runtime API double.
 pub struct RuntimeApi {
     pub addr: SocketAddr,
-    sender: mpsc::UnboundedSender<(String, String)>,
+    sender: mpsc::UnboundedSender<Event>,
     shared: Shared,
     next: Mutex<u32>,
 }
@@ -65,12 +68,18 @@ impl RuntimeApi {
         }
     }
 
-    /// Queues an event; returns its invocation id.
+    /// Queues an event with 30 s to run; returns its invocation id.
     pub fn invoke(&self, event: String) -> String {
+        self.invoke_for(event, Duration::from_secs(30))
+    }
+
+    /// Queues an event whose deadline (`Lambda-Runtime-Deadline-Ms`) is `time` after it is
+    /// handed out; returns its invocation id.
+    pub fn invoke_for(&self, event: String, time: Duration) -> String {
         let mut next = self.next.lock().unwrap();
         *next += 1;
         let id = format!("inv-{next:04}");
-        self.sender.send((id.clone(), event)).unwrap();
+        self.sender.send((id.clone(), event, time)).unwrap();
         id
     }
 
@@ -105,10 +114,10 @@ async fn next(State(shared): State<Shared>) -> Response {
         .lock()
         .unwrap()
         .get_or_insert_with(Instant::now);
-    let Some((id, event)) = shared.events.lock().await.recv().await else {
+    let Some((id, event, time)) = shared.events.lock().await.recv().await else {
         return StatusCode::GONE.into_response();
     };
-    let deadline = ackbot_core::runtime::now_ms() + 30_000;
+    let deadline = ackbot_core::runtime::now_ms() + time.as_millis() as i64;
     let mut headers = HeaderMap::new();
     headers.insert("lambda-runtime-aws-request-id", id.parse().unwrap());
     headers.insert(

@@ -1,0 +1,191 @@
+//! `ask` end to end: the real binary, as `ackbot serve` and as the Lambda worker, with the
+//! model's, Slack's and LINE's stand-ins — the answer streamed, a Lambda near its deadline ending
+//! the stream with a note, and on LINE a model slower than the reply token answered by push.
+#![cfg(feature = "lambda")]
+
+use std::time::{Duration, Instant};
+
+use ackbot::handlers::standin::{MODEL, ModelStandIn};
+use ackbot_core::runtime::now_ms;
+use ackbot_slack::standin::SlackStandIn;
+
+use crate::common::Server;
+use crate::common::runtime::{Answer, RuntimeApi};
+use crate::common::slack::{SECRET, post_signed};
+
+const KEY: &str = "sk-standin-key-never-shown";
+
+/// The environment of a Slack bot with the model configured.
+fn slack_env<'a>(model_url: &'a str, api_url: &'a str) -> [(&'static str, &'a str); 6] {
+    [
+        ("SLACK_SIGNING_SECRET", SECRET),
+        ("SLACK_BOT_TOKEN", "xoxb-e2e-token"),
+        ("SLACK_API_URL", api_url),
+        ("ACKBOT_LLM_URL", model_url),
+        ("ACKBOT_LLM_MODEL", MODEL),
+        ("ACKBOT_LLM_API_KEY", KEY),
+    ]
+}
+
+/// The real binary, as `ackbot serve` and as the Lambda worker, answers `ask` from the model's
+/// stand-in: the answer streamed in the mention's thread, at Slack's stand-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_end_to_end_through_serve_and_the_lambda_worker() {
+    let model = ModelStandIn::start().await.unwrap();
+    let slack = SlackStandIn::start().await.unwrap();
+    let (model_url, api_url) = (model.url(), slack.api_url());
+    let env = slack_env(&model_url, &api_url);
+    let streamed = |text: &'static str| {
+        let recorder = slack.recorder().clone();
+        async move {
+            let stop = recorder
+                .wait_for(
+                    |c| c.path == "/api/chat.stopStream",
+                    Duration::from_secs(20),
+                )
+                .await
+                .expect("the stream ended");
+            let calls = recorder.calls();
+            let start = calls
+                .iter()
+                .find(|c| c.path == "/api/chat.startStream")
+                .unwrap();
+            let mut answer: String = start.body["markdown_text"].as_str().unwrap().to_string();
+            for call in calls
+                .iter()
+                .filter(|c| c.path == "/api/chat.appendStream" && c.body["ts"] == stop.body["ts"])
+            {
+                answer.push_str(call.body["markdown_text"].as_str().unwrap());
+            }
+            assert_eq!(answer, ModelStandIn::answer_to(text));
+            recorder.clear();
+        }
+    };
+
+    let server = Server::start(&env);
+    let body = ackbot_slack::sample::app_mention("ask how does serve do it?", "C1", "EvServe1");
+    let answer = post_signed(
+        &server,
+        "/slack/events",
+        &body,
+        now_ms() / 1000,
+        SECRET,
+        &[],
+    )
+    .await;
+    assert_eq!(answer.status(), 200);
+    streamed("how does serve do it?").await;
+    let logs = serde_json::to_string(&server.logs()).unwrap();
+    assert!(!logs.contains(KEY), "the model's key is never logged");
+
+    let runtime = RuntimeApi::start().await;
+    let worker = Server::lambda(&runtime.addr.to_string(), &env);
+    let body = ackbot_slack::sample::app_mention("ask and the worker?", "C1", "EvLambda1");
+    let envelope =
+        ackbot_slack::sample::signed_envelope("/slack/events", &body, SECRET, now_ms() / 1000);
+    let id = runtime.invoke(String::from_utf8(envelope.to_json()).unwrap());
+    assert!(matches!(
+        runtime.answer(&id, Duration::from_secs(20)).await,
+        Some(Answer::Success(_))
+    ));
+    streamed("and the worker?").await;
+    assert!(!serde_json::to_string(&worker.logs()).unwrap().contains(KEY));
+}
+
+/// A Lambda worker whose invocation has 4.5 s left and a model that writes a word a second: the
+/// handler is stopped 2 s before the deadline, the stream ended with a note, the user told, and
+/// the invocation answered in time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lambda_worker_near_its_deadline_ends_the_stream_and_says_so() {
+    let model = ModelStandIn::start().await.unwrap();
+    let slack = SlackStandIn::start().await.unwrap();
+    let (model_url, api_url) = (model.url(), slack.api_url());
+    let runtime = RuntimeApi::start().await;
+    let _worker = Server::lambda(&runtime.addr.to_string(), &slack_env(&model_url, &api_url));
+    let body = ackbot_slack::sample::app_mention("ask [slow] a long story", "C1", "EvCut1");
+    let envelope =
+        ackbot_slack::sample::signed_envelope("/slack/events", &body, SECRET, now_ms() / 1000);
+    let started = Instant::now();
+    let id = runtime.invoke_for(
+        String::from_utf8(envelope.to_json()).unwrap(),
+        Duration::from_millis(4_500),
+    );
+    let answer = runtime.answer(&id, Duration::from_secs(20)).await;
+    assert!(matches!(answer, Some(Answer::Success(_))), "{answer:?}");
+    // Handed out after the worker's start, so measured from the first poll at the latest.
+    let since = runtime.first_poll().unwrap().max(started);
+    assert!(
+        since.elapsed() < Duration::from_millis(4_500),
+        "{:?}",
+        since.elapsed()
+    );
+    let recorder = slack.recorder();
+    let stop = (recorder.calls().into_iter())
+        .find(|c| c.path == "/api/chat.stopStream")
+        .expect("the stream was ended");
+    let note = stop.body["markdown_text"].as_str().unwrap_or_default();
+    assert!(note.ends_with("(stopped: out of time)"), "{stop:?}");
+    let told = recorder
+        .wait_for(
+            // An error is told to the one who asked.
+            |c| c.path == "/api/chat.postEphemeral" && c.body.to_string().contains("took too long"),
+            Duration::from_secs(5),
+        )
+        .await;
+    assert!(told.is_some(), "{:#?}", recorder.calls());
+    // The model was asked once: a stopped handler is not run again.
+    assert_eq!(model.recorder().calls().len(), 1);
+}
+
+/// On LINE a model that thinks longer than the reply token is fresh (1 s here; LINE's tokens last
+/// about a minute): the loading animation first, then the answer pushed, not replied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_line_a_model_slower_than_the_reply_token_is_answered_by_push() {
+    use ackbot_line::standin::LineStandIn;
+    let model = ModelStandIn::start().await.unwrap();
+    let line = LineStandIn::start().await.unwrap();
+    let (model_url, api_url) = (model.url(), line.api_url());
+    let secret = "line-channel-secret-e2e";
+    let server = Server::start(&[
+        ("LINE_CHANNEL_SECRET", secret),
+        ("LINE_CHANNEL_ACCESS_TOKEN", "line-token-e2e"),
+        ("LINE_API_URL", api_url.as_str()),
+        ("ACKBOT_LINE_REPLY_TOKEN_TTL_MS", "1000"),
+        ("ACKBOT_LLM_URL", model_url.as_str()),
+        ("ACKBOT_LLM_MODEL", MODEL),
+        ("ACKBOT_LLM_API_KEY", KEY),
+    ]);
+    let user = "U4af4980629a1b2c3d4e5f60718293a4b";
+    let body = ackbot_line::sample::text_message("ask [late] are you there?", user, false);
+    let response = reqwest::Client::new()
+        .post(format!("{}/line/webhook", server.url))
+        .header("content-type", "application/json; charset=utf-8")
+        .header(
+            "X-Line-Signature",
+            ackbot_line::sign(&ackbot_core::SecretString::from(secret), body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let recorder = line.recorder();
+    let push = recorder
+        .wait_for(
+            |c| c.path == "/v2/bot/message/push",
+            Duration::from_secs(20),
+        )
+        .await
+        .unwrap_or_else(|| panic!("{:#?}", recorder.calls()));
+    assert_eq!(push.body["to"], user);
+    assert_eq!(
+        push.body["messages"][0]["text"],
+        ModelStandIn::answer_to("[late] are you there?")
+    );
+    let paths: Vec<String> = recorder.calls().into_iter().map(|c| c.path).collect();
+    assert_eq!(
+        paths,
+        ["/v2/bot/chat/loading/start", "/v2/bot/message/push"]
+    );
+    assert!(!serde_json::to_string(&server.logs()).unwrap().contains(KEY));
+}
