@@ -8,7 +8,7 @@ use ackbot_core::{Dispatcher, ExposeSecret};
 use ackbot_handlers::{Assistant, Model};
 use ackbot_line::{LineAdapter, LineConfig};
 use ackbot_slack::oauth::{AuthorizeWith, Distribution, InstallationStore, StoreError};
-use ackbot_slack::{SlackAdapter, SlackConfig};
+use ackbot_slack::{SlackAdapter, SlackConfig, ThreadContexts};
 
 use crate::Error;
 use crate::config::{Config, ConfigError, DistributionSettings, IdempotencySettings};
@@ -61,12 +61,20 @@ fn build(
             if let Some(token) = &slack.bot_token {
                 settings = settings.with_bot_token(token.clone());
             }
+            let mut local_contexts = None;
             if let Some(d) = &slack.distribution {
                 let store = match installations {
                     Some(store) => store,
-                    None => self::installations(d)?,
+                    None => {
+                        let (store, contexts) = self::installations(d)?;
+                        local_contexts = contexts;
+                        store
+                    }
                 };
                 settings = settings.with_distribution(distribution(&dispatcher, d, store)?);
+            }
+            if let Some(contexts) = thread_contexts(&config.idempotency)?.or(local_contexts) {
+                settings = settings.with_thread_contexts(contexts);
             }
             Some(Arc::new(SlackAdapter::new(settings)?))
         }
@@ -130,16 +138,21 @@ fn distribution(
     Ok(distribution)
 }
 
+/// A local store's assistant thread contexts, kept beside its installations.
+type LocalContexts = Option<Arc<dyn ThreadContexts>>;
+
 /// The installation store: the DynamoDB table when one is named (`ACKBOT_INSTALLATION_TABLE`),
-/// else a file in `ACKBOT_DATA_DIR`.
-fn installations(d: &DistributionSettings) -> Result<Arc<dyn InstallationStore>, ConfigError> {
+/// else a file in `ACKBOT_DATA_DIR` (which keeps assistant threads' contexts too).
+fn installations(
+    d: &DistributionSettings,
+) -> Result<(Arc<dyn InstallationStore>, LocalContexts), ConfigError> {
     if let Some(table) = &d.table {
         #[cfg(feature = "lambda")]
         {
             let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
             let store = ackbot_lambda::DynamoInstallations::from_env(table, env)
                 .map_err(|e| ConfigError::Installations(StoreError::new(e)))?;
-            return Ok(Arc::new(store));
+            return Ok((Arc::new(store), None));
         }
         #[cfg(not(feature = "lambda"))]
         return Err(ConfigError::Installations(StoreError::new(format!(
@@ -151,12 +164,39 @@ fn installations(d: &DistributionSettings) -> Result<Arc<dyn InstallationStore>,
     {
         let store = ackbot_serve::installations::LocalInstallations::open(&d.data_dir)
             .map_err(ConfigError::Installations)?;
-        Ok(Arc::new(store))
+        let store = Arc::new(store);
+        Ok((store.clone(), Some(store)))
     }
     #[cfg(not(feature = "serve"))]
     Err(ConfigError::Installations(StoreError::new(
         "distribution mode needs ACKBOT_INSTALLATION_TABLE in a build without `serve`",
     )))
+}
+
+/// Where assistant threads' contexts are kept when every worker must see them: the idempotency
+/// table, when one is named (under Lambda). `None`: beside a local store's installations, or in
+/// this process's memory (one `serve`).
+fn thread_contexts(settings: &IdempotencySettings) -> Result<LocalContexts, ConfigError> {
+    let Some(table) = &settings.table else {
+        return Ok(None);
+    };
+    #[cfg(feature = "lambda")]
+    {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let store =
+            ackbot_lambda::DynamoThreadContexts::from_env(table, env).map_err(|source| {
+                ConfigError::Idempotency {
+                    table: table.clone(),
+                    source: Box::new(source),
+                }
+            })?;
+        Ok(Some(Arc::new(store)))
+    }
+    #[cfg(not(feature = "lambda"))]
+    {
+        let _ = table;
+        Err(ConfigError::IdempotencyNeedsLambda)
+    }
 }
 
 /// The DynamoDB table when one is named (credentials, region and endpoint from the environment,

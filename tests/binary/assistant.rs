@@ -215,4 +215,26 @@ async fn in_an_assistant_thread_the_status_shows_until_the_answer_streams() {
     assert_eq!(methods[1], "chat.startStream", "{methods:?}");
     assert_eq!(asked.calls[1].body["thread_ts"], "1729999327.187299");
     assert_eq!(asked.texts(), [ModelStandIn::answer_to("why stream?")]);
+    // The message carried no context: the one its thread started with was kept for it, and the
+    // model told; a change of channel replaces it.
+    let told = |model: &ModelStandIn| {
+        let calls = model.recorder().calls();
+        let messages = calls.last().unwrap().body["messages"].clone();
+        messages.as_array().unwrap()[0]["content"].clone()
+    };
+    assert_eq!(
+        told(&model),
+        "The user is viewing the Slack channel <#C0VIEWED>."
+    );
+    bot.slack_event(serde_json::json!({"type": "assistant_thread_context_changed",
+        "assistant_thread": {"user_id": "U1", "channel_id": "D0ASSIST", "thread_ts": "1729999327.187299",
+            "context": {"channel_id": "C0OTHER", "team_id": "T0001"}}}))
+        .await;
+    bot.slack_event(serde_json::json!({"type": "message", "channel_type": "im", "channel": "D0ASSIST",
+        "user": "U1", "text": "ask and now?", "thread_ts": "1729999327.187299", "ts": "1729999500.000100"}))
+        .await;
+    assert_eq!(
+        told(&model),
+        "The user is viewing the Slack channel <#C0OTHER>."
+    );
 }

@@ -189,3 +189,58 @@ async fn on_line_a_model_slower_than_the_reply_token_is_answered_by_push() {
     );
     assert!(!serde_json::to_string(&server.logs()).unwrap().contains(KEY));
 }
+
+/// Two Lambda workers — two processes, as two containers — share the idempotency table: the one
+/// that gets `assistant_thread_started` keeps the thread's context there, and the one that gets
+/// the question in the thread reads it and tells the model which channel the user is viewing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_threads_context_is_kept_in_dynamodb_for_every_worker() {
+    use crate::common::moto::Moto;
+    use serde_json::json;
+
+    let moto = Moto::start().await;
+    moto.create_table("ackbot-keys").await;
+    let model = ModelStandIn::start().await.unwrap();
+    let slack = SlackStandIn::start().await.unwrap();
+    let (model_url, api_url) = (model.url(), slack.api_url());
+    let aws = moto.env();
+    let mut env: Vec<(&str, &str)> = slack_env(&model_url, &api_url).to_vec();
+    env.extend(aws.iter().map(|(k, v)| (*k, v.as_str())));
+    env.push(("ACKBOT_IDEMPOTENCY_TABLE", "ackbot-keys"));
+    let thread = json!({"channel_id": "D0ASSIST", "thread_ts": "1729999327.187299", "user_id": "U1",
+        "context": {"channel_id": "C0VIEWED", "team_id": "T061EG9R6"}});
+    let events = [
+        json!({"type": "assistant_thread_started", "assistant_thread": thread, "event_ts": "1729999327.187300"}),
+        json!({"type": "message", "channel_type": "im", "channel": "D0ASSIST", "user": "U1",
+            "text": "ask what is here?", "thread_ts": "1729999327.187299", "ts": "1729999400.000100"}),
+    ];
+    for (n, event) in events.into_iter().enumerate() {
+        let runtime = RuntimeApi::start().await;
+        let _worker = Server::lambda(&runtime.addr.to_string(), &env);
+        let body = ackbot_slack::sample::event_callback(event, &format!("EvContext{n}"));
+        let envelope =
+            ackbot_slack::sample::signed_envelope("/slack/events", &body, SECRET, now_ms() / 1000);
+        let id = runtime.invoke(String::from_utf8(envelope.to_json()).unwrap());
+        let answer = runtime.answer(&id, Duration::from_secs(20)).await;
+        assert!(matches!(answer, Some(Answer::Success(_))), "{answer:?}");
+    }
+    let item = moto
+        .item(
+            "ackbot-keys",
+            "slack-assistant-context#T061EG9R6:D0ASSIST:1729999327.187299",
+        )
+        .await
+        .expect("the context's item");
+    let kept: serde_json::Value =
+        serde_json::from_str(item["context"]["S"].as_str().unwrap()).unwrap();
+    assert_eq!(kept["channel_id"], "C0VIEWED");
+    let expires: u64 = item["expiration"]["N"].as_str().unwrap().parse().unwrap();
+    let month = (now_ms() / 1000) as u64 + 30 * 24 * 3600;
+    assert!(expires.abs_diff(month) < 60, "kept for 30 days: {expires}");
+    let asked = model.recorder().calls();
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(
+        asked[0].body["messages"][0]["content"],
+        "The user is viewing the Slack channel <#C0VIEWED>."
+    );
+}

@@ -8,6 +8,7 @@ use ackbot_core::{BoxError, Platform, SecretString};
 use futures::future::BoxFuture;
 use sha2::{Digest, Sha256};
 
+use crate::ThreadContextStore;
 use crate::client::SlackClient;
 use crate::oauth::{INSTALL_ROUTE, OAUTH_REDIRECT_ROUTE};
 use crate::parsed::Parsed;
@@ -31,6 +32,8 @@ pub struct SlackAdapter {
     client: Arc<SlackClient>,
     /// Distribution mode: the install flow and each workspace's token.
     tenancy: Option<Tenancy>,
+    /// Assistant threads' contexts.
+    contexts: ThreadContextStore,
 }
 
 /// The pages of distribution mode.
@@ -50,6 +53,7 @@ impl SlackAdapter {
             signing_secret: config.signing_secret,
             client,
             tenancy,
+            contexts: config.thread_contexts,
         })
     }
 
@@ -103,10 +107,11 @@ impl Adapter for SlackAdapter {
 
     fn authorize<'a>(&'a self, work: &'a mut Work) -> BoxFuture<'a, Result<(), BoxError>> {
         Box::pin(async move {
-            match &self.tenancy {
-                Some(tenancy) => tenancy.authorize(work).await,
-                None => Ok(()),
+            if let Some(tenancy) = &self.tenancy {
+                tenancy.authorize(work).await?;
             }
+            crate::assistant::keep_or_recall(&self.contexts.0, work).await;
+            Ok(())
         })
     }
 

@@ -3,7 +3,11 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use ackbot_core::SecretString;
+
+use crate::assistant::{MemoryThreadContexts, ThreadContexts};
 
 use crate::oauth::Distribution;
 use ackbot_core::retry::{DEFAULT_HTTP_TIMEOUT, RetryPolicy};
@@ -31,6 +35,25 @@ pub struct SlackConfig {
     pub loopback_response_urls: bool,
     /// Distribution mode (many workspaces, OAuth install): tokens come from installations.
     pub distribution: Option<Distribution>,
+    /// Where assistant threads' contexts are kept; this process's memory by default.
+    pub thread_contexts: ThreadContextStore,
+}
+
+/// The [`ThreadContexts`] a [`SlackConfig`] keeps assistant threads' contexts in.
+#[derive(Clone)]
+pub struct ThreadContextStore(pub Arc<dyn ThreadContexts>);
+
+impl Default for ThreadContextStore {
+    /// This process's memory.
+    fn default() -> Self {
+        Self(Arc::new(MemoryThreadContexts::default()))
+    }
+}
+
+impl std::fmt::Debug for ThreadContextStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ThreadContextStore")
+    }
 }
 
 impl SlackConfig {
@@ -44,7 +67,15 @@ impl SlackConfig {
             http_timeout: DEFAULT_HTTP_TIMEOUT,
             loopback_response_urls: false,
             distribution: None,
+            thread_contexts: ThreadContextStore::default(),
         }
+    }
+
+    /// Keeps assistant threads' contexts in `store` (one every worker shares: `serve`'s file,
+    /// DynamoDB on Lambda) instead of this process's memory.
+    pub fn with_thread_contexts(mut self, store: Arc<dyn ThreadContexts>) -> Self {
+        self.thread_contexts = ThreadContextStore(store);
+        self
     }
 
     /// Sets the bot token used for `chat.postMessage`.

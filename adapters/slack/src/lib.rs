@@ -55,9 +55,12 @@ mod target;
 mod tenancy;
 
 pub use adapter::{COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, ROUTES, SlackAdapter};
-pub use assistant::{AssistantContext, AssistantThread, SuggestedPrompt};
+pub use assistant::{
+    AssistantContext, AssistantThread, KEEP_CONTEXT_FOR, MemoryThreadContexts, SuggestedPrompt,
+    ThreadContexts, ThreadKey,
+};
 pub use client::{MAX_STREAM_CHARS, SlackClient, StreamPlace};
-pub use config::{DEFAULT_API_URL, SlackConfig};
+pub use config::{DEFAULT_API_URL, SlackConfig, ThreadContextStore};
 pub use delivery::RESPONSE_URL_MAX_USES;
 pub use error::{ConfigError, ParseError, ReplyError, VerifyError};
 pub use extract::{BlockSuggestion, Slack, TriggerId, ViewSubmission};

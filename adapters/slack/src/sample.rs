@@ -100,6 +100,24 @@ pub fn app_mention(text: &str, channel: &str, event_id: &str) -> String {
     .to_string()
 }
 
+/// An Events API `event_callback` JSON body carrying `event` (e.g. an
+/// `assistant_thread_started`, or a message in a DM), in [`app_mention`]'s workspace.
+pub fn event_callback(event: serde_json::Value, event_id: &str) -> String {
+    json!({
+        "token": "ZZZZZZWSxiZZZ2yIvs3peJ",
+        "team_id": "T061EG9R6",
+        "api_app_id": "A0MDYCDME",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": ackbot_core::runtime::now_ms() / 1000,
+        "authorizations": [{"enterprise_id": null, "team_id": "T061EG9R6", "user_id": BOT_USER_ID,
+            "is_bot": true, "is_enterprise_install": false}],
+        "is_ext_shared_channel": false
+    })
+    .to_string()
+}
+
 /// The user who submits the samples' modals (the slash command sample's user).
 pub const USER_ID: &str = "U2147483697";
 

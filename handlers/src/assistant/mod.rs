@@ -74,8 +74,12 @@ async fn answer(
             tracing::warn!(error = %e, "could not set the assistant thread's status");
         }
     }
+    // What the user is looking at beside the assistant, as Slack said (and the store kept).
+    let viewing = (thread.as_ref())
+        .and_then(|t| t.context.as_ref()?.channel_id.clone())
+        .map(|channel| format!("The user is viewing the Slack channel <#{channel}>."));
     let asked = model
-        .ask(&question, |piece| {
+        .ask(&question, viewing.as_deref(), |piece| {
             let stream = stream.clone();
             async move {
                 // An ended stream takes nothing more; the answer's end is what is lost.

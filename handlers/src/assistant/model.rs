@@ -109,25 +109,39 @@ impl Model {
     }
 
     /// Asks `question` and hands each piece of the answer to `piece` as it comes; the whole of
-    /// it within the configured timeout.
-    pub async fn ask<F, Fut>(&self, question: &str, piece: F) -> Result<(), ModelError>
+    /// it within the configured timeout. `context`, if any, is told to the model as a system
+    /// message after the configured prompt (e.g. which channel the user is viewing).
+    pub async fn ask<F, Fut>(
+        &self,
+        question: &str,
+        context: Option<&str>,
+        piece: F,
+    ) -> Result<(), ModelError>
     where
         F: FnMut(String) -> Fut,
         Fut: Future<Output = ()>,
     {
         let timeout = self.config.timeout;
-        tokio::time::timeout(timeout, self.stream(question, piece))
+        tokio::time::timeout(timeout, self.stream(question, context, piece))
             .await
             .unwrap_or(Err(ModelError::TimedOut(timeout)))
     }
 
-    async fn stream<F, Fut>(&self, question: &str, mut piece: F) -> Result<(), ModelError>
+    async fn stream<F, Fut>(
+        &self,
+        question: &str,
+        context: Option<&str>,
+        mut piece: F,
+    ) -> Result<(), ModelError>
     where
         F: FnMut(String) -> Fut,
         Fut: Future<Output = ()>,
     {
         let mut messages = Vec::new();
-        if let Some(system) = &self.config.system_prompt {
+        for system in [self.config.system_prompt.as_deref(), context]
+            .into_iter()
+            .flatten()
+        {
             messages.push(json!({"role": "system", "content": system}));
         }
         messages.push(json!({"role": "user", "content": question}));

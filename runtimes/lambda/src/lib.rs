@@ -28,7 +28,9 @@ use ackbot_core::runtime::{Status, Worker};
 use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
 
 pub use aws::AwsError;
-pub use dynamodb::{DynamoDedupe, DynamoError, DynamoInstallations, InstallationsError};
+pub use dynamodb::{
+    DynamoDedupe, DynamoError, DynamoInstallations, DynamoThreadContexts, InstallationsError,
+};
 pub use secrets::{SECRET_KEYS, SecretsError, read as read_secret};
 
 /// Which role the function plays (`ACKBOT_ROLE`).

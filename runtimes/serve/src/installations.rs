@@ -80,6 +80,11 @@ impl LocalInstallations {
         Ok(store)
     }
 
+    /// The file's database, for the other tables kept in it.
+    pub(crate) fn database(&self) -> &Database {
+        &self.db
+    }
+
     /// Runs `f` in one write transaction on the two tables, and commits.
     fn write<T>(
         &self,

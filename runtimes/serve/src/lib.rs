@@ -18,6 +18,7 @@ pub mod send;
 mod settings;
 #[cfg(test)]
 mod test_support;
+mod thread_contexts;
 
 #[cfg(feature = "dev")]
 pub use send::SendError;

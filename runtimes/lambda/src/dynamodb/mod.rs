@@ -20,8 +20,10 @@ use serde_json::{Value, json};
 
 use crate::aws::{AwsClient, AwsError, Call};
 
+mod contexts;
 mod error;
 mod installations;
+pub use contexts::DynamoThreadContexts;
 pub use error::DynamoError;
 pub use installations::{DynamoInstallations, InstallationsError};
 

@@ -3,15 +3,21 @@
 //! `setSuggestedPrompts`, `setTitle`.
 
 use ackbot_core::{FromIncoming, Platform, Request, UnavailableRejection};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::ReplyError;
 use crate::client::SlackClient;
 
+mod contexts;
+
+pub(crate) use contexts::keep_or_recall;
+pub use contexts::{KEEP_CONTEXT_FOR, MemoryThreadContexts, ThreadContexts, ThreadKey};
+
 /// The assistant thread a request came from: an `assistant_thread_started` or
 /// `assistant_thread_context_changed` event, or a message in the thread (a direct message with a
-/// `thread_ts`). An extractor; `context` is known from the two events only.
+/// `thread_ts`). An extractor; `context` is the events' own, and for a message the last one they
+/// set, kept in the bot's [`ThreadContexts`] (memory, `serve`'s file, or DynamoDB on Lambda).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssistantThread {
     /// The conversation (the app's DM with the user).
@@ -23,14 +29,17 @@ pub struct AssistantThread {
 }
 
 /// What the user is viewing beside the assistant (`assistant_thread.context`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct AssistantContext {
     /// The channel in view.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// Its workspace.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
     /// Its org.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_id: Option<String>,
 }
 
@@ -69,6 +78,10 @@ impl FromIncoming for AssistantThread {
         };
         if request.incoming.platform != Platform::Slack {
             return Err(unavailable);
+        }
+        // A message's thread with the context kept for it, found before the handler ran.
+        if let Some(thread) = request.extension::<AssistantThread>() {
+            return Ok(thread.clone());
         }
         let payload: Value = request
             .incoming
