@@ -40,7 +40,8 @@ export interface BuildProps {
 /**
  * The worker: `ACKBOT_ROLE=worker`, invoked asynchronously by the gateway routes and the front
  * door, as `scope`'s `Worker` with its log group `WorkerLogs` and role `WorkerRole`. Its role may
- * write its log group and read the secret; the construct adds its other grants.
+ * write its log group and read the secret; the construct adds its other grants. It alone calls the
+ * assistant's model, so only it gets the `ACKBOT_LLM_*` settings (the key stays in the secret).
  */
 export function workerFunction(scope: Construct, inputs: FunctionInputs): lambda.Function {
   const { settings, botName, secret, code } = inputs;
@@ -73,10 +74,24 @@ export function workerFunction(scope: Construct, inputs: FunctionInputs): lambda
       ACKBOT_LOG_FORMAT: 'json',
       RUST_LOG: w.logLevel,
       ACKBOT_HTTP_TIMEOUT_MS: String(w.httpTimeoutMs),
+      ...assistantEnvironment(settings),
     },
   });
   grantSecretRead(settings, secret, worker);
   return worker;
+}
+
+/** The worker's `ACKBOT_LLM_*` variables when the assistant is on; never `ACKBOT_LLM_API_KEY`. */
+function assistantEnvironment(settings: AckbotSettings): Record<string, string> {
+  const a = settings.assistant;
+  if (a?.enabled !== true) return {};
+  const env: Record<string, string> = {
+    ACKBOT_LLM_URL: a.url ?? '',
+    ACKBOT_LLM_MODEL: a.model ?? '',
+    ACKBOT_LLM_TIMEOUT_SECS: String(a.timeoutSeconds),
+  };
+  if (a.systemPrompt !== undefined && a.systemPrompt.trim() !== '') env.ACKBOT_LLM_SYSTEM_PROMPT = a.systemPrompt;
+  return env;
 }
 
 /**

@@ -8,7 +8,9 @@ import { AckbotSettings } from './settings';
 /**
  * The durable idempotency store (partition key `id` S, TTL attribute `expiration`, on-demand), as
  * `scope`'s `IdempotencyTable`, named to the worker. The worker may only put, update and delete
- * items of this table: the conditional put claims a key, a put completes it, a delete releases it.
+ * items of this table: the conditional put claims a key, a put completes it, a delete releases it;
+ * with Slack on it may also get one, the context of an assistant thread kept there (items
+ * `slack-assistant-context#…`, 30 days), which a later message in the thread reads.
  */
 export function idempotencyStore(scope: Construct, settings: AckbotSettings, worker: lambda.Function): dynamodb.Table {
   const table = new dynamodb.Table(scope, 'IdempotencyTable', {
@@ -23,7 +25,12 @@ export function idempotencyStore(scope: Construct, settings: AckbotSettings, wor
   worker.addEnvironment('ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS', String(settings.idempotency.inProgressSeconds * 1000));
   worker.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      actions: [
+        ...(settings.slack.enabled ? ['dynamodb:GetItem'] : []),
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
       resources: [table.tableArn],
     }),
   );

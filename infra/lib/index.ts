@@ -25,6 +25,7 @@ export type {
   AckbotSettings,
   AlarmSettings,
   ApiSettings,
+  AssistantSettings,
   DeepPartial,
   FrontDoorSettings,
   IdempotencySettings,

@@ -7,14 +7,15 @@ import { Construct } from 'constructs';
 import { AckbotSettings } from './settings';
 
 /**
- * The keys of the JSON secret the functions read at cold start: Slack's, LINE's, and the Slack
- * app's client credentials in distribution mode (where the runtime ignores `SLACK_BOT_TOKEN`: each
- * workspace's token is in the installation table).
+ * The keys of the JSON secret the functions read at cold start: Slack's, LINE's, the Slack app's
+ * client credentials in distribution mode (where the runtime ignores `SLACK_BOT_TOKEN`: each
+ * workspace's token is in the installation table), and the assistant's model API key.
  */
 export const SECRET_KEYS = {
   slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
   slackDistribution: ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET'],
   line: ['LINE_CHANNEL_SECRET', 'LINE_CHANNEL_ACCESS_TOKEN'],
+  assistant: ['ACKBOT_LLM_API_KEY'],
 } as const;
 
 /** The created (empty) secret, or the existing one named in settings, as `scope`'s `PlatformSecret`. */
@@ -38,13 +39,15 @@ export function platformSecret(scope: Construct, settings: AckbotSettings): secr
     });
   }
   // Created with the keys present and empty: no credential is ever in the template. The worker
-  // treats an empty value as "not configured". A change of the keys (a platform or distribution
-  // mode turned on or off) changes the secret's value in the template, and CloudFormation writes
-  // it: the values put in since are replaced by the empty skeleton (README.md, "Settings").
+  // treats an empty value as "not configured". A change of the keys (a platform, distribution mode
+  // or the assistant turned on or off) changes the secret's value in the template, and
+  // CloudFormation writes it: the values put in since are replaced by the empty skeleton (README.md,
+  // "Settings").
   const skeleton: Record<string, string> = {};
   if (settings.slack.enabled) for (const k of SECRET_KEYS.slack) skeleton[k] = '';
   if (settings.slack.enabled && settings.slack.distribution === true) for (const k of SECRET_KEYS.slackDistribution) skeleton[k] = '';
   if (settings.line.enabled) for (const k of SECRET_KEYS.line) skeleton[k] = '';
+  if (settings.assistant?.enabled === true) for (const k of SECRET_KEYS.assistant) skeleton[k] = '';
   return new secretsmanager.Secret(scope, 'PlatformSecret', {
     description: 'ackbot platform credentials (JSON): fill with aws secretsmanager put-secret-value',
     secretStringValue: SecretValue.unsafePlainText(JSON.stringify(skeleton)),

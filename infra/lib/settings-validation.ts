@@ -74,9 +74,12 @@ export function validateSettings(s: AckbotSettings): void {
   if (s.api.endpointType !== 'REGIONAL' && s.api.endpointType !== 'EDGE') errors.push('api.endpointType must be REGIONAL or EDGE');
   if (!/^[A-Za-z0-9_]+$/.test(s.api.stageName)) errors.push('api.stageName may hold only letters, digits and _');
   if (s.idempotency.enabled && !(s.idempotency.inProgressSeconds > w.timeoutSeconds)) {
-    errors.push('idempotency.inProgressSeconds must exceed worker.timeoutSeconds (a claim must outlive the work)');
+    errors.push(
+      `idempotency.inProgressSeconds must exceed worker.timeoutSeconds (${w.timeoutSeconds}), got ${s.idempotency.inProgressSeconds} (a claim must outlive the work)`,
+    );
   }
   if (!(s.alarms.rejectedThreshold >= 0)) errors.push('alarms.rejectedThreshold must be 0 or more');
+  errors.push(...assistantErrors(s));
   if (errors.length > 0) throw new Error(`invalid ackbot settings:\n  ${errors.join('\n  ')}`);
 }
 
@@ -117,6 +120,55 @@ function distributionErrors(s: AckbotSettings): string[] {
     errors.push(`slack.installationKmsKeyArn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), got ${JSON.stringify(slack.installationKmsKeyArn)}`);
   }
   return errors;
+}
+
+/** The assistant's settings: their shapes, what it needs when on, and the worker's time for it. */
+function assistantErrors(s: AckbotSettings): string[] {
+  const errors: string[] = [];
+  const a = s.assistant;
+  if (a === undefined) return errors;
+  if (typeof a.enabled !== 'boolean') errors.push(`assistant.enabled must be true or false, got ${JSON.stringify(a.enabled)}`);
+  const timeoutOk = Number.isInteger(a.timeoutSeconds) && a.timeoutSeconds >= 1 && a.timeoutSeconds <= 840;
+  if (!timeoutOk) errors.push(`assistant.timeoutSeconds must be a whole number of seconds from 1 to 840, got ${JSON.stringify(a.timeoutSeconds)}`);
+  const optional: [string, string | undefined][] = [
+    ['assistant.url', a.url],
+    ['assistant.model', a.model],
+    ['assistant.systemPrompt', a.systemPrompt],
+  ];
+  for (const [name, value] of optional) {
+    if (value === undefined) continue;
+    if (typeof value !== 'string') errors.push(`${name} must be a string, got ${JSON.stringify(value)}`);
+    else if (a.enabled !== true) errors.push(`${name} is for the assistant only (set assistant.enabled=true, or drop ${name})`);
+  }
+  if (a.enabled !== true) return errors;
+  if (a.url === undefined) {
+    errors.push('assistant.url is required with assistant.enabled: the https base URL of an OpenAI-compatible API, ending in /v1 (e.g. https://api.openai.com/v1)');
+  } else if (typeof a.url === 'string' && !isModelBaseUrl(a.url)) {
+    errors.push(`assistant.url must be an https base URL ending in /v1 (e.g. https://api.openai.com/v1), got ${JSON.stringify(a.url)}`);
+  }
+  if (a.model === undefined || (typeof a.model === 'string' && a.model.trim() === '')) {
+    errors.push('assistant.model is required with assistant.enabled: the model\'s name (e.g. gpt-4o-mini)');
+  }
+  // The model's time, plus the time to end the stream and send the reply.
+  const needed = a.timeoutSeconds + 10;
+  const worker = s.worker.timeoutSeconds;
+  if (timeoutOk && Number.isFinite(worker) && worker < needed) {
+    const short = needed - worker;
+    const lower = a.timeoutSeconds - short >= 1 ? `, or lower assistant.timeoutSeconds by ${short} to ${a.timeoutSeconds - short}` : '';
+    errors.push(
+      `worker.timeoutSeconds must be at least assistant.timeoutSeconds + 10 (${needed}: the model's time, then ending the stream and sending the reply), ` +
+        `got ${worker}: raise worker.timeoutSeconds by ${short} to ${needed}${lower} ` +
+        '(or leave worker.timeoutSeconds unset: resolveSettings then makes it assistant.timeoutSeconds + 30)',
+    );
+  }
+  return errors;
+}
+
+/** An https base URL whose path ends in `/v1` (or `/v1/`), with no query or fragment. */
+function isModelBaseUrl(raw: string): boolean {
+  if (!isHttpsUrl(raw)) return false;
+  const url = new URL(raw);
+  return /\/v1\/?$/.test(url.pathname) && /\/v1\/?$/.test(raw) && url.search === '' && url.hash === '';
 }
 
 /** An absolute https URL with a host and nothing to trim. */

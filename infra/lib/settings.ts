@@ -1,6 +1,7 @@
 /**
  * The settings a deployer edits: which platforms are on, how each route acknowledges, how the
- * worker Lambda retries, how the front door answers, where the secrets live, and which alarms fire.
+ * worker Lambda retries, how the front door answers, where the secrets live, which alarms fire, and
+ * which model the AI assistant asks.
  *
  * Change the defaults here, or override any of them without editing code:
  *
@@ -13,10 +14,10 @@
  * See README.md ("Settings") for the full list.
  */
 
-import { validateSettings } from './settings-validation';
-
-// The checks live in settings-validation.ts; these were always exported from here.
+// The checks live in settings-validation.ts, the merging of the sources in settings-resolve.ts;
+// these were always exported from here.
 export { ACK_MODES, BOT_NAME, validateSettings } from './settings-validation';
+export { CONTEXT_PREFIX, PREBUILT_ASSET_KEY, SETTINGS_FILE_KEY, mergeSettings, resolveSettings } from './settings-resolve';
 
 /** HTTP status the gateway answers a webhook with. The platforms document 200; 202 is the pattern's classic answer. */
 export type AckStatus = 200 | 202;
@@ -87,7 +88,13 @@ export interface LineSettings {
 export interface WorkerSettings {
   /** Memory in MB (also scales CPU). */
   readonly memoryMb: number;
-  /** Timeout of one invocation, in seconds. */
+  /**
+   * Timeout of one invocation, in seconds (1–900). 30 by default, so a stuck call fails fast and its
+   * idempotency claim expires soon. With `assistant.enabled` and no value of its own in any source,
+   * `resolveSettings` makes it `assistant.timeoutSeconds + 30` (150 by default): the model's time plus
+   * room to end the stream and send the reply. Lambda bills only the time used, so the longer
+   * timeout costs nothing unless a call runs long.
+   */
   readonly timeoutSeconds: number;
   /** CPU architecture the binary is built for and runs on. */
   readonly architecture: 'x86_64' | 'arm64';
@@ -158,8 +165,9 @@ export interface ApiSettings {
 export interface SecretSettings {
   /**
    * Name or ARN of an existing Secrets Manager secret holding the JSON keys SLACK_SIGNING_SECRET,
-   * SLACK_BOT_TOKEN, LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN. Undefined: the stack creates a
-   * secret whose keys are empty, for you to fill with `aws secretsmanager put-secret-value`.
+   * SLACK_BOT_TOKEN, LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN (and ACKBOT_LLM_API_KEY with the
+   * assistant). Undefined: the stack creates a secret whose keys are empty, for you to fill with
+   * `aws secretsmanager put-secret-value`.
    */
   readonly existing?: string;
   /** ARN of the customer-managed KMS key the secret is encrypted with, if any (grants kms:Decrypt on it). */
@@ -194,9 +202,43 @@ export interface IdempotencySettings {
   readonly enabled: boolean;
   /**
    * How long an in-progress claim holds before another invocation may take the work up, in
-   * seconds (`ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS`); must exceed worker.timeoutSeconds.
+   * seconds (`ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS`); must exceed worker.timeoutSeconds. With
+   * `assistant.enabled` and no value of its own in any source, `resolveSettings` makes it
+   * `worker.timeoutSeconds + 90` (240 by default), so a claim outlives the longer work.
    */
   readonly inProgressSeconds: number;
+}
+
+/**
+ * The built-in AI assistant (`ask`): an OpenAI-compatible chat-completions endpoint that only the
+ * worker calls. Its API key is never in the template or an environment variable: it is the key
+ * `ACKBOT_LLM_API_KEY` of the platform secret (the created secret gets it, empty, when the assistant
+ * is on; an existing secret needs it added).
+ */
+export interface AssistantSettings {
+  /**
+   * Turn the assistant on: the worker gets `ACKBOT_LLM_URL`, `ACKBOT_LLM_MODEL`,
+   * `ACKBOT_LLM_TIMEOUT_SECS` and, when set, `ACKBOT_LLM_SYSTEM_PROMPT` (the front door none of
+   * them), and the created secret the empty key `ACKBOT_LLM_API_KEY`. Unless set explicitly,
+   * `worker.timeoutSeconds` becomes `timeoutSeconds + 30` and `idempotency.inProgressSeconds`
+   * `worker.timeoutSeconds + 90` (see there); settings that were set are never changed.
+   */
+  readonly enabled: boolean;
+  /**
+   * `ACKBOT_LLM_URL`: the API's base URL, `https://` and ending in `/v1` (a trailing slash is
+   * tolerated), e.g. `https://api.openai.com/v1`. Required when enabled.
+   */
+  readonly url?: string;
+  /** `ACKBOT_LLM_MODEL`: the model's name, e.g. `gpt-4o-mini`. Required when enabled. */
+  readonly model?: string;
+  /** `ACKBOT_LLM_SYSTEM_PROMPT`: the system message sent before each question; undefined: none. */
+  readonly systemPrompt?: string;
+  /**
+   * `ACKBOT_LLM_TIMEOUT_SECS`: an answer still streaming after this long is cut off with an apology,
+   * in seconds (a whole number, 1–840). `worker.timeoutSeconds` must be at least this plus 10, the
+   * time to end the stream and send the reply.
+   */
+  readonly timeoutSeconds: number;
 }
 
 /** Everything a deployer can set. */
@@ -218,6 +260,11 @@ export interface AckbotSettings {
   readonly secret: SecretSettings;
   readonly idempotency: IdempotencySettings;
   readonly alarms: AlarmSettings;
+  /**
+   * The AI assistant. Optional (undefined is off), so settings written out in full before it
+   * existed still compile.
+   */
+  readonly assistant?: AssistantSettings;
 }
 
 /** A partial override of the settings, as read from context or a JSON file. */
@@ -290,104 +337,11 @@ export const DEFAULT_SETTINGS: AckbotSettings = {
     functionErrorsThreshold: 0,
     rejectedThreshold: 100,
   },
+  assistant: {
+    enabled: false,
+    url: undefined,
+    model: undefined,
+    systemPrompt: undefined,
+    timeoutSeconds: 120,
+  },
 };
-
-/** The CDK context key prefix for single overrides (`-c ackbot:worker.memoryMb=512`). */
-export const CONTEXT_PREFIX = 'ackbot:';
-/** Context key of a JSON settings file (`-c ackbot:settingsFile=path.json`). */
-export const SETTINGS_FILE_KEY = 'ackbot:settingsFile';
-/** Context key of a directory holding a prebuilt `bootstrap` (skips cargo-lambda; see README). */
-export const PREBUILT_ASSET_KEY = 'ackbot:prebuiltAsset';
-
-const NON_SETTING_KEYS = new Set([SETTINGS_FILE_KEY, PREBUILT_ASSET_KEY]);
-
-/** Optional keys: their defaults are undefined, so their type is taken from here. */
-const OPTIONAL_LEAVES: Record<string, 'string' | 'number'> = {
-  botName: 'string',
-  'worker.reservedConcurrency': 'number',
-  'front.reservedConcurrency': 'number',
-  'secret.existing': 'string',
-  'secret.kmsKeyArn': 'string',
-  'alarms.snsTopicArn': 'string',
-  'slack.commands.body': 'string',
-  'slack.interactions.body': 'string',
-  'slack.events.body': 'string',
-  'slack.scopes': 'string',
-  'slack.userScopes': 'string',
-  'slack.oauthSuccessUrl': 'string',
-  'slack.installationKmsKeyArn': 'string',
-  'line.webhook.body': 'string',
-};
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Deep-merge `override` onto `base`; arrays and scalars replace, unknown keys are an error. */
-export function mergeSettings<T>(base: T, override: unknown, where = 'settings'): T {
-  if (override === undefined) return base;
-  if (!isPlainObject(override)) throw new Error(`${where}: expected an object, got ${JSON.stringify(override)}`);
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(override)) {
-    const path = where === 'settings' ? key : `${where}.${key}`;
-    const known = key in out || path in OPTIONAL_LEAVES;
-    if (!known) throw new Error(`unknown ackbot setting "${path}"`);
-    out[key] = isPlainObject(out[key]) ? mergeSettings(out[key], value, path) : value;
-  }
-  return out as T;
-}
-
-/** Turn a context string into the type the setting at `path` has. */
-function coerce(path: string, raw: unknown): unknown {
-  if (typeof raw !== 'string') return raw; // cdk.json values arrive typed already
-  let leaf: unknown = DEFAULT_SETTINGS;
-  for (const part of path.split('.')) leaf = isPlainObject(leaf) ? leaf[part] : undefined;
-  const kind = leaf === undefined ? OPTIONAL_LEAVES[path] : Array.isArray(leaf) ? 'array' : typeof leaf;
-  switch (kind) {
-    case 'number': {
-      const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(`ackbot setting "${path}": "${raw}" is not a number`);
-      return n;
-    }
-    case 'boolean':
-      if (raw === 'true') return true;
-      if (raw === 'false') return false;
-      throw new Error(`ackbot setting "${path}": "${raw}" is not true or false`);
-    case 'array':
-      return raw.trim().startsWith('[') ? JSON.parse(raw) : raw.split(',').map((s) => s.trim()).filter(Boolean);
-    case 'object':
-      return JSON.parse(raw);
-    default:
-      return raw;
-  }
-}
-
-/** Build `{a: {b: value}}` from `"a.b"`. */
-function nest(path: string, value: unknown): Record<string, unknown> {
-  return path
-    .split('.')
-    .reverse()
-    .reduce<unknown>((acc, part) => ({ [part]: acc }), value) as Record<string, unknown>;
-}
-
-/**
- * Resolve settings from defaults, then the `ackbot` context object (cdk.json), then a JSON file
- * (`ackbot:settingsFile`), then single `ackbot:<dotted.path>` context values; later wins.
- */
-export function resolveSettings(
-  context: Record<string, unknown>,
-  readFile: (path: string) => string = (p) => require('fs').readFileSync(p, 'utf8'),
-): AckbotSettings {
-  let settings = mergeSettings(DEFAULT_SETTINGS, context['ackbot'], 'settings');
-  const file = context[SETTINGS_FILE_KEY];
-  if (typeof file === 'string' && file !== '') {
-    settings = mergeSettings(settings, JSON.parse(readFile(file)), 'settings');
-  }
-  for (const [key, raw] of Object.entries(context)) {
-    if (!key.startsWith(CONTEXT_PREFIX) || NON_SETTING_KEYS.has(key)) continue;
-    const path = key.slice(CONTEXT_PREFIX.length);
-    settings = mergeSettings(settings, nest(path, coerce(path, raw)), 'settings');
-  }
-  validateSettings(settings);
-  return settings;
-}

@@ -574,7 +574,7 @@ describe('secret and least privilege', () => {
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: secretId } },
       {
         Effect: 'Allow',
-        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
       },
       {
@@ -666,14 +666,20 @@ describe('idempotency table', () => {
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
   });
 
-  test('named to the worker with its in-progress expiry, and the worker may only put, update and delete its items', () => {
+  test('named to the worker with its in-progress expiry, and the worker may only get (Slack assistant contexts), put, update and delete its items', () => {
     expect(workerEnv().ACKBOT_IDEMPOTENCY_TABLE).toEqual({ Ref: tableId() });
     expect(workerEnv().ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS).toBe('120000');
     const dynamo = roleStatements(defaults.template, logicalId(defaults.template, 'AWS::IAM::Role', 'WorkerRole')).filter((s) =>
       JSON.stringify(s.Action).includes('dynamodb:'),
     );
     expect(dynamo).toHaveLength(1);
-    expect(dynamo[0].Action).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
+    expect(dynamo[0].Action).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
+    // Without Slack there are no assistant threads' contexts to read.
+    const lineOnly = synth({ slack: { enabled: false } }).template;
+    const lineDynamo = roleStatements(lineOnly, logicalId(lineOnly, 'AWS::IAM::Role', 'WorkerRole')).filter((s) =>
+      JSON.stringify(s.Action).includes('dynamodb:'),
+    );
+    expect(lineDynamo[0].Action).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
     expect(dynamo[0].Resource).toEqual({ 'Fn::GetAtt': [tableId(), 'Arn'] });
     // The front door never touches it.
     const front = roleStatements(defaults.template, logicalId(defaults.template, 'AWS::IAM::Role', 'FrontDoorRole'));

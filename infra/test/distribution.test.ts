@@ -65,7 +65,11 @@ describe('slack.distribution off (the default)', () => {
       expect(Object.keys(off.template.findOutputs(name))).toEqual([]);
     }
     expect(off.stack.installationTable).toBeUndefined();
-    expect(JSON.stringify(off.template.toJSON())).not.toMatch(/dynamodb:GetItem/);
+    // The front door reads no table; the worker only its idempotency table.
+    const policies = JSON.stringify(resources(off.template, 'AWS::IAM::Policy'));
+    expect(policies).not.toMatch(/InstallationTable/);
+    const front = resources(off.template, 'AWS::IAM::Policy').find((p) => JSON.stringify(p).includes('FrontDoorRole'));
+    expect(JSON.stringify(front)).not.toMatch(/dynamodb:/);
   });
 
   test('on with Slack disabled is refused, as are the distribution settings without it', () => {

@@ -5,7 +5,7 @@ import { App, AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AckbotStack } from '../lib/ackbot-stack';
-import { AckbotSettings, DEFAULT_SETTINGS, DeepPartial, mergeSettings } from '../lib/settings';
+import { AckbotSettings, DEFAULT_SETTINGS, DeepPartial, mergeSettings, resolveSettings } from '../lib/settings';
 
 /** A directory holding a stand-in `bootstrap`, so synth never runs cargo-lambda in unit tests. */
 export const STAND_IN_ASSET = path.join(__dirname, 'fixtures', 'stand-in-asset');
@@ -33,6 +33,17 @@ export function testApp(props: Omit<AppProps, 'outdir'> = {}): App {
 export function synth(overrides: DeepPartial<AckbotSettings> = {}): { stack: AckbotStack; template: Template } {
   const app = testApp();
   const settings = mergeSettings(DEFAULT_SETTINGS, overrides);
+  const stack = new AckbotStack(app, 'Test', { settings, workerCode: lambda.Code.fromAsset(STAND_IN_ASSET) });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+/**
+ * Synthesize the stack with settings resolved from CDK context as `bin/ackbot.ts` does (derived
+ * defaults included), and the stand-in worker code.
+ */
+export function synthContext(context: Record<string, unknown>): { stack: AckbotStack; template: Template } {
+  const app = testApp();
+  const settings = resolveSettings(context);
   const stack = new AckbotStack(app, 'Test', { settings, workerCode: lambda.Code.fromAsset(STAND_IN_ASSET) });
   return { stack, template: Template.fromStack(stack) };
 }
