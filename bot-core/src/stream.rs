@@ -1,7 +1,8 @@
 //! A reply that grows as it is written: a handler takes a [`Stream`] and writes pieces to it
 //! (an AI model's answer, token by token). Where the platform can show a message growing (a
 //! Slack thread: `chat.startStream`, `appendStream`, `stopStream`) the adapter gives the work a
-//! [`StreamSink`] and the pieces go out in batches as they come; elsewhere (LINE, a slash
+//! [`StreamSink`] and the pieces go out as they come (the first words at once, then by batches,
+//! from a task of their own so that the writer never waits for the platform); elsewhere (LINE, a slash
 //! command's `response_url`) the text is gathered and sent whole as the handler's reply. Either
 //! way the worker ends the stream when the handler returns — also when it fails or panics, with
 //! a short note saying so.
@@ -23,7 +24,8 @@ pub trait StreamSink: Send + Sync {
     /// its time ran out). Called once, and only after an `append`.
     fn finish(&self, note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>>;
 
-    /// How many characters to gather before an `append`, so that the calls stay inside the
+    /// How many characters to gather before each `append` after the first (which goes at once,
+    /// so the user sees the first words as soon as they come), so that the calls stay inside the
     /// platform's rate limits (Slack's `appendStream`: 256, as Bolt's `ChatStreamer`).
     fn batch_chars(&self) -> usize {
         256
@@ -71,8 +73,8 @@ pub struct Stream {
 }
 
 struct Inner {
-    sink: Option<Box<dyn StreamSink>>,
-    state: tokio::sync::Mutex<State>,
+    sink: Option<Arc<dyn StreamSink>>,
+    state: Mutex<State>,
     /// Everything written, for the log, the inspector and a gathered reply.
     written: Mutex<String>,
 }
@@ -85,12 +87,26 @@ struct State {
     started: bool,
     /// Whether the stream has ended.
     ended: bool,
+    /// The task sending batches to the sink, while one runs (see [`Stream::write`]).
+    sender: Option<tokio::task::JoinHandle<()>>,
+    /// Whether the sender is still taking batches; cleared by the sender itself, under the lock,
+    /// when nothing is due, so that a piece written after that starts a new one.
+    sending: bool,
+    /// The last failure to send, reported by the next write.
+    failed: Option<BoxError>,
+}
+
+impl State {
+    /// Whether what is pending should go now: the first words at once, then by batches.
+    fn due(&self, batch: usize) -> bool {
+        !self.pending.is_empty() && (!self.started || self.pending.chars().count() >= batch)
+    }
 }
 
 /// Why a piece could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum StreamError {
-    /// The platform did not take it.
+    /// The platform did not take an earlier piece (it is sent again with the next).
     #[error("the stream could not be sent")]
     Send(#[source] BoxError),
     /// The stream has ended (its handler returned).
@@ -104,20 +120,29 @@ impl Stream {
     pub fn new(sink: Option<Box<dyn StreamSink>>) -> Self {
         Self {
             inner: Arc::new(Inner {
-                sink,
-                state: tokio::sync::Mutex::default(),
+                sink: sink.map(Arc::from),
+                state: Mutex::default(),
                 written: Mutex::default(),
             }),
         }
     }
 
-    /// Writes `text`: sent once enough has gathered (or at the end).
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes `text`. It never waits for the platform: the pieces go out from a task of their
+    /// own — the first at once (the message starts as soon as there are words to show), then
+    /// what has gathered by the time the last send is done, once it is a batch (or at the end).
+    /// So a slow or rate-limited platform neither slows the writer (a model's stream is read at
+    /// its own pace) nor gets more calls: the text waiting grows instead. A failed send is
+    /// reported by the next write; its text goes with the next batch.
     pub async fn write(&self, text: impl Into<String>) -> Result<(), StreamError> {
         let text = text.into();
         if text.is_empty() {
             return Ok(());
         }
-        let mut state = self.inner.state.lock().await;
+        let mut state = self.state();
         if state.ended {
             return Err(StreamError::Ended);
         }
@@ -127,13 +152,43 @@ impl Stream {
             .unwrap_or_else(|e| e.into_inner())
             .push_str(&text);
         state.pending.push_str(&text);
-        match &self.inner.sink {
-            Some(sink) if state.pending.chars().count() >= sink.batch_chars() => {
-                let batch = std::mem::take(&mut state.pending);
+        if let Some(sink) = &self.inner.sink
+            && !state.sending
+            && state.due(sink.batch_chars())
+        {
+            state.sending = true;
+            let sending = self.clone().send_due(Arc::clone(sink));
+            // The sender keeps the writer's deadline: its requests never outlast it.
+            let deadline = crate::Deadline::current();
+            state.sender = Some(tokio::spawn(deadline.scope(sending)));
+        }
+        match state.failed.take() {
+            Some(e) => Err(StreamError::Send(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// The sender: sends what is due until nothing is.
+    async fn send_due(self, sink: Arc<dyn StreamSink>) {
+        loop {
+            let batch = {
+                let mut state = self.state();
+                if !state.due(sink.batch_chars()) {
+                    state.sending = false;
+                    return;
+                }
                 state.started = true;
-                sink.append(batch).await.map_err(StreamError::Send)
+                std::mem::take(&mut state.pending)
+            };
+            if let Err(e) = sink.append(batch.clone()).await {
+                tracing::warn!(error = %crate::chain(e.as_ref()), chars = batch.chars().count(),
+                    "could not send a piece of the stream: it goes with the next");
+                let mut state = self.state();
+                state.pending.insert_str(0, &batch);
+                state.failed = Some(e);
+                state.sending = false;
+                return;
             }
-            _ => Ok(()),
         }
     }
 
@@ -156,13 +211,22 @@ impl Stream {
             .is_empty()
     }
 
-    /// Ends the stream as `end` says (the worker calls it when the handler is done): the rest
-    /// goes to the sink, which ends the message; without a sink, the whole text (and the note)
-    /// is returned as the reply to send. Nothing when nothing was written; later writes fail.
+    /// Ends the stream as `end` says (the worker calls it when the handler is done): once the
+    /// sender is done, the rest goes to the sink, which ends the message; without a sink, the
+    /// whole text (and the note) is returned as the reply to send. Nothing when nothing was
+    /// written; later writes fail.
     pub async fn end(&self, end: StreamEnd) -> Result<Option<Reply>, BoxError> {
-        let mut state = self.inner.state.lock().await;
-        if std::mem::replace(&mut state.ended, true) || !self.is_used() {
-            return Ok(None);
+        let sender = {
+            let mut state = self.state();
+            if std::mem::replace(&mut state.ended, true) || !self.is_used() {
+                return Ok(None);
+            }
+            state.sender.take()
+        };
+        if let Some(sender) = sender
+            && let Err(e) = sender.await
+        {
+            tracing::error!(error = %e, "the stream's sender failed");
         }
         let note = end.note().map(str::to_string);
         let Some(sink) = &self.inner.sink else {
@@ -172,8 +236,11 @@ impl Stream {
             };
             return Ok(Some(Reply::text(text)));
         };
-        let rest = std::mem::take(&mut state.pending);
-        if !rest.is_empty() || !state.started {
+        let (rest, started) = {
+            let mut state = self.state();
+            (std::mem::take(&mut state.pending), state.started)
+        };
+        if !rest.is_empty() || !started {
             sink.append(rest).await?;
         }
         sink.finish(note).await?;

@@ -1,6 +1,6 @@
 //! A handler's [`Stream`](ackbot_core::Stream) on Slack: in the thread of the message that asked
-//! (a mention, a direct message, an assistant thread), `chat.startStream` with the first batch,
-//! `chat.appendStream` with each next one (256 characters, as Bolt's `ChatStreamer`, inside the
+//! (a mention, a direct message, an assistant thread), `chat.startStream` with the first words,
+//! `chat.appendStream` with each next batch (256 characters, as Bolt's `ChatStreamer`, inside the
 //! method's Tier 4), `chat.stopStream` at the end. A slash command has no thread and its
 //! `response_url` cannot grow a message: its stream is gathered and sent whole.
 

@@ -59,7 +59,9 @@ impl Adapter for Streaming {
     }
 }
 
-/// Writes each word of its text, then fails if the last word is `fail`, panics on `panic`.
+/// Writes each word of its text (letting the stream's sender run between words, as a model's
+/// stream does while it waits for the next), then fails if the last word is `fail`, panics on
+/// `panic`.
 async fn words(Text(text): Text, stream: Stream) -> Result<(), HandlerError> {
     for word in text.split(' ') {
         match word {
@@ -67,6 +69,7 @@ async fn words(Text(text): Text, stream: Stream) -> Result<(), HandlerError> {
             "panic" => panic!("the model broke"),
             word => stream.write(format!("{word} ")).await?,
         }
+        tokio::task::yield_now().await;
     }
     Ok(())
 }
@@ -105,9 +108,90 @@ async fn a_live_stream_goes_out_in_batches_and_ends() {
     );
     assert_eq!(
         *log.lock().unwrap(),
-        ["append:one two ", "append:three ", "finish:"]
+        ["append:one ", "append:two three ", "finish:"]
     );
     assert!(delivered(&calls).is_empty(), "nothing else to send");
+}
+
+/// A sink that takes 100 ms a call, as a rate-limited platform does.
+struct Slow(Log);
+
+impl StreamSink for Slow {
+    fn append(&self, text: String) -> BoxFuture<'_, Result<(), BoxError>> {
+        Box::pin(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            self.0.lock().unwrap().push(format!("append:{text}"));
+            Ok(())
+        })
+    }
+    fn finish(&self, _note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
+        self.0.lock().unwrap().push("finish".into());
+        Box::pin(async { Ok(()) })
+    }
+    fn batch_chars(&self) -> usize {
+        5
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_platform_neither_slows_the_writer_nor_gets_more_calls() {
+    let log: Log = Arc::default();
+    let stream = Stream::new(Some(Box::new(Slow(log.clone()))));
+    let started = tokio::time::Instant::now();
+    for n in 0..20 {
+        stream.write(format!("w{n} ")).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    // Twenty writes a millisecond apart: done while the platform still takes the first.
+    assert!(started.elapsed() < std::time::Duration::from_millis(100));
+    assert!(log.lock().unwrap().is_empty());
+    stream.end(StreamEnd::Finished).await.unwrap();
+    let rest: String = (1..20).map(|n| format!("w{n} ")).collect();
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "append:w0 ".to_string(),
+            format!("append:{rest}"),
+            "finish".into()
+        ]
+    );
+}
+
+/// A sink whose first call fails, as a platform's brief outage.
+struct FailsOnce(Log);
+
+impl StreamSink for FailsOnce {
+    fn append(&self, text: String) -> BoxFuture<'_, Result<(), BoxError>> {
+        let mut log = self.0.lock().unwrap();
+        let first = log.is_empty();
+        log.push(match first {
+            true => "failed".into(),
+            false => format!("append:{text}"),
+        });
+        Box::pin(async move { if first { Err("503".into()) } else { Ok(()) } })
+    }
+    fn finish(&self, _note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
+        self.0.lock().unwrap().push("finish".into());
+        Box::pin(async { Ok(()) })
+    }
+    fn batch_chars(&self) -> usize {
+        5
+    }
+}
+
+#[tokio::test]
+async fn a_piece_the_platform_refused_is_reported_and_goes_with_the_next() {
+    let log: Log = Arc::default();
+    let stream = Stream::new(Some(Box::new(FailsOnce(log.clone()))));
+    stream.write("a ").await.unwrap();
+    tokio::task::yield_now().await;
+    let reported = stream.write("b ").await.unwrap_err();
+    assert!(
+        matches!(reported, ackbot_core::StreamError::Send(_)),
+        "{reported:?}"
+    );
+    stream.end(StreamEnd::Finished).await.unwrap();
+    assert_eq!(*log.lock().unwrap(), ["failed", "append:a b ", "finish"]);
 }
 
 #[tokio::test]
@@ -118,7 +202,11 @@ async fn a_failure_or_a_panic_still_ends_the_stream_with_a_note() {
         let log = log.lock().unwrap().clone();
         assert_eq!(
             log,
-            ["append:a b ", "finish:(stopped: something went wrong)"],
+            [
+                "append:a ",
+                "append:b ",
+                "finish:(stopped: something went wrong)"
+            ],
             "{kind}"
         );
         // The error hook's reply goes out too.
