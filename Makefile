@@ -139,6 +139,14 @@ bench: $(LAMBDA_VENV)/.installed $(PEERS_NODE)/node_modules/.package-lock.json
 	bash bench/compare/peers/python/install.sh
 	PATH="$(CURDIR)/$(LAMBDA_VENV)/bin:$$PATH" $(PYTHON) bench/compare/bench.py $(BENCH_ARGS)
 
+## bench-stream: `ask` streamed by a release `ackbot serve` from a model stand-in (a word every
+## 20 ms): first word → chat.startStream and webhook → LINE loading start (p50/p99), Slack calls per
+## 1,000 characters (a benchmark, not in `make test`; STREAM_ARGS="RUNS WORD_GAP_MS")
+.PHONY: bench-stream
+bench-stream:
+	$(CARGO) build --release --bin ackbot
+	$(CARGO) run --release -p ackbot-bench-server --bin stream-bench -- target/release/ackbot $(STREAM_ARGS)
+
 ## soak: 10,000 signed webhooks (duplicates, tampered) against a release `ackbot serve` and platform
 ## stand-ins that inject faults; checks every event is answered once (a benchmark, not in `make test`)
 .PHONY: soak

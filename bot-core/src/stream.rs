@@ -20,9 +20,10 @@ pub trait StreamSink: Send + Sync {
     /// add to it.
     fn append(&self, text: String) -> BoxFuture<'_, Result<(), BoxError>>;
 
-    /// Ends the message, with `note` added when the handler did not finish (an error, a panic,
-    /// its time ran out). Called once, and only after an `append`.
-    fn finish(&self, note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>>;
+    /// Ends the message with `rest`, the text not sent yet (often empty), and `note` when the
+    /// handler did not finish (an error, a panic, its time ran out) — in the ending call itself
+    /// where the platform allows, saving one. Called once, and only after an `append`.
+    fn finish(&self, rest: String, note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>>;
 
     /// How many characters to gather before each `append` after the first (which goes at once,
     /// so the user sees the first words as soon as they come), so that the calls stay inside the
@@ -236,14 +237,14 @@ impl Stream {
             };
             return Ok(Some(Reply::text(text)));
         };
-        let (rest, started) = {
+        let (mut rest, started) = {
             let mut state = self.state();
             (std::mem::take(&mut state.pending), state.started)
         };
-        if !rest.is_empty() || !started {
-            sink.append(rest).await?;
+        if !started {
+            sink.append(std::mem::take(&mut rest)).await?;
         }
-        sink.finish(note).await?;
+        sink.finish(rest, note).await?;
         Ok(None)
     }
 }

@@ -51,11 +51,14 @@ async fn ask_end_to_end_through_serve_and_the_lambda_worker() {
                 .find(|c| c.path == "/api/chat.startStream")
                 .unwrap();
             let mut answer: String = start.body["markdown_text"].as_str().unwrap().to_string();
-            for call in calls
-                .iter()
-                .filter(|c| c.path == "/api/chat.appendStream" && c.body["ts"] == stop.body["ts"])
-            {
-                answer.push_str(call.body["markdown_text"].as_str().unwrap());
+            // The appends, then the rest that came with the stop.
+            for call in calls.iter().filter(|c| {
+                matches!(
+                    c.path.as_str(),
+                    "/api/chat.appendStream" | "/api/chat.stopStream"
+                ) && c.body["ts"] == stop.body["ts"]
+            }) {
+                answer.push_str(call.body["markdown_text"].as_str().unwrap_or_default());
             }
             assert_eq!(answer, ModelStandIn::answer_to(text));
             recorder.clear();

@@ -85,14 +85,30 @@ impl StreamSink for SlackStream {
         })
     }
 
-    fn finish(&self, note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
+    fn finish(&self, rest: String, note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
         Box::pin(async move {
+            // The rest goes with the stop, as the Slack SDKs' `ChatStream` sends it: one call
+            // fewer. More than one call's worth is appended first.
+            let mut pieces = pieces(&rest);
+            let mut last = pieces.pop().unwrap_or_default().to_string();
+            let note_chars = note.as_ref().map_or(0, |n| n.chars().count() + 1);
+            if last.chars().count() + note_chars > MAX_STREAM_CHARS {
+                pieces.push(&rest[rest.len() - last.len()..]);
+                last = String::new();
+            }
+            for piece in pieces {
+                self.append(piece.to_string()).await?;
+            }
             let ts = self.ts.lock().await;
             let ts = ts.as_deref().ok_or("the stream was never started")?;
             let channel = &self.place.channel;
-            let note = note.map(|note| format!("\n{note}"));
+            let text = match note {
+                Some(note) => format!("{last}\n{note}"),
+                None => last,
+            };
+            let text = (!text.is_empty()).then_some(text);
             self.client
-                .chat_stop_stream(channel, ts, note.as_deref())
+                .chat_stop_stream(channel, ts, text.as_deref())
                 .await?;
             Ok(())
         })

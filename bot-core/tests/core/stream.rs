@@ -19,11 +19,11 @@ impl StreamSink for Recording {
         self.0.lock().unwrap().push(format!("append:{text}"));
         Box::pin(async { Ok(()) })
     }
-    fn finish(&self, note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
+    fn finish(&self, rest: String, note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
         self.0
             .lock()
             .unwrap()
-            .push(format!("finish:{}", note.unwrap_or_default()));
+            .push(format!("finish:{rest}{}", note.unwrap_or_default()));
         Box::pin(async { Ok(()) })
     }
     fn batch_chars(&self) -> usize {
@@ -124,8 +124,8 @@ impl StreamSink for Slow {
             Ok(())
         })
     }
-    fn finish(&self, _note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
-        self.0.lock().unwrap().push("finish".into());
+    fn finish(&self, rest: String, _note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
+        self.0.lock().unwrap().push(format!("finish:{rest}"));
         Box::pin(async { Ok(()) })
     }
     fn batch_chars(&self) -> usize {
@@ -152,7 +152,7 @@ async fn a_slow_platform_neither_slows_the_writer_nor_gets_more_calls() {
         [
             "append:w0 ".to_string(),
             format!("append:{rest}"),
-            "finish".into()
+            "finish:".into()
         ]
     );
 }
@@ -170,8 +170,8 @@ impl StreamSink for FailsOnce {
         });
         Box::pin(async move { if first { Err("503".into()) } else { Ok(()) } })
     }
-    fn finish(&self, _note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
-        self.0.lock().unwrap().push("finish".into());
+    fn finish(&self, rest: String, _note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
+        self.0.lock().unwrap().push(format!("finish:{rest}"));
         Box::pin(async { Ok(()) })
     }
     fn batch_chars(&self) -> usize {
@@ -191,7 +191,7 @@ async fn a_piece_the_platform_refused_is_reported_and_goes_with_the_next() {
         "{reported:?}"
     );
     stream.end(StreamEnd::Finished).await.unwrap();
-    assert_eq!(*log.lock().unwrap(), ["failed", "append:a b ", "finish"]);
+    assert_eq!(*log.lock().unwrap(), ["failed", "finish:a b "]);
 }
 
 #[tokio::test]
@@ -202,11 +202,7 @@ async fn a_failure_or_a_panic_still_ends_the_stream_with_a_note() {
         let log = log.lock().unwrap().clone();
         assert_eq!(
             log,
-            [
-                "append:a ",
-                "append:b ",
-                "finish:(stopped: something went wrong)"
-            ],
+            ["append:a ", "finish:b (stopped: something went wrong)"],
             "{kind}"
         );
         // The error hook's reply goes out too.

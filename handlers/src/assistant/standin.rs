@@ -7,6 +7,7 @@
 //! (a model that thinks first).
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ackbot_core::testing::{Recorded, Recorder};
@@ -26,21 +27,57 @@ pub const MODEL: &str = "standin-model";
 pub struct ModelStandIn {
     addr: SocketAddr,
     recorder: Recorder,
+    first_tokens: FirstTokens,
+}
+
+/// When each answer's first word was sent, in µs since the epoch, in the order of the requests.
+type FirstTokens = Arc<Mutex<Vec<i64>>>;
+
+#[derive(Clone)]
+struct Model {
+    recorder: Recorder,
+    first_tokens: FirstTokens,
+    /// The pause before each word (a model's pace); none by default.
+    word_gap: Duration,
 }
 
 impl ModelStandIn {
-    /// Starts it on a free loopback port.
+    /// Starts it on a free loopback port, sending each answer's words at once.
     pub async fn start() -> std::io::Result<Self> {
+        Self::start_paced(Duration::ZERO).await
+    }
+
+    /// Starts it sending a word every `word_gap`, as a model writes (20 ms: 50 words a second,
+    /// about 65 tokens).
+    pub async fn start_paced(word_gap: Duration) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let recorder = Recorder::default();
+        let model = Model {
+            recorder: Recorder::default(),
+            first_tokens: FirstTokens::default(),
+            word_gap,
+        };
+        let (recorder, first_tokens) = (model.recorder.clone(), model.first_tokens.clone());
         let app = axum::Router::new()
             .route("/v1/chat/completions", post(completions))
-            .with_state(recorder.clone());
+            .with_state(model);
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Ok(Self { addr, recorder })
+        Ok(Self {
+            addr,
+            recorder,
+            first_tokens,
+        })
+    }
+
+    /// When each streamed answer's first word was handed to the connection, µs since the epoch,
+    /// in the order the answers started (for the benchmark's first token → first call).
+    pub fn first_tokens(&self) -> Vec<i64> {
+        self.first_tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The base URL to use as `ACKBOT_LLM_URL` (ending in `/v1`).
@@ -74,11 +111,12 @@ fn answer_words(question: &str) -> Vec<String> {
         .collect()
 }
 
-async fn completions(
-    State(recorder): State<Recorder>,
-    headers: HeaderMap,
-    body: String,
-) -> Response {
+async fn completions(State(model): State<Model>, headers: HeaderMap, body: String) -> Response {
+    let Model {
+        recorder,
+        first_tokens,
+        word_gap,
+    } = model;
     let named = headers.iter().map(|(n, v)| {
         (
             n.as_str().to_string(),
@@ -149,15 +187,27 @@ async fn completions(
         events.push(chunk(json!({}), json!("stop")));
         events.push("data: [DONE]\n\n".to_string());
     }
-    let body =
-        futures::stream::iter(events.into_iter().enumerate()).then(move |(i, event)| async move {
+    let body = futures::stream::iter(events.into_iter().enumerate()).then(move |(i, event)| {
+        let first_tokens = first_tokens.clone();
+        async move {
             if slow {
                 tokio::time::sleep(Duration::from_secs(1)).await;
             } else if late && i == 1 {
                 tokio::time::sleep(Duration::from_secs(2)).await;
+            } else if i > 0 && !word_gap.is_zero() {
+                tokio::time::sleep(word_gap).await;
+            }
+            if i == 1 {
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+                let micros = now.map_or(0, |d| d.as_micros() as i64);
+                first_tokens
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(micros);
             }
             Ok::<_, std::convert::Infallible>(event)
-        });
+        }
+    });
     let mut response = Response::new(Body::from_stream(body));
     response.headers_mut().insert(
         header::CONTENT_TYPE,
