@@ -132,10 +132,7 @@ impl Dispatcher {
             Kind::Command(command) => match (self.command(&command.name), &self.tables.fallback) {
                 (Some(def), _) => (&def.handler, Some(def), false),
                 (None, Some(fallback)) => (fallback, None, true),
-                (None, None) => {
-                    let help = (self.command("help")).map(|_| incoming.platform.invocation("help"));
-                    return self.fail(None, DispatchError::UnknownCommand { invocation, help });
-                }
+                (None, None) => return self.unknown(&invocation),
             },
         };
         let stop_at = (extensions.get::<crate::Deadline>()).and_then(|d| d.stop_at());
@@ -184,6 +181,11 @@ impl Dispatcher {
                     type_name: missing.type_name,
                 }
             }
+            // A fallback that takes what this request lacks (an assistant thread, a platform's
+            // API) is not for it: the command stays unknown.
+            Ok(Err(HandlerFailure::Rejected(Rejection::Unavailable(_)))) if fallback => {
+                return self.unknown(&invocation);
+            }
             Ok(Err(HandlerFailure::Rejected(Rejection::Unavailable(rejection)))) => {
                 DispatchError::Unavailable {
                     invocation,
@@ -215,6 +217,13 @@ impl Dispatcher {
         let mut failed = self.fail(def, DispatchError::TimedOut { invocation });
         failed.replies.splice(0..0, before);
         failed
+    }
+
+    /// A command nobody registered (nor a fallback took), pointing at `help` if the bot has it.
+    fn unknown(&self, invocation: &Invocation) -> Dispatched {
+        let help = (self.command("help")).map(|_| invocation.platform.invocation("help"));
+        let invocation = invocation.clone();
+        self.fail(None, DispatchError::UnknownCommand { invocation, help })
     }
 
     /// Logs the error and answers it with the command's hook, the bot's, or ackbot's default.

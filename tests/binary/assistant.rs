@@ -238,3 +238,38 @@ async fn in_an_assistant_thread_the_status_shows_until_the_answer_streams() {
         "The user is viewing the Slack channel <#C0OTHER>."
     );
 }
+
+/// In an assistant thread a message that names no command is a question; a new thread gets a
+/// first prompt; outside a thread such text stays an unknown command.
+#[tokio::test]
+async fn in_an_assistant_thread_plain_text_is_a_question() {
+    let model = ModelStandIn::start().await.unwrap();
+    let bot = assistant(&model, &[]).await;
+    let started = bot
+        .slack_event(serde_json::json!({"type": "assistant_thread_started",
+            "assistant_thread": {"user_id": "U1", "channel_id": "D0PLAIN", "thread_ts": "1729999327.187299",
+                "context": {}}}))
+        .await;
+    let prompts = started
+        .call("assistant.threads.setSuggestedPrompts")
+        .unwrap();
+    assert_eq!(prompts.body["prompts"][0]["message"], "What can you do?");
+    let asked = bot
+        .slack_event(serde_json::json!({"type": "message", "channel_type": "im", "channel": "D0PLAIN",
+            "user": "U1", "text": "What can you do?", "thread_ts": "1729999327.187299", "ts": "1729999400.000100"}))
+        .await;
+    assert_eq!(asked.texts(), [ModelStandIn::answer_to("What can you do?")]);
+    assert_eq!(asked.calls[0].method, "assistant.threads.setStatus");
+    let elsewhere = bot
+        .slack_event(
+            serde_json::json!({"type": "message", "channel_type": "im", "channel": "D0PLAIN",
+            "user": "U1", "text": "What can you do?", "ts": "1729999500.000100"}),
+        )
+        .await;
+    let text = elsewhere.text().unwrap_or_default();
+    assert!(
+        text.contains("don't know") || text.contains("nknown"),
+        "{text}"
+    );
+    assert_eq!(model.recorder().calls().len(), 1, "asked once");
+}

@@ -87,9 +87,21 @@ fn the_builtins_become_a_slack_app() {
         format!("{BASE}/slack/events").as_str()
     );
     let bot_events = strings(&events["bot_events"]);
-    for expected in ["app_mention", "message.im"] {
+    // The assistant's (`ask`): Slack's AI app view, and the events that keep a thread's context.
+    for expected in [
+        "app_mention",
+        "message.im",
+        "assistant_thread_started",
+        "assistant_thread_context_changed",
+    ] {
         assert!(bot_events.contains(&expected), "{bot_events:?}");
     }
+    assert!(
+        (m["features"]["assistant_view"]["assistant_description"].as_str())
+            .is_some_and(|d| !d.is_empty() && d.chars().count() <= 200),
+        "{}",
+        m["features"]
+    );
     for line_only in ["follow", "join", "postback", "memberJoined"] {
         assert!(!bot_events.contains(&line_only), "{bot_events:?}");
     }
@@ -104,7 +116,13 @@ fn the_builtins_become_a_slack_app() {
     assert_eq!(settings["token_rotation_enabled"], false);
 
     let scopes = strings(&m["oauth_config"]["scopes"]["bot"]);
-    for expected in ["app_mentions:read", "chat:write", "commands", "im:history"] {
+    for expected in [
+        "app_mentions:read",
+        "assistant:write",
+        "chat:write",
+        "commands",
+        "im:history",
+    ] {
         assert!(scopes.contains(&expected), "{scopes:?}");
     }
     let mut sorted = scopes.clone();

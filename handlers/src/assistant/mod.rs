@@ -12,7 +12,7 @@ pub mod standin;
 use std::sync::{Arc, OnceLock};
 
 use ackbot_core::{Bot, CommandDef, HandlerError, NonEmpty, Reply, State, Stream, Text, cmd};
-use ackbot_slack::{AssistantThread, Slack};
+use ackbot_slack::{AssistantThread, Slack, SuggestedPrompt};
 
 pub use model::{Model, ModelConfig, ModelError};
 
@@ -42,9 +42,54 @@ impl Assistant {
 }
 
 /// The assistant as a group to mount: `ask QUESTION`, with an [`Assistant`] the runtime
-/// configures from `ACKBOT_LLM_*`; without one, `ask` says it is not configured.
+/// configures from `ACKBOT_LLM_*` (without one, `ask` says it is not configured); and Slack's
+/// AI app — in an assistant thread (the split view, or any thread of the app's DM) a message
+/// that names no command is a question too, a new thread offers a first prompt, and the
+/// registrations make `ackbot manifest slack` turn the app's assistant view on. Mount it before
+/// a fallback of your own: yours then takes that text everywhere.
 pub fn assistant() -> Bot {
-    Bot::new().state(Assistant::default()).command(ask())
+    Bot::new()
+        .state(Assistant::default())
+        .command(ask())
+        .on("assistant_thread_started", welcome)
+        // Its context (the channel in view) is kept by the Slack adapter for the thread's
+        // messages; subscribing is what this registration is for.
+        .on("assistant_thread_context_changed", || async {})
+        .fallback(in_thread)
+}
+
+/// A new assistant thread: a first prompt to press.
+async fn welcome(thread: AssistantThread, slack: Slack) -> Result<(), HandlerError> {
+    let prompt = SuggestedPrompt {
+        title: "What can you do?".into(),
+        message: "What can you do?".into(),
+    };
+    slack
+        .assistant_threads_set_suggested_prompts(&thread, &[prompt], None)
+        .await?;
+    Ok(())
+}
+
+/// Text in an assistant thread that names no command: a question. (Elsewhere the fallback does
+/// not apply — it takes an assistant thread — and the command stays unknown.)
+async fn in_thread(
+    thread: AssistantThread,
+    Text(question): Text,
+    State(assistant): State<Assistant>,
+    stream: Stream,
+    slack: Option<Slack>,
+) -> Result<Vec<Reply>, HandlerError> {
+    if question.trim().is_empty() {
+        return Ok(Vec::new()); // a file or a reaction, not a question
+    }
+    answer(
+        NonEmpty(Text(question)),
+        State(assistant),
+        stream,
+        Some(thread),
+        slack,
+    )
+    .await
 }
 
 /// `ask QUESTION`: the model's answer, streamed.

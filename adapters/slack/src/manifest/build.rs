@@ -10,9 +10,9 @@ use super::notes::Notes;
 use super::options::{app_name, base_url, extra_scopes};
 use super::subscriptions::Subscriptions;
 use super::{
-    AppHome, AppManifest, BotUser, DisplayInformation, EventSubscriptions, Features, Interactivity,
-    Manifest, ManifestError, ManifestOptions, Metadata, OauthConfig, Scopes, Settings,
-    SlashCommand,
+    AppHome, AppManifest, AssistantView, BotUser, DisplayInformation, EventSubscriptions, Features,
+    Interactivity, Manifest, ManifestError, ManifestOptions, Metadata, OauthConfig, Scopes,
+    Settings, SlashCommand,
 };
 use crate::oauth::OAUTH_REDIRECT_ROUTE;
 use crate::{COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE};
@@ -112,6 +112,12 @@ fn features(
         },
         shortcuts: Vec::new(),
         slash_commands,
+        assistant_view: (subscriptions
+            .bot_events
+            .contains("assistant_thread_started"))
+        .then(|| AssistantView {
+            assistant_description: "Answers your questions as they are written.".into(),
+        }),
     }
 }
 

@@ -36,8 +36,8 @@ pub use build::{bot_scopes, build};
 pub use error::ManifestError;
 pub use options::{ManifestOptions, is_scope};
 pub use types::{
-    AppHome, AppManifest, BotUser, DisplayInformation, EventSubscriptions, Features, Interactivity,
-    Metadata, OauthConfig, Scopes, Settings, Shortcut, ShortcutKind, SlashCommand,
+    AppHome, AppManifest, AssistantView, BotUser, DisplayInformation, EventSubscriptions, Features,
+    Interactivity, Metadata, OauthConfig, Scopes, Settings, Shortcut, ShortcutKind, SlashCommand,
 };
 
 /// A manifest, and what the person who asked for it should know about it.

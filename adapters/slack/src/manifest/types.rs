@@ -56,6 +56,18 @@ pub struct Features {
     /// The slash commands, at most 50.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub slash_commands: Vec<SlashCommand>,
+    /// Slack's AI app (*Agents & AI Apps*): the assistant's split view, on when the bot handles
+    /// `assistant_thread_started`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assistant_view: Option<AssistantView>,
+}
+
+/// `features.assistant_view`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize), serde(deny_unknown_fields))]
+pub struct AssistantView {
+    /// What the assistant does, shown to users (at most 200 characters).
+    pub assistant_description: String,
 }
 
 /// `features.app_home`.
