@@ -159,9 +159,11 @@ impl Stream {
         {
             state.sending = true;
             let sending = self.clone().send_due(Arc::clone(sink));
-            // The sender keeps the writer's deadline: its requests never outlast it.
+            // The sender keeps the writer's deadline (its requests never outlast it) and its
+            // watchers (the inspector shows its calls as they happen).
             let deadline = crate::Deadline::current();
-            state.sender = Some(tokio::spawn(deadline.scope(sending)));
+            let sending = crate::worker::carried(deadline.scope(sending));
+            state.sender = Some(tokio::spawn(sending));
         }
         match state.failed.take() {
             Some(e) => Err(StreamError::Send(e)),

@@ -11,6 +11,7 @@ mod report;
 
 pub use front::Ack;
 pub use metrics::{Counted, Counts, LogBudget, Metrics, emf};
+pub(crate) use observe::carried;
 pub use observe::{Call, Observation, Observer, Stage, observe_call};
 pub use report::{Report, Status, WorkError};
 

@@ -119,6 +119,18 @@ pub(crate) async fn watched<F: Future>(
     WATCH.scope(watch, work).await
 }
 
+/// `work`, watched as this task is: for a task spawned on the Envelope's behalf (a stream's
+/// sender), whose calls its observers (the inspector, the test kit) must still see.
+pub(crate) fn carried<F: Future>(work: F) -> impl Future<Output = F::Output> {
+    let watch = WATCH.try_with(Watch::clone).ok();
+    async move {
+        match watch {
+            Some(watch) => WATCH.scope(watch, work).await,
+            None => work.await,
+        }
+    }
+}
+
 /// Tells the observers of the Envelope now being processed on this task about an HTTP call; does
 /// nothing (and does not build the call) when nobody observes it.
 pub fn observe_call(call: impl FnOnce() -> Call) {

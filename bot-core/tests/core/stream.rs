@@ -293,3 +293,69 @@ async fn a_handler_is_stopped_before_its_deadline_and_its_stream_ended() {
     let sent = delivered(&calls);
     assert_eq!(sent, ["Sorry, dawdle took too long and was stopped."]);
 }
+
+/// A sink whose calls are observed, as the platform clients' are.
+struct Observed;
+
+impl StreamSink for Observed {
+    fn append(&self, text: String) -> BoxFuture<'_, Result<(), BoxError>> {
+        ackbot_core::adapter::observe_call(|| ackbot_core::adapter::Call {
+            target: format!("append {text}"),
+            status: Some(200),
+            error: None,
+            took: std::time::Duration::ZERO,
+            text: Some(text.clone()),
+        });
+        Box::pin(async { Ok(()) })
+    }
+    fn finish(&self, _rest: String, _note: Option<String>) -> BoxFuture<'_, Result<(), BoxError>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// The fake platform, streaming into an [`Observed`] sink.
+struct ObservedStreams(FakeAdapter);
+
+impl Adapter for ObservedStreams {
+    fn platform(&self) -> Platform {
+        self.0.platform()
+    }
+    fn routes(&self) -> &'static [&'static str] {
+        self.0.routes()
+    }
+    fn verify(&self, envelope: &Envelope) -> Result<(), BoxError> {
+        self.0.verify(envelope)
+    }
+    fn parse(&self, envelope: &Envelope) -> Result<Vec<Inbound>, BoxError> {
+        let mut items = self.0.parse(envelope)?;
+        for item in &mut items {
+            if let Inbound::Work(work) = item {
+                work.stream = Some(Box::new(Observed));
+            }
+        }
+        Ok(items)
+    }
+}
+
+#[tokio::test]
+async fn the_senders_calls_are_seen_by_the_envelopes_observers() {
+    let seen: Log = Arc::default();
+    let observer: ackbot_core::runtime::Observer = {
+        let seen = seen.clone();
+        Arc::new(move |o: &ackbot_core::runtime::Observation| {
+            if let ackbot_core::runtime::Stage::Call(call) = &o.stage {
+                seen.lock().unwrap().push(call.target.clone());
+            }
+        })
+    };
+    let adapter = ObservedStreams(FakeAdapter::new(Deliveries::Succeed, false));
+    let bot = Bot::new().command(cmd("words", words)).build().unwrap();
+    let worker = Worker::new(bot)
+        .with_adapter(Arc::new(adapter))
+        .with_observer(observer);
+    worker
+        .process(FakeAdapter::envelope("words one two", "ok"))
+        .await;
+    // The first piece went from the stream's own task; the rest with the end, from the worker's.
+    assert_eq!(*seen.lock().unwrap(), ["append one "]);
+}
