@@ -28,7 +28,8 @@ fn slack_env<'a>(model_url: &'a str, api_url: &'a str) -> [(&'static str, &'a st
 }
 
 /// The real binary, as `ackbot serve` and as the Lambda worker, answers `ask` from the model's
-/// stand-in: the answer streamed in the mention's thread, at Slack's stand-in.
+/// stand-in: the answer streamed in the mention's thread, in a DM's, and in an assistant thread
+/// (its status, its first prompt, its context), at Slack's stand-in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ask_end_to_end_through_serve_and_the_lambda_worker() {
     let model = ModelStandIn::start().await.unwrap();
@@ -78,6 +79,86 @@ async fn ask_end_to_end_through_serve_and_the_lambda_worker() {
     .await;
     assert_eq!(answer.status(), 200);
     streamed("how does serve do it?").await;
+    // In a DM: in the message's own thread, with no recipient (Slack needs one in channels only).
+    let dm = serde_json::json!({"type": "message", "channel_type": "im", "channel": "D0E2E",
+        "user": "U1", "text": "ask in private?", "ts": "1729999000.000100"});
+    let body = ackbot_slack::sample::event_callback(dm, "EvServeDm");
+    post_signed(
+        &server,
+        "/slack/events",
+        &body,
+        now_ms() / 1000,
+        SECRET,
+        &[],
+    )
+    .await;
+    let start = (slack.recorder())
+        .wait_for(
+            |c| c.path == "/api/chat.startStream",
+            Duration::from_secs(20),
+        )
+        .await
+        .expect("a stream in the DM");
+    assert_eq!(start.body["thread_ts"], "1729999000.000100");
+    assert!(
+        start.body.get("recipient_user_id").is_none(),
+        "{}",
+        start.body
+    );
+    streamed("in private?").await;
+    // An assistant thread: a first prompt, then a plain question with the status shown first.
+    let thread = serde_json::json!({"channel_id": "D0E2E", "thread_ts": "1729999100.000100",
+        "user_id": "U1", "context": {"channel_id": "C0SEEN"}});
+    let started =
+        serde_json::json!({"type": "assistant_thread_started", "assistant_thread": thread});
+    let body = ackbot_slack::sample::event_callback(started, "EvServeThread");
+    post_signed(
+        &server,
+        "/slack/events",
+        &body,
+        now_ms() / 1000,
+        SECRET,
+        &[],
+    )
+    .await;
+    (slack.recorder())
+        .wait_for(
+            |c| c.path == "/api/assistant.threads.setSuggestedPrompts",
+            Duration::from_secs(20),
+        )
+        .await
+        .expect("a first prompt");
+    slack.recorder().clear();
+    let question = serde_json::json!({"type": "message", "channel_type": "im", "channel": "D0E2E",
+        "user": "U1", "text": "why stream?", "thread_ts": "1729999100.000100", "ts": "1729999200.000100"});
+    let body = ackbot_slack::sample::event_callback(question, "EvServeAsk");
+    post_signed(
+        &server,
+        "/slack/events",
+        &body,
+        now_ms() / 1000,
+        SECRET,
+        &[],
+    )
+    .await;
+    let start = (slack.recorder())
+        .wait_for(
+            |c| c.path == "/api/chat.startStream",
+            Duration::from_secs(20),
+        )
+        .await
+        .expect("a stream in the assistant thread");
+    assert_eq!(start.body["thread_ts"], "1729999100.000100");
+    let paths: Vec<String> = slack
+        .recorder()
+        .calls()
+        .into_iter()
+        .map(|c| c.path)
+        .collect();
+    assert_eq!(paths[0], "/api/assistant.threads.setStatus", "{paths:?}");
+    streamed("why stream?").await;
+    let told = model.recorder().calls().last().unwrap().body["messages"][0]["content"].clone();
+    assert_eq!(told, "The user is viewing the Slack channel <#C0SEEN>.");
     let logs = serde_json::to_string(&server.logs()).unwrap();
     assert!(!logs.contains(KEY), "the model's key is never logged");
 
