@@ -1,6 +1,11 @@
 //! An OpenAI-compatible chat-completions endpoint, streamed: `POST {base}/chat/completions` with
 //! `stream: true`, its server-sent events read with `eventsource-stream` (each `data:` a
 //! `chat.completion.chunk`, `[DONE]` at the end), each piece of the answer handed on as it comes.
+//!
+//! Not `async-openai`: measured on one streamed completion next to the reqwest 0.12 the worker
+//! already has, its 0.43 (`chat-completion` + `rustls` only) brings reqwest 0.13 — a second HTTP
+//! and TLS stack — and 108 more crates: the stripped release binary grew from 3.7 MB to 7.6 MB
+//! (gzipped 1.7 MB to 3.1 MB, the Lambda zip's currency) for one endpoint's types.
 
 use std::time::Duration;
 
