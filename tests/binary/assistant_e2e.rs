@@ -15,6 +15,21 @@ use crate::common::slack::{SECRET, post_signed};
 
 const KEY: &str = "sk-standin-key-never-shown";
 
+/// Posts the Events API `event` to `server`, signed as Slack signs it.
+async fn post_event(server: &Server, event: serde_json::Value, event_id: &str) {
+    let body = ackbot_slack::sample::event_callback(event, event_id);
+    let answer = post_signed(server, "/slack/events", &body, now_ms() / 1000, SECRET, &[]).await;
+    assert_eq!(answer.status(), 200);
+}
+
+/// The first call to `path` at Slack's stand-in (`what` it stands for, should it not come).
+async fn arrived(slack: &SlackStandIn, path: &str, what: &str) -> ackbot_core::testing::Recorded {
+    (slack.recorder())
+        .wait_for(|c| c.path == path, Duration::from_secs(20))
+        .await
+        .unwrap_or_else(|| panic!("{what}: no {path}"))
+}
+
 /// The environment of a Slack bot with the model configured.
 fn slack_env<'a>(model_url: &'a str, api_url: &'a str) -> [(&'static str, &'a str); 6] {
     [
@@ -82,23 +97,8 @@ async fn ask_end_to_end_through_serve_and_the_lambda_worker() {
     // In a DM: in the message's own thread, with no recipient (Slack needs one in channels only).
     let dm = serde_json::json!({"type": "message", "channel_type": "im", "channel": "D0E2E",
         "user": "U1", "text": "ask in private?", "ts": "1729999000.000100"});
-    let body = ackbot_slack::sample::event_callback(dm, "EvServeDm");
-    post_signed(
-        &server,
-        "/slack/events",
-        &body,
-        now_ms() / 1000,
-        SECRET,
-        &[],
-    )
-    .await;
-    let start = (slack.recorder())
-        .wait_for(
-            |c| c.path == "/api/chat.startStream",
-            Duration::from_secs(20),
-        )
-        .await
-        .expect("a stream in the DM");
+    post_event(&server, dm, "EvServeDm").await;
+    let start = arrived(&slack, "/api/chat.startStream", "a stream in the DM").await;
     assert_eq!(start.body["thread_ts"], "1729999000.000100");
     assert!(
         start.body.get("recipient_user_id").is_none(),
@@ -111,43 +111,23 @@ async fn ask_end_to_end_through_serve_and_the_lambda_worker() {
         "user_id": "U1", "context": {"channel_id": "C0SEEN"}});
     let started =
         serde_json::json!({"type": "assistant_thread_started", "assistant_thread": thread});
-    let body = ackbot_slack::sample::event_callback(started, "EvServeThread");
-    post_signed(
-        &server,
-        "/slack/events",
-        &body,
-        now_ms() / 1000,
-        SECRET,
-        &[],
+    post_event(&server, started, "EvServeThread").await;
+    arrived(
+        &slack,
+        "/api/assistant.threads.setSuggestedPrompts",
+        "a first prompt",
     )
     .await;
-    (slack.recorder())
-        .wait_for(
-            |c| c.path == "/api/assistant.threads.setSuggestedPrompts",
-            Duration::from_secs(20),
-        )
-        .await
-        .expect("a first prompt");
     slack.recorder().clear();
     let question = serde_json::json!({"type": "message", "channel_type": "im", "channel": "D0E2E",
         "user": "U1", "text": "why stream?", "thread_ts": "1729999100.000100", "ts": "1729999200.000100"});
-    let body = ackbot_slack::sample::event_callback(question, "EvServeAsk");
-    post_signed(
-        &server,
-        "/slack/events",
-        &body,
-        now_ms() / 1000,
-        SECRET,
-        &[],
+    post_event(&server, question, "EvServeAsk").await;
+    let start = arrived(
+        &slack,
+        "/api/chat.startStream",
+        "a stream in the assistant thread",
     )
     .await;
-    let start = (slack.recorder())
-        .wait_for(
-            |c| c.path == "/api/chat.startStream",
-            Duration::from_secs(20),
-        )
-        .await
-        .expect("a stream in the assistant thread");
     assert_eq!(start.body["thread_ts"], "1729999100.000100");
     let paths: Vec<String> = slack
         .recorder()
