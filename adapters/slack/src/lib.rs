@@ -29,6 +29,7 @@
 
 mod adapter;
 mod assistant;
+pub mod blocks;
 mod client;
 mod config;
 mod delivery;

@@ -231,6 +231,11 @@ impl SlackClient {
     /// Makes `request` with the retry policy; each failed attempt is logged (without a
     /// credential), and running out of attempts says how many were made.
     async fn send(&self, request: Request<'_>) -> Result<Value, ReplyError> {
+        if let Body::Json(json) = &request.body {
+            // Slack's documented limits, before the call rather than its `invalid_blocks`.
+            crate::blocks::limits::check_request(request.endpoint.name(), json)
+                .map_err(|e| refused(e.to_string()))?;
+        }
         let body = request.body.bytes();
         let host = host_of(request.url);
         let endpoint = request.endpoint.name();
