@@ -65,9 +65,9 @@ impl Reply {
         self
     }
 
-    /// Adds Slack Block Kit blocks (a JSON array).
-    pub fn with_slack_blocks(mut self, blocks: Value) -> Self {
-        self.slack_blocks = Some(blocks);
+    /// Adds Slack Block Kit blocks: `ackbot::slack::blocks` (a `Vec<Block>`), or their JSON.
+    pub fn with_slack_blocks(mut self, blocks: impl Into<Value>) -> Self {
+        self.slack_blocks = Some(blocks.into());
         self
     }
 

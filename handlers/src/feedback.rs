@@ -5,8 +5,8 @@
 //! LINE, `feedback TEXT` answers the same thanks at once.
 
 use ackbot_core::{Bot, HandlerError, Incoming, Platform, Reply, State, Text, User, cmd};
+use ackbot_slack::blocks::{Block, Modal, PlainTextInput, View};
 use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
-use serde_json::{Value, json};
 
 /// The modal's `callback_id`.
 pub const CALLBACK_ID: &str = "feedback";
@@ -81,26 +81,14 @@ async fn command(
 }
 
 /// The modal: one multiline input; `private_metadata` carries the channel to thank in.
-fn modal(texts: &FeedbackTexts, channel: &str, initial: &str) -> Value {
-    let mut element = json!({
-        "type": "plain_text_input", "action_id": ACTION_ID, "multiline": true,
-    });
-    if !initial.is_empty() {
-        element["initial_value"] = initial.into();
-    }
-    json!({
-        "type": "modal",
-        "callback_id": CALLBACK_ID,
-        "private_metadata": channel,
-        "title": {"type": "plain_text", "text": texts.title},
-        "submit": {"type": "plain_text", "text": texts.submit},
-        "blocks": [{
-            "type": "input",
-            "block_id": BLOCK_ID,
-            "label": {"type": "plain_text", "text": texts.label},
-            "element": element,
-        }],
-    })
+fn modal(texts: &FeedbackTexts, channel: &str, initial: &str) -> View {
+    let mut input = PlainTextInput::new(ACTION_ID).multiline();
+    input.initial_value = Some(initial.to_string()).filter(|t| !t.is_empty());
+    let field = Block::input(BLOCK_ID, &texts.label, input);
+    Modal::new(CALLBACK_ID, &texts.title, [field])
+        .submit(&texts.submit)
+        .private_metadata(channel)
+        .into()
 }
 
 async fn submitted(
@@ -141,6 +129,7 @@ fn thanks(texts: &FeedbackTexts, user: &User, text: &str) -> String {
 mod tests {
     use super::*;
     use ackbot_core::{InteractionKind, Payload};
+    use serde_json::json;
 
     fn submission(text: &str, channel: &str) -> Incoming {
         let raw = json!({
@@ -202,6 +191,8 @@ mod tests {
     #[test]
     fn the_modal_carries_the_channel_and_the_ids() {
         let view = modal(&FeedbackTexts::default(), "C42", "");
+        assert_eq!(ackbot_slack::blocks::limits::check_view(&view), Ok(()));
+        let view = serde_json::to_value(&view).unwrap();
         assert_eq!(view["callback_id"], CALLBACK_ID);
         assert_eq!(view["private_metadata"], "C42");
         assert_eq!(view["blocks"][0]["block_id"], BLOCK_ID);

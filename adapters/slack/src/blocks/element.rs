@@ -200,6 +200,22 @@ element! {
     }
 }
 
+impl ExternalSelect {
+    /// A menu `action_id` whose options the app's `.options(action_id, …)` handler answers.
+    pub fn new(action_id: impl Into<String>) -> Self {
+        Self {
+            action_id: Some(action_id.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Asks for options once `n` characters are typed.
+    pub fn min_query_length(mut self, n: u32) -> Self {
+        self.min_query_length = Some(n);
+        self
+    }
+}
+
 element! {
     /// A `users_select`.
     pub struct UsersSelect {

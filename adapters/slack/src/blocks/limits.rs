@@ -198,10 +198,8 @@ fn check_element(element: &Element, errors: &mut Vec<String>) {
             count(errors, "radio buttons", options.len(), 10);
             check_options(errors, options);
         }
-        Element::PlainTextInput(p) => {
-            if p.max_length.is_some_and(|n| n > 3000) {
-                errors.push("max_length is past 3000, Slack's most".into());
-            }
+        Element::PlainTextInput(p) if p.max_length.is_some_and(|n| n > 3000) => {
+            errors.push("max_length is past 3000, Slack's most".into());
         }
         _ => {}
     }

@@ -34,6 +34,14 @@ pub use element::{
 pub use limits::BlockError;
 pub use view::{Home, Modal, View};
 
+impl From<Block> for serde_json::Value {
+    /// The block as Slack takes it: so `Vec<Block>` goes straight into
+    /// [`Reply::with_slack_blocks`](ackbot_core::Reply::with_slack_blocks).
+    fn from(block: Block) -> Self {
+        serde_json::to_value(block).unwrap_or_default()
+    }
+}
+
 /// `blocks` as the JSON array a message's `blocks` (or
 /// [`Reply::with_slack_blocks`](ackbot_core::Reply::with_slack_blocks)) takes.
 pub fn to_value(blocks: &[Block]) -> serde_json::Value {

@@ -2,6 +2,7 @@
 //! [`SlackClient::call`].
 
 use ackbot_core::Reply;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{SlackClient, message};
@@ -63,9 +64,14 @@ impl SlackClient {
         self.call("chat.update", &Value::Object(body)).await
     }
 
-    /// `views.open`: opens the modal `view` with a `trigger_id` (valid for 3 s, once). The
-    /// response carries the `view` with its `id` and `hash`.
-    pub async fn views_open(&self, trigger_id: &str, view: &Value) -> Result<Value, ReplyError> {
+    /// `views.open`: opens the modal `view` (a [`View`](crate::blocks::View), or its JSON) with
+    /// a `trigger_id` (valid for 3 s, once). The response carries the `view` with its `id` and
+    /// `hash`.
+    pub async fn views_open(
+        &self,
+        trigger_id: &str,
+        view: &(impl Serialize + ?Sized),
+    ) -> Result<Value, ReplyError> {
         let body = serde_json::json!({"trigger_id": trigger_id, "view": view});
         self.call("views.open", &body).await
     }
@@ -76,7 +82,7 @@ impl SlackClient {
         &self,
         view_id: &str,
         hash: Option<&str>,
-        view: &Value,
+        view: &(impl Serialize + ?Sized),
     ) -> Result<Value, ReplyError> {
         let mut body = serde_json::json!({"view_id": view_id, "view": view});
         if let Some(hash) = hash {
@@ -87,7 +93,11 @@ impl SlackClient {
 
     /// `views.push`: pushes `view` onto the stack of an open modal, with a `trigger_id` from an
     /// interaction in it. The response carries the new `view`.
-    pub async fn views_push(&self, trigger_id: &str, view: &Value) -> Result<Value, ReplyError> {
+    pub async fn views_push(
+        &self,
+        trigger_id: &str,
+        view: &(impl Serialize + ?Sized),
+    ) -> Result<Value, ReplyError> {
         let body = serde_json::json!({"trigger_id": trigger_id, "view": view});
         self.call("views.push", &body).await
     }

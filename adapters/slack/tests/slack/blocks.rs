@@ -157,7 +157,11 @@ fn the_builders_write_what_slack_documents() {
     assert_eq!(check_message(&blocks), Ok(()));
     // One `type` per object, also as text on the wire.
     let wire = serde_json::to_string(&blocks).unwrap();
-    assert_eq!(wire.matches("\"type\":\"plain_text\"").count(), 10, "{wire}");
+    assert_eq!(
+        wire.matches("\"type\":\"plain_text\"").count(),
+        10,
+        "{wire}"
+    );
     let modal = View::Modal(
         Modal::new(
             "ticket",
