@@ -60,6 +60,8 @@ pub mod retry;
 pub mod runtime;
 mod secret;
 mod stream;
+#[doc(hidden)]
+pub mod tagged;
 #[cfg(any(test, feature = "test-util"))]
 pub mod testing;
 mod worker;

@@ -71,9 +71,10 @@ impl Reply {
         self
     }
 
-    /// Adds a LINE message object, sent after the text on LINE.
-    pub fn with_line_message(mut self, message: Value) -> Self {
-        self.line_messages.push(message);
+    /// Adds a LINE message object (`ackbot::line::messages::Message`, or its JSON), sent after
+    /// the text on LINE.
+    pub fn with_line_message(mut self, message: impl Into<Value>) -> Self {
+        self.line_messages.push(message.into());
         self
     }
 }

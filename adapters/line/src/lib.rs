@@ -37,6 +37,7 @@ mod delivery;
 pub mod doctor;
 mod error;
 mod incoming;
+pub mod messages;
 mod models;
 #[cfg(feature = "test-util")]
 pub mod sample;

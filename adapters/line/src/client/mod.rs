@@ -113,6 +113,7 @@ impl LineClient {
         reply_token: &str,
         messages: &[Value],
     ) -> Result<Vec<SentMessage>, ReplyError> {
+        checked(messages)?;
         let body = json!({ "replyToken": reply_token, "messages": messages });
         let answered = self
             .send(&self.retry, Call::post(REPLY_PATH, &body))
@@ -128,6 +129,7 @@ impl LineClient {
         messages: &[Value],
         retry_key: Option<Uuid>,
     ) -> Result<Vec<SentMessage>, ReplyError> {
+        checked(messages)?;
         let body = json!({ "to": to, "messages": messages });
         let call = Call {
             retry_key,
@@ -245,4 +247,17 @@ impl LineClient {
 /// An observed call's target: the method and the endpoint (never an id it holds).
 fn target<'a>(call: &'a Call<'_>, endpoint: &'a str) -> impl FnOnce() -> String + 'a {
     move || format!("{} {endpoint}", call.method)
+}
+/// LINE's documented limits on `messages`, before the call rather than its 400.
+fn checked(messages: &[Value]) -> Result<(), ReplyError> {
+    let typed: Vec<crate::messages::Message> = messages
+        .iter()
+        .map(|m| serde_json::from_value(m.clone()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| ReplyError::InvalidRequest {
+            reason: format!("a message is not a LINE message object ({e})"),
+        })?;
+    crate::messages::check(&typed).map_err(|e| ReplyError::InvalidRequest {
+        reason: e.to_string(),
+    })
 }

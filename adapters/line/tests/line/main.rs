@@ -4,6 +4,7 @@ mod api;
 mod common;
 mod delivery;
 mod mapping;
+mod messages;
 mod props;
 mod signature;
 mod webhook;

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::composition::{Mrkdwn, PlainText, TextObject};
 use super::element::{Element, ImageElement};
-use super::tagged::tagged;
+use ackbot_core::tagged_enum as tagged;
 
 tagged! {
     /// A layout block of a message, a modal or the Home tab.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::tagged::tagged;
+use ackbot_core::tagged_enum as tagged;
 
 tagged! {
     /// A text object: `plain_text` or `mrkdwn`.

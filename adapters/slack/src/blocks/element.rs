@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::composition::{ConfirmDialog, OptionGroup, OptionObject, PlainText, TextObject};
-use super::tagged::tagged;
+use ackbot_core::tagged_enum as tagged;
 
 tagged! {
     /// An element: in an `actions` block, a section's accessory, an `input` block, or (images)

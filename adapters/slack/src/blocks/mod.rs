@@ -19,7 +19,6 @@ mod block;
 mod composition;
 mod element;
 pub mod limits;
-pub(crate) mod tagged;
 mod unknowns;
 mod view;
 

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::block::Block;
 use super::composition::PlainText;
-use super::tagged::tagged;
+use ackbot_core::tagged_enum as tagged;
 
 tagged! {
     /// A view: what `views.open`, `views.push`, `views.update` and `views.publish` take.

@@ -1,12 +1,13 @@
-//! Slack's objects that say what they are in a `type` field: read by that field, a `type` ackbot
-//! does not know (or a known one it cannot read) kept whole as [`Value`], never a parse failure —
-//! Slack adds block and element types, and a bot must still read what Slack sends back.
+//! The platforms' objects that say what they are in a `type` field (Slack's blocks, LINE's
+//! messages and actions): read by that field, a `type` ackbot does not know (or a known one it
+//! cannot read) kept whole as [`Value`], never a parse failure — the platforms add types, and a
+//! bot must still read what they send back. The adapters' typed models use [`tagged_enum!`].
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// `inner` as a JSON object with `"type": tag` first.
-pub(crate) fn serialize<T: Serialize, S: serde::Serializer>(
+pub fn serialize<T: Serialize, S: serde::Serializer>(
     tag: &str,
     inner: &T,
     serializer: S,
@@ -25,15 +26,16 @@ pub(crate) fn serialize<T: Serialize, S: serde::Serializer>(
 }
 
 /// `value` without its `type` (which would otherwise land in `T`'s unknown fields), read as `T`.
-pub(crate) fn read<T: serde::de::DeserializeOwned>(value: &Value) -> Option<T> {
+pub fn read<T: serde::de::DeserializeOwned>(value: &Value) -> Option<T> {
     let mut object = value.as_object()?.clone();
     object.remove("type");
     serde_json::from_value(Value::Object(object)).ok()
 }
 
-/// An enum of Slack objects by their `type`, with `Unknown(Value)` for the rest; `From` each
-/// variant's struct.
-macro_rules! tagged {
+/// An enum of objects by their `type`, with `Unknown(Value)` for the rest; `From` each variant's
+/// struct; serde by the `type` field.
+#[macro_export]
+macro_rules! tagged_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
@@ -44,7 +46,7 @@ macro_rules! tagged {
         #[derive(Clone, Debug, PartialEq)]
         pub enum $name {
             $( $(#[$vmeta])* $variant($ty), )*
-            /// A `type` ackbot does not know, or cannot read, kept as Slack sent it.
+            /// A `type` ackbot does not know, or cannot read, kept as the platform sent it.
             Unknown(serde_json::Value),
         }
 
@@ -64,7 +66,7 @@ macro_rules! tagged {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    $( Self::$variant(inner) => $crate::blocks::tagged::serialize($tag, inner, serializer), )*
+                    $( Self::$variant(inner) => $crate::tagged::serialize($tag, inner, serializer), )*
                     Self::Unknown(value) => value.serialize(serializer),
                 }
             }
@@ -75,7 +77,7 @@ macro_rules! tagged {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get("type").and_then(serde_json::Value::as_str).unwrap_or_default();
                 let known = match tag {
-                    $( $tag => $crate::blocks::tagged::read(&value).map(Self::$variant), )*
+                    $( $tag => $crate::tagged::read(&value).map(Self::$variant), )*
                     _ => None,
                 };
                 Ok(known.unwrap_or(Self::Unknown(value)))
@@ -89,5 +91,3 @@ macro_rules! tagged {
         } )*
     };
 }
-
-pub(crate) use tagged;
