@@ -121,9 +121,16 @@ impl Dispatcher {
             // An interaction without a handler of its own goes to an `on` handler of its payload
             // type (e.g. `block_actions`), if there is one.
             Kind::Interaction(interaction) => {
-                let own = (self.tables.interactions.iter())
-                    .find(|((kind, id), _)| *kind == interaction.kind && *id == interaction.id)
-                    .map(|(_, handler)| handler);
+                let find = |wanted: &str| {
+                    (self.tables.interactions.iter())
+                        .find(|((kind, id), _)| *kind == interaction.kind && id == wanted)
+                        .map(|(_, handler)| handler)
+                };
+                // A choice's action id `ID:…` is answered by the handler of `ID`.
+                let own = find(&interaction.id).or_else(|| {
+                    let (id, _) = interaction.id.split_once(crate::choice::CHOICE_SEPARATOR)?;
+                    find(id).filter(|_| interaction.kind == InteractionKind::Action)
+                });
                 match own.or_else(|| self.event(&interaction.payload_type)) {
                     Some(handler) => (handler, None, false),
                     None => return Dispatched::nothing(),

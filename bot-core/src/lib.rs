@@ -35,6 +35,7 @@
 pub mod adapter;
 mod answer;
 mod bot;
+mod choice;
 mod clock;
 mod cmd;
 mod deadline;
@@ -68,6 +69,7 @@ mod worker;
 
 pub use answer::{Answer, IntoOutput, Output};
 pub use bot::Bot;
+pub use choice::{CHOICE_SEPARATOR, Choice, Choices};
 pub use cmd::{CommandDef, CommandInfo, ErrorHook, cmd};
 pub use deadline::Deadline;
 pub use dispatch::{Dispatched, Dispatcher, Outcome};

@@ -30,6 +30,9 @@ pub struct Reply {
     /// LINE message objects (Flex, stickers, quick replies…) sent after the text on LINE only.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub line_messages: Vec<Value>,
+    /// Options offered as buttons (see [`Reply::choices`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choices: Option<crate::Choices>,
     /// Another conversation to send the reply to (a Slack channel id, a LINE user, group or room
     /// id) instead of the one the command came from: Slack posts it with `chat.postMessage`, LINE
     /// pushes it.
@@ -62,6 +65,22 @@ impl Reply {
     /// Shows the reply only to the user who sent the command (the default).
     pub fn ephemeral(mut self) -> Self {
         self.visibility = Visibility::Ephemeral;
+        self
+    }
+
+    /// Offers `options` as buttons — Slack buttons in an `actions` block under the message, LINE
+    /// quick replies (at most 13) — whose clicks reach `.action(id, handler)` on both, with the
+    /// picked option as a [`Choice`](crate::Choice). Each option's words are also its value (at
+    /// most 75 characters on Slack, 20 shown on LINE); `id` may not hold a `:`.
+    pub fn choices(
+        mut self,
+        id: impl Into<String>,
+        options: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.choices = Some(crate::Choices {
+            id: id.into(),
+            options: options.into_iter().map(Into::into).collect(),
+        });
         self
     }
 

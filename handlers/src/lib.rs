@@ -15,6 +15,7 @@
 //! ```
 
 mod assistant;
+mod choose;
 mod echo;
 mod feedback;
 mod help;
@@ -25,6 +26,7 @@ mod welcome;
 #[cfg(feature = "standin")]
 pub use assistant::standin;
 pub use assistant::{Assistant, Model, ModelConfig, ModelError, ask, assistant};
+pub use choose::choose;
 pub use echo::echo;
 pub use feedback::{FeedbackTexts, feedback, feedback_with};
 pub use help::help;
@@ -43,6 +45,7 @@ pub fn builtins() -> Bot {
         .command(ping())
         .command(wait())
         .mount(feedback())
+        .mount(choose())
         .on("follow", welcome)
         .on("join", welcome)
 }

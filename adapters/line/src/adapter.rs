@@ -150,10 +150,15 @@ impl LineAdapter {
                 .map(str::to_string),
         };
         let dedupe_key = Some(event.webhook_event_id).filter(|id| !id.is_empty());
+        let mut extensions = Extensions::new().with(line);
+        // A postback's data: a choice's `ID:VALUE` (or any action id).
+        if let Some(interaction) = incoming.as_interaction() {
+            extensions.insert(ackbot_core::Choice::from_wire(&interaction.id, None));
+        }
         Inbound::Work(
             Work::new(incoming, Box::new(delivery))
                 .with_dedupe_key(dedupe_key)
-                .with_extensions(Extensions::new().with(line)),
+                .with_extensions(extensions),
         )
     }
 }

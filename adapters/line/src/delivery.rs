@@ -1,6 +1,7 @@
 //! Sending a command's replies: by reply token while it is fresh and unused, by push otherwise;
 //! a reply meant for another conversation by push to it.
 
+use crate::messages::{Action, QuickReply};
 use std::sync::Arc;
 
 use ackbot_core::adapter::{Delivery, DeliveryError};
@@ -203,17 +204,41 @@ impl Delivery for LineDelivery {
 }
 
 /// The LINE message objects for `replies`: each reply's text (split to fit) and then its
-/// `line_messages`. An empty text adds no text message.
+/// `line_messages`. An empty text adds no text message. A reply's choices are quick-reply
+/// postbacks on its last message.
 pub fn messages_for(replies: &[Reply]) -> Vec<Value> {
     replies
         .iter()
         .flat_map(|reply| {
-            split_text(&reply.text, MAX_TEXT_UTF16)
+            let mut messages: Vec<Value> = split_text(&reply.text, MAX_TEXT_UTF16)
                 .into_iter()
                 .map(|text| json!({ "type": "text", "text": text }))
                 .chain(reply.line_messages.iter().cloned())
+                .collect();
+            if let (Some(choices), Some(last)) = (&reply.choices, messages.last_mut()) {
+                last["quickReply"] = quick_reply(choices);
+            }
+            messages
         })
         .collect()
+}
+
+/// A choice's options as quick-reply postbacks: `data` `ID:VALUE`, the label the option's first
+/// 20 characters (LINE's most), and the chat showing the whole option as the user's answer.
+fn quick_reply(choices: &ackbot_core::Choices) -> Value {
+    let actions = choices.options.iter().map(|option| {
+        let label: String = match option.chars().count() > 20 {
+            true => option.chars().take(19).chain(['…']).collect(),
+            false => option.clone(),
+        };
+        let data = format!("{}{}{option}", choices.id, ackbot_core::CHOICE_SEPARATOR);
+        let mut action = Action::postback(label, data);
+        if let Action::Postback(postback) = &mut action {
+            postback.display_text = Some(option.clone());
+        }
+        action
+    });
+    serde_json::to_value(QuickReply::new(actions)).unwrap_or_default()
 }
 
 /// The deterministic `X-Line-Retry-Key` of batch `index` of the replies to `webhook_event_id`.

@@ -1,7 +1,9 @@
 //! Where a LINE event becomes a platform-neutral [`Incoming`]: text messages and `/` postbacks are
 //! commands, everything else an event named by its LINE type.
 
-use ackbot_core::{Conversation, ConversationKind, Incoming, Payload, Platform, User};
+use ackbot_core::{
+    Conversation, ConversationKind, Incoming, InteractionKind, Payload, Platform, User,
+};
 
 use crate::webhook::{Event, EventContent, EventMode, MessageContent, Source, TextMessageContent};
 
@@ -51,6 +53,14 @@ pub(crate) fn map_event(event: &Event, payload: Payload) -> Mapped {
         EventContent::Postback(postback) if postback.data.starts_with('/') => {
             Incoming::typed(Platform::Line, postback.data.as_str())
         }
+        // Routed by its data as a Slack click by its `action_id`: `.action(ID, …)` answers
+        // `ID` and a choice's `ID:VALUE`; an unregistered one reaches `.on("postback", …)`.
+        EventContent::Postback(postback) => Incoming::interaction(
+            Platform::Line,
+            InteractionKind::Action,
+            postback.data.as_str(),
+            "postback",
+        ),
         _ => Incoming::event(Platform::Line, event.event_type.as_str()),
     };
     Mapped::Incoming(

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use ackbot_core::adapter::{Inbound, Work};
-use ackbot_core::{Answer, ConversationKind, Extensions, Incoming};
+use ackbot_core::{Answer, Choice, ConversationKind, Extensions, Incoming, InteractionKind};
 use serde_json::Value;
 
 use crate::client::SlackClient;
@@ -84,6 +84,9 @@ impl Parsed {
                     }
                     false => Arc::clone(client),
                 };
+                if let Some(choice) = choice(&command) {
+                    extensions.insert(choice);
+                }
                 let stream = SlackStream::for_event(&client, &target, &payload);
                 let delivery = Box::new(SlackDelivery::new(client.clone(), target));
                 extensions.insert(Slack::new(client));
@@ -100,6 +103,22 @@ impl Parsed {
             }
         }
     }
+}
+
+/// The option a `block_actions` click picked: its action's `action_id` (a choice's `ID:N`) and
+/// `value` — a button's, or the selected option's of a select, overflow or radio buttons.
+fn choice(command: &Incoming) -> Option<Choice> {
+    let interaction = command.as_interaction()?;
+    if interaction.kind != InteractionKind::Action {
+        return None;
+    }
+    let payload: Value = command.payload.parse().ok()?;
+    let action = payload.pointer("/actions/0")?;
+    let value = (action.get("value"))
+        .or_else(|| action.pointer("/selected_option/value"))
+        .and_then(Value::as_str);
+    let action_id = action.get("action_id").and_then(Value::as_str)?;
+    Some(Choice::from_wire(action_id, value))
 }
 
 /// What kind of conversation a Slack channel is: `D…` ids, `directmessage` and `im` are

@@ -183,9 +183,14 @@ fn postbacks() {
     );
     assert_eq!(work.incoming.as_command().unwrap().input, "/echo hi");
 
+    // Any other data is an action, routed by it (`.action("storeId=12345", …)`), or else to
+    // `.on("postback", …)`.
     let work = one_work(&adapter(API), include_str!("../data/postback.json"));
-    assert!(work.incoming.as_event().is_some());
-    assert_eq!(work.incoming.name(), "postback");
+    let action = work.incoming.as_interaction().expect("an action");
+    assert_eq!(
+        (action.id.as_str(), action.payload_type.as_str()),
+        ("storeId=12345", "postback")
+    );
     assert_eq!(
         work.incoming.payload.value()["postback"]["data"],
         "storeId=12345"

@@ -18,6 +18,8 @@ use serde_json::{Map, Value};
 
 pub(crate) use request::host_of;
 use request::{Body, Endpoint, Request};
+
+use crate::blocks::{Block, Button};
 pub use stream::{MAX_STREAM_CHARS, StreamPlace};
 
 use crate::oauth::Grant;
@@ -271,14 +273,39 @@ impl SlackClient {
     }
 }
 
-/// A message's content as Slack takes it: `text`, and `blocks` when the reply has them.
+/// A message's content as Slack takes it: `text`, and `blocks` when the reply has them — or
+/// offers choices, which become an `actions` block of buttons under its text (or blocks).
 fn message(reply: &Reply) -> Map<String, Value> {
     let mut body = Map::new();
     body.insert("text".into(), reply.text.clone().into());
-    if let Some(blocks) = &reply.slack_blocks {
-        body.insert("blocks".into(), blocks.clone());
+    let blocks = match &reply.choices {
+        Some(choices) => {
+            let mut blocks = match &reply.slack_blocks {
+                Some(Value::Array(blocks)) => blocks.clone(),
+                _ => vec![Block::from(Block::section(&reply.text)).into()],
+            };
+            blocks.push(choice_buttons(choices).into());
+            Some(Value::Array(blocks))
+        }
+        None => reply.slack_blocks.clone(),
+    };
+    if let Some(blocks) = blocks {
+        body.insert("blocks".into(), blocks);
     }
     body
+}
+
+/// A choice's options as buttons: `action_id` `ID:N`, `value` the option (see
+/// [`ackbot_core::Choice`]).
+fn choice_buttons(choices: &ackbot_core::Choices) -> Block {
+    let buttons = (choices.options.iter().enumerate()).map(|(n, option)| {
+        Button::new(
+            option,
+            format!("{}{}{n}", choices.id, ackbot_core::CHOICE_SEPARATOR),
+        )
+        .value(option)
+    });
+    Block::actions(buttons).block_id(&choices.id).into()
 }
 
 /// Whether `method` looks like a Web API method name (`chat.postMessage`, `oauth.v2.access`):
