@@ -81,9 +81,9 @@ pub use ackbot_slack as slack;
 
 pub use ackbot_core::adapter::Envelope;
 pub use ackbot_core::{
-    Answer, Args, ArgsRejection, Bot, BoxError, BuildError, Command, CommandDef, CommandInfo,
-    Conversation, ConversationKind, Deadline, DispatchError, Dispatched, Dispatcher, ErrorHook,
-    Event, Extensions, FromIncoming, Handler, HandlerError, Help, Incoming, Interaction,
+    Answer, Args, ArgsRejection, Bot, BoxError, BuildError, Choice, Choices, Command, CommandDef,
+    CommandInfo, Conversation, ConversationKind, Deadline, DispatchError, Dispatched, Dispatcher,
+    ErrorHook, Event, Extensions, FromIncoming, Handler, HandlerError, Help, Incoming, Interaction,
     InteractionKind, IntoOutput, Invocation, Kind, Later, MaybeEmpty, NonEmpty, Outcome, Output,
     Payload, Platform, Rejection, Reply, Request, Requirements, State, StateRejection, Stream,
     StreamError, Text, UnavailableRejection, User, Visibility, cmd,
@@ -93,9 +93,9 @@ pub use ackbot_core::{
 pub mod prelude {
     pub use crate::Run;
     pub use ackbot_core::{
-        Args, ArgsRejection, Bot, Conversation, ConversationKind, DispatchError, HandlerError,
-        Help, Incoming, NonEmpty, Platform, Rejection, Reply, State, Stream, Text, User,
-        Visibility, cmd,
+        Args, ArgsRejection, Bot, Choice, Conversation, ConversationKind, DispatchError,
+        HandlerError, Help, Incoming, NonEmpty, Platform, Rejection, Reply, State, Stream, Text,
+        User, Visibility, cmd,
     };
     pub use ackbot_line::Line;
     pub use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};

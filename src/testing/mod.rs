@@ -33,6 +33,7 @@
 //! The clock is fixed (at [`START_MS`]) and moves only when told ([`TestBot::advance`]), so
 //! signature freshness and the LINE reply token's age are the same on every run.
 
+mod click;
 mod delivered;
 mod delivery;
 pub mod payload;

@@ -5,6 +5,7 @@
 #[cfg(feature = "testing")]
 mod assistant;
 mod assistant_e2e;
+mod choices;
 mod common;
 #[cfg(feature = "dev")]
 mod distribution;
