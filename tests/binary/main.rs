@@ -6,6 +6,7 @@
 mod assistant;
 mod assistant_e2e;
 mod choices;
+mod choices_e2e;
 mod common;
 #[cfg(feature = "dev")]
 mod distribution;
