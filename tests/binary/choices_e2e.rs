@@ -144,6 +144,28 @@ async fn choose_end_to_end_through_serve_and_the_lambda_worker() {
         .await
         .expect("the worker's answer to the click");
     assert_eq!(told.body["text"], "<@U2147483697> chose pizza");
+    // And a LINE postback's Envelope.
+    line.recorder().clear();
+    let postback = payload::line_event(
+        json!({"type": "postback", "replyToken": "0f3779fba3b349968c5d07db31eab56f",
+            "source": {"type": "user", "userId": user}, "postback": {"data": "choose:pizza"}}),
+        now_ms(),
+    );
+    let body = ackbot_line::sample::webhook(json!([postback]));
+    let envelope = ackbot_line::sample::signed_envelope(&body, LINE_SECRET, now_ms());
+    let id = runtime.invoke(String::from_utf8(envelope.to_json()).unwrap());
+    assert!(matches!(
+        runtime.answer(&id, wait).await,
+        Some(Answer::Success(_))
+    ));
+    let told = (line.recorder())
+        .wait_for(|c| c.path == "/v2/bot/message/reply", wait)
+        .await
+        .expect("the worker's answer to the postback");
+    let said = told.body["messages"][0]["text"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(said.ends_with(" chose pizza"), "{said}");
 }
 
 /// A fresh `choose` message's body at Slack's stand-in.
