@@ -128,3 +128,47 @@ async fn a_bots_own_choices_keep_its_blocks_and_reach_one_handler_on_both() {
         .await;
     assert_eq!(other.texts(), ["some other postback"]);
 }
+
+async fn too_many_blocks() -> Reply {
+    let dividers: Vec<ackbot::slack::blocks::Block> = (0..51)
+        .map(|_| ackbot::slack::blocks::Block::divider())
+        .collect();
+    Reply::text("a long report").with_slack_blocks(dividers)
+}
+
+async fn too_many_quick_replies() -> Reply {
+    use ackbot::line::messages::{Action, Message, QuickReply};
+    let actions = (0..14).map(|n| Action::message(format!("{n}"), format!("{n}")));
+    let message: Message = Message::text("pick")
+        .quick_reply(QuickReply::new(actions))
+        .into();
+    Reply::text("").with_line_message(message)
+}
+
+#[tokio::test]
+async fn a_message_past_the_platforms_limits_is_not_sent_and_the_failure_names_it() {
+    let bot = Bot::new()
+        .command(cmd("report", too_many_blocks))
+        .command(cmd("pick", too_many_quick_replies));
+    let bot = TestBot::new(bot).await.unwrap();
+    let slack = bot.slack_mention("report").await;
+    assert!(slack.calls.is_empty(), "{:?}", slack.calls);
+    let failed = format!("{slack:?}");
+    assert!(
+        failed.contains("the message: 51 blocks, Slack allows 50"),
+        "{failed}"
+    );
+    let line = bot.line_text("pick").await;
+    assert!(
+        line.calls
+            .iter()
+            .all(|c| !c.method.starts_with("/v2/bot/message/")),
+        "{:?}",
+        line.calls
+    );
+    let failed = format!("{line:?}");
+    assert!(
+        failed.contains("14 quick reply buttons, LINE allows 13"),
+        "{failed}"
+    );
+}
