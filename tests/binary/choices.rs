@@ -73,6 +73,8 @@ async fn choose_explains_itself_with_too_few_or_too_many_options() {
         one.texts()
     );
     let many: Vec<String> = (1..=14).map(|n| format!("o{n}")).collect();
+    let help = bot.slack_command("/help").await.texts().join("\n");
+    assert!(help.contains("/choose OPTION OPTION…"), "{help}");
     let fourteen = bot.line_text(&format!("choose {}", many.join(" "))).await;
     assert!(
         fourteen.texts()[0].starts_with("That is 14 options; at most 13"),
