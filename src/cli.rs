@@ -88,9 +88,10 @@ pub enum ManifestFor {
         /// /slack/events and /slack/interactions go below it.
         #[arg(long, value_name = "URL")]
         base_url: String,
-        /// The app's name, also its bot user's display name.
-        #[arg(long, default_value = "ackbot")]
-        name: String,
+        /// The app's name, also its bot user's display name (default: this program's name, as
+        /// `cargo run` in your project builds it — your package's).
+        #[arg(long)]
+        name: Option<String>,
         /// A further bot scope, for the Web API methods your handlers call, e.g. reactions:write
         /// (repeat it, or separate scopes with commas).
         #[arg(long = "scope", value_name = "SCOPE", value_delimiter = ',')]
@@ -113,8 +114,8 @@ pub enum SendTo {
     Slack {
         /// The command as typed in Slack, e.g. `/echo hi`.
         text: String,
-        /// The running edge.
-        #[arg(long, default_value = "http://127.0.0.1:3000")]
+        /// The running edge (`--url` works too).
+        #[arg(long, visible_alias = "url", default_value = "http://127.0.0.1:3000")]
         to: String,
         /// The `response_url` to put in the request. By default `send` listens on a loopback port
         /// itself and prints the reply that arrives there.
@@ -129,8 +130,8 @@ pub enum SendTo {
     Line {
         /// The message text.
         text: String,
-        /// The running edge.
-        #[arg(long, default_value = "http://127.0.0.1:3000")]
+        /// The running edge (`--url` works too).
+        #[arg(long, visible_alias = "url", default_value = "http://127.0.0.1:3000")]
         to: String,
         /// The sender's LINE user id.
         #[arg(long, default_value = "U4af4980629a1b2c3d4e5f60718293a4b")]
@@ -173,7 +174,7 @@ pub(crate) async fn run_verb(dispatcher: Dispatcher, verb: Verb) -> Result<(), E
                 },
         } => {
             let options = ManifestOptions::new(base_url)
-                .with_name(name)
+                .with_name(name.unwrap_or_else(program_name))
                 .with_scopes(scope);
             let options = distribution_options(options, distribution);
             let manifest = ackbot_slack::manifest::build(&dispatcher, &options)?;
@@ -268,6 +269,15 @@ async fn demo_model(
     Ok(Some(standin))
 }
 
+/// This program's name, from its file (`standup` for a project's `target/debug/standup`).
+fn program_name() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|path| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "ackbot".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,5 +287,20 @@ mod tests {
         let error = Cli::try_parse_from(["mybot", "new", "other"]).unwrap_err();
         assert_eq!(error.kind(), clap::error::ErrorKind::InvalidSubcommand);
         assert!(Cli::try_parse_from(["mybot", "doctor", "--offline"]).is_ok());
+    }
+
+    #[cfg(feature = "dev")]
+    #[test]
+    fn send_takes_url_for_to() {
+        let cli =
+            Cli::try_parse_from(["mybot", "send", "slack", "/echo hi", "--url", "http://h:1"]);
+        let debug = format!("{:?}", cli.unwrap());
+        assert!(debug.contains("to: \"http://h:1\""), "{debug}");
+    }
+
+    #[test]
+    fn the_manifest_is_named_after_the_program() {
+        let name = program_name();
+        assert!(!name.is_empty() && !name.contains('/'), "{name}");
     }
 }

@@ -123,8 +123,9 @@ impl DispatchError {
                     invocation.platform
                 )
             }
+            // The author's words, as written: the apology is for errors they did not word.
             DispatchError::Handler { invocation, error } => match error.user_message() {
-                Some(message) => format!("Sorry, {invocation} failed: {message}"),
+                Some(message) => message.to_string(),
                 None => format!("Sorry, {invocation} failed. The error has been logged."),
             },
             DispatchError::Panic { invocation, .. } => {

@@ -87,6 +87,22 @@ def test_the_projects_own_make_test_passes(project):
     assert "Tests:" in out and "failed" not in out.split("Tests:", 1)[1].splitlines()[0], out[-4000:]
 
 
+def test_the_projects_manifest_is_named_after_it_and_make_fmt_formats(project):
+    # `make test` built the project's binary: its manifest names the app after the package.
+    proc = run(
+        [TARGET / "debug" / NAME, "manifest", "slack", "--base-url", "https://example.com/prod"],
+        cwd=project,
+    )
+    assert f"name: {NAME}" in proc.stdout, proc.stdout[:2000]
+    lib = project / "src" / "lib.rs"
+    original = lib.read_text()
+    lib.write_text(original.replace("pub fn bot() -> Bot {", "pub fn bot()   ->   Bot {"))
+    lint = run(["make", "lint"], cwd=project, check=False)
+    assert lint.returncode != 0 and "run make fmt" in lint.stdout + lint.stderr, lint.stdout
+    run(["make", "fmt"], cwd=project)
+    assert lib.read_text() == original
+
+
 def test_the_project_synthesizes_with_a_stand_in_asset(project):
     run(["make", "synth", "ASSET=infra/test/fixtures/stand-in-asset"], cwd=project)
     template = json.loads((project / "infra" / "cdk.out" / "Mybot.template.json").read_text())
