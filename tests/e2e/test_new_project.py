@@ -103,6 +103,44 @@ def test_the_projects_manifest_is_named_after_it_and_make_fmt_formats(project):
     assert lib.read_text() == original
 
 
+def readme_snippets():
+    """The README's Rust blocks, as rustdoc compiles them: `# ` lines shown."""
+    text = (REPO / "README.md").read_text()
+    blocks = []
+    for part in text.split("```rust")[1:]:
+        body = part.split("\n", 1)[1].split("```", 1)[0]
+        lines = []
+        for line in body.splitlines():
+            stripped = line.lstrip()
+            indent = line[: len(line) - len(stripped)]
+            if stripped == "#":
+                lines.append("")
+            elif stripped.startswith("# "):
+                lines.append(indent + stripped[2:])
+            else:
+                lines.append(line)
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def test_the_readmes_snippets_compile_in_the_project(project):
+    # Each block a module of one example, as a user would paste it: ackbot's public paths only.
+    snippets = readme_snippets()
+    assert len(snippets) >= 6, len(snippets)
+    modules = "\n".join(
+        f"#[allow(dead_code, unused_imports)]\nmod snippet_{n} {{\n{code}\n}}\n"
+        for n, code in enumerate(snippets)
+    )
+    examples = project / "examples"
+    examples.mkdir(exist_ok=True)
+    (examples / "readme.rs").write_text(modules + "\nfn main() {}\n")
+    try:
+        run(["cargo", "build", "--quiet", "--example", "readme"], cwd=project)
+    finally:
+        (examples / "readme.rs").unlink()
+        examples.rmdir()
+
+
 def test_the_project_synthesizes_with_a_stand_in_asset(project):
     run(["make", "synth", "ASSET=infra/test/fixtures/stand-in-asset"], cwd=project)
     template = json.loads((project / "infra" / "cdk.out" / "Mybot.template.json").read_text())
