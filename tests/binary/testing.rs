@@ -578,3 +578,24 @@ async fn a_burst_to_one_channel_is_paced_about_a_message_a_second() {
         assert!(pair[1] - pair[0] >= 950, "{posts:?}");
     }
 }
+
+/// The README's kit example for a modal's acknowledgement, run.
+#[tokio::test]
+async fn the_readmes_modal_ack_example_holds() {
+    use ackbot::slack::{ViewResponse, ViewSubmission};
+    use ackbot::testing::payload;
+    async fn check(view: ViewSubmission) -> ViewResponse {
+        match view.value("title", "text") {
+            Some(t) if t.len() >= 3 => ViewResponse::close(),
+            _ => ViewResponse::error("title", "Say a little more"),
+        }
+    }
+    let bot = TestBot::new(Bot::new().view("ticket", check))
+        .await
+        .unwrap();
+    let short = payload::view_submission("ticket", &[("title", "text", "hi")], payload::CHANNEL);
+    let sent = bot.slack_interaction(short).await;
+    let ack = sent.ack.clone().unwrap().json().unwrap();
+    assert_eq!(ack["errors"]["title"], "Say a little more");
+    assert_eq!(payload::SLACK_USER_ID, "U2147483697");
+}
