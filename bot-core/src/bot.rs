@@ -29,6 +29,7 @@ pub struct Bot {
     events: Vec<(String, BoxedHandler)>,
     interactions: Vec<((InteractionKind, String), BoxedHandler)>,
     fallback: Option<BoxedHandler>,
+    fallback_scope: FallbackScope,
     state: StateMap,
     on_error: Option<ErrorHook>,
 }
@@ -94,10 +95,22 @@ impl Bot {
         self
     }
 
-    /// Registers the handler for text that names no command, e.g. a LINE chat bot answering free
-    /// text. Its `Text` is the whole message. Without one, unknown commands are errors.
+    /// Registers the handler for free text that names no command — a LINE chat, a Slack DM —
+    /// e.g. a chat bot's answer. Its `Text` is the whole message. An unknown command the user
+    /// addressed to the bot (a slash command, a mention, text starting with `/`) keeps the
+    /// unknown-command answer; [`fallback_for_commands`](Self::fallback_for_commands) takes those
+    /// too. A fallback whose extractors a request lacks (`Line` on Slack) does not apply to it.
     pub fn fallback<H: Handler<T>, T>(mut self, handler: H) -> Self {
         self.fallback = Some(BoxedHandler::new(handler));
+        self.fallback_scope = FallbackScope::FreeText;
+        self
+    }
+
+    /// [`fallback`](Self::fallback) for every command nobody registered: free text, and unknown
+    /// slash commands and mentions too.
+    pub fn fallback_for_commands<H: Handler<T>, T>(mut self, handler: H) -> Self {
+        self.fallback = Some(BoxedHandler::new(handler));
+        self.fallback_scope = FallbackScope::Commands;
         self
     }
 
@@ -142,6 +155,7 @@ impl Bot {
         }
         if group.fallback.is_some() {
             self.fallback = group.fallback;
+            self.fallback_scope = group.fallback_scope;
         }
         self.state.extend(group.state);
         self
@@ -196,8 +210,19 @@ impl Bot {
             events: self.events,
             interactions: self.interactions,
             fallback: self.fallback,
+            fallback_scope: self.fallback_scope,
             state: Arc::new(self.state),
             on_error: self.on_error,
         }))
     }
+}
+
+/// What a fallback answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum FallbackScope {
+    /// Free text only (a LINE chat, a Slack DM).
+    #[default]
+    FreeText,
+    /// Every command nobody registered.
+    Commands,
 }

@@ -25,6 +25,7 @@ pub(crate) struct Tables {
     pub(crate) events: Vec<(String, BoxedHandler)>,
     pub(crate) interactions: Vec<((InteractionKind, String), BoxedHandler)>,
     pub(crate) fallback: Option<BoxedHandler>,
+    pub(crate) fallback_scope: crate::bot::FallbackScope,
     pub(crate) state: Arc<StateMap>,
     pub(crate) on_error: Option<ErrorHook>,
 }
@@ -138,8 +139,13 @@ impl Dispatcher {
             }
             Kind::Command(command) => match (self.command(&command.name), &self.tables.fallback) {
                 (Some(def), _) => (&def.handler, Some(def), false),
-                (None, Some(fallback)) => (fallback, None, true),
-                (None, None) => return self.unknown(&invocation),
+                (None, Some(fallback))
+                    if !command.addressed
+                        || self.tables.fallback_scope == crate::bot::FallbackScope::Commands =>
+                {
+                    (fallback, None, true)
+                }
+                (None, _) => return self.unknown(&invocation),
             },
         };
         let stop_at = (extensions.get::<crate::Deadline>()).and_then(|d| d.stop_at());

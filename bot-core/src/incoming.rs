@@ -43,6 +43,10 @@ pub struct Command {
     /// The whole text as the user typed it: a LINE message, a mention without the mention, a
     /// slash command with its name (`/echo hi`). A `fallback` handler's `Text` is this.
     pub input: String,
+    /// Whether the user addressed the bot with a command: a Slack slash command, a mention, or
+    /// text starting with `/`. Otherwise it is free text (a LINE chat, a Slack DM), which is
+    /// what a `fallback` answers by default.
+    pub addressed: bool,
 }
 
 /// A platform event.
@@ -110,7 +114,16 @@ impl Incoming {
             (false, true) => platform.invocation(&name),
             (false, false) => format!("{} {text}", platform.invocation(&name)),
         };
-        Self::new(platform, Kind::Command(Command { name, text, input }))
+        let addressed = true;
+        Self::new(
+            platform,
+            Kind::Command(Command {
+                name,
+                text,
+                input,
+                addressed,
+            }),
+        )
     }
 
     /// A command typed as free text (a LINE message, a Slack mention or direct message): the
@@ -126,9 +139,28 @@ impl Incoming {
         let rest = rest
             .strip_prefix(|c: char| c.is_whitespace())
             .unwrap_or(rest);
+        let addressed = head.starts_with('/');
         let name = normalise_name(head);
         let text = rest.to_string();
-        Self::new(platform, Kind::Command(Command { name, text, input }))
+        Self::new(
+            platform,
+            Kind::Command(Command {
+                name,
+                text,
+                input,
+                addressed,
+            }),
+        )
+    }
+
+    /// A command typed after a mention of the bot: [`typed`](Self::typed), addressed to the bot
+    /// whether or not it starts with `/`.
+    pub fn mentioned(platform: Platform, input: impl Into<String>) -> Self {
+        let mut incoming = Self::typed(platform, input);
+        if let Kind::Command(command) = &mut incoming.kind {
+            command.addressed = true;
+        }
+        incoming
     }
 
     /// A platform event of type `event_type` (e.g. `follow`).

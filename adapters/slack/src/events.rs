@@ -71,7 +71,7 @@ fn event_callback(callback: EventCallback, payload: Payload) -> Result<Parsed, P
         "app_mention" => {
             // Answered in the mention's thread, or in a new thread under the mention.
             thread_ts = thread_ts.or(event.ts.as_deref());
-            Incoming::typed(Platform::Slack, after_leading_mention(&text))
+            Incoming::mentioned(Platform::Slack, after_leading_mention(&text))
         }
         "message" if event.channel_type.as_deref() == Some("im") => {
             Incoming::typed(Platform::Slack, text.as_str())

@@ -368,6 +368,39 @@ async fn fallback_answers_free_text_with_the_whole_message() {
 }
 
 #[tokio::test]
+async fn an_unknown_command_addressed_to_the_bot_stays_unknown_unless_the_fallback_takes_commands()
+{
+    async fn chat(Text(text): Text) -> String {
+        format!("you said: {text}")
+    }
+    let unknown = |d: &ackbot_core::Dispatched| matches!(&d.outcome, Outcome::Failed(e) if matches!(**e, DispatchError::UnknownCommand { .. }));
+    let addressed = [
+        Incoming::command(Platform::Slack, "dance", ""), // a slash command
+        Incoming::mentioned(Platform::Slack, "dance now"), // after a mention
+        Incoming::typed(Platform::Line, "/dance"),       // a `/` command on LINE
+    ];
+    let free = [
+        Incoming::typed(Platform::Line, "dance with me"),
+        Incoming::typed(Platform::Slack, "dance with me"), // a DM
+    ];
+    let free_text_only = bot().fallback(chat).build().unwrap();
+    for incoming in addressed.clone() {
+        let d = free_text_only.dispatch(incoming.clone()).await;
+        assert!(unknown(&d), "{incoming:?}");
+    }
+    for incoming in free.clone() {
+        let d = free_text_only.dispatch(incoming).await;
+        assert_eq!(d.replies[0].text, "you said: dance with me");
+    }
+    // Opted in: every command nobody registered.
+    let every_command = bot().fallback_for_commands(chat).build().unwrap();
+    for incoming in addressed.into_iter().chain(free) {
+        let d = every_command.dispatch(incoming.clone()).await;
+        assert!(d.replies[0].text.starts_with("you said: "), "{incoming:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_handler_may_answer_its_own_rejection() {
     async fn strict(args: Result<Args<u8>, Rejection>) -> String {
         match args {
