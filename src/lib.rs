@@ -74,13 +74,13 @@ pub use run::Run;
 pub use ackbot_handlers as handlers;
 /// The LINE adapter: the `Line` extractor (the Messaging API in handlers) and LINE's types.
 pub use ackbot_line as line;
-/// `serde_json`, as ackbot uses it: `ackbot::serde_json::json!` for raw Block Kit or LINE JSON,
-/// and the `Value`s some APIs answer (`users_info`), without a dependency of your own.
-pub use serde_json;
 /// The Slack adapter: the `Slack` extractor (the Web API in handlers), modal and menu answers
 /// (`ViewResponse`, `Options`), typed interaction payloads and Slack's types; `slack::oauth`,
 /// many workspaces (the `Installation` extractor, a bot's own `Authorize`).
 pub use ackbot_slack as slack;
+/// `serde_json`, as ackbot uses it: `ackbot::serde_json::json!` for raw Block Kit or LINE JSON,
+/// and the `Value`s some APIs answer (`users_info`), without a dependency of your own.
+pub use serde_json;
 
 pub use ackbot_core::adapter::Envelope;
 pub use ackbot_core::{
