@@ -17,17 +17,46 @@ pub struct CommandInfo {
     pub about: String,
     /// The arguments as typed after the name, e.g. `TEXT`.
     pub usage: String,
+    /// A platform's own usage and description, where they differ (see
+    /// [`CommandDef::on_platform`]).
+    pub per_platform: Vec<PlatformWords>,
+}
+
+/// A command's usage and description on one platform.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlatformWords {
+    /// The platform.
+    pub platform: Platform,
+    /// Its usage there.
+    pub usage: String,
+    /// Its description there.
+    pub about: String,
 }
 
 impl CommandInfo {
     /// How the command is typed on `platform`, with its arguments: `/echo TEXT` on Slack.
     pub fn synopsis(&self, platform: Platform) -> String {
         let invocation = platform.invocation(&self.name);
-        if self.usage.is_empty() {
+        let usage = self.usage_on(platform);
+        if usage.is_empty() {
             invocation
         } else {
-            format!("{invocation} {}", self.usage)
+            format!("{invocation} {usage}")
         }
+    }
+
+    /// Its usage on `platform`: that platform's own, else the common one.
+    pub fn usage_on(&self, platform: Platform) -> &str {
+        self.words(platform).map_or(&self.usage, |w| &w.usage)
+    }
+
+    /// Its description on `platform`: that platform's own, else the common one.
+    pub fn about_on(&self, platform: Platform) -> &str {
+        self.words(platform).map_or(&self.about, |w| &w.about)
+    }
+
+    fn words(&self, platform: Platform) -> Option<&PlatformWords> {
+        self.per_platform.iter().find(|w| w.platform == platform)
     }
 }
 
@@ -58,6 +87,7 @@ pub fn cmd<H: Handler<T>, T>(name: &str, handler: H) -> CommandDef {
             name: crate::incoming::normalise_name(name),
             about: String::new(),
             usage: String::new(),
+            per_platform: Vec::new(),
         },
         slow: false,
         handler: BoxedHandler::new(handler),
@@ -75,6 +105,24 @@ impl CommandDef {
     /// The arguments as `help` and the usage hint show them, e.g. `TEXT` or `2d6`.
     pub fn usage(mut self, usage: impl Into<String>) -> Self {
         self.info.usage = usage.into();
+        self
+    }
+
+    /// Its usage and description on `platform`, where they differ from the common ones (set with
+    /// [`usage`](Self::usage) and [`about`](Self::about)): e.g. a LINE-only way of typing
+    /// arguments kept out of Slack's manifest and `help`.
+    pub fn on_platform(
+        mut self,
+        platform: Platform,
+        usage: impl Into<String>,
+        about: impl Into<String>,
+    ) -> Self {
+        self.info.per_platform.retain(|w| w.platform != platform);
+        self.info.per_platform.push(PlatformWords {
+            platform,
+            usage: usage.into(),
+            about: about.into(),
+        });
         self
     }
 

@@ -70,7 +70,7 @@ mod worker;
 pub use answer::{Answer, IntoOutput, Output};
 pub use bot::Bot;
 pub use choice::{CHOICE_SEPARATOR, Choice, Choices};
-pub use cmd::{CommandDef, CommandInfo, ErrorHook, cmd};
+pub use cmd::{CommandDef, CommandInfo, ErrorHook, PlatformWords, cmd};
 pub use deadline::Deadline;
 pub use dispatch::{Dispatched, Dispatcher, Outcome};
 pub use dispatch_error::{DispatchError, Invocation};

@@ -240,10 +240,9 @@ impl Help {
             .iter()
             .map(|info| {
                 let synopsis = info.synopsis(self.platform);
-                if info.about.is_empty() {
-                    format!("• {synopsis}")
-                } else {
-                    format!("• {synopsis} — {}", info.about)
+                match info.about_on(self.platform) {
+                    "" => format!("• {synopsis}"),
+                    about => format!("• {synopsis} — {about}"),
                 }
             })
             .collect()

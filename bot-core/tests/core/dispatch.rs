@@ -414,3 +414,39 @@ async fn a_handler_may_answer_its_own_rejection() {
     assert!(matches!(d.outcome, Outcome::Handled));
     assert_eq!(d.replies[0].text, "no: 300");
 }
+
+#[tokio::test]
+async fn a_command_may_be_typed_and_described_differently_per_platform() {
+    async fn standup(Text(text): Text) -> String {
+        text
+    }
+    let bot = Bot::new()
+        .command(cmd("help", help))
+        .command(
+            cmd("standup", standup)
+                .about("Post your standup")
+                .usage("(opens a form)")
+                .on_platform(
+                    Platform::Line,
+                    "YESTERDAY | TODAY",
+                    "Post yesterday and today",
+                ),
+        )
+        .build()
+        .unwrap();
+    let on = |platform| Incoming::command(platform, "help", "");
+    let slack = bot.dispatch(on(Platform::Slack)).await.replies[0]
+        .text
+        .clone();
+    assert!(
+        slack.contains("• /standup (opens a form) — Post your standup"),
+        "{slack}"
+    );
+    let line = bot.dispatch(on(Platform::Line)).await.replies[0]
+        .text
+        .clone();
+    assert!(
+        line.contains("• standup YESTERDAY | TODAY — Post yesterday and today"),
+        "{line}"
+    );
+}

@@ -1,7 +1,7 @@
 //! The bot's commands as Slack slash commands: their names checked against what Slack takes,
 //! their descriptions and usage hints on one line and within Slack's limits.
 
-use ackbot_core::CommandInfo;
+use ackbot_core::{CommandInfo, Platform};
 
 use super::notes::Notes;
 use super::{ManifestError, SlashCommand};
@@ -43,13 +43,13 @@ fn slash_command(
     notes: &mut Notes,
 ) -> Result<SlashCommand, ManifestError> {
     let command = command_name(&info.name, notes)?;
-    let about = one_line(&info.about);
+    let about = one_line(info.about_on(Platform::Slack));
     let about = match about.is_empty() {
         true => format!("Runs {command}"),
         false => about,
     };
     let description = shorten(&about, MAX_DESCRIPTION_CHARS, &command, notes);
-    let usage = one_line(&info.usage);
+    let usage = one_line(info.usage_on(Platform::Slack));
     let usage_hint =
         (!usage.is_empty()).then(|| shorten(&usage, MAX_USAGE_HINT_CHARS, &command, notes));
     Ok(SlashCommand {
@@ -123,6 +123,7 @@ mod tests {
             name: name.into(),
             about: about.into(),
             usage: usage.into(),
+            per_platform: Vec::new(),
         }
     }
 
@@ -148,6 +149,18 @@ mod tests {
         assert!(notes.is_empty(), "{notes:?}");
         let (c, _) = command(&info("ping", "Answer pong", ""));
         assert_eq!(c.usage_hint, None);
+        // A LINE-only way of typing it stays out of Slack's manifest.
+        let mut standup = info("standup", "Post your standup", "");
+        standup.per_platform.push(ackbot_core::PlatformWords {
+            platform: Platform::Line,
+            usage: "YESTERDAY | TODAY".into(),
+            about: "Post your standup: what you did, what you will do".into(),
+        });
+        let (c, _) = command(&standup);
+        assert_eq!(
+            (c.usage_hint, c.description.as_str()),
+            (None, "Post your standup")
+        );
     }
 
     #[test]
