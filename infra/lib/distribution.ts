@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { frontDoorIntegration } from './routes';
+import { acknowledgeOpen, frontDoorIntegration } from './routes';
 import { AckbotSettings } from './settings';
 
 /** The install routes of distribution mode, each a GET answered by the front door, with its output. */
@@ -68,10 +68,11 @@ export function addSlackDistribution(scope: Construct, settings: AckbotSettings,
     // The front door reads `resource`, the query string and the Cookie header of the proxy event and
     // answers `{statusCode, headers, multiValueHeaders, body}` (a redirect with Set-Cookie, or a
     // page), which the proxy integration passes through: no mapping template.
-    api.root.resourceForPath(route.path).addMethod('GET', frontDoorIntegration(frontDoor), {
+    const method = api.root.resourceForPath(route.path).addMethod('GET', frontDoorIntegration(frontDoor), {
       // A browser follows these links; the state, bound to a cookie, protects the redirect.
       authorizationType: apigateway.AuthorizationType.NONE,
     });
+    acknowledgeOpen(method, "Slack's OAuth install is public by design: anyone may start it, and the OAuth state bound to a cookie protects the redirect.");
     new CfnOutput(scope, route.outputName, {
       value: api.urlForPath(route.path),
       description: `Slack distribution: ${route.what}`,

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +20,10 @@ export function idempotencyStore(scope: Construct, settings: AckbotSettings, wor
     encryption: dynamodb.TableEncryption.AWS_MANAGED,
     // Keys age out within a day: nothing worth keeping past the stack.
     removalPolicy: RemovalPolicy.DESTROY,
+  });
+  Validations.of(table).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-DDB3',
+    reason: 'It holds idempotency keys for a day and Slack assistant threads\' contexts for a month: losing them costs a possible duplicate reply or a context, nothing a backup would be restored for.',
   });
   worker.addEnvironment('ACKBOT_IDEMPOTENCY_TABLE', table.tableName);
   worker.addEnvironment('ACKBOT_IDEMPOTENCY_IN_PROGRESS_MS', String(settings.idempotency.inProgressSeconds * 1000));

@@ -17,7 +17,7 @@ export const PREBUILT_ASSET_KEY = 'ackbot:prebuiltAsset';
 const NON_SETTING_KEYS = new Set([SETTINGS_FILE_KEY, PREBUILT_ASSET_KEY]);
 
 /** Optional keys: their defaults are undefined, so their type is taken from here. */
-const OPTIONAL_LEAVES: Record<string, 'string' | 'number'> = {
+const OPTIONAL_LEAVES: Record<string, 'string' | 'number' | 'boolean'> = {
   botName: 'string',
   'worker.reservedConcurrency': 'number',
   'front.reservedConcurrency': 'number',
@@ -32,6 +32,10 @@ const OPTIONAL_LEAVES: Record<string, 'string' | 'number'> = {
   'slack.oauthSuccessUrl': 'string',
   'slack.installationKmsKeyArn': 'string',
   'line.webhook.body': 'string',
+  'api.accessLogs': 'boolean',
+  'api.logRetentionDays': 'number',
+  'api.cloudWatchRole': 'boolean',
+  'api.webAclArn': 'string',
   'assistant.url': 'string',
   'assistant.model': 'string',
   'assistant.systemPrompt': 'string',

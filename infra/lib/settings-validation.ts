@@ -73,6 +73,12 @@ export function validateSettings(s: AckbotSettings): void {
   if (!(s.api.throttlingRateLimit > 0) || !(s.api.throttlingBurstLimit > 0)) errors.push('api throttling limits must be positive');
   if (s.api.endpointType !== 'REGIONAL' && s.api.endpointType !== 'EDGE') errors.push('api.endpointType must be REGIONAL or EDGE');
   if (!/^[A-Za-z0-9_]+$/.test(s.api.stageName)) errors.push('api.stageName may hold only letters, digits and _');
+  if (s.api.logRetentionDays !== undefined && !LOG_RETENTION_DAYS.includes(s.api.logRetentionDays)) {
+    errors.push(`api.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+  if (s.api.webAclArn !== undefined && !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/.+/.test(s.api.webAclArn)) {
+    errors.push(`api.webAclArn must be a regional WAFv2 web ACL ARN (arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID), got ${JSON.stringify(s.api.webAclArn)}`);
+  }
   if (s.idempotency.enabled && !(s.idempotency.inProgressSeconds > w.timeoutSeconds)) {
     errors.push(
       `idempotency.inProgressSeconds must exceed worker.timeoutSeconds (${w.timeoutSeconds}), got ${s.idempotency.inProgressSeconds} (a claim must outlive the work)`,

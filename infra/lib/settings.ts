@@ -159,6 +159,20 @@ export interface ApiSettings {
    * types and the exact values Slack and LINE send). Any other content type is answered 415.
    */
   readonly extraContentTypes: string[];
+  /**
+   * Access logs (a JSON line per request: request id, source IP, method, path, status, latencies;
+   * never a body or a header, so never a signature) and ERROR-level execution logs, in log groups
+   * kept `logRetentionDays`. API Gateway writes them through the account's CloudWatch role, which
+   * the stack creates (kept when the stack is deleted) unless `cloudWatchRole` is false (the
+   * account has one). Optional (undefined is on).
+   */
+  readonly accessLogs?: boolean;
+  /** Days the API's access logs are kept (the values CloudWatch allows; default 30). */
+  readonly logRetentionDays?: number;
+  /** Whether the stack sets the account's API Gateway CloudWatch role (default true). */
+  readonly cloudWatchRole?: boolean;
+  /** ARN of a WAFv2 web ACL (scope REGIONAL) to associate with the stage. */
+  readonly webAclArn?: string;
 }
 
 /** Where the platform credentials live. */

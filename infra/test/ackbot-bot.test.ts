@@ -52,10 +52,13 @@ describe('AckbotStack', () => {
     const template = Template.fromStack(stack).toJSON();
     const ids = Object.keys(template.Resources).filter((id) => !/^WebhookApiDeployment5953494D[0-9a-f]{32}$/.test(id));
     expect(ids.sort()).toEqual([
+      // Issue 26's additions: the API's access logs and the account's log delivery role.
+      'ApiAccessLogsE9DF007D',
       'DeadLetterQueue9F481546', 'DeadLetterQueueNotEmpty7CE402F1', 'DeadLetterQueuePolicyB1FB890C',
       'FrontDoor201A7CE0', 'FrontDoorErrors0745B3C4', 'FrontDoorLogs0D62B684', 'FrontDoorNearTimeout210E0940',
       'FrontDoorRole4226EB76', 'FrontDoorRoleDefaultPolicy4D5435AF', 'IdempotencyTable22A5A209',
       'PlatformSecret3CD0121C', 'RejectedRequests1002E596', 'WebhookApi28122C53',
+      'WebhookApiAccountF2784AC4', 'WebhookApiCloudWatchRole70E9FA61',
       'WebhookApiDeploymentStageprodF1908D9A', 'WebhookApilineF1B0C999', 'WebhookApilinewebhook0B14881A',
       'WebhookApilinewebhookPOST4BC2F5D0',
       'WebhookApilinewebhookPOSTApiPermissionAckbotWebhookApi5F53F704POSTlinewebhookE807F57B',

@@ -97,8 +97,8 @@ describe('acknowledgement modes', () => {
     const { template } = synth(ALL_GATEWAY);
     for (const [type] of Object.values(integrationTargets(template))) expect(type).toBe('AWS');
     template.resourceCountIs('AWS::Lambda::Function', 1);
-    template.resourceCountIs('AWS::IAM::Role', 1);
-    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.resourceCountIs('AWS::IAM::Role', 2); // the worker's, and API Gateway's log delivery
+    template.resourceCountIs('AWS::Logs::LogGroup', 2); // the worker's, and the API's access logs
     template.resourceCountIs('AWS::CloudWatch::Alarm', 4); // the worker's three and RejectedRequests
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))[0]).toMatch(/^Worker/);
     expect(Object.keys(template.findOutputs('FrontDoorFunctionName'))).toEqual([]);
@@ -249,9 +249,31 @@ describe('stage', () => {
     });
   });
 
-  test('regional endpoint, no account-wide CloudWatch role', () => {
+  test('regional endpoint; access logs as JSON without bodies or headers, errors logged, no data trace', () => {
     defaults.template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
-    defaults.template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    // The account's log delivery role, kept on deletion (other APIs of the account may use it).
+    defaults.template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    const roles = defaults.template.findResources('AWS::IAM::Role', { DeletionPolicy: 'Retain' });
+    expect(Object.keys(roles)).toHaveLength(1);
+    const stage = resources(defaults.template, 'AWS::ApiGateway::Stage')[0].Properties;
+    const format = JSON.parse(stage.AccessLogSetting.Format);
+    expect(Object.keys(format).sort()).toEqual(
+      ['error', 'httpMethod', 'integrationLatencyMs', 'integrationStatus', 'requestId', 'requestTime', 'resourcePath', 'responseLatencyMs', 'sourceIp', 'status'],
+    );
+    expect(stage.AccessLogSetting.Format).not.toMatch(/\$input|\$context\.requestOverride|header/i);
+    expect(stage.MethodSettings[0]).toMatchObject({ LoggingLevel: 'ERROR', DataTraceEnabled: false });
+    defaults.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    // The account has a role already: none made. Logs off: no logging at all.
+    const own = synth({ api: { cloudWatchRole: false, logRetentionDays: 7 } }).template;
+    own.resourceCountIs('AWS::ApiGateway::Account', 0);
+    own.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    const off = synth({ api: { accessLogs: false } }).template;
+    off.resourceCountIs('AWS::ApiGateway::Account', 0);
+    expect(resources(off, 'AWS::ApiGateway::Stage')[0].Properties.AccessLogSetting).toBeUndefined();
+    // A web ACL, when given, is associated with the stage.
+    const arn = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/ackbot/a1b2c3d4';
+    synth({ api: { webAclArn: arn } }).template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: arn });
+    expect(() => synth({ api: { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/y' } })).toThrow(/api\.webAclArn must be a regional WAFv2 web ACL ARN/);
   });
 });
 
@@ -583,9 +605,13 @@ describe('secret and least privilege', () => {
         Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] },
       },
     ]);
+    // The functions' roles take no managed policy; API Gateway's log delivery role only AWS's own.
     const roles = resources(defaults.template, 'AWS::IAM::Role');
-    expect(roles).toHaveLength(2);
-    for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const lambdas = roles.filter((r) => JSON.stringify(r).includes('lambda.amazonaws.com'));
+    expect(lambdas).toHaveLength(2);
+    for (const role of lambdas) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const delivery = roles.filter((r) => !lambdas.includes(r));
+    expect(JSON.stringify(delivery.map((r) => r.Properties.ManagedPolicyArns))).toMatch(/^\[\[\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs"\]\]\}\]\]$/);
   });
 
   test('the front door role holds exactly: its log group, the secret, invoking the worker (its ARN, no qualifier)', () => {
