@@ -11,7 +11,7 @@
 //!     .mount(ackbot_handlers::builtins())
 //!     .command(ackbot_handlers::echo().about("テキストをそのまま返します").usage("テキスト"));
 //! let names: Vec<_> = bot.catalog().into_iter().map(|c| c.name).collect();
-//! assert_eq!(names, ["help", "ping", "wait", "feedback", "echo"]);
+//! assert_eq!(names, ["help", "ping", "wait", "feedback", "choose", "echo"]);
 //! ```
 
 mod assistant;
