@@ -74,6 +74,15 @@ impl Deadline {
         CURRENT.scope(self, work).await
     }
 
+    /// Runs `work` until it is done or the handler's time runs out ([`stop_at`](Self::stop_at)):
+    /// `None` when it was stopped. Without a deadline it always runs to its end.
+    pub async fn stop<F: Future>(&self, work: F) -> Option<F::Output> {
+        match self.stop_at() {
+            Some(at) => tokio::time::timeout_at(at.into(), work).await.ok(),
+            None => Some(work.await),
+        }
+    }
+
     /// The handler's time left, if it has a deadline.
     pub fn remaining(&self) -> Option<Duration> {
         self.stop_at()

@@ -148,7 +148,10 @@ impl Dispatcher {
                 (None, _) => return self.unknown(&invocation),
             },
         };
-        let stop_at = (extensions.get::<crate::Deadline>()).and_then(|d| d.stop_at());
+        let deadline = extensions
+            .get::<crate::Deadline>()
+            .copied()
+            .unwrap_or_default();
         let request = Request {
             incoming,
             fallback,
@@ -159,12 +162,9 @@ impl Dispatcher {
         let result = match std::panic::catch_unwind(AssertUnwindSafe(|| handler.call(request))) {
             Ok(future) => {
                 let running = AssertUnwindSafe(future).catch_unwind();
-                match stop_at {
-                    Some(at) => match tokio::time::timeout_at(at.into(), running).await {
-                        Ok(done) => done,
-                        Err(_) => return self.fail(def, DispatchError::TimedOut { invocation }),
-                    },
-                    None => running.await,
+                match deadline.stop(running).await {
+                    Some(done) => done,
+                    None => return self.fail(def, DispatchError::TimedOut { invocation }),
                 }
             }
             Err(panic) => Err(panic),

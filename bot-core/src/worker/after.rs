@@ -24,15 +24,12 @@ impl Worker {
         after: After,
     ) {
         if let Some(later) = after.later {
-            match after.deadline.stop_at() {
-                Some(at) => match tokio::time::timeout_at(at.into(), later.finish()).await {
-                    Ok(replies) => dispatched.replies.extend(replies),
-                    Err(_) => {
-                        let before = std::mem::take(&mut dispatched.replies);
-                        *dispatched = self.dispatcher.later_timed_out(after.named, before);
-                    }
-                },
-                None => dispatched.replies.extend(later.finish().await),
+            match after.deadline.stop(later.finish()).await {
+                Some(replies) => dispatched.replies.extend(replies),
+                None => {
+                    let before = std::mem::take(&mut dispatched.replies);
+                    *dispatched = self.dispatcher.later_timed_out(after.named, before);
+                }
             }
         }
         if let Some(stream) = after.stream {
