@@ -24,6 +24,15 @@ pub struct Choices {
     pub options: Vec<String>,
 }
 
+impl Choices {
+    /// The wire id of one of its options: `ID:TAIL` — a Slack button's `action_id` (the tail the
+    /// option's place) or a LINE postback's `data` (the tail the option); [`Choice::from_wire`]
+    /// reads it back.
+    pub fn wire_id(&self, tail: impl std::fmt::Display) -> String {
+        format!("{}{CHOICE_SEPARATOR}{tail}", self.id)
+    }
+}
+
 /// The option a user picked: an extractor in the `.action(…)` handler of a click on a choice (or
 /// on any Slack button, select or overflow menu: its value).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,6 +86,12 @@ mod tests {
             (slack.id.as_str(), slack.value.as_str()),
             ("lunch", "sushi")
         );
+        let choices = Choices {
+            id: "lunch".into(),
+            options: vec!["pizza".into()],
+        };
+        let back = Choice::from_wire(&choices.wire_id("pizza"), None);
+        assert_eq!((back.id.as_str(), back.value.as_str()), ("lunch", "pizza"));
         let plain = Choice::from_wire("approve", Some("yes"));
         assert_eq!(
             (plain.id.as_str(), plain.value.as_str()),

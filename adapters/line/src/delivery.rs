@@ -231,7 +231,7 @@ fn quick_reply(choices: &ackbot_core::Choices) -> Value {
             true => option.chars().take(19).chain(['…']).collect(),
             false => option.clone(),
         };
-        let data = format!("{}{}{option}", choices.id, ackbot_core::CHOICE_SEPARATOR);
+        let data = choices.wire_id(option);
         let mut action = Action::postback(label, data);
         if let Action::Postback(postback) = &mut action {
             postback.display_text = Some(option.clone());

@@ -298,13 +298,8 @@ fn message(reply: &Reply) -> Map<String, Value> {
 /// A choice's options as buttons: `action_id` `ID:N`, `value` the option (see
 /// [`ackbot_core::Choice`]).
 fn choice_buttons(choices: &ackbot_core::Choices) -> Block {
-    let buttons = (choices.options.iter().enumerate()).map(|(n, option)| {
-        Button::new(
-            option,
-            format!("{}{}{n}", choices.id, ackbot_core::CHOICE_SEPARATOR),
-        )
-        .value(option)
-    });
+    let buttons = (choices.options.iter().enumerate())
+        .map(|(n, option)| Button::new(option, choices.wire_id(n)).value(option));
     Block::actions(buttons).block_id(&choices.id).into()
 }
 
