@@ -72,7 +72,10 @@ impl Parsed {
             } => {
                 let mut extensions = Extensions::new();
                 let in_channel = matches!(target, ReplyTarget::Channel { .. });
-                let payload: Value = match distribution || in_channel {
+                let action =
+                    (command.as_interaction()).is_some_and(|i| i.kind == InteractionKind::Action);
+                // Read once, by whichever needs it: the workspace, the stream, the choice.
+                let payload: Value = match distribution || in_channel || action {
                     true => command.payload.parse().unwrap_or_default(),
                     false => Value::Null,
                 };
@@ -84,7 +87,7 @@ impl Parsed {
                     }
                     false => Arc::clone(client),
                 };
-                if let Some(choice) = choice(&command) {
+                if let Some(choice) = choice(&payload).filter(|_| action) {
                     extensions.insert(choice);
                 }
                 let stream = SlackStream::for_event(&client, &target, &payload);
@@ -107,12 +110,7 @@ impl Parsed {
 
 /// The option a `block_actions` click picked: its action's `action_id` (a choice's `ID:N`) and
 /// `value` — a button's, or the selected option's of a select, overflow or radio buttons.
-fn choice(command: &Incoming) -> Option<Choice> {
-    let interaction = command.as_interaction()?;
-    if interaction.kind != InteractionKind::Action {
-        return None;
-    }
-    let payload: Value = command.payload.parse().ok()?;
+fn choice(payload: &Value) -> Option<Choice> {
     let action = payload.pointer("/actions/0")?;
     let value = (action.get("value"))
         .or_else(|| action.pointer("/selected_option/value"))
