@@ -87,9 +87,9 @@ pub use ackbot_core::{
     Answer, Args, ArgsRejection, Bot, BoxError, BuildError, Choice, Choices, Command, CommandDef,
     CommandInfo, Conversation, ConversationKind, Deadline, DispatchError, Dispatched, Dispatcher,
     ErrorHook, Event, Extensions, FromIncoming, Handler, HandlerError, Help, Incoming, Interaction,
-    InteractionKind, IntoOutput, Invocation, Kind, Later, MaybeEmpty, NonEmpty, Outcome, Output,
-    Payload, Platform, Rejection, Reply, Request, Requirements, State, StateRejection, Stream,
-    StreamError, Text, UnavailableRejection, User, Visibility, cmd,
+    InteractionKind, IntoOutput, Invocation, Kind, Later, MaybeEmpty, NonEmpty, Options, Outcome,
+    Output, Payload, Platform, Rejection, Reply, Request, Requirements, State, StateRejection,
+    Stream, StreamError, Text, UnavailableRejection, User, Visibility, cmd,
 };
 
 /// Everything a bot author needs in one `use`.
@@ -100,6 +100,6 @@ pub mod prelude {
         HandlerError, Help, Incoming, NonEmpty, Platform, Rejection, Reply, State, Stream, Text,
         User, Visibility, cmd,
     };
-    pub use ackbot_line::Line;
-    pub use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
+    pub use ackbot_line::{LINE, Line};
+    pub use ackbot_slack::{SLACK, Slack, TriggerId, ViewResponse, ViewSubmission};
 }

@@ -48,6 +48,14 @@ pub trait Adapter: Send + Sync {
         let _ = request;
         Box::pin(async { Page::not_found() })
     }
+
+    /// The acknowledgement that carries `answer`, the handler of `incoming` ran at the front
+    /// door: the answer as it is by default (Slack's `response_action`, options), the platform's
+    /// own envelope around it where it has one (a Discord interaction response).
+    fn acknowledge(&self, incoming: &Incoming, answer: Answer) -> Answer {
+        let _ = incoming;
+        answer
+    }
 }
 
 /// One item of a verified webhook.
@@ -100,12 +108,19 @@ pub struct Work {
     /// Where a handler's [`Stream`](crate::Stream) goes live, on a platform that shows a message
     /// growing; `None` gathers it into one reply.
     pub stream: Option<Box<dyn StreamSink>>,
+    /// Whether the front door runs the handler before it acknowledges, for an answer to put in
+    /// the acknowledgement: by default the interactions whose kind
+    /// [answers in it](crate::InteractionKind::answers_in_ack); an adapter may say otherwise (a
+    /// Discord command declared [`answers_in_ack`](crate::CommandDef::answers_in_ack)).
+    pub answers_in_ack: bool,
 }
 
 impl Work {
     /// Work for `incoming` whose replies go through `delivery`, with no dedupe key.
     pub fn new(incoming: Incoming, delivery: Box<dyn Delivery>) -> Self {
+        let answers_in_ack = (incoming.as_interaction()).is_some_and(|i| i.kind.answers_in_ack());
         Self {
+            answers_in_ack,
             incoming,
             dedupe_key: None,
             dedupe_aliases: Vec::new(),
@@ -118,6 +133,12 @@ impl Work {
     /// Has a handler's stream go live through `sink`.
     pub fn with_stream(mut self, sink: Box<dyn StreamSink>) -> Self {
         self.stream = Some(sink);
+        self
+    }
+
+    /// Has the front door run the handler before it acknowledges (or not).
+    pub fn answering_in_ack(mut self, yes: bool) -> Self {
+        self.answers_in_ack = yes;
         self
     }
 

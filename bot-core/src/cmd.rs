@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::handler::{BoxedHandler, Handler};
-use crate::{DispatchError, Platform, Reply};
+use crate::{DispatchError, Platform, Reply, Visibility};
 
 /// A hook that answers a [`DispatchError`]: the reply to send, or `None` to send nothing.
 pub type ErrorHook = Arc<dyn Fn(&DispatchError) -> Option<Reply> + Send + Sync>;
@@ -20,6 +20,13 @@ pub struct CommandInfo {
     /// A platform's own usage and description, where they differ (see
     /// [`CommandDef::on_platform`]).
     pub per_platform: Vec<PlatformWords>,
+    /// Who its replies are for, as declared with [`CommandDef::in_channel`] (ephemeral unless
+    /// said): a platform that shows a placeholder before the handler runs (Discord's
+    /// "thinking…") shows it to them.
+    pub visibility: Visibility,
+    /// Whether its handler runs at the front door, for an answer that only the acknowledgement
+    /// can carry: see [`CommandDef::answers_in_ack`].
+    pub answers_in_ack: bool,
 }
 
 /// A command's usage and description on one platform.
@@ -88,6 +95,8 @@ pub fn cmd<H: Handler<T>, T>(name: &str, handler: H) -> CommandDef {
             about: String::new(),
             usage: String::new(),
             per_platform: Vec::new(),
+            visibility: Visibility::Ephemeral,
+            answers_in_ack: false,
         },
         slow: false,
         handler: BoxedHandler::new(handler),
@@ -123,6 +132,26 @@ impl CommandDef {
             usage: usage.into(),
             about: about.into(),
         });
+        self
+    }
+
+    /// Declares that the command answers in the channel, for everyone to see (its replies are
+    /// [`Reply::in_channel`]): on Discord, the "thinking…" shown while it runs is then public
+    /// too. It is a declaration, known before the handler runs: a reply that says otherwise
+    /// still goes as it says (on Discord as a message of its own).
+    pub fn in_channel(mut self) -> Self {
+        self.info.visibility = Visibility::InChannel;
+        self
+    }
+
+    /// Runs the handler at the front door, before the acknowledgement, so that its
+    /// [`Answer`](crate::Answer) can go in it where a platform takes an answer only there: a
+    /// Discord modal (its interaction response). Within the acknowledgement's deadline it must
+    /// answer quickly; its replies are still sent by the worker, and its slow part belongs in
+    /// [`Later`](crate::Later). Where the platform has no such answer (Slack, LINE) the handler
+    /// runs in the worker as usual.
+    pub fn answers_in_ack(mut self) -> Self {
+        self.info.answers_in_ack = true;
         self
     }
 

@@ -281,7 +281,9 @@ impl User {
     /// text messages cannot mention.
     pub fn mention(&self) -> String {
         match self.platform {
-            Platform::Slack if !self.id.is_empty() => format!("<@{}>", self.id),
+            platform if platform.mentions_by_id() && !self.id.is_empty() => {
+                format!("<@{}>", self.id)
+            }
             _ => self.name.clone().unwrap_or_else(|| self.id.clone()),
         }
     }
@@ -318,9 +320,10 @@ pub(crate) fn normalise_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{LINE, SLACK};
 
     fn split(text: &str) -> (String, String) {
-        let incoming = Incoming::typed(Platform::Line, text);
+        let incoming = Incoming::typed(LINE, text);
         let command = incoming.as_command().unwrap();
         assert_eq!(command.input, text, "the input is kept as typed");
         (command.name.clone(), command.text.clone())
@@ -342,43 +345,36 @@ mod tests {
 
     #[test]
     fn names_are_lower_case_without_slash() {
-        let incoming = Incoming::command(Platform::Slack, "/Echo", "x");
+        let incoming = Incoming::command(SLACK, "/Echo", "x");
         let command = incoming.as_command().unwrap();
         assert_eq!(
             (command.name.as_str(), command.input.as_str()),
             ("echo", "/echo x")
         );
-        let ping = Incoming::command(Platform::Line, "ping", "");
+        let ping = Incoming::command(LINE, "ping", "");
         assert_eq!(ping.as_command().unwrap().input, "ping");
     }
 
     #[test]
     fn each_kind_says_what_it_is() {
-        let event = Incoming::event(Platform::Line, "follow");
+        let event = Incoming::event(LINE, "follow");
         assert_eq!(
             (event.name(), event.invocation().as_str()),
             ("follow", "follow")
         );
         assert!(event.as_command().is_none());
-        let view = Incoming::interaction(
-            Platform::Slack,
-            InteractionKind::View,
-            "feedback",
-            "view_submission",
-        );
+        let view =
+            Incoming::interaction(SLACK, InteractionKind::View, "feedback", "view_submission");
         assert_eq!(view.invocation(), "view_submission feedback");
         assert!(view.as_interaction().unwrap().kind.answers_in_ack());
-        assert_eq!(
-            Incoming::typed(Platform::Slack, "echo hi").invocation(),
-            "/echo"
-        );
+        assert_eq!(Incoming::typed(SLACK, "echo hi").invocation(), "/echo");
     }
 
     #[test]
     fn mention_differs_by_platform() {
         let on = |platform| User::new(platform, "U1").with_name("ann");
-        assert_eq!(on(Platform::Slack).mention(), "<@U1>");
-        assert_eq!(on(Platform::Line).mention(), "ann");
-        assert_eq!(User::new(Platform::Line, "U2").mention(), "U2");
+        assert_eq!(on(SLACK).mention(), "<@U1>");
+        assert_eq!(on(LINE).mention(), "ann");
+        assert_eq!(User::new(LINE, "U2").mention(), "U2");
     }
 }

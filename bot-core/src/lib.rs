@@ -10,7 +10,11 @@
 //! which each adapter reports a configuration check.
 //!
 //! ```
-//! use ackbot_core::{cmd, Bot, Incoming, NonEmpty, Platform, Reply, Text};
+//! use ackbot_core::{cmd, Bot, Incoming, NonEmpty, Platform, PlatformSpec, Reply, Text};
+//!
+//! // Each adapter names its platform (`ackbot_slack::SLACK`); two made here for the example.
+//! const SLACK: Platform = Platform::new(&PlatformSpec::new("slack", "Slack").with_slash_commands());
+//! const LINE: Platform = Platform::new(&PlatformSpec::new("line", "LINE"));
 //!
 //! /// Answers `echo TEXT` with TEXT.
 //! async fn echo(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {
@@ -22,9 +26,9 @@
 //!     .command(cmd("echo", echo).about("Reply with TEXT exactly").usage("TEXT"))
 //!     .build()
 //!     .expect("every handler has what it needs");
-//! let done = bot.dispatch(Incoming::typed(Platform::Slack, "echo hi")).await;
+//! let done = bot.dispatch(Incoming::typed(SLACK, "echo hi")).await;
 //! assert_eq!(done.replies[0].text, "hi");
-//! let empty = bot.dispatch(Incoming::typed(Platform::Line, "echo")).await;
+//! let empty = bot.dispatch(Incoming::typed(LINE, "echo")).await;
 //! assert_eq!(empty.replies[0].text, "Couldn't read the arguments of echo: this command needs arguments.\nUsage: echo TEXT");
 //! # });
 //! # fn tokio_test_block(f: impl std::future::Future<Output = ()>) {
@@ -53,6 +57,7 @@ mod handler;
 pub mod http;
 mod incoming;
 mod later;
+mod options;
 mod page;
 mod payload;
 mod platform;
@@ -86,8 +91,9 @@ pub use incoming::{
     User,
 };
 pub use later::Later;
+pub use options::{MAX_OPTIONS, Options};
 pub use payload::Payload;
-pub use platform::Platform;
+pub use platform::{Platform, PlatformSpec};
 pub use reply::{Reply, Visibility};
 pub use secret::{ExposeSecret, SecretString};
 pub use stream::{Stream, StreamEnd, StreamError};

@@ -14,19 +14,17 @@ async fn reply_exactly(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ackbot_core::{Bot, Incoming, Platform};
+    use ackbot::line::LINE;
+    use ackbot::slack::SLACK;
+    use ackbot_core::{Bot, Incoming};
 
     #[tokio::test]
     async fn echoes_exactly_and_explains_when_empty() {
         let bot = Bot::new().command(echo()).build().unwrap();
         let text = "  こんにちは 👋 a+b=100% ";
-        let done = bot
-            .dispatch(Incoming::command(Platform::Slack, "echo", text))
-            .await;
+        let done = bot.dispatch(Incoming::command(SLACK, "echo", text)).await;
         assert_eq!(done.replies, vec![Reply::text(text)]);
-        let done = bot
-            .dispatch(Incoming::command(Platform::Line, "echo", ""))
-            .await;
+        let done = bot.dispatch(Incoming::command(LINE, "echo", "")).await;
         assert_eq!(
             done.replies[0].text,
             "Couldn't read the arguments of echo: this command needs arguments.\nUsage: echo TEXT"

@@ -4,7 +4,8 @@
 //! an error under the input, any other closes the modal and posts the thanks to that channel. On
 //! LINE, `feedback TEXT` answers the same thanks at once.
 
-use ackbot_core::{Bot, HandlerError, Incoming, Platform, Reply, State, Text, User, cmd};
+use ackbot_core::{Bot, HandlerError, Incoming, Reply, State, Text, User, cmd};
+use ackbot_slack::SLACK;
 use ackbot_slack::blocks::{Block, Modal, PlainTextInput, View};
 use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
 
@@ -70,7 +71,7 @@ async fn command(
 ) -> Result<Option<Reply>, HandlerError> {
     let text = text.trim();
     match (incoming.platform, slack, trigger) {
-        (Platform::Slack, Some(slack), Some(TriggerId(trigger_id))) => {
+        (SLACK, Some(slack), Some(TriggerId(trigger_id))) => {
             let view = modal(&texts, &incoming.conversation.id, text);
             slack.views_open(&trigger_id, &view).await?;
             Ok(None)
@@ -128,6 +129,7 @@ fn thanks(texts: &FeedbackTexts, user: &User, text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ackbot::line::LINE;
     use ackbot_core::{InteractionKind, Payload};
     use serde_json::json;
 
@@ -137,14 +139,9 @@ mod tests {
             "view": {"callback_id": CALLBACK_ID, "private_metadata": channel,
                 "state": {"values": {BLOCK_ID: {ACTION_ID: {"type": "plain_text_input", "value": text}}}}}
         });
-        Incoming::interaction(
-            Platform::Slack,
-            InteractionKind::View,
-            CALLBACK_ID,
-            "view_submission",
-        )
-        .with_user(User::new(Platform::Slack, "U1"))
-        .with_payload(Payload::from_value(&raw))
+        Incoming::interaction(SLACK, InteractionKind::View, CALLBACK_ID, "view_submission")
+            .with_user(User::new(SLACK, "U1"))
+            .with_payload(Payload::from_value(&raw))
     }
 
     #[tokio::test]
@@ -177,13 +174,13 @@ mod tests {
         })
         .build()
         .unwrap();
-        let user = User::new(Platform::Line, "U9").with_name("Ann");
+        let user = User::new(LINE, "U9").with_name("Ann");
         let done = bot
-            .dispatch(Incoming::typed(Platform::Line, "feedback よい").with_user(user.clone()))
+            .dispatch(Incoming::typed(LINE, "feedback よい").with_user(user.clone()))
             .await;
         assert_eq!(done.replies[0].text, "Please write at least 3 characters.");
         let done = bot
-            .dispatch(Incoming::typed(Platform::Line, "feedback とてもよい").with_user(user))
+            .dispatch(Incoming::typed(LINE, "feedback とてもよい").with_user(user))
             .await;
         assert_eq!(done.replies[0].text, "ありがとう Ann: とてもよい");
     }

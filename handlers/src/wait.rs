@@ -60,7 +60,8 @@ async fn sleep(Args(Seconds(seconds)): Args<Seconds>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ackbot_core::{Bot, DispatchError, Incoming, Outcome, Platform};
+    use ackbot::slack::SLACK;
+    use ackbot_core::{Bot, DispatchError, Incoming, Outcome};
 
     #[test]
     fn parses_seconds() {
@@ -75,14 +76,10 @@ mod tests {
     async fn waits_then_answers() {
         let bot = Bot::new().command(wait()).build().unwrap();
         let start = tokio::time::Instant::now();
-        let done = bot
-            .dispatch(Incoming::command(Platform::Slack, "wait", "5"))
-            .await;
+        let done = bot.dispatch(Incoming::command(SLACK, "wait", "5")).await;
         assert_eq!(done.replies[0].text, "Waited 5 s.");
         assert_eq!(start.elapsed(), Duration::from_secs(5));
-        let bad = bot
-            .dispatch(Incoming::command(Platform::Slack, "wait", "ages"))
-            .await;
+        let bad = bot.dispatch(Incoming::command(SLACK, "wait", "ages")).await;
         assert!(matches!(
             bad.outcome,
             Outcome::Failed(ref e) if matches!(**e, DispatchError::BadArguments { .. })

@@ -12,21 +12,20 @@ pub async fn welcome(platform: Platform) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ackbot::line::LINE;
     use ackbot_core::{Bot, Incoming};
 
     #[tokio::test]
     async fn greets_on_follow_and_join() {
         let bot = Bot::new().mount(crate::builtins()).build().unwrap();
         for event in ["follow", "join"] {
-            let done = bot.dispatch(Incoming::event(Platform::Line, event)).await;
+            let done = bot.dispatch(Incoming::event(LINE, event)).await;
             assert_eq!(
                 done.replies,
                 vec![Reply::text("Hello! Send help to see what I can do.")]
             );
         }
-        let done = bot
-            .dispatch(Incoming::event(Platform::Line, "unfollow"))
-            .await;
+        let done = bot.dispatch(Incoming::event(LINE, "unfollow")).await;
         assert!(done.replies.is_empty(), "nobody is left to read a reply");
     }
 }

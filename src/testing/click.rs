@@ -1,6 +1,7 @@
 //! The kit clicks: a button or quick reply the bot sent, pressed as the platform reports it.
 
-use ackbot_core::Platform;
+use ackbot_line::LINE;
+use ackbot_slack::SLACK;
 use serde_json::{Value, json};
 
 use super::{Delivered, Delivery, TestBot, payload};
@@ -23,7 +24,7 @@ impl TestBot {
         let mut labels = Vec::new();
         for call in sent.calls.iter().rev() {
             match call.platform {
-                Platform::Slack => {
+                SLACK => {
                     let buttons = slack_buttons(&call.body);
                     if let Some(button) = buttons.iter().find(|b| label_of(b) == Some(label)) {
                         let action_id = button["action_id"].as_str().unwrap_or_default();
@@ -32,7 +33,7 @@ impl TestBot {
                     }
                     labels.extend(buttons.iter().filter_map(|b| label_of(b).map(String::from)));
                 }
-                Platform::Line => {
+                LINE => {
                     let actions = line_quick_replies(&call.body);
                     let found = actions.iter().find(|a| {
                         a["label"].as_str() == Some(label)
@@ -54,6 +55,7 @@ impl TestBot {
                             .filter_map(|a| a["label"].as_str().map(String::from)),
                     );
                 }
+                _ => {}
             }
         }
         panic!("nothing to click saying {label:?}; the buttons there are: {labels:?}")

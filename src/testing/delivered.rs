@@ -2,6 +2,8 @@
 
 use ackbot_core::Platform;
 use ackbot_core::runtime::{Report, Stage, Status};
+use ackbot_line::LINE;
+use ackbot_slack::SLACK;
 use serde_json::Value;
 
 use ackbot_core::testing::Recorded;
@@ -56,7 +58,7 @@ impl ApiCall {
             None => "response_url".to_string(),
         };
         Self {
-            platform: Platform::Slack,
+            platform: SLACK,
             method,
             token: bearer(&call),
             body: call.body,
@@ -66,7 +68,7 @@ impl ApiCall {
 
     pub(super) fn line(call: Recorded) -> Self {
         Self {
-            platform: Platform::Line,
+            platform: LINE,
             token: bearer(&call),
             method: call.path,
             body: call.body,
@@ -83,7 +85,7 @@ impl ApiCall {
     /// on Slack, a reply or push on LINE.
     pub fn is_message(&self) -> bool {
         match self.platform {
-            Platform::Slack => {
+            SLACK => {
                 self.method == "response_url"
                     || matches!(
                         self.method.as_str(),
@@ -93,7 +95,8 @@ impl ApiCall {
                             | "chat.startStream"
                     )
             }
-            Platform::Line => self.method.starts_with("/v2/bot/message/"),
+            LINE => self.method.starts_with("/v2/bot/message/"),
+            _ => false,
         }
     }
 
@@ -104,10 +107,11 @@ impl ApiCall {
         }
         let text = |v: &Value| v.get("text").and_then(Value::as_str).map(str::to_string);
         match self.platform {
-            Platform::Slack => text(&self.body).into_iter().collect(),
-            Platform::Line => (self.body.get("messages").and_then(Value::as_array))
+            SLACK => text(&self.body).into_iter().collect(),
+            LINE => (self.body.get("messages").and_then(Value::as_array))
                 .map(|messages| messages.iter().filter_map(text).collect())
                 .unwrap_or_default(),
+            _ => Vec::new(),
         }
     }
 }
@@ -149,11 +153,11 @@ impl Delivered {
         for call in &self.calls {
             let piece = call.body.get("markdown_text").and_then(Value::as_str);
             match (call.platform, call.method.as_str()) {
-                (Platform::Slack, "chat.startStream") => {
+                (SLACK, "chat.startStream") => {
                     texts.extend(streamed.take());
                     streamed = Some(piece.unwrap_or_default().to_string());
                 }
-                (Platform::Slack, "chat.appendStream" | "chat.stopStream") => {
+                (SLACK, "chat.appendStream" | "chat.stopStream") => {
                     let text = streamed.get_or_insert_with(String::new);
                     if let Some(piece) = piece {
                         text.push_str(piece);

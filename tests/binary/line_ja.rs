@@ -5,7 +5,8 @@
 #[allow(dead_code)]
 mod example;
 
-use ackbot::{Incoming, Platform};
+use ackbot::Incoming;
+use ackbot::line::LINE;
 use ackbot_core::Dispatcher;
 
 fn bot() -> Dispatcher {
@@ -13,7 +14,7 @@ fn bot() -> Dispatcher {
 }
 
 async fn answer(typed: &str) -> String {
-    let done = bot().dispatch(Incoming::typed(Platform::Line, typed)).await;
+    let done = bot().dispatch(Incoming::typed(LINE, typed)).await;
     assert_eq!(done.replies.len(), 1, "{typed}: {done:?}");
     done.replies[0].text.clone()
 }
@@ -73,7 +74,7 @@ async fn errors_are_answered_in_japanese() {
 #[tokio::test]
 async fn new_friends_are_welcomed_in_japanese() {
     for event in ["follow", "join"] {
-        let done = bot().dispatch(Incoming::event(Platform::Line, event)).await;
+        let done = bot().dispatch(Incoming::event(LINE, event)).await;
         assert_japanese(&done.replies[0].text, &[]);
     }
 }

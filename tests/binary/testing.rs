@@ -1,5 +1,7 @@
 //! `ackbot::testing`: the kit bot authors test their handlers with, on both platforms.
 
+use ackbot::line::LINE;
+use ackbot::slack::SLACK;
 use std::time::Duration;
 
 use ackbot::prelude::*;
@@ -23,7 +25,7 @@ async fn a_slash_command_is_answered_at_its_response_url() {
     let call = out
         .call("response_url")
         .expect("posted to the response_url");
-    assert_eq!(call.platform, Platform::Slack);
+    assert_eq!(call.platform, SLACK);
     assert_eq!(call.body["response_type"], "ephemeral");
 }
 
@@ -159,7 +161,7 @@ async fn a_line_text_is_answered_with_the_reply_token() {
     let call = out
         .call("/v2/bot/message/reply")
         .expect("answered with the reply token");
-    assert_eq!(call.platform, Platform::Line);
+    assert_eq!(call.platform, LINE);
     assert!(call.body["replyToken"].is_string());
 }
 

@@ -2,6 +2,7 @@
 //! gives each a [`Delivery`](ackbot_core::adapter::Delivery) that answers by reply token or push, and a
 //! [`Line`] handle for the handler.
 
+use crate::LINE;
 use std::sync::Arc;
 
 use ackbot_core::Payload;
@@ -165,7 +166,7 @@ impl LineAdapter {
 
 impl Adapter for LineAdapter {
     fn platform(&self) -> Platform {
-        Platform::Line
+        LINE
     }
 
     fn routes(&self) -> &'static [&'static str] {

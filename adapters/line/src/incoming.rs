@@ -1,9 +1,8 @@
 //! Where a LINE event becomes a platform-neutral [`Incoming`]: text messages and `/` postbacks are
 //! commands, everything else an event named by its LINE type.
 
-use ackbot_core::{
-    Conversation, ConversationKind, Incoming, InteractionKind, Payload, Platform, User,
-};
+use crate::LINE;
+use ackbot_core::{Conversation, ConversationKind, Incoming, InteractionKind, Payload, User};
 
 use crate::webhook::{Event, EventContent, EventMode, MessageContent, Source, TextMessageContent};
 
@@ -44,24 +43,24 @@ pub(crate) fn map_event(event: &Event, payload: Payload) -> Mapped {
             text,
             event.source.as_ref(),
         ) {
-            Some(typed) => Incoming::typed(Platform::Line, typed),
+            Some(typed) => Incoming::typed(LINE, typed),
             None => return Mapped::Skip(
                 "group chatter: in groups and rooms a command starts with `/` or mentions the bot"
                     .into(),
             ),
         },
         EventContent::Postback(postback) if postback.data.starts_with('/') => {
-            Incoming::typed(Platform::Line, postback.data.as_str())
+            Incoming::typed(LINE, postback.data.as_str())
         }
         // Routed by its data as a Slack click by its `action_id`: `.action(ID, …)` answers
         // `ID` and a choice's `ID:VALUE`; an unregistered one reaches `.on("postback", …)`.
         EventContent::Postback(postback) => Incoming::interaction(
-            Platform::Line,
+            LINE,
             InteractionKind::Action,
             postback.data.as_str(),
             "postback",
         ),
-        _ => Incoming::event(Platform::Line, event.event_type.as_str()),
+        _ => Incoming::event(LINE, event.event_type.as_str()),
     };
     Mapped::Incoming(
         incoming
@@ -95,10 +94,7 @@ fn addressed(message: &TextMessageContent, source: Option<&Source>) -> Option<St
 }
 
 fn user(source: Option<&Source>) -> User {
-    User::new(
-        Platform::Line,
-        source.and_then(Source::user_id).unwrap_or_default(),
-    )
+    User::new(LINE, source.and_then(Source::user_id).unwrap_or_default())
 }
 
 fn conversation(source: Option<&Source>) -> Conversation {

@@ -58,3 +58,8 @@ pub use error::{ApiErrorDetail, ConfigError, ParseError, ReplyError, VerifyError
 pub use models::{Profile, SentMessage};
 pub use signature::{SIGNATURE_HEADER, sign, verify};
 pub use split::{MAX_TEXT_UTF16, split_text, utf16_len};
+
+/// LINE, as handlers match on it: commands typed bare (`echo hi`), users named, not tagged (a
+/// text message cannot mention).
+pub const LINE: ackbot_core::Platform =
+    ackbot_core::Platform::new(&ackbot_core::PlatformSpec::new("line", "LINE"));

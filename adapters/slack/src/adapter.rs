@@ -1,6 +1,7 @@
 //! The Slack [`Adapter`]: verifies the signature, picks the parser by route, and wires replies
 //! to a shared [`SlackClient`].
 
+use crate::SLACK;
 use std::sync::Arc;
 
 use ackbot_core::adapter::{Adapter, Envelope, Inbound, Page, PageRequest, Work, is_blank};
@@ -65,7 +66,7 @@ impl SlackAdapter {
 
 impl Adapter for SlackAdapter {
     fn platform(&self) -> Platform {
-        Platform::Slack
+        SLACK
     }
 
     fn routes(&self) -> &'static [&'static str] {
@@ -173,7 +174,7 @@ mod tests {
     #[test]
     fn serves_the_three_slack_routes() {
         let a = adapter();
-        assert_eq!(a.platform(), Platform::Slack);
+        assert_eq!(a.platform(), SLACK);
         assert_eq!(
             a.routes(),
             ["/slack/commands", "/slack/events", "/slack/interactions"]

@@ -2,7 +2,8 @@
 //! a direct message becomes a typed command, any other event an event command; Slack's check of
 //! the Request URL (`url_verification`) is answered with its challenge.
 
-use ackbot_core::{Answer, Conversation, Incoming, Payload, Platform, User};
+use crate::SLACK;
+use ackbot_core::{Answer, Conversation, Incoming, Payload, User};
 use serde_json::Value;
 
 use crate::ParseError;
@@ -71,16 +72,16 @@ fn event_callback(callback: EventCallback, payload: Payload) -> Result<Parsed, P
         "app_mention" => {
             // Answered in the mention's thread, or in a new thread under the mention.
             thread_ts = thread_ts.or(event.ts.as_deref());
-            Incoming::mentioned(Platform::Slack, after_leading_mention(&text))
+            Incoming::mentioned(SLACK, after_leading_mention(&text))
         }
         "message" if event.channel_type.as_deref() == Some("im") => {
-            Incoming::typed(Platform::Slack, text.as_str())
+            Incoming::typed(SLACK, text.as_str())
         }
-        other => Incoming::event(Platform::Slack, other),
+        other => Incoming::event(SLACK, other),
     };
     let channel = event.channel_id().unwrap_or_default();
     let user_id = event.user_id().unwrap_or_default();
-    let user = User::new(Platform::Slack, user_id);
+    let user = User::new(SLACK, user_id);
     let conversation = Conversation {
         id: channel.to_string(),
         name: None,

@@ -1,10 +1,11 @@
 //! What a handler can ask for on Slack: the Web API client, the `trigger_id`, and the typed
 //! payload of an interaction ([`InteractionPayload`] is an extractor too).
 
+use crate::SLACK;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use ackbot_core::{FromIncoming, InteractionKind, Platform, Request, UnavailableRejection};
+use ackbot_core::{FromIncoming, InteractionKind, Request, UnavailableRejection};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -71,7 +72,7 @@ impl FromIncoming for TriggerId {
             trigger_id: Option<String>,
         }
         let incoming = &request.incoming;
-        (incoming.platform == Platform::Slack)
+        (incoming.platform == SLACK)
             .then(|| incoming.payload.parse::<Trigger>().ok())
             .flatten()
             .and_then(|t| t.trigger_id)
@@ -90,7 +91,7 @@ impl FromIncoming for InteractionPayload {
 
     fn from_incoming(request: &Request) -> Result<Self, UnavailableRejection> {
         let incoming = &request.incoming;
-        if incoming.as_interaction().is_none() || incoming.platform != Platform::Slack {
+        if incoming.as_interaction().is_none() || incoming.platform != SLACK {
             return Err(UnavailableRejection {
                 what: "a Slack interaction payload",
             });

@@ -3,7 +3,8 @@
 //! named by its `action_id` or `callback_id`; other payload types become event commands named
 //! after their `type`.
 
-use ackbot_core::{Conversation, Incoming, InteractionKind, Payload, Platform, User};
+use crate::SLACK;
+use ackbot_core::{Conversation, Incoming, InteractionKind, Payload, User};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -41,12 +42,12 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
     let command = match interaction {
         Some(interaction) => {
             let id = payload.handler_id().unwrap_or_default();
-            Incoming::interaction(Platform::Slack, interaction, id, kind)
+            Incoming::interaction(SLACK, interaction, id, kind)
         }
-        None => Incoming::event(Platform::Slack, kind),
+        None => Incoming::event(SLACK, kind),
     };
 
-    let mut user = User::new(Platform::Slack, "");
+    let mut user = User::new(SLACK, "");
     if let Some(u) = &payload.user {
         user.id = u.id.clone().unwrap_or_default();
         user.name = u.username.clone().or_else(|| u.name.clone());

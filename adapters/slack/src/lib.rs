@@ -55,6 +55,7 @@ mod stream;
 mod target;
 mod tenancy;
 
+pub use ackbot_core::{MAX_OPTIONS, Options};
 pub use adapter::{COMMANDS_ROUTE, EVENTS_ROUTE, INTERACTIONS_ROUTE, ROUTES, SlackAdapter};
 pub use assistant::{
     AssistantContext, AssistantThread, KEEP_CONTEXT_FOR, MemoryThreadContexts, SuggestedPrompt,
@@ -67,6 +68,13 @@ pub use error::{ConfigError, ParseError, ReplyError, VerifyError};
 pub use extract::{BlockSuggestion, Slack, TriggerId, ViewSubmission};
 /// The payload of a Slack interaction, typed; an extractor in interaction handlers.
 pub use payload::InteractionPayload;
-pub use respond::{MAX_OPTIONS, Options, ViewResponse};
+pub use respond::ViewResponse;
 pub use response_url::SLACK_HOOK_HOSTS;
 pub use signature::{MAX_SKEW_SECS, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verify};
+
+/// Slack, as handlers match on it: commands typed `/name`, users mentioned as `<@U…>`.
+pub const SLACK: ackbot_core::Platform = ackbot_core::Platform::new(
+    &ackbot_core::PlatformSpec::new("slack", "Slack")
+        .with_slash_commands()
+        .with_mentions_by_id(),
+);

@@ -1,5 +1,6 @@
-//! What an interaction handler answers in the acknowledgement itself: a modal's
-//! `response_action`, a menu's options.
+//! What a modal's submission answers in the acknowledgement itself: its `response_action`. (A
+//! menu's options, answered there too, are `ackbot_core::Options`: Discord's autocomplete takes
+//! them as well.)
 
 use std::collections::BTreeMap;
 
@@ -56,48 +57,6 @@ impl IntoOutput for ViewResponse {
     }
 }
 
-/// The options of an external select menu, answering a `block_suggestion` (at most 100; Slack
-/// shows no more).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Options {
-    options: Vec<(String, String)>,
-}
-
-/// How many options Slack shows.
-pub const MAX_OPTIONS: usize = 100;
-
-impl Options {
-    /// No options.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds an option showing `text` whose value is `value`.
-    pub fn option(mut self, text: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.push((text.into(), value.into()));
-        self
-    }
-
-    /// The acknowledgement's body.
-    pub fn to_answer(&self) -> Answer {
-        let options: Vec<Value> = self
-            .options
-            .iter()
-            .take(MAX_OPTIONS)
-            .map(|(text, value)| {
-                json!({"text": {"type": "plain_text", "text": text}, "value": value})
-            })
-            .collect();
-        Answer::json(json!({ "options": options }))
-    }
-}
-
-impl IntoOutput for Options {
-    fn into_output(self) -> Result<Output, HandlerError> {
-        self.to_answer().into_output()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,19 +81,5 @@ mod tests {
             ViewResponse::Clear.to_answer().body.unwrap(),
             json!({"response_action": "clear"})
         );
-    }
-
-    #[test]
-    fn options_are_plain_text_and_at_most_a_hundred() {
-        let answer = Options::new().option("Tokyo 東京", "tyo").to_answer();
-        assert_eq!(
-            answer.body.unwrap(),
-            json!({"options": [{"text": {"type": "plain_text", "text": "Tokyo 東京"}, "value": "tyo"}]})
-        );
-        let many = (0..150).fold(Options::new(), |o, i| {
-            o.option(i.to_string(), i.to_string())
-        });
-        let body = many.to_answer().body.unwrap();
-        assert_eq!(body["options"].as_array().unwrap().len(), MAX_OPTIONS);
     }
 }

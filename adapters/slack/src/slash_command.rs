@@ -1,6 +1,7 @@
 //! Slash commands (`/slack/commands`): a form body becomes a [`Incoming`].
 
-use ackbot_core::{Conversation, Incoming, Payload, Platform, User};
+use crate::SLACK;
+use ackbot_core::{Conversation, Incoming, Payload, User};
 use serde_json::Value;
 
 use crate::ParseError;
@@ -23,7 +24,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
         .ok_or(ParseError::MissingField("command"))?;
     let channel_id = form.channel_id.as_deref().unwrap_or_default();
     let channel_name = form.channel_name.as_deref();
-    let mut user = User::new(Platform::Slack, form.user_id.as_deref().unwrap_or_default());
+    let mut user = User::new(SLACK, form.user_id.as_deref().unwrap_or_default());
     if let Some(name) = &form.user_name {
         user = user.with_name(name);
     }
@@ -37,7 +38,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Vec<Parsed>, ParseError> {
         ReplyTarget::channel(Some(channel_id), None),
     );
     let text = form.text.as_deref().unwrap_or_default();
-    let command = Incoming::command(Platform::Slack, name, text)
+    let command = Incoming::command(SLACK, name, text)
         .with_user(user)
         .with_conversation(conversation)
         .with_payload(Payload::from_value(&Value::Object(fields)));
@@ -66,13 +67,13 @@ mod tests {
     #[test]
     fn fixture_becomes_a_command() {
         let (command, dedupe_key, target) = parse_one(FIXTURE);
-        assert_eq!(command.platform, Platform::Slack);
+        assert_eq!(command.platform, SLACK);
         assert!(command.as_command().is_some());
         assert_eq!(command.name(), "webhook-collect");
         assert_eq!(command.as_command().unwrap().text, "");
         assert_eq!(
             command.user,
-            User::new(Platform::Slack, "U2CERLKJA").with_name("roadrunner")
+            User::new(SLACK, "U2CERLKJA").with_name("roadrunner")
         );
         assert_eq!(command.as_command().unwrap().input, "/webhook-collect");
         assert_eq!(

@@ -358,9 +358,10 @@ impl<T: FromIncoming> FromIncoming for Result<T, T::Rejection> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{LINE, SLACK};
 
     fn request(text: &str) -> Request {
-        Request::new(Incoming::command(Platform::Slack, "x", text))
+        Request::new(Incoming::command(SLACK, "x", text))
     }
 
     #[test]
@@ -379,12 +380,11 @@ mod tests {
 
     #[test]
     fn text_belongs_to_commands_and_the_fallback_reads_the_whole_input() {
-        let typed = Request::new(Incoming::typed(Platform::Line, "echo hi there"));
+        let typed = Request::new(Incoming::typed(LINE, "echo hi there"));
         assert_eq!(Text::from_incoming(&typed).unwrap().0, "hi there");
-        let fallback =
-            Request::new(Incoming::typed(Platform::Line, "echo hi there")).for_fallback();
+        let fallback = Request::new(Incoming::typed(LINE, "echo hi there")).for_fallback();
         assert_eq!(Text::from_incoming(&fallback).unwrap().0, "echo hi there");
-        let event = Request::new(Incoming::event(Platform::Line, "follow"));
+        let event = Request::new(Incoming::event(LINE, "follow"));
         assert!(Text::from_incoming(&event).is_err());
         assert!(Command::from_incoming(&event).is_err());
         assert_eq!(Event::from_incoming(&event).unwrap().event_type, "follow");

@@ -19,7 +19,19 @@ use futures::future::BoxFuture;
 
 use crate::adapter::{Adapter, Delivery, DeliveryError, Envelope, Inbound, Work};
 use crate::runtime::Clock;
-use crate::{BoxError, Incoming, Platform, Reply};
+use crate::{BoxError, Incoming, Platform, PlatformSpec, Reply};
+
+/// Slack as its adapter describes it (`ackbot_slack::SLACK`, which equals this), for the tests of
+/// crates that do not depend on the adapter.
+pub const SLACK: Platform = Platform::new(
+    &PlatformSpec::new("slack", "Slack")
+        .with_slash_commands()
+        .with_mentions_by_id(),
+);
+
+/// LINE as its adapter describes it (`ackbot_line::LINE`, which equals this), for the tests of
+/// crates that do not depend on the adapter. The fake adapter speaks it.
+pub const LINE: Platform = Platform::new(&PlatformSpec::new("line", "LINE"));
 
 /// When test Envelopes are received: 2023-11-14T22:13:20Z.
 pub const RECEIVED_AT_MS: i64 = 1_700_000_000_000;
@@ -165,7 +177,7 @@ impl Delivery for FakeDelivery {
 
 impl Adapter for FakeAdapter {
     fn platform(&self) -> Platform {
-        Platform::Line
+        LINE
     }
 
     fn routes(&self) -> &'static [&'static str] {
@@ -194,7 +206,7 @@ impl Adapter for FakeAdapter {
             progress: self.progress,
         });
         Ok(vec![Inbound::Work(
-            Work::new(Incoming::typed(Platform::Line, text), delivery).with_dedupe_key(key),
+            Work::new(Incoming::typed(LINE, text), delivery).with_dedupe_key(key),
         )])
     }
 }

@@ -128,11 +128,12 @@ impl Worker {
                 Inbound::Skip { reason } => {
                     tracing::debug!(request_id, route, %reason, "nothing to hand on");
                 }
-                Inbound::Work(mut work) if answers_in_ack(&work.incoming) => {
+                Inbound::Work(mut work) if work.answers_in_ack => {
                     // A menu's options exist only in the acknowledgement: nothing is left for the
                     // worker to do with them.
                     let options = is_options(&work.incoming);
                     let invocation = work.incoming.invocation();
+                    let incoming = work.incoming.clone();
                     let (adapter, request_id) = (adapter.as_ref(), request_id.as_str());
                     // The slow part is the worker's: never run here, so never twice.
                     let later = Later::in_the_worker();
@@ -148,14 +149,20 @@ impl Worker {
                             .await
                     };
                     let dispatch = tokio::time::timeout(deadline, dispatch);
+                    // No answer leaves the platform's own (a Discord deferral), else empty.
+                    let mut answered = |given: Option<Answer>| {
+                        if let Some(given) = given {
+                            answer = adapter.acknowledge(&incoming, given);
+                        }
+                    };
                     match self.watching(&envelope, dispatch).await {
                         Ok(done) if later.is_requested() => {
                             // The worker runs the handler again, and its slow part, once.
-                            answer = done.answer.unwrap_or_default();
+                            answered(done.answer);
                             forward = !options;
                         }
                         Ok(done) => {
-                            answer = done.answer.unwrap_or_default();
+                            answered(done.answer);
                             if !done.replies.is_empty() && !options {
                                 envelope.answered_replies = Some(done.replies);
                                 forward = true;
@@ -189,12 +196,6 @@ impl Worker {
         }
         front
     }
-}
-
-/// Whether `incoming` is answered in the acknowledgement (a modal's `response_action`, a menu's
-/// options), so the front door runs its handler before it answers.
-pub(super) fn answers_in_ack(incoming: &Incoming) -> bool {
-    (incoming.as_interaction()).is_some_and(|i| i.kind.answers_in_ack())
 }
 
 /// Whether `incoming` asks a menu for its options.

@@ -19,10 +19,10 @@ use idempotency::{Idempotency, Seen, Settle};
 
 use std::sync::Arc;
 
+use crate::adapter::Envelope;
 use crate::adapter::{Adapter, Inbound, Page, PageRequest, Work};
-use crate::adapter::{Delivery, Envelope};
 use crate::runtime::{Clock, DedupeStore, MemoryDedupe, SystemClock};
-use crate::{Deadline, Dispatched, Dispatcher, Extensions, Incoming, Later, Outcome, Stream};
+use crate::{Deadline, Dispatched, Dispatcher, Later, Outcome, Stream};
 use after::After;
 
 /// Turns Envelopes into replies. Cheap to clone; share one between tasks.
@@ -202,19 +202,11 @@ impl Worker {
         let item_key = keys.first().map(String::as_str);
         let result = match adapter.authorize(&mut work).await {
             Ok(()) => {
-                let Work {
-                    incoming,
-                    delivery,
-                    mut extensions,
-                    stream,
-                    ..
-                } = work;
-                extensions.insert(Stream::new(stream));
-                extensions.insert(Later::here());
-                self.dispatch_and_deliver(
-                    envelope, incoming, delivery, extensions, item_key, report,
-                )
-                .await
+                let stream = work.stream.take();
+                work.extensions.insert(Stream::new(stream));
+                work.extensions.insert(Later::here());
+                self.dispatch_and_deliver(envelope, work, item_key, report)
+                    .await
             }
             Err(e) => {
                 tracing::warn!(request_id = %envelope.request_id, error = %crate::chain(e.as_ref()),
@@ -233,12 +225,19 @@ impl Worker {
     async fn dispatch_and_deliver(
         &self,
         envelope: &Envelope,
-        incoming: Incoming,
-        delivery: Box<dyn Delivery>,
-        extensions: Extensions,
+        work: Work,
         item_key: Option<&str>,
         report: &mut Report,
     ) -> Result<(), Status> {
+        let Work {
+            incoming,
+            delivery,
+            extensions,
+            answers_in_ack,
+            ..
+        } = work;
+        // The front door ran the handler for its answer: its replies came along.
+        let answered = (envelope.answered_replies.clone()).filter(|_| answers_in_ack);
         if front::is_options(&incoming) {
             // A menu's options exist only in the acknowledgement, which only the front door
             // (function ack) can give; behind a static one there is nobody left to tell.
@@ -260,10 +259,6 @@ impl Worker {
         };
         let deadline = extensions.get::<Deadline>().copied().unwrap_or_default();
         delivery.handler_starting().await;
-        let answered = envelope
-            .answered_replies
-            .clone()
-            .filter(|_| front::answers_in_ack(&incoming));
         let dispatch = async {
             let started = std::time::Instant::now();
             let dispatched = match answered {

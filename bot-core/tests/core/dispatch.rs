@@ -1,11 +1,12 @@
 //! Registration and dispatch: commands as values, help from the registrations, every failure
 //! answered through the error hooks, the fallback, and the checks made when a bot is built.
 
+use ackbot_core::testing::{LINE, SLACK};
 use std::sync::Arc;
 
 use ackbot_core::{
     Args, ArgsRejection, Bot, BuildError, DispatchError, Dispatched, Dispatcher, HandlerError,
-    Help, Incoming, NonEmpty, Outcome, Platform, Rejection, Reply, State, Text, User, cmd,
+    Help, Incoming, NonEmpty, Outcome, Rejection, Reply, State, Text, User, cmd,
 };
 
 async fn echo(NonEmpty(Text(text)): NonEmpty<Text>) -> Reply {
@@ -57,7 +58,7 @@ fn built() -> Dispatcher {
 }
 
 fn slack(typed: &str) -> Incoming {
-    Incoming::typed(Platform::Slack, typed)
+    Incoming::typed(SLACK, typed)
 }
 
 fn error(dispatched: &Dispatched) -> &DispatchError {
@@ -70,11 +71,7 @@ fn error(dispatched: &Dispatched) -> &DispatchError {
 #[tokio::test]
 async fn echo_replies_text_exactly() {
     let d = built()
-        .dispatch(Incoming::command(
-            Platform::Slack,
-            "echo",
-            " こんにちは 👋 a+b%20 ",
-        ))
+        .dispatch(Incoming::command(SLACK, "echo", " こんにちは 👋 a+b%20 "))
         .await;
     assert!(matches!(d.outcome, Outcome::Handled));
     assert_eq!(d.replies, vec![Reply::text(" こんにちは 👋 a+b%20 ")]);
@@ -157,9 +154,7 @@ async fn unknown_command_points_to_help() {
         d.replies[0].text,
         "I don't know “/nope”. Try /help to see what I can do."
     );
-    let line = built()
-        .dispatch(Incoming::typed(Platform::Line, "nope"))
-        .await;
+    let line = built().dispatch(Incoming::typed(LINE, "nope")).await;
     assert_eq!(
         line.replies[0].text,
         "I don't know “nope”. Try help to see what I can do."
@@ -179,9 +174,7 @@ async fn help_lists_registrations() {
     );
     assert!(text.contains("• /add N — Add N to the base"), "{text}");
     assert!(text.contains("• /fail\n"), "{text}");
-    let line = built()
-        .dispatch(Incoming::typed(Platform::Line, "help"))
-        .await;
+    let line = built().dispatch(Incoming::typed(LINE, "help")).await;
     assert!(
         line.replies[0]
             .text
@@ -223,12 +216,9 @@ async fn panic_is_caught_and_answered() {
 #[tokio::test]
 async fn events_reach_their_handlers_only() {
     let bot = built();
-    let follow =
-        Incoming::event(Platform::Slack, "follow").with_user(User::new(Platform::Slack, "U9"));
+    let follow = Incoming::event(SLACK, "follow").with_user(User::new(SLACK, "U9"));
     assert_eq!(bot.dispatch(follow).await.replies[0].text, "welcome <@U9>");
-    let d = bot
-        .dispatch(Incoming::event(Platform::Line, "unfollow"))
-        .await;
+    let d = bot.dispatch(Incoming::event(LINE, "unfollow")).await;
     assert!(matches!(d.outcome, Outcome::NoHandler));
     assert!(d.replies.is_empty());
 }
@@ -261,7 +251,7 @@ fn slow_commands_are_known() {
         .unwrap();
     assert!(bot.is_slow(&slack("wait 1")));
     assert!(!bot.is_slow(&slack("echo 1")));
-    assert!(!bot.is_slow(&Incoming::event(Platform::Line, "wait")));
+    assert!(!bot.is_slow(&Incoming::event(LINE, "wait")));
 }
 
 #[tokio::test]
@@ -276,7 +266,7 @@ async fn on_error_replaces_every_answer() {
         }))
     };
     let bot = bot().on_error(japanese).build().unwrap();
-    let line = |typed: &str| Incoming::typed(Platform::Line, typed);
+    let line = |typed: &str| Incoming::typed(LINE, typed);
     assert_eq!(
         bot.dispatch(line("おはよう")).await.replies[0].text,
         "「おはよう」というコマンドはありません。"
@@ -352,16 +342,13 @@ async fn fallback_answers_free_text_with_the_whole_message() {
     };
     let bot = bot().fallback(chat).build().unwrap();
     let d = bot
-        .dispatch(Incoming::typed(Platform::Line, "Hello there, ackbot"))
+        .dispatch(Incoming::typed(LINE, "Hello there, ackbot"))
         .await;
     assert!(matches!(d.outcome, Outcome::Handled));
     assert_eq!(d.replies[0].text, "you said: Hello there, ackbot");
     // Commands still reach their handlers.
     assert_eq!(
-        bot.dispatch(Incoming::typed(Platform::Line, "echo hi"))
-            .await
-            .replies[0]
-            .text,
+        bot.dispatch(Incoming::typed(LINE, "echo hi")).await.replies[0].text,
         "hi"
     );
     assert_eq!(*seen.lock().unwrap(), ["Hello there, ackbot"]);
@@ -375,13 +362,13 @@ async fn an_unknown_command_addressed_to_the_bot_stays_unknown_unless_the_fallba
     }
     let unknown = |d: &ackbot_core::Dispatched| matches!(&d.outcome, Outcome::Failed(e) if matches!(**e, DispatchError::UnknownCommand { .. }));
     let addressed = [
-        Incoming::command(Platform::Slack, "dance", ""), // a slash command
-        Incoming::mentioned(Platform::Slack, "dance now"), // after a mention
-        Incoming::typed(Platform::Line, "/dance"),       // a `/` command on LINE
+        Incoming::command(SLACK, "dance", ""),   // a slash command
+        Incoming::mentioned(SLACK, "dance now"), // after a mention
+        Incoming::typed(LINE, "/dance"),         // a `/` command on LINE
     ];
     let free = [
-        Incoming::typed(Platform::Line, "dance with me"),
-        Incoming::typed(Platform::Slack, "dance with me"), // a DM
+        Incoming::typed(LINE, "dance with me"),
+        Incoming::typed(SLACK, "dance with me"), // a DM
     ];
     let free_text_only = bot().fallback(chat).build().unwrap();
     for incoming in addressed.clone() {
@@ -426,25 +413,17 @@ async fn a_command_may_be_typed_and_described_differently_per_platform() {
             cmd("standup", standup)
                 .about("Post your standup")
                 .usage("(opens a form)")
-                .on_platform(
-                    Platform::Line,
-                    "YESTERDAY | TODAY",
-                    "Post yesterday and today",
-                ),
+                .on_platform(LINE, "YESTERDAY | TODAY", "Post yesterday and today"),
         )
         .build()
         .unwrap();
     let on = |platform| Incoming::command(platform, "help", "");
-    let slack = bot.dispatch(on(Platform::Slack)).await.replies[0]
-        .text
-        .clone();
+    let slack = bot.dispatch(on(SLACK)).await.replies[0].text.clone();
     assert!(
         slack.contains("• /standup (opens a form) — Post your standup"),
         "{slack}"
     );
-    let line = bot.dispatch(on(Platform::Line)).await.replies[0]
-        .text
-        .clone();
+    let line = bot.dispatch(on(LINE)).await.replies[0].text.clone();
     assert!(
         line.contains("• standup YESTERDAY | TODAY — Post yesterday and today"),
         "{line}"

@@ -2,6 +2,7 @@
 //! `callback_id`, the answer in the acknowledgement, the adapter's extensions, and the worker
 //! delivering what the front door already computed.
 
+use ackbot_core::testing::{LINE, SLACK};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -16,7 +17,7 @@ use futures::future::BoxFuture;
 use serde_json::json;
 
 fn interaction(kind: InteractionKind, id: &str, payload_type: &str) -> Incoming {
-    Incoming::interaction(Platform::Slack, kind, id, payload_type)
+    Incoming::interaction(SLACK, kind, id, payload_type)
 }
 
 #[tokio::test]
@@ -129,11 +130,9 @@ async fn extensions_reach_the_extractors_and_their_absence_is_answered() {
         .build()
         .unwrap();
     let with = Extensions::new().with(Client("the client"));
-    let done = bot
-        .dispatch_with(Incoming::typed(Platform::Line, "who"), with)
-        .await;
+    let done = bot.dispatch_with(Incoming::typed(LINE, "who"), with).await;
     assert_eq!(done.replies[0].text, "the client");
-    let done = bot.dispatch(Incoming::typed(Platform::Line, "who")).await;
+    let done = bot.dispatch(Incoming::typed(LINE, "who")).await;
     let Outcome::Failed(error) = &done.outcome else {
         panic!("expected a failure")
     };
@@ -163,7 +162,7 @@ impl Delivery for Recording {
 
 impl Adapter for Modals {
     fn platform(&self) -> Platform {
-        Platform::Slack
+        SLACK
     }
 
     fn routes(&self) -> &'static [&'static str] {

@@ -1,6 +1,7 @@
 //! Progress per reply: an Envelope retried after a partial failure sends only the replies that
 //! did not go out.
 
+use ackbot_core::testing::LINE;
 use std::sync::{Arc, Mutex};
 
 use ackbot_core::adapter::{Adapter, Delivery, DeliveryError, Envelope, Inbound, Work};
@@ -36,7 +37,7 @@ struct Platform1(Arc<Flaky>);
 
 impl Adapter for Platform1 {
     fn platform(&self) -> Platform {
-        Platform::Line
+        LINE
     }
     fn routes(&self) -> &'static [&'static str] {
         &["/flaky"]
@@ -45,7 +46,7 @@ impl Adapter for Platform1 {
         Ok(())
     }
     fn parse(&self, envelope: &Envelope) -> Result<Vec<Inbound>, BoxError> {
-        let command = Incoming::typed(Platform::Line, "three");
+        let command = Incoming::typed(LINE, "three");
         let work = Work::new(command, Box::new(FlakyDelivery(self.0.clone())))
             .with_dedupe_key(Some(String::from_utf8(envelope.body.clone())?));
         Ok(vec![Inbound::Work(work)])

@@ -1,12 +1,13 @@
 //! The LINE Messaging API inside handlers (`ackbot_line::Line`): reply, push, profile and any
 //! endpoint, against a local stand-in of the API; the extractor through a built bot.
 
+use ackbot_core::testing::SLACK;
 use std::time::{Duration, Instant};
 
 use crate::common::{TOKEN, adapter, one_work, signed};
 use ackbot_core::adapter::Work;
 use ackbot_core::testing::RECEIVED_AT_MS;
-use ackbot_core::{Bot, DispatchError, Incoming, Outcome, Platform, Reply, cmd};
+use ackbot_core::{Bot, DispatchError, Incoming, Outcome, Reply, cmd};
 use ackbot_line::sample::{text_event, webhook};
 use ackbot_line::{Line, Profile, ReplyError, SentMessage, handler_retry_key, retry_key};
 use line_bot_sdk_rust::line_messaging_api::models::{PushMessageRequest, ReplyMessageRequest};
@@ -853,7 +854,7 @@ async fn a_handler_takes_line_as_an_argument() {
 #[tokio::test]
 async fn a_command_without_line_is_answered_unavailable() {
     let bot = Bot::new().command(cmd("who", who)).build().unwrap();
-    let done = bot.dispatch(Incoming::typed(Platform::Slack, "/who")).await;
+    let done = bot.dispatch(Incoming::typed(SLACK, "/who")).await;
     match &done.outcome {
         Outcome::Failed(error) => assert!(
             matches!(

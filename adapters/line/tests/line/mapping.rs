@@ -1,8 +1,9 @@
 //! Webhook events to Inbound work: commands, events, skips, dedupe keys.
 
 use crate::common::{adapter, one_item, one_work, signed};
+use ackbot_core::ConversationKind;
 use ackbot_core::adapter::{Adapter, Inbound};
-use ackbot_core::{ConversationKind, Platform};
+use ackbot_line::LINE;
 use serde_json::Value;
 
 const API: &str = "http://127.0.0.1:9";
@@ -26,7 +27,7 @@ fn text_message_is_a_command() {
     let body = include_str!("../data/message_text_quoted.json");
     let work = one_work(&adapter(API), body);
     let c = &work.incoming;
-    assert_eq!(c.platform, Platform::Line);
+    assert_eq!(c.platform, LINE);
     assert!(c.as_command().is_some(), "{:?}", c.kind);
     assert_eq!(c.name(), "echo");
     assert_eq!(c.as_command().unwrap().text, "こんにちは 🎉");
@@ -35,7 +36,7 @@ fn text_message_is_a_command() {
         "/echo こんにちは 🎉",
         "the message as typed"
     );
-    assert_eq!(c.user.platform, Platform::Line);
+    assert_eq!(c.user.platform, LINE);
     assert_eq!(c.user.id, "U4af4980629...");
     assert_eq!(c.conversation.id, "U4af4980629...");
     assert_eq!(c.conversation.kind, ConversationKind::Direct);
@@ -303,7 +304,7 @@ fn a_body_that_is_not_a_webhook_is_an_error() {
 fn routes_and_platform() {
     let a = adapter(API);
     assert_eq!(a.routes(), ["/line/webhook"]);
-    assert_eq!(a.platform(), Platform::Line);
+    assert_eq!(a.platform(), LINE);
 }
 
 #[test]

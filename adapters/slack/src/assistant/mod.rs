@@ -2,7 +2,8 @@
 //! extractor, and its methods in Slack's words — `assistant.threads.setStatus`,
 //! `setSuggestedPrompts`, `setTitle`.
 
-use ackbot_core::{FromIncoming, Platform, Request, UnavailableRejection};
+use crate::SLACK;
+use ackbot_core::{FromIncoming, Request, UnavailableRejection};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -76,7 +77,7 @@ impl FromIncoming for AssistantThread {
         let unavailable = UnavailableRejection {
             what: "a Slack assistant thread",
         };
-        if request.incoming.platform != Platform::Slack {
+        if request.incoming.platform != SLACK {
             return Err(unavailable);
         }
         // A message's thread with the context kept for it, found before the handler ran.

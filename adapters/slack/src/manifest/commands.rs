@@ -1,7 +1,8 @@
 //! The bot's commands as Slack slash commands: their names checked against what Slack takes,
 //! their descriptions and usage hints on one line and within Slack's limits.
 
-use ackbot_core::{CommandInfo, Platform};
+use crate::SLACK;
+use ackbot_core::CommandInfo;
 
 use super::notes::Notes;
 use super::{ManifestError, SlashCommand};
@@ -43,13 +44,13 @@ fn slash_command(
     notes: &mut Notes,
 ) -> Result<SlashCommand, ManifestError> {
     let command = command_name(&info.name, notes)?;
-    let about = one_line(info.about_on(Platform::Slack));
+    let about = one_line(info.about_on(SLACK));
     let about = match about.is_empty() {
         true => format!("Runs {command}"),
         false => about,
     };
     let description = shorten(&about, MAX_DESCRIPTION_CHARS, &command, notes);
-    let usage = one_line(info.usage_on(Platform::Slack));
+    let usage = one_line(info.usage_on(SLACK));
     let usage_hint =
         (!usage.is_empty()).then(|| shorten(&usage, MAX_USAGE_HINT_CHARS, &command, notes));
     Ok(SlashCommand {
@@ -117,14 +118,12 @@ fn shorten(text: &str, max: usize, command: &str, notes: &mut Notes) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ackbot_core::testing::LINE;
 
     fn info(name: &str, about: &str, usage: &str) -> CommandInfo {
-        CommandInfo {
-            name: name.into(),
-            about: about.into(),
-            usage: usage.into(),
-            per_platform: Vec::new(),
-        }
+        async fn nothing() {}
+        let def = ackbot_core::cmd(name, nothing).about(about).usage(usage);
+        def.info().clone()
     }
 
     fn command(info: &CommandInfo) -> (SlashCommand, Vec<String>) {
@@ -152,7 +151,7 @@ mod tests {
         // A LINE-only way of typing it stays out of Slack's manifest.
         let mut standup = info("standup", "Post your standup", "");
         standup.per_platform.push(ackbot_core::PlatformWords {
-            platform: Platform::Line,
+            platform: LINE,
             usage: "YESTERDAY | TODAY".into(),
             about: "Post your standup: what you did, what you will do".into(),
         });

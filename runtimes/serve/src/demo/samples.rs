@@ -2,6 +2,8 @@
 
 use ackbot_core::runtime::now_ms;
 use ackbot_core::{Dispatcher, InteractionKind, Platform, SecretString};
+use ackbot_line::LINE;
+use ackbot_slack::SLACK;
 use serde_json::{Value, json};
 
 use ackbot_core::testing::Recorded;
@@ -108,7 +110,7 @@ pub(super) fn slack_samples(
         samples.push(command("echo", &typed, Expect::Exactly(echo.to_string())));
     }
     if catalog.has("help") {
-        let named = catalog.named(Platform::Slack);
+        let named = catalog.named(SLACK);
         samples.push(command("help", "/help", Expect::Naming(named)));
     }
     // A command nobody registered is answered (how is the bot's choice), never silently lost.
@@ -277,7 +279,7 @@ pub(super) fn line_samples(catalog: &Catalog, secret: &SecretString) -> Vec<Samp
         samples.push(sample(
             "LINE “/help”".into(),
             text_event("/help", token, &event_id, false, "active"),
-            Expect::Naming(catalog.named(Platform::Line)),
+            Expect::Naming(catalog.named(LINE)),
             by_token(token.into()),
         ));
     }
