@@ -49,12 +49,14 @@ pub trait Adapter: Send + Sync {
         Box::pin(async { Page::not_found() })
     }
 
-    /// The acknowledgement that carries `answer`, the handler of `incoming` ran at the front
-    /// door: the answer as it is by default (Slack's `response_action`, options), the platform's
-    /// own envelope around it where it has one (a Discord interaction response).
-    fn acknowledge(&self, incoming: &Incoming, answer: Answer) -> Answer {
-        let _ = incoming;
-        answer
+    /// The acknowledgement of `incoming`, whose handler ran at the front door and gave `answer`
+    /// (`None`: no answer, or no time to give one); `followed` says whether the worker goes on
+    /// with it (replies to send, its slow part, or the whole handler again after a timeout). By
+    /// default the answer as it is (Slack's `response_action`, options), else an empty `200`; a
+    /// platform with an envelope of its own wraps it (a Discord interaction response).
+    fn acknowledge(&self, incoming: &Incoming, answer: Option<Answer>, followed: bool) -> Answer {
+        let _ = (incoming, followed);
+        answer.unwrap_or_default()
     }
 }
 
@@ -230,6 +232,18 @@ pub trait Delivery: Send + Sync {
     /// failure, says which of them went out ([`DeliveryError::delivered`]).
     fn deliver(&self, replies: Vec<Reply>, now_ms: i64)
     -> BoxFuture<'_, Result<(), DeliveryError>>;
+
+    /// Called instead of [`deliver`](Self::deliver) when the handler had no replies: a platform
+    /// that showed a placeholder (Discord's "thinking…") takes it down. A failure is the
+    /// adapter's to log.
+    fn no_replies(&self) -> BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
+
+    /// Told before [`deliver`](Self::deliver) that the handler's first replies went out on an
+    /// earlier attempt, so `replies` are the rest: Discord then leaves its `@original` as that
+    /// attempt edited it.
+    fn resuming(&self) {}
 
     /// Called once as the handler starts (not for a duplicate): LINE marks the message read
     /// here when asked to (`ACKBOT_LINE_MARK_AS_READ=on`). A failure is the adapter's to log.

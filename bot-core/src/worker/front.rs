@@ -149,24 +149,18 @@ impl Worker {
                             .await
                     };
                     let dispatch = tokio::time::timeout(deadline, dispatch);
-                    // No answer leaves the platform's own (a Discord deferral), else empty.
-                    let mut answered = |given: Option<Answer>| {
-                        if let Some(given) = given {
-                            answer = adapter.acknowledge(&incoming, given);
-                        }
-                    };
-                    match self.watching(&envelope, dispatch).await {
+                    let given = match self.watching(&envelope, dispatch).await {
                         Ok(done) if later.is_requested() => {
                             // The worker runs the handler again, and its slow part, once.
-                            answered(done.answer);
                             forward = !options;
+                            done.answer
                         }
                         Ok(done) => {
-                            answered(done.answer);
                             if !done.replies.is_empty() && !options {
                                 envelope.answered_replies = Some(done.replies);
                                 forward = true;
                             }
+                            done.answer
                         }
                         Err(_) => {
                             tracing::warn!(request_id, command = %invocation,
@@ -174,8 +168,10 @@ impl Worker {
                                 "the handler is slower than the acknowledgement deadline: acknowledged \
                                  without its answer; the worker runs it again");
                             forward = !options;
+                            None
                         }
-                    }
+                    };
+                    answer = adapter.acknowledge(&incoming, given, forward);
                 }
                 Inbound::Work(_) => forward = true,
             }

@@ -295,12 +295,16 @@ impl Worker {
             },
         );
         if dispatched.replies.is_empty() {
+            delivery.no_replies().await;
             return Ok(());
         }
         let texts = dispatched.replies.iter().map(|r| r.text.clone()).collect();
         let (places, replies) = self.keys.not_yet_sent(item_key, dispatched.replies).await;
         if replies.is_empty() {
             tracing::info!(request_id = %envelope.request_id, "every reply went out on an earlier attempt");
+        }
+        if places.first().is_some_and(|&first| first > 0) {
+            delivery.resuming();
         }
         let delivered = match replies.is_empty() {
             true => Ok(()),

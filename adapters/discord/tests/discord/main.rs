@@ -1,0 +1,4 @@
+//! The Discord adapter's integration tests: one binary.
+
+mod flow;
+mod signature;
