@@ -1,4 +1,5 @@
-//! The command line of `Bot::run`: `serve`, `demo`, `send`, `manifest`, `doctor` and `lambda`.
+//! The command line of `Bot::run`: `serve`, `demo`, `send`, `manifest`, `discord`, `doctor` and
+//! `lambda`.
 //!
 //! A tool may add verbs of its own around these, as the `ackbot` tool adds `new`: flatten
 //! [`Verb`] into its own `clap` subcommands and hand the verb it parsed to
@@ -27,14 +28,14 @@ struct Cli {
 #[non_exhaustive]
 pub enum Verb {
     /// Run the local edge and its workers (the routes /slack/commands, /slack/interactions,
-    /// /slack/events, /line/webhook and GET /healthz).
+    /// /slack/events, /line/webhook, /discord/interactions and GET /healthz).
     Serve {
         /// The address to listen on.
         #[arg(long, env = "ACKBOT_ADDR", default_value = "127.0.0.1:3000")]
         addr: SocketAddr,
     },
-    /// Start the edge with stand-ins of the Slack and LINE APIs, send signed samples and show
-    /// each one's life. Needs no configuration.
+    /// Start the edge with stand-ins of the Slack, LINE and Discord APIs, send signed samples
+    /// and show each one's life. Needs no configuration.
     #[cfg(feature = "dev")]
     Demo {
         /// Keep running afterwards with the inspector open (every webhook's life, live, with
@@ -68,9 +69,26 @@ pub enum Verb {
         #[arg(long)]
         offline: bool,
     },
+    /// Discord: `ackbot discord register` replaces the application's global commands with this
+    /// bot's (DISCORD_BOT_TOKEN, DISCORD_APPLICATION_ID) and says what changed.
+    Discord {
+        /// What to do.
+        #[command(subcommand)]
+        action: DiscordAction,
+    },
     /// Run the Lambda worker (what the binary does by itself when AWS_LAMBDA_RUNTIME_API is set).
     #[cfg(feature = "lambda")]
     Lambda,
+}
+
+/// What `ackbot discord` does.
+#[derive(Debug, Subcommand)]
+#[non_exhaustive]
+pub enum DiscordAction {
+    /// Send this bot's commands to Discord as its global slash commands (`PUT
+    /// /applications/{id}/commands`, which replaces them all), and print what was added,
+    /// changed and removed. Global commands reach every server within an hour.
+    Register,
 }
 
 /// The platform `manifest` writes for.
@@ -103,6 +121,10 @@ pub enum ManifestFor {
         #[arg(long)]
         distribution: bool,
     },
+    /// Discord's application commands (JSON) for `PUT /applications/{id}/commands`: each
+    /// command a slash command whose text is one optional `text` option, described by its
+    /// usage. `ackbot discord register` sends them.
+    Discord,
 }
 
 /// The platform `send` signs for.
@@ -124,6 +146,16 @@ pub enum SendTo {
         /// How long to wait for the reply, in seconds.
         #[arg(long, default_value_t = 15)]
         wait: u64,
+    },
+    /// A slash command interaction, e.g. `ackbot send discord '/echo hi'`, signed with ackbot's
+    /// test key pair: the `serve` it goes to must have DISCORD_PUBLIC_KEY set to the test key
+    /// (ackbot::discord::sample::TEST_PUBLIC_KEY), as a new project's .env has it.
+    Discord {
+        /// The command as typed in Discord, e.g. `/echo hi`.
+        text: String,
+        /// The running edge (`--url` works too).
+        #[arg(long, visible_alias = "url", default_value = "http://127.0.0.1:3000")]
+        to: String,
     },
     /// A text message event, e.g. `ackbot send line 'echo こんにちは'`. Signed with
     /// LINE_CHANNEL_SECRET (the first one, if several).
@@ -164,6 +196,12 @@ pub(crate) async fn run_verb(dispatcher: Dispatcher, verb: Verb) -> Result<(), E
             // The report on stdout has said what is wrong; nothing to add on stderr.
             false => std::process::exit(1),
         },
+        Verb::Manifest {
+            platform: ManifestFor::Discord,
+        } => crate::discord_verbs::print_manifest(&dispatcher),
+        Verb::Discord {
+            action: DiscordAction::Register,
+        } => crate::discord_verbs::register(dispatcher).await,
         Verb::Manifest {
             platform:
                 ManifestFor::Slack {
@@ -220,6 +258,13 @@ pub(crate) async fn run_verb(dispatcher: Dispatcher, verb: Verb) -> Result<(), E
                     let sent =
                         ackbot_serve::send::line(secret, api_url, &text, &to, &user_id, redelivery);
                     Ok(sent.await?)
+                }
+                SendTo::Discord { text, to } => {
+                    let (key, api_url) = match &config.discord {
+                        Some(d) => (Some(d.public_key.as_str()), d.api_url.as_str()),
+                        None => (None, ""),
+                    };
+                    Ok(ackbot_serve::send::discord(key, api_url, &text, &to).await?)
                 }
             }
         }

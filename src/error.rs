@@ -45,6 +45,9 @@ pub enum Error {
     #[cfg(feature = "serve")]
     #[error("no manifest")]
     Manifest(#[from] ackbot_slack::manifest::ManifestError),
+    /// Discord refused or did not answer a call of `ackbot discord`.
+    #[error("Discord's API failed")]
+    Discord(#[source] Box<ackbot_discord::ReplyError>),
     /// The bot was asked to run somewhere its features do not cover.
     #[error("{0}")]
     Unsupported(&'static str),

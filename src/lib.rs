@@ -47,6 +47,8 @@ mod wiring;
 #[cfg(feature = "serve")]
 pub mod cli;
 #[cfg(feature = "serve")]
+mod discord_verbs;
+#[cfg(feature = "serve")]
 mod doctor;
 #[cfg(feature = "lambda")]
 mod lambda;
@@ -69,6 +71,9 @@ pub use config::ConfigError;
 pub use error::Error;
 pub use run::Run;
 
+/// The Discord adapter: the `Discord` extractor (follow-ups, edits, calls as the bot), the
+/// `Interaction`, `Modal`s a command answers with, and the commands' JSON (`discord::commands`).
+pub use ackbot_discord as discord;
 /// The built-in commands (`echo`, `help`, `ping`, `wait`, `feedback`, the LINE welcome) to mount
 /// or copy.
 pub use ackbot_handlers as handlers;
@@ -100,6 +105,7 @@ pub mod prelude {
         HandlerError, Help, Incoming, NonEmpty, Platform, Rejection, Reply, State, Stream, Text,
         User, Visibility, cmd,
     };
+    pub use ackbot_discord::{DISCORD, Discord};
     pub use ackbot_line::{LINE, Line};
     pub use ackbot_slack::{SLACK, Slack, TriggerId, ViewResponse, ViewSubmission};
 }

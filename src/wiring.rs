@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use ackbot_core::runtime::{DedupeStore, MemoryDedupe, Worker};
 use ackbot_core::{Dispatcher, ExposeSecret};
+use ackbot_discord::{DiscordAdapter, DiscordConfig};
 use ackbot_handlers::{Assistant, Model};
 use ackbot_line::{LineAdapter, LineConfig};
 use ackbot_slack::oauth::{AuthorizeWith, Distribution, InstallationStore, StoreError};
@@ -88,6 +89,8 @@ fn build(
         })?;
         assistant.configure(model);
     }
+    // How each command is acknowledged on Discord: known before its handler runs.
+    let catalog = dispatcher.catalog().to_vec();
     let mut worker = Worker::new(dispatcher).with_dedupe(dedupe(&config.idempotency)?);
     if let Some(slack) = slack {
         worker = worker.with_adapter(slack);
@@ -103,6 +106,17 @@ fn build(
         .with_max_event_age_ms(config.idempotency.expiry.completed_ms)
         .with_http_timeout(config.http_timeout);
         worker = worker.with_adapter(Arc::new(LineAdapter::new(settings)?));
+    }
+    if let Some(discord) = &config.discord {
+        let mut settings = DiscordConfig::new(&discord.public_key, &discord.application_id)
+            .with_api_url(&discord.api_url)
+            .with_http_timeout(config.http_timeout)
+            .with_commands(&catalog);
+        if let Some(token) = &discord.bot_token {
+            settings = settings.with_bot_token(token.clone());
+        }
+        let adapter = DiscordAdapter::new(settings).map_err(ConfigError::from)?;
+        worker = worker.with_adapter(Arc::new(adapter));
     }
     Ok(worker)
 }

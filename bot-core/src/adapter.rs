@@ -37,6 +37,13 @@ pub trait Adapter: Send + Sync {
         Box::pin(async { Ok(()) })
     }
 
+    /// Whether every acknowledgement of this adapter's routes must come from the front door:
+    /// Discord's carries an answer (a deferral at least), and must not be given before the
+    /// signature is checked. Its routes are then function-ack whatever the configuration says.
+    fn front_door_only(&self) -> bool {
+        false
+    }
+
     /// The routes of the pages a browser may `GET` from this adapter (Slack's install link and
     /// OAuth redirect in distribution mode); none by default.
     fn pages(&self) -> &[&'static str] {

@@ -15,7 +15,9 @@ pub fn choose() -> Bot {
         .command(
             cmd("choose", offer)
                 .about("Offer OPTIONs as buttons; anyone may pick one")
-                .usage("OPTION OPTION… (or OPTION, OPTION, …)"),
+                .usage("OPTION OPTION… (or OPTION, OPTION, …)")
+                // Its buttons are for everyone: Discord's "thinking…" too.
+                .in_channel(),
         )
         .action(CHOICES_ID, chosen)
 }

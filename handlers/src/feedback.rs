@@ -2,9 +2,13 @@
 //! (`views.open` with the command's `trigger_id`, the channel in `private_metadata`); a
 //! submission with fewer than three non-space characters is answered in the acknowledgement with
 //! an error under the input, any other closes the modal and posts the thanks to that channel. On
-//! LINE, `feedback TEXT` answers the same thanks at once.
+//! LINE, `feedback TEXT` answers the same thanks at once. On Discord, `/feedback` answers with a
+//! modal in its acknowledgement (the command is declared `answers_in_ack`, so its handler runs at
+//! the front door there), Discord itself enforcing the length; the submission is thanked in the
+//! channel with a follow-up.
 
-use ackbot_core::{Bot, HandlerError, Incoming, Reply, State, Text, User, cmd};
+use ackbot_core::{Answer, Bot, HandlerError, Incoming, Reply, State, Text, User, cmd};
+use ackbot_discord::{DISCORD, Interaction, Modal as DiscordModal, TextInput};
 use ackbot_slack::SLACK;
 use ackbot_slack::blocks::{Block, Modal, PlainTextInput, View};
 use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
@@ -23,7 +27,7 @@ pub const MIN_CHARS: usize = 3;
 pub struct FeedbackTexts {
     /// What `help` says of the command.
     pub about: String,
-    /// The modal's title (Slack allows 24 characters).
+    /// The modal's title (Slack allows 24 characters, Discord 45).
     pub title: String,
     /// The input's label.
     pub label: String,
@@ -38,7 +42,7 @@ pub struct FeedbackTexts {
 impl Default for FeedbackTexts {
     fn default() -> Self {
         Self {
-            about: "Send feedback (Slack opens a form)".into(),
+            about: "Send feedback (Slack and Discord open a form)".into(),
             title: "Feedback".into(),
             label: "Your feedback".into(),
             submit: "Send".into(),
@@ -58,7 +62,13 @@ pub fn feedback_with(texts: FeedbackTexts) -> Bot {
     let about = texts.about.clone();
     Bot::new()
         .state(texts)
-        .command(cmd("feedback", command).about(about).usage("[TEXT]"))
+        .command(
+            cmd("feedback", command)
+                .about(about)
+                .usage("[TEXT]")
+                // Discord opens a modal only in the acknowledgement.
+                .answers_in_ack(),
+        )
         .view(CALLBACK_ID, submitted)
 }
 
@@ -68,17 +78,31 @@ async fn command(
     Text(text): Text,
     slack: Option<Slack>,
     trigger: Option<TriggerId>,
-) -> Result<Option<Reply>, HandlerError> {
+) -> Result<(Option<Answer>, Option<Reply>), HandlerError> {
     let text = text.trim();
     match (incoming.platform, slack, trigger) {
         (SLACK, Some(slack), Some(TriggerId(trigger_id))) => {
             let view = modal(&texts, &incoming.conversation.id, text);
             slack.views_open(&trigger_id, &view).await?;
-            Ok(None)
+            Ok((None, None))
         }
-        _ if !long_enough(text) => Ok(Some(Reply::text(&texts.too_short))),
-        _ => Ok(Some(Reply::text(thanks(&texts, &incoming.user, text)))),
+        (DISCORD, _, _) => Ok((Some(discord_modal(&texts, text)), None)),
+        _ if !long_enough(text) => Ok((None, Some(Reply::text(&texts.too_short)))),
+        _ => Ok((
+            None,
+            Some(Reply::text(thanks(&texts, &incoming.user, text))),
+        )),
     }
+}
+
+/// Discord's modal: one paragraph, at least [`MIN_CHARS`] long (Discord says so itself).
+fn discord_modal(texts: &FeedbackTexts, initial: &str) -> Answer {
+    let input = TextInput::paragraph(ACTION_ID, &texts.label)
+        .min_length(MIN_CHARS as u16)
+        .value(initial);
+    DiscordModal::new(CALLBACK_ID, &texts.title)
+        .field(input)
+        .to_answer()
 }
 
 /// The modal: one multiline input; `private_metadata` carries the channel to thank in.
@@ -94,24 +118,33 @@ fn modal(texts: &FeedbackTexts, channel: &str, initial: &str) -> View {
 
 async fn submitted(
     State(texts): State<FeedbackTexts>,
-    view: ViewSubmission,
+    view: Option<ViewSubmission>,
+    discord: Option<Interaction>,
     user: User,
 ) -> (ViewResponse, Option<Reply>) {
-    if view.closed {
-        return (ViewResponse::close(), None);
-    }
-    let text = view.value(BLOCK_ID, ACTION_ID).unwrap_or_default().trim();
+    let (text, channel) = match (&view, &discord) {
+        (Some(view), _) if view.closed => return (ViewResponse::close(), None),
+        (Some(view), _) => {
+            // Opened outside a channel (or by someone else's code): thank the user directly.
+            let channel = match view.private_metadata.as_str() {
+                "" => user.id.clone(),
+                channel => channel.to_string(),
+            };
+            (view.value(BLOCK_ID, ACTION_ID), Some(channel))
+        }
+        // Discord: thanked in the channel it came from, as a follow-up.
+        (None, Some(interaction)) => (interaction.field(ACTION_ID), None),
+        (None, None) => (None, None),
+    };
+    let text = text.unwrap_or_default().trim();
     if !long_enough(text) {
         return (ViewResponse::error(BLOCK_ID, &texts.too_short), None);
     }
-    // Opened outside a channel (or by someone else's code): thank the user directly.
-    let channel = match view.private_metadata.as_str() {
-        "" => user.id.clone(),
-        channel => channel.to_string(),
+    let reply = Reply::text(thanks(&texts, &user, text)).in_channel();
+    let reply = match channel {
+        Some(channel) => reply.to_conversation(channel),
+        None => reply,
     };
-    let reply = Reply::text(thanks(&texts, &user, text))
-        .in_channel()
-        .to_conversation(channel);
     (ViewResponse::close(), Some(reply))
 }
 
@@ -183,6 +216,33 @@ mod tests {
             .dispatch(Incoming::typed(LINE, "feedback とてもよい").with_user(user))
             .await;
         assert_eq!(done.replies[0].text, "ありがとう Ann: とてもよい");
+    }
+
+    #[tokio::test]
+    async fn on_discord_the_command_answers_with_a_modal_and_the_submission_is_thanked() {
+        use ackbot::discord::sample;
+        let bot = ackbot::testing::TestBot::new(feedback()).await.unwrap();
+        let command = bot.discord_command("/feedback so good").await;
+        let modal = command.ack.as_ref().unwrap().json().unwrap();
+        assert_eq!(modal["type"], 9, "{modal}");
+        assert_eq!(modal["data"]["custom_id"], CALLBACK_ID);
+        let input = &modal["data"]["components"][0]["components"][0];
+        let shape = (input["custom_id"].as_str(), input["min_length"].as_u64());
+        assert_eq!(shape, (Some(ACTION_ID), Some(3)));
+        assert_eq!(input["value"], "so good");
+        assert!(command.calls.is_empty());
+        let submitted = sample::modal_submit(CALLBACK_ID, &[(ACTION_ID, " Nice one ")]);
+        let done = bot.discord_interaction(submitted).await;
+        let thanks = format!("Thanks <@{}>: Nice one", sample::USER_ID);
+        assert_eq!(done.texts(), [thanks]);
+        let short = sample::modal_submit(CALLBACK_ID, &[(ACTION_ID, "a")]);
+        let short = bot.discord_interaction(short).await;
+        let told = short.ack.as_ref().unwrap().json().unwrap();
+        assert_eq!(
+            told["data"]["content"],
+            "Please write at least 3 characters."
+        );
+        assert_eq!(told["data"]["flags"], 64);
     }
 
     #[test]

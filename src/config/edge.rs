@@ -9,11 +9,13 @@ pub(crate) use ackbot_serve::EdgeSettings;
 use super::{ConfigError, number, required_secret};
 
 /// Every webhook route ackbot serves.
-const WEBHOOK_ROUTES: [&str; 4] = [
+const WEBHOOK_ROUTES: [&str; 5] = [
     "/slack/commands",
     "/slack/interactions",
     "/slack/events",
     "/line/webhook",
+    // Always function-ack; named here it changes nothing.
+    "/discord/interactions",
 ];
 
 /// The local edge's settings from `lookup`: `ACKBOT_WORKERS`, `ACKBOT_QUEUE_CAPACITY`,
@@ -103,7 +105,7 @@ fn function_ack_routes(
                 name: "ACKBOT_FUNCTION_ACK",
                 value: value.clone(),
                 expected: "comma-separated routes among /slack/commands, /slack/interactions, \
-                           /slack/events, /line/webhook, or `none`",
+                           /slack/events, /line/webhook, /discord/interactions, or `none`",
             }),
         })
         .collect()

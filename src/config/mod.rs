@@ -1,6 +1,7 @@
 //! Configuration from the environment (and a `.env` file), as DESIGN.md lists it: the platforms
 //! here, the idempotency store in [`idempotency`], the local edge in [`edge`].
 
+mod discord;
 mod distribution;
 #[cfg(feature = "serve")]
 mod edge;
@@ -12,6 +13,7 @@ use std::time::Duration;
 use ackbot_core::SecretString;
 use ackbot_core::adapter::is_blank;
 
+pub(crate) use discord::DiscordSettings;
 pub(crate) use distribution::DistributionSettings;
 #[cfg(feature = "serve")]
 pub(crate) use edge::EdgeSettings;
@@ -57,6 +59,16 @@ pub enum ConfigError {
          access token from the LINE Developers console"
     )]
     MissingLineAccessToken,
+    /// Discord is half configured.
+    #[error(
+        "DISCORD_PUBLIC_KEY is set but DISCORD_APPLICATION_ID is not: set it to the Application \
+         ID from the Developer Portal's General Information page"
+    )]
+    MissingDiscordApplicationId,
+    /// A Discord setting is not of its form (the adapter's words, never a value that may be a
+    /// secret pasted in the wrong place).
+    #[error(transparent)]
+    Discord(#[from] ackbot_discord::ConfigError),
     /// A setting's value is not of the expected form.
     #[error("{name} must be {expected}, not `{value}`")]
     Invalid {
@@ -144,6 +156,8 @@ pub(crate) struct Config {
     pub slack: Option<SlackSettings>,
     /// LINE, when configured.
     pub line: Option<LineSettings>,
+    /// Discord, when configured.
+    pub discord: Option<DiscordSettings>,
     /// `ACKBOT_LOG_FORMAT`: `text` (default locally) or `json` (default under Lambda).
     pub log_format: LogFormat,
     /// `ACKBOT_ACK_DEADLINE_MS`: how long a function-ack route (the Lambda front door, or the
@@ -189,6 +203,7 @@ impl Config {
             signing: ackbot_serve::Signing {
                 slack: self.slack.as_ref().map(|s| s.signing_secret.clone()),
                 line: self.line.as_ref().map(|l| l.channel_secret.clone()),
+                discord: self.discord.as_ref().map(|d| d.public_key.clone()),
             },
         }
     }
@@ -222,6 +237,7 @@ impl Config {
                 })
             }
         };
+        let discord = discord::from_lookup(&lookup)?;
         let under_lambda = lookup("AWS_LAMBDA_RUNTIME_API").is_some();
         let log_format = match lookup("ACKBOT_LOG_FORMAT").as_deref().map(str::trim) {
             Some("json") => LogFormat::Json,
@@ -259,6 +275,7 @@ impl Config {
         Ok(Self {
             slack,
             line,
+            discord,
             log_format,
             ack_deadline: Duration::from_millis(ack_deadline_ms as u64),
             http_timeout: Duration::from_millis(http_timeout_ms as u64),
@@ -278,7 +295,7 @@ fn required_secret(name: &'static str, value: String) -> Result<SecretString, Co
     Ok(secret)
 }
 
-fn url(lookup: &impl Fn(&str) -> Option<String>, name: &str, default: &str) -> String {
+pub(super) fn url(lookup: &impl Fn(&str) -> Option<String>, name: &str, default: &str) -> String {
     lookup(name)
         .filter(|v| !v.trim().is_empty())
         .unwrap_or_else(|| default.to_string())
@@ -319,7 +336,7 @@ fn number(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use std::collections::HashMap;
 

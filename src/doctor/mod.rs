@@ -2,7 +2,7 @@
 //!
 //! It reads what `ackbot serve` reads (the environment, then a `.env` file), has each platform's
 //! adapter look at the shape of its values without ever printing one (`ackbot_slack::doctor`,
-//! `ackbot_line::doctor`) and, unless `--offline`, ask the platform whether the token works;
+//! `ackbot_line::doctor`, `ackbot_discord::doctor`) and, unless `--offline`, ask the platform whether the token works;
 //! the other settings are checked here ([`settings`]), the report rendered and its exit status
 //! told.
 
@@ -144,18 +144,25 @@ pub(crate) async fn diagnose(
     if secret_arn.is_some() {
         findings.push(Finding::info(
             "AWS",
-            "ACKBOT_SECRET_ARN is set: under AWS Lambda the Slack and LINE secrets come only from \
+            "ACKBOT_SECRET_ARN is set: under AWS Lambda the platforms' secrets come only from \
              that Secrets Manager secret; doctor checks the values here, not the secret's",
         ));
     }
 
     let slack = ackbot_slack::doctor::check(lookup);
     let line = ackbot_line::doctor::check(lookup);
-    let (slack_online, line_online) = tokio::join!(
+    let discord = ackbot_discord::doctor::check(lookup);
+    let (slack_online, line_online, discord_online) = tokio::join!(
         ask(http, &slack, ackbot_slack::doctor::check_token),
         ask(http, &line, ackbot_line::doctor::check_token),
+        ask(http, &discord, ackbot_discord::doctor::check_token),
     );
-    for (platform, online) in [(&slack, slack_online), (&line, line_online)] {
+    let platforms = [
+        (&slack, slack_online),
+        (&line, line_online),
+        (&discord, discord_online),
+    ];
+    for (platform, online) in platforms {
         findings.extend(platform.findings.iter().cloned());
         match online {
             Some(finding) => findings.push(finding),
@@ -167,9 +174,10 @@ pub(crate) async fn diagnose(
         }
     }
 
-    if !slack.configured && !line.configured {
-        let nothing = "nothing to serve: set SLACK_SIGNING_SECRET (Slack), or LINE_CHANNEL_SECRET \
-                       and LINE_CHANNEL_ACCESS_TOKEN (LINE), in the environment or a .env file";
+    if !slack.configured && !line.configured && !discord.configured {
+        let nothing = "nothing to serve: set SLACK_SIGNING_SECRET (Slack), LINE_CHANNEL_SECRET \
+                       and LINE_CHANNEL_ACCESS_TOKEN (LINE), or DISCORD_PUBLIC_KEY and \
+                       DISCORD_APPLICATION_ID (Discord), in the environment or a .env file";
         findings.push(match secret_arn {
             // Under Lambda they may all come from Secrets Manager.
             Some(_) => Finding::warn(

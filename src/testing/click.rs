@@ -1,5 +1,6 @@
 //! The kit clicks: a button or quick reply the bot sent, pressed as the platform reports it.
 
+use ackbot_discord::DISCORD;
 use ackbot_line::LINE;
 use ackbot_slack::SLACK;
 use serde_json::{Value, json};
@@ -7,10 +8,10 @@ use serde_json::{Value, json};
 use super::{Delivered, Delivery, TestBot, payload};
 
 impl TestBot {
-    /// Presses the button (Slack) or quick reply (LINE) saying `label` in what `sent` sent —
-    /// the last one, if several say it — and delivers the platform's own payload for it: a
-    /// `block_actions` with its `action_id` and `value`, or a `postback` with its `data` (a
-    /// `message` quick reply sends its text). Panics, listing the labels there are, when none
+    /// Presses the button (Slack, Discord) or quick reply (LINE) saying `label` in what `sent`
+    /// sent — the last one, if several say it — and delivers the platform's own payload for it:
+    /// a `block_actions` with its `action_id` and `value`, a `postback` with its `data` (a
+    /// `message` quick reply sends its text), a component interaction with its `custom_id`. Panics, listing the labels there are, when none
     /// says `label`.
     ///
     /// ```no_run
@@ -55,6 +56,19 @@ impl TestBot {
                             .filter_map(|a| a["label"].as_str().map(String::from)),
                     );
                 }
+                DISCORD => {
+                    let buttons = discord_buttons(&call.body);
+                    let found = buttons.iter().find(|b| b["label"].as_str() == Some(label));
+                    if let Some(custom_id) = found.and_then(|b| b["custom_id"].as_str()) {
+                        let click = ackbot_discord::sample::button(custom_id);
+                        return self.discord_interaction(click);
+                    }
+                    labels.extend(
+                        buttons
+                            .iter()
+                            .filter_map(|b| b["label"].as_str().map(String::from)),
+                    );
+                }
                 _ => {}
             }
         }
@@ -92,5 +106,14 @@ fn line_quick_replies(body: &Value) -> Vec<Value> {
                 .unwrap_or_default()
         })
         .map(|item| item["action"].clone())
+        .collect()
+}
+
+/// The buttons in a Discord message's action rows.
+fn discord_buttons(body: &Value) -> Vec<Value> {
+    let rows = body["components"].as_array().cloned().unwrap_or_default();
+    (rows.iter())
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter(|component| component["type"] == 2)
         .collect()
 }

@@ -2,6 +2,7 @@
 
 use ackbot_core::Platform;
 use ackbot_core::runtime::{Report, Stage, Status};
+use ackbot_discord::DISCORD;
 use ackbot_line::LINE;
 use ackbot_slack::SLACK;
 use serde_json::Value;
@@ -35,20 +36,26 @@ pub struct ApiCall {
     pub platform: Platform,
     /// Slack: the Web API method (`chat.postMessage`, `views.open`, …) or `response_url`.
     /// LINE: the path (`/v2/bot/message/reply`, `/v2/bot/message/push`, …).
+    /// Discord: the method and endpoint template
+    /// (`PATCH /webhooks/{application.id}/{interaction.token}/messages/@original`, …).
     pub method: String,
     /// The JSON body sent.
     pub body: Value,
     /// The bearer token it carried (the stand-ins' tokens, e.g. `xoxb-T1-standin-3` for a
-    /// workspace the kit installed); `None` for a `response_url`.
+    /// workspace the kit installed), or Discord's bot token; `None` for a `response_url` and
+    /// an interaction's webhook.
     pub token: Option<String>,
     /// When it arrived, ms since the epoch (the real clock, for ordering).
     pub(crate) at_ms: i64,
 }
 
-/// The bearer token of `call`, if it carried one.
+/// The bearer (or Discord bot) token of `call`, if it carried one.
 fn bearer(call: &Recorded) -> Option<String> {
     let value = call.header("authorization")?;
-    value.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+    (value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("Bot ")))
+    .map(|t| t.trim().to_string())
 }
 
 impl ApiCall {
@@ -61,6 +68,16 @@ impl ApiCall {
             platform: SLACK,
             method,
             token: bearer(&call),
+            body: call.body,
+            at_ms: call.at_ms,
+        }
+    }
+
+    pub(super) fn discord(call: Recorded) -> Self {
+        Self {
+            platform: DISCORD,
+            token: bearer(&call),
+            method: call.path,
             body: call.body,
             at_ms: call.at_ms,
         }
@@ -82,7 +99,8 @@ impl ApiCall {
     }
 
     /// Whether it sent messages: a `response_url` post or `chat.*` (a streamed message's start)
-    /// on Slack, a reply or push on LINE.
+    /// on Slack, a reply or push on LINE, an edit of `@original`, a follow-up or a channel
+    /// message on Discord.
     pub fn is_message(&self) -> bool {
         match self.platform {
             SLACK => {
@@ -96,11 +114,17 @@ impl ApiCall {
                     )
             }
             LINE => self.method.starts_with("/v2/bot/message/"),
+            DISCORD => {
+                self.method.starts_with("POST /webhooks/")
+                    || self.method.starts_with("PATCH /webhooks/")
+                    || self.method == "POST /channels/{channel.id}/messages"
+            }
             _ => false,
         }
     }
 
-    /// The texts of the messages it sent: Slack's `text`, each LINE text message's `text`.
+    /// The texts of the messages it sent: Slack's `text`, each LINE text message's `text`,
+    /// Discord's `content`.
     pub fn texts(&self) -> Vec<String> {
         if !self.is_message() {
             return Vec::new();
@@ -111,6 +135,10 @@ impl ApiCall {
             LINE => (self.body.get("messages").and_then(Value::as_array))
                 .map(|messages| messages.iter().filter_map(text).collect())
                 .unwrap_or_default(),
+            DISCORD => (self.body.get("content").and_then(Value::as_str))
+                .map(str::to_string)
+                .into_iter()
+                .collect(),
             _ => Vec::new(),
         }
     }

@@ -51,7 +51,7 @@ impl<'a> Delivery<'a> {
         self
     }
 
-    /// Signs it with `secret` instead of the bot's.
+    /// Signs it with `secret` instead of the bot's (on Discord: with a key pair made from it).
     pub fn signed_with(mut self, secret: &str) -> Self {
         self.signing = Signing::Secret(secret.to_string());
         self
@@ -83,7 +83,30 @@ impl<'a> Delivery<'a> {
             Signing::Bot | Signing::Unsigned => None,
             Signing::Secret(secret) => Some(secret.as_str()),
         };
-        let mut envelope = if self.route == ackbot_line::WEBHOOK_ROUTE {
+        let mut envelope = if self.route == ackbot_discord::INTERACTIONS_ROUTE {
+            let interaction: serde_json::Value =
+                serde_json::from_str(&self.body).unwrap_or_default();
+            let mut envelope = ackbot_discord::sample::envelope(&interaction, received_at);
+            envelope.body = self.body.clone().into_bytes();
+            let key = match secret {
+                // Another key pair: Discord's probe, or a key from another application.
+                Some(secret) => ackbot_discord::signing::KeyPair::from_seed(seed(secret)),
+                None => ackbot_discord::sample::key_pair(),
+            };
+            let timestamp = received_at.div_euclid(1000).to_string();
+            let signature = key.sign(&timestamp, &envelope.body);
+            envelope.headers = [
+                ("Content-Type", "application/json".to_string()),
+                (ackbot_discord::TIMESTAMP_HEADER, timestamp),
+                (ackbot_discord::SIGNATURE_HEADER, signature),
+            ]
+            .into_iter()
+            .fold(ackbot_core::adapter::Headers::new(), |mut h, (n, v)| {
+                h.append(n, v);
+                h
+            });
+            envelope
+        } else if self.route == ackbot_line::WEBHOOK_ROUTE {
             let secret = secret.unwrap_or(LINE_CHANNEL_SECRET);
             ackbot_line::sample::signed_envelope(&self.body, secret, received_at)
         } else {
@@ -95,10 +118,10 @@ impl<'a> Delivery<'a> {
             envelope
         };
         if matches!(self.signing, Signing::Unsigned) {
-            let signature = if self.route == ackbot_line::WEBHOOK_ROUTE {
-                ackbot_line::SIGNATURE_HEADER
-            } else {
-                ackbot_slack::SIGNATURE_HEADER
+            let signature = match self.route {
+                ackbot_line::WEBHOOK_ROUTE => ackbot_line::SIGNATURE_HEADER,
+                ackbot_discord::INTERACTIONS_ROUTE => ackbot_discord::SIGNATURE_HEADER,
+                _ => ackbot_slack::SIGNATURE_HEADER,
             };
             envelope.headers = (envelope.headers.iter())
                 .filter(|(name, _)| !name.eq_ignore_ascii_case(signature))
@@ -117,7 +140,8 @@ impl<'a> Delivery<'a> {
         let envelope = self.envelope();
         let before = bot.calls().len();
         bot.stages.lock().unwrap_or_else(|p| p.into_inner()).clear();
-        let front_door = bot.config.edge.is_function_ack(self.route);
+        let front_door = bot.config.edge.is_function_ack(self.route)
+            || bot.worker.front_door_routes().contains(&self.route);
         let (ack, report) = if front_door {
             let answer = bot.worker.front(envelope, bot.config.ack_deadline).await;
             let ack = Ack {
@@ -151,4 +175,13 @@ impl<'a> IntoFuture for Delivery<'a> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.deliver())
     }
+}
+
+/// A key pair's seed made from `secret`: its bytes, repeated to 32.
+fn seed(secret: &str) -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    for (byte, from) in seed.iter_mut().zip(secret.bytes().cycle()) {
+        *byte = from;
+    }
+    seed
 }

@@ -24,11 +24,12 @@
 //! ```
 //!
 //! Each webhook is built as the platform sends it, signed with the kit's secrets ([`SLACK_SIGNING_SECRET`],
-//! [`LINE_CHANNEL_SECRET`]) or not, and handed to the same worker `ackbot serve` and the Lambda
-//! function run — through the front door first on the routes it answers (Slack events and
-//! interactions), so the computed ack (a URL-verification challenge, a modal's `response_action`,
-//! menu options) comes back too. The replies go through the real Slack and LINE clients to
-//! stand-ins of both APIs on loopback, which answer as the platforms document and record every call.
+//! [`LINE_CHANNEL_SECRET`], Discord's test key pair) or not, and handed to the same worker
+//! `ackbot serve` and the Lambda function run — through the front door first on the routes it
+//! answers (Slack events and interactions, Discord), so the computed ack (a URL-verification
+//! challenge, a modal's `response_action`, menu options, Discord's deferral or modal) comes back
+//! too. The replies go through the real Slack, LINE and Discord clients to stand-ins of their
+//! APIs on loopback, which answer as the platforms document and record every call.
 //!
 //! The clock is fixed (at [`START_MS`]) and moves only when told ([`TestBot::advance`]), so
 //! signature freshness and the LINE reply token's age are the same on every run.
@@ -48,6 +49,7 @@ use ackbot_core::testing::FixedClock;
 
 use crate::Error;
 use crate::config::Config;
+use ackbot_discord::standin::DiscordStandIn;
 use ackbot_line::standin::LineStandIn;
 use ackbot_slack::oauth::MemoryInstallations;
 use ackbot_slack::standin::SlackStandIn;
@@ -63,6 +65,9 @@ pub const SLACK_BOT_TOKEN: &str = "xoxb-test-bot-token";
 pub const LINE_CHANNEL_SECRET: &str = "8c570fa6dd201bb328f1c1eac23a96d8";
 /// The LINE channel access token the bot calls the (stand-in) Messaging API with.
 pub const LINE_CHANNEL_ACCESS_TOKEN: &str = "test-channel-access-token";
+/// The Discord bot token the kit configures (interactions are signed with the test key pair of
+/// `ackbot::discord::sample`).
+pub const DISCORD_BOT_TOKEN: &str = "test-discord-bot-token";
 /// The app's client id in [`TestBot::in_workspaces`].
 pub const SLACK_CLIENT_ID: &str = "1111111111.2222222222222";
 /// The app's client secret in [`TestBot::in_workspaces`].
@@ -79,6 +84,7 @@ pub struct TestBot {
     config: Config,
     slack: SlackStandIn,
     line: LineStandIn,
+    discord: DiscordStandIn,
     /// The worker's stages since the current delivery began.
     stages: Arc<Mutex<Vec<Observation>>>,
     /// One delivery at a time, so every recorded API call belongs to the delivery that made it.
@@ -122,7 +128,9 @@ impl TestBot {
         let dispatcher = bot.build()?;
         let slack = SlackStandIn::start().await?;
         let line = LineStandIn::start().await?;
+        let discord = DiscordStandIn::start().await?;
         let (slack_api, line_api) = (slack.api_url(), line.api_url());
+        let discord_api = discord.api_url();
         let config = Config::from_lookup(|name| {
             let own = match name {
                 "SLACK_SIGNING_SECRET" => Some(SLACK_SIGNING_SECRET),
@@ -134,6 +142,10 @@ impl TestBot {
                 "LINE_CHANNEL_SECRET" => Some(LINE_CHANNEL_SECRET),
                 "LINE_CHANNEL_ACCESS_TOKEN" => Some(LINE_CHANNEL_ACCESS_TOKEN),
                 "LINE_API_URL" => Some(line_api.as_str()),
+                "DISCORD_PUBLIC_KEY" => Some(ackbot_discord::sample::TEST_PUBLIC_KEY),
+                "DISCORD_APPLICATION_ID" => Some(ackbot_discord::sample::APPLICATION_ID),
+                "DISCORD_BOT_TOKEN" => Some(DISCORD_BOT_TOKEN),
+                "DISCORD_API_URL" => Some(discord_api.as_str()),
                 _ => None,
             };
             own.or_else(|| env.iter().find(|(n, _)| *n == name).map(|(_, v)| *v))
@@ -157,6 +169,7 @@ impl TestBot {
             config,
             slack,
             line,
+            discord,
             turn: tokio::sync::Mutex::new(()),
         })
     }
@@ -219,6 +232,7 @@ impl TestBot {
         let mut calls: Vec<ApiCall> = (self.slack.recorder().calls().into_iter())
             .map(ApiCall::slack)
             .chain(self.line.recorder().calls().into_iter().map(ApiCall::line))
+            .chain((self.discord.recorder().calls().into_iter()).map(ApiCall::discord))
             .collect();
         calls.sort_by_key(|c| c.at_ms);
         calls
@@ -280,5 +294,22 @@ impl TestBot {
     /// A LINE webhook body exactly as given, e.g. several events, or a redelivery.
     pub fn line_webhook_body(&self, body: serde_json::Value) -> Delivery<'_> {
         Delivery::new(self, ackbot_line::WEBHOOK_ROUTE, body.to_string())
+    }
+
+    /// A Discord slash command as typed, e.g. `/echo hi` (its text in the `text` option), from
+    /// user [`ackbot::discord::sample::USER_ID`](ackbot_discord::sample::USER_ID) in a server's
+    /// channel, signed with the test key pair.
+    pub fn discord_command(&self, typed: &str) -> Delivery<'_> {
+        self.discord_interaction(ackbot_discord::sample::typed(typed))
+    }
+
+    /// A Discord interaction exactly as given: a click, a modal's submission, an autocomplete
+    /// (`ackbot::discord::sample` builds them).
+    pub fn discord_interaction(&self, interaction: serde_json::Value) -> Delivery<'_> {
+        Delivery::new(
+            self,
+            ackbot_discord::INTERACTIONS_ROUTE,
+            interaction.to_string(),
+        )
     }
 }

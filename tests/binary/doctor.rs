@@ -307,3 +307,52 @@ async fn distribution_mode_checks_the_client_and_the_public_url_and_asks_slack_n
         plain_http.stdout
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discord_alone_is_checked_and_its_bot_token_shown_to_discord() {
+    let api = ackbot::discord::standin::DiscordStandIn::start()
+        .await
+        .unwrap();
+    let api_url = api.api_url();
+    let key = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+    let token = "MTE.Distinctive-discord-token";
+    let env = [
+        ("DISCORD_PUBLIC_KEY", key),
+        ("DISCORD_APPLICATION_ID", "1100000000000000001"),
+        ("DISCORD_BOT_TOKEN", token),
+        ("DISCORD_API_URL", api_url.as_str()),
+    ];
+    let report = doctor(&[], &env);
+    let out = &report.stdout;
+    assert!(report.success, "{out}");
+    assert!(
+        out.contains("✓ Discord public key: set (an Ed25519 public key)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "✓ Discord bot token: Discord accepts it: the bot is “ackbot” (1100000000000000001)"
+        ),
+        "{out}"
+    );
+    let asked = api.recorder().calls();
+    assert_eq!(asked[0].path, "GET /users/@me");
+    assert_eq!(
+        asked[0].header("authorization"),
+        Some(format!("Bot {token}").as_str())
+    );
+    let wrong = doctor(&["--offline"], &[("DISCORD_PUBLIC_KEY", "abc")]);
+    assert!(!wrong.success);
+    assert!(
+        wrong
+            .stdout
+            .contains("✗ Discord public key: DISCORD_PUBLIC_KEY is not an Ed25519"),
+        "{}",
+        wrong.stdout
+    );
+    assert!(
+        wrong.stdout.contains("✗ Discord application id"),
+        "{}",
+        wrong.stdout
+    );
+}

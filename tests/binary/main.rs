@@ -8,6 +8,8 @@ mod assistant_e2e;
 mod choices;
 mod choices_e2e;
 mod common;
+#[cfg(all(feature = "lambda", feature = "dev"))]
+mod discord;
 #[cfg(feature = "dev")]
 mod distribution;
 #[cfg(all(feature = "lambda", feature = "dev"))]

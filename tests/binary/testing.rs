@@ -1,7 +1,5 @@
 //! `ackbot::testing`: the kit bot authors test their handlers with, on both platforms.
 
-use ackbot::line::LINE;
-use ackbot::slack::SLACK;
 use std::time::Duration;
 
 use ackbot::prelude::*;
@@ -27,6 +25,40 @@ async fn a_slash_command_is_answered_at_its_response_url() {
         .expect("posted to the response_url");
     assert_eq!(call.platform, SLACK);
     assert_eq!(call.body["response_type"], "ephemeral");
+}
+
+#[tokio::test]
+async fn a_discord_command_is_deferred_then_edits_the_original_and_a_click_follows_up() {
+    let bot = builtins().await;
+    let out = bot.discord_command("/echo hi there").await;
+    let ack = out
+        .ack
+        .as_ref()
+        .expect("Discord is answered at the front door");
+    assert_eq!(ack.json(), Some(json!({"type": 5, "data": {"flags": 64}})));
+    assert_eq!(out.texts(), ["hi there"]);
+    assert_eq!(out.calls[0].platform, DISCORD);
+    assert!(
+        out.calls[0].method.ends_with("/messages/@original"),
+        "{:?}",
+        out.calls
+    );
+    let offered = bot.discord_command("/choose tea coffee").await;
+    let picked = bot.click(&offered, "coffee").await;
+    assert_eq!(
+        picked.ack.as_ref().unwrap().json(),
+        Some(json!({"type": 6}))
+    );
+    assert!(
+        picked.texts()[0].ends_with("chose coffee"),
+        "{:?}",
+        picked.texts()
+    );
+    let forged = bot
+        .discord_command("/echo x")
+        .signed_with("another key")
+        .await;
+    assert!(forged.rejection().unwrap().contains("X-Signature-Ed25519"));
 }
 
 #[tokio::test]

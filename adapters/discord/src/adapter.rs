@@ -142,6 +142,10 @@ impl Adapter for DiscordAdapter {
         &[INTERACTIONS_ROUTE]
     }
 
+    fn front_door_only(&self) -> bool {
+        true
+    }
+
     fn verify(&self, envelope: &Envelope) -> Result<(), BoxError> {
         let now_secs = envelope.received_at_ms.div_euclid(1000);
         verify(&self.key, &envelope.headers, &envelope.body, now_secs).map_err(BoxError::from)

@@ -23,6 +23,8 @@ mod client;
 pub mod commands;
 mod config;
 mod delivery;
+#[cfg(feature = "doctor")]
+pub mod doctor;
 mod error;
 mod extract;
 mod incoming;

@@ -112,4 +112,14 @@ mod tests {
     fn the_published_public_key_is_the_test_seeds() {
         assert_eq!(key_pair().public().to_hex(), TEST_PUBLIC_KEY);
     }
+
+    #[cfg(feature = "doctor")]
+    #[test]
+    fn doctor_warns_of_this_key() {
+        let checks = crate::doctor::check(&|name: &str| match name {
+            "DISCORD_PUBLIC_KEY" => Some(TEST_PUBLIC_KEY.to_string()),
+            _ => None,
+        });
+        assert!(checks.findings[0].message.contains("public test key"));
+    }
 }

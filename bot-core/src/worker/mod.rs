@@ -99,6 +99,15 @@ impl Worker {
             .collect()
     }
 
+    /// The routes whose every acknowledgement comes from the front door
+    /// ([`Adapter::front_door_only`]).
+    pub fn front_door_routes(&self) -> Vec<&'static str> {
+        (self.adapters.iter())
+            .filter(|a| a.front_door_only())
+            .flat_map(|a| a.routes().iter().copied())
+            .collect()
+    }
+
     /// The platforms of the adapters, in the order they were added.
     pub fn platforms(&self) -> Vec<crate::Platform> {
         self.adapters.iter().map(|a| a.platform()).collect()

@@ -29,6 +29,8 @@ struct Edge {
     ack_deadline: std::time::Duration,
     ack_status: StatusCode,
     platforms: Vec<&'static str>,
+    /// The routes the front door always answers (Discord's), whatever `ACKBOT_FUNCTION_ACK` says.
+    front_door_only: Vec<&'static str>,
     next_id: AtomicU64,
     /// The inspector's history, when the inspector is on: every webhook and its ack go there.
     #[cfg(feature = "dev")]
@@ -36,8 +38,8 @@ struct Edge {
 }
 
 /// The edge's routes: the webhook routes of `front`'s adapters and `GET /healthz`. Routes of a
-/// platform that is not configured answer 404. Function-ack routes (`ACKBOT_FUNCTION_ACK`) are
-/// answered by `front`, as the Lambda front door answers them; the others get the static ack.
+/// platform that is not configured answer 404. Function-ack routes (`ACKBOT_FUNCTION_ACK`, and
+/// Discord's always) are answered by `front`, as the Lambda front door answers them; the others get the static ack.
 pub(crate) fn app(queue: Queue, front: Worker, settings: &ServeSettings) -> axum::Router {
     router(queue, front, settings, None)
 }
@@ -63,6 +65,7 @@ fn router(
     inspector: Option<Arc<Inspector>>,
 ) -> axum::Router {
     let (routes, pages) = (front.routes(), front.pages());
+    let front_door_only = front.front_door_routes();
     let platforms = (front.platforms().into_iter())
         .map(|p| p.as_str())
         .collect();
@@ -74,6 +77,7 @@ fn router(
         // The configuration admits 2xx statuses only.
         ack_status: StatusCode::from_u16(settings.edge.ack_status).unwrap_or(StatusCode::OK),
         platforms,
+        front_door_only,
         next_id: AtomicU64::new(0),
         #[cfg(feature = "dev")]
         history: inspector.as_ref().map(|i| i.history()),
@@ -186,7 +190,8 @@ async fn webhook(
     if let Some(history) = &edge.history {
         history.received(&envelope);
     }
-    let response = if edge.settings.is_function_ack(route) {
+    let response = if edge.settings.is_function_ack(route) || edge.front_door_only.contains(&route)
+    {
         let answer = edge.front.front(envelope, edge.ack_deadline).await;
         front_door(&edge, route, &request_id, answer)
     } else {

@@ -37,6 +37,16 @@ pub enum SendError {
         /// What it said.
         body: String,
     },
+    /// Discord's public key is the application's own, whose private half only Discord holds.
+    #[error(
+        "DISCORD_PUBLIC_KEY is not ackbot's test key: `send` signs with the test key pair, which \
+         a local `serve` trusts only with DISCORD_PUBLIC_KEY={test} (as `ackbot new` writes it in \
+         .env); never set that key on a deployed bot"
+    )]
+    NotTheTestKey {
+        /// The test key's public half.
+        test: &'static str,
+    },
     /// No reply arrived at the loopback `response_url` in time.
     #[error(
         "no reply within {seconds} s (is `ackbot serve` running with the same SLACK_SIGNING_SECRET? its log says why)"
@@ -126,6 +136,49 @@ pub async fn line(
     Ok(())
 }
 
+/// Sends `typed` (e.g. `/echo hi`) as a slash command interaction signed with the test key pair
+/// to the edge at `to`, and prints the interaction response (a deferral, a modal…). The replies
+/// go to the Discord API the server is configured with (`api_url`, `DISCORD_API_URL`).
+pub async fn discord(
+    public_key: Option<&str>,
+    api_url: &str,
+    typed: &str,
+    to: &str,
+) -> Result<(), SendError> {
+    let public_key = public_key.ok_or(SendError::NotConfigured {
+        variable: "DISCORD_PUBLIC_KEY",
+    })?;
+    let test = ackbot_discord::sample::TEST_PUBLIC_KEY;
+    if !public_key.trim().eq_ignore_ascii_case(test) {
+        return Err(SendError::NotTheTestKey { test });
+    }
+    let interaction = ackbot_discord::sample::typed(typed);
+    let started = Instant::now();
+    let request = Signed::discord(interaction.to_string()).request(&reqwest::Client::new(), to);
+    let response = request
+        .send()
+        .await
+        .map_err(|source| SendError::Unreachable {
+            to: to.to_string(),
+            source,
+        })?;
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    if !status.is_success() {
+        return Err(SendError::Refused {
+            status: status.as_u16(),
+            body: body.trim().to_string(),
+        });
+    }
+    println!(
+        "answered {} in {} ms: {}\nthe replies go to the Discord API at {api_url}",
+        status.as_u16(),
+        started.elapsed().as_millis(),
+        body.trim()
+    );
+    Ok(())
+}
+
 async fn post_slack(to: &str, secret: &SecretString, body: String) -> Result<(), SendError> {
     let request = Signed::slack_command(secret, body).request(&reqwest::Client::new(), to);
     acknowledged(request, to).await.map(drop)
@@ -179,6 +232,20 @@ impl Signed {
                 ("content-type", "application/json; charset=utf-8".into()),
                 ("x-line-signature", signature),
             ],
+            body,
+        }
+    }
+
+    /// A Discord interaction `body`, signed with the test key pair as of now (see
+    /// [`discord`]: only a `serve` configured with the test key trusts it).
+    pub fn discord(body: String) -> Self {
+        let headers = ackbot_discord::sample::signature_headers(body.as_bytes(), now_ms() / 1000);
+        Self {
+            route: ackbot_discord::INTERACTIONS_ROUTE,
+            headers: [("content-type", "application/json".to_string())]
+                .into_iter()
+                .chain(headers)
+                .collect(),
             body,
         }
     }

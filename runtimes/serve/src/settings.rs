@@ -27,6 +27,9 @@ pub struct Signing {
     pub slack: Option<SecretString>,
     /// LINE's channel secrets (comma-separated while one is rotated out).
     pub line: Option<SecretString>,
+    /// Discord's public key: Send signs with the test key pair, which only a developer's
+    /// machine trusts (`ackbot_discord::sample::TEST_PUBLIC_KEY`).
+    pub discord: Option<String>,
 }
 
 /// How the local edge acknowledges and queues, and whether it serves the inspector.

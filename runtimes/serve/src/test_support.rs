@@ -53,6 +53,7 @@ pub(crate) fn settings(
         signing: Signing {
             slack: slack_secret.map(|s| SecretString::from(s.to_string())),
             line: line_secret.map(|s| SecretString::from(s.to_string())),
+            discord: None,
         },
     }
 }

@@ -238,7 +238,7 @@ fn spawn(args: &[&str], env: &[(&str, &str)]) -> Spawned {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (name, _) in std::env::vars() {
-        if ["SLACK_", "LINE_", "ACKBOT_", "AWS_"]
+        if ["SLACK_", "LINE_", "DISCORD_", "ACKBOT_", "AWS_"]
             .iter()
             .any(|p| name.starts_with(p))
         {

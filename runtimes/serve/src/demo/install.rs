@@ -35,6 +35,7 @@ pub(super) async fn run(
         signing: Signing {
             slack: Some(secret.clone()),
             line: None,
+            discord: None,
         },
     };
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(DemoError::StandIn)?;

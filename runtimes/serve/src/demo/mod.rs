@@ -4,6 +4,7 @@
 //! each is judged by what it should come to in the platforms' terms (a reply, its own text
 //! echoed, an answer in the acknowledgement), never by the built-in commands' English.
 
+mod discord;
 mod install;
 mod samples;
 mod verdict;
@@ -15,6 +16,8 @@ use std::time::{Duration, Instant};
 use ackbot_core::runtime::{Observation, Stage, Worker, now_ms};
 use ackbot_core::testing::{Recorded, Recorder};
 use ackbot_core::{Dispatcher, SecretString};
+use ackbot_discord::standin::DiscordStandIn;
+use ackbot_discord::{DiscordAdapter, DiscordConfig};
 use ackbot_line::standin::LineStandIn;
 use ackbot_line::{LineAdapter, LineConfig};
 use ackbot_slack::standin::SlackStandIn;
@@ -57,6 +60,7 @@ pub enum DemoError {
 pub async fn run(dispatcher: Dispatcher, addr: SocketAddr, inspect: bool) -> Result<(), DemoError> {
     let slack_api = SlackStandIn::start().await.map_err(DemoError::StandIn)?;
     let line_api = LineStandIn::start().await.map_err(DemoError::StandIn)?;
+    let discord_api = DiscordStandIn::start().await.map_err(DemoError::StandIn)?;
     // Throwaway secrets: the demo signs and verifies like the platforms do, with keys of its own.
     let slack_secret = SecretString::from(format!("demo-slack-{:x}", now_ms()));
     let line_secret = SecretString::from(format!("demo-line-{:x}", now_ms()));
@@ -71,19 +75,26 @@ pub async fn run(dispatcher: Dispatcher, addr: SocketAddr, inspect: bool) -> Res
         signing: Signing {
             slack: Some(slack_secret.clone()),
             line: Some(line_secret.clone()),
+            // Discord signs with a key pair: the demo's is the public test pair.
+            discord: Some(ackbot_discord::sample::TEST_PUBLIC_KEY.to_string()),
         },
     };
     let catalog = samples::Catalog::of(&dispatcher);
     let observations: Observations = Arc::default();
     let seen = observations.clone();
     let many = catalog.has("echo").then(|| dispatcher.clone());
-    let worker = worker(dispatcher, &settings.signing, &slack_api, &line_api)?.with_observer(
-        Arc::new(move |o: &Observation| {
+    let apis = StandIns {
+        slack: &slack_api,
+        line: &line_api,
+        discord: &discord_api,
+    };
+    let worker = worker(dispatcher, &settings.signing, &apis)?.with_observer(Arc::new(
+        move |o: &Observation| {
             seen.lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .push(o.clone())
-        }),
-    );
+        },
+    ));
     let edge = crate::start(&settings, worker, addr).await?;
 
     println!("ackbot demo");
@@ -100,11 +111,16 @@ pub async fn run(dispatcher: Dispatcher, addr: SocketAddr, inspect: bool) -> Res
         line_api.api_url()
     );
     println!(
+        "  stand-in of Discord's API                       {}",
+        discord_api.api_url()
+    );
+    println!(
         "Each sample is signed the way the platform signs it. The edge acks at once; a worker"
     );
     println!("verifies, dispatches and replies afterwards. On the function-ack routes");
-    println!("(/slack/events, /slack/interactions) a front door verifies first and answers what");
-    println!("must be computed: Slack's challenge, a modal's errors.\n");
+    println!("(/slack/events, /slack/interactions, /discord/interactions) a front door verifies");
+    println!("first and answers what must be computed: Slack's challenge, a modal's errors,");
+    println!("Discord's deferral.\n");
 
     let client = reqwest::Client::new();
     let mut passed = 0;
@@ -124,6 +140,11 @@ pub async fn run(dispatcher: Dispatcher, addr: SocketAddr, inspect: bool) -> Res
             "LINE",
             line_api.recorder(),
             samples::line_samples(&catalog, &line_secret),
+        ),
+        (
+            "Discord",
+            discord_api.recorder(),
+            discord::discord_samples(&catalog),
         ),
     ] {
         println!("── {platform} ──────────────────────────────────────────────\n");
@@ -204,14 +225,17 @@ async fn send(
     })
 }
 
+/// The stand-ins of the platforms' APIs.
+struct StandIns<'a> {
+    slack: &'a SlackStandIn,
+    line: &'a LineStandIn,
+    discord: &'a DiscordStandIn,
+}
+
 /// The worker of the demo: `dispatcher` with adapters whose APIs are the stand-ins (its
 /// `response_url`s on loopback, as `ackbot send`'s are), and the demo's throwaway secrets.
-fn worker(
-    dispatcher: Dispatcher,
-    signing: &Signing,
-    slack_api: &SlackStandIn,
-    line_api: &LineStandIn,
-) -> Result<Worker, DemoError> {
+fn worker(dispatcher: Dispatcher, signing: &Signing, apis: &StandIns) -> Result<Worker, DemoError> {
+    let (slack_api, line_api) = (apis.slack, apis.line);
     let secret = |s: &Option<SecretString>| s.clone().unwrap_or_default();
     let slack = SlackConfig::new(secret(&signing.slack))
         .with_bot_token("xoxb-demo-token")
@@ -223,9 +247,18 @@ fn worker(
     let line =
         LineConfig::new(&channel_secret, "demo-line-access-token").with_api_url(line_api.api_url());
     let line = LineAdapter::new(line).map_err(|e| DemoError::Adapter(e.to_string()))?;
+    let discord = DiscordConfig::new(
+        ackbot_discord::sample::TEST_PUBLIC_KEY,
+        ackbot_discord::sample::APPLICATION_ID,
+    )
+    .with_bot_token("demo-discord-bot-token")
+    .with_api_url(apis.discord.api_url())
+    .with_commands(dispatcher.catalog());
+    let discord = DiscordAdapter::new(discord).map_err(|e| DemoError::Adapter(e.to_string()))?;
     Ok(Worker::new(dispatcher)
         .with_adapter(Arc::new(slack))
-        .with_adapter(Arc::new(line)))
+        .with_adapter(Arc::new(line))
+        .with_adapter(Arc::new(discord)))
 }
 
 fn stages_of(observations: &Observations, request_id: &str) -> Vec<Observation> {

@@ -31,6 +31,8 @@ pub(super) enum Expect {
     Called(&'static str),
     /// A streamed message: `chat.startStream`, `chat.appendStream`…, `chat.stopStream`.
     Streamed,
+    /// Refused at the front door (401), and no API call.
+    Refused,
 }
 
 /// What the bot registered, so that only the samples it can answer are sent.
@@ -57,8 +59,13 @@ impl Catalog {
         self.commands.iter().any(|c| c == command)
     }
 
+    /// Whether a `.view(id)` handler is registered.
+    pub(super) fn has_view(&self, id: &str) -> bool {
+        self.views.iter().any(|v| v == id)
+    }
+
     /// Each command as typed on `platform`, for a `help` to name.
-    fn named(&self, platform: Platform) -> Vec<String> {
+    pub(super) fn named(&self, platform: Platform) -> Vec<String> {
         (self.commands.iter())
             .map(|c| platform.invocation(c))
             .collect()
@@ -190,7 +197,7 @@ pub(super) fn slack_surface_samples(
         ));
     }
     // The built-in feedback modal's loop, when the bot has it: its ids are the built-in's.
-    if catalog.has("feedback") && catalog.views.iter().any(|v| v == "feedback") {
+    if catalog.has("feedback") && catalog.has_view("feedback") {
         samples.extend([
             signed(
                 "Slack /feedback opens a modal (views.open with the command's trigger_id)",

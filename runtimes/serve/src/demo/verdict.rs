@@ -74,11 +74,15 @@ pub(super) fn print_life(n: usize, s: &Sent, stages: &[Observation], calls: &[Re
             ),
         }
     }
-    let ok = s.ack_status == 200 && s.sample.expect.met(s, duplicate, &mine, calls);
+    let status = match s.sample.expect {
+        Expect::Refused => 401,
+        _ => 200,
+    };
+    let ok = s.ack_status == status && s.sample.expect.met(s, duplicate, &mine, calls);
     if ok
         && matches!(
             s.sample.expect,
-            Expect::Nothing | Expect::Duplicate | Expect::Answered(_)
+            Expect::Nothing | Expect::Duplicate | Expect::Answered(_) | Expect::Refused
         )
     {
         println!("   no API call, as it should be");
@@ -106,7 +110,7 @@ impl Expect {
                     .iter()
                     .all(|n| reply_text(mine[0]).contains(n.as_str()))
             }
-            Expect::Nothing => mine.is_empty() && calls.is_empty(),
+            Expect::Nothing | Expect::Refused => mine.is_empty() && calls.is_empty(),
             Expect::Duplicate => duplicate && mine.is_empty() && calls.len() == 1,
             Expect::Answered(want) => s.ack_body.contains(want) && calls.is_empty(),
             Expect::Called(path) => one && mine[0].path == *path,
@@ -136,6 +140,7 @@ impl Expect {
                 format!("an ack 200 whose body holds {want}, and no API call")
             }
             Expect::Called(path) => format!("an ack 200 and one call to {path}"),
+            Expect::Refused => "a 401 from the front door, and no API call".into(),
             Expect::Streamed => {
                 "an ack 200 and a streamed message: chat.startStream, appendStream…, stopStream"
                     .into()
@@ -163,12 +168,12 @@ fn came(s: &Sent, duplicate: bool, mine: &[&Recorded], calls: &[Recorded]) -> St
     text
 }
 
-/// The text a stand-in call carried: Slack's `text`, or LINE's text messages joined.
+/// The text a stand-in call carried: Slack's `text`, Discord's `content`, or LINE's text
+/// messages joined.
 fn reply_text(call: &Recorded) -> String {
-    let text = call
-        .body
-        .get("text")
-        .or_else(|| call.body.get("markdown_text"));
+    let text = (call.body.get("text"))
+        .or_else(|| call.body.get("markdown_text"))
+        .or_else(|| call.body.get("content"));
     if let Some(text) = text.and_then(Value::as_str) {
         return text.to_string();
     }
