@@ -30,6 +30,7 @@ for target in "${targets[@]}"; do
     slack_form | slack_events_json | slack_adapter_parse) seeds=(adapters/slack/tests/data) ;;
     line_parse) seeds=(adapters/line/tests/data) ;;
     envelope_json) seeds=(fuzz/seeds/envelope_json) ;;
+    discord_interaction) seeds=(fuzz/seeds/discord_interaction) ;;
   esac
   dict=()
   case $target in

@@ -149,7 +149,7 @@ pub enum SendTo {
     },
     /// A slash command interaction, e.g. `ackbot send discord '/echo hi'`, signed with ackbot's
     /// test key pair: the `serve` it goes to must have DISCORD_PUBLIC_KEY set to the test key
-    /// (ackbot::discord::sample::TEST_PUBLIC_KEY), as a new project's .env has it.
+    /// (ackbot::discord::sample::TEST_PUBLIC_KEY), as a new project's .env.example says.
     Discord {
         /// The command as typed in Discord, e.g. `/echo hi`.
         text: String,

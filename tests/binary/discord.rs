@@ -110,6 +110,13 @@ async fn serve_answers_discord_at_its_front_door_and_finishes_through_the_webhoo
         picked.body
     );
 
+    // Autocomplete is answered in the acknowledgement (the built-ins offer no choices).
+    let typed = sample::autocomplete("echo", "he");
+    assert_eq!(
+        interact(&server, &typed).await,
+        (200, json!({"type": 8, "data": {"choices": []}}))
+    );
+
     // The built-in feedback: its modal in the acknowledgement, its thanks a follow-up.
     let (_, modal) = interact(&server, &sample::command("feedback", "")).await;
     assert_eq!(
@@ -152,15 +159,17 @@ async fn serve_refuses_discords_probe_a_stale_signature_and_an_unconfigured_rout
     assert_eq!(status, 404);
 }
 
+/// An interaction, what the front door answers it, and the call and text the worker sends after
+/// (none: nothing is handed on).
+type Case = (&'static str, Value, Value, Option<(&'static str, String)>);
+
 #[tokio::test]
-async fn on_lambda_the_front_door_defers_and_hands_on_and_the_worker_edits_the_original() {
+async fn on_lambda_every_interaction_type_is_answered_by_the_front_door_and_finished_by_the_worker()
+{
     let api = DiscordStandIn::start().await.unwrap();
     let runtime = RuntimeApi::start().await;
     let lambda_api = LambdaApi::start(202).await;
-    let mut front_env = borrowed(&env(&api))
-        .into_iter()
-        .map(|(n, v)| (n, v.to_string()))
-        .collect::<Vec<_>>();
+    let mut front_env = env(&api);
     front_env.extend([
         ("ACKBOT_ROLE", "front".to_string()),
         ("ACKBOT_WORKER_FUNCTION", "ackbot-worker".to_string()),
@@ -170,35 +179,83 @@ async fn on_lambda_the_front_door_defers_and_hands_on_and_the_worker_edits_the_o
         ("AWS_SECRET_ACCESS_KEY", "front-door-secret-key".to_string()),
     ]);
     let _front = Server::lambda(&runtime.addr.to_string(), &borrowed(&front_env));
-    let echo = sample::command("echo", "from Lambda");
-    let envelope = sample::envelope(&echo, now_ms());
-    let id = runtime.invoke(proxy_event(&envelope, "req-discord"));
-    let answer = match runtime.answer(&id, Duration::from_secs(20)).await {
-        Some(Answer::Success(answer)) => answer,
-        other => panic!("expected an answer, got {other:?}"),
-    };
-    assert_eq!(answer["statusCode"], 200);
-    let body: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
-    assert_eq!(body, json!({"type": 5, "data": {"flags": 64}}));
-    let invokes = lambda_api.invokes();
-    assert_eq!(invokes.len(), 1, "handed on once");
-    let handed = Envelope::from_json(&invokes[0].body).unwrap();
-    assert_eq!(handed.route, "/discord/interactions");
-    assert_eq!(handed.body, envelope.body, "the exact bytes");
-
     let worker_runtime = RuntimeApi::start().await;
     let worker_env = env(&api);
     let _worker = Server::lambda(&worker_runtime.addr.to_string(), &borrowed(&worker_env));
-    let handled = worker_runtime.invoke(String::from_utf8(invokes[0].body.clone()).unwrap());
-    match worker_runtime
-        .answer(&handled, Duration::from_secs(20))
-        .await
-    {
-        Some(Answer::Success(report)) => assert_eq!(report, json!({"handled": 1, "replied": 1})),
-        other => panic!("expected a report, got {other:?}"),
+
+    // Each interaction: what the front door answers, and what the worker then sends (if it is
+    // handed on at all).
+    let submitted = sample::modal_submit("feedback", &[("text", "Lambda too")]);
+    let thanks = format!("Thanks <@{}>: Lambda too", sample::USER_ID);
+    let cases: [Case; 6] = [
+        ("ping", sample::ping(), json!({"type": 1}), None),
+        (
+            "command",
+            sample::command("echo", "from Lambda"),
+            json!({"type": 5, "data": {"flags": 64}}),
+            Some((ORIGINAL, "from Lambda".into())),
+        ),
+        (
+            "modal",
+            sample::command("feedback", ""),
+            json!("modal"),
+            None,
+        ),
+        (
+            "submission",
+            submitted,
+            json!({"type": 6}),
+            Some((FOLLOW_UP, thanks)),
+        ),
+        (
+            "click",
+            sample::button("choose:tea"),
+            json!({"type": 6}),
+            Some((FOLLOW_UP, format!("<@{}> chose tea", sample::USER_ID))),
+        ),
+        // The built-ins have no autocomplete: no choices, and nothing handed on.
+        (
+            "autocomplete",
+            sample::autocomplete("echo", "he"),
+            json!({"type": 8, "data": {"choices": []}}),
+            None,
+        ),
+    ];
+    for (i, (what, interaction, answered, sent)) in cases.into_iter().enumerate() {
+        let before = lambda_api.invokes().len();
+        let envelope = sample::envelope(&interaction, now_ms());
+        let id = runtime.invoke(proxy_event(&envelope, &format!("req-discord-{i}")));
+        let answer = match runtime.answer(&id, Duration::from_secs(20)).await {
+            Some(Answer::Success(answer)) => answer,
+            other => panic!("{what}: expected an answer, got {other:?}"),
+        };
+        assert_eq!(answer["statusCode"], 200, "{what}");
+        let body: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+        match answered.as_str() {
+            Some("modal") => assert_eq!(body["type"], 9, "{what}: {body}"),
+            _ => assert_eq!(body, answered, "{what}"),
+        }
+        let invokes = lambda_api.invokes();
+        let Some((endpoint, text)) = sent else {
+            assert_eq!(invokes.len(), before, "{what}: nothing handed on");
+            continue;
+        };
+        assert_eq!(invokes.len(), before + 1, "{what}: handed on once");
+        let handed = Envelope::from_json(&invokes[before].body).unwrap();
+        assert_eq!(handed.route, "/discord/interactions");
+        assert_eq!(handed.body, envelope.body, "{what}: the exact bytes");
+        let handled =
+            worker_runtime.invoke(String::from_utf8(invokes[before].body.clone()).unwrap());
+        match worker_runtime
+            .answer(&handled, Duration::from_secs(20))
+            .await
+        {
+            Some(Answer::Success(report)) => assert_eq!(report["replied"], 1, "{what}: {report}"),
+            other => panic!("{what}: expected a report, got {other:?}"),
+        }
+        let call = call_for(&api, &interaction, endpoint).await;
+        assert_eq!(call.body["content"], text.as_str(), "{what}");
     }
-    let edited = call_for(&api, &echo, ORIGINAL).await;
-    assert_eq!(edited.body["content"], "from Lambda");
 }
 
 /// An API Gateway proxy event carrying `envelope`'s body and headers, as the gateway sends it.
@@ -361,4 +418,55 @@ async fn send_signs_with_the_test_key_and_refuses_an_applications_own() {
         said.contains("not ackbot's test key") && said.contains(TEST_PUBLIC_KEY),
         "{said}"
     );
+}
+
+/// A Discord that fails every call with a body echoing the request's path (which holds the
+/// interaction's token) and `Authorization` header.
+struct Echo;
+
+impl wiremock::Respond for Echo {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let auth = (request.headers.get("authorization"))
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("(none)");
+        let message = format!("bad request to {} as {auth}", request.url.path());
+        wiremock::ResponseTemplate::new(400)
+            .set_body_json(json!({"code": 50035, "message": message}))
+    }
+}
+
+#[tokio::test]
+async fn an_interactions_token_never_reaches_a_log_even_when_discord_echoes_it() {
+    let api = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(Echo)
+        .mount(&api)
+        .await;
+    let bot_token = "MTE.Distinctive-discord-bot-token";
+    let server = Server::start(&[
+        ("DISCORD_PUBLIC_KEY", TEST_PUBLIC_KEY),
+        ("DISCORD_APPLICATION_ID", APPLICATION_ID),
+        ("DISCORD_BOT_TOKEN", bot_token),
+        ("DISCORD_API_URL", &api.uri()),
+    ]);
+    let echo = sample::command("echo", "refused");
+    let token = echo["token"].as_str().unwrap().to_string();
+    assert_eq!(interact(&server, &echo).await.0, 200);
+    let failed = server
+        .wait_for_log(|l| l.to_string().contains("50035"), WAIT)
+        .await
+        .unwrap_or_else(|| panic!("the refusal is logged: {:?}", server.logs()));
+    assert!(failed.to_string().contains("[redacted]"), "{failed}");
+    let requests = api.received_requests().await.unwrap();
+    assert!(
+        requests[0].url.path().contains(&token),
+        "the token was in the path"
+    );
+    for line in server.logs() {
+        let line = line.to_string();
+        assert!(
+            !line.contains(&token) && !line.contains(bot_token),
+            "{line}"
+        );
+    }
 }

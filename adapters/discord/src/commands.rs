@@ -9,6 +9,10 @@ use serde_json::{Value, json};
 
 use crate::{DISCORD, DiscordAdapter, ReplyError};
 
+/// A slash command's text as ackbot reads it: its options' values in order, a sub-command by its
+/// name (the inspector's list shows a command with it).
+pub use crate::incoming::command_text as text_of;
+
 /// The name of the one string option that carries a command's text.
 pub const TEXT_OPTION: &str = "text";
 /// The most characters of a command's or option's description.

@@ -52,7 +52,7 @@ pub(crate) fn incoming(interaction: &Interaction) -> Option<Incoming> {
 
 /// A slash command's text: its options' values in order, a sub-command by its name; ackbot's own
 /// commands have one, `text`.
-pub(crate) fn command_text(options: &[CommandOption]) -> String {
+pub fn command_text(options: &[CommandOption]) -> String {
     let mut words = Vec::new();
     for option in options {
         match option.kind {

@@ -16,13 +16,16 @@ const SECRETS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 const SECRET_RESPONSE_CAP: usize = 256 * 1024;
 
 /// The keys the JSON secret may hold.
-pub const SECRET_KEYS: [&str; 7] = [
+pub const SECRET_KEYS: [&str; 9] = [
     "SLACK_SIGNING_SECRET",
     "SLACK_BOT_TOKEN",
     "SLACK_CLIENT_ID",
     "SLACK_CLIENT_SECRET",
     "LINE_CHANNEL_SECRET",
     "LINE_CHANNEL_ACCESS_TOKEN",
+    // Discord's public key is public, but kept with the bot token it belongs with.
+    "DISCORD_PUBLIC_KEY",
+    "DISCORD_BOT_TOKEN",
     "ACKBOT_LLM_API_KEY",
 ];
 

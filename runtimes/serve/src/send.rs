@@ -40,8 +40,8 @@ pub enum SendError {
     /// Discord's public key is the application's own, whose private half only Discord holds.
     #[error(
         "DISCORD_PUBLIC_KEY is not ackbot's test key: `send` signs with the test key pair, which \
-         a local `serve` trusts only with DISCORD_PUBLIC_KEY={test} (as `ackbot new` writes it in \
-         .env); never set that key on a deployed bot"
+         a local `serve` trusts only with DISCORD_PUBLIC_KEY={test} (a new project's \
+         .env.example says so); never set that key on a deployed bot"
     )]
     NotTheTestKey {
         /// The test key's public half.

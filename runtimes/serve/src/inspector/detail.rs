@@ -16,7 +16,8 @@ const SECRET_HEADERS: &[&str] = &["cookie", "set-cookie", "x-api-key"];
 const SECRET_HEADER_WORDS: &[&str] = &["signature", "token", "secret", "auth"];
 
 /// Body fields whose values are credentials: Slack's verification `token` and `response_url`
-/// (its path lets anyone post to the channel), LINE's one-time `replyToken`.
+/// (its path lets anyone post to the channel), LINE's one-time `replyToken`, a Discord
+/// interaction's `token` (its webhook's for 15 minutes).
 const SECRET_FIELDS: &[&str] = &["token", "response_url", "replyToken"];
 
 /// A webhook's detail: its summary with its headers and body, credentials redacted.

@@ -51,6 +51,8 @@ pub(crate) struct Inspector {
     platforms: Vec<&'static str>,
     slack_secret: Option<SecretString>,
     line_secret: Option<SecretString>,
+    /// Discord's public key: Send signs with the test key pair when it is the test key.
+    discord_key: Option<String>,
     /// Where the Slack commands sent from the page have their `response_url`, started on the
     /// first Send.
     catcher: OnceCell<SlackStandIn>,
@@ -100,6 +102,7 @@ impl Inspector {
                 .collect(),
             slack_secret: settings.signing.slack.clone(),
             line_secret: settings.signing.line.clone(),
+            discord_key: settings.signing.discord.clone(),
             catcher: OnceCell::new(),
             client: reqwest::Client::new(),
             replays: AtomicU64::new(0),
@@ -256,7 +259,8 @@ struct SendRequest {
     text: String,
 }
 
-/// Posts a signed Slack slash command or LINE text to the edge, as `ackbot send` does.
+/// Posts a signed Slack slash command, LINE text or Discord command to the edge, as `ackbot
+/// send` does.
 async fn send(
     _: Actor,
     State(inspector): State<Arc<Inspector>>,
@@ -308,8 +312,26 @@ async fn send(
                 ackbot_line::sample::text_message(text, SEND_USER_ID, false),
             )
         }
+        "discord" => {
+            let test = ackbot_discord::sample::TEST_PUBLIC_KEY;
+            if !(inspector.discord_key.as_deref()).is_some_and(|k| k.eq_ignore_ascii_case(test)) {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "Send signs Discord interactions with ackbot's test key pair: set \
+                     DISCORD_PUBLIC_KEY to the test key (ackbot::discord::sample::TEST_PUBLIC_KEY) \
+                     to use it on this machine",
+                );
+            }
+            if !text.starts_with('/') || text.len() < 2 {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "a slash command starts with /, e.g. /echo hi",
+                );
+            }
+            Signed::discord(ackbot_discord::sample::typed(text).to_string())
+        }
         other => {
-            let message = format!("unknown platform {other:?}: slack or line");
+            let message = format!("unknown platform {other:?}: slack, line or discord");
             return error(StatusCode::BAD_REQUEST, &message);
         }
     };

@@ -396,6 +396,11 @@ async fn send_posts_a_signed_slack_command_and_line_text_through_the_edge() {
             "unknown platform",
         ),
         (
+            // Discord is signed with the test key pair, which this edge does not trust.
+            serde_json::json!({"platform": "discord", "text": "/echo"}),
+            "test key",
+        ),
+        (
             serde_json::json!({"platform": "line", "text": "  "}),
             "write something",
         ),

@@ -262,19 +262,35 @@ pub(crate) fn millis(elapsed: std::time::Duration) -> f64 {
     (elapsed.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
-/// `slack` or `line`, from the route.
+/// `slack`, `line` or `discord`, from the route.
 fn platform(route: &str) -> &'static str {
     if route.starts_with("/line") {
         "line"
+    } else if route.starts_with("/discord") {
+        "discord"
     } else {
         "slack"
     }
 }
 
 /// The command as typed or the event's kind, read from the body for the list: Slack's
-/// `/command text`, an event's or interaction's `type`, LINE's first event's text or type.
+/// `/command text`, an event's or interaction's `type`, LINE's first event's text or type,
+/// Discord's `/command text`, a component's or modal's `custom_id`, or PING.
 pub(crate) fn what(envelope: &Envelope) -> Option<String> {
     let body = &envelope.body;
+    if envelope.route == ackbot_discord::INTERACTIONS_ROUTE {
+        let interaction: ackbot_discord::Interaction = serde_json::from_slice(body).ok()?;
+        let data = interaction.data.unwrap_or_default();
+        return Some(match (interaction.kind, data.name, data.custom_id) {
+            (1, _, _) => "PING".to_string(),
+            (_, Some(name), _) => {
+                let text = ackbot_discord::commands::text_of(&data.options);
+                format!("/{name} {text}").trim_end().to_string()
+            }
+            (_, None, Some(custom_id)) => custom_id,
+            (kind, None, None) => format!("interaction type {kind}"),
+        });
+    }
     if envelope.route == ackbot_slack::COMMANDS_ROUTE {
         let fields: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
         let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v);
@@ -331,6 +347,17 @@ mod tests {
             r#"{"type":"event_callback","event":{"type":"app_mention","text":"<@U1> hi"}}"#,
         );
         assert_eq!(what(&event).as_deref(), Some("app_mention"));
+        let discord = |body: serde_json::Value| {
+            what(&Envelope::new("/discord/interactions", 0, body.to_string()))
+        };
+        let command = ackbot_discord::sample::command("roll", "2d6");
+        assert_eq!(discord(command).as_deref(), Some("/roll 2d6"));
+        let click = ackbot_discord::sample::button("pick:tea");
+        assert_eq!(discord(click).as_deref(), Some("pick:tea"));
+        assert_eq!(
+            discord(ackbot_discord::sample::ping()).as_deref(),
+            Some("PING")
+        );
         let verify = Envelope::new("/line/webhook", 0, r#"{"destination":"U1","events":[]}"#);
         assert_eq!(what(&verify).as_deref(), Some("verify (no events)"));
         let follow = Envelope::new(

@@ -7,7 +7,7 @@
   const sendBtn = $('send-button'), sendOut = $('send-result'), replayBtn = $('replay');
   const replayOut = $('replay-result'), filterIn = $('filter');
   const MUTATE = { 'x-ackbot-inspector': '1' };
-  const EXAMPLE = { slack: '/echo hi', line: 'echo hi' };
+  const EXAMPLE = { slack: '/echo hi', line: 'echo hi', discord: '/echo hi' };
   const TONE = {
     processed: 'ok', rejected: 'bad', invalid: 'bad', failed: 'bad', undeliverable: 'bad', refused: 'bad',
     pending: 'run', in_progress: 'run',
