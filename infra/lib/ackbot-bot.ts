@@ -77,7 +77,7 @@ export interface AckbotBotProps {
 }
 
 /**
- * Slack and LINE webhooks → API Gateway REST API. A gateway-ack route acks at once with its static
+ * Slack, LINE and Discord webhooks → API Gateway REST API. A gateway-ack route acks at once with its static
  * answer and invokes the Rust worker asynchronously with an Envelope; a function-ack route invokes the
  * front door (the same binary) synchronously, which answers with what it computed and hands the
  * Envelope to the worker asynchronously. Failures after Lambda's retries land in an SQS dead-letter

@@ -75,6 +75,7 @@ export function workerFunction(scope: Construct, inputs: FunctionInputs): lambda
       RUST_LOG: w.logLevel,
       ACKBOT_HTTP_TIMEOUT_MS: String(w.httpTimeoutMs),
       ...assistantEnvironment(settings),
+      ...discordEnvironment(settings),
     },
   });
   grantSecretRead(settings, secret, worker);
@@ -92,6 +93,15 @@ function assistantEnvironment(settings: AckbotSettings): Record<string, string> 
   };
   if (a.systemPrompt !== undefined && a.systemPrompt.trim() !== '') env.ACKBOT_LLM_SYSTEM_PROMPT = a.systemPrompt;
   return env;
+}
+
+/**
+ * Both functions' `DISCORD_APPLICATION_ID` when Discord is on: the front door answers its
+ * interactions, the worker follows them up. The public key and the bot token are in the secret.
+ */
+function discordEnvironment(settings: AckbotSettings): Record<string, string> {
+  const d = settings.discord;
+  return d?.enabled === true && d.applicationId !== undefined ? { DISCORD_APPLICATION_ID: d.applicationId } : {};
 }
 
 /**
@@ -132,6 +142,7 @@ export function frontDoorFunction(scope: Construct, inputs: FunctionInputs, work
       ACKBOT_ACK_DEADLINE_MS: String(f.ackDeadlineMs),
       // One setting for both functions: the platforms' APIs answer both alike.
       ACKBOT_HTTP_TIMEOUT_MS: String(settings.worker.httpTimeoutMs),
+      ...discordEnvironment(settings),
     },
   });
   grantSecretRead(settings, secret, front);

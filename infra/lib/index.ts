@@ -27,6 +27,7 @@ export type {
   ApiSettings,
   AssistantSettings,
   DeepPartial,
+  DiscordSettings,
   FrontDoorSettings,
   IdempotencySettings,
   LineSettings,

@@ -13,7 +13,22 @@ export interface WebhookRoute {
   readonly ack: RouteAck;
   /** Id of the output holding the route's full URL (the stack output's name under `AckbotStack`). */
   readonly outputName: string;
+  /** The output's description; undefined: "Webhook URL for <path>: paste it into the platform's console". */
+  readonly outputDescription?: string;
 }
+
+/**
+ * Discord's interactions route: always acked by the front door (Discord wants the Ed25519 signature
+ * verified before any answer, and a JSON interaction response), so it has no ack setting.
+ */
+const DISCORD_INTERACTIONS: WebhookRoute = {
+  path: '/discord/interactions',
+  ack: { ack: 'function', status: 200 },
+  outputName: 'DiscordInteractionsUrl',
+  outputDescription:
+    "Discord's interactions endpoint: paste it into the Developer Portal, General Information → Interactions Endpoint URL " +
+    '(Discord saves it after a PING and a deliberately bad signature, both answered by the front door)',
+};
 
 /** The routes of the enabled platforms, in a stable order. */
 export function enabledRoutes(settings: AckbotSettings): WebhookRoute[] {
@@ -28,6 +43,7 @@ export function enabledRoutes(settings: AckbotSettings): WebhookRoute[] {
   if (settings.line.enabled) {
     routes.push({ path: '/line/webhook', ack: settings.line.webhook, outputName: 'LineWebhookUrl' });
   }
+  if (settings.discord?.enabled === true) routes.push({ ...DISCORD_INTERACTIONS });
   return routes;
 }
 
@@ -146,7 +162,7 @@ export function addWebhookRoutes(
     else addGatewayRoute(api, targets.worker, route, settings);
     new CfnOutput(scope, route.outputName, {
       value: api.urlForPath(route.path),
-      description: `Webhook URL for ${route.path}: paste it into the platform's console`,
+      description: route.outputDescription ?? `Webhook URL for ${route.path}: paste it into the platform's console`,
     });
   }
 }
@@ -188,7 +204,7 @@ function addGatewayRoute(api: apigateway.RestApi, worker: lambda.IFunction, rout
 
 /** Why a webhook method has no authorizer. */
 const SIGNED =
-  "Webhooks are authenticated by their platform's signature over the raw body (checked by the front door and the worker), not by an authorizer: Slack and LINE cannot send one.";
+  "Webhooks are authenticated by their platform's signature over the raw body (checked by the front door and the worker), not by an authorizer: Slack, LINE and Discord cannot send one.";
 
 /** Acknowledges cdk-nag's "no authorizer" findings (APIG4, COG4) on `method`, for `reason`. */
 export function acknowledgeOpen(method: apigateway.Method, reason: string): void {

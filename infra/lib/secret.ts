@@ -9,12 +9,14 @@ import { AckbotSettings } from './settings';
 /**
  * The keys of the JSON secret the functions read at cold start: Slack's, LINE's, the Slack app's
  * client credentials in distribution mode (where the runtime ignores `SLACK_BOT_TOKEN`: each
- * workspace's token is in the installation table), and the assistant's model API key.
+ * workspace's token is in the installation table), Discord's (its public key is not secret, but
+ * kept with the bot token it belongs with), and the assistant's model API key.
  */
 export const SECRET_KEYS = {
   slack: ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'],
   slackDistribution: ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET'],
   line: ['LINE_CHANNEL_SECRET', 'LINE_CHANNEL_ACCESS_TOKEN'],
+  discord: ['DISCORD_PUBLIC_KEY', 'DISCORD_BOT_TOKEN'],
   assistant: ['ACKBOT_LLM_API_KEY'],
 } as const;
 
@@ -47,6 +49,7 @@ export function platformSecret(scope: Construct, settings: AckbotSettings): secr
   if (settings.slack.enabled) for (const k of SECRET_KEYS.slack) skeleton[k] = '';
   if (settings.slack.enabled && settings.slack.distribution === true) for (const k of SECRET_KEYS.slackDistribution) skeleton[k] = '';
   if (settings.line.enabled) for (const k of SECRET_KEYS.line) skeleton[k] = '';
+  if (settings.discord?.enabled === true) for (const k of SECRET_KEYS.discord) skeleton[k] = '';
   if (settings.assistant?.enabled === true) for (const k of SECRET_KEYS.assistant) skeleton[k] = '';
   const secret = new secretsmanager.Secret(scope, 'PlatformSecret', {
     description: 'ackbot platform credentials (JSON): fill with aws secretsmanager put-secret-value',
@@ -56,7 +59,7 @@ export function platformSecret(scope: Construct, settings: AckbotSettings): secr
   });
   Validations.of(secret).acknowledge({
     id: 'AwsSolutions::AwsSolutions-SMG4',
-    reason: "Its values are issued by Slack, LINE and the model's provider in their consoles; Secrets Manager cannot rotate them, a person does (put-secret-value, several LINE secrets during a rotation).",
+    reason: "Its values are issued by Slack, LINE, Discord and the model's provider in their consoles; Secrets Manager cannot rotate them, a person does (put-secret-value, several LINE secrets during a rotation).",
   });
   return secret;
 }

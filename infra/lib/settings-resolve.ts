@@ -5,7 +5,7 @@
  */
 
 import { AckbotSettings, DEFAULT_SETTINGS } from './settings';
-import { validateSettings } from './settings-validation';
+import { discordAckRefusal, validateSettings } from './settings-validation';
 
 /** The CDK context key prefix for single overrides (`-c ackbot:worker.memoryMb=512`). */
 export const CONTEXT_PREFIX = 'ackbot:';
@@ -39,13 +39,17 @@ const OPTIONAL_LEAVES: Record<string, 'string' | 'number' | 'boolean'> = {
   'assistant.url': 'string',
   'assistant.model': 'string',
   'assistant.systemPrompt': 'string',
+  'discord.applicationId': 'string',
 };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Deep-merge `override` onto `base`; arrays and scalars replace, unknown keys are an error. */
+/**
+ * Deep-merge `override` onto `base`; arrays and scalars replace, unknown keys are an error (one that
+ * would set who acks Discord's route says why there is no such setting).
+ */
 export function mergeSettings<T>(base: T, override: unknown, where = 'settings'): T {
   if (override === undefined) return base;
   if (!isPlainObject(override)) throw new Error(`${where}: expected an object, got ${JSON.stringify(override)}`);
@@ -53,7 +57,7 @@ export function mergeSettings<T>(base: T, override: unknown, where = 'settings')
   for (const [key, value] of Object.entries(override)) {
     const path = where === 'settings' ? key : `${where}.${key}`;
     const known = key in out || path in OPTIONAL_LEAVES;
-    if (!known) throw new Error(`unknown ackbot setting "${path}"`);
+    if (!known) throw new Error(discordAckRefusal(path) ?? `unknown ackbot setting "${path}"`);
     out[key] = isPlainObject(out[key]) ? mergeSettings(out[key], value, path) : value;
   }
   return out as T;

@@ -40,8 +40,11 @@ export function validateSettings(s: AckbotSettings): void {
       if (/[$#]/.test(ack.body)) errors.push(`${name}.body must not contain "$" or "#" (it is a VTL template)`);
     }
   }
-  if (!s.slack.enabled && !s.line.enabled) errors.push('enable at least one platform (slack.enabled or line.enabled)');
+  if (!s.slack.enabled && !s.line.enabled && s.discord?.enabled !== true) {
+    errors.push('enable at least one platform (slack.enabled, line.enabled or discord.enabled)');
+  }
   errors.push(...distributionErrors(s));
+  errors.push(...discordErrors(s));
   const w = s.worker;
   if (!Number.isInteger(w.retryAttempts) || w.retryAttempts < 0 || w.retryAttempts > 2) errors.push('worker.retryAttempts must be 0, 1 or 2');
   if (!(w.maxEventAgeSeconds >= 60 && w.maxEventAgeSeconds <= 21600)) errors.push('worker.maxEventAgeSeconds must be 60–21600');
@@ -124,6 +127,61 @@ function distributionErrors(s: AckbotSettings): string[] {
   }
   if (typeof slack.installationKmsKeyArn === 'string' && !KMS_KEY_ARN.test(slack.installationKmsKeyArn)) {
     errors.push(`slack.installationKmsKeyArn must be the ARN of a KMS key (arn:aws:kms:<region>:<account>:key/<id>), got ${JSON.stringify(slack.installationKmsKeyArn)}`);
+  }
+  return errors;
+}
+
+/** A Discord application id: a snowflake, 17–20 digits. */
+const DISCORD_SNOWFLAKE = /^[0-9]{17,20}$/;
+
+/** Keys that would choose who acks `/discord/interactions`, as a route's `RouteAck` does elsewhere. */
+const DISCORD_ACK_PATH = /^discord\.(interactions|webhook|ack|status|body)(\.|$)/;
+
+/**
+ * Why the setting at `path` is refused, when it would choose who acks `/discord/interactions`
+ * (`discord.interactions.ack=gateway`, `discord.ack`…); undefined for any other path. The front door
+ * always answers it: Discord wants the signature verified before any answer, and the answer computed.
+ */
+export function discordAckRefusal(path: string): string | undefined {
+  if (!DISCORD_ACK_PATH.test(path)) return undefined;
+  return (
+    `${path} cannot be set: /discord/interactions is always acked by the front door (ack function), never by the gateway, ` +
+    "because Discord wants its Ed25519 signature verified before any answer and the answer is a JSON interaction response computed from the request " +
+    `(PING, the deferral, a modal), which a static ack cannot give. Discord has no ack setting: drop ${path}`
+  );
+}
+
+/** Discord's settings: their shapes, the application id it needs when on, and no ack setting. */
+function discordErrors(s: AckbotSettings): string[] {
+  const errors: string[] = [];
+  const d = s.discord;
+  if (d === undefined) return errors;
+  // Settings built in code may carry what mergeSettings refuses from context and files.
+  for (const key of Object.keys(d)) {
+    const refusal = discordAckRefusal(`discord.${key}`);
+    if (refusal !== undefined) errors.push(refusal);
+  }
+  if (typeof d.enabled !== 'boolean') errors.push(`discord.enabled must be true or false, got ${JSON.stringify(d.enabled)}`);
+  const id = d.applicationId;
+  if (id !== undefined && typeof id !== 'string') {
+    errors.push(
+      `discord.applicationId must be a string of digits, got ${JSON.stringify(id)} ` +
+        '(in JSON, quote it: a 17–20 digit snowflake is too large for a number to hold exactly)',
+    );
+  } else if (id !== undefined && d.enabled !== true) {
+    errors.push('discord.applicationId is for Discord only (set discord.enabled=true, or drop discord.applicationId)');
+  }
+  if (d.enabled !== true) return errors;
+  if (id === undefined || (typeof id === 'string' && id.trim() === '')) {
+    errors.push(
+      'discord.applicationId is required with discord.enabled: the application\'s id (Developer Portal → General Information → Application ID), ' +
+        'a Discord snowflake of 17–20 digits (e.g. 123456789012345678)',
+    );
+  } else if (typeof id === 'string' && !DISCORD_SNOWFLAKE.test(id)) {
+    errors.push(
+      `discord.applicationId must be the application's id, a Discord snowflake of 17–20 digits and nothing else ` +
+        `(Developer Portal → General Information → Application ID), got ${JSON.stringify(id)}`,
+    );
   }
   return errors;
 }

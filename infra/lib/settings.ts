@@ -1,23 +1,27 @@
 /**
- * The settings a deployer edits: which platforms are on, how each route acknowledges, how the
- * worker Lambda retries, how the front door answers, where the secrets live, which alarms fire, and
- * which model the AI assistant asks.
+ * The settings a deployer edits: which platforms are on (Slack, LINE, Discord), how each route
+ * acknowledges, how the worker Lambda retries, how the front door answers, where the secrets live,
+ * which alarms fire, and which model the AI assistant asks.
  *
  * Change the defaults here, or override any of them without editing code:
  *
  *   npx cdk synth -c ackbot:slack.commands.status=202
  *   npx cdk synth -c ackbot:slack.events.ack=gateway
  *   npx cdk synth -c ackbot:line.enabled=false
+ *   npx cdk synth -c ackbot:discord.enabled=true -c ackbot:discord.applicationId=123456789012345678
  *   npx cdk synth -c ackbot:settingsFile=./my-settings.json   (a partial AckbotSettings as JSON)
  *
  * or in cdk.json under "context": { "ackbot": { ...partial AckbotSettings... } }.
  * See README.md ("Settings") for the full list.
  */
 
+import type { DiscordSettings } from './settings-discord';
+
 // The checks live in settings-validation.ts, the merging of the sources in settings-resolve.ts;
-// these were always exported from here.
+// these were always exported from here. Discord's block is in settings-discord.ts.
 export { ACK_MODES, BOT_NAME, validateSettings } from './settings-validation';
 export { CONTEXT_PREFIX, PREBUILT_ASSET_KEY, SETTINGS_FILE_KEY, mergeSettings, resolveSettings } from './settings-resolve';
+export type { DiscordSettings } from './settings-discord';
 
 /** HTTP status the gateway answers a webhook with. The platforms document 200; 202 is the pattern's classic answer. */
 export type AckStatus = 200 | 202;
@@ -29,7 +33,8 @@ export type AckStatus = 200 | 202;
  * - `function`: the front door Lambda (the same binary, `ACKBOT_ROLE=front`), invoked synchronously
  *   through a Lambda proxy integration. It verifies the signature, answers what must be computed from
  *   the request (Slack's `url_verification` challenge, `view_submission` `response_action`,
- *   `block_suggestion` options), and hands the Envelope to the worker with an async Invoke.
+ *   `block_suggestion` options; Discord's interaction responses), and hands the Envelope to the
+ *   worker with an async Invoke. Discord's `/discord/interactions` is always in this mode.
  */
 export type AckMode = 'gateway' | 'function';
 
@@ -109,11 +114,11 @@ export interface WorkerSettings {
   /** Reserved concurrency; undefined leaves the function on the account's unreserved pool. */
   readonly reservedConcurrency?: number;
   /**
-   * `ACKBOT_HTTP_TIMEOUT_MS` of both functions: the timeout of one HTTP request to Slack's or LINE's
-   * API, in milliseconds (a whole number, 1–300000). A slower answer is retried like a network
-   * error, so one request may take at most half of `timeoutSeconds`: a request that times out leaves
-   * time for a retry as long and for recording the outcome, instead of Lambda ending the invocation
-   * in the middle of it.
+   * `ACKBOT_HTTP_TIMEOUT_MS` of both functions: the timeout of one HTTP request to Slack's, LINE's
+   * or Discord's API, in milliseconds (a whole number, 1–300000). A slower answer is retried like a
+   * network error, so one request may take at most half of `timeoutSeconds`: a request that times
+   * out leaves time for a retry as long and for recording the outcome, instead of Lambda ending the
+   * invocation in the middle of it.
    */
   readonly httpTimeoutMs: number;
 }
@@ -128,7 +133,7 @@ export interface FrontDoorSettings {
   readonly memoryMb: number;
   /**
    * Timeout of one invocation, in seconds (1–29: API Gateway's integration limit). The default, 3,
-   * is Slack's acknowledgement deadline: past it the platform has given up anyway.
+   * is Slack's and Discord's acknowledgement deadline: past it the platform has given up anyway.
    */
   readonly timeoutSeconds: number;
   /** Retention of the function's log group, in days (one of CloudWatch's allowed values). */
@@ -179,9 +184,9 @@ export interface ApiSettings {
 export interface SecretSettings {
   /**
    * Name or ARN of an existing Secrets Manager secret holding the JSON keys SLACK_SIGNING_SECRET,
-   * SLACK_BOT_TOKEN, LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN (and ACKBOT_LLM_API_KEY with the
-   * assistant). Undefined: the stack creates a secret whose keys are empty, for you to fill with
-   * `aws secretsmanager put-secret-value`.
+   * SLACK_BOT_TOKEN, LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN (DISCORD_PUBLIC_KEY and
+   * DISCORD_BOT_TOKEN with Discord, ACKBOT_LLM_API_KEY with the assistant). Undefined: the stack
+   * creates a secret whose keys are empty, for you to fill with `aws secretsmanager put-secret-value`.
    */
   readonly existing?: string;
   /** ARN of the customer-managed KMS key the secret is encrypted with, if any (grants kms:Decrypt on it). */
@@ -268,6 +273,11 @@ export interface AckbotSettings {
   readonly botName?: string;
   readonly slack: SlackSettings;
   readonly line: LineSettings;
+  /**
+   * Discord's interactions endpoint, always answered by the front door. Optional (undefined is
+   * off), so settings written out in full before it existed still compile.
+   */
+  readonly discord?: DiscordSettings;
   readonly worker: WorkerSettings;
   readonly front: FrontDoorSettings;
   readonly api: ApiSettings;
@@ -290,7 +300,8 @@ export type DeepPartial<T> = {
  * The defaults: the platforms' documented acknowledgements and AWS's async-invoke defaults. Slack's
  * events and interactions need answers computed from the request (the `url_verification` challenge,
  * `response_action`, options), so the front door answers them; slash commands and LINE webhooks are
- * acked by the gateway, with no function on the request path.
+ * acked by the gateway, with no function on the request path. Discord is off; when on, the front
+ * door answers its interactions (always: there is no ack setting).
  */
 export const DEFAULT_SETTINGS: AckbotSettings = {
   stackName: 'Ackbot',
@@ -309,6 +320,10 @@ export const DEFAULT_SETTINGS: AckbotSettings = {
   line: {
     enabled: true,
     webhook: { ack: 'gateway', status: 200 },
+  },
+  discord: {
+    enabled: false,
+    applicationId: undefined,
   },
   worker: {
     memoryMb: 256,

@@ -26,6 +26,7 @@ const EVERYTHING = mergeSettings(DEFAULT_SETTINGS, {
     oauthSuccessUrl: 'https://example.com/installed',
   },
   line: { webhook: { ack: 'function' } },
+  discord: { enabled: true, applicationId: '123456789012345678' },
   worker: { reservedConcurrency: 10, architecture: 'arm64', timeoutSeconds: 150 },
   front: { reservedConcurrency: 5 },
   api: { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/ackbot/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111', logRetentionDays: 90 },
