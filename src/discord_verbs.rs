@@ -4,10 +4,10 @@
 use std::io::Write;
 
 use ackbot_core::Dispatcher;
-use ackbot_discord::{DiscordAdapter, DiscordConfig, commands};
+use ackbot_discord::{DiscordConfig, commands};
 
 use crate::Error;
-use crate::config::{Config, ConfigError};
+use crate::config::ConfigError;
 
 /// Prints the commands' JSON (stdout) and what was left out (stderr).
 pub(crate) fn print_manifest(dispatcher: &Dispatcher) -> Result<(), Error> {
@@ -22,32 +22,34 @@ pub(crate) fn print_manifest(dispatcher: &Dispatcher) -> Result<(), Error> {
     Ok(())
 }
 
-/// Sends the commands to Discord with the bot token and prints what changed.
+/// Sends the commands to Discord with the bot token and prints what changed. Reads
+/// `DISCORD_APPLICATION_ID`, `DISCORD_BOT_TOKEN` and `DISCORD_API_URL` (the environment, then
+/// `.env`); the public key is not needed.
 pub(crate) async fn register(dispatcher: Dispatcher) -> Result<(), Error> {
-    let config = Config::from_env()?;
-    crate::logging::init(config.log_format, "warn");
-    let Some(discord) = &config.discord else {
-        return Err(Error::Unsupported(
-            "Discord is not configured: set DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID and \
-             DISCORD_BOT_TOKEN (Developer Portal → your application → General Information, Bot)",
-        ));
-    };
-    let Some(token) = &discord.bot_token else {
-        return Err(Error::Unsupported(
-            "DISCORD_BOT_TOKEN is not set: registering commands needs the bot token \
-             (Developer Portal → your application → Bot → Reset Token)",
-        ));
-    };
+    let _ = dotenvy::dotenv();
+    crate::logging::init(crate::config::LogFormat::Text, "warn");
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let application_id = env("DISCORD_APPLICATION_ID").ok_or(Error::Unsupported(
+        "DISCORD_APPLICATION_ID is not set: copy the Application ID from the Developer Portal \
+         (your application → General Information)",
+    ))?;
+    let token = env("DISCORD_BOT_TOKEN").ok_or(Error::Unsupported(
+        "DISCORD_BOT_TOKEN is not set: registering commands needs the bot token \
+         (Developer Portal → your application → Bot → Reset Token)",
+    ))?;
+    if !application_id.trim().chars().all(|c| c.is_ascii_digit()) {
+        let wrong = ackbot_discord::ConfigError::BadApplicationId(application_id);
+        return Err(ConfigError::from(wrong).into());
+    }
+    let api_url = env("DISCORD_API_URL").unwrap_or_else(|| ackbot_discord::DEFAULT_API_URL.into());
     let (commands, notes) = commands::manifest(&dispatcher);
     for note in &notes {
         eprintln!("ackbot discord register: {note}");
     }
-    let settings = DiscordConfig::new(&discord.public_key, &discord.application_id)
-        .with_api_url(&discord.api_url)
-        .with_bot_token(token.clone());
-    let adapter = DiscordAdapter::new(settings).map_err(ConfigError::from)?;
-    let changes = adapter
-        .register(&commands)
+    let settings = DiscordConfig::new("", application_id.trim())
+        .with_api_url(api_url.trim_end_matches('/'))
+        .with_bot_token(token.trim().to_string());
+    let changes = commands::register(&settings, &commands)
         .await
         .map_err(|e| Error::Discord(Box::new(e)))?;
     let mut stdout = std::io::stdout().lock();

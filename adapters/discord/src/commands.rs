@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use ackbot_core::{CommandInfo, Dispatcher, InteractionKind};
 use serde_json::{Value, json};
 
-use crate::{DISCORD, DiscordAdapter, ReplyError};
+use crate::client::DiscordClient;
+use crate::{DISCORD, DiscordAdapter, DiscordConfig, ReplyError};
 
 /// A slash command's text as ackbot reads it: its options' values in order, a sub-command by its
 /// name (the inspector's list shows a command with it).
@@ -93,15 +94,17 @@ pub struct Changes {
     pub unchanged: Vec<String>,
 }
 
-impl DiscordAdapter {
-    /// Replaces the application's global commands with `commands` (as [`manifest`] builds
-    /// them), and says what changed. Needs the bot token.
-    pub async fn register(&self, commands: &Value) -> Result<Changes, ReplyError> {
-        let before = self.client().commands().await?;
-        self.client().overwrite_commands(commands).await?;
-        Ok(changes(&before, commands))
-    }
+/// Replaces the global commands of `config`'s application with `commands` (as [`manifest`]
+/// builds them), and says what changed. Needs the bot token; the public key is not used.
+pub async fn register(config: &DiscordConfig, commands: &Value) -> Result<Changes, ReplyError> {
+    let client =
+        DiscordClient::new(config).map_err(|e| ReplyError::InvalidRequest(e.to_string()))?;
+    let before = client.commands().await?;
+    client.overwrite_commands(commands).await?;
+    Ok(changes(&before, commands))
+}
 
+impl DiscordAdapter {
     /// Who the bot token is (`GET /users/@me`): `doctor`'s online check.
     pub async fn bot_user(&self) -> Result<Value, ReplyError> {
         self.client().me().await

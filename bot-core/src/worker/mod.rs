@@ -2,6 +2,7 @@
 //! per Envelope.
 
 mod after;
+mod deliver;
 mod front;
 mod idempotency;
 mod metrics;
@@ -24,6 +25,7 @@ use crate::adapter::{Adapter, Inbound, Page, PageRequest, Work};
 use crate::runtime::{Clock, DedupeStore, MemoryDedupe, SystemClock};
 use crate::{Deadline, Dispatched, Dispatcher, Later, Outcome, Stream};
 use after::After;
+use deliver::Item;
 
 /// Turns Envelopes into replies. Cheap to clone; share one between tasks.
 #[derive(Clone)]
@@ -303,52 +305,13 @@ impl Worker {
                 took,
             },
         );
-        if dispatched.replies.is_empty() {
-            delivery.no_replies().await;
-            return Ok(());
-        }
-        let texts = dispatched.replies.iter().map(|r| r.text.clone()).collect();
-        let (places, replies) = self.keys.not_yet_sent(item_key, dispatched.replies).await;
-        if replies.is_empty() {
-            tracing::info!(request_id = %envelope.request_id, "every reply went out on an earlier attempt");
-        }
-        if places.first().is_some_and(|&first| first > 0) {
-            delivery.resuming();
-        }
-        let delivered = match replies.is_empty() {
-            true => Ok(()),
-            false => delivery.deliver(replies, self.clock.now_ms()).await,
+        let item = Item {
+            envelope,
+            invocation,
+            key: item_key,
         };
-        match delivered {
-            Ok(()) => {
-                report.replied += 1;
-                let command = invocation;
-                self.observe(envelope, Stage::Replied { command, texts });
-                Ok(())
-            }
-            Err(error) => {
-                if let Some(item_key) = item_key {
-                    let delivered = error.delivered.iter().filter_map(|&i| places.get(i));
-                    self.keys.sent(item_key, delivered.copied()).await;
-                }
-                let retryable = error.retryable;
-                let command = invocation.clone();
-                let error = Arc::new(WorkError::Delivery { command, error });
-                let error_seen = Arc::clone(&error);
-                let command = invocation;
-                self.observe(
-                    envelope,
-                    Stage::DeliveryFailed {
-                        command,
-                        error: error_seen,
-                    },
-                );
-                if !retryable {
-                    return Err(Status::Undeliverable(error));
-                }
-                Err(Status::Failed(error))
-            }
-        }
+        self.deliver(item, delivery.as_ref(), dispatched.replies, report)
+            .await
     }
 
     /// The routes of every adapter's pages (`GET`), e.g. Slack's `/slack/install`.

@@ -297,3 +297,40 @@ fn the_platform_is_discords() {
     assert_eq!(DISCORD.invocation("echo"), "/echo");
     assert_eq!(DISCORD.to_string(), "Discord");
 }
+
+#[tokio::test]
+async fn a_retried_delivery_leaves_the_edited_original_alone_and_sends_only_the_rest() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let api = MockServer::start().await;
+    let message = ResponseTemplate::new(200).set_body_json(json!({"id": "1", "content": ""}));
+    Mock::given(method("PATCH"))
+        .respond_with(message.clone())
+        .mount(&api)
+        .await;
+    // The first follow-up meets a Discord that is down; the retry finds it back.
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&api)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(message)
+        .mount(&api)
+        .await;
+    let bot = Bot::new().command(cmd("two", two)).build().unwrap();
+    let config = DiscordConfig::new(TEST_PUBLIC_KEY, APPLICATION_ID)
+        .with_api_url(api.uri())
+        .with_retry(ackbot_core::retry::RetryPolicy::fixed(1, Duration::ZERO))
+        .with_commands(bot.catalog());
+    let worker = Worker::new(bot).with_adapter(Arc::new(DiscordAdapter::new(config).unwrap()));
+    let envelope = sample::envelope(&sample::command("two", ""), now_ms());
+    let first = worker.process(envelope.clone()).await;
+    assert!(first.should_retry(), "{first:?}");
+    let second = worker.process(envelope).await;
+    assert!(!second.should_retry(), "{second:?}");
+    let calls: Vec<String> = (api.received_requests().await.unwrap().iter())
+        .map(|r| r.method.to_string())
+        .collect();
+    assert_eq!(calls, ["PATCH", "POST", "POST"], "the original edited once");
+}
