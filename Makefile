@@ -12,7 +12,7 @@ LAMBDA_VENV := .venv-lambda
 
 .PHONY: demo test lint rust-test test-bin lambda-only demo-check infra-test contract-test new-project-test browser-test screenshot inspect synth deploy bench-lambda tools
 
-## demo: run the whole flow on loopback — edge, workers, stand-ins of Slack and LINE, signed samples
+## demo: run the whole flow on loopback — edge, workers, stand-ins of Slack, LINE and Discord, signed samples
 demo:
 	$(CARGO) run --quiet --bin ackbot -- demo
 

@@ -297,15 +297,15 @@ fn distribution_options(options: ManifestOptions, asked: bool) -> ManifestOption
 #[cfg(feature = "dev")]
 async fn demo_model(
     dispatcher: &ackbot_core::Dispatcher,
-) -> Result<Option<ackbot_handlers::standin::ModelStandIn>, Error> {
-    let Some(assistant) = dispatcher.state::<ackbot_handlers::Assistant>() else {
+) -> Result<Option<crate::handlers::standin::ModelStandIn>, Error> {
+    let Some(assistant) = dispatcher.state::<crate::handlers::Assistant>() else {
         return Ok(None);
     };
-    let standin = ackbot_handlers::standin::ModelStandIn::start().await?;
-    let model = ackbot_handlers::Model::new(ackbot_handlers::ModelConfig {
+    let standin = crate::handlers::standin::ModelStandIn::start().await?;
+    let model = crate::handlers::Model::new(crate::handlers::ModelConfig {
         url: standin.url(),
         api_key: "demo-model-key".to_string().into(),
-        model: ackbot_handlers::standin::MODEL.into(),
+        model: crate::handlers::standin::MODEL.into(),
         system_prompt: None,
         timeout: std::time::Duration::from_secs(30),
     })

@@ -37,12 +37,17 @@
 // Without `lambda` or `serve` a bot can be built and dispatched to, but not run.
 #![cfg_attr(not(any(feature = "lambda", feature = "serve")), allow(dead_code))]
 
+// The built-ins are written as a bot's own code is, with `ackbot::` paths, so they can be copied.
+extern crate self as ackbot;
+
 mod config;
 mod dotenv;
 mod error;
 mod logging;
 mod run;
 mod wiring;
+
+pub mod handlers;
 
 #[cfg(feature = "serve")]
 pub mod cli;
@@ -56,7 +61,7 @@ mod lambda;
 pub mod testing;
 
 /// The README's code blocks, compiled as doctests (`testing` for its test kit's example; it
-/// implies `serve`, and `cargo test --workspace` turns it on through the built-ins' tests).
+/// implies `serve`; `make test` turns it on).
 #[cfg(all(doctest, feature = "testing"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
@@ -74,9 +79,6 @@ pub use run::Run;
 /// The Discord adapter: the `Discord` extractor (follow-ups, edits, calls as the bot), the
 /// `Interaction`, `Modal`s a command answers with, and the commands' JSON (`discord::commands`).
 pub use ackbot_discord as discord;
-/// The built-in commands (`echo`, `help`, `ping`, `wait`, `feedback`, the LINE welcome) to mount
-/// or copy.
-pub use ackbot_handlers as handlers;
 /// The LINE adapter: the `Line` extractor (the Messaging API in handlers) and LINE's types.
 pub use ackbot_line as line;
 /// The Slack adapter: the `Slack` extractor (the Web API in handlers), modal and menu answers
@@ -88,6 +90,10 @@ pub use ackbot_slack as slack;
 pub use serde_json;
 
 pub use ackbot_core::adapter::Envelope;
+/// The one HTTP attempt ackbot's own clients share, for yours: a request sent once with its
+/// timeout capped by the handler's [`Deadline`], its answer read up to a cap, `Retry-After`, and
+/// [`redact`](http::redact) for an answer that echoes a credential.
+pub use ackbot_core::http;
 pub use ackbot_core::{
     Answer, Args, ArgsRejection, Bot, BoxError, BuildError, Choice, Choices, Command, CommandDef,
     CommandInfo, Conversation, ConversationKind, Deadline, DispatchError, Dispatched, Dispatcher,
@@ -96,6 +102,7 @@ pub use ackbot_core::{
     Output, Payload, Platform, Rejection, Reply, Request, Requirements, State, StateRejection,
     Stream, StreamError, Text, UnavailableRejection, User, Visibility, cmd,
 };
+pub use ackbot_core::{ExposeSecret, PlatformSpec, SecretString};
 
 /// Everything a bot author needs in one `use`.
 pub mod prelude {

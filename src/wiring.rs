@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
+use crate::handlers::{Assistant, Model};
 use ackbot_core::runtime::{DedupeStore, MemoryDedupe, Worker};
 use ackbot_core::{Dispatcher, ExposeSecret};
 use ackbot_discord::{DiscordAdapter, DiscordConfig};
-use ackbot_handlers::{Assistant, Model};
 use ackbot_line::{LineAdapter, LineConfig};
 use ackbot_slack::oauth::{AuthorizeWith, Distribution, InstallationStore, StoreError};
 use ackbot_slack::{SlackAdapter, SlackConfig, ThreadContexts};

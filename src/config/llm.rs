@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
+use crate::handlers::ModelConfig;
 use ackbot_core::SecretString;
-use ackbot_handlers::ModelConfig;
 
 use super::{ConfigError, number};
 

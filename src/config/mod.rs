@@ -171,7 +171,7 @@ pub(crate) struct Config {
     /// Where idempotency keys are kept, and how long a claim holds.
     pub idempotency: IdempotencySettings,
     /// The assistant's model (`ACKBOT_LLM_*`), when configured.
-    pub llm: Option<ackbot_handlers::ModelConfig>,
+    pub llm: Option<crate::handlers::ModelConfig>,
     /// How the local edge acknowledges and queues.
     #[cfg(feature = "serve")]
     pub edge: EdgeSettings,

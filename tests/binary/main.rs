@@ -5,7 +5,11 @@
 #[cfg(feature = "testing")]
 mod assistant;
 mod assistant_e2e;
+#[cfg(feature = "testing")]
+mod builtins;
+#[cfg(feature = "testing")]
 mod choices;
+#[cfg(feature = "testing")]
 mod choices_e2e;
 mod common;
 #[cfg(all(feature = "lambda", feature = "dev"))]

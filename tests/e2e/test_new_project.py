@@ -11,6 +11,7 @@ registries can be fetched here.
 
 import json
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -139,6 +140,21 @@ def test_the_readmes_snippets_compile_in_the_project(project):
     finally:
         (examples / "readme.rs").unlink()
         examples.rmdir()
+
+
+def test_the_builtins_compile_as_a_bots_own_code(project):
+    # The built-in commands are the examples to copy: copied as they are into a bot (no path of
+    # ackbot's own crates), they build there.
+    example = project / "examples" / "builtins"
+    shutil.copytree(REPO / "src" / "handlers", example / "handlers")
+    (example / "main.rs").write_text(
+        "#[allow(dead_code, unexpected_cfgs)]\nmod handlers;\n\n"
+        "fn main() {\n    let _ = handlers::builtins().mount(handlers::assistant());\n}\n"
+    )
+    try:
+        run(["cargo", "build", "--quiet", "--example", "builtins"], cwd=project)
+    finally:
+        shutil.rmtree(project / "examples")
 
 
 def test_the_project_synthesizes_with_a_stand_in_asset(project):

@@ -246,7 +246,7 @@ fn check_name(name: &str) -> Result<(), NewError> {
         "ackbot-core",
         "ackbot-slack",
         "ackbot-line",
-        "ackbot-handlers",
+        "ackbot-discord",
         "test",
         "build",
         "deps",

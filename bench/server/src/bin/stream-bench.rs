@@ -11,9 +11,9 @@
 
 use std::time::{Duration, Instant};
 
+use ackbot::handlers::standin::{MODEL, ModelStandIn};
 use ackbot_core::SecretString;
 use ackbot_core::runtime::now_ms;
-use ackbot_handlers::standin::{MODEL, ModelStandIn};
 use ackbot_line::standin::LineStandIn;
 use ackbot_slack::standin::SlackStandIn;
 

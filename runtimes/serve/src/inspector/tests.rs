@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use ackbot_core::adapter::Envelope;
 use ackbot_core::runtime::now_ms;
-use ackbot_core::{Bot, ExposeSecret, SecretString};
+use ackbot_core::{Args, Bot, ExposeSecret, Reply, SecretString, Text, cmd};
 use serde_json::Value;
 
 use super::assets::CONTENT_SECURITY_POLICY;
@@ -15,6 +15,17 @@ use super::history::History;
 use crate::{EdgeSettings, Running, start, test_support};
 use ackbot_line::standin::LineStandIn;
 use ackbot_slack::standin::SlackStandIn;
+
+/// The inspected bot's `echo`, as the built-in's.
+async fn echo(Text(text): Text) -> Reply {
+    Reply::text(text)
+}
+
+/// `wait SECONDS`: keeps a worker busy.
+async fn wait(Args(seconds): Args<u64>) -> Reply {
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    Reply::text(format!("waited {seconds} s"))
+}
 
 const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const LINE_SECRET: &str = "line-channel-secret-for-tests";
@@ -46,7 +57,8 @@ async fn harness(addr: &str, edit: impl FnOnce(&mut EdgeSettings)) -> Harness {
         Some(LINE_SECRET),
     );
     let bot = Bot::new()
-        .mount(ackbot_handlers::builtins())
+        .command(cmd("echo", echo))
+        .command(cmd("wait", wait))
         .build()
         .unwrap();
     let platform = |secret, token, api_url| test_support::Platform {

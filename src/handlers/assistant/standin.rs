@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+// A test double, not a built-in: the recorder the platforms' stand-ins share.
 use ackbot_core::testing::{Recorded, Recorder};
 use axum::Json;
 use axum::body::Body;

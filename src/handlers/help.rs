@@ -1,4 +1,4 @@
-use ackbot_core::{CommandDef, Help, Reply, cmd};
+use ackbot::{CommandDef, Help, Reply, cmd};
 
 /// `help`: lists every registered command with its usage and description, under `Commands:`.
 /// For a header in your own words, register a handler of your own that takes [`Help`] and

@@ -5,7 +5,7 @@ use ackbot::prelude::*;
 use ackbot::testing::{TestBot, payload};
 
 async fn bot() -> TestBot {
-    TestBot::new(Bot::new().mount(ackbot_handlers::builtins()))
+    TestBot::new(Bot::new().mount(ackbot::handlers::builtins()))
         .await
         .expect("the built-ins build")
 }

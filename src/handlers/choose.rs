@@ -2,7 +2,7 @@
 //! per option — Slack buttons, LINE quick replies — and a click on either platform reaches the
 //! same handler, which says who chose what, for everyone in the conversation.
 
-use ackbot_core::{Bot, Choice, Reply, Text, User, cmd};
+use ackbot::{Bot, Choice, Reply, Text, User, cmd};
 
 /// The id the buttons are offered under (and routed by).
 pub const CHOICES_ID: &str = "choose";

@@ -1,4 +1,4 @@
-use ackbot_core::{CommandDef, cmd};
+use ackbot::{CommandDef, cmd};
 
 /// `ping`: answers `pong`.
 pub fn ping() -> CommandDef {

@@ -2,7 +2,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use ackbot_core::{Args, CommandDef, cmd};
+use ackbot::{Args, CommandDef, cmd};
 
 /// A number of seconds from 0 to 60, as `wait` takes it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -61,7 +61,7 @@ async fn sleep(Args(Seconds(seconds)): Args<Seconds>) -> String {
 mod tests {
     use super::*;
     use ackbot::slack::SLACK;
-    use ackbot_core::{Bot, DispatchError, Incoming, Outcome};
+    use ackbot::{Bot, DispatchError, Incoming, Outcome};
 
     #[test]
     fn parses_seconds() {

@@ -1,4 +1,4 @@
-use ackbot_core::{CommandDef, NonEmpty, Reply, Text, cmd};
+use ackbot::{CommandDef, NonEmpty, Reply, Text, cmd};
 
 /// `echo TEXT`: replies with TEXT exactly as typed. Without TEXT, the user gets the usage.
 pub fn echo() -> CommandDef {
@@ -16,7 +16,7 @@ mod tests {
     use super::*;
     use ackbot::line::LINE;
     use ackbot::slack::SLACK;
-    use ackbot_core::{Bot, Incoming};
+    use ackbot::{Bot, Incoming};
 
     #[tokio::test]
     async fn echoes_exactly_and_explains_when_empty() {

@@ -1,4 +1,4 @@
-use ackbot_core::{Platform, Reply};
+use ackbot::{Platform, Reply};
 
 /// Greets a user who adds the bot as a friend (LINE `follow`) or a group that invites it
 /// (LINE `join`), and says how to start.
@@ -13,11 +13,14 @@ pub async fn welcome(platform: Platform) -> Reply {
 mod tests {
     use super::*;
     use ackbot::line::LINE;
-    use ackbot_core::{Bot, Incoming};
+    use ackbot::{Bot, Incoming};
 
     #[tokio::test]
     async fn greets_on_follow_and_join() {
-        let bot = Bot::new().mount(crate::builtins()).build().unwrap();
+        let bot = Bot::new()
+            .mount(ackbot::handlers::builtins())
+            .build()
+            .unwrap();
         for event in ["follow", "join"] {
             let done = bot.dispatch(Incoming::event(LINE, event)).await;
             assert_eq!(

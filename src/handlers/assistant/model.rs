@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use ackbot_core::{ExposeSecret, SecretString};
+use ackbot::{ExposeSecret, SecretString};
 use eventsource_stream::Eventsource;
 use futures::StreamExt;
 use serde::Deserialize;
@@ -97,7 +97,7 @@ impl Model {
     /// A client for `config`.
     pub fn new(config: ModelConfig) -> Result<Self, ModelError> {
         // The whole answer's time is the timeout; one connection's is the client's.
-        let http = ackbot_core::http::client_builder(Duration::from_secs(30))
+        let http = ackbot::http::client_builder(Duration::from_secs(30))
             .build()
             .map_err(|e| ModelError::Network(e.to_string()))?;
         Ok(Self { http, config })
@@ -110,7 +110,7 @@ impl Model {
 
     /// `text` without the API key, should an endpoint ever echo it.
     fn redact(&self, text: String) -> String {
-        ackbot_core::http::redact(text, &[self.config.api_key.expose_secret()])
+        ackbot::http::redact(text, &[self.config.api_key.expose_secret()])
     }
 
     /// Asks `question` and hands each piece of the answer to `piece` as it comes; the whole of
@@ -156,7 +156,7 @@ impl Model {
             .header(reqwest::header::ACCEPT, "text/event-stream")
             .json(&body);
         // A local endpoint may need no key.
-        if !ackbot_core::adapter::is_blank(&self.config.api_key) {
+        if !self.config.api_key.expose_secret().trim().is_empty() {
             request = request.bearer_auth(self.config.api_key.expose_secret());
         }
         let response = request
@@ -165,7 +165,7 @@ impl Model {
             .map_err(|e| ModelError::Network(self.redact(e.without_url().to_string())))?;
         let status = response.status();
         if !status.is_success() {
-            let text = match ackbot_core::http::read_capped(response, ERROR_CAP).await {
+            let text = match ackbot::http::read_capped(response, ERROR_CAP).await {
                 Ok(capped) => capped.text(),
                 Err(e) => e.to_string(),
             };
@@ -207,5 +207,5 @@ fn error_message(text: &str) -> String {
                 .map(str::to_string)
         })
         .unwrap_or_else(|| text.to_string());
-    ackbot_core::http::shorten(&message, 200)
+    ackbot::http::shorten(&message, 200)
 }

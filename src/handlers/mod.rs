@@ -1,15 +1,17 @@
-//! ackbot's built-in commands, and the example to copy when writing your own.
+//! ackbot's built-in commands (`echo`, `help`, `ping`, `wait`, `feedback`, `choose`, the LINE
+//! welcome, the assistant's `ask`), and the examples to copy when writing your own: they use
+//! only `ackbot::` paths, as your bot's code does.
 //!
 //! Each command is a value: a plain async function whose arguments are extractors, registered
 //! with its name, description and usage so `help` can list them. Change a built-in's words by
 //! calling `.about(…)` or `.usage(…)` on it again.
 //!
 //! ```
-//! use ackbot_core::Bot;
+//! use ackbot::Bot;
 //!
 //! let bot = Bot::new()
-//!     .mount(ackbot_handlers::builtins())
-//!     .command(ackbot_handlers::echo().about("テキストをそのまま返します").usage("テキスト"));
+//!     .mount(ackbot::handlers::builtins())
+//!     .command(ackbot::handlers::echo().about("テキストをそのまま返します").usage("テキスト"));
 //! let names: Vec<_> = bot.catalog().into_iter().map(|c| c.name).collect();
 //! assert_eq!(names, ["help", "ping", "wait", "feedback", "choose", "echo"]);
 //! ```
@@ -23,7 +25,7 @@ mod ping;
 mod wait;
 mod welcome;
 
-#[cfg(feature = "standin")]
+#[cfg(feature = "dev")]
 pub use assistant::standin;
 pub use assistant::{Assistant, Model, ModelConfig, ModelError, ask, assistant};
 pub use choose::choose;
@@ -34,7 +36,7 @@ pub use ping::ping;
 pub use wait::{Seconds, SecondsError, wait};
 pub use welcome::welcome;
 
-use ackbot_core::Bot;
+use ackbot::Bot;
 
 /// The built-in commands as a group to mount: `echo`, `help`, `ping`, `wait` and [`feedback`]
 /// (with its modal), and a [`welcome`] for LINE's `follow` and `join` events.

@@ -7,11 +7,11 @@
 //! the front door there), Discord itself enforcing the length; the submission is thanked in the
 //! channel with a follow-up.
 
-use ackbot_core::{Answer, Bot, HandlerError, Incoming, Reply, State, Text, User, cmd};
-use ackbot_discord::{DISCORD, Interaction, Modal as DiscordModal, TextInput};
-use ackbot_slack::SLACK;
-use ackbot_slack::blocks::{Block, Modal, PlainTextInput, View};
-use ackbot_slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
+use ackbot::discord::{DISCORD, Interaction, Modal as DiscordModal, TextInput};
+use ackbot::slack::SLACK;
+use ackbot::slack::blocks::{Block, Modal, PlainTextInput, View};
+use ackbot::slack::{Slack, TriggerId, ViewResponse, ViewSubmission};
+use ackbot::{Answer, Bot, HandlerError, Incoming, Reply, State, Text, User, cmd};
 
 /// The modal's `callback_id`.
 pub const CALLBACK_ID: &str = "feedback";
@@ -163,7 +163,7 @@ fn thanks(texts: &FeedbackTexts, user: &User, text: &str) -> String {
 mod tests {
     use super::*;
     use ackbot::line::LINE;
-    use ackbot_core::{InteractionKind, Payload};
+    use ackbot::{InteractionKind, Payload};
     use serde_json::json;
 
     fn submission(text: &str, channel: &str) -> Incoming {
@@ -218,6 +218,7 @@ mod tests {
         assert_eq!(done.replies[0].text, "ありがとう Ann: とてもよい");
     }
 
+    #[cfg(feature = "testing")]
     #[tokio::test]
     async fn on_discord_the_command_answers_with_a_modal_and_the_submission_is_thanked() {
         use ackbot::discord::sample;
@@ -248,7 +249,7 @@ mod tests {
     #[test]
     fn the_modal_carries_the_channel_and_the_ids() {
         let view = modal(&FeedbackTexts::default(), "C42", "");
-        assert_eq!(ackbot_slack::blocks::limits::check_view(&view), Ok(()));
+        assert_eq!(ackbot::slack::blocks::limits::check_view(&view), Ok(()));
         let view = serde_json::to_value(&view).unwrap();
         assert_eq!(view["callback_id"], CALLBACK_ID);
         assert_eq!(view["private_metadata"], "C42");

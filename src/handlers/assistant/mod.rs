@@ -6,13 +6,13 @@
 //! stand-in of the endpoint (feature `standin`): `standin.rs`.
 
 mod model;
-#[cfg(feature = "standin")]
+#[cfg(feature = "dev")]
 pub mod standin;
 
 use std::sync::{Arc, OnceLock};
 
-use ackbot_core::{Bot, CommandDef, HandlerError, NonEmpty, Reply, State, Stream, Text, cmd};
-use ackbot_slack::{AssistantThread, Slack, SuggestedPrompt};
+use ackbot::slack::{AssistantThread, Slack, SuggestedPrompt};
+use ackbot::{Bot, CommandDef, HandlerError, NonEmpty, Reply, State, Stream, Text, cmd};
 
 pub use model::{Model, ModelConfig, ModelError};
 
