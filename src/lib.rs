@@ -88,6 +88,9 @@ pub use ackbot_slack as slack;
 /// `serde_json`, as ackbot uses it: `ackbot::serde_json::json!` for raw Block Kit or LINE JSON,
 /// and the `Value`s some APIs answer (`users_info`), without a dependency of your own.
 pub use serde_json;
+/// `tracing`, whose macros ackbot's logs go through: `ackbot::tracing::warn!(…)` in a handler
+/// lands in the same log, as JSON under Lambda.
+pub use tracing;
 
 pub use ackbot_core::adapter::Envelope;
 /// The one HTTP attempt ackbot's own clients share, for yours: a request sent once with its

@@ -16,6 +16,7 @@
 //! assert_eq!(names, ["help", "ping", "wait", "feedback", "choose", "echo"]);
 //! ```
 
+mod ask;
 mod assistant;
 mod choose;
 mod echo;
@@ -25,9 +26,10 @@ mod ping;
 mod wait;
 mod welcome;
 
+pub use ask::{ask, assistant};
 #[cfg(feature = "dev")]
 pub use assistant::standin;
-pub use assistant::{Assistant, Model, ModelConfig, ModelError, ask, assistant};
+pub use assistant::{Assistant, Model, ModelConfig, ModelError};
 pub use choose::choose;
 pub use echo::echo;
 pub use feedback::{FeedbackTexts, feedback, feedback_with};

@@ -142,14 +142,25 @@ def test_the_readmes_snippets_compile_in_the_project(project):
         examples.rmdir()
 
 
+BUILTINS = ["ask", "choose", "echo", "feedback", "help", "ping", "wait", "welcome"]
+
+
 def test_the_builtins_compile_as_a_bots_own_code(project):
-    # The built-in commands are the examples to copy: copied as they are into a bot (no path of
-    # ackbot's own crates), they build there.
+    # The built-in commands are the examples to copy: each file copied as it is into a bot (no
+    # path of ackbot's own crates), they build there and mount as `builtins()` does.
     example = project / "examples" / "builtins"
-    shutil.copytree(REPO / "src" / "handlers", example / "handlers")
+    example.mkdir(parents=True)
+    for name in BUILTINS:
+        shutil.copy(REPO / "src" / "handlers" / f"{name}.rs", example / f"{name}.rs")
+    modules = "".join(f"mod {name};\n" for name in BUILTINS)
     (example / "main.rs").write_text(
-        "#[allow(dead_code, unexpected_cfgs)]\nmod handlers;\n\n"
-        "fn main() {\n    let _ = handlers::builtins().mount(handlers::assistant());\n}\n"
+        "#![allow(dead_code)]\n" + modules + "\nfn main() {\n"
+        "    let _ = ackbot::Bot::new()\n"
+        "        .command(echo::echo())\n        .command(help::help())\n"
+        "        .command(ping::ping())\n        .command(wait::wait())\n"
+        "        .mount(feedback::feedback())\n        .mount(choose::choose())\n"
+        "        .mount(ask::assistant())\n        .on(\"follow\", welcome::welcome)\n"
+        "        .build()\n        .expect(\"the copied built-ins build\");\n}\n"
     )
     try:
         run(["cargo", "build", "--quiet", "--example", "builtins"], cwd=project)
