@@ -181,20 +181,24 @@ impl Adapter for DiscordAdapter {
             return Answer::json(body.clone());
         }
         let kind = incoming.as_interaction().map(|i| i.kind);
-        match kind {
-            Some(InteractionKind::Options) => respond::autocomplete(given.as_ref()),
+        let (answer, used) = match kind {
+            Some(InteractionKind::Options) => (respond::autocomplete(given.as_ref()), true),
             Some(InteractionKind::View) => match given.as_ref().and_then(respond::errors) {
-                Some(errors) => respond::ephemeral_message(&errors),
-                None => respond::deferred_update(),
+                Some(errors) => (respond::ephemeral_message(&errors), true),
+                None => (respond::deferred_update(), false),
             },
             // A user's or message's context menu: "thinking…" for the user who asked.
-            Some(InteractionKind::Shortcut) => respond::deferred(true),
-            Some(_) => respond::deferred_update(),
-            None if !followed => {
-                // A command that answered nothing and sends nothing: say it is done.
-                respond::ephemeral_message("✓")
-            }
-            None => respond::deferred(!self.command(incoming).in_channel),
+            Some(InteractionKind::Shortcut) => (respond::deferred(true), false),
+            Some(_) => (respond::deferred_update(), false),
+            // A command that answered nothing and sends nothing: say it is done.
+            None if !followed => (respond::ephemeral_message("✓"), false),
+            None => (respond::deferred(!self.command(incoming).in_channel), false),
+        };
+        if let Some(unused) = given.filter(|_| !used) {
+            // Another platform's answer (a Slack `response_action: update`), or a mistake.
+            tracing::warn!(answering = %incoming.invocation(), %unused,
+                "an answer Discord has no place for is left out of its acknowledgement");
         }
+        answer
     }
 }

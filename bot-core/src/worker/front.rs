@@ -149,16 +149,18 @@ impl Worker {
                             .await
                     };
                     let dispatch = tokio::time::timeout(deadline, dispatch);
+                    // Whether the worker goes on with this item.
+                    let mut followed = false;
                     let given = match self.watching(&envelope, dispatch).await {
                         Ok(done) if later.is_requested() => {
                             // The worker runs the handler again, and its slow part, once.
-                            forward = !options;
+                            followed = !options;
                             done.answer
                         }
                         Ok(done) => {
                             if !done.replies.is_empty() && !options {
                                 envelope.answered_replies = Some(done.replies);
-                                forward = true;
+                                followed = true;
                             }
                             done.answer
                         }
@@ -167,11 +169,12 @@ impl Worker {
                                 deadline_ms = deadline.as_millis() as u64,
                                 "the handler is slower than the acknowledgement deadline: acknowledged \
                                  without its answer; the worker runs it again");
-                            forward = !options;
+                            followed = !options;
                             None
                         }
                     };
-                    answer = adapter.acknowledge(&incoming, given, forward);
+                    answer = adapter.acknowledge(&incoming, given, followed);
+                    forward |= followed;
                 }
                 Inbound::Work(_) => forward = true,
             }
