@@ -114,11 +114,10 @@ impl ApiCall {
                     )
             }
             LINE => self.method.starts_with("/v2/bot/message/"),
-            DISCORD => {
-                self.method.starts_with("POST /webhooks/")
-                    || self.method.starts_with("PATCH /webhooks/")
-                    || self.method == "POST /channels/{channel.id}/messages"
-            }
+            DISCORD => matches!(
+                self.method.as_str(),
+                ORIGINAL | FOLLOW_UP | EDITED | "POST /channels/{channel.id}/messages"
+            ),
             _ => false,
         }
     }
@@ -143,6 +142,11 @@ impl ApiCall {
         }
     }
 }
+
+/// Discord's edit of the interaction's answer, a follow-up, and an edit of one.
+const ORIGINAL: &str = "PATCH /webhooks/{application.id}/{interaction.token}/messages/@original";
+const FOLLOW_UP: &str = "POST /webhooks/{application.id}/{interaction.token}";
+const EDITED: &str = "PATCH /webhooks/{application.id}/{interaction.token}/messages/{message.id}";
 
 /// What delivering one webhook produced.
 #[derive(Clone, Debug)]
@@ -174,13 +178,31 @@ impl Delivered {
     }
 
     /// The texts of every message sent, in order; a streamed Slack message (`chat.startStream`,
-    /// `appendStream`…, `stopStream`) as one text.
+    /// `appendStream`…, `stopStream`) as one text, and a Discord message as its last edit.
     pub fn texts(&self) -> Vec<String> {
         let mut texts = Vec::new();
         let mut streamed: Option<String> = None;
+        // Discord: where `@original`'s text is, and the last follow-up's (an edit replaces it).
+        let (mut original, mut follow_up): (Option<usize>, Option<usize>) = (None, None);
         for call in &self.calls {
             let piece = call.body.get("markdown_text").and_then(Value::as_str);
+            let edited = |at: Option<usize>, texts: &mut Vec<String>| {
+                let text = call.texts().concat();
+                match at {
+                    Some(at) => {
+                        texts[at] = text;
+                        at
+                    }
+                    None => {
+                        texts.push(text);
+                        texts.len() - 1
+                    }
+                }
+            };
             match (call.platform, call.method.as_str()) {
+                (DISCORD, ORIGINAL) => original = Some(edited(original, &mut texts)),
+                (DISCORD, EDITED) => follow_up = Some(edited(follow_up, &mut texts)),
+                (DISCORD, FOLLOW_UP) => follow_up = Some(edited(None, &mut texts)),
                 (SLACK, "chat.startStream") => {
                     texts.extend(streamed.take());
                     streamed = Some(piece.unwrap_or_default().to_string());

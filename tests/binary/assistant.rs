@@ -1,6 +1,6 @@
 //! `ask`, the built-in assistant, with the kit and a stand-in of an OpenAI-compatible
-//! chat-completions endpoint: the answer streamed in a mention's thread, on LINE behind the
-//! loading animation and as the reply, an apology when the model fails, breaks off or is too
+//! chat-completions endpoint: the answer streamed in a mention's thread, in Discord's
+//! "thinking…", on LINE behind the loading animation and as the reply, an apology when the model fails, breaks off or is too
 //! slow, and a plain word when no model is configured.
 
 use ackbot::handlers::standin::{MODEL, ModelStandIn};
@@ -41,6 +41,35 @@ async fn a_mention_is_answered_by_the_model_streamed_in_its_thread() {
         Some(format!("Bearer {KEY}").as_str())
     );
     assert!(!format!("{:?}", out).contains(KEY));
+}
+
+#[tokio::test]
+async fn on_discord_the_answer_grows_in_thinking() {
+    let model = ModelStandIn::start().await.unwrap();
+    let bot = assistant(&model, &[]).await;
+    let out = bot.discord_command("/ask what is an interaction?").await;
+    let ack = out.ack.as_ref().unwrap().json().unwrap();
+    assert_eq!(ack["type"], 5, "deferred: {ack}");
+    let answer = ModelStandIn::answer_to("what is an interaction?");
+    assert_eq!(
+        out.texts(),
+        [answer.clone()],
+        "one message, as its last edit"
+    );
+    let methods: Vec<&str> = out.calls.iter().map(|c| c.method.as_str()).collect();
+    assert!(
+        methods.len() >= 2,
+        "the first words, then the rest: {methods:?}"
+    );
+    assert!(
+        methods.iter().all(|m| m.ends_with("/messages/@original")),
+        "{methods:?}"
+    );
+    let first = out.calls[0].body["content"].as_str().unwrap();
+    assert!(
+        answer.starts_with(first) && first.len() < answer.len(),
+        "{first}"
+    );
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ use crate::delivery::{DiscordDelivery, Original};
 use crate::incoming::incoming;
 use crate::interaction::{APPLICATION_COMMAND, Interaction, MESSAGE_COMPONENT, PING};
 use crate::signature::{PublicKey, verify};
+use crate::stream::DiscordStream;
 use crate::{ConfigError, DISCORD, Discord, DiscordConfig, ParseError, respond};
 
 /// The edge route Discord posts interactions to (the "Interactions Endpoint URL").
@@ -105,6 +106,14 @@ impl DiscordAdapter {
             _ => Original::Quiet,
         };
         let dedupe_key = Some(format!("discord:{}", interaction.id));
+        let original_used = Arc::new(AtomicBool::new(false));
+        // A slash command's stream grows in its "thinking…"; elsewhere it is gathered.
+        let stream = match original {
+            Original::Deferred { ephemeral } if incoming.as_command().is_some() => Some(
+                DiscordStream::new(&self.client, &interaction.token, ephemeral, &original_used),
+            ),
+            _ => None,
+        };
         let mut extensions = Extensions::new();
         if interaction.kind == MESSAGE_COMPONENT {
             let data = interaction.data.as_ref();
@@ -119,15 +128,18 @@ impl DiscordAdapter {
             token: interaction.token.clone(),
             original,
             received_at_ms: envelope.received_at_ms,
-            resumed: AtomicBool::new(false),
+            original_used: Arc::clone(&original_used),
         };
         extensions.insert(Discord::new(
             Arc::clone(&self.client),
             Arc::new(interaction),
         ));
-        let work = Work::new(incoming, Box::new(delivery))
+        let mut work = Work::new(incoming, Box::new(delivery))
             .with_dedupe_key(dedupe_key)
             .with_extensions(extensions);
+        if let Some(stream) = stream {
+            work = work.with_stream(Box::new(stream));
+        }
         let in_ack = work.answers_in_ack || ack.answers_in_ack;
         Ok(Inbound::Work(work.answering_in_ack(in_ack)))
     }

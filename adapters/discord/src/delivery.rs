@@ -36,8 +36,9 @@ pub(crate) struct DiscordDelivery {
     pub(crate) token: String,
     pub(crate) original: Original,
     pub(crate) received_at_ms: i64,
-    /// Set when an earlier attempt already edited `@original`.
-    pub(crate) resumed: AtomicBool,
+    /// Set once `@original` holds something of the handler's: an earlier attempt's first reply,
+    /// or the handler's stream. It is then neither edited by a reply nor deleted.
+    pub(crate) original_used: Arc<AtomicBool>,
 }
 
 impl DiscordDelivery {
@@ -51,7 +52,7 @@ impl DiscordDelivery {
     /// Whether "thinking…" still waits for the first reply.
     fn placeholder(&self) -> Option<bool> {
         match self.original {
-            Original::Deferred { ephemeral } if !self.resumed.load(Ordering::Relaxed) => {
+            Original::Deferred { ephemeral } if !self.original_used.load(Ordering::Relaxed) => {
                 Some(ephemeral)
             }
             _ => None,
@@ -143,7 +144,7 @@ impl Delivery for DiscordDelivery {
     }
 
     fn resuming(&self) {
-        self.resumed.store(true, Ordering::Relaxed);
+        self.original_used.store(true, Ordering::Relaxed);
     }
 
     fn no_replies(&self) -> BoxFuture<'_, ()> {

@@ -6,7 +6,8 @@
 //! Where an interaction becomes an `Incoming`: `incoming.rs`; the interaction as Discord sends
 //! it: [`Interaction`]; what the endpoint answers: `respond.rs` (and [`Modal`] for handlers);
 //! the signature: `signature.rs`; a reply as messages: `render.rs`; where they go:
-//! `delivery.rs` and `client/`; the bot's commands as Discord's: [`commands`].
+//! `delivery.rs` and `client/`; a handler's stream growing in "thinking…": `stream.rs`; the
+//! bot's commands as Discord's: [`commands`].
 //!
 //! ```
 //! use ackbot_discord::{DiscordAdapter, DiscordConfig};
@@ -36,6 +37,7 @@ pub mod sample;
 mod signature;
 #[cfg(feature = "standin")]
 pub mod standin;
+mod stream;
 
 pub use adapter::{DiscordAdapter, INTERACTIONS_ROUTE};
 pub use config::{CommandAck, DEFAULT_API_URL, DiscordConfig};

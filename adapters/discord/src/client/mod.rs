@@ -93,6 +93,25 @@ impl DiscordClient {
         .await
     }
 
+    /// `PATCH /webhooks/{application.id}/{interaction.token}/messages/{message.id}`: a follow-up
+    /// becomes `message`.
+    pub(crate) async fn edit_message(
+        &self,
+        token: &str,
+        id: &str,
+        message: &Value,
+    ) -> Result<Value, ReplyError> {
+        self.send(Call {
+            method: Method::PATCH,
+            endpoint: "PATCH /webhooks/{application.id}/{interaction.token}/messages/{message.id}",
+            path: self.webhook(token, &format!("/messages/{}", path_segment(id))),
+            body: Some(message),
+            auth: Auth::Interaction(token),
+            cap: DELIVERY_RESPONSE_CAP,
+        })
+        .await
+    }
+
     /// `DELETE /webhooks/{application.id}/{interaction.token}/messages/@original`.
     pub(crate) async fn delete_original(&self, token: &str) -> Result<(), ReplyError> {
         self.send(Call {
@@ -107,7 +126,8 @@ impl DiscordClient {
         .map(drop)
     }
 
-    /// `POST /webhooks/{application.id}/{interaction.token}`: a follow-up message.
+    /// `POST /webhooks/{application.id}/{interaction.token}?wait=true`: a follow-up message; the
+    /// answer is the message.
     pub(crate) async fn follow_up(
         &self,
         token: &str,
@@ -116,7 +136,8 @@ impl DiscordClient {
         self.send(Call {
             method: Method::POST,
             endpoint: "POST /webhooks/{application.id}/{interaction.token}",
-            path: self.webhook(token, ""),
+            // Discord answers with the message (its id, for a stream to edit) only when asked.
+            path: self.webhook(token, "?wait=true"),
             body: Some(message),
             auth: Auth::Interaction(token),
             cap: DELIVERY_RESPONSE_CAP,

@@ -35,6 +35,8 @@ pub struct DiscordStandIn {
 struct Api {
     recorder: Recorder,
     deleted: Arc<Mutex<HashSet<String>>>,
+    /// The ids of the follow-ups sent, which may be edited.
+    sent: Arc<Mutex<HashSet<String>>>,
     commands: Arc<Mutex<Vec<Value>>>,
     ids: Arc<AtomicU64>,
 }
@@ -46,9 +48,9 @@ impl DiscordStandIn {
         let addr = listener.local_addr()?;
         let api = Api::default();
         let recorder = api.recorder.clone();
-        let original = "/webhooks/{application_id}/{token}/messages/@original";
+        let message = "/webhooks/{application_id}/{token}/messages/{message}";
         let app = axum::Router::new()
-            .route(original, patch(edit_original).delete(delete_original))
+            .route(message, patch(edit_message).delete(delete_original))
             .route("/webhooks/{application_id}/{token}", post(follow_up))
             .route("/channels/{channel_id}/messages", post(create_message))
             .route(
@@ -156,6 +158,7 @@ fn check_message(body: &Value) -> Result<(), Response> {
 
 fn message(api: &Api, body: &Value, channel_id: &str) -> Response {
     let id = 1_200_000_000_000_000_000 + api.ids.fetch_add(1, Ordering::Relaxed);
+    api.sent.lock().unwrap().insert(id.to_string());
     Json(
         json!({"id": id.to_string(), "type": 0, "channel_id": channel_id,
         "content": body.get("content").cloned().unwrap_or(json!("")),
@@ -166,18 +169,24 @@ fn message(api: &Api, body: &Value, channel_id: &str) -> Response {
     .into_response()
 }
 
-async fn edit_original(
+async fn edit_message(
     State(api): State<Api>,
-    Path((_app, token)): Path<(String, String)>,
+    Path((_app, token, id)): Path<(String, String, String)>,
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    let endpoint = "PATCH /webhooks/{application.id}/{interaction.token}/messages/@original";
+    let endpoint = match id.as_str() {
+        "@original" => "PATCH /webhooks/{application.id}/{interaction.token}/messages/@original",
+        _ => "PATCH /webhooks/{application.id}/{interaction.token}/messages/{message.id}",
+    };
     let body = match admit(&api, endpoint, &headers, Some(&token), &body) {
         Ok(body) => body,
         Err(refused) => return refused,
     };
-    if api.deleted.lock().unwrap().contains(&token) {
+    let sent = api.sent.lock().unwrap().contains(&id);
+    if id == "@original" && api.deleted.lock().unwrap().contains(&token)
+        || id != "@original" && !sent
+    {
         return error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
     }
     if let Err(refused) = check_message(&body) {
@@ -188,10 +197,14 @@ async fn edit_original(
 
 async fn delete_original(
     State(api): State<Api>,
-    Path((_app, token)): Path<(String, String)>,
+    Path((_app, token, id)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
     let endpoint = "DELETE /webhooks/{application.id}/{interaction.token}/messages/@original";
+    if id != "@original" {
+        // Follow-ups are never deleted by ackbot: not modelled.
+        return error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
+    }
     if let Err(refused) = admit(&api, endpoint, &headers, Some(&token), "") {
         return refused;
     }

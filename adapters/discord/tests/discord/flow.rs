@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ackbot_core::runtime::Worker;
 use ackbot_core::testing::Recorded;
-use ackbot_core::{Bot, Choice, CommandDef, Options, Reply, Text, User, cmd};
+use ackbot_core::{Bot, Choice, CommandDef, Options, Reply, Stream, Text, User, cmd};
 use ackbot_discord::sample::{self, APPLICATION_ID, TEST_PUBLIC_KEY};
 use ackbot_discord::standin::{DiscordStandIn, TOKEN_HEADER};
 use ackbot_discord::{
@@ -15,6 +15,8 @@ use ackbot_discord::{
 use serde_json::{Value, json};
 
 const DEADLINE: Duration = Duration::from_millis(2500);
+const ORIGINAL: &str = "PATCH /webhooks/{application.id}/{interaction.token}/messages/@original";
+const FOLLOW_UP: &str = "POST /webhooks/{application.id}/{interaction.token}";
 
 async fn echo(Text(text): Text) -> Reply {
     Reply::text(text)
@@ -64,6 +66,15 @@ async fn cities(interaction: Interaction) -> Options {
 
 async fn quiet() {}
 
+/// Writes its text in pieces, as a model's answer comes.
+async fn tell(Text(text): Text, stream: Stream) -> Result<(), ackbot_core::HandlerError> {
+    for word in text.split_inclusive(' ') {
+        stream.write(word).await?;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Ok(())
+}
+
 fn commands() -> Vec<CommandDef> {
     vec![
         cmd("echo", echo).usage("TEXT"),
@@ -75,6 +86,7 @@ fn commands() -> Vec<CommandDef> {
         cmd("pick", pick),
         cmd("city", echo).usage("NAME"),
         cmd("quiet", quiet),
+        cmd("tell", tell).usage("TEXT"),
     ]
 }
 
@@ -333,4 +345,39 @@ async fn a_retried_delivery_leaves_the_edited_original_alone_and_sends_only_the_
         .map(|r| r.method.to_string())
         .collect();
     assert_eq!(calls, ["PATCH", "POST", "POST"], "the original edited once");
+}
+
+#[tokio::test]
+async fn a_stream_grows_in_the_original_then_in_follow_ups_past_two_thousand_characters() {
+    let s = setup().await;
+    let short = "the first words come at once and the rest in batches";
+    let (_, _, calls) = s.interact(&sample::command("tell", short)).await;
+    let paths: Vec<&str> = calls.iter().map(|c| c.path.as_str()).collect();
+    assert!(
+        paths.iter().all(|p| *p == ORIGINAL),
+        "edits only, nothing deleted: {paths:?}"
+    );
+    assert_eq!(calls[0].body["content"], "the ", "the first words at once");
+    assert_eq!(calls.last().unwrap().body["content"], short);
+    // 2,400 characters: the original fills to 2,000, a follow-up takes the rest.
+    let long: String = (0..120)
+        .map(|i| format!("w{i:03}{} ", "x".repeat(15)))
+        .collect();
+    let (_, _, calls) = s.interact(&sample::command("tell", long.trim_end())).await;
+    let last_original = calls.iter().rev().find(|c| c.path == ORIGINAL).unwrap();
+    let first = last_original.body["content"].as_str().unwrap();
+    assert_eq!(first.chars().count(), 2000);
+    let follow_up = calls
+        .iter()
+        .find(|c| c.path == FOLLOW_UP)
+        .expect("a follow-up");
+    assert_eq!(
+        follow_up.body["flags"], 64,
+        "for the user alone, as the deferral"
+    );
+    let edited = (calls.iter().rev()).find(|c| c.path.ends_with("/messages/{message.id}"));
+    let rest = edited.map_or(&follow_up.body, |c| &c.body)["content"]
+        .as_str()
+        .unwrap();
+    assert_eq!(format!("{first}{rest}"), long.trim_end());
 }
