@@ -88,7 +88,12 @@ pub enum DiscordAction {
     /// Send this bot's commands to Discord as its global slash commands (`PUT
     /// /applications/{id}/commands`, which replaces them all), and print what was added,
     /// changed and removed. Global commands reach every server within an hour.
-    Register,
+    Register {
+        /// A server's id: register the commands there only, where they appear at once (for
+        /// trying them out; `--guild` again with the same id replaces them).
+        #[arg(long, value_name = "ID")]
+        guild: Option<String>,
+    },
 }
 
 /// The platform `manifest` writes for.
@@ -200,8 +205,8 @@ pub(crate) async fn run_verb(dispatcher: Dispatcher, verb: Verb) -> Result<(), E
             platform: ManifestFor::Discord,
         } => crate::discord_verbs::print_manifest(&dispatcher),
         Verb::Discord {
-            action: DiscordAction::Register,
-        } => crate::discord_verbs::register(dispatcher).await,
+            action: DiscordAction::Register { guild },
+        } => crate::discord_verbs::register(dispatcher, guild).await,
         Verb::Manifest {
             platform:
                 ManifestFor::Slack {

@@ -22,10 +22,17 @@ pub(crate) fn print_manifest(dispatcher: &Dispatcher) -> Result<(), Error> {
     Ok(())
 }
 
-/// Sends the commands to Discord with the bot token and prints what changed. Reads
-/// `DISCORD_APPLICATION_ID`, `DISCORD_BOT_TOKEN` and `DISCORD_API_URL` (the environment, then
-/// `.env`); the public key is not needed.
-pub(crate) async fn register(dispatcher: Dispatcher) -> Result<(), Error> {
+/// Sends the commands to Discord with the bot token — the global ones, or `guild`'s — and
+/// prints what changed. Reads `DISCORD_APPLICATION_ID`, `DISCORD_BOT_TOKEN` and
+/// `DISCORD_API_URL` (the environment, then `.env`); the public key is not needed.
+pub(crate) async fn register(dispatcher: Dispatcher, guild: Option<String>) -> Result<(), Error> {
+    let snowflake = |id: &str| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit());
+    if guild.as_deref().is_some_and(|guild| !snowflake(guild)) {
+        return Err(Error::Unsupported(
+            "--guild takes a server's id, digits only (in Discord, with Developer Mode on: \
+             right-click the server → Copy Server ID)",
+        ));
+    }
     let _ = dotenvy::dotenv();
     crate::logging::init(crate::config::LogFormat::Text, "warn");
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
@@ -49,7 +56,7 @@ pub(crate) async fn register(dispatcher: Dispatcher) -> Result<(), Error> {
     let settings = DiscordConfig::new("", application_id.trim())
         .with_api_url(api_url.trim_end_matches('/'))
         .with_bot_token(token.trim().to_string());
-    let changes = commands::register(&settings, &commands)
+    let changes = commands::register(&settings, guild.as_deref(), &commands)
         .await
         .map_err(|e| Error::Discord(Box::new(e)))?;
     let mut stdout = std::io::stdout().lock();
@@ -64,10 +71,17 @@ pub(crate) async fn register(dispatcher: Dispatcher) -> Result<(), Error> {
             writeln!(stdout, "{what:<10} {}", names.join(" "))?;
         }
     }
-    writeln!(
-        stdout,
-        "Discord has {} global command(s) of this bot; new ones reach every server within an hour.",
-        commands.as_array().map_or(0, Vec::len)
-    )?;
+    let count = commands.as_array().map_or(0, Vec::len);
+    match guild {
+        Some(guild) => writeln!(
+            stdout,
+            "the server {guild} has {count} command(s) of this bot, there at once"
+        )?,
+        None => writeln!(
+            stdout,
+            "Discord has {count} global command(s) of this bot; new ones reach every server \
+             within an hour (`--guild ID` for one server at once)"
+        )?,
+    }
     Ok(())
 }

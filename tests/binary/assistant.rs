@@ -51,7 +51,11 @@ async fn on_discord_the_answer_grows_in_thinking() {
     let ack = out.ack.as_ref().unwrap().json().unwrap();
     assert_eq!(ack["type"], 5, "deferred: {ack}");
     let answer = ModelStandIn::answer_to("what is an interaction?");
-    assert_eq!(out.texts(), [answer.as_str()], "one message, as its last edit");
+    assert_eq!(
+        out.texts(),
+        [answer.as_str()],
+        "one message, as its last edit"
+    );
     let methods: Vec<&str> = out.calls.iter().map(|c| c.method.as_str()).collect();
     assert!(
         methods.len() >= 2,

@@ -354,6 +354,23 @@ async fn manifest_prints_the_commands_and_register_sends_them_and_says_what_chan
         said.contains("unchanged") && !said.contains("added"),
         "{said}"
     );
+    // One server's, at once: its own list, the global one untouched.
+    let guild = ackbot_async(
+        &["discord", "register", "--guild", "290926798626357999"],
+        &env[1..],
+    )
+    .await;
+    let said = String::from_utf8_lossy(&guild.stdout);
+    assert!(
+        guild.status.success() && said.contains("added") && said.contains("at once"),
+        "{said}"
+    );
+    let put = (api.recorder().calls().into_iter())
+        .filter(|c| c.path == "PUT /applications/{application.id}/guilds/{guild.id}/commands")
+        .count();
+    assert_eq!(put, 1);
+    let bad = ackbot_async(&["discord", "register", "--guild", "general"], &env[1..]).await;
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("server's id"));
     // The public key is not needed; the token is: says which variable, sends nothing.
     let no_token = ackbot_async(&["discord", "register"], &env[1..2]).await;
     assert!(!no_token.status.success());

@@ -94,13 +94,19 @@ pub struct Changes {
     pub unchanged: Vec<String>,
 }
 
-/// Replaces the global commands of `config`'s application with `commands` (as [`manifest`]
-/// builds them), and says what changed. Needs the bot token; the public key is not used.
-pub async fn register(config: &DiscordConfig, commands: &Value) -> Result<Changes, ReplyError> {
+/// Replaces the commands of `config`'s application with `commands` (as [`manifest`] builds
+/// them) — the global ones, which reach every server within an hour, or those of the server
+/// `guild`, at once (for trying them out) — and says what changed. Needs the bot token; the
+/// public key is not used.
+pub async fn register(
+    config: &DiscordConfig,
+    guild: Option<&str>,
+    commands: &Value,
+) -> Result<Changes, ReplyError> {
     let client =
         DiscordClient::new(config).map_err(|e| ReplyError::InvalidRequest(e.to_string()))?;
-    let before = client.commands().await?;
-    client.overwrite_commands(commands).await?;
+    let before = client.commands(guild).await?;
+    client.overwrite_commands(guild, commands).await?;
     Ok(changes(&before, commands))
 }
 

@@ -162,12 +162,33 @@ impl DiscordClient {
         .await
     }
 
-    /// `GET /applications/{application.id}/commands` as the bot: the global commands.
-    pub(crate) async fn commands(&self) -> Result<Value, ReplyError> {
+    /// The path and endpoint of the commands: the global ones, or one server's (`guild`).
+    fn commands_at(&self, guild: Option<&str>) -> (String, &'static str, &'static str) {
+        let app = &self.application_id;
+        match guild {
+            None => (
+                format!("/applications/{app}/commands"),
+                "GET /applications/{application.id}/commands",
+                "PUT /applications/{application.id}/commands",
+            ),
+            Some(guild) => (
+                format!(
+                    "/applications/{app}/guilds/{}/commands",
+                    path_segment(guild)
+                ),
+                "GET /applications/{application.id}/guilds/{guild.id}/commands",
+                "PUT /applications/{application.id}/guilds/{guild.id}/commands",
+            ),
+        }
+    }
+
+    /// `GET /applications/{application.id}/commands` (or a server's) as the bot.
+    pub(crate) async fn commands(&self, guild: Option<&str>) -> Result<Value, ReplyError> {
+        let (path, endpoint, _) = self.commands_at(guild);
         self.send(Call {
             method: Method::GET,
-            endpoint: "GET /applications/{application.id}/commands",
-            path: format!("/applications/{}/commands", self.application_id),
+            endpoint,
+            path,
             body: None,
             auth: Auth::Bot,
             cap: DATA_RESPONSE_CAP,
@@ -175,12 +196,17 @@ impl DiscordClient {
         .await
     }
 
-    /// `PUT /applications/{application.id}/commands` as the bot: replaces the global commands.
-    pub(crate) async fn overwrite_commands(&self, commands: &Value) -> Result<Value, ReplyError> {
+    /// `PUT /applications/{application.id}/commands` (or a server's) as the bot: replaces them.
+    pub(crate) async fn overwrite_commands(
+        &self,
+        guild: Option<&str>,
+        commands: &Value,
+    ) -> Result<Value, ReplyError> {
+        let (path, _, endpoint) = self.commands_at(guild);
         self.send(Call {
             method: Method::PUT,
-            endpoint: "PUT /applications/{application.id}/commands",
-            path: format!("/applications/{}/commands", self.application_id),
+            endpoint,
+            path,
             body: Some(commands),
             auth: Auth::Bot,
             cap: DATA_RESPONSE_CAP,

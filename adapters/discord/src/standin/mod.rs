@@ -8,7 +8,7 @@
 // Handlers return early with a ready response; boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -37,7 +37,7 @@ struct Api {
     deleted: Arc<Mutex<HashSet<String>>>,
     /// The ids of the follow-ups sent, which may be edited.
     sent: Arc<Mutex<HashSet<String>>>,
-    commands: Arc<Mutex<Vec<Value>>>,
+    commands: Arc<Mutex<HashMap<Scope, Vec<Value>>>>,
     ids: Arc<AtomicU64>,
 }
 
@@ -56,6 +56,10 @@ impl DiscordStandIn {
             .route(
                 "/applications/{application_id}/commands",
                 get(list_commands).put(overwrite_commands),
+            )
+            .route(
+                "/applications/{application_id}/guilds/{guild_id}/commands",
+                get(list_guild_commands).put(overwrite_guild_commands),
             )
             .route("/users/@me", get(me))
             .with_state(api);
@@ -245,12 +249,19 @@ async fn create_message(
     }
 }
 
+/// The global commands (`None`) or a server's.
+type Scope = Option<String>;
+
 async fn list_commands(State(api): State<Api>, headers: HeaderMap) -> Response {
-    let endpoint = "GET /applications/{application.id}/commands";
-    if let Err(refused) = admit(&api, endpoint, &headers, None, "").and_then(|_| bot(&headers)) {
-        return refused;
-    }
-    Json(Value::Array(api.commands.lock().unwrap().clone())).into_response()
+    list(&api, &headers, None)
+}
+
+async fn list_guild_commands(
+    State(api): State<Api>,
+    Path((_app, guild)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    list(&api, &headers, Some(guild))
 }
 
 async fn overwrite_commands(
@@ -259,13 +270,41 @@ async fn overwrite_commands(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    let endpoint = "PUT /applications/{application.id}/commands";
-    let body = match admit(&api, endpoint, &headers, None, &body)
-        .and_then(|b| bot(&headers).map(|()| b))
-    {
-        Ok(body) => body,
-        Err(refused) => return refused,
+    overwrite(&api, &app, &headers, &body, None)
+}
+
+async fn overwrite_guild_commands(
+    State(api): State<Api>,
+    Path((app, guild)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    overwrite(&api, &app, &headers, &body, Some(guild))
+}
+
+fn list(api: &Api, headers: &HeaderMap, scope: Scope) -> Response {
+    let endpoint = match scope {
+        None => "GET /applications/{application.id}/commands",
+        Some(_) => "GET /applications/{application.id}/guilds/{guild.id}/commands",
     };
+    if let Err(refused) = admit(api, endpoint, headers, None, "").and_then(|_| bot(headers)) {
+        return refused;
+    }
+    let commands = api.commands.lock().unwrap().get(&scope).cloned();
+    Json(Value::Array(commands.unwrap_or_default())).into_response()
+}
+
+/// Replaces the commands of `scope`, as `PUT` does: each gets an id and a version.
+fn overwrite(api: &Api, app: &str, headers: &HeaderMap, body: &str, scope: Scope) -> Response {
+    let endpoint = match scope {
+        None => "PUT /applications/{application.id}/commands",
+        Some(_) => "PUT /applications/{application.id}/guilds/{guild.id}/commands",
+    };
+    let body =
+        match admit(api, endpoint, headers, None, body).and_then(|b| bot(headers).map(|()| b)) {
+            Ok(body) => body,
+            Err(refused) => return refused,
+        };
     let Some(commands) = body.as_array() else {
         return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body");
     };
@@ -276,10 +315,13 @@ async fn overwrite_commands(
             command["id"] = json!(id.to_string());
             command["application_id"] = json!(app);
             command["version"] = json!(id.to_string());
+            if let Some(guild) = &scope {
+                command["guild_id"] = json!(guild);
+            }
             command
         })
         .collect();
-    *api.commands.lock().unwrap() = stored.clone();
+    api.commands.lock().unwrap().insert(scope, stored.clone());
     Json(Value::Array(stored)).into_response()
 }
 
