@@ -84,28 +84,13 @@ impl<'a> Delivery<'a> {
             Signing::Secret(secret) => Some(secret.as_str()),
         };
         let mut envelope = if self.route == ackbot_discord::INTERACTIONS_ROUTE {
-            let interaction: serde_json::Value =
-                serde_json::from_str(&self.body).unwrap_or_default();
-            let mut envelope = ackbot_discord::sample::envelope(&interaction, received_at);
-            envelope.body = self.body.clone().into_bytes();
             let key = match secret {
                 // Another key pair: Discord's probe, or a key from another application.
                 Some(secret) => ackbot_discord::signing::KeyPair::from_seed(seed(secret)),
                 None => ackbot_discord::sample::key_pair(),
             };
-            let timestamp = received_at.div_euclid(1000).to_string();
-            let signature = key.sign(&timestamp, &envelope.body);
-            envelope.headers = [
-                ("Content-Type", "application/json".to_string()),
-                (ackbot_discord::TIMESTAMP_HEADER, timestamp),
-                (ackbot_discord::SIGNATURE_HEADER, signature),
-            ]
-            .into_iter()
-            .fold(ackbot_core::adapter::Headers::new(), |mut h, (n, v)| {
-                h.append(n, v);
-                h
-            });
-            envelope
+            let body = self.body.clone().into_bytes();
+            ackbot_discord::sample::signed_envelope(body, &key, received_at)
         } else if self.route == ackbot_line::WEBHOOK_ROUTE {
             let secret = secret.unwrap_or(LINE_CHANNEL_SECRET);
             ackbot_line::sample::signed_envelope(&self.body, secret, received_at)

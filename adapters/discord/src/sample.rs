@@ -97,11 +97,18 @@ pub fn signature_headers(body: &[u8], timestamp: i64) -> [(&'static str, String)
 /// An Envelope of `interaction` received at `received_at_ms`, signed by the test key pair.
 pub fn envelope(interaction: &Value, received_at_ms: i64) -> Envelope {
     let body = serde_json::to_vec(interaction).expect("JSON serialises");
-    let [timestamp, signature] = signature_headers(&body, received_at_ms.div_euclid(1000));
+    signed_envelope(body, &key_pair(), received_at_ms)
+}
+
+/// An Envelope of `body` as received at `received_at_ms`, signed by `key` at that time (another
+/// key than the test pair's: Discord's probe, or another application's).
+pub fn signed_envelope(body: Vec<u8>, key: &KeyPair, received_at_ms: i64) -> Envelope {
+    let timestamp = received_at_ms.div_euclid(1000).to_string();
+    let signature = key.sign(&timestamp, &body);
     Envelope::new(INTERACTIONS_ROUTE, received_at_ms, body)
         .with_header("Content-Type", "application/json")
-        .with_header(timestamp.0, timestamp.1)
-        .with_header(signature.0, signature.1)
+        .with_header(TIMESTAMP_HEADER, timestamp)
+        .with_header(SIGNATURE_HEADER, signature)
 }
 
 #[cfg(test)]

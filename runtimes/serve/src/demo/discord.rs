@@ -3,21 +3,25 @@
 
 use ackbot_core::runtime::now_ms;
 use ackbot_discord::sample;
+use ackbot_discord::signing::KeyPair;
 use ackbot_discord::standin::TOKEN_HEADER;
-use ackbot_discord::{DISCORD, INTERACTIONS_ROUTE};
+use ackbot_discord::{DISCORD, INTERACTIONS_ROUTE, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use serde_json::Value;
 
 use super::samples::{Belongs, Catalog, Expect, Sample};
 
 /// The Discord samples, those the bot can answer.
 pub(super) fn discord_samples(catalog: &Catalog) -> Vec<Sample> {
-    let interaction = |label: String, interaction: &Value, expect: Expect| {
+    // Signed by `key`: the test pair, whose public key the demo's adapter has, or another.
+    let signed = |label: String, interaction: &Value, expect: Expect, key: KeyPair| {
         let token = interaction["token"]
             .as_str()
             .unwrap_or_default()
             .to_string();
         let body = interaction.to_string();
-        let headers = sample::signature_headers(body.as_bytes(), now_ms() / 1000);
+        let timestamp = (now_ms() / 1000).to_string();
+        let signature = key.sign(&timestamp, body.as_bytes());
+        let headers = [(TIMESTAMP_HEADER, timestamp), (SIGNATURE_HEADER, signature)];
         let belongs: Belongs = Box::new(move |c| c.header(TOKEN_HEADER) == Some(token.as_str()));
         Sample {
             label,
@@ -32,6 +36,8 @@ pub(super) fn discord_samples(catalog: &Catalog) -> Vec<Sample> {
             settle: true,
         }
     };
+    let interaction =
+        |label, interaction: &Value, expect| signed(label, interaction, expect, sample::key_pair());
     let mut samples = vec![interaction(
         "Discord PING (checking the endpoint)".into(),
         &sample::ping(),
@@ -50,22 +56,12 @@ pub(super) fn discord_samples(catalog: &Catalog) -> Vec<Sample> {
             &command,
             Expect::Duplicate,
         ));
-        let mut probe = interaction(
+        samples.push(signed(
             "Discord's probe: /echo signed by another key".into(),
             &sample::command("echo", "probe"),
             Expect::Refused,
-        );
-        let other = ackbot_discord::signing::KeyPair::from_seed([9; 32]);
-        let timestamp = (now_ms() / 1000).to_string();
-        probe.headers.retain(|(name, _)| *name == "content-type");
-        probe.headers.extend([
-            (ackbot_discord::TIMESTAMP_HEADER, timestamp.clone()),
-            (
-                ackbot_discord::SIGNATURE_HEADER,
-                other.sign(&timestamp, probe.body.as_bytes()),
-            ),
-        ]);
-        samples.push(probe);
+            KeyPair::from_seed([9; 32]),
+        ));
     }
     if catalog.has("help") {
         samples.push(interaction(
