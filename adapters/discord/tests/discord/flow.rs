@@ -381,3 +381,37 @@ async fn a_stream_grows_in_the_original_then_in_follow_ups_past_two_thousand_cha
         .unwrap();
     assert_eq!(format!("{first}{rest}"), long.trim_end());
 }
+
+#[tokio::test]
+async fn a_rate_limited_edit_waits_discords_retry_after_and_goes_out() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let api = MockServer::start().await;
+    // Discord's 429: its wait in the JSON (seconds, fractional), as its documentation shows.
+    let limited = ResponseTemplate::new(429).set_body_json(
+        json!({"message": "You are being rate limited.", "retry_after": 0.05, "global": false}),
+    );
+    Mock::given(method("PATCH"))
+        .respond_with(limited)
+        .up_to_n_times(1)
+        .mount(&api)
+        .await;
+    let message = ResponseTemplate::new(200).set_body_json(json!({"id": "1", "content": "hi"}));
+    Mock::given(method("PATCH"))
+        .respond_with(message)
+        .mount(&api)
+        .await;
+    let bot = Bot::new().command(cmd("echo", echo)).build().unwrap();
+    let config = DiscordConfig::new(TEST_PUBLIC_KEY, APPLICATION_ID).with_api_url(api.uri());
+    let worker = Worker::new(bot).with_adapter(Arc::new(DiscordAdapter::new(config).unwrap()));
+    let started = std::time::Instant::now();
+    let report = worker
+        .process(sample::envelope(&sample::command("echo", "hi"), now_ms()))
+        .await;
+    assert_eq!(report.replied, 1, "{report:?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(50),
+        "waited Discord's retry_after"
+    );
+    assert_eq!(api.received_requests().await.unwrap().len(), 2);
+}
