@@ -22,7 +22,27 @@ pub(crate) fn worker(
     slack: Option<Platform<'_>>,
     line: Option<Platform<'_>>,
 ) -> Worker {
+    with_discord(dispatcher, slack, line, None)
+}
+
+/// As [`worker`], with Discord too when its API's address is given: the test key pair's
+/// application (`ackbot_discord::sample`).
+pub(crate) fn with_discord(
+    dispatcher: Dispatcher,
+    slack: Option<Platform<'_>>,
+    line: Option<Platform<'_>>,
+    discord_api: Option<&str>,
+) -> Worker {
+    let catalog = dispatcher.catalog().to_vec();
     let mut worker = Worker::new(dispatcher);
+    if let Some(api_url) = discord_api {
+        use ackbot_discord::sample::{APPLICATION_ID, TEST_PUBLIC_KEY};
+        let config = ackbot_discord::DiscordConfig::new(TEST_PUBLIC_KEY, APPLICATION_ID)
+            .with_api_url(api_url)
+            .with_commands(&catalog);
+        let adapter = ackbot_discord::DiscordAdapter::new(config).unwrap();
+        worker = worker.with_adapter(std::sync::Arc::new(adapter));
+    }
     if let Some(slack) = slack {
         let config = SlackConfig::new(slack.secret)
             .with_bot_token(slack.token)

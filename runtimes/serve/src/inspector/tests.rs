@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::assets::CONTENT_SECURITY_POLICY;
 use super::history::History;
 use crate::{EdgeSettings, Running, start, test_support};
+use ackbot_discord::standin::DiscordStandIn;
 use ackbot_line::standin::LineStandIn;
 use ackbot_slack::standin::SlackStandIn;
 
@@ -41,11 +42,13 @@ struct Harness {
     token: String,
     slack: SlackStandIn,
     line: LineStandIn,
+    discord: DiscordStandIn,
 }
 
 async fn harness(addr: &str, edit: impl FnOnce(&mut EdgeSettings)) -> Harness {
     let slack = SlackStandIn::start().await.unwrap();
     let line = LineStandIn::start().await.unwrap();
+    let discord = DiscordStandIn::start().await.unwrap();
     let (slack_api, line_api) = (slack.api_url(), line.api_url());
     let settings = test_support::settings(
         |edge| {
@@ -66,10 +69,14 @@ async fn harness(addr: &str, edit: impl FnOnce(&mut EdgeSettings)) -> Harness {
         token,
         api_url,
     };
-    let worker = test_support::worker(
+    let mut settings = settings;
+    // Discord's Send signs with the test key pair, which this edge trusts.
+    settings.signing.discord = Some(ackbot_discord::sample::TEST_PUBLIC_KEY.to_string());
+    let worker = test_support::with_discord(
         bot,
         Some(platform(SLACK_SECRET, BOT_TOKEN, &slack_api)),
         Some(platform(LINE_SECRET, LINE_TOKEN, &line_api)),
+        Some(&discord.api_url()),
     );
     let running = start(&settings, worker, addr.parse::<SocketAddr>().unwrap())
         .await
@@ -88,6 +95,7 @@ async fn harness(addr: &str, edit: impl FnOnce(&mut EdgeSettings)) -> Harness {
         token,
         slack,
         line,
+        discord,
     }
 }
 
@@ -378,6 +386,7 @@ async fn send_posts_a_signed_slack_command_and_line_text_through_the_edge() {
     for (platform, text, reply) in [
         ("slack", "/echo from the page", "from the page"),
         ("line", "echo from the page", "from the page"),
+        ("discord", "/echo from the page", "from the page"),
     ] {
         let response = h
             .act(
@@ -398,6 +407,13 @@ async fn send_posts_a_signed_slack_command_and_line_text_through_the_edge() {
             .unwrap_or_else(|| panic!("{detail:#}"));
         assert_eq!(call["text"], reply);
     }
+    // Discord's reply edited the interaction's "thinking…" on its stand-in.
+    let edited = h.discord.recorder().calls();
+    assert!(
+        edited[0].path.ends_with("/messages/@original"),
+        "{edited:?}"
+    );
+    assert_eq!(edited[0].body["content"], "from the page");
     for (body, why) in [
         (
             serde_json::json!({"platform": "slack", "text": "echo no slash"}),
@@ -408,9 +424,8 @@ async fn send_posts_a_signed_slack_command_and_line_text_through_the_edge() {
             "unknown platform",
         ),
         (
-            // Discord is signed with the test key pair, which this edge does not trust.
-            serde_json::json!({"platform": "discord", "text": "/echo"}),
-            "test key",
+            serde_json::json!({"platform": "discord", "text": "echo no slash"}),
+            "starts with /",
         ),
         (
             serde_json::json!({"platform": "line", "text": "  "}),
