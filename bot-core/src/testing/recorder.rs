@@ -33,6 +33,18 @@ impl Recorded {
         }
     }
 
+    /// A request's headers as a call keeps them: names in lower case (as HTTP/1 and `http` give
+    /// them), values as text.
+    #[cfg(feature = "http")]
+    pub fn headers_of(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+        (headers.iter())
+            .map(|(n, v)| {
+                let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                (n.as_str().to_string(), value)
+            })
+            .collect()
+    }
+
     /// The first value of the header `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

@@ -118,16 +118,10 @@ async fn completions(State(model): State<Model>, headers: HeaderMap, body: Strin
         first_tokens,
         word_gap,
     } = model;
-    let named = headers.iter().map(|(n, v)| {
-        (
-            n.as_str().to_string(),
-            String::from_utf8_lossy(v.as_bytes()).into_owned(),
-        )
-    });
     let request: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     recorder.record(Recorded::now(
         "/v1/chat/completions",
-        named,
+        Recorded::headers_of(&headers),
         request.clone(),
     ));
     let error = |status: StatusCode, message: &str, kind: &str| {

@@ -84,17 +84,6 @@ fn error(status: StatusCode, code: u64, message: &str) -> Response {
     (status, Json(json!({"code": code, "message": message}))).into_response()
 }
 
-fn named(headers: &HeaderMap) -> Vec<(String, String)> {
-    (headers.iter())
-        .map(|(n, v)| {
-            (
-                n.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect()
-}
-
 /// Records the call under `endpoint`, then reads its JSON body (`null` for none).
 fn admit(
     api: &Api,
@@ -113,7 +102,7 @@ fn admit(
             )
         })?,
     };
-    let mut named = named(headers);
+    let mut named = Recorded::headers_of(headers);
     named.extend(token.map(|t| (TOKEN_HEADER.to_string(), t.to_string())));
     api.recorder
         .record(Recorded::now(endpoint, named, value.clone()));

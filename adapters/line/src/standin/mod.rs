@@ -18,16 +18,6 @@ use serde_json::{Value, json};
 
 use ackbot_core::testing::{Recorded, Recorder};
 
-/// The headers as the recorder keeps them: names in lower case, values as text.
-fn named(headers: &HeaderMap) -> Vec<(String, String)> {
-    (headers.iter())
-        .map(|(n, v)| {
-            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
-            (n.as_str().to_string(), value)
-        })
-        .collect()
-}
-
 /// A running LINE API stand-in on loopback.
 pub struct LineStandIn {
     addr: SocketAddr,
@@ -89,8 +79,11 @@ fn admit(api: &Api, path: &str, headers: &HeaderMap, body: &str) -> Result<Value
             json!([{"message": "invalid JSON"}]),
         )
     })?;
-    api.recorder
-        .record(Recorded::now(path, named(headers), value.clone()));
+    api.recorder.record(Recorded::now(
+        path,
+        Recorded::headers_of(headers),
+        value.clone(),
+    ));
     authorize(headers)?;
     Ok(value)
 }
@@ -260,8 +253,11 @@ async fn profile(
     headers: HeaderMap,
 ) -> Response {
     let path = format!("/v2/bot/profile/{user_id}");
-    api.recorder
-        .record(Recorded::now(path, named(&headers), Value::Null));
+    api.recorder.record(Recorded::now(
+        path,
+        Recorded::headers_of(&headers),
+        Value::Null,
+    ));
     if let Err(response) = authorize(&headers) {
         return response;
     }

@@ -121,7 +121,7 @@ async fn response_url(
     };
     api.recorder.record(Recorded::now(
         format!("/commands/{team}/{id}/{token}"),
-        named(&headers),
+        Recorded::headers_of(&headers),
         body.clone(),
     ));
     let has_text = body.get("text").is_some_and(Value::is_string) || body.get("blocks").is_some();
@@ -166,19 +166,22 @@ async fn web_api(
         Ok(args) => args,
         Err(raw) => {
             api.recorder
-                .record(Recorded::now(path, named(&headers), raw));
+                .record(Recorded::now(path, Recorded::headers_of(&headers), raw));
             return Json(failed("invalid_json"));
         }
     };
     if method == "oauth.v2.access" {
         let recorded = Value::Object(oauth::redacted(args.clone()));
-        api.recorder
-            .record(Recorded::now(path, named(&headers), recorded));
+        api.recorder.record(Recorded::now(
+            path,
+            Recorded::headers_of(&headers),
+            recorded,
+        ));
         return Json(oauth::access(&api, &args));
     }
     api.recorder.record(Recorded::now(
         path,
-        named(&headers),
+        Recorded::headers_of(&headers),
         Value::Object(args.clone()),
     ));
     if let Err(error) = authorize(&headers) {
@@ -278,16 +281,6 @@ pub(super) fn has_content(args: &Map<String, Value>) -> bool {
     text_arg(args, "text").is_some()
         || args.get("blocks").is_some_and(|b| !b.is_null())
         || args.get("attachments").is_some_and(|a| !a.is_null())
-}
-
-/// The headers as the recorder keeps them: names in lower case, values as text.
-fn named(headers: &HeaderMap) -> Vec<(String, String)> {
-    (headers.iter())
-        .map(|(n, v)| {
-            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
-            (n.as_str().to_string(), value)
-        })
-        .collect()
 }
 
 #[cfg(test)]
