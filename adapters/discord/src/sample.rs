@@ -87,10 +87,15 @@ pub fn autocomplete(name: &str, typed: &str) -> Value {
     )
 }
 
-/// The two signature headers of `body` sent at `timestamp` (Unix seconds), by the test key pair.
-pub fn signature_headers(body: &[u8], timestamp: i64) -> [(&'static str, String); 2] {
+/// The two signature headers of `body` sent at `timestamp` (Unix seconds), by `key` (the test
+/// pair's, [`key_pair`], or another: Discord's probe).
+pub fn signature_headers(
+    key: &KeyPair,
+    body: &[u8],
+    timestamp: i64,
+) -> [(&'static str, String); 2] {
     let timestamp = timestamp.to_string();
-    let signature = key_pair().sign(&timestamp, body);
+    let signature = key.sign(&timestamp, body);
     [(TIMESTAMP_HEADER, timestamp), (SIGNATURE_HEADER, signature)]
 }
 
@@ -103,12 +108,12 @@ pub fn envelope(interaction: &Value, received_at_ms: i64) -> Envelope {
 /// An Envelope of `body` as received at `received_at_ms`, signed by `key` at that time (another
 /// key than the test pair's: Discord's probe, or another application's).
 pub fn signed_envelope(body: Vec<u8>, key: &KeyPair, received_at_ms: i64) -> Envelope {
-    let timestamp = received_at_ms.div_euclid(1000).to_string();
-    let signature = key.sign(&timestamp, &body);
-    Envelope::new(INTERACTIONS_ROUTE, received_at_ms, body)
-        .with_header("Content-Type", "application/json")
-        .with_header(TIMESTAMP_HEADER, timestamp)
-        .with_header(SIGNATURE_HEADER, signature)
+    let headers = signature_headers(key, &body, received_at_ms.div_euclid(1000));
+    let envelope = Envelope::new(INTERACTIONS_ROUTE, received_at_ms, body)
+        .with_header("Content-Type", "application/json");
+    (headers.into_iter()).fold(envelope, |envelope, (name, value)| {
+        envelope.with_header(name, value)
+    })
 }
 
 #[cfg(test)]

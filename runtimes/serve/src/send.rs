@@ -127,7 +127,7 @@ pub async fn line(
     let body = ackbot_line::sample::text_message(text, user_id, redelivery);
     let started = Instant::now();
     let request = Signed::line(secret, body).request(&reqwest::Client::new(), to);
-    let status = acknowledged(request, to).await?;
+    let (status, _) = acknowledged(request, to).await?;
     println!(
         "acked {} in {} ms; the reply goes to the LINE API at {api_url}",
         status.as_u16(),
@@ -155,21 +155,7 @@ pub async fn discord(
     let interaction = ackbot_discord::sample::typed(typed);
     let started = Instant::now();
     let request = Signed::discord(interaction.to_string()).request(&reqwest::Client::new(), to);
-    let response = request
-        .send()
-        .await
-        .map_err(|source| SendError::Unreachable {
-            to: to.to_string(),
-            source,
-        })?;
-    let status = response.status();
-    let body = response.text().await.unwrap_or_default();
-    if !status.is_success() {
-        return Err(SendError::Refused {
-            status: status.as_u16(),
-            body: body.trim().to_string(),
-        });
-    }
+    let (status, body) = acknowledged(request, to).await?;
     println!(
         "answered {} in {} ms: {}\nthe replies go to the Discord API at {api_url}",
         status.as_u16(),
@@ -239,7 +225,9 @@ impl Signed {
     /// A Discord interaction `body`, signed with the test key pair as of now (see
     /// [`discord`]: only a `serve` configured with the test key trusts it).
     pub fn discord(body: String) -> Self {
-        let headers = ackbot_discord::sample::signature_headers(body.as_bytes(), now_ms() / 1000);
+        let key = ackbot_discord::sample::key_pair();
+        let headers =
+            ackbot_discord::sample::signature_headers(&key, body.as_bytes(), now_ms() / 1000);
         Self {
             route: ackbot_discord::INTERACTIONS_ROUTE,
             headers: [("content-type", "application/json".to_string())]
@@ -260,11 +248,12 @@ impl Signed {
     }
 }
 
-/// Sends `request` to the edge at `to` and returns the ack's status, or says why there was none.
+/// Sends `request` to the edge at `to` and returns the ack's status and body, or says why there
+/// was none.
 async fn acknowledged(
     request: reqwest::RequestBuilder,
     to: &str,
-) -> Result<reqwest::StatusCode, SendError> {
+) -> Result<(reqwest::StatusCode, String), SendError> {
     let response = request
         .send()
         .await
@@ -273,12 +262,12 @@ async fn acknowledged(
             source,
         })?;
     let status = response.status();
+    let body = response.text().await.unwrap_or_default();
     if !status.is_success() {
-        let body = response.text().await.unwrap_or_default();
         return Err(SendError::Refused {
             status: status.as_u16(),
             body: body.trim().to_string(),
         });
     }
-    Ok(status)
+    Ok((status, body))
 }

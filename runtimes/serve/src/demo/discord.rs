@@ -5,7 +5,7 @@ use ackbot_core::runtime::now_ms;
 use ackbot_discord::sample;
 use ackbot_discord::signing::KeyPair;
 use ackbot_discord::standin::TOKEN_HEADER;
-use ackbot_discord::{DISCORD, INTERACTIONS_ROUTE, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use ackbot_discord::{DISCORD, INTERACTIONS_ROUTE};
 use serde_json::Value;
 
 use super::samples::{Belongs, Catalog, Expect, Sample};
@@ -19,9 +19,7 @@ pub(super) fn discord_samples(catalog: &Catalog) -> Vec<Sample> {
             .unwrap_or_default()
             .to_string();
         let body = interaction.to_string();
-        let timestamp = (now_ms() / 1000).to_string();
-        let signature = key.sign(&timestamp, body.as_bytes());
-        let headers = [(TIMESTAMP_HEADER, timestamp), (SIGNATURE_HEADER, signature)];
+        let headers = sample::signature_headers(&key, body.as_bytes(), now_ms() / 1000);
         let belongs: Belongs = Box::new(move |c| c.header(TOKEN_HEADER) == Some(token.as_str()));
         Sample {
             label,
