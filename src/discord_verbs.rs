@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use ackbot_core::Dispatcher;
-use ackbot_discord::{DiscordConfig, commands};
+use ackbot_discord::{DiscordConfig, commands, is_snowflake};
 
 use crate::Error;
 use crate::config::ConfigError;
@@ -26,8 +26,7 @@ pub(crate) fn print_manifest(dispatcher: &Dispatcher) -> Result<(), Error> {
 /// prints what changed. Reads `DISCORD_APPLICATION_ID`, `DISCORD_BOT_TOKEN` and
 /// `DISCORD_API_URL` (the environment, then `.env`); the public key is not needed.
 pub(crate) async fn register(dispatcher: Dispatcher, guild: Option<String>) -> Result<(), Error> {
-    let snowflake = |id: &str| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit());
-    if guild.as_deref().is_some_and(|guild| !snowflake(guild)) {
+    if guild.as_deref().is_some_and(|guild| !is_snowflake(guild)) {
         return Err(Error::Unsupported(
             "--guild takes a server's id, digits only (in Discord, with Developer Mode on: \
              right-click the server → Copy Server ID)",
@@ -44,7 +43,7 @@ pub(crate) async fn register(dispatcher: Dispatcher, guild: Option<String>) -> R
         "DISCORD_BOT_TOKEN is not set: registering commands needs the bot token \
          (Developer Portal → your application → Bot → Reset Token)",
     ))?;
-    if !application_id.trim().chars().all(|c| c.is_ascii_digit()) {
+    if !is_snowflake(application_id.trim()) {
         let wrong = ackbot_discord::ConfigError::BadApplicationId(application_id);
         return Err(ConfigError::from(wrong).into());
     }

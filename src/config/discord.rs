@@ -29,7 +29,7 @@ pub(crate) fn from_lookup(
         .filter(|id| !id.trim().is_empty())
         .ok_or(ConfigError::MissingDiscordApplicationId)?;
     let application_id = application_id.trim().to_string();
-    if !application_id.chars().all(|c| c.is_ascii_digit()) {
+    if !ackbot_discord::is_snowflake(&application_id) {
         return Err(ackbot_discord::ConfigError::BadApplicationId(application_id).into());
     }
     Ok(Some(DiscordSettings {

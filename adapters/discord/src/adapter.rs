@@ -18,7 +18,7 @@ use crate::incoming::incoming;
 use crate::interaction::{APPLICATION_COMMAND, Interaction, MESSAGE_COMPONENT, PING};
 use crate::signature::{PublicKey, verify};
 use crate::stream::DiscordStream;
-use crate::{ConfigError, DISCORD, Discord, DiscordConfig, ParseError, respond};
+use crate::{ConfigError, DISCORD, Discord, DiscordConfig, ParseError, is_snowflake, respond};
 
 /// The edge route Discord posts interactions to (the "Interactions Endpoint URL").
 pub const INTERACTIONS_ROUTE: &str = "/discord/interactions";
@@ -35,7 +35,7 @@ impl DiscordAdapter {
     pub fn new(config: DiscordConfig) -> Result<Self, ConfigError> {
         let key = PublicKey::from_hex(&config.public_key)?;
         let id = config.application_id.trim();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
+        if !is_snowflake(id) {
             return Err(ConfigError::BadApplicationId(config.application_id.clone()));
         }
         let url = config.api_url.trim();

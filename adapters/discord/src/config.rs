@@ -10,6 +10,11 @@ use ackbot_core::{CommandInfo, SecretString, Visibility};
 /// Discord's API base URL, version 10.
 pub const DEFAULT_API_URL: &str = "https://discord.com/api/v10";
 
+/// Whether `id` is a Discord id (a snowflake: an application's, a server's): digits only.
+pub fn is_snowflake(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_digit())
+}
+
 /// Configuration of the Discord adapter; build it with [`DiscordConfig::new`] and the `with_*`
 /// methods.
 #[derive(Clone, Debug)]

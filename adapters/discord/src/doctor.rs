@@ -11,7 +11,7 @@ use ackbot_core::{ExposeSecret, SecretString};
 use reqwest::StatusCode;
 use serde::Deserialize;
 
-use crate::{DEFAULT_API_URL, PublicKey};
+use crate::{DEFAULT_API_URL, PublicKey, is_snowflake};
 
 const PLATFORM: &str = "Discord";
 const KEY: &str = "Discord public key";
@@ -60,9 +60,7 @@ pub fn check(lookup: Lookup<'_>) -> PlatformChecks {
                 APPLICATION,
                 format!("DISCORD_APPLICATION_ID is not set: copy the Application ID ({GENERAL})"),
             ),
-            Some(id) if id.chars().all(|c| c.is_ascii_digit()) => {
-                Finding::ok(APPLICATION, format!("set ({id})"))
-            }
+            Some(id) if is_snowflake(id) => Finding::ok(APPLICATION, format!("set ({id})")),
             Some(_) => Finding::problem(
                 APPLICATION,
                 format!("not an application id (digits only): copy it from the {GENERAL} page"),

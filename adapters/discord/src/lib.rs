@@ -40,7 +40,7 @@ pub mod standin;
 mod stream;
 
 pub use adapter::{DiscordAdapter, INTERACTIONS_ROUTE};
-pub use config::{CommandAck, DEFAULT_API_URL, DiscordConfig};
+pub use config::{CommandAck, DEFAULT_API_URL, DiscordConfig, is_snowflake};
 pub use delivery::TOKEN_LIFETIME_MS;
 pub use error::{ConfigError, ParseError, ReplyError, VerifyError};
 pub use extract::Discord;
