@@ -95,7 +95,7 @@ async fn processes_envelopes_and_reports_outcomes() {
         Some(Answer::Success(_))
     ));
     assert!(replies_to(&api, "bad").await.is_empty());
-    let lines = function.logs_for("req-bad");
+    let lines = function.logged_for("req-bad").await;
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["outcome"], "rejected");
     assert_eq!(
@@ -137,7 +137,7 @@ async fn processes_envelopes_and_reports_outcomes() {
         Some(Answer::Success(_))
     ));
 
-    let processed = function.logs_for("req-ok");
+    let processed = function.logged_for("req-ok").await;
     assert_eq!(processed.len(), 1);
     for field in ["route", "request_id", "outcome", "total_ms", "waited_ms"] {
         assert!(
@@ -334,7 +334,7 @@ async fn a_reply_the_platform_refuses_for_good_is_not_retried() {
         1,
         "a 404 is not retried"
     );
-    let line = &function.logs_for("req-expired")[0];
+    let line = &function.logged_for("req-expired").await[0];
     assert_eq!(line["outcome"], "undeliverable");
     assert!(line["reason"].as_str().unwrap().contains("404"), "{line}");
 }

@@ -106,6 +106,14 @@ impl Server {
             .collect()
     }
 
+    /// The log lines that mention `request_id`, once there is one (within 10 s): an answer can
+    /// reach the Runtime API before the thread reading the process's output has its log line.
+    pub async fn logged_for(&self, request_id: &str) -> Vec<Value> {
+        let wanted = |l: &Value| l.get("request_id").and_then(Value::as_str) == Some(request_id);
+        self.wait_for_log(wanted, Duration::from_secs(10)).await;
+        self.logs_for(request_id)
+    }
+
     /// Waits for a log line matching `wanted`.
     pub async fn wait_for_log(
         &self,
