@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand};
 use crate::Error;
 use crate::config::Config;
 
-/// Slack and LINE webhook bots that acknowledge at once and do the work afterwards.
+/// Slack, LINE and Discord webhook bots that acknowledge at once and do the work afterwards.
 #[derive(Debug, Parser)]
 #[command(name = "ackbot", version, about)]
 struct Cli {

@@ -1,4 +1,4 @@
-//! ackbot: Slack and LINE webhook bots on the asynchronous pattern.
+//! ackbot: Slack, LINE and Discord webhook bots on the asynchronous pattern.
 //!
 //! The edge (API Gateway, or `ackbot serve`) acknowledges the platform's webhook at once; the work —
 //! signature check, dispatch to your handler, the reply through the platform's API — runs

@@ -11,7 +11,7 @@ use ackbot::prelude::*;
 #[cfg(feature = "serve")]
 use clap::{Parser, Subcommand};
 
-/// Slack and LINE webhook bots that acknowledge at once and do the work afterwards.
+/// Slack, LINE and Discord webhook bots that acknowledge at once and do the work afterwards.
 #[cfg(feature = "serve")]
 #[derive(Debug, Parser)]
 #[command(name = "ackbot", version, about)]
